@@ -1,0 +1,48 @@
+# Switchboard: `make run` starts the engine on a local PostgreSQL; `make test`
+# runs every test. Both install what they need on a fresh Debian machine.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+export PATH := $(CURDIR)/.local/go/bin:$(PATH)
+
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+ADDR ?= 127.0.0.1:8080
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+.PHONY: build run test bench lint fuzz
+
+build:
+	@scripts/deps.sh build
+	go build -ldflags "-X main.version=$(VERSION)" -o bin/switchboard ./cmd/switchboard
+
+# The secret key encrypts provider credentials at rest; it is generated once
+# and kept in .local/secret.key unless SWITCHBOARD_SECRET_KEY is set.
+run: build
+	@export DATABASE_URL="$$(scripts/postgres.sh)"; \
+	mkdir -p .local; \
+	[ -s .local/secret.key ] || (umask 077; head -c 32 /dev/urandom | base64 > .local/secret.key); \
+	export SWITCHBOARD_SECRET_KEY="$${SWITCHBOARD_SECRET_KEY:-$$(cat .local/secret.key)}"; \
+	bin/switchboard migrate; \
+	key="$$(bin/switchboard keys create --org Local --name make-run | tail -n 1)"; \
+	echo; echo "Admin API key (organization \"Local\"): $$key"; \
+	echo "Try:   curl -H 'Authorization: Bearer $$key' http://$(ADDR)/api/v1/assistants"; echo; \
+	exec bin/switchboard serve --addr "$(ADDR)"
+
+test:
+	@scripts/deps.sh test
+	@export DATABASE_URL="$$(scripts/postgres.sh)"; go test -race -count=1 ./...
+
+bench:
+	@scripts/deps.sh test
+	@export DATABASE_URL="$$(scripts/postgres.sh)"; go test -run='^$$' -bench=. -benchmem -benchtime=1x ./bench/...
+
+lint:
+	@scripts/deps.sh build
+	@unformatted="$$(gofmt -l $$(git ls-files '*.go'))"; \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+	go vet ./...
+	go run $(STATICCHECK) ./...
+
+# Runs every fuzz target for FUZZTIME (default 30s) each.
+fuzz:
+	@scripts/deps.sh test
+	@scripts/fuzz.sh
