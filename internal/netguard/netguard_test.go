@@ -1,0 +1,34 @@
+package netguard
+
+import (
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"testing"
+)
+
+func TestPublic(t *testing.T) {
+	for s, want := range map[string]bool{
+		"8.8.8.8": true, "2606:4700::1111": true, "127.0.0.1": false, "::1": false, "10.1.2.3": false, "172.16.0.1": false,
+		"192.168.1.1": false, "169.254.169.254": false, "fe80::1": false, "fc00::1": false, "100.64.0.1": false,
+		"0.0.0.0": false, "::ffff:127.0.0.1": false, "224.0.0.1": false, "255.255.255.255": false,
+	} {
+		if got := Public(netip.MustParseAddr(s)); got != want {
+			t.Errorf("Public(%s) = %v", s, got)
+		}
+	}
+}
+
+// A request to a loopback server is refused at connect time, named or not.
+func TestTransportRefusesLocalAddresses(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	defer srv.Close()
+	c := &http.Client{Transport: Transport()}
+	for _, u := range []string{srv.URL, "http://localhost:" + srv.URL[len("http://127.0.0.1:"):]} {
+		_, err := c.Get(u)
+		if !errors.Is(err, ErrBlocked) {
+			t.Errorf("GET %s: %v", u, err)
+		}
+	}
+}
