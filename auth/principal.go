@@ -1,0 +1,9 @@
+package auth
+
+// Principal is who a request acts as: a key of a user in an organization.
+type Principal struct {
+	KeyID          int64
+	UserID         int64
+	OrganizationID int64
+	Role           string
+}
