@@ -1,0 +1,236 @@
+// Package call runs one actor per live call. The actor owns the call's
+// conversation machine (actors/turn) and everything with I/O around it:
+// the recognition stream, the synthesis session, model generations and
+// tool runs (goroutines that only post results back), the carrier, the
+// timers and the call's event stream. Everything reaches the machine
+// through the actor's mailbox, one message at a time.
+package call
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+
+	"github.com/switchboard-voice/switchboard/actors/assistants"
+	"github.com/switchboard-voice/switchboard/assistant"
+	"github.com/switchboard-voice/switchboard/clock"
+	"github.com/switchboard-voice/switchboard/events"
+	"github.com/switchboard-voice/switchboard/voice"
+)
+
+// Providers opens a call's provider streams for an assistant's
+// configuration: it picks the services, keys and endpoints. A stream
+// refused with voice.ErrNoCapacity when the call has none yet ends the
+// call. LLM runs on the call's actor, so it must not block.
+type Providers interface {
+	OpenSTT(ctx context.Context, c *Info, cfg assistant.Config, f voice.Format, emit func(voice.STTEvent)) (voice.STTStream, error)
+	OpenTTS(ctx context.Context, c *Info, cfg assistant.Config, f voice.Format) (voice.TTSSession, error)
+	LLM(c *Info, cfg assistant.Config) (voice.LLM, error)
+}
+
+// ToolRunner runs the tools a model calls, other than the call controls
+// the engine does itself (end_call, transfer_call, send_dtmf).
+type ToolRunner interface {
+	RunTool(ctx context.Context, c *Info, cfg assistant.Config, call voice.ToolCall) (string, error)
+}
+
+// Assistants is the assistant registry as calls use it.
+type Assistants interface {
+	Get(ctx context.Context, orgID, id int64) (*assistants.Snapshot, error)
+	Subscribe(ctx context.Context, orgID, id int64, call *actor.PID) (*assistants.Snapshot, error)
+	Unsubscribe(id int64, call *actor.PID)
+}
+
+// Deps are what a Manager's calls use.
+type Deps struct {
+	System     *actor.ActorSystem
+	Assistants Assistants
+	Providers  Providers
+	Tools      ToolRunner // nil: custom tools answer with an error
+	Sinks      []events.Sink
+	// RecordingsRoot is where calls are recorded, when their assistant
+	// asks; "" records nothing. Recordings hears of the files.
+	RecordingsRoot string
+	Recordings     Recordings
+	Sounds         Sounds      // nil: no background sound
+	Clock          clock.Clock // nil: the real clock
+	Log            *slog.Logger
+}
+
+// Manager starts calls and keeps track of the live ones.
+type Manager struct {
+	Deps
+	wg      sync.WaitGroup // every goroutine of every call
+	running atomic.Int64   // how many of them are running now
+
+	mu       sync.Mutex
+	calls    map[string]*Call
+	idle     chan struct{} // closed while no call is live
+	draining bool
+}
+
+// ErrDraining means the node is shutting down and takes no new calls.
+var ErrDraining = errors.New("call: not accepting calls: shutting down")
+
+// ErrDuplicate means a call with this ID is already live.
+var ErrDuplicate = errors.New("call: a call with this ID is already live")
+
+// NewManager returns a manager.
+func NewManager(d Deps) *Manager {
+	if d.Clock == nil {
+		d.Clock = clock.Real{}
+	}
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	idle := make(chan struct{})
+	close(idle)
+	return &Manager{Deps: d, calls: map[string]*Call{}, idle: idle}
+}
+
+// Info describes a call.
+type Info struct {
+	ID             string // the carrier's call ID (Twilio CallSid…)
+	OrganizationID int64
+	AssistantID    int64
+	From, To       string
+	Direction      string // inbound or outbound
+	Carrier        string // twilio, telnyx, vonage, plivo, web
+}
+
+// Spec is what starting a call needs.
+type Spec struct {
+	Info
+	Line     voice.Carrier
+	Snapshot *assistants.Snapshot // the assistant as the call starts; fetched when nil
+	History  []voice.Message      // an earlier conversation to continue
+	// Returning says the caller has called this assistant before: a
+	// first_call_only recording disclosure is not said again.
+	Returning bool
+}
+
+// Start spawns the call's actor. The call then runs until it ends; its
+// Done channel closes when it has.
+func (m *Manager) Start(ctx context.Context, spec Spec) (*Call, error) {
+	if spec.Snapshot == nil {
+		snap, err := m.Assistants.Get(ctx, spec.OrganizationID, spec.AssistantID)
+		if err != nil {
+			return nil, fmt.Errorf("call %s: assistant %d: %w", spec.ID, spec.AssistantID, err)
+		}
+		spec.Snapshot = snap
+	}
+	c := &Call{Info: spec.Info, root: m.System.Root, done: make(chan struct{})}
+	m.mu.Lock()
+	if m.draining {
+		m.mu.Unlock()
+		return nil, ErrDraining
+	}
+	if _, dup := m.calls[spec.ID]; dup {
+		m.mu.Unlock()
+		return nil, ErrDuplicate
+	}
+	if len(m.calls) == 0 {
+		m.idle = make(chan struct{})
+	}
+	m.calls[spec.ID] = c
+	m.mu.Unlock()
+
+	props := actor.PropsFromProducer(func() actor.Actor { return newCallActor(m, spec, c) },
+		actor.WithGuardian(resumeOnPanic))
+	c.pid = m.System.Root.Spawn(props)
+	return c, nil
+}
+
+// resumeOnPanic keeps a call going after a bug in handling one message:
+// the message is dropped, the conversation state kept. (Restarting would
+// lose the conversation mid-call.) The failure is logged by the system.
+var resumeOnPanic = actor.NewOneForOneStrategy(10, 10*time.Second, func(any) actor.Directive {
+	return actor.ResumeDirective
+})
+
+// Get returns a live call.
+func (m *Manager) Get(id string) (*Call, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c, ok := m.calls[id]
+	return c, ok
+}
+
+// Live returns the live calls.
+func (m *Manager) Live() []*Call {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make([]*Call, 0, len(m.calls))
+	for _, c := range m.calls {
+		out = append(out, c)
+	}
+	return out
+}
+
+// Count is the number of live calls.
+func (m *Manager) Count() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.calls)
+}
+
+// Refuse turns new calls away from now on (Start returns ErrDraining);
+// live calls go on.
+func (m *Manager) Refuse() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.draining = true
+}
+
+// Idle is closed while no call is live.
+func (m *Manager) Idle() <-chan struct{} {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.idle
+}
+
+// Drain refuses new calls from now on and asks every live call to end with
+// reason and, if set, a spoken goodbye.
+func (m *Manager) Drain(reason, goodbye string) {
+	m.mu.Lock()
+	m.draining = true
+	live := make([]*Call, 0, len(m.calls))
+	for _, c := range m.calls {
+		live = append(live, c)
+	}
+	m.mu.Unlock()
+	for _, c := range live {
+		c.End(reason, goodbye)
+	}
+}
+
+// Wait blocks until every goroutine started for calls has returned.
+func (m *Manager) Wait() { m.wg.Wait() }
+
+func (m *Manager) remove(c *Call) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.calls[c.ID] == c {
+		delete(m.calls, c.ID)
+		if len(m.calls) == 0 {
+			close(m.idle)
+		}
+	}
+}
+
+// goTracked runs f in a goroutine counted by Wait.
+func (m *Manager) goTracked(f func()) {
+	m.wg.Add(1)
+	m.running.Add(1)
+	go func() {
+		defer m.wg.Done()
+		defer m.running.Add(-1)
+		f()
+	}()
+}

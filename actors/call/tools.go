@@ -1,0 +1,80 @@
+package call
+
+import (
+	"strings"
+
+	"github.com/switchboard-voice/switchboard/actors/turn"
+	"github.com/switchboard-voice/switchboard/assistant"
+	"github.com/switchboard-voice/switchboard/voice"
+)
+
+// ToolSendSMS texts the caller; the ToolRunner carries it out.
+const ToolSendSMS = "send_sms"
+
+// Tools returns the functions offered to the model for a configuration:
+// the enabled call controls and custom tools, each described with the
+// scenarios in which to use it.
+func Tools(cfg assistant.Config) []voice.Tool {
+	ts := cfg.ToolsSettings
+	var out []voice.Tool
+	if ts.EndCall.Enabled {
+		out = append(out, voice.Tool{
+			Name:        turn.ToolEndCall,
+			Description: describe("End the call once the conversation is over.", ts.EndCall.Scenarios),
+			Parameters: object(map[string]any{
+				"message": map[string]any{"type": "string", "description": "An optional last sentence to say before hanging up."},
+			}),
+		})
+	}
+	if ts.TransferCall.Enabled && len(ts.TransferCall.TransferNumbers) > 0 {
+		out = append(out, voice.Tool{
+			Name:        turn.ToolTransferCall,
+			Description: describe("Transfer the caller to a human agent.", ts.TransferCall.Scenarios),
+			Parameters: object(map[string]any{
+				"destination": map[string]any{"type": "string", "enum": ts.TransferCall.TransferNumbers,
+					"description": "The number to transfer to."},
+				"reason": map[string]any{"type": "string", "description": "Why the caller is being transferred."},
+			}),
+		})
+	}
+	if ts.DTMFSolver.Enabled {
+		out = append(out, voice.Tool{
+			Name:        turn.ToolSendDTMF,
+			Description: describe("Press keys on the phone keypad, for example to navigate a phone menu.", ts.DTMFSolver.Scenarios),
+			Parameters: object(map[string]any{
+				"digits": map[string]any{"type": "string", "pattern": "^[0-9*#wW]+$",
+					"description": "Keys to press, in order; w waits half a second."},
+			}, "digits"),
+		})
+	}
+	if ts.SendSMS.Enabled {
+		out = append(out, voice.Tool{
+			Name:        ToolSendSMS,
+			Description: describe("Send a text message to the caller.", ts.SendSMS.Scenarios),
+			Parameters: object(map[string]any{
+				"message": map[string]any{"type": "string", "description": "The text to send."},
+			}),
+		})
+	}
+	for _, ct := range ts.CustomTools {
+		if ct.Enabled {
+			out = append(out, voice.Tool{Name: ct.Name, Description: describe(ct.Description, ct.Scenarios), Parameters: ct.Parameters})
+		}
+	}
+	return out
+}
+
+func describe(what string, scenarios []string) string {
+	if len(scenarios) == 0 {
+		return what
+	}
+	return what + " Use it when: " + strings.Join(scenarios, "; ") + "."
+}
+
+func object(props map[string]any, required ...string) map[string]any {
+	o := map[string]any{"type": "object", "properties": props}
+	if len(required) > 0 {
+		o["required"] = required
+	}
+	return o
+}

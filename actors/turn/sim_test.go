@@ -1,0 +1,344 @@
+package turn
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/switchboard-voice/switchboard/assistant"
+	"github.com/switchboard-voice/switchboard/events"
+	"github.com/switchboard-voice/switchboard/internal/fakespeech"
+	"github.com/switchboard-voice/switchboard/voice"
+)
+
+// sim runs a Machine in virtual time against scripted providers and a
+// modelled carrier. It implements Port: reactions to the machine's actions
+// are scheduled as future inputs, as a mailbox would deliver them.
+type sim struct {
+	t     *testing.T
+	m     *Machine
+	now   time.Time
+	start time.Time
+	seq   int
+	queue []scheduled
+
+	// scripted providers
+	llm        func(msgs []voice.Message) llmReply // nil: the test feeds the model by hand
+	llmDelay   time.Duration
+	ttsDelay   time.Duration
+	alignWords bool
+	tool       func(call voice.ToolCall) (string, error)
+
+	// observations
+	log          []string
+	events       []events.Event
+	llmCalls     map[int][]voice.Message
+	cancelled    map[int]bool // replies whose LLM or speech was cancelled
+	spoken       map[int][]string
+	heard        []string // words the caller heard, in order
+	clears       int
+	hungUp       string
+	transferred  string
+	dtmfSent     []string
+	finalizes    int
+	backchannels []string
+
+	// carrier model: plays frames in order at real time
+	carrierFree time.Time
+	playing     []carrierFrame
+
+	ttsEnd    map[int]time.Time     // when a reply's synthesis has delivered its audio
+	ttsOffset map[int]time.Duration // audio produced so far per reply
+}
+
+type scheduled struct {
+	at  time.Time
+	seq int
+	fn  func()
+}
+
+type carrierFrame struct {
+	at    time.Time // when it starts playing
+	frame []byte
+	mark  string
+}
+
+type llmReply struct {
+	text  string
+	calls []voice.ToolCall
+}
+
+func defaultSettings() Settings {
+	c := assistant.Defaults()
+	c.LLMSettings.SystemPrompt = "You are a test."
+	return SettingsFrom(c, 1)
+}
+
+func newSim(t *testing.T, s Settings) *sim {
+	start := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
+	sm := &sim{t: t, now: start, start: start, llmDelay: 200 * time.Millisecond, ttsDelay: 100 * time.Millisecond,
+		llmCalls: map[int][]voice.Message{}, cancelled: map[int]bool{}, spoken: map[int][]string{}, carrierFree: start,
+		ttsEnd: map[int]time.Time{}, ttsOffset: map[int]time.Duration{}}
+	sm.m = New(sm, s, voice.Telephony, start)
+	return sm
+}
+
+// at schedules fn at time at.
+func (s *sim) at(at time.Time, fn func()) {
+	s.seq++
+	s.queue = append(s.queue, scheduled{at: at, seq: s.seq, fn: fn})
+}
+
+// run advances virtual time to until, running scheduled inputs and the
+// machine's deadlines in time order.
+func (s *sim) run(d time.Duration) {
+	until := s.now.Add(d)
+	for {
+		s.playCarrier()
+		i := -1
+		for j, q := range s.queue {
+			if !q.at.After(until) && (i < 0 || q.at.Before(s.queue[i].at) || (q.at.Equal(s.queue[i].at) && q.seq < s.queue[i].seq)) {
+				i = j
+			}
+		}
+		dl, ok := s.m.NextDeadline()
+		if ok && !dl.After(until) && (i < 0 || !dl.After(s.queue[i].at)) {
+			s.now = maxTime(s.now, dl)
+			s.m.Advance(s.now)
+			continue
+		}
+		if i < 0 {
+			break
+		}
+		q := s.queue[i]
+		s.queue = slices.Delete(s.queue, i, i+1)
+		s.now = maxTime(s.now, q.at)
+		q.fn()
+	}
+	s.now = until
+	s.playCarrier()
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// playCarrier moves frames the carrier has started playing into heard, and
+// echoes marks that audio has reached.
+func (s *sim) playCarrier() {
+	for len(s.playing) > 0 && !s.playing[0].at.After(s.now) {
+		f := s.playing[0]
+		s.playing = s.playing[1:]
+		if f.mark != "" {
+			name, at := f.mark, f.at
+			s.at(at, func() { s.m.MarkPlayed(s.now, name) })
+			continue
+		}
+		if d := fakespeech.Decode(f.frame); d.Kind == fakespeech.KindWord {
+			s.heard = append(s.heard, d.Word)
+		}
+	}
+}
+
+// say feeds the caller speaking words at the current time, like a
+// streaming recognizer: speech started, an interim per word, then a final
+// (with speech_final when end is true). It advances time over the speech.
+func (s *sim) say(text string, conf float64, end bool) {
+	words := strings.Fields(text)
+	s.m.HandleSTT(s.now, &voice.SpeechStarted{})
+	var sofar []string
+	for _, w := range words {
+		// a partial about every 100 ms, as streaming recognizers send them
+		sofar = append(sofar, w)
+		for left := fakespeech.WordDuration(w); left > 0; left -= 100 * time.Millisecond {
+			s.run(min(left, 100*time.Millisecond))
+			s.m.HandleSTT(s.now, &voice.Transcript{Text: strings.Join(sofar, " "), Confidence: conf, Words: wordsOf(sofar, conf)})
+		}
+	}
+	s.run(80 * time.Millisecond)
+	s.m.HandleSTT(s.now, &voice.Transcript{Text: text, Confidence: conf, Final: true, SpeechFinal: end, Words: wordsOf(words, conf)})
+}
+
+func wordsOf(ws []string, conf float64) []voice.Word {
+	out := make([]voice.Word, len(ws))
+	for i, w := range ws {
+		out[i] = voice.Word{Text: w, Confidence: conf}
+	}
+	return out
+}
+
+// reply answers the model's latest request by hand.
+func (s *sim) reply(id int, text string) {
+	for _, w := range strings.SplitAfter(text, " ") {
+		s.m.HandleLLM(s.now, id, &voice.TextDelta{Text: w})
+	}
+	s.m.LLMFinished(s.now, id, nil)
+}
+
+func (s *sim) lastLLM() int {
+	last := 0
+	for id := range s.llmCalls {
+		last = max(last, id)
+	}
+	return last
+}
+
+func (s *sim) has(kind string) []events.Event {
+	var out []events.Event
+	for _, e := range s.events {
+		if e.Kind() == kind {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func (s *sim) interruptions(stage string) int {
+	n := 0
+	for _, e := range s.has("interruption") {
+		if e.(events.Interruption).Stage == stage {
+			n++
+		}
+	}
+	return n
+}
+
+func (s *sim) heardText() string { return strings.Join(s.heard, " ") }
+
+func (s *sim) lastMessage() voice.Message { h := s.m.History(); return h[len(h)-1] }
+
+// Port.
+
+func (s *sim) SendAudio(frame []byte) {
+	at := maxTime(s.now, s.carrierFree)
+	s.carrierFree = at.Add(voice.FrameDuration)
+	s.playing = append(s.playing, carrierFrame{at: at, frame: frame})
+}
+
+func (s *sim) SendMark(name string) {
+	s.playing = append(s.playing, carrierFrame{at: s.carrierFree, mark: name})
+}
+
+func (s *sim) ClearAudio() {
+	s.clears++
+	var kept []carrierFrame
+	for _, f := range s.playing {
+		if f.mark != "" {
+			name := f.mark
+			s.at(s.now, func() { s.m.MarkPlayed(s.now, name) }) // Twilio echoes pending marks on clear
+		}
+	}
+	s.playing = kept
+	s.carrierFree = s.now
+}
+
+func (s *sim) SendDTMF(d string)      { s.dtmfSent = append(s.dtmfSent, d) }
+func (s *sim) HangUp(reason string)   { s.hungUp = reason; s.log = append(s.log, "hangup "+reason) }
+func (s *sim) Transfer(to string)     { s.transferred = to }
+func (s *sim) FinalizeSTT()           { s.finalizes++ }
+func (s *sim) Publish(e events.Event) { s.events = append(s.events, e) }
+
+func (s *sim) StartLLM(id int, msgs []voice.Message) {
+	s.llmCalls[id] = msgs
+	s.log = append(s.log, fmt.Sprintf("llm %d", id))
+	if s.llm == nil {
+		return
+	}
+	r := s.llm(msgs)
+	at := s.now.Add(s.llmDelay)
+	for _, w := range strings.SplitAfter(r.text, " ") {
+		if w == "" {
+			continue
+		}
+		s.at(at, func() {
+			if !s.cancelled[id] {
+				s.m.HandleLLM(s.now, id, &voice.TextDelta{Text: w})
+			}
+		})
+		at = at.Add(25 * time.Millisecond) // 40 tokens/s
+	}
+	for _, c := range r.calls {
+		s.at(at, func() {
+			if !s.cancelled[id] {
+				s.m.HandleLLM(s.now, id, &voice.ToolCallEvent{Call: c})
+			}
+		})
+	}
+	s.at(at, func() {
+		if !s.cancelled[id] {
+			s.m.LLMFinished(s.now, id, nil)
+		}
+	})
+}
+
+func (s *sim) CancelLLM(id int) {
+	s.cancelled[id] = true
+	s.log = append(s.log, fmt.Sprintf("cancel-llm %d", id))
+}
+
+func (s *sim) OpenSpeech(id int) {}
+
+// Speak synthesises text as fakespeech audio, delivered after ttsDelay at
+// real-time rate in 100 ms chunks.
+func (s *sim) Speak(id int, text string) {
+	s.spoken[id] = append(s.spoken[id], text)
+	frames := fakespeech.Speak(fakespeech.Utterance{Words: fakespeech.Words(text)})
+	frames = append(frames, fakespeech.Silence(100*time.Millisecond)...) // a pause between chunks
+	at := maxTime(s.now.Add(s.ttsDelay), s.ttsFree(id))
+	offset := s.ttsOffset[id]
+	for i := 0; i < len(frames); i += 5 {
+		var audio []byte
+		var words []voice.Word
+		for j, f := range frames[i:min(i+5, len(frames))] {
+			audio = append(audio, f...)
+			if d := fakespeech.Decode(f); s.alignWords && d.Kind == fakespeech.KindWord {
+				st := offset + time.Duration(i+j)*voice.FrameDuration
+				words = append(words, voice.Word{Text: d.Word, Start: st, End: st + fakespeech.WordDuration(d.Word)})
+			}
+		}
+		s.at(at, func() {
+			if !s.cancelled[id] {
+				s.m.HandleTTS(s.now, id, &voice.TTSAudio{Audio: audio, Words: words})
+			}
+		})
+		at = at.Add(time.Duration(len(audio)/160) * voice.FrameDuration / 2) // synthesised at 2x real time
+	}
+	s.ttsOffset[id] = offset + time.Duration(len(frames))*voice.FrameDuration
+	s.ttsEnd[id] = at
+}
+
+func (s *sim) ttsFree(id int) time.Time { return s.ttsEnd[id] }
+
+func (s *sim) EndSpeech(id int) {
+	at := maxTime(s.now.Add(s.ttsDelay), s.ttsFree(id))
+	s.at(at, func() {
+		if !s.cancelled[id] {
+			s.m.HandleTTS(s.now, id, &voice.TTSDone{})
+		}
+	})
+}
+
+func (s *sim) CancelSpeech(id int) {
+	s.cancelled[id] = true
+	s.log = append(s.log, fmt.Sprintf("cancel-speech %d", id))
+}
+
+func (s *sim) Backchannel(phrase string) {
+	s.backchannels = append(s.backchannels, phrase)
+	audio := slices.Concat(fakespeech.Speak(fakespeech.Utterance{Words: fakespeech.Words(phrase)})...)
+	s.at(s.now.Add(s.ttsDelay), func() { s.m.BackchannelAudio(s.now, phrase, audio) })
+}
+
+func (s *sim) RunTool(id int, call voice.ToolCall) {
+	s.log = append(s.log, "tool "+call.Name)
+	if s.tool == nil {
+		return
+	}
+	res, err := s.tool(call)
+	s.at(s.now.Add(50*time.Millisecond), func() { s.m.ToolResult(s.now, id, call.ID, res, err) })
+}

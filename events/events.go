@@ -1,0 +1,193 @@
+// Package events defines what a call reports as it happens: turns,
+// transcripts, interruptions, backchannels, tool calls, stage timings and
+// the call's start and end. The call actor publishes them; persistence,
+// metrics, webhooks and live listeners consume them.
+package events
+
+import (
+	"time"
+
+	"github.com/switchboard-voice/switchboard/voice"
+)
+
+// Event is one thing that happened on a call.
+type Event interface {
+	// Kind names the event in logs, APIs and the database.
+	Kind() string
+}
+
+// Sink receives a call's events. Publish must not block: the call actor
+// calls it on its hot path.
+type Sink interface {
+	Publish(callID string, at time.Time, e Event)
+}
+
+// Speaker of a transcript.
+type Speaker string
+
+// Speakers.
+const (
+	Caller    Speaker = "user"
+	Assistant Speaker = "assistant"
+)
+
+// CallStarted opens a call's event stream with what a call record needs.
+type CallStarted struct {
+	OrganizationID int64
+	AssistantID    int64
+	ConfigVersion  int
+	From, To       string // E.164 where the carrier gives it
+	Direction      string // inbound or outbound
+	Carrier        string // twilio, telnyx, vonage, plivo or web
+	WebhookURL     string // the assistant's webhook_url, "" for none
+}
+
+// CallEnded closes it. Reason is one of the EndReason values.
+type CallEnded struct {
+	Reason   string
+	Duration time.Duration
+}
+
+// Why calls end.
+const (
+	EndCallerHungUp  = "customer-ended-call"
+	EndAssistantTool = "assistant-ended-call"
+	EndTransferred   = "call-transferred"
+	EndMaxDuration   = "exceeded-max-duration"
+	EndIdle          = "silence-timed-out"
+	EndTerminated    = "terminated-by-api"
+	EndShutdown      = "server-shutdown"
+	EndError         = "pipeline-error"
+	EndMalformed     = "malformed-carrier-frame"
+	EndNoCapacity    = "provider-capacity-exhausted"
+)
+
+// Transcript is caller or assistant speech as text. Assistant transcripts
+// hold what the caller actually heard.
+type Transcript struct {
+	Speaker    Speaker
+	Text       string
+	Final      bool
+	Confidence float64
+	Start, End time.Duration // from the start of the call
+}
+
+// CallerSpeechStarted marks the caller starting to speak.
+type CallerSpeechStarted struct{}
+
+// TurnCommitted is the caller's turn ending: what they said, and the
+// configuration version the reply uses.
+type TurnCommitted struct {
+	Turn          int
+	Text          string
+	ConfigVersion int
+}
+
+// ReplyStarted is the assistant beginning a reply.
+type ReplyStarted struct {
+	Turn        int
+	Speculative bool
+	Source      string // llm, welcome, idle, end_call, transfer, disclosure, error
+}
+
+// ReplyFinished is a reply ending, played fully or cut by the caller.
+type ReplyFinished struct {
+	Turn        int
+	Heard       string // the words the caller heard
+	Interrupted bool
+}
+
+// Interruption stages.
+const (
+	InterruptionTentative = "tentative"
+	InterruptionConfirmed = "confirmed"
+	InterruptionRecovered = "recovered"
+)
+
+// Interruption is a step of a barge-in.
+type Interruption struct {
+	Turn   int
+	Stage  string
+	Reason string
+}
+
+// Backchannel is an acknowledgement played during the caller's turn.
+type Backchannel struct{ Phrase string }
+
+// ToolCalled is a tool the model called and its outcome.
+type ToolCalled struct {
+	Turn      int
+	Name      string
+	Arguments string
+	Result    string
+	Error     string
+	Duration  time.Duration
+}
+
+// Speculation is the outcome of a reply started before the caller's turn
+// was final.
+type Speculation struct {
+	Turn       int
+	Hit        bool
+	Similarity float64
+}
+
+// StageTimings break a reply's latency down from the end of the caller's
+// turn; zero means the stage did not happen.
+type StageTimings struct {
+	Turn          int
+	LLMFirstToken time.Duration
+	TTSFirstChunk time.Duration // the first speakable text sent to synthesis
+	TTSFirstAudio time.Duration
+	FirstFrameOut time.Duration
+	Speculative   bool
+	ConfigVersion int
+	LLMProvider   string
+	LLMFallback   bool
+	TTSProvider   string
+}
+
+// ConfigApplied is a configuration change taking effect at a turn boundary.
+type ConfigApplied struct{ Version int }
+
+// ProviderError is a provider failing; Recovered says the call went on.
+type ProviderError struct {
+	Service   string // stt, llm or tts
+	Provider  string
+	Error     string
+	Recovered bool
+}
+
+// IdlePrompt is the assistant prompting a silent caller.
+type IdlePrompt struct{ Count int }
+
+// History is the conversation as the model sees it, published whole at
+// every turn boundary and at the end; only the last one of a call matters.
+type History struct {
+	Messages []voice.Message
+}
+
+// DTMF is a touch-tone digit, from the caller or sent by the assistant.
+type DTMF struct {
+	Digits string
+	Sent   bool
+}
+
+// Kind implementations.
+func (CallStarted) Kind() string         { return "call-started" }
+func (CallEnded) Kind() string           { return "call-ended" }
+func (Transcript) Kind() string          { return "transcript" }
+func (CallerSpeechStarted) Kind() string { return "speech-started" }
+func (TurnCommitted) Kind() string       { return "turn" }
+func (ReplyStarted) Kind() string        { return "reply-started" }
+func (ReplyFinished) Kind() string       { return "reply-finished" }
+func (Interruption) Kind() string        { return "interruption" }
+func (Backchannel) Kind() string         { return "backchannel" }
+func (ToolCalled) Kind() string          { return "tool-call" }
+func (Speculation) Kind() string         { return "speculation" }
+func (StageTimings) Kind() string        { return "stage-timings" }
+func (ConfigApplied) Kind() string       { return "config-applied" }
+func (ProviderError) Kind() string       { return "provider-error" }
+func (IdlePrompt) Kind() string          { return "idle-prompt" }
+func (DTMF) Kind() string                { return "dtmf" }
+func (History) Kind() string             { return "history" }
