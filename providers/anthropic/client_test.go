@@ -1,0 +1,355 @@
+package anthropic
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http/httptrace"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/switchboard-voice/switchboard/assistant"
+	"github.com/switchboard-voice/switchboard/internal/testkit"
+	"github.com/switchboard-voice/switchboard/providers/anthropic/anthropicfake"
+	"github.com/switchboard-voice/switchboard/providers/fault"
+	"github.com/switchboard-voice/switchboard/providers/openai/openaifake"
+	"github.com/switchboard-voice/switchboard/providers/sse"
+	"github.com/switchboard-voice/switchboard/voice"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+const testKey = "sk-ant-test-0123456789"
+
+func startFake(t *testing.T, cfg openaifake.Config) *anthropicfake.Server {
+	t.Helper()
+	cfg.APIKey = testKey
+	srv, err := anthropicfake.Start(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func newClient(t *testing.T, cfg Config) *Client {
+	t.Helper()
+	if cfg.Model == "" {
+		cfg.Model = "claude-sonnet-4-5"
+	}
+	if cfg.APIKey == "" {
+		cfg.APIKey = testKey
+	}
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func userRequest(text string) voice.LLMRequest {
+	return voice.LLMRequest{
+		Messages: []voice.Message{{Role: voice.RoleSystem, Content: "You are terse."}, {Role: voice.RoleUser, Content: text}},
+		Settings: assistant.Defaults().LLMSettings,
+	}
+}
+
+func generate(t *testing.T, c voice.LLM, req voice.LLMRequest) (*openaifake.Events, error) {
+	t.Helper()
+	rec := &openaifake.Events{}
+	err := c.Generate(context.Background(), req, rec.Emit)
+	if e := rec.Err(); e != nil {
+		t.Error(e)
+	}
+	return rec, err
+}
+
+func lastRequest(t *testing.T, srv *anthropicfake.Server) (openaifake.Request, anthropicfake.MessagesRequest) {
+	t.Helper()
+	reqs := srv.Requests()
+	r := reqs[len(reqs)-1]
+	var m anthropicfake.MessagesRequest
+	if err := json.Unmarshal(r.Body, &m); err != nil {
+		t.Fatal(err)
+	}
+	return r, m
+}
+
+func TestTextStream(t *testing.T) {
+	srv := startFake(t, openaifake.Config{})
+	rec, err := generate(t, newClient(t, Config{BaseURL: srv.BaseURL}), userRequest("hello there"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Text() != "You said: hello there" || rec.Deltas() != len(openaifake.Tokens("You said: hello there")) {
+		t.Fatalf("text %q in %d deltas", rec.Text(), rec.Deltas())
+	}
+	if s := rec.Served(); s.Provider != "anthropic" || s.Model != "claude-sonnet-4-5" || s.FirstToken <= 0 {
+		t.Fatalf("served %+v", s)
+	}
+	if u := rec.Usage(); u == nil || u.PromptTokens == 0 || u.CompletionTokens != rec.Deltas() {
+		t.Fatalf("usage %+v", u)
+	}
+	if d := rec.Done(); d.Reason != "end_turn" {
+		t.Fatalf("done %+v", d)
+	}
+	r, _ := lastRequest(t, srv)
+	if r.Path != "/v1/messages" || r.Header.Get("x-api-key") != testKey || r.Header.Get("anthropic-version") != "2023-06-01" || r.Header.Get("Authorization") != "" {
+		t.Fatalf("request %+v", r)
+	}
+}
+
+func TestRequestMapping(t *testing.T) {
+	srv := startFake(t, openaifake.Config{})
+	c := newClient(t, Config{BaseURL: srv.BaseURL + "/v1/"})
+	set := assistant.Defaults().LLMSettings
+	set.Temperature, set.MaxTokens, set.FrequencyPenalty = 1.6, 222, 1
+	set.StopSequences = []string{"END", " ", "STOP"}
+	req := voice.LLMRequest{
+		Messages: []voice.Message{
+			{Role: voice.RoleSystem, Content: "sys one"},
+			{Role: voice.RoleAssistant, Content: "Hello, how can I help?"},
+			{Role: voice.RoleUser, Content: "weather?"},
+			{Role: voice.RoleUser, Content: "in Paris"},
+			{Role: voice.RoleSystem, Content: "sys two"},
+			{Role: voice.RoleAssistant, Content: "Checking.", ToolCalls: []voice.ToolCall{{ID: "toolu_1", Name: "get_weather", Arguments: `{"city":"Paris"}`}, {ID: "toolu_2", Name: "now", Arguments: ""}}},
+			{Role: voice.RoleTool, ToolCallID: "toolu_1", Content: "sunny"},
+			{Role: voice.RoleTool, ToolCallID: "toolu_2", Content: "noon"},
+		},
+		Tools: []voice.Tool{
+			{Name: "get_weather", Description: "Weather in a city", Parameters: map[string]any{"type": "object", "properties": map[string]any{"city": map[string]any{"type": "string"}}}},
+			{Name: "now"},
+		},
+		Settings: set,
+	}
+	rec, err := generate(t, c, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Text() != "Done." {
+		t.Fatalf("after tools %q", rec.Text())
+	}
+	r, m := lastRequest(t, srv)
+	if r.Path != "/v1/messages" {
+		t.Fatalf("path %s", r.Path)
+	}
+	if m.Model != "claude-sonnet-4-5" || *m.MaxTokens != 222 || *m.Temperature != 1 || m.TopP != nil || !m.Stream || m.SystemText() != "sys one\n\nsys two" {
+		t.Fatalf("request %s", r.Body)
+	}
+	if strings.Join(m.StopSequences, ",") != "END,STOP" || string(m.ToolChoice) != `{"type":"auto"}` {
+		t.Fatalf("request %s", r.Body)
+	}
+	for _, absent := range []string{"frequency_penalty", "presence_penalty", `"top_k"`} {
+		if strings.Contains(string(r.Body), absent) {
+			t.Fatalf("%s sent: %s", absent, r.Body)
+		}
+	}
+	if len(m.Messages) != 5 {
+		t.Fatalf("messages %s", r.Body)
+	}
+	roles := []string{"user", "assistant", "user", "assistant", "user"}
+	for i, msg := range m.Messages {
+		if msg.Role != roles[i] {
+			t.Fatalf("message %d role %s", i, msg.Role)
+		}
+	}
+	if b := m.Messages[0].Blocks(); len(b) != 1 || *b[0].Text != "(call connected)" {
+		t.Fatalf("opening %s", m.Messages[0].Content)
+	}
+	if b := m.Messages[2].Blocks(); len(b) != 2 || *b[0].Text != "weather?" || *b[1].Text != "in Paris" {
+		t.Fatalf("merged user turn %s", m.Messages[2].Content)
+	}
+	b := m.Messages[3].Blocks()
+	if m.Messages[3].Role != "assistant" || len(b) != 3 || *b[0].Text != "Checking." || b[1].Type != "tool_use" || b[1].ID != "toolu_1" || b[1].Name != "get_weather" || string(b[1].Input) != `{"city":"Paris"}` || string(b[2].Input) != "{}" {
+		t.Fatalf("assistant turn %s", m.Messages[3].Content)
+	}
+	res := m.Messages[4].Blocks()
+	if len(res) != 2 || res[0].Type != "tool_result" || res[0].ToolUseID != "toolu_1" || res[0].ResultText() != "sunny" || res[1].ResultText() != "noon" {
+		t.Fatalf("tool results %s", m.Messages[4].Content)
+	}
+	if len(m.Tools) != 2 || m.Tools[0].Name != "get_weather" || m.Tools[0].Description != "Weather in a city" || !strings.Contains(string(m.Tools[0].InputSchema), `"city"`) || string(m.Tools[1].InputSchema) != `{"properties":{},"type":"object"}` {
+		t.Fatalf("tools %s", r.Body)
+	}
+}
+
+func TestSamplingMapping(t *testing.T) {
+	srv := startFake(t, openaifake.Config{})
+	c := newClient(t, Config{BaseURL: srv.BaseURL})
+	req := userRequest("x")
+	req.Settings.TopP, req.Settings.MaxTokens = 0.8, 0
+	if _, err := generate(t, c, req); err != nil {
+		t.Fatal(err)
+	}
+	r, m := lastRequest(t, srv)
+	if m.TopP == nil || *m.TopP != 0.8 || m.Temperature != nil || *m.MaxTokens != defaultMaxTokens || strings.Contains(string(r.Body), "stop_sequences") || strings.Contains(string(r.Body), "tools") {
+		t.Fatalf("request %s", r.Body)
+	}
+}
+
+func TestToolCalls(t *testing.T) {
+	srv := startFake(t, openaifake.Config{Script: openaifake.Script{Rules: []openaifake.Rule{{
+		Contains: "book",
+		Reply:    "Booking.",
+		ToolCalls: []openaifake.ToolCall{
+			{Name: "book_table", Arguments: json.RawMessage(`{"people": 4, "time": "19:30", "name": "Müller"}`)},
+			{Name: "send_sms", Arguments: json.RawMessage(`{"text":"Confirmed"}`)},
+			{Name: "end_call"},
+		},
+		AfterTool: "Booked: {result}",
+	}}}})
+	c := newClient(t, Config{BaseURL: srv.BaseURL})
+	rec, err := generate(t, c, userRequest("Book a table"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := rec.Calls()
+	if rec.Text() != "Booking." || len(calls) != 3 || calls[0].Name != "book_table" || calls[0].Arguments != `{"people":4,"time":"19:30","name":"Müller"}` ||
+		calls[1].Arguments != `{"text":"Confirmed"}` || calls[2].Name != "end_call" || calls[2].Arguments != "{}" || !strings.HasPrefix(calls[0].ID, "toolu_") || calls[0].ID == calls[1].ID {
+		t.Fatalf("%q %+v", rec.Text(), calls)
+	}
+	if d := rec.Done(); d.Reason != "tool_use" {
+		t.Fatalf("done %+v", d)
+	}
+	req := userRequest("Book a table")
+	req.Messages = append(req.Messages, voice.Message{Role: voice.RoleAssistant, Content: rec.Text(), ToolCalls: calls})
+	for i, res := range []string{"table 7", "sent", "ok"} {
+		req.Messages = append(req.Messages, voice.Message{Role: voice.RoleTool, ToolCallID: calls[i].ID, Content: res})
+	}
+	rec, err = generate(t, c, req)
+	if err != nil || rec.Text() != "Booked: table 7\nsent\nok" {
+		t.Fatalf("follow-up %q %v", rec.Text(), err)
+	}
+}
+
+func TestLimits(t *testing.T) {
+	srv := startFake(t, openaifake.Config{Script: openaifake.Script{Default: "one two three END four"}})
+	c := newClient(t, Config{BaseURL: srv.BaseURL})
+	req := userRequest("x")
+	req.Settings.MaxTokens = 2
+	rec, err := generate(t, c, req)
+	if err != nil || rec.Text() != "one two" || rec.Done().Reason != "max_tokens" {
+		t.Fatalf("%q %+v %v", rec.Text(), rec.Done(), err)
+	}
+	req.Settings.MaxTokens, req.Settings.StopSequences = 100, []string{"END"}
+	rec, err = generate(t, c, req)
+	if err != nil || rec.Text() != "one two three " || rec.Done().Reason != "stop_sequence" {
+		t.Fatalf("%q %+v %v", rec.Text(), rec.Done(), err)
+	}
+}
+
+func TestServiceErrors(t *testing.T) {
+	srv := startFake(t, openaifake.Config{})
+	var se *sse.StatusError
+	_, err := generate(t, newClient(t, Config{BaseURL: srv.BaseURL, APIKey: "wrong"}), userRequest("x"))
+	if !errors.As(err, &se) || se.Status != 401 || se.Type != "authentication_error" || se.Message != "invalid x-api-key" {
+		t.Fatalf("wrong key: %v", err)
+	}
+	req := userRequest("x")
+	req.Messages = append(req.Messages, voice.Message{Role: voice.RoleTool, ToolCallID: "toolu_x", Content: "orphan"})
+	_, err = generate(t, newClient(t, Config{BaseURL: srv.BaseURL}), req)
+	if !errors.As(err, &se) || se.Status != 400 || se.Type != "invalid_request_error" || !strings.Contains(se.Message, "unexpected `tool_use_id`") {
+		t.Fatalf("orphan result: %v", err)
+	}
+}
+
+func TestFaults(t *testing.T) {
+	srv := startFake(t, openaifake.Config{Script: openaifake.Script{Default: "a b c d e f"}})
+	for _, tc := range []struct {
+		f      fault.Fault
+		status int
+		typ    string
+		want   error
+		deltas int
+	}{
+		{fault.Fault{Kind: fault.Refuse}, 0, "", nil, 0},
+		{fault.Fault{Kind: fault.Unauthorized}, 401, "authentication_error", nil, 0},
+		{fault.Fault{Kind: fault.RateLimited}, 429, "rate_limit_error", nil, 0},
+		{fault.Fault{Kind: fault.ServerError}, 500, "api_error", nil, 0},
+		{fault.Fault{Kind: fault.Unavailable}, 503, "overloaded_error", nil, 0},
+		{fault.Fault{Kind: fault.Drop, After: 2}, 0, "", io.ErrUnexpectedEOF, 2},
+		{fault.Fault{Kind: fault.Stall, After: 4}, 0, "", sse.ErrStalled, 4},
+	} {
+		t.Run(tc.f.Kind.String(), func(t *testing.T) {
+			srv.Faults().Next(tc.f, 1)
+			rec, err := generate(t, newClient(t, Config{BaseURL: srv.BaseURL, IdleTimeout: 200 * time.Millisecond}), userRequest("x"))
+			var se *sse.StatusError
+			switch {
+			case tc.status != 0:
+				if !errors.As(err, &se) || se.Status != tc.status || se.Type != tc.typ {
+					t.Fatalf("got %v", err)
+				}
+			case err == nil || errors.As(err, &se) || tc.want != nil && !errors.Is(err, tc.want):
+				t.Fatalf("got %v", err)
+			}
+			if rec.Deltas() != tc.deltas || rec.Done() != nil {
+				t.Fatalf("%d deltas, done %v", rec.Deltas(), rec.Done())
+			}
+		})
+	}
+}
+
+func TestCancelMidStream(t *testing.T) {
+	srv := startFake(t, openaifake.Config{Script: openaifake.Script{Default: "a b c d e f"}})
+	c := newClient(t, Config{BaseURL: srv.BaseURL})
+	srv.Faults().Next(fault.Fault{Kind: fault.Stall, After: 2}, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	rec := &openaifake.Events{}
+	rec.OnEvent = func(e voice.LLMEvent) {
+		if d, ok := e.(*voice.TextDelta); ok && d.Text == " b" {
+			cancel()
+		}
+	}
+	if err := c.Generate(ctx, userRequest("x"), rec.Emit); err != context.Canceled {
+		t.Fatalf("got %v", err)
+	}
+	testkit.Eventually(t, 5*time.Second, func() error {
+		if srv.Active() != 0 {
+			return errors.New("the server still streams")
+		}
+		return nil
+	})
+}
+
+func TestNew(t *testing.T) {
+	for _, tc := range []struct {
+		base, url string
+	}{
+		{"", "https://api.anthropic.com/v1/messages"},
+		{"http://127.0.0.1:9/fakes/anthropic", "http://127.0.0.1:9/fakes/anthropic/v1/messages"},
+		{"https://proxy.example/v1/", "https://proxy.example/v1/messages"},
+	} {
+		c, err := New(Config{Model: "m", APIKey: "k", BaseURL: tc.base})
+		if err != nil || c.url != tc.url {
+			t.Errorf("%q: %v %v", tc.base, c, err)
+		}
+	}
+	for _, cfg := range []Config{{APIKey: "k"}, {Model: "m"}} {
+		if _, err := New(cfg); !errors.Is(err, ErrConfig) {
+			t.Errorf("%+v: %v", cfg, err)
+		}
+	}
+}
+
+// A finished stream is read to its end, so the next request reuses the
+// connection instead of paying for a new one.
+func TestConnectionReused(t *testing.T) {
+	srv := startFake(t, openaifake.Config{})
+	c := newClient(t, Config{BaseURL: srv.BaseURL})
+	var reused []bool
+	ctx := httptrace.WithClientTrace(context.Background(), &httptrace.ClientTrace{
+		GotConn: func(info httptrace.GotConnInfo) { reused = append(reused, info.Reused) },
+	})
+	for range 3 {
+		if err := c.Generate(ctx, userRequest("hi"), func(voice.LLMEvent) {}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !slices.Equal(reused, []bool{false, true, true}) {
+		t.Fatalf("connections reused: %v", reused)
+	}
+}

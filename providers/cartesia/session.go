@@ -1,0 +1,105 @@
+package cartesia
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/fasthttp/websocket"
+
+	"github.com/switchboard-voice/switchboard/voice"
+)
+
+// session is a call's synthesis over one socket, which its utterances
+// share: each utterance is a context of its own, streamed with continue
+// true and ended with an empty transcript and continue false; a cancelled
+// context is cancelled on the service and its late messages ignored. A
+// socket that dies is replaced at the next utterance's first Send.
+//
+// Lock order: utterance.mu, then session.mu, then socket.mu.
+type session struct {
+	url      string
+	header   http.Header
+	req      request // the template of every generation request
+	prefix   string  // of context IDs, unique to the session
+	src, out voice.Format
+	stall    time.Duration
+	dialer   *websocket.Dialer
+
+	ctx    context.Context // cancelled by Close: aborts dials
+	cancel context.CancelFunc
+	wg     sync.WaitGroup // every socket goroutine
+
+	mu     sync.Mutex
+	closed bool
+	k      *socket
+	cur    *utterance
+	n      int // utterances so far, numbering context IDs
+}
+
+// Speak starts an utterance: a new context. It takes the socket at its
+// first Send.
+func (s *session) Speak(emit func(voice.TTSEvent)) (voice.Utterance, error) {
+	conv, err := newConverter(s.src, s.out, 1)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, ErrClosed
+	}
+	if s.cur != nil {
+		return nil, ErrBusy
+	}
+	s.n++
+	s.cur = &utterance{s: s, emit: emit, conv: conv, id: s.prefix + strconv.Itoa(s.n), out: holdback{size: s.out.BytesPerSample()}}
+	return s.cur, nil
+}
+
+// Close cancels the utterance being spoken and closes the socket.
+func (s *session) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	cur, k := s.cur, s.k
+	s.cur = nil
+	s.mu.Unlock()
+	if cur != nil {
+		cur.Cancel()
+	}
+	k.drain()
+	s.cancel()
+	s.wg.Wait()
+	return nil
+}
+
+// release forgets u as the current utterance.
+func (s *session) release(u *utterance) {
+	s.mu.Lock()
+	if s.cur == u {
+		s.cur = nil
+	}
+	s.mu.Unlock()
+}
+
+// take gives u the session's socket, or a new one if it has died. The
+// caller holds u.mu.
+func (s *session) take(u *utterance) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return ErrClosed
+	}
+	u.k = s.k // before the reader can see u
+	if !s.k.attach(u) {
+		s.k.close()
+		s.k = s.openSocket(nil, u)
+	}
+	return nil
+}

@@ -1,0 +1,286 @@
+package cartesia
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/switchboard-voice/switchboard/internal/testkit"
+	"github.com/switchboard-voice/switchboard/providers/cartesia/cartesiafake"
+	"github.com/switchboard-voice/switchboard/providers/fault"
+	"github.com/switchboard-voice/switchboard/voice"
+)
+
+func TestMapsSettingsToTheProtocol(t *testing.T) {
+	srv := startFake(t, cartesiafake.Options{})
+	s := settings()
+	s.Speed, s.Volume = 1.2, 3
+	s.ProviderConfig = map[string]any{"language": "fr"}
+	sess := open(t, &TTS{}, srv, voice.Telephony, s)
+	done(t, last(say(t, sess, "Bonjour.", "  Ça va?")))
+	sock := srv.Sockets()[0]
+	if sock.Version != Version {
+		t.Errorf("version %q", sock.Version)
+	}
+	reqs := sock.Requests
+	if len(reqs) != 3 {
+		t.Fatalf("%d requests: %+v", len(reqs), reqs)
+	}
+	for i, want := range []struct {
+		text string
+		more bool
+	}{{"Bonjour. ", true}, {"Ça va? ", true}, {"", false}} {
+		r := reqs[i]
+		if r.Transcript != want.text || r.Continue != want.more || r.ContextID != reqs[0].ContextID {
+			t.Errorf("request %d: %+v", i, r)
+		}
+		if r.ModelID != DefaultModel || r.VoiceMode != "id" || r.VoiceID != voiceUUID || r.Language != "fr" ||
+			r.Container != "raw" || r.Encoding != "pcm_mulaw" || r.SampleRate != 8000 || !r.AddTimestamps {
+			t.Errorf("request %d: %+v", i, r)
+		}
+		if fmt.Sprint(r.GenerationConfig) != "map[speed:1.2 volume:2]" {
+			t.Errorf("generation_config %v, want speed 1.2 and volume clamped to 2", r.GenerationConfig)
+		}
+	}
+	// defaults: no generation_config
+	sess = open(t, &TTS{}, srv, voice.Telephony, settings())
+	done(t, last(say(t, sess, "Hi.")))
+	if gc := srv.Sockets()[1].Requests[0].GenerationConfig; gc != nil {
+		t.Errorf("generation_config %v at speed and volume 1", gc)
+	}
+}
+
+func TestSpeaksWordsWithTimestamps(t *testing.T) {
+	srv := startFake(t, cartesiafake.Options{Chunk: 60 * time.Millisecond, FirstByte: 20 * time.Millisecond})
+	sess := open(t, &TTS{}, srv, voice.Telephony, settings())
+	var ids []string
+	for range 2 {
+		audio, words, end := result(t, say(t, sess, "Hello there.", "How are you today?"))
+		if d := done(t, end); d.FirstAudio < 20*time.Millisecond {
+			t.Errorf("FirstAudio %v, want at least the fake's 20ms", d.FirstAudio)
+		}
+		said := []string{"Hello", "there.", "How", "are", "you", "today?"}
+		if got := spokenWords(audio); !slices.Equal(got, said) {
+			t.Fatalf("audio says %q, want %q", got, said)
+		}
+		want := expectedWords(said...)
+		if !slices.Equal(words, want) {
+			t.Fatalf("words %v, want %v", words, want)
+		}
+		for _, w := range want { // each word starts where its audio does
+			i := voice.Telephony.Bytes(w.Start)
+			if got := spokenWords(audio[i : i+160]); len(got) != 1 || got[0] != w.Text {
+				t.Errorf("audio at %v says %q, want %q", w.Start, got, w.Text)
+			}
+		}
+	}
+	socks := srv.Sockets()
+	if len(socks) != 1 {
+		t.Fatalf("%d sockets, want one for the session", len(socks))
+	}
+	for _, r := range socks[0].Requests {
+		if !slices.Contains(ids, r.ContextID) {
+			ids = append(ids, r.ContextID)
+		}
+	}
+	if len(ids) != 2 {
+		t.Errorf("contexts %q, want one per utterance", ids)
+	}
+}
+
+func TestPCM(t *testing.T) {
+	srv := startFake(t, cartesiafake.Options{})
+	f := voice.Format{Encoding: voice.PCM16, SampleRate: 16000}
+	sess := open(t, &TTS{}, srv, f, settings())
+	audio, words, end := result(t, say(t, sess, "One two."))
+	done(t, end)
+	if r := srv.Sockets()[0].Requests[0]; r.Encoding != "pcm_s16le" || r.SampleRate != 16000 {
+		t.Errorf("request %+v", r)
+	}
+	want := expectedWords("One", "two.")
+	if !slices.Equal(words, want) {
+		t.Errorf("words %v, want %v", words, want)
+	}
+	if d := f.Duration(len(audio)); d != want[1].End {
+		t.Errorf("audio lasts %v, want %v", d, want[1].End)
+	}
+}
+
+func TestCancelKeepsTheSocket(t *testing.T) {
+	srv := startFake(t, cartesiafake.Options{Speed: 1, Chunk: 20 * time.Millisecond})
+	sess := open(t, &TTS{}, srv, voice.Telephony, settings())
+	r := newRecorder(t)
+	u, _ := sess.Speak(r.emit)
+	_ = u.Send(strings.Repeat("talking for a long while. ", 10))
+	testkit.Eventually(t, 5*time.Second, func() error {
+		if r.count() == 0 {
+			return errors.New("no audio yet")
+		}
+		return nil
+	})
+	u.Cancel()
+	r.seal()
+	if err := u.Send("more"); !errors.Is(err, ErrEnded) {
+		t.Errorf("Send after Cancel: %v", err)
+	}
+	audio, _, end := result(t, say(t, sess, "Still here."))
+	done(t, end)
+	if got := spokenWords(audio); !slices.Equal(got, []string{"Still", "here."}) {
+		t.Errorf("after cancel: %q", got)
+	}
+	socks := srv.Sockets()
+	if len(socks) != 1 || !slices.ContainsFunc(socks[0].Requests, func(r cartesiafake.Request) bool { return r.Cancel }) {
+		t.Errorf("sockets %+v", socks)
+	}
+}
+
+func TestSessionRules(t *testing.T) {
+	srv := startFake(t, cartesiafake.Options{})
+	sess := open(t, &TTS{}, srv, voice.Telephony, settings())
+	r := newRecorder(t)
+	u, _ := sess.Speak(r.emit)
+	if _, err := sess.Speak(r.emit); !errors.Is(err, ErrBusy) {
+		t.Errorf("second Speak: %v", err)
+	}
+	_ = u.Send("Hi.")
+	_ = u.End()
+	if err := u.Send("late"); !errors.Is(err, ErrEnded) {
+		t.Errorf("Send after End: %v", err)
+	}
+	done(t, last(r.wait()))
+	done(t, last(say(t, sess))) // nothing to say: done at once
+	r = newRecorder(t)
+	u, _ = sess.Speak(r.emit)
+	_ = u.Send("Goodbye for now.")
+	sess.Close()
+	r.seal()
+	if _, err := sess.Speak(r.emit); !errors.Is(err, ErrClosed) {
+		t.Errorf("Speak after Close: %v", err)
+	}
+	testkit.Eventually(t, 5*time.Second, func() error {
+		if n := srv.Open(); n != 0 {
+			return fmt.Errorf("%d sockets open after Close", n)
+		}
+		return nil
+	})
+	if reqs := srv.Sockets()[0].Requests; !reqs[len(reqs)-1].Cancel {
+		t.Errorf("last request %+v: want the cancel sent before closing", reqs[len(reqs)-1])
+	}
+}
+
+func TestServiceError(t *testing.T) {
+	srv := startFake(t, cartesiafake.Options{})
+	s := settings()
+	s.VoiceID = ""
+	sess := open(t, &TTS{}, srv, voice.Telephony, s)
+	err := failed(t, last(say(t, sess, "Hi.")))
+	if !errors.Is(err, ErrService) || statusOf(err) != 400 || !strings.Contains(err.Error(), "voice") {
+		t.Fatalf("err %v", err)
+	}
+}
+
+func TestRedialsASocketClosedWhileIdle(t *testing.T) {
+	srv := startFake(t, cartesiafake.Options{IdleTimeout: 30 * time.Millisecond})
+	sess := open(t, &TTS{}, srv, voice.Telephony, settings())
+	testkit.Eventually(t, 5*time.Second, func() error {
+		if !srv.Sockets()[0].Closed {
+			return errors.New("socket still open")
+		}
+		return nil
+	})
+	done(t, last(say(t, sess, "Back again.")))
+	if n := len(srv.Sockets()); n != 2 {
+		t.Errorf("%d sockets, want a redial", n)
+	}
+}
+
+func TestHandshakeFaults(t *testing.T) {
+	opts := func(srv *cartesiafake.Server, key string) voice.TTSOptions {
+		return voice.TTSOptions{Settings: settings(), Format: voice.Telephony, Key: key, BaseURL: srv.BaseURL}
+	}
+	for _, c := range []struct {
+		kind   fault.Kind
+		status int
+	}{
+		{fault.Unauthorized, 401}, {fault.RateLimited, 429}, {fault.ServerError, 500}, {fault.Unavailable, 503},
+	} {
+		t.Run(c.kind.String(), func(t *testing.T) {
+			srv := startFake(t, cartesiafake.Options{})
+			srv.Faults().Next(fault.Fault{Kind: c.kind}, 1)
+			_, err := (&TTS{}).OpenTTS(context.Background(), opts(srv, testKey))
+			if statusOf(err) != c.status {
+				t.Fatalf("err %v, want HTTP %d", err, c.status)
+			}
+		})
+	}
+	t.Run("wrong key", func(t *testing.T) {
+		srv := startFake(t, cartesiafake.Options{})
+		_, err := (&TTS{}).OpenTTS(context.Background(), opts(srv, "nope"))
+		if statusOf(err) != 401 || !strings.Contains(err.Error(), "Invalid API key") || strings.Contains(err.Error(), "nope") {
+			t.Fatalf("err %v", err)
+		}
+	})
+	t.Run("refuse", func(t *testing.T) {
+		srv := startFake(t, cartesiafake.Options{})
+		srv.Faults().Next(fault.Fault{Kind: fault.Refuse}, 1)
+		if _, err := (&TTS{}).OpenTTS(context.Background(), opts(srv, testKey)); !errors.Is(err, ErrConnection) {
+			t.Fatalf("err %v", err)
+		}
+	})
+}
+
+func TestStreamFaults(t *testing.T) {
+	t.Run("drop", func(t *testing.T) {
+		srv := startFake(t, cartesiafake.Options{Chunk: 20 * time.Millisecond})
+		srv.Faults().Next(fault.Fault{Kind: fault.Drop, After: 3}, 1)
+		sess := open(t, &TTS{}, srv, voice.Telephony, settings())
+		if err := failed(t, last(say(t, sess, "This will be cut short."))); !errors.Is(err, ErrConnection) {
+			t.Fatalf("err %v", err)
+		}
+		done(t, last(say(t, sess, "Recovered.")))
+		// dropped before any audio, an utterance moves to a new socket
+		srv.Faults().Next(fault.Fault{Kind: fault.Drop}, 1)
+		sess = open(t, &TTS{}, srv, voice.Telephony, settings())
+		audio, _, end := result(t, say(t, sess, "Moved."))
+		done(t, end)
+		if got := spokenWords(audio); !slices.Equal(got, []string{"Moved."}) {
+			t.Errorf("audio says %q", got)
+		}
+		// unless the service refuses the new one
+		srv.Faults().Next(fault.Fault{Kind: fault.Drop}, 1)
+		srv.Faults().Next(fault.Fault{Kind: fault.RateLimited}, 1)
+		sess = open(t, &TTS{}, srv, voice.Telephony, settings())
+		if err := failed(t, last(say(t, sess, "Refused."))); statusOf(err) != 429 {
+			t.Fatalf("err %v", err)
+		}
+	})
+	for _, after := range []int{0, 2} {
+		t.Run(fmt.Sprint("stall after ", after), func(t *testing.T) {
+			srv := startFake(t, cartesiafake.Options{Chunk: 20 * time.Millisecond})
+			srv.Faults().Next(fault.Fault{Kind: fault.Stall, After: after}, 1)
+			sess := open(t, &TTS{StallTimeout: 300 * time.Millisecond}, srv, voice.Telephony, settings())
+			if err := failed(t, last(say(t, sess, "Nothing comes back."))); !errors.Is(err, ErrStalled) {
+				t.Fatalf("err %v", err)
+			}
+			done(t, last(say(t, sess, "Recovered.")))
+			if n := len(srv.Sockets()); n != 2 {
+				t.Errorf("%d sockets: a stalled socket must be replaced", n)
+			}
+		})
+	}
+}
+
+func TestWordsOf(t *testing.T) {
+	var m message
+	if err := m.parse([]byte(`{"type":"timestamps","context_id":"c","word_timestamps":{"words":["a","b"],"start":[0,0.5],"end":[0.25,1.125]}}`)); err != nil {
+		t.Fatal(err)
+	}
+	want := []voice.Word{{Text: "a", End: 250 * time.Millisecond}, {Text: "b", Start: 500 * time.Millisecond, End: 1125 * time.Millisecond}}
+	if got := wordsOf(&m); !slices.Equal(got, want) {
+		t.Errorf("%v", got)
+	}
+}

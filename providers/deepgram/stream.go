@@ -1,0 +1,364 @@
+package deepgram
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/fasthttp/websocket"
+
+	"github.com/switchboard-voice/switchboard/voice"
+)
+
+// errGap is audio discarded (Config.MaxBuffered) before it could be sent:
+// the connection's timeline is broken, so a new one starts after the gap.
+var errGap = errors.New("deepgram: unsent audio discarded")
+
+var keepAlive = []byte(`{"type":"KeepAlive"}`)
+
+// stream is one call's recognition session. Two goroutines serve it: the
+// writer (run), which owns the connection's lifecycle, sends audio and
+// controls from the outbox, keeps the connection alive and reconnects; and
+// one reader per connection, which maps server messages to events. Emits
+// happen on those two goroutines only, and Close waits for both.
+type stream struct {
+	client *Client
+	cfg    Config
+	url    string
+	header http.Header
+	format voice.Format
+	emit   func(voice.STTEvent)
+	rec    recognizer
+	out    outbox
+	chunk  int // largest audio message
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	wake   chan struct{} // the outbox has something new
+	done   chan struct{} // closed when the writer has exited
+
+	t0        time.Time
+	lastRecv  atomic.Int64 // time since t0 of the last server message
+	final     atomic.Int64 // the recognizer's finalized point, for the writer
+	keep      atomic.Int64 // and its replay point
+	closeSent atomic.Bool  // CloseStream went out on the current connection
+
+	// writer goroutine only
+	sent     int64  // stream offset sent on the current connection
+	sentSeq  uint64 // last control sent on it
+	failures int    // connection attempts in a row without progress
+	// reader goroutine only
+	rbuf bytes.Buffer
+}
+
+func newStream(ctx context.Context, c *Client, url string, opts voice.STTOptions, emit func(voice.STTEvent), flux bool) *stream {
+	s := &stream{
+		client: c,
+		cfg:    c.cfg,
+		url:    url,
+		header: http.Header{"Authorization": {"Token " + opts.Key}},
+		format: opts.Format,
+		emit:   emit,
+		chunk:  opts.Format.Bytes(250 * time.Millisecond),
+		wake:   make(chan struct{}, 1),
+		done:   make(chan struct{}),
+		t0:     time.Now(),
+	}
+	s.ctx, s.cancel = context.WithCancel(ctx)
+	if flux {
+		s.rec = newFlux(emit)
+	} else {
+		s.rec = newV1(emit, opts.Settings.InterimResults && opts.Settings.UtteranceEndMS > 0)
+	}
+	s.out.frame = int64(opts.Format.FrameBytes())
+	s.out.limit = opts.Format.Bytes(c.cfg.MaxBuffered)
+	return s
+}
+
+// SendAudio queues a frame; it never waits for the network.
+func (s *stream) SendAudio(frame []byte) error {
+	if err := s.out.add(frame); err != nil {
+		return err
+	}
+	s.notify()
+	return nil
+}
+
+// Finalize asks the service to finalize the audio sent so far: Finalize on
+// v1, ForceEndTurn on Flux.
+func (s *stream) Finalize() error {
+	if err := s.out.control(ctrlFinalize); err != nil {
+		return err
+	}
+	s.notify()
+	return nil
+}
+
+// Close sends the queued audio and CloseStream, waits up to
+// Config.CloseTimeout for the last results, then releases everything.
+// Nothing is emitted once it returns.
+func (s *stream) Close() error {
+	if s.out.control(ctrlClose) == nil {
+		s.notify()
+	}
+	t := time.NewTimer(s.cfg.CloseTimeout)
+	defer t.Stop()
+	select {
+	case <-s.done:
+	case <-t.C:
+		s.cancel()
+		<-s.done
+	}
+	return nil
+}
+
+func (s *stream) notify() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (s *stream) since() time.Duration { return time.Since(s.t0) }
+
+// connect dials until a connection is up, waiting between attempts. It
+// gives up after MaxAttempts attempts in a row without progress, or at once
+// on a refusal that will not pass. last is why the previous connection
+// ended, if one did.
+func (s *stream) connect(last error) (*websocket.Conn, error) {
+	for {
+		if s.failures >= s.cfg.MaxAttempts {
+			return nil, fmt.Errorf("%w after %d attempts: %w", ErrGaveUp, s.failures, last)
+		}
+		if s.failures > 0 {
+			t := time.NewTimer(s.client.backoff(s.failures, last))
+			select {
+			case <-t.C:
+			case <-s.ctx.Done():
+				t.Stop()
+				return nil, fmt.Errorf("%w: %w", ErrClosed, context.Cause(s.ctx))
+			}
+		}
+		s.failures++
+		c, err := s.client.dial(s.ctx, s.url, s.header)
+		if err == nil {
+			return c, nil
+		}
+		if s.ctx.Err() != nil {
+			return nil, fmt.Errorf("%w: %w", ErrClosed, context.Cause(s.ctx))
+		}
+		var se *StatusError
+		if errors.As(err, &se) && !se.Retryable() {
+			return nil, err
+		}
+		last = err
+	}
+}
+
+// run is the writer goroutine: it serves connection after connection until
+// the stream closes, the context ends, or reconnecting fails.
+func (s *stream) run(c *websocket.Conn) {
+	defer close(s.done)
+	defer s.cancel()
+	for {
+		before := s.final.Load()
+		err := s.serve(c)
+		if s.final.Load() > before {
+			s.failures = 0
+		}
+		if err == nil || s.ctx.Err() != nil {
+			s.out.finish(ErrClosed)
+			return
+		}
+		s.emit(&voice.STTError{Err: fmt.Errorf("%w: %w", ErrDropped, err)})
+		s.rec.dropped()
+		if c, err = s.connect(err); err != nil {
+			if s.ctx.Err() != nil {
+				s.out.finish(ErrClosed)
+				return
+			}
+			s.out.finish(err)
+			s.emit(&voice.STTError{Err: err, Fatal: true})
+			return
+		}
+	}
+}
+
+// serve runs one connection: it replays the audio not yet finalized, then
+// sends new audio and controls as they come. It returns nil when the
+// service has finished after CloseStream, else why the connection ended.
+func (s *stream) serve(c *websocket.Conn) error {
+	s.trim(^uint64(0))
+	s.out.mu.Lock()
+	start, replayEnd := s.out.head, s.out.end()
+	s.out.mu.Unlock()
+	s.sent, s.sentSeq = start, 0
+	s.closeSent.Store(false)
+	s.rec.connect(s.format.Duration(int(start)), s.format.Duration(int(replayEnd)))
+
+	// a cancelled stream must not wait for a write stuck on a full socket
+	stop := context.AfterFunc(s.ctx, func() { c.Close() })
+	defer stop()
+	readDone := make(chan error, 1)
+	go s.read(c, readDone)
+	tick := max(min(s.cfg.KeepAlive, s.cfg.StallTimeout)/4, 5*time.Millisecond)
+	ticker := time.NewTicker(tick)
+	defer ticker.Stop()
+
+	w := connWriter{c: c, timeout: s.cfg.StallTimeout, last: time.Now()}
+	for {
+		err := s.flush(&w)
+		if err == nil {
+			select {
+			case <-s.wake:
+				continue
+			case err = <-readDone:
+				c.Close()
+				return err
+			case <-ticker.C:
+				err = s.tick(&w)
+			case <-s.ctx.Done():
+				err = s.ctx.Err()
+			}
+		}
+		if err != nil {
+			c.Close()
+			<-readDone
+			return err
+		}
+	}
+}
+
+// connWriter writes to one connection and remembers when.
+type connWriter struct {
+	c       *websocket.Conn
+	timeout time.Duration
+	last    time.Time // last write
+	// awaiting is when the oldest audio was sent that no server message
+	// has followed yet; zero if none
+	awaiting time.Time
+}
+
+func (w *connWriter) write(typ int, b []byte) error {
+	w.last = time.Now()
+	if err := w.c.SetWriteDeadline(w.last.Add(w.timeout)); err != nil {
+		return err
+	}
+	return w.c.WriteMessage(typ, b)
+}
+
+// flush sends everything the outbox holds for this connection.
+func (s *stream) flush(w *connWriter) error {
+	s.trim(s.sentSeq)
+	for {
+		audio, ctl, gap := s.out.next(s.sent, s.sentSeq, s.chunk)
+		switch {
+		case gap:
+			return errGap
+		case len(audio) > 0:
+			if err := w.write(websocket.BinaryMessage, audio); err != nil {
+				return err
+			}
+			s.sent += int64(len(audio))
+			if w.awaiting.IsZero() || s.answered(w.awaiting) {
+				w.awaiting = w.last
+			}
+		case ctl.kind == ctrlFinalize:
+			if err := w.write(websocket.TextMessage, s.rec.finalizeMessage()); err != nil {
+				return err
+			}
+			s.sentSeq = ctl.seq
+		case ctl.kind == ctrlClose:
+			s.closeSent.Store(true)
+			if err := w.write(websocket.TextMessage, closeStream); err != nil {
+				return err
+			}
+			s.sentSeq = ctl.seq
+		default:
+			return nil
+		}
+	}
+}
+
+// tick keeps an idle v1 connection alive, detects a service that stopped
+// answering, and reports audio discarded for lack of room.
+func (s *stream) tick(w *connWriter) error {
+	if n := s.out.takeDropped(); n > 0 {
+		s.emit(&voice.STTError{Err: fmt.Errorf("%w: %v", ErrAudioDropped, s.format.Duration(int(n)))})
+	}
+	now := time.Now()
+	if !w.awaiting.IsZero() {
+		switch {
+		case s.answered(w.awaiting):
+			w.awaiting = time.Time{}
+		case now.Sub(w.awaiting) >= s.cfg.StallTimeout:
+			return ErrStalled
+		}
+	}
+	if s.rec.keepsAlive() && !s.closeSent.Load() && now.Sub(w.last) >= s.cfg.KeepAlive {
+		return w.write(websocket.TextMessage, keepAlive)
+	}
+	return nil
+}
+
+// answered reports whether a server message arrived after t.
+func (s *stream) answered(t time.Time) bool {
+	return time.Duration(s.lastRecv.Load()) >= t.Sub(s.t0)
+}
+
+// trim lets the outbox forget what the service has finalized and need not
+// hear again, and the Finalize controls sent up to sentSeq it answered.
+func (s *stream) trim(sentSeq uint64) {
+	offset := func(v *atomic.Int64) int64 { return int64(s.format.Bytes(time.Duration(v.Load()))) }
+	s.out.trim(offset(&s.keep), offset(&s.final), sentSeq)
+}
+
+// read is a connection's reader goroutine. It reports on done why the
+// connection ended: nil when the service finished after CloseStream.
+func (s *stream) read(c *websocket.Conn, done chan<- error) {
+	ended := false // the service sent its last message (v1 Metadata)
+	for {
+		typ, r, err := c.NextReader()
+		if err != nil {
+			done <- s.readEnd(err, ended)
+			return
+		}
+		s.lastRecv.Store(int64(s.since()))
+		if typ != websocket.TextMessage {
+			continue
+		}
+		s.rbuf.Reset()
+		if _, err := s.rbuf.ReadFrom(r); err != nil {
+			done <- err
+			return
+		}
+		fin, err := s.rec.handle(s.rbuf.Bytes())
+		var se *ServerError
+		switch {
+		case errors.As(err, &se):
+			done <- err
+			return
+		case err != nil:
+			s.emit(&voice.STTError{Err: err})
+		}
+		ended = ended || fin
+		s.final.Store(int64(s.rec.finalized()))
+		s.keep.Store(int64(s.rec.replayFrom()))
+	}
+}
+
+// readEnd classifies the error that ended a connection.
+func (s *stream) readEnd(err error, ended bool) error {
+	if s.closeSent.Load() && (ended || websocket.IsCloseError(err, websocket.CloseNormalClosure, websocket.CloseNoStatusReceived)) {
+		return nil
+	}
+	var ce *websocket.CloseError
+	if errors.As(err, &ce) {
+		return fmt.Errorf("%w: %w", ErrUnexpectedClose, err)
+	}
+	return err
+}

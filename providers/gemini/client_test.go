@@ -1,0 +1,372 @@
+package gemini
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http/httptrace"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/switchboard-voice/switchboard/assistant"
+	"github.com/switchboard-voice/switchboard/internal/testkit"
+	"github.com/switchboard-voice/switchboard/providers/fault"
+	"github.com/switchboard-voice/switchboard/providers/gemini/geminifake"
+	"github.com/switchboard-voice/switchboard/providers/openai/openaifake"
+	"github.com/switchboard-voice/switchboard/providers/sse"
+	"github.com/switchboard-voice/switchboard/voice"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+const testKey = "AIza-test-0123456789"
+
+func startFake(t *testing.T, cfg openaifake.Config) *geminifake.Server {
+	t.Helper()
+	cfg.APIKey = testKey
+	srv, err := geminifake.Start(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func newClient(t *testing.T, cfg Config) *Client {
+	t.Helper()
+	if cfg.Model == "" {
+		cfg.Model = "gemini-2.5-flash"
+	}
+	if cfg.APIKey == "" {
+		cfg.APIKey = testKey
+	}
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func userRequest(text string) voice.LLMRequest {
+	return voice.LLMRequest{
+		Messages: []voice.Message{{Role: voice.RoleSystem, Content: "You are terse."}, {Role: voice.RoleUser, Content: text}},
+		Settings: assistant.Defaults().LLMSettings,
+	}
+}
+
+func generate(t *testing.T, c voice.LLM, req voice.LLMRequest) (*openaifake.Events, error) {
+	t.Helper()
+	rec := &openaifake.Events{}
+	err := c.Generate(context.Background(), req, rec.Emit)
+	if e := rec.Err(); e != nil {
+		t.Error(e)
+	}
+	return rec, err
+}
+
+func lastRequest(t *testing.T, srv *geminifake.Server) (openaifake.Request, geminifake.GenerateRequest) {
+	t.Helper()
+	reqs := srv.Requests()
+	r := reqs[len(reqs)-1]
+	var g geminifake.GenerateRequest
+	if err := json.Unmarshal(r.Body, &g); err != nil {
+		t.Fatal(err)
+	}
+	return r, g
+}
+
+func TestTextStream(t *testing.T) {
+	srv := startFake(t, openaifake.Config{})
+	rec, err := generate(t, newClient(t, Config{BaseURL: srv.BaseURL, Model: "models/gemini-2.5-flash"}), userRequest("hello there"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Text() != "You said: hello there" || rec.Deltas() != len(openaifake.Tokens("You said: hello there")) {
+		t.Fatalf("text %q in %d deltas", rec.Text(), rec.Deltas())
+	}
+	if s := rec.Served(); s.Provider != "gemini" || s.Model != "gemini-2.5-flash" || s.FirstToken <= 0 {
+		t.Fatalf("served %+v", s)
+	}
+	if u := rec.Usage(); u == nil || u.PromptTokens == 0 || u.CompletionTokens != rec.Deltas() {
+		t.Fatalf("usage %+v", u)
+	}
+	if d := rec.Done(); d.Reason != "STOP" {
+		t.Fatalf("done %+v", d)
+	}
+	r, _ := lastRequest(t, srv)
+	if r.Path != "/v1beta/models/gemini-2.5-flash:streamGenerateContent" || r.Query.Get("alt") != "sse" || r.Query.Get("key") != "" || r.Header.Get("x-goog-api-key") != testKey {
+		t.Fatalf("request %+v", r)
+	}
+}
+
+func TestRequestMapping(t *testing.T) {
+	srv := startFake(t, openaifake.Config{})
+	c := newClient(t, Config{BaseURL: srv.BaseURL + "/v1beta"})
+	set := assistant.Defaults().LLMSettings
+	set.Temperature, set.MaxTokens, set.TopP, set.PresencePenalty = 1.4, 321, 0.7, 1
+	set.StopSequences = []string{"S1", "", "S2", "S3", "S4", "S5", "S6"}
+	req := voice.LLMRequest{
+		Messages: []voice.Message{
+			{Role: voice.RoleSystem, Content: "sys"},
+			{Role: voice.RoleAssistant, Content: "Hi! How can I help?"},
+			{Role: voice.RoleUser, Content: "weather"},
+			{Role: voice.RoleAssistant, ToolCalls: []voice.ToolCall{{ID: "call_1", Name: "get_weather", Arguments: `{"city":"Paris"}`}, {ID: "call_2", Name: "now"}}},
+			{Role: voice.RoleTool, ToolCallID: "call_1", Content: `{"temp":18}`},
+			{Role: voice.RoleTool, ToolCallID: "call_2", Content: "noon"},
+		},
+		Tools: []voice.Tool{
+			{Name: "get_weather", Description: "Weather", Parameters: map[string]any{
+				"$schema": "http://json-schema.org/draft-07/schema#", "type": "object", "additionalProperties": false,
+				"properties": map[string]any{
+					"city":  map[string]any{"type": "string", "description": "City"},
+					"units": map[string]any{"type": []string{"string", "null"}, "enum": []string{"c", "f"}},
+					"days":  map[string]any{"type": "array", "items": map[string]any{"type": "integer", "additionalProperties": true}},
+				},
+				"required": []string{"city"}}},
+			{Name: "now"},
+		},
+		Settings: set,
+	}
+	rec, err := generate(t, c, req) // the fake refuses what the service refuses, e.g. additionalProperties
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Text() != `Done.` {
+		t.Fatalf("after tools %q", rec.Text())
+	}
+	r, g := lastRequest(t, srv)
+	if r.Path != "/v1beta/models/gemini-2.5-flash:streamGenerateContent" {
+		t.Fatalf("path %s", r.Path)
+	}
+	gc := g.GenerationConfig
+	if *gc.Temperature != 1.4 || *gc.TopP != 0.7 || *gc.MaxOutputTokens != 321 || strings.Join(gc.StopSequences, ",") != "S1,S2,S3,S4,S5" || gc.PresencePenalty != nil {
+		t.Fatalf("generation config %s", r.Body)
+	}
+	if g.SystemInstruction == nil || g.SystemInstruction.Text() != "sys" || g.SystemInstruction.Role != "" {
+		t.Fatalf("system %s", r.Body)
+	}
+	cs := g.Contents
+	if len(cs) != 5 || cs[0].Role != "user" || cs[0].Text() != "(call connected)" || cs[1].Role != "model" || cs[2].Text() != "weather" {
+		t.Fatalf("contents %s", r.Body)
+	}
+	calls := cs[3].Parts
+	if cs[3].Role != "model" || len(calls) != 2 || calls[0].FunctionCall.Name != "get_weather" || string(calls[0].FunctionCall.Args) != `{"city":"Paris"}` ||
+		calls[0].FunctionCall.ID != "" || string(calls[1].FunctionCall.Args) != "{}" {
+		t.Fatalf("calls %s", r.Body)
+	}
+	res := cs[4].Parts
+	if cs[4].Role != "user" || len(res) != 2 || res[0].FunctionResponse.Name != "get_weather" || string(res[0].FunctionResponse.Response) != `{"temp":18}` ||
+		res[1].FunctionResponse.Name != "now" || string(res[1].FunctionResponse.Response) != `{"output":"noon"}` {
+		t.Fatalf("results %s", r.Body)
+	}
+	decl := g.Tools[0].FunctionDeclarations
+	var params map[string]any
+	_ = json.Unmarshal(decl[0].Parameters, &params)
+	units := params["properties"].(map[string]any)["units"].(map[string]any)
+	if len(decl) != 2 || decl[0].Name != "get_weather" || params["$schema"] != nil || params["additionalProperties"] != nil || units["type"] != "string" || units["nullable"] != true || decl[1].Parameters != nil {
+		t.Fatalf("tools %s", r.Body)
+	}
+	if string(g.ToolConfig) != `{"functionCallingConfig":{"mode":"AUTO"}}` {
+		t.Fatalf("tool config %s", g.ToolConfig)
+	}
+}
+
+func TestDefaultsOmitted(t *testing.T) {
+	srv := startFake(t, openaifake.Config{})
+	if _, err := generate(t, newClient(t, Config{BaseURL: srv.BaseURL}), userRequest("x")); err != nil {
+		t.Fatal(err)
+	}
+	r, g := lastRequest(t, srv)
+	if g.GenerationConfig.TopP != nil || g.GenerationConfig.StopSequences != nil || g.Tools != nil || g.ToolConfig != nil || *g.GenerationConfig.Temperature != 0.5 {
+		t.Fatalf("request %s", r.Body)
+	}
+}
+
+// Gemini 3 wants each call's thought signature back; the client keeps it
+// across requests, and sends the service's own call IDs back.
+func TestToolCallsAndSignatures(t *testing.T) {
+	srv := startFake(t, openaifake.Config{Script: openaifake.Script{Rules: []openaifake.Rule{{
+		Contains: "weather",
+		ToolCalls: []openaifake.ToolCall{
+			{Name: "get_weather", Arguments: json.RawMessage(`{"city":"Paris","days":[1,2]}`)},
+			{Name: "get_time"},
+		},
+		AfterTool: "Weather: {result}",
+	}}}})
+	c := newClient(t, Config{BaseURL: srv.BaseURL, Model: "gemini-3-pro-preview"})
+	rec, err := generate(t, c, userRequest("weather in Paris?"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := rec.Calls()
+	if len(calls) != 2 || calls[0].Name != "get_weather" || calls[0].Arguments != `{"city":"Paris","days":[1,2]}` || calls[1].Arguments != "{}" ||
+		calls[0].ID == "" || calls[0].ID == calls[1].ID || rec.Done().Reason != "STOP" {
+		t.Fatalf("calls %+v done %+v", calls, rec.Done())
+	}
+	next := userRequest("weather in Paris?")
+	next.Messages = append(next.Messages, voice.Message{Role: voice.RoleAssistant, ToolCalls: calls},
+		voice.Message{Role: voice.RoleTool, ToolCallID: calls[0].ID, Content: "sunny"},
+		voice.Message{Role: voice.RoleTool, ToolCallID: calls[1].ID, Content: "noon"})
+	rec, err = generate(t, c, next)
+	if err != nil || rec.Text() != "Weather: sunny\nnoon" {
+		t.Fatalf("follow-up %q %v", rec.Text(), err)
+	}
+	_, g := lastRequest(t, srv)
+	if g.Contents[1].Parts[0].ThoughtSignature == "" || g.Contents[1].Parts[1].ThoughtSignature != "" {
+		t.Fatalf("signatures not sent back: %+v", g.Contents[1].Parts)
+	}
+	// The signatures travel in the history: another client (another
+	// process) sends them back too.
+	if _, err := generate(t, newClient(t, Config{BaseURL: srv.BaseURL, Model: "gemini-3-pro-preview"}), next); err != nil {
+		t.Fatalf("another client: %v", err)
+	}
+	// A history that lost them is refused, as the service does.
+	for _, m := range next.Messages {
+		for i := range m.ToolCalls {
+			m.ToolCalls[i].ProviderData = ""
+		}
+	}
+	var se *sse.StatusError
+	_, err = generate(t, c, next)
+	if !errors.As(err, &se) || se.Status != 400 || !strings.Contains(se.Message, "missing a thought_signature") {
+		t.Fatalf("without signatures: %v", err)
+	}
+}
+
+func TestServiceIDs(t *testing.T) {
+	rec, err := decodeStream(t, chunks(`{"candidates":[{"content":{"parts":[{"functionCall":{"id":"svc-1","name":"f","args":{"a":1}}}],"role":"model"},"finishReason":"STOP","index":0}]}`))
+	if err != nil || rec.Calls()[0].ID != "svc-1" {
+		t.Fatalf("%+v %v", rec.Calls(), err)
+	}
+}
+
+func TestLimits(t *testing.T) {
+	srv := startFake(t, openaifake.Config{Script: openaifake.Script{Default: "one two three END four"}})
+	c := newClient(t, Config{BaseURL: srv.BaseURL})
+	req := userRequest("x")
+	req.Settings.MaxTokens = 2
+	rec, err := generate(t, c, req)
+	if err != nil || rec.Text() != "one two" || rec.Done().Reason != "MAX_TOKENS" {
+		t.Fatalf("%q %+v %v", rec.Text(), rec.Done(), err)
+	}
+	req.Settings.MaxTokens, req.Settings.StopSequences = 100, []string{"END"}
+	rec, err = generate(t, c, req)
+	if err != nil || rec.Text() != "one two three " || rec.Done().Reason != "STOP" {
+		t.Fatalf("%q %+v %v", rec.Text(), rec.Done(), err)
+	}
+}
+
+func TestServiceErrors(t *testing.T) {
+	srv := startFake(t, openaifake.Config{})
+	var se *sse.StatusError
+	_, err := generate(t, newClient(t, Config{BaseURL: srv.BaseURL, APIKey: "wrong"}), userRequest("x"))
+	if !errors.As(err, &se) || se.Status != 401 || se.Code != "API_KEY_INVALID" || se.Type != "INVALID_ARGUMENT" {
+		t.Fatalf("wrong key (400 API_KEY_INVALID on the wire) must read as 401: %v", err)
+	}
+	req := userRequest("x")
+	req.Messages = append(req.Messages, voice.Message{Role: voice.RoleTool, ToolCallID: "call_x", Content: "orphan"})
+	_, err = generate(t, newClient(t, Config{BaseURL: srv.BaseURL}), req)
+	if !errors.As(err, &se) || se.Status != 400 || !strings.Contains(se.Message, "number of function response parts") {
+		t.Fatalf("orphan result: %v", err)
+	}
+}
+
+func TestFaults(t *testing.T) {
+	srv := startFake(t, openaifake.Config{Script: openaifake.Script{Default: "a b c d e f"}})
+	for _, tc := range []struct {
+		f      fault.Fault
+		status int
+		typ    string
+		want   error
+		deltas int
+	}{
+		{fault.Fault{Kind: fault.Refuse}, 0, "", nil, 0},
+		{fault.Fault{Kind: fault.Unauthorized}, 401, "UNAUTHENTICATED", nil, 0},
+		{fault.Fault{Kind: fault.RateLimited}, 429, "RESOURCE_EXHAUSTED", nil, 0},
+		{fault.Fault{Kind: fault.ServerError}, 500, "INTERNAL", nil, 0},
+		{fault.Fault{Kind: fault.Unavailable}, 503, "UNAVAILABLE", nil, 0},
+		{fault.Fault{Kind: fault.Drop, After: 2}, 0, "", io.ErrUnexpectedEOF, 2},
+		{fault.Fault{Kind: fault.Stall, After: 3}, 0, "", sse.ErrStalled, 3},
+	} {
+		t.Run(tc.f.Kind.String(), func(t *testing.T) {
+			srv.Faults().Next(tc.f, 1)
+			rec, err := generate(t, newClient(t, Config{BaseURL: srv.BaseURL, IdleTimeout: 200 * time.Millisecond}), userRequest("x"))
+			var se *sse.StatusError
+			switch {
+			case tc.status != 0:
+				if !errors.As(err, &se) || se.Status != tc.status || se.Type != tc.typ {
+					t.Fatalf("got %v", err)
+				}
+			case err == nil || errors.As(err, &se) || tc.want != nil && !errors.Is(err, tc.want):
+				t.Fatalf("got %v", err)
+			}
+			if rec.Deltas() != tc.deltas || rec.Done() != nil {
+				t.Fatalf("%d deltas, done %v", rec.Deltas(), rec.Done())
+			}
+		})
+	}
+}
+
+func TestCancelMidStream(t *testing.T) {
+	srv := startFake(t, openaifake.Config{Script: openaifake.Script{Default: "a b c d e f"}})
+	c := newClient(t, Config{BaseURL: srv.BaseURL})
+	srv.Faults().Next(fault.Fault{Kind: fault.Stall, After: 2}, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	rec := &openaifake.Events{}
+	rec.OnEvent = func(e voice.LLMEvent) {
+		if d, ok := e.(*voice.TextDelta); ok && d.Text == " b" {
+			cancel()
+		}
+	}
+	if err := c.Generate(ctx, userRequest("x"), rec.Emit); err != context.Canceled {
+		t.Fatalf("got %v", err)
+	}
+	testkit.Eventually(t, 5*time.Second, func() error {
+		if srv.Active() != 0 {
+			return errors.New("the server still streams")
+		}
+		return nil
+	})
+}
+
+func TestNew(t *testing.T) {
+	for _, tc := range []struct{ base, model, url string }{
+		{"", "gemini-2.5-flash", "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse"},
+		{"http://127.0.0.1:9/fakes/gemini/", "models/g", "http://127.0.0.1:9/fakes/gemini/v1beta/models/g:streamGenerateContent?alt=sse"},
+		{"https://proxy.example/v1alpha", "g", "https://proxy.example/v1alpha/models/g:streamGenerateContent?alt=sse"},
+	} {
+		c, err := New(Config{Model: tc.model, APIKey: "k", BaseURL: tc.base})
+		if err != nil || c.url != tc.url {
+			t.Errorf("%q: %v %v", tc.base, c, err)
+		}
+	}
+	for _, cfg := range []Config{{APIKey: "k"}, {Model: "m"}, {Model: "models/", APIKey: "k"}} {
+		if _, err := New(cfg); !errors.Is(err, ErrConfig) {
+			t.Errorf("%+v: %v", cfg, err)
+		}
+	}
+}
+
+// A finished stream is read to its end, so the next request reuses the
+// connection instead of paying for a new one.
+func TestConnectionReused(t *testing.T) {
+	srv := startFake(t, openaifake.Config{})
+	c := newClient(t, Config{BaseURL: srv.BaseURL})
+	var reused []bool
+	ctx := httptrace.WithClientTrace(context.Background(), &httptrace.ClientTrace{
+		GotConn: func(info httptrace.GotConnInfo) { reused = append(reused, info.Reused) },
+	})
+	for range 3 {
+		if err := c.Generate(ctx, userRequest("hi"), func(voice.LLMEvent) {}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !slices.Equal(reused, []bool{false, true, true}) {
+		t.Fatalf("connections reused: %v", reused)
+	}
+}

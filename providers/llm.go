@@ -1,0 +1,106 @@
+package providers
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/switchboard-voice/switchboard/internal/ptr"
+
+	"github.com/switchboard-voice/switchboard/actors/call"
+	"github.com/switchboard-voice/switchboard/assistant"
+	"github.com/switchboard-voice/switchboard/organization"
+	"github.com/switchboard-voice/switchboard/providers/llmfallback"
+	"github.com/switchboard-voice/switchboard/voice"
+)
+
+// LLM implements call.Providers. The model is built at its first
+// generation, off the call's actor, since finding the organization's keys
+// may need the database; a call keeps it, so a sticky fallback lasts the
+// call.
+func (s *Set) LLM(c *call.Info, cfg assistant.Config) (voice.LLM, error) {
+	if _, ok := envKeys[cfg.LLMProvider]; !ok {
+		return nil, fmt.Errorf("llm: %w: %q", ErrUnknownProvider, cfg.LLMProvider)
+	}
+	return &lazyLLM{set: s, info: *c, cfg: cfg}, nil
+}
+
+type lazyLLM struct {
+	set  *Set
+	info call.Info
+	cfg  assistant.Config
+
+	mu  sync.Mutex
+	llm voice.LLM
+}
+
+func (l *lazyLLM) Generate(ctx context.Context, req voice.LLMRequest, emit func(voice.LLMEvent)) error {
+	llm, err := l.model(ctx)
+	if err != nil {
+		return err
+	}
+	return llm.Generate(ctx, req, emit)
+}
+
+func (l *lazyLLM) model(ctx context.Context) (voice.LLM, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.llm != nil {
+		return l.llm, nil
+	}
+	llm, err := l.set.buildLLM(ctx, &l.info, l.cfg)
+	if err != nil {
+		return nil, err
+	}
+	l.llm = llm
+	return llm, nil
+}
+
+// buildLLM makes the configuration's model: the primary alone, or the
+// primary and its fallbacks behind llmfallback.
+func (s *Set) buildLLM(ctx context.Context, c *call.Info, cfg assistant.Config) (voice.LLM, error) {
+	org := s.organization(ctx, c)
+	pc := cfg.LLMProviderConfig
+	primary, err := s.llmClient(llmfallback.Spec{Provider: cfg.LLMProvider, Model: pc.Model, BaseURL: ptr.Value(pc.BaseURL),
+		Custom: pc.CustomConfig}, ptr.Value(pc.APIKey), cfg, org)
+	if err != nil {
+		return nil, fmt.Errorf("llm: %s: %w", cfg.LLMProvider, err)
+	}
+	fb := cfg.LLMFallbackProviders
+	if !fb.Enabled || len(fb.Fallbacks) == 0 {
+		return primary, nil
+	}
+	chain := []llmfallback.Provider{{Name: cfg.LLMProvider, LLM: primary}}
+	for i, f := range fb.Fallbacks {
+		model := ptr.Value(f.Model)
+		if model == "" && f.Provider == cfg.LLMProvider {
+			model = pc.Model
+		}
+		if model == "" {
+			s.cfg.Log.Warn("llm fallback skipped: no model for a provider other than the primary's", "call_id", c.ID,
+				"fallback", i, "provider", f.Provider)
+			continue
+		}
+		llm, err := s.llmClient(llmfallback.Spec{Provider: f.Provider, Model: model, BaseURL: ptr.Value(f.BaseURL)}, ptr.Value(f.APIKey), cfg, org)
+		if err != nil {
+			s.cfg.Log.Warn("llm fallback skipped", "call_id", c.ID, "fallback", i, "provider", f.Provider, "err", err)
+			continue
+		}
+		chain = append(chain, llmfallback.Provider{Name: f.Provider, LLM: llm})
+	}
+	return llmfallback.New(llmfallback.Options{FirstTokenTimeout: s.cfg.FirstTokenTimeout, Clock: s.cfg.Clock, Sticky: true}, chain...), nil
+}
+
+// llmClient completes spec with its key and endpoint and makes its client.
+func (s *Set) llmClient(spec llmfallback.Spec, explicit string, cfg assistant.Config, org *organization.Settings) (voice.LLM, error) {
+	spec.BaseURL = s.env.base(spec.Provider, spec.BaseURL)
+	cands := s.env.candidates(spec.Provider, []string{explicit, cfg.APIKeys[keyName(spec.Provider)]}, nil, org)
+	switch {
+	case len(cands) > 0:
+		spec.APIKey = cands[0].key
+	case spec.BaseURL == "":
+		return nil, fmt.Errorf("%w: set its api_key, api_keys.%s, the organization's provider_keys.%s or %s",
+			ErrNoKey, keyName(spec.Provider), keyName(spec.Provider), envKeys[spec.Provider])
+	}
+	return llmfallback.NewClient(spec)
+}
