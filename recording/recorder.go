@@ -1,0 +1,373 @@
+package recording
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/switchboard-voice/switchboard/assistant"
+	"github.com/switchboard-voice/switchboard/codecs"
+	"github.com/switchboard-voice/switchboard/voice"
+)
+
+// Defaults for Options.
+const (
+	DefaultWindow  = 300 * time.Millisecond
+	DefaultBacklog = 5 * time.Second
+)
+
+// chunkDuration is how much audio the recorder hands the writer at once: a
+// goroutine hand-off per 100 ms rather than per frame.
+const chunkDuration = 100 * time.Millisecond
+
+// rates are the rates codecs.Resampler converts, for the input and the
+// recording alike.
+var rates = []int{8000, 16000, 22050, 24000, 44100, 48000}
+
+// maxCallIDLen bounds the file name stem.
+const maxCallIDLen = 128
+
+// Options describe one call's recording.
+type Options struct {
+	// Root is the engine's recordings root. Files go in
+	// Root/Settings.RecordingsDir; neither the directory nor the call ID can
+	// lead outside Root.
+	Root     string
+	CallID   string
+	Settings assistant.RecordingSettings
+	// In is the format of the frames given to Caller and Assistant.
+	In voice.Format
+	// Window is how long audio stays in memory, unwritten, so that a
+	// Truncate can still remove it (DefaultWindow if zero; at least 100 ms).
+	// It must exceed how far ahead of playing assistant audio is scheduled.
+	Window time.Duration
+	// Backlog bounds the audio queued for the disk (DefaultBacklog if zero).
+	Backlog time.Duration
+}
+
+// Stats count what the recording lost. Durations are of call time.
+type Stats struct {
+	Dropped        time.Duration // queued audio dropped because the disk fell behind; silence in the files
+	Late           time.Duration // audio that arrived after its time was written; not in the files
+	TruncateMissed time.Duration // span a Truncate could not clear because it was written already
+}
+
+// Recorder records one call. Its methods are meant for one goroutine, the
+// call's actor; Caller, Assistant and Truncate never block. The methods of
+// a nil *Recorder do nothing, which is what Start returns for a call that
+// records nothing.
+type Recorder struct {
+	in      voice.Format
+	window  int64 // samples
+	chunk   int   // samples
+	maxHeld int   // chunks in flight at most
+	held    int   // chunks allocated so far
+	tl      *timeline
+	pcm     []int16 // decode scratch
+	stats   struct{ dropped, late, missed int64 }
+
+	work   chan *chunk
+	free   chan *chunk
+	w      *writer
+	done   chan error
+	closed bool
+}
+
+// Start creates the track files of a call and starts its writer. It
+// returns a nil *Recorder, and creates nothing, when recording is disabled
+// or no track is selected. The caller must Close a non-nil Recorder.
+func Start(o Options) (*Recorder, error) {
+	r, err := newRecorder(o)
+	if r != nil {
+		r.startWriter()
+	}
+	return r, err
+}
+
+// startWriter runs the writer goroutine; Close waits for it.
+func (r *Recorder) startWriter() {
+	go func() { r.done <- r.w.run(r.work, r.free) }()
+}
+
+// newRecorder validates o and creates the files and the Recorder, without
+// its writer goroutine.
+func newRecorder(o Options) (*Recorder, error) {
+	s := o.Settings
+	wantUser := s.RecordUserAudio || s.RecordUserOnlyTrack
+	if !s.Enabled || !(wantUser || s.RecordAssistantAudio || s.RecordMixedAudio) {
+		return nil, nil
+	}
+	if err := checkSettings(s); err != nil {
+		return nil, err
+	}
+	if err := checkInput(o.In); err != nil {
+		return nil, err
+	}
+	if err := checkCallID(o.CallID); err != nil {
+		return nil, err
+	}
+	if o.Window == 0 {
+		o.Window = DefaultWindow
+	}
+	if o.Backlog == 0 {
+		o.Backlog = DefaultBacklog
+	}
+	if o.Window < chunkDuration || o.Backlog < chunkDuration {
+		return nil, fmt.Errorf("%w: window %v and backlog %v must be at least %v", ErrSettings, o.Window, o.Backlog, chunkDuration)
+	}
+	if err := os.MkdirAll(o.Root, 0o750); err != nil {
+		return nil, fmt.Errorf("recording: creating the recordings root: %w", err)
+	}
+	root, err := os.OpenRoot(o.Root)
+	if err != nil {
+		return nil, fmt.Errorf("recording: opening the recordings root: %w", err)
+	}
+	defer root.Close()
+	dir := filepath.Clean(s.RecordingsDir)
+	if err := root.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("%w: recordings_dir %q: %v", ErrSettings, s.RecordingsDir, err)
+	}
+
+	var files []*trackFile
+	var rels []string
+	create := func(want bool, kind string, channels int) (*trackFile, error) {
+		if !want {
+			return nil, nil
+		}
+		rel := filepath.Join(dir, o.CallID+"."+kind+"."+s.Format)
+		t, err := openTrack(root, rel, filepath.Join(o.Root, rel),
+			Track{Kind: kind, Format: s.Format, SampleRate: s.SampleRate, Channels: channels})
+		if err == nil {
+			files, rels = append(files, t), append(rels, rel)
+		}
+		return t, err
+	}
+	user, err := create(wantUser, KindUser, 1)
+	var asst, mixed *trackFile
+	if err == nil {
+		asst, err = create(s.RecordAssistantAudio, KindAssistant, 1)
+	}
+	if err == nil {
+		mixed, err = create(s.RecordMixedAudio, KindMixed, s.Channels)
+	}
+	var w *writer
+	if err == nil {
+		w, err = newWriter(o.In.SampleRate, s.SampleRate, samplesIn(o.In.SampleRate, chunkDuration), user, asst, mixed)
+	}
+	if err != nil {
+		for i, t := range files {
+			t.abort(root, rels[i])
+		}
+		return nil, err
+	}
+
+	rate := o.In.SampleRate
+	r := &Recorder{
+		in:      o.In,
+		window:  int64(samplesIn(rate, o.Window)),
+		chunk:   samplesIn(rate, chunkDuration),
+		maxHeld: int(o.Backlog / chunkDuration),
+		w:       w,
+		done:    make(chan error, 1),
+	}
+	r.tl = newTimeline(int(r.window) + 3*r.chunk)
+	r.work = make(chan *chunk, r.maxHeld)
+	r.free = make(chan *chunk, r.maxHeld)
+	return r, nil
+}
+
+func checkSettings(s assistant.RecordingSettings) error {
+	switch {
+	case s.Format != "wav" && s.Format != "mp3":
+		return fmt.Errorf("%w: format %q (want wav or mp3)", ErrSettings, s.Format)
+	case !slices.Contains(rates, s.SampleRate):
+		return fmt.Errorf("%w: sample_rate %d", ErrSettings, s.SampleRate)
+	case s.Channels != 1 && s.Channels != 2:
+		return fmt.Errorf("%w: channels %d (want 1 or 2)", ErrSettings, s.Channels)
+	case !filepath.IsLocal(s.RecordingsDir):
+		return fmt.Errorf("%w: recordings_dir %q is not a relative path inside the recordings root", ErrSettings, s.RecordingsDir)
+	}
+	return nil
+}
+
+func checkInput(f voice.Format) error {
+	if f.Encoding != voice.ULaw && f.Encoding != voice.ALaw && f.Encoding != voice.PCM16 {
+		return fmt.Errorf("%w: %s", ErrInputFormat, f)
+	}
+	if !slices.Contains(rates, f.SampleRate) {
+		return fmt.Errorf("%w: %s (rates: %v)", ErrInputFormat, f, rates)
+	}
+	return nil
+}
+
+// checkCallID admits carrier call IDs (Twilio "CA…", Telnyx "v3:…",
+// Vonage UUIDs) and nothing that could name another directory.
+func checkCallID(id string) error {
+	if id == "" || len(id) > maxCallIDLen || id[0] == '.' {
+		return fmt.Errorf("%w: %q", ErrCallID, id)
+	}
+	for _, c := range []byte(id) {
+		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+			c == '-' || c == '_' || c == '.' || c == ':'
+		if !ok {
+			return fmt.Errorf("%w: %q", ErrCallID, id)
+		}
+	}
+	return nil
+}
+
+// samplesIn is the number of samples in d at rate, rounded to nearest.
+func samplesIn(rate int, d time.Duration) int {
+	return int((int64(d)*int64(rate) + int64(time.Second)/2) / int64(time.Second))
+}
+
+// index is the call sample index of offset at, rounded to nearest (half
+// away from zero; offsets before the call are negative).
+func (r *Recorder) index(at time.Duration) int64 {
+	x := int64(at) * int64(r.in.SampleRate)
+	if x < 0 {
+		return -((-x + int64(time.Second)/2) / int64(time.Second))
+	}
+	return (x + int64(time.Second)/2) / int64(time.Second)
+}
+
+func (r *Recorder) duration(samples int64) time.Duration {
+	return time.Duration(samples * int64(time.Second) / int64(r.in.SampleRate))
+}
+
+// Caller records a frame of the caller's audio, in the input format, that
+// arrived at offset at of the call.
+func (r *Recorder) Caller(at time.Duration, frame []byte) { r.put(false, at, frame) }
+
+// Assistant records a frame of the assistant's audio, in the input format,
+// scheduled to play at offset at of the call.
+func (r *Recorder) Assistant(at time.Duration, frame []byte) { r.put(true, at, frame) }
+
+func (r *Recorder) put(assistant bool, at time.Duration, frame []byte) {
+	if r == nil || r.closed {
+		return
+	}
+	r.pcm = decode(r.pcm[:0], r.in.Encoding, frame)
+	pcm, i := r.pcm, r.index(at)
+	if late := r.tl.start - i; late > 0 {
+		late = min(late, int64(len(pcm)))
+		r.stats.late += late
+		pcm, i = pcm[late:], i+late
+	}
+	// Pieces of at most a chunk keep the pending span within the window
+	// plus two chunks, whatever the frame size.
+	for len(pcm) > 0 {
+		n := min(len(pcm), r.chunk)
+		end := i + int64(n)
+		if end > r.tl.end() {
+			r.commit(end-r.window, false)
+			r.tl.extend(end)
+		}
+		r.tl.put(assistant, i, pcm[:n])
+		pcm, i = pcm[n:], end
+	}
+}
+
+// decode appends the samples of frame; a trailing partial PCM16 sample is
+// ignored.
+func decode(dst []int16, e voice.Encoding, frame []byte) []int16 {
+	switch e {
+	case voice.ULaw:
+		return codecs.DecodeUlaw(dst, frame)
+	case voice.ALaw:
+		return codecs.DecodeAlaw(dst, frame)
+	}
+	dst, _ = codecs.DecodePCM16LE(dst, frame[:len(frame)&^1])
+	return dst
+}
+
+// Truncate removes the assistant audio scheduled at or after offset from:
+// a barge-in cleared it, so the caller never heard it. Audio scheduled
+// later by a new reply is recorded as usual.
+func (r *Recorder) Truncate(from time.Duration) {
+	if r == nil || r.closed {
+		return
+	}
+	i := r.index(from)
+	if missed := r.tl.start - i; missed > 0 {
+		r.stats.missed += missed
+	}
+	r.tl.silence(true, i)
+}
+
+// commit hands every whole chunk before call sample index horizon to the
+// writer. A stretch past the pending audio is skipped: the writer fills
+// gaps with silence. With wait false, a chunk that finds the queue full is
+// dropped; with wait true, commit waits for the writer.
+func (r *Recorder) commit(horizon int64, wait bool) {
+	for r.tl.start+int64(r.chunk) <= horizon {
+		if r.tl.n == 0 {
+			c := int64(r.chunk)
+			r.tl.skipTo(r.tl.start + (horizon-r.tl.start)/c*c)
+			return
+		}
+		r.send(r.chunk, wait)
+	}
+}
+
+// send commits the next k samples as one chunk.
+func (r *Recorder) send(k int, wait bool) {
+	var c *chunk
+	select {
+	case c = <-r.free:
+	default:
+		switch {
+		case r.held < r.maxHeld:
+			r.held++
+			c = &chunk{caller: make([]int16, r.chunk), assistant: make([]int16, r.chunk)}
+		case wait:
+			c = <-r.free
+		}
+	}
+	if c == nil {
+		r.stats.dropped += int64(k)
+		r.tl.discard(k)
+		return
+	}
+	r.tl.take(c, k)
+	r.work <- c // never blocks: the channel holds every chunk there is
+}
+
+// Stats reports what the recording has lost so far.
+func (r *Recorder) Stats() Stats {
+	if r == nil {
+		return Stats{}
+	}
+	return Stats{Dropped: r.duration(r.stats.dropped), Late: r.duration(r.stats.late), TruncateMissed: r.duration(r.stats.missed)}
+}
+
+// Close ends the recording at offset end, the call's length: assistant
+// audio scheduled at or after end never played and is dropped, and every
+// track is padded with silence to end (or to what is already written, if
+// that is longer). Close waits for the writer to finish the files, so it
+// can take as long as the disk needs: call it off the actor's hot path. It
+// returns the tracks even with an error, which then names what failed.
+func (r *Recorder) Close(end time.Duration) ([]Track, error) {
+	if r == nil {
+		return nil, nil
+	}
+	if r.closed {
+		return nil, ErrClosed
+	}
+	r.closed = true
+	e := r.index(end)
+	r.tl.cut(e)
+	for r.tl.n > 0 {
+		r.send(min(r.chunk, r.tl.n), true)
+	}
+	r.w.total = max(e, r.tl.start)
+	close(r.work)
+	err := <-r.done
+	tracks := make([]Track, len(r.w.tracks))
+	for i, t := range r.w.tracks {
+		tracks[i] = t.Track
+	}
+	return tracks, err
+}
