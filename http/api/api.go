@@ -1,0 +1,117 @@
+// Package api is the authenticated admin REST API under /api/v1, compatible
+// with Burki's assistants API.
+package api
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/switchboard-voice/switchboard/actors/assistants"
+	"github.com/switchboard-voice/switchboard/auth"
+	"github.com/switchboard-voice/switchboard/http/openapi"
+	"github.com/switchboard-voice/switchboard/persistence"
+)
+
+// Store is what the API reads and writes directly in the database;
+// assistants' writes go through their actors instead.
+type Store interface {
+	ListAssistants(ctx context.Context, orgID int64, f persistence.AssistantFilter) ([]persistence.AssistantRow, int, error)
+	ListHistory(ctx context.Context, assistantID int64, skip, limit int) ([]persistence.HistoryEntry, int, error)
+	GetHistory(ctx context.Context, assistantID, id int64) (persistence.HistoryEntry, error)
+
+	CreatePhoneNumber(ctx context.Context, n persistence.PhoneNumber) (persistence.PhoneNumber, error)
+	ListPhoneNumbers(ctx context.Context, orgID int64, f persistence.PhoneNumberFilter) ([]persistence.PhoneNumber, int, error)
+	PhoneNumber(ctx context.Context, orgID, id int64) (persistence.PhoneNumber, error)
+	PhoneNumberByNumber(ctx context.Context, number string) (persistence.PhoneNumber, error)
+	UpdatePhoneNumber(ctx context.Context, orgID, id int64, u persistence.PhoneNumberUpdate) (persistence.PhoneNumber, error)
+	DeletePhoneNumber(ctx context.Context, orgID, id int64) error
+}
+
+// Deps are the API's collaborators.
+type Deps struct {
+	Log           *slog.Logger
+	Assistants    *assistants.Registry
+	Store         Store
+	Organizations Organizations
+	Authenticator *auth.Authenticator
+	Stats         Stats // nil: assistants show no calls
+
+	// The calls routes are mounted when Calls is set; terminate needs
+	// LiveCalls, outbound needs Dialer and Placed.
+	Calls     CallStore
+	LiveCalls LiveCalls
+	Watchers  Watchers // the live-call websocket, with LiveCalls
+
+	// The recordings routes are mounted when Recordings is set.
+	Recordings     Recordings
+	RecordingsRoot string
+	Links          *RecordingLinks
+	Sounds         SoundStore // nil: no background-sound uploads
+	WebCalls       WebCalls   // nil: no web call tokens
+	Dialer         Dialer
+	Placed         CallPlacer
+}
+
+// API serves the admin routes.
+type API struct {
+	Deps
+	stats *statsCache
+}
+
+// New returns the API.
+func New(d Deps) *API { return &API{Deps: d, stats: newStatsCache(d.Stats)} }
+
+// Mount registers the routes under /api/v1, each with its operation.
+func (a *API) Mount(app openapi.Router) {
+	v1 := app.Group("/api/v1", a.authenticate).With(authenticated)
+	as := v1.Group("/assistants").With(assistantsTag)
+	as.Post("/", docCreateAssistant, a.createAssistant)
+	as.Get("/", docListAssistants, a.listAssistants)
+	as.Get("/by-phone/:phone_number", docAssistantByPhone, a.assistantByPhone)
+	as.Get("/:assistant_id", docGetAssistant, a.getAssistant)
+	as.Put("/:assistant_id", docPutAssistant, a.updateAssistant)
+	as.Patch("/:assistant_id", docPatchAssistant, a.updateAssistant)
+	as.Delete("/:assistant_id", docDeleteAssistant, a.deleteAssistant)
+	as.Patch("/:assistant_id/status", docAssistantStatus, a.setAssistantStatus)
+	as.Get("/:assistant_id/settings-history", docListHistory, a.listHistory)
+	as.Get("/:assistant_id/settings-history/:version_id", docGetHistory, a.getHistory)
+	as.Post("/:assistant_id/settings-history/:version_id/rollback", docRollback, a.rollback)
+	as.Get("/:assistant_id/phone-numbers", docAssistantNumbers, a.assistantNumbers)
+	as.Post("/:assistant_id/phone-numbers/:phone_number_id/assign", docAssignToAssistant, a.assignNumber)
+	as.Post("/:assistant_id/phone-numbers/:phone_number_id/unassign", docUnassignFromAssistant, a.unassignNumber)
+
+	pn := v1.Group("/phone-numbers").With(numbersTag)
+	pn.Post("/", docCreateNumber, a.createNumber)
+	pn.Get("/", docListNumbers, a.listNumbers)
+	pn.Get("/:phone_number_id", docGetNumber, a.getNumber)
+	pn.Patch("/:phone_number_id", docUpdateNumber, a.updateNumber)
+	pn.Delete("/:phone_number_id", docDeleteNumber, a.deleteNumber)
+	pn.Post("/:phone_number_id/assign", docAssignNumber, a.assignNumber)
+	pn.Post("/:phone_number_id/unassign", docUnassignNumber, a.unassignNumber)
+
+	v1.Get("/organization", docGetOrganization, a.getOrganization)
+	v1.Patch("/organization", docUpdateOrganization, a.updateOrganization)
+	v1.Post("/organization/webhook-secret", docRotateWebhookSecret, a.rotateWebhookSecret)
+	as.Get("/me/organization", docGetMyOrganization, a.getOrganization) // Burki's path
+	if a.Sounds != nil {
+		as.Post("/:assistant_id/background-sounds/upload", docUploadSound, a.uploadSound)
+	}
+	if a.WebCalls != nil {
+		as.Post("/:assistant_id/web-call", docWebCall, a.webCall)
+	}
+
+	if a.Calls != nil {
+		a.mountCalls(v1)
+	}
+	if a.Recordings != nil && a.Links != nil {
+		app.Get("/recordings/:recording_id", docPublicRecording, a.publicRecording)
+	}
+}
+
+// principal is the authenticated caller of a request.
+func principal(c *fiber.Ctx) auth.Principal {
+	p, _ := c.Locals(principalKey).(auth.Principal)
+	return p
+}

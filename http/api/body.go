@@ -1,0 +1,57 @@
+package api
+
+import (
+	"fmt"
+	"reflect"
+
+	"github.com/switchboard-voice/switchboard/assistant"
+	"github.com/switchboard-voice/switchboard/http/openapi"
+	"github.com/switchboard-voice/switchboard/internal/typeddoc"
+)
+
+// strictBody is a request body of type T checked as sent: T's json and
+// check tags are both its validation and its documented schema.
+type strictBody[T any] struct {
+	schema *typeddoc.Schema
+}
+
+func newStrictBody[T any]() strictBody[T] {
+	return strictBody[T]{schema: typeddoc.New(func() T { var zero T; return zero }, typeddoc.Options{})}
+}
+
+// decodeBody reads a JSON object body; anything else is a 422.
+func decodeBody(body []byte) (typeddoc.Document, error) {
+	doc, err := typeddoc.DecodeDocument(body)
+	if err != nil {
+		return nil, validation("body", []assistant.FieldError{{Msg: err.Error(), Type: "json_invalid"}})
+	}
+	return doc, nil
+}
+
+// parse decodes and checks a body.
+func (b strictBody[T]) parse(body []byte) (T, error) {
+	doc, err := decodeBody(body)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return b.check(doc)
+}
+
+// check validates a decoded body; problems are a 422 listing them all.
+func (b strictBody[T]) check(doc typeddoc.Document) (T, error) {
+	var v T
+	if errs := b.schema.Validate(doc); len(errs) > 0 {
+		return v, validation("body", errs)
+	}
+	if err := typeddoc.Decode(doc, &v); err != nil {
+		return v, fmt.Errorf("api: decode a validated body: %w", err)
+	}
+	return v, nil
+}
+
+// model is the body's documented schema.
+func (b strictBody[T]) model(name, description string) *openapi.Model {
+	return &openapi.Model{Name: name, Description: description,
+		Schema: typeddoc.JSONSchema(reflect.TypeFor[T](), typeddoc.Strict, nil)}
+}

@@ -1,0 +1,136 @@
+package api
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/gofiber/contrib/websocket"
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/switchboard-voice/switchboard/http/server"
+	"github.com/switchboard-voice/switchboard/live"
+)
+
+// Watchers lets clients watch live calls: *live.Hub.
+type Watchers interface {
+	Watch(callID string) (*live.Watcher, error)
+}
+
+// liveCall is a live call as GET /calls/live lists it.
+type liveCall struct {
+	CallSID       string    `json:"call_sid"`
+	AssistantID   int64     `json:"assistant_id"`
+	From          string    `json:"from"`
+	To            string    `json:"to"`
+	Direction     string    `json:"direction"`
+	Carrier       string    `json:"carrier"`
+	StartedAt     time.Time `json:"started_at"`
+	Speaking      string    `json:"speaking" check:"enum=caller|assistant|"` // "" while nobody speaks
+	Turns         int       `json:"turns"`
+	LastLatencyMS *float64  `json:"last_latency_ms"`
+}
+
+// liveCalls is GET /calls/live's answer: every live call, unpaged.
+type liveCalls struct {
+	Items []liveCall `json:"items"`
+	Total int        `json:"total"`
+}
+
+// listLiveCalls lists the organization's calls live on this node.
+func (a *API) listLiveCalls(c *fiber.Ctx) error {
+	org := principal(c).OrganizationID
+	out := []liveCall{}
+	for _, lc := range a.LiveCalls.Live() {
+		if lc.OrganizationID != org {
+			continue
+		}
+		st := lc.State()
+		item := liveCall{CallSID: lc.ID, AssistantID: lc.AssistantID, From: lc.From, To: lc.To, Direction: lc.Direction,
+			Carrier: lc.Carrier, StartedAt: st.Started.UTC(), Speaking: st.Speaking, Turns: st.Turns}
+		if st.LastLatency > 0 {
+			ms := float64(st.LastLatency.Microseconds()) / 1000
+			item.LastLatencyMS = &ms
+		}
+		out = append(out, item)
+	}
+	return c.JSON(liveCalls{Items: out, Total: len(out)})
+}
+
+// Watching a call: a client sends nothing but control frames (anything
+// else is read and ignored, up to liveReadLimit); pings keep quiet calls'
+// sockets open through proxies.
+const (
+	liveReadLimit = 1 << 10
+	livePing      = 20 * time.Second
+	liveWrite     = 10 * time.Second
+)
+
+// watchCall checks the call before upgrading: another organization's or
+// an unknown call is a 404, not a socket.
+func (a *API) watchCall(c *fiber.Ctx) error {
+	if !websocket.IsWebSocketUpgrade(c) {
+		return fiber.ErrUpgradeRequired
+	}
+	sid := strings.Clone(c.Params("call_sid"))
+	lc, ok := a.LiveCalls.Get(sid)
+	if !ok || lc.OrganizationID != principal(c).OrganizationID {
+		return server.Detail(fiber.StatusNotFound, fmt.Sprintf("No live call %s in your organization", sid))
+	}
+	w, err := a.Watchers.Watch(sid)
+	if err != nil {
+		return server.Detail(fiber.StatusTooManyRequests, "Too many watchers of this call")
+	}
+	c.Locals("watcher", w)
+	return c.Next()
+}
+
+// streamCall sends the call's events until it ends, the client leaves or
+// falls too far behind. One goroutine writes; this one only reads, to see
+// the client go.
+func (a *API) streamCall(conn *websocket.Conn) {
+	w := conn.Locals("watcher").(*live.Watcher)
+	defer w.Close()
+	conn.SetReadLimit(liveReadLimit)
+	left := make(chan struct{})
+	go func() {
+		defer close(left)
+		for {
+			if _, _, err := conn.ReadMessage(); err != nil {
+				return
+			}
+		}
+	}()
+	ping := time.NewTicker(livePing)
+	defer ping.Stop()
+	for {
+		select {
+		case msg, ok := <-w.C():
+			if !ok {
+				code, text := websocket.CloseNormalClosure, "call ended"
+				if w.Lagged() {
+					code, text = websocket.ClosePolicyViolation, "too slow: reconnect to resume"
+				}
+				_ = conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, text), time.Now().Add(time.Second))
+				_ = conn.Close()
+				<-left
+				return
+			}
+			_ = conn.SetWriteDeadline(time.Now().Add(liveWrite))
+			if err := conn.WriteMessage(websocket.TextMessage, msg); err != nil {
+				_ = conn.Close()
+				<-left
+				return
+			}
+		case <-ping.C:
+			if err := conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(liveWrite)); err != nil {
+				_ = conn.Close()
+				<-left
+				return
+			}
+		case <-left:
+			_ = conn.Close()
+			return
+		}
+	}
+}

@@ -1,0 +1,47 @@
+package plivo
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/switchboard-voice/switchboard/http/telephony"
+)
+
+// placeTTL covers an outbound call's ringing.
+const placeTTL = 10 * time.Minute
+
+// Place implements telephony.Dialer: Plivo calls d.To and requests the
+// answer URL, with a ticket naming the assistant, when it is answered. It
+// returns Plivo's request UUID (the CallUUID arrives with the answer).
+func (g *Gateway) Place(ctx context.Context, d telephony.Dial) (string, error) {
+	route, err := telephony.Resolve(ctx, g.cfg.Directory, telephony.Lookup{Carrier: telephony.Plivo, Number: d.From,
+		Caller: d.To, OrganizationID: d.OrganizationID, AssistantID: d.AssistantID})
+	if err != nil {
+		return "", err
+	}
+	if route.Credentials.Plivo == nil {
+		return "", telephony.ErrNoCredentials
+	}
+	ticket, err := g.cfg.Tickets.Seal(telephony.Ticket{Carrier: telephony.Plivo, OrganizationID: route.OrganizationID,
+		AssistantID: route.AssistantID, From: d.From, To: d.To, Direction: telephony.Outbound,
+		Expires: g.cfg.Tickets.Now().Add(placeTTL)})
+	if err != nil {
+		return "", err
+	}
+	var res struct {
+		RequestUUID string `json:"request_uuid"`
+	}
+	body := map[string]string{"from": d.From, "to": d.To, "answer_method": "POST",
+		"answer_url": g.cfg.Public.HTTP(PathAnswer) + "?" + url.Values{"t": {ticket}}.Encode(),
+		"hangup_url": g.cfg.Public.HTTP(PathStatus), "hangup_method": "POST"}
+	if err := g.api.do(ctx, *route.Credentials.Plivo, http.MethodPost, "/Call/", body, &res); err != nil {
+		return "", err
+	}
+	if res.RequestUUID == "" {
+		return "", errors.New("plivo: call created without a request uuid")
+	}
+	return res.RequestUUID, nil
+}

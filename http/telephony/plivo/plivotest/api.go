@@ -1,0 +1,97 @@
+package plivotest
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// serveAPI is Plivo's REST API, the parts the engine uses.
+func (cl *Cloud) serveAPI(w http.ResponseWriter, r *http.Request) {
+	body := map[string]string{}
+	_ = json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&body)
+	user, pass, _ := r.BasicAuth()
+	authorized := subtle.ConstantTimeCompare([]byte(user), []byte(cl.cfg.AuthID)) == 1 &&
+		subtle.ConstantTimeCompare([]byte(pass), []byte(cl.cfg.AuthToken)) == 1
+	cl.mu.Lock()
+	cl.requests = append(cl.requests, Request{Method: r.Method, Path: r.URL.Path, Body: body, Authorized: authorized})
+	cl.mu.Unlock()
+	if !authorized {
+		apiError(w, http.StatusUnauthorized, "authentication failed")
+		return
+	}
+	rest, ok := strings.CutPrefix(r.URL.Path, "/v1/Account/"+cl.cfg.AuthID+"/Call/")
+	if !ok {
+		apiError(w, http.StatusNotFound, "not found")
+		return
+	}
+	if rest == "" && r.Method == http.MethodPost {
+		cl.create(w, body)
+		return
+	}
+	uuid, sub, _ := strings.Cut(strings.TrimSuffix(rest, "/"), "/")
+	c, known := cl.call(uuid)
+	if !known || c.over() {
+		apiError(w, http.StatusNotFound, "call not found")
+		return
+	}
+	switch {
+	case r.Method == http.MethodDelete && sub == "":
+		c.end()
+		w.WriteHeader(http.StatusNoContent)
+	case r.Method == http.MethodPost && sub == "DTMF":
+		c.mu.Lock()
+		c.dtmfSent = append(c.dtmfSent, body["digits"])
+		c.mu.Unlock()
+		accepted(w, map[string]string{"message": "digits sent"})
+	case r.Method == http.MethodPost && sub == "" && body["legs"] == "aleg" && body["aleg_url"] != "":
+		ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
+		defer cancel()
+		doc, err := cl.webhook(ctx, body["aleg_url"], c.params("in-progress"))
+		if err != nil {
+			apiError(w, http.StatusBadRequest, "aleg_url failed")
+			return
+		}
+		c.transfer(doc)
+		accepted(w, map[string]string{"message": "call transferred"})
+	default:
+		apiError(w, http.StatusBadRequest, "unsupported request")
+	}
+}
+
+// create places an outbound call, answered at once.
+func (cl *Cloud) create(w http.ResponseWriter, body map[string]string) {
+	if body["from"] == "" || body["to"] == "" || body["answer_url"] == "" {
+		apiError(w, http.StatusBadRequest, "from, to and answer_url are required")
+		return
+	}
+	c := cl.newCall(body["from"], body["to"], "outbound")
+	c.hangupURL = body["hangup_url"]
+	request := randomUUID()
+	accepted(w, map[string]string{"message": "call fired", "request_uuid": request})
+	cl.wg.Add(1)
+	go func() {
+		defer cl.wg.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		if cl.answer(ctx, c, body["answer_url"]) == nil {
+			cl.placed <- c
+		}
+	}()
+}
+
+func accepted(w http.ResponseWriter, v map[string]string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusAccepted)
+	v["api_id"] = randomUUID()
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func apiError(w http.ResponseWriter, status int, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]string{"api_id": randomUUID(), "error": msg})
+}

@@ -1,0 +1,120 @@
+package plivo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/fasthttp/websocket"
+	fws "github.com/gofiber/contrib/websocket"
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/switchboard-voice/switchboard/actors/call"
+	"github.com/switchboard-voice/switchboard/http/server"
+	"github.com/switchboard-voice/switchboard/http/telephony"
+	"github.com/switchboard-voice/switchboard/voice"
+)
+
+const (
+	ticketKey   = "plivo.ticket"
+	startFrames = 4
+)
+
+var errStart = errors.New("plivo: stream start refused")
+
+// upgrade checks the stream URL's ticket before the upgrade. (Whether
+// Plivo signs the websocket request is not documented; the ticket, sealed
+// into the answer, is what authenticates it.)
+func (g *Gateway) upgrade(c *fiber.Ctx) error {
+	if !fws.IsWebSocketUpgrade(c) {
+		return fiber.ErrUpgradeRequired
+	}
+	ticket := c.Query("t")
+	if tk, err := g.cfg.Tickets.Open(ticket); err != nil || tk.Carrier != telephony.Plivo {
+		return server.Detail(fiber.StatusForbidden, "invalid stream ticket")
+	}
+	c.Locals(ticketKey, ticket)
+	return c.Next()
+}
+
+func (g *Gateway) stream(conn *fws.Conn) {
+	ticket, _ := conn.Locals(ticketKey).(string)
+	s := g.cfg.Hub.Accept(conn.Conn, g.cfg.Stream)
+	if s == nil {
+		return
+	}
+	defer s.Release()
+	st, err := awaitStart(s)
+	if err != nil {
+		s.Log().Warn("media stream did not start", "err", err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), webhookTimeout)
+	defer cancel()
+	spec, ctl, err := g.admit(ctx, ticket, st)
+	if err != nil {
+		s.Log().Warn("media stream refused", "call_sid", st.CallID, "err", err)
+		return
+	}
+	enc := &encoder{sid: telephony.AppendJSONString(nil, st.StreamID)}
+	if _, err := s.Begin(ctx, g.cfg.Calls, spec, telephony.Wire{Format: voice.Telephony, Encoder: enc, Control: ctl}); err != nil {
+		s.Log().Warn("call not started", "call_sid", st.CallID, "err", err)
+		return
+	}
+	s.Serve(&decoder{})
+}
+
+func awaitStart(s *telephony.Stream) (*Start, error) {
+	var sc telephony.Scanner
+	for range startFrames {
+		mt, msg, err := s.Read(0)
+		if err != nil {
+			return nil, err
+		}
+		if mt != websocket.TextMessage {
+			return nil, fmt.Errorf("%w: binary message", telephony.ErrMalformed)
+		}
+		f := frame{start: &Start{}}
+		if err := scanFrame(&sc, msg, &f); err != nil {
+			return nil, err
+		}
+		if string(f.event) != "start" {
+			continue
+		}
+		st := f.start
+		if st.CallID == "" || st.StreamID == "" {
+			return nil, fmt.Errorf("%w: start without call or stream id", telephony.ErrMalformed)
+		}
+		if st.Encoding != "audio/x-mulaw" || st.SampleRate != 8000 {
+			return nil, fmt.Errorf("%w: media format %s/%d", errStart, st.Encoding, st.SampleRate)
+		}
+		return st, nil
+	}
+	return nil, fmt.Errorf("%w: no start", errStart)
+}
+
+func (g *Gateway) admit(ctx context.Context, ticket string, st *Start) (call.Spec, *control, error) {
+	tk, err := g.cfg.Tickets.Redeem(ticket)
+	if err != nil {
+		return call.Spec{}, nil, err
+	}
+	if tk.CallID != st.CallID {
+		return call.Spec{}, nil, fmt.Errorf("%w: ticket of another call", telephony.ErrBadTicket)
+	}
+	q := lookupOf(tk)
+	route, err := telephony.Resolve(ctx, g.cfg.Directory, q)
+	if err != nil {
+		return call.Spec{}, nil, err
+	}
+	if route.Credentials.Plivo == nil {
+		return call.Spec{}, nil, telephony.ErrNoCredentials
+	}
+	history, err := g.cfg.Directory.History(ctx, route, q)
+	if err != nil {
+		g.cfg.Log.Warn("earlier conversation unavailable", "call_sid", st.CallID, "err", err)
+	}
+	spec := call.Spec{Info: call.Info{ID: st.CallID, OrganizationID: route.OrganizationID, AssistantID: route.AssistantID,
+		From: tk.From, To: tk.To, Direction: tk.Direction, Carrier: telephony.Plivo},
+		Snapshot: route.Snapshot, History: history, Returning: route.Returning}
+	return spec, &control{g: g, acct: *route.Credentials.Plivo, ticket: tk}, nil
+}

@@ -1,0 +1,76 @@
+package telnyx
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"time"
+
+	"github.com/switchboard-voice/switchboard/http/telephony"
+)
+
+// placeTTL covers an outbound call's ringing: its stream starts when the
+// callee answers.
+const placeTTL = 10 * time.Minute
+
+// Place implements telephony.Dialer: a Call Control dial with the media
+// stream attached, which starts when the callee answers.
+func (g *Gateway) Place(ctx context.Context, d telephony.Dial) (string, error) {
+	route, err := telephony.Resolve(ctx, g.cfg.Directory, telephony.Lookup{Carrier: telephony.Telnyx, Number: d.From,
+		Caller: d.To, OrganizationID: d.OrganizationID, AssistantID: d.AssistantID})
+	if err != nil {
+		return "", err
+	}
+	tx := route.Credentials.Telnyx
+	if tx == nil || tx.ConnectionID == "" {
+		return "", telephony.ErrNoCredentials
+	}
+	ticket, err := g.cfg.Tickets.Seal(telephony.Ticket{Carrier: telephony.Telnyx, OrganizationID: route.OrganizationID,
+		AssistantID: route.AssistantID, From: d.From, To: d.To, Direction: telephony.Outbound,
+		Expires: g.cfg.Tickets.Now().Add(placeTTL)})
+	if err != nil {
+		return "", err
+	}
+	body := map[string]string{"connection_id": tx.ConnectionID, "to": d.To, "from": d.From}
+	for k, v := range g.streamParams(ticket) {
+		body[k] = v
+	}
+	var res struct {
+		Data struct {
+			CallControlID string `json:"call_control_id"`
+		} `json:"data"`
+	}
+	if err := g.api.post(ctx, tx.APIKey, "/calls", body, &res); err != nil {
+		return "", err
+	}
+	if res.Data.CallControlID == "" {
+		return "", errors.New("telnyx: call created without a call control id")
+	}
+	return res.Data.CallControlID, nil
+}
+
+// SendSMS implements telephony.Texter through Telnyx's messages API.
+func (g *Gateway) SendSMS(ctx context.Context, m telephony.SMS) (string, error) {
+	route, err := telephony.Resolve(ctx, g.cfg.Directory, telephony.Lookup{Carrier: telephony.Telnyx, Number: m.From,
+		Caller: m.To, OrganizationID: m.OrganizationID, AssistantID: m.AssistantID})
+	if err != nil {
+		return "", err
+	}
+	tx := route.Credentials.Telnyx
+	if tx == nil {
+		return "", telephony.ErrNoCredentials
+	}
+	body := map[string]string{"from": m.From, "to": m.To, "text": m.Body}
+	if profile := cmp.Or(m.MessagingServiceSID, tx.MessagingProfileID); profile != "" {
+		body["messaging_profile_id"] = profile
+	}
+	var res struct {
+		Data struct {
+			ID string `json:"id"`
+		} `json:"data"`
+	}
+	if err := g.api.post(ctx, tx.APIKey, "/messages", body, &res); err != nil {
+		return "", err
+	}
+	return res.Data.ID, nil
+}

@@ -1,0 +1,91 @@
+package telnyx
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// APIError is an error answer of Telnyx's API.
+type APIError struct {
+	Status int
+	Errors []struct {
+		Code   string `json:"code"`
+		Title  string `json:"title"`
+		Detail string `json:"detail"`
+	} `json:"errors"`
+}
+
+func (e *APIError) Error() string {
+	var parts []string
+	for _, x := range e.Errors {
+		parts = append(parts, x.Code+" "+x.Title)
+	}
+	return fmt.Sprintf("telnyx: API status %d: %s", e.Status, strings.Join(parts, "; "))
+}
+
+// has reports whether the error carries a Telnyx error code.
+func (e *APIError) has(code string) bool {
+	for _, x := range e.Errors {
+		if x.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+// codeCallEnded is Telnyx's "call has already ended".
+const codeCallEnded = "90018"
+
+// client calls Telnyx's API v2: JSON bodies, bearer API key.
+type client struct {
+	base string
+	http *http.Client
+}
+
+func (c *client) post(ctx context.Context, apiKey, path string, body, out any) error {
+	b, err := json.Marshal(body)
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+path, bytes.NewReader(b))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+apiKey)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return fmt.Errorf("telnyx: %s: %w", path, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return fmt.Errorf("telnyx: %s: %w", path, err)
+	}
+	if resp.StatusCode/100 != 2 {
+		apiErr := &APIError{Status: resp.StatusCode}
+		_ = json.Unmarshal(data, apiErr)
+		return apiErr
+	}
+	if out != nil {
+		if err := json.Unmarshal(data, out); err != nil {
+			return fmt.Errorf("telnyx: %s: answer: %w", path, err)
+		}
+	}
+	return nil
+}
+
+// command sends a Call Control command to a call.
+func (c *client) command(ctx context.Context, apiKey, callControlID, action string, body any) error {
+	if body == nil {
+		body = struct{}{}
+	}
+	return c.post(ctx, apiKey, "/calls/"+url.PathEscape(callControlID)+"/actions/"+action, body, nil)
+}

@@ -1,0 +1,132 @@
+package telnyx
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/fasthttp/websocket"
+	fws "github.com/gofiber/contrib/websocket"
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/switchboard-voice/switchboard/actors/call"
+	"github.com/switchboard-voice/switchboard/http/server"
+	"github.com/switchboard-voice/switchboard/http/telephony"
+	"github.com/switchboard-voice/switchboard/voice"
+)
+
+const (
+	authHeader  = "x-telnyx-streaming-auth-token"
+	ticketKey   = "telnyx.ticket"
+	startFrames = 4
+)
+
+var errStart = errors.New("telnyx: stream start refused")
+
+// upgrade checks the stream's auth token (the ticket sealed into the
+// answer) before the upgrade: a missing or forged one is a 403.
+func (g *Gateway) upgrade(c *fiber.Ctx) error {
+	if !fws.IsWebSocketUpgrade(c) {
+		return fiber.ErrUpgradeRequired
+	}
+	ticket := c.Get(authHeader)
+	tk, err := g.cfg.Tickets.Open(ticket)
+	if err != nil || tk.Carrier != telephony.Telnyx {
+		return server.Detail(fiber.StatusForbidden, "invalid stream auth token")
+	}
+	c.Locals(ticketKey, ticket)
+	return c.Next()
+}
+
+// stream runs a Telnyx media websocket.
+func (g *Gateway) stream(conn *fws.Conn) {
+	ticket, _ := conn.Locals(ticketKey).(string)
+	s := g.cfg.Hub.Accept(conn.Conn, g.cfg.Stream)
+	if s == nil {
+		return
+	}
+	defer s.Release()
+	st, err := awaitStart(s)
+	if err != nil {
+		s.Log().Warn("media stream did not start", "err", err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), webhookTimeout)
+	defer cancel()
+	spec, ctl, err := g.admit(ctx, ticket, st)
+	if err != nil {
+		s.Log().Warn("media stream refused", "call_sid", st.CallControlID, "err", err)
+		return
+	}
+	if _, err := s.Begin(ctx, g.cfg.Calls, spec, telephony.Wire{Format: voice.Telephony, Encoder: encoder{}, Control: ctl}); err != nil {
+		s.Log().Warn("call not started", "call_sid", st.CallControlID, "err", err)
+		return
+	}
+	s.Serve(&decoder{log: s.Log()})
+}
+
+func awaitStart(s *telephony.Stream) (*Start, error) {
+	var sc telephony.Scanner
+	for range startFrames {
+		mt, msg, err := s.Read(0)
+		if err != nil {
+			return nil, err
+		}
+		if mt != websocket.TextMessage {
+			return nil, fmt.Errorf("%w: binary message", telephony.ErrMalformed)
+		}
+		f := frame{start: &Start{}}
+		if err := scanFrame(&sc, msg, &f); err != nil {
+			return nil, err
+		}
+		switch string(f.event) {
+		case "connected":
+			continue
+		case "start":
+			st := f.start
+			if st.CallControlID == "" {
+				return nil, fmt.Errorf("%w: start without a call control id", telephony.ErrMalformed)
+			}
+			if st.Encoding != "PCMU" || st.SampleRate != 8000 || (st.Channels != 0 && st.Channels != 1) {
+				return nil, fmt.Errorf("%w: media format %s/%d/%d", errStart, st.Encoding, st.SampleRate, st.Channels)
+			}
+			return st, nil
+		default:
+			return nil, fmt.Errorf("%w: %q before start", errStart, f.event)
+		}
+	}
+	return nil, fmt.Errorf("%w: no start", errStart)
+}
+
+// admit redeems the stream's ticket (once), checks it names this call,
+// and routes it.
+func (g *Gateway) admit(ctx context.Context, ticket string, st *Start) (call.Spec, *control, error) {
+	tk, err := g.cfg.Tickets.Redeem(ticket)
+	if err != nil {
+		return call.Spec{}, nil, err
+	}
+	// A call the engine placed got its ticket before Telnyx named it.
+	if tk.CallID != "" && tk.CallID != st.CallControlID {
+		return call.Spec{}, nil, fmt.Errorf("%w: ticket of another call", telephony.ErrBadTicket)
+	}
+	q := telephony.Lookup{Carrier: telephony.Telnyx, Number: tk.To, Caller: tk.From,
+		OrganizationID: tk.OrganizationID, AssistantID: tk.AssistantID}
+	if tk.Direction == telephony.Outbound {
+		q.Number, q.Caller = tk.From, tk.To
+	}
+	route, err := telephony.Resolve(ctx, g.cfg.Directory, q)
+	if err != nil {
+		return call.Spec{}, nil, err
+	}
+	if route.Credentials.Telnyx == nil {
+		return call.Spec{}, nil, telephony.ErrNoCredentials
+	}
+	history, err := g.cfg.Directory.History(ctx, route, q)
+	if err != nil {
+		g.cfg.Log.Warn("earlier conversation unavailable", "call_sid", st.CallControlID, "err", err)
+	}
+	spec := call.Spec{Info: call.Info{ID: st.CallControlID, OrganizationID: route.OrganizationID, AssistantID: route.AssistantID,
+		From: tk.From, To: tk.To, Direction: tk.Direction, Carrier: telephony.Telnyx},
+		Snapshot: route.Snapshot, History: history, Returning: route.Returning}
+	return spec, &control{g: g, acct: *route.Credentials.Telnyx, callID: st.CallControlID, from: q.Number}, nil
+}

@@ -1,0 +1,127 @@
+package telnyxtest
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// serveAPI is the Call Control API, the parts the engine uses.
+func (cl *Cloud) serveAPI(w http.ResponseWriter, r *http.Request) {
+	var body map[string]any
+	_ = json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&body)
+	authorized := subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), []byte("Bearer "+cl.cfg.APIKey)) == 1
+	cl.mu.Lock()
+	cl.requests = append(cl.requests, Request{Path: r.URL.Path, Body: body, Authorized: authorized})
+	cl.mu.Unlock()
+	if !authorized {
+		apiError(w, http.StatusUnauthorized, "10009", "Authentication failed")
+		return
+	}
+	str := func(k string) string { s, _ := body[k].(string); return s }
+	switch {
+	case r.URL.Path == "/calls":
+		cl.dial(w, body, str)
+		return
+	case r.URL.Path == "/messages":
+		cl.mu.Lock()
+		cl.messages = append(cl.messages, map[string]string{"from": str("from"), "to": str("to"), "text": str("text"),
+			"messaging_profile_id": str("messaging_profile_id")})
+		cl.mu.Unlock()
+		ok(w, map[string]any{"id": randomHex(16)})
+		return
+	}
+	rest, found := strings.CutPrefix(r.URL.Path, "/calls/")
+	id, action, _ := strings.Cut(rest, "/actions/")
+	c, known := cl.call(id)
+	if !found || !known {
+		apiError(w, http.StatusNotFound, "90015", "Call not found")
+		return
+	}
+	if c.over() {
+		apiError(w, http.StatusUnprocessableEntity, "90018", "Call has already ended")
+		return
+	}
+	c.setState(str("client_state"))
+	switch action {
+	case "answer":
+		ok(w, map[string]any{"result": "ok"})
+		cl.async(func(ctx context.Context) {
+			_ = cl.event(ctx, "call.answered", c, nil)
+			if u := str("stream_url"); u != "" {
+				c.stream(u, str("stream_auth_token"), nil)
+			}
+		})
+	case "speak":
+		c.mu.Lock()
+		c.said = append(c.said, str("payload"))
+		c.mu.Unlock()
+		c.Phone.Hear(str("payload"))
+		ok(w, map[string]any{"result": "ok"})
+		cl.async(func(ctx context.Context) {
+			_ = cl.event(ctx, "call.speak.ended", c, map[string]any{"status": "completed"})
+		})
+	case "hangup":
+		ok(w, map[string]any{"result": "ok"})
+		c.end("normal_clearing")
+	case "transfer":
+		c.mu.Lock()
+		c.transferTo = str("to")
+		m := c.cur
+		c.mu.Unlock()
+		if m != nil {
+			m.cancel() // the call leaves the stream for the new leg
+		}
+		c.answeredNow()
+		ok(w, map[string]any{"result": "ok"})
+	case "send_dtmf":
+		c.mu.Lock()
+		c.dtmfSent = append(c.dtmfSent, str("digits"))
+		c.mu.Unlock()
+		ok(w, map[string]any{"result": "ok"})
+	default:
+		apiError(w, http.StatusUnprocessableEntity, "10015", "Unsupported action "+action)
+	}
+}
+
+// dial places an outbound call; the callee answers at once.
+func (cl *Cloud) dial(w http.ResponseWriter, body map[string]any, str func(string) string) {
+	if str("connection_id") != cl.cfg.ConnectionID || str("to") == "" || str("from") == "" {
+		apiError(w, http.StatusUnprocessableEntity, "10032", "connection_id, to and from are required")
+		return
+	}
+	c := cl.newCall(str("from"), str("to"), "outgoing")
+	ok(w, map[string]any{"call_control_id": c.ID, "call_leg_id": c.ID, "call_session_id": c.session, "is_alive": true})
+	cl.async(func(ctx context.Context) {
+		_ = cl.event(ctx, "call.initiated", c, nil)
+		_ = cl.event(ctx, "call.answered", c, nil)
+		if u := str("stream_url"); u != "" {
+			c.stream(u, str("stream_auth_token"), func() { cl.placed <- c })
+		}
+	})
+}
+
+// async runs f tracked by Close.
+func (cl *Cloud) async(f func(ctx context.Context)) {
+	cl.wg.Add(1)
+	go func() {
+		defer cl.wg.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		f(ctx)
+	}()
+}
+
+func ok(w http.ResponseWriter, data map[string]any) {
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(map[string]any{"data": data})
+}
+
+func apiError(w http.ResponseWriter, status int, code, title string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []map[string]string{{"code": code, "title": title}}})
+}

@@ -1,0 +1,226 @@
+package telnyxtest
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/fasthttp/websocket"
+
+	"github.com/switchboard-voice/switchboard/http/telephony/telnyx"
+)
+
+// Config configures a Cloud; zero fields take the defaults in brackets.
+type Config struct {
+	Engine, Public string // as twiliotest.Config
+	APIKey         string // [random]
+	ConnectionID   string // [random]
+	Pace           time.Duration
+	// Now stamps webhooks [time.Now]; a skewed clock tests the tolerance.
+	Now func() time.Time
+	// Shuffle swaps a pair of media frames every few frames: Telnyx does
+	// not guarantee order.
+	Shuffle bool
+}
+
+// Cloud is a fake Telnyx.
+type Cloud struct {
+	cfg    Config
+	key    ed25519.PrivateKey
+	api    *httptest.Server
+	http   *http.Client
+	dialer *websocket.Dialer
+
+	mu       sync.Mutex
+	calls    map[string]*Call
+	requests []Request
+	messages []map[string]string
+	placed   chan *Call
+	wg       sync.WaitGroup
+}
+
+// Request is an API request the engine made.
+type Request struct {
+	Path       string
+	Body       map[string]any
+	Authorized bool
+}
+
+// New starts a fake Telnyx with its API on 127.0.0.1.
+func New(cfg Config) (*Cloud, error) {
+	if cfg.Engine == "" || cfg.Public == "" {
+		return nil, errors.New("telnyxtest: Engine and Public are required")
+	}
+	if cfg.APIKey == "" {
+		cfg.APIKey = "KEY" + randomHex(16)
+	}
+	if cfg.ConnectionID == "" {
+		cfg.ConnectionID = randomHex(8)
+	}
+	if cfg.Pace <= 0 {
+		cfg.Pace = 20 * time.Millisecond
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	_, key, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	cl := &Cloud{cfg: cfg, key: key, calls: map[string]*Call{}, placed: make(chan *Call, 1024),
+		http: &http.Client{Timeout: 15 * time.Second}, dialer: &websocket.Dialer{HandshakeTimeout: 10 * time.Second}}
+	cl.api = httptest.NewServer(http.HandlerFunc(cl.serveAPI))
+	return cl, nil
+}
+
+// Close ends every call and stops the fake.
+func (cl *Cloud) Close() {
+	cl.mu.Lock()
+	calls := make([]*Call, 0, len(cl.calls))
+	for _, c := range cl.calls {
+		calls = append(calls, c)
+	}
+	cl.mu.Unlock()
+	for _, c := range calls {
+		c.end("normal_clearing")
+	}
+	cl.wg.Wait()
+	cl.api.Close()
+	cl.http.CloseIdleConnections()
+}
+
+// URL is the API's base URL (the gateway's APIBaseURL).
+func (cl *Cloud) URL() string { return cl.api.URL }
+
+// PublicKey is the account's webhook key, base64.
+func (cl *Cloud) PublicKey() string {
+	return base64.StdEncoding.EncodeToString(cl.key.Public().(ed25519.PublicKey))
+}
+
+// APIKey is the account's API key.
+func (cl *Cloud) APIKey() string { return cl.cfg.APIKey }
+
+// ConnectionID is the Call Control application's id.
+func (cl *Cloud) ConnectionID() string { return cl.cfg.ConnectionID }
+
+// Requests returns the API requests received so far.
+func (cl *Cloud) Requests() []Request {
+	cl.mu.Lock()
+	defer cl.mu.Unlock()
+	return append([]Request(nil), cl.requests...)
+}
+
+// Messages returns the SMS sent so far.
+func (cl *Cloud) Messages() []map[string]string {
+	cl.mu.Lock()
+	defer cl.mu.Unlock()
+	return append([]map[string]string(nil), cl.messages...)
+}
+
+// Placed delivers the calls the engine placed, once their stream started.
+func (cl *Cloud) Placed() <-chan *Call { return cl.placed }
+
+// Dial places an inbound call: call.initiated goes to the engine's
+// webhook; Dial returns once the engine answered with a stream, refused
+// the call (spoken and hung up) or transferred it.
+func (cl *Cloud) Dial(ctx context.Context, from, to string) (*Call, error) {
+	c := cl.newCall(from, to, "incoming")
+	if err := cl.event(ctx, "call.initiated", c, nil); err != nil {
+		c.end("unspecified")
+		return c, err
+	}
+	select {
+	case <-c.answered:
+		return c, nil
+	case <-ctx.Done():
+		return c, ctx.Err()
+	}
+}
+
+func (cl *Cloud) newCall(from, to, direction string) *Call {
+	c := newCall(cl, "v3:"+randomHex(16), from, to, direction)
+	cl.mu.Lock()
+	cl.calls[c.ID] = c
+	cl.mu.Unlock()
+	return c
+}
+
+// event posts a signed webhook about a call.
+func (cl *Cloud) event(ctx context.Context, kind string, c *Call, extra map[string]any) error {
+	p := map[string]any{"call_control_id": c.ID, "call_leg_id": c.ID, "call_session_id": c.session,
+		"connection_id": cl.cfg.ConnectionID, "direction": c.Direction, "from": c.From, "to": c.To,
+		"client_state": c.clientState(), "state": "parked"}
+	for k, v := range extra {
+		p[k] = v
+	}
+	body, _ := json.Marshal(map[string]any{"data": map[string]any{"event_type": kind, "id": randomHex(8),
+		"occurred_at": cl.cfg.Now().UTC().Format(time.RFC3339Nano), "payload": p, "record_type": "event"},
+		"meta": map[string]any{"attempt": 1}})
+	status, resp, err := cl.Post(ctx, body, cl.key)
+	if err != nil {
+		return err
+	}
+	if status/100 != 2 {
+		return fmt.Errorf("telnyxtest: %s webhook answered %d: %s", kind, status, resp)
+	}
+	return nil
+}
+
+// Post sends a raw webhook body signed with key (nil: unsigned).
+func (cl *Cloud) Post(ctx context.Context, body []byte, key ed25519.PrivateKey) (int, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, cl.cfg.Engine+telnyx.PathWebhook, bytes.NewReader(body))
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if key != nil {
+		ts := strconv.FormatInt(cl.cfg.Now().Unix(), 10)
+		req.Header.Set("telnyx-timestamp", ts)
+		req.Header.Set("telnyx-signature-ed25519", telnyx.Sign(key, ts, body))
+	}
+	resp, err := cl.http.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	return resp.StatusCode, b, err
+}
+
+// Upgrade opens a media websocket to a public stream URL with an auth token.
+func (cl *Cloud) Upgrade(ctx context.Context, publicURL, token string) (*websocket.Conn, *http.Response, error) {
+	h := http.Header{}
+	if token != "" {
+		h.Set("x-telnyx-streaming-auth-token", token)
+	}
+	_, rest, _ := strings.Cut(publicURL, "://")
+	_, pub, _ := strings.Cut(cl.cfg.Public, "://")
+	path, _ := strings.CutPrefix(rest, pub)
+	return cl.dialer.DialContext(ctx, "ws"+strings.TrimPrefix(cl.cfg.Engine, "http")+path, h)
+}
+
+func (cl *Cloud) call(id string) (*Call, bool) {
+	cl.mu.Lock()
+	defer cl.mu.Unlock()
+	c, ok := cl.calls[id]
+	return c, ok
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}

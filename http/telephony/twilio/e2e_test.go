@@ -1,0 +1,277 @@
+package twilio_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/switchboard-voice/switchboard/assistant"
+	"github.com/switchboard-voice/switchboard/events"
+	"github.com/switchboard-voice/switchboard/http/telephony"
+	"github.com/switchboard-voice/switchboard/http/telephony/phone"
+	"github.com/switchboard-voice/switchboard/http/telephony/telephonytest"
+	"github.com/switchboard-voice/switchboard/http/telephony/twilio"
+	"github.com/switchboard-voice/switchboard/http/telephony/twilio/twiliotest"
+	"github.com/switchboard-voice/switchboard/internal/testkit"
+	"github.com/switchboard-voice/switchboard/voice"
+)
+
+const (
+	number = "+15550001111"
+	caller = "+15557654321"
+	agent  = "+18005550100"
+)
+
+type rig struct {
+	*telephonytest.Harness
+	cloud *twiliotest.Cloud
+	gw    *twilio.Gateway
+}
+
+// newRig serves the Twilio gateway with assistant 1 on number, and a fake
+// Twilio whose account is the organization's.
+func newRig(t testing.TB, edit func(*assistant.Config), opts ...func(*twiliotest.Config)) *rig {
+	t.Helper()
+	h := telephonytest.New(t)
+	cfg := twiliotest.Config{Engine: h.BaseURL(), Public: telephonytest.PublicURL, Pace: 20 * time.Millisecond}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	cloud, err := twiliotest.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.Dir.SetCredentials(telephony.Credentials{Twilio: &telephony.TwilioAccount{AccountSID: cloud.AccountSID(), AuthToken: cloud.AuthToken()}})
+	h.Dir.AddAssistant(1, edit)
+	h.Dir.AddNumber(number, 1, true)
+	gw, err := twilio.New(twilio.Config{Deps: h.Deps(), APIBaseURL: cloud.URL()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.Serve(gw.Mount)
+	t.Cleanup(cloud.Close)
+	return &rig{Harness: h, cloud: cloud, gw: gw}
+}
+
+func TestCallGreetsAnswersAndCallerHangsUp(t *testing.T) {
+	r := newRig(t, telephonytest.Welcome("Hello there."))
+	c, err := r.cloud.Dial(telephonytest.Ctx(t, 10*time.Second), caller, number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	telephonytest.WaitHeard(t, c.Phone, "Hello there.")
+	c.Say("what are your hours")
+	telephonytest.WaitHeard(t, c.Phone, "You said: what are your hours")
+	c.HangUp()
+	end := r.WaitEnded(c.SID)
+	if end.Reason != events.EndCallerHungUp {
+		t.Fatalf("ended %+v", end)
+	}
+	if v := c.Violations(); len(v) > 0 {
+		t.Fatalf("protocol violations: %v", v)
+	}
+	tm := c.Phone.Timings()
+	if len(tm.Replies) != 1 {
+		t.Fatalf("reply timings %v", tm.Replies)
+	}
+	t.Logf("reply latency %v", tm.Replies[0])
+}
+
+// A long reply is interrupted: Twilio gets a clear, the assistant stops,
+// and the interruption is timed.
+func TestBargeInClearsTheAssistant(t *testing.T) {
+	const long = "I can help with orders, returns, deliveries, billing, and a great many other things besides, so please tell me."
+	r := newRig(t, nil)
+	r.LLM.Reply = func(req voice.LLMRequest) (string, []voice.ToolCall) {
+		if telephonytest.LastMessage(req) == "help" {
+			return long, nil
+		}
+		return "Sure.", nil
+	}
+	c := dial(t, r)
+	c.Say("help")
+	telephonytest.WaitHeard(t, c.Phone, "I can help")
+	c.Say("stop right there please")
+	if err := c.Phone.Wait(telephonytest.Ctx(t, 10*time.Second), func(p *phone.Phone) bool { return p.Clears() > 0 }); err != nil {
+		t.Fatal("no clear received")
+	}
+	telephonytest.WaitHeard(t, c.Phone, "Sure.")
+	if strings.Contains(c.Phone.Transcript(), "tell me") {
+		t.Fatalf("the interrupted reply played to its end: %q", c.Phone.Transcript())
+	}
+	if len(r.Events.Of(c.SID, "interruption")) == 0 {
+		t.Fatal("no interruption event")
+	}
+	if b := c.Phone.Timings().BargeIns; len(b) == 0 {
+		t.Fatal("barge-in not timed")
+	} else {
+		t.Logf("barge-in to clear %v", b[0])
+	}
+	c.HangUp()
+	r.WaitEnded(c.SID)
+}
+
+// Keys the caller presses reach the model; keys the model sends reach the
+// other party as tones.
+func TestDTMFBothWays(t *testing.T) {
+	r := newRig(t, func(c *assistant.Config) { c.ToolsSettings.DTMFSolver.Enabled = true })
+	r.LLM.Reply = func(req voice.LLMRequest) (string, []voice.ToolCall) {
+		if strings.Contains(telephonytest.LastMessage(req), "menu") {
+			return "", []voice.ToolCall{{ID: "d1", Name: "send_dtmf", Arguments: `{"digits":"42#"}`}}
+		}
+		if m := req.Messages[len(req.Messages)-1]; m.Role == voice.RoleTool {
+			return "Done.", nil
+		}
+		return "Got " + telephonytest.LastMessage(req), nil
+	}
+	c := dial(t, r)
+	if err := c.Press("12"); err != nil {
+		t.Fatal(err)
+	}
+	telephonytest.WaitHeard(t, c.Phone, "Got [keypad: 12]")
+	if d := r.Events.Of(c.SID, "dtmf"); len(d) == 0 || d[0].(events.DTMF).Digits != "1" {
+		t.Fatalf("dtmf events %v", d)
+	}
+	c.Say("the menu please")
+	if err := c.Phone.Wait(telephonytest.Ctx(t, 15*time.Second), func(p *phone.Phone) bool { return p.Tones() == "42#" }); err != nil {
+		t.Fatalf("tones heard %q", c.Phone.Tones())
+	}
+	c.HangUp()
+	r.WaitEnded(c.SID)
+}
+
+func transferTo(kind string, confirm bool) func(*assistant.Config) {
+	return func(c *assistant.Config) {
+		unavailable := "Nobody is free right now."
+		c.ToolsSettings.TransferCall = assistant.TransferCallTool{Enabled: true, TransferType: kind,
+			AgentConfirmation: confirm, TransferNumbers: []string{agent}, UnavailableMessage: &unavailable}
+	}
+}
+
+// transferScript transfers when the caller asks for a person, and
+// summarises for the agent.
+func transferScript(req voice.LLMRequest) (string, []voice.ToolCall) {
+	if strings.HasPrefix(req.Messages[0].Content, "You are briefing a human agent") {
+		return "The caller wants a refund.", nil
+	}
+	if strings.Contains(telephonytest.LastMessage(req), "person") {
+		return "", []voice.ToolCall{{ID: "t1", Name: "transfer_call", Arguments: `{"destination":"` + agent + `"}`}}
+	}
+	return "You said: " + telephonytest.LastMessage(req), nil
+}
+
+func TestColdTransfer(t *testing.T) {
+	r := newRig(t, transferTo("cold", false))
+	r.LLM.Reply = transferScript
+	c := dial(t, r)
+	c.Say("a person please")
+	end := r.WaitEnded(c.SID)
+	if end.Reason != events.EndTransferred {
+		t.Fatalf("ended %+v", end)
+	}
+	testkit.Eventually(t, 10*time.Second, func() error {
+		if tr, ok := c.Transferred(); !ok || tr.To != agent || tr.Warm {
+			return fmt.Errorf("transfer %+v", tr)
+		}
+		return nil
+	})
+	reqs := r.cloud.Requests()
+	if len(reqs) != 1 || !reqs[0].Authorized || !strings.Contains(reqs[0].Form.Get("Twiml"), "<Dial>"+agent+"</Dial>") {
+		t.Fatalf("REST requests %+v", reqs)
+	}
+	c.HangUp()
+}
+
+func TestWarmTransferAccepted(t *testing.T) {
+	r := newRig(t, transferTo("warm", true))
+	r.LLM.Reply = transferScript
+	c := dial(t, r)
+	c.Say("a person please")
+	r.WaitEnded(c.SID)
+	testkit.Eventually(t, 10*time.Second, func() error {
+		if tr, ok := c.Transferred(); !ok || !tr.Bridged {
+			return fmt.Errorf("transfer %+v", tr)
+		}
+		return nil
+	})
+	tr, _ := c.Transferred()
+	if !tr.Warm || tr.AgentKey != "1" || len(tr.AgentHeard) == 0 ||
+		!strings.HasPrefix(tr.AgentHeard[0], "The caller wants a refund.") || !strings.Contains(tr.AgentHeard[0], "Press 1") {
+		t.Fatalf("transfer %+v", tr)
+	}
+	c.HangUp()
+}
+
+// An agent who declines: the caller hears the unavailable message and is
+// back with the assistant, which remembers the conversation.
+func TestWarmTransferDeclinedComesBack(t *testing.T) {
+	r := newRig(t, transferTo("warm", true), func(cfg *twiliotest.Config) {
+		cfg.Agent = func(string) twiliotest.Agent { return twiliotest.Agent{Answer: true, Key: "2"} }
+	})
+	r.LLM.Reply = transferScript
+	c := dial(t, r)
+	c.Say("I want a refund")
+	telephonytest.WaitHeard(t, c.Phone, "You said: I want a refund")
+	c.Say("a person please")
+	telephonytest.WaitHeard(t, c.Phone, "Nobody is free right now.")
+	if err := c.Phone.Wait(telephonytest.Ctx(t, 10*time.Second), func(*phone.Phone) bool { return c.Streams() == 2 }); err != nil {
+		t.Fatalf("%d streams", c.Streams())
+	}
+	c.Say("hello again")
+	telephonytest.WaitHeard(t, c.Phone, "You said: hello again")
+	reqs := r.LLM.Requests()
+	lastReq := reqs[len(reqs)-1]
+	var said []string
+	for _, m := range lastReq.Messages {
+		if m.Role == voice.RoleUser {
+			said = append(said, m.Content)
+		}
+	}
+	if len(said) < 3 || said[0] != "I want a refund" {
+		t.Fatalf("the resumed conversation lost its history: %q", said)
+	}
+	tr, _ := c.Transferred()
+	if tr.Bridged || tr.AgentKey != "2" || tr.Unavailable != "Nobody is free right now." {
+		t.Fatalf("transfer %+v", tr)
+	}
+	c.HangUp()
+	r.WaitEnded(c.SID)
+}
+
+// The assistant ends the call: Twilio is told to hang up.
+func TestAssistantHangsUp(t *testing.T) {
+	r := newRig(t, func(c *assistant.Config) { c.ToolsSettings.EndCall.Enabled = true })
+	r.LLM.Reply = func(req voice.LLMRequest) (string, []voice.ToolCall) {
+		if strings.Contains(telephonytest.LastMessage(req), "bye") {
+			return "", []voice.ToolCall{{ID: "e1", Name: "end_call", Arguments: `{"message":"Goodbye then."}`}}
+		}
+		return "Hm.", nil
+	}
+	c := dial(t, r)
+	c.Say("bye now")
+	telephonytest.WaitHeard(t, c.Phone, "Goodbye then.")
+	select {
+	case <-c.Done():
+	case <-telephonytest.Ctx(t, 10*time.Second).Done():
+		t.Fatal("the call did not end")
+	}
+	if end := r.WaitEnded(c.SID); end.Reason != events.EndAssistantTool {
+		t.Fatalf("ended %+v", end)
+	}
+	testkit.Eventually(t, 10*time.Second, func() error {
+		if reqs := r.cloud.Requests(); len(reqs) != 1 || reqs[0].Form.Get("Status") != "completed" {
+			return fmt.Errorf("REST requests %+v", reqs)
+		}
+		return nil
+	})
+}
+
+func dial(t *testing.T, r *rig) *twiliotest.Call {
+	t.Helper()
+	c, err := r.cloud.Dial(telephonytest.Ctx(t, 10*time.Second), caller, number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}

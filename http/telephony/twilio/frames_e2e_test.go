@@ -1,0 +1,143 @@
+package twilio_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fasthttp/websocket"
+
+	"github.com/switchboard-voice/switchboard/events"
+	"github.com/switchboard-voice/switchboard/http/telephony"
+	"github.com/switchboard-voice/switchboard/http/telephony/telephonytest"
+	"github.com/switchboard-voice/switchboard/http/telephony/twilio"
+	"github.com/switchboard-voice/switchboard/internal/testkit"
+)
+
+// A malformed or oversized frame ends that call cleanly: a logged reason,
+// the call hung up through the API, the socket closed; never a panic.
+func TestBadFramesEndTheCall(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		mt   int
+		data []byte
+		log  string
+	}{
+		{"not JSON", websocket.TextMessage, []byte(`{"event":"media","media":{"payload":`), "malformed carrier frame"},
+		{"binary", websocket.BinaryMessage, []byte{1, 2, 3}, "malformed carrier frame"},
+		{"bad base64", websocket.TextMessage, []byte(`{"event":"media","media":{"track":"inbound","payload":"!!!"}}`), "malformed carrier frame"},
+		{"oversized", websocket.TextMessage, []byte(`{"event":"media","media":{"payload":"` + strings.Repeat("A", 64<<10) + `"}}`), "carrier frame too large"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := newRig(t, telephonytest.Welcome("Hello there."))
+			c := dial(t, r)
+			telephonytest.WaitHeard(t, c.Phone, "Hello there.")
+			// The engine may close an oversized message's socket while it is
+			// still being written: the write's error is not the test's.
+			_ = c.SendRaw(tc.mt, tc.data)
+			if end := r.WaitEnded(c.SID); end.Reason != events.EndMalformed {
+				t.Fatalf("ended %+v", end)
+			}
+			<-c.Done()
+			if len(r.Logs.Find(tc.log, "call_sid="+c.SID)) == 0 {
+				t.Fatalf("no %q logged:\n%s", tc.log, r.Logs.All())
+			}
+			testkit.Eventually(t, 10*time.Second, func() error {
+				if reqs := r.cloud.Requests(); len(reqs) != 1 || reqs[0].Form.Get("Status") != "completed" {
+					return fmt.Errorf("REST requests %+v", reqs)
+				}
+				return nil
+			})
+		})
+	}
+}
+
+// The engine places a call: Twilio creates it, requests the voice webhook
+// with the assistant's ticket when answered, and the assistant speaks.
+func TestOutboundCall(t *testing.T) {
+	r := newRig(t, telephonytest.Welcome("Hi, this is the assistant calling."))
+	sid, err := r.gw.Place(telephonytest.Ctx(t, 10*time.Second), telephony.Dial{OrganizationID: 1, AssistantID: 1, From: number, To: caller})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c = <-r.cloud.Placed()
+	if c.SID != sid || c.Direction != "outbound-api" {
+		t.Fatalf("placed %s %s, created %s", c.SID, c.Direction, sid)
+	}
+	telephonytest.WaitHeard(t, c.Phone, "Hi, this is the assistant calling.")
+	started := r.Events.Of(sid, "call-started")
+	if cs := started[0].(events.CallStarted); cs.Direction != telephony.Outbound || cs.From != number || cs.To != caller {
+		t.Fatalf("started %+v", cs)
+	}
+	create := r.cloud.Requests()[0]
+	if !strings.HasPrefix(create.Form.Get("Url"), r.Public.HTTP(twilio.PathVoice)+"?t=") ||
+		len(create.Form["StatusCallbackEvent"]) != 4 {
+		t.Fatalf("create %+v", create.Form)
+	}
+	c.HangUp()
+	r.WaitEnded(sid)
+	// Status callbacks, signed by Twilio, are recorded.
+	testkit.Eventually(t, 10*time.Second, func() error {
+		st := r.Status.Of(sid)
+		if len(st) != 4 || st[3].Status != telephony.StatusCompleted || st[3].Direction != telephony.Outbound ||
+			st[3].OrganizationID != 1 {
+			return fmt.Errorf("statuses %+v", st)
+		}
+		return nil
+	})
+}
+
+func TestSendSMS(t *testing.T) {
+	r := newRig(t, nil)
+	ctx := telephonytest.Ctx(t, 10*time.Second)
+	if _, err := r.gw.SendSMS(ctx, telephony.SMS{OrganizationID: 1, AssistantID: 1, From: number, To: caller, Body: "Your code is 1234."}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.gw.SendSMS(ctx, telephony.SMS{OrganizationID: 1, AssistantID: 1, From: number, To: caller, Body: "Via the service.",
+		MessagingServiceSID: "MG0123"}); err != nil {
+		t.Fatal(err)
+	}
+	m := r.cloud.Messages()
+	if len(m) != 2 || m[0].From != number || m[0].Body != "Your code is 1234." || m[1].From != "" || m[1].MessagingServiceSID != "MG0123" {
+		t.Fatalf("messages %+v", m)
+	}
+	// Wrong credentials are the API's error, not a silent success.
+	r.Dir.SetCredentials(telephony.Credentials{Twilio: &telephony.TwilioAccount{AccountSID: r.cloud.AccountSID(), AuthToken: "stale"}})
+	_, err := r.gw.SendSMS(ctx, telephony.SMS{OrganizationID: 1, AssistantID: 1, From: number, To: caller, Body: "x"})
+	if apiErr, ok := err.(*twilio.APIError); !ok || apiErr.Status != 401 {
+		t.Fatalf("err %v", err)
+	}
+}
+
+// Closing the hub (shutdown) ends live calls: hung up through the API.
+func TestShutdownEndsLiveCalls(t *testing.T) {
+	r := newRig(t, telephonytest.Welcome("Hello there."))
+	c := dial(t, r)
+	telephonytest.WaitHeard(t, c.Phone, "Hello there.")
+	if err := r.Hub.Close(telephonytest.Ctx(t, 20*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if end := r.WaitEnded(c.SID); end.Reason != events.EndShutdown {
+		t.Fatalf("ended %+v", end)
+	}
+	<-c.Done()
+	testkit.Eventually(t, 10*time.Second, func() error {
+		if reqs := r.cloud.Requests(); len(reqs) != 1 || reqs[0].Form.Get("Status") != "completed" {
+			return fmt.Errorf("REST requests %+v", reqs)
+		}
+		return nil
+	})
+	// New streams are refused once closed.
+	ws, resp, err := r.cloud.Upgrade(telephonytest.Ctx(t, 5*time.Second), r.Public.WS(twilio.PathStream), r.cloud.AuthToken())
+	if err == nil {
+		_ = ws.SetReadDeadline(time.Now().Add(5 * time.Second))
+		if _, _, err := ws.ReadMessage(); err == nil {
+			t.Fatal("a stream was served after shutdown")
+		}
+		ws.Close()
+	}
+	if resp != nil {
+		resp.Body.Close()
+	}
+}

@@ -1,0 +1,74 @@
+package twilio
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/switchboard-voice/switchboard/http/telephony"
+)
+
+// placeTTL covers an outbound call's ringing: its voice webhook comes when
+// the callee answers.
+const placeTTL = 10 * time.Minute
+
+// Place implements telephony.Dialer: Twilio calls d.To from d.From and,
+// once answered, requests the voice webhook with a ticket naming the
+// assistant, which answers with the media stream as for an inbound call.
+func (g *Gateway) Place(ctx context.Context, d telephony.Dial) (string, error) {
+	route, err := telephony.Resolve(ctx, g.cfg.Directory, telephony.Lookup{Carrier: telephony.Twilio, Number: d.From,
+		Caller: d.To, OrganizationID: d.OrganizationID, AssistantID: d.AssistantID})
+	if err != nil {
+		return "", err
+	}
+	if route.Credentials.Twilio == nil {
+		return "", telephony.ErrNoCredentials
+	}
+	ticket, err := g.cfg.Tickets.Seal(telephony.Ticket{Carrier: telephony.Twilio, OrganizationID: route.OrganizationID,
+		AssistantID: route.AssistantID, From: d.From, To: d.To, Direction: telephony.Outbound,
+		Expires: g.cfg.Tickets.Now().Add(placeTTL)})
+	if err != nil {
+		return "", err
+	}
+	form := url.Values{
+		"To": {d.To}, "From": {d.From}, "Method": {"POST"},
+		"Url":                  {g.cfg.Public.HTTP(PathVoice) + "?" + url.Values{"t": {ticket}}.Encode()},
+		"StatusCallback":       {g.cfg.Public.HTTP(PathStatus)},
+		"StatusCallbackMethod": {"POST"},
+		"StatusCallbackEvent":  {"initiated", "ringing", "answered", "completed"},
+	}
+	var res resource
+	if err := g.api.post(ctx, *route.Credentials.Twilio, "/Calls.json", form, &res); err != nil {
+		return "", err
+	}
+	if res.SID == "" {
+		return "", fmt.Errorf("twilio: call created without a SID")
+	}
+	g.upgrades.remember(*route.Credentials.Twilio)
+	return res.SID, nil
+}
+
+// SendSMS implements telephony.Texter through Twilio's Messages API: from
+// the messaging service when one is set, else from m.From.
+func (g *Gateway) SendSMS(ctx context.Context, m telephony.SMS) (string, error) {
+	route, err := telephony.Resolve(ctx, g.cfg.Directory, telephony.Lookup{Carrier: telephony.Twilio, Number: m.From,
+		Caller: m.To, OrganizationID: m.OrganizationID, AssistantID: m.AssistantID})
+	if err != nil {
+		return "", err
+	}
+	if route.Credentials.Twilio == nil {
+		return "", telephony.ErrNoCredentials
+	}
+	form := url.Values{"To": {m.To}, "Body": {m.Body}}
+	if m.MessagingServiceSID != "" {
+		form.Set("MessagingServiceSid", m.MessagingServiceSID)
+	} else {
+		form.Set("From", m.From)
+	}
+	var res resource
+	if err := g.api.post(ctx, *route.Credentials.Twilio, "/Messages.json", form, &res); err != nil {
+		return "", err
+	}
+	return res.SID, nil
+}

@@ -1,0 +1,136 @@
+package twiliotest
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// serveAPI is Twilio's REST API, the parts the engine uses.
+func (cl *Cloud) serveAPI(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	user, pass, _ := r.BasicAuth()
+	authorized := subtle.ConstantTimeCompare([]byte(user), []byte(cl.cfg.AccountSID)) == 1 &&
+		subtle.ConstantTimeCompare([]byte(pass), []byte(cl.cfg.AuthToken)) == 1
+	cl.mu.Lock()
+	cl.requests = append(cl.requests, Request{Method: r.Method, Path: r.URL.Path, Form: r.PostForm, Authorized: authorized})
+	cl.mu.Unlock()
+	if !authorized {
+		apiError(w, http.StatusUnauthorized, 20003, "Authenticate")
+		return
+	}
+	prefix := "/2010-04-01/Accounts/" + cl.cfg.AccountSID
+	rest, ok := strings.CutPrefix(r.URL.Path, prefix)
+	if !ok || r.Method != http.MethodPost {
+		apiError(w, http.StatusNotFound, 20404, "The requested resource was not found")
+		return
+	}
+	switch {
+	case rest == "/Calls.json":
+		cl.createCall(w, r)
+	case rest == "/Messages.json":
+		cl.createMessage(w, r)
+	case strings.HasPrefix(rest, "/Calls/") && strings.HasSuffix(rest, ".json"):
+		cl.updateCall(w, r, strings.TrimSuffix(strings.TrimPrefix(rest, "/Calls/"), ".json"))
+	default:
+		apiError(w, http.StatusNotFound, 20404, "The requested resource was not found")
+	}
+}
+
+func apiError(w http.ResponseWriter, status, code int, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{"code": code, "message": msg, "status": status})
+}
+
+func created(w http.ResponseWriter, v map[string]any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusCreated)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// updateCall hangs a call up (Status=completed) or replaces its TwiML
+// (Twiml or Url), which stops its media stream.
+func (cl *Cloud) updateCall(w http.ResponseWriter, r *http.Request, sid string) {
+	c, ok := cl.call(sid)
+	if !ok {
+		apiError(w, http.StatusNotFound, 20404, "The requested resource was not found")
+		return
+	}
+	if c.over() {
+		apiError(w, http.StatusBadRequest, 21220, "Call is not in-progress. Cannot redirect.")
+		return
+	}
+	switch {
+	case r.PostForm.Get("Status") == "completed" || r.PostForm.Get("Status") == "canceled":
+		c.complete()
+	case r.PostForm.Get("Twiml") != "":
+		c.update([]byte(r.PostForm.Get("Twiml")))
+	case r.PostForm.Get("Url") != "":
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		doc, err := cl.webhook(ctx, r.PostForm.Get("Url"), c.params("in-progress"))
+		if err != nil {
+			apiError(w, http.StatusBadRequest, 21205, "Url is not reachable")
+			return
+		}
+		c.update(doc)
+	default:
+		apiError(w, http.StatusBadRequest, 21201, "No Url, Twiml or Status")
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(map[string]any{"sid": sid, "status": c.Status()})
+}
+
+// createCall places an outbound call: it rings, is answered at once, and
+// its Url is requested as Twilio does (Direction outbound-api).
+func (cl *Cloud) createCall(w http.ResponseWriter, r *http.Request) {
+	f := r.PostForm
+	if f.Get("To") == "" || f.Get("From") == "" || (f.Get("Url") == "" && f.Get("Twiml") == "") {
+		apiError(w, http.StatusBadRequest, 21201, "To, From and Url are required")
+		return
+	}
+	cl.mu.Lock()
+	closed := cl.closed
+	cl.mu.Unlock()
+	if closed {
+		apiError(w, http.StatusServiceUnavailable, 20503, "closed")
+		return
+	}
+	c := cl.newCall(f.Get("From"), f.Get("To"), "outbound-api")
+	c.statusURL, c.statusEvent = f.Get("StatusCallback"), f["StatusCallbackEvent"]
+	if len(c.statusEvent) == 0 && c.statusURL != "" {
+		c.statusEvent = []string{"completed"}
+	}
+	created(w, map[string]any{"sid": c.SID, "status": "queued", "to": c.To, "from": c.From, "direction": c.Direction})
+	cl.wg.Add(1)
+	go func() {
+		defer cl.wg.Done()
+		c.reportStatus("initiated")
+		c.reportStatus("ringing")
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		if err := cl.start(ctx, c, f.Get("Url")); err == nil {
+			cl.placed <- c
+		}
+	}()
+}
+
+// createMessage records an SMS.
+func (cl *Cloud) createMessage(w http.ResponseWriter, r *http.Request) {
+	f := r.PostForm
+	if f.Get("To") == "" || f.Get("Body") == "" || (f.Get("From") == "" && f.Get("MessagingServiceSid") == "") {
+		apiError(w, http.StatusBadRequest, 21604, "To, Body and From or MessagingServiceSid are required")
+		return
+	}
+	m := Message{SID: "SM" + randomHex(16), From: f.Get("From"), To: f.Get("To"), Body: f.Get("Body"),
+		MessagingServiceSID: f.Get("MessagingServiceSid")}
+	cl.mu.Lock()
+	cl.messages = append(cl.messages, m)
+	cl.mu.Unlock()
+	created(w, map[string]any{"sid": m.SID, "status": "queued"})
+}

@@ -1,0 +1,112 @@
+package vonage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/fasthttp/websocket"
+	fws "github.com/gofiber/contrib/websocket"
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/switchboard-voice/switchboard/actors/call"
+	"github.com/switchboard-voice/switchboard/http/server"
+	"github.com/switchboard-voice/switchboard/http/telephony"
+)
+
+const ticketKey = "vonage.ticket"
+
+var errStart = errors.New("vonage: stream start refused")
+
+// upgrade checks the stream URL's ticket before the upgrade (Vonage does
+// not sign the websocket request; the ticket was sealed into the NCCO).
+func (g *Gateway) upgrade(c *fiber.Ctx) error {
+	if !fws.IsWebSocketUpgrade(c) {
+		return fiber.ErrUpgradeRequired
+	}
+	ticket := c.Query("t")
+	if tk, err := g.cfg.Tickets.Open(ticket); err != nil || tk.Carrier != telephony.Vonage {
+		return server.Detail(fiber.StatusForbidden, "invalid stream ticket")
+	}
+	c.Locals(ticketKey, ticket)
+	return c.Next()
+}
+
+func (g *Gateway) stream(conn *fws.Conn) {
+	ticket, _ := conn.Locals(ticketKey).(string)
+	s := g.cfg.Hub.Accept(conn.Conn, g.cfg.Stream)
+	if s == nil {
+		return
+	}
+	defer s.Release()
+	if err := awaitConnected(s); err != nil {
+		s.Log().Warn("media stream did not start", "err", err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), webhookTimeout)
+	defer cancel()
+	spec, ctl, err := g.admit(ctx, ticket)
+	if err != nil {
+		s.Log().Warn("media stream refused", "err", err)
+		return
+	}
+	if _, err := s.Begin(ctx, g.cfg.Calls, spec, telephony.Wire{Format: Format, Encoder: encoder{}, Control: ctl}); err != nil {
+		s.Log().Warn("call not started", "call_sid", spec.ID, "err", err)
+		return
+	}
+	s.Serve(&decoder{})
+}
+
+// awaitConnected reads websocket:connected and checks its audio format.
+func awaitConnected(s *telephony.Stream) error {
+	mt, msg, err := s.Read(0)
+	if err != nil {
+		return err
+	}
+	if mt != websocket.TextMessage {
+		return fmt.Errorf("%w: audio before websocket:connected", errStart)
+	}
+	var sc telephony.Scanner
+	var f frame
+	if err := scanFrame(&sc, msg, &f); err != nil {
+		return err
+	}
+	if string(f.event) != "websocket:connected" {
+		return fmt.Errorf("%w: %q first", errStart, f.event)
+	}
+	if !strings.EqualFold(strings.ReplaceAll(string(f.format), " ", ""), contentType) {
+		return fmt.Errorf("%w: content-type %q", errStart, f.format)
+	}
+	return nil
+}
+
+func (g *Gateway) admit(ctx context.Context, ticket string) (call.Spec, *control, error) {
+	tk, err := g.cfg.Tickets.Redeem(ticket)
+	if err != nil {
+		return call.Spec{}, nil, err
+	}
+	if tk.CallID == "" {
+		return call.Spec{}, nil, fmt.Errorf("%w: no call", telephony.ErrBadTicket)
+	}
+	q := telephony.Lookup{Carrier: telephony.Vonage, Number: tk.To, Caller: tk.From,
+		OrganizationID: tk.OrganizationID, AssistantID: tk.AssistantID}
+	if tk.Direction == telephony.Outbound {
+		q.Number, q.Caller = tk.From, tk.To
+	}
+	route, err := telephony.Resolve(ctx, g.cfg.Directory, q)
+	if err != nil {
+		return call.Spec{}, nil, err
+	}
+	if route.Credentials.Vonage == nil {
+		return call.Spec{}, nil, telephony.ErrNoCredentials
+	}
+	history, err := g.cfg.Directory.History(ctx, route, q)
+	if err != nil {
+		g.cfg.Log.Warn("earlier conversation unavailable", "call_sid", tk.CallID, "err", err)
+	}
+	spec := call.Spec{Info: call.Info{ID: tk.CallID, OrganizationID: route.OrganizationID, AssistantID: route.AssistantID,
+		From: tk.From, To: tk.To, Direction: tk.Direction, Carrier: telephony.Vonage},
+		Snapshot: route.Snapshot, History: history, Returning: route.Returning}
+	return spec, &control{g: g, acct: *route.Credentials.Vonage, uuid: tk.CallID, from: q.Number}, nil
+}

@@ -1,0 +1,267 @@
+package vonagetest
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/hex"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/fasthttp/websocket"
+
+	"github.com/switchboard-voice/switchboard/http/telephony/vonage"
+)
+
+// Config configures a Cloud; zero fields take the defaults in brackets.
+type Config struct {
+	Engine, Public string // as twiliotest.Config
+	Pace           time.Duration
+	// EventURL is the path under Public of the application's event URL;
+	// "" sends no events for inbound calls.
+	EventURL string
+}
+
+// Cloud is a fake Vonage.
+type Cloud struct {
+	cfg    Config
+	key    *rsa.PrivateKey
+	app    string
+	secret string
+	api    *httptest.Server
+	http   *http.Client
+	dialer *websocket.Dialer
+
+	mu       sync.Mutex
+	calls    map[string]*Call
+	requests []Request
+	placed   chan *Call
+	wg       sync.WaitGroup
+}
+
+// Request is a Voice API request the engine made.
+type Request struct {
+	Method, Path string
+	Body         map[string]any
+	Authorized   bool
+}
+
+// New starts a fake Vonage with its API on 127.0.0.1.
+func New(cfg Config) (*Cloud, error) {
+	if cfg.Engine == "" || cfg.Public == "" {
+		return nil, errors.New("vonagetest: Engine and Public are required")
+	}
+	if cfg.Pace <= 0 {
+		cfg.Pace = 20 * time.Millisecond
+	}
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		return nil, err
+	}
+	cl := &Cloud{cfg: cfg, key: key, app: randomUUID(), secret: randomHex(16), calls: map[string]*Call{},
+		placed: make(chan *Call, 1024), http: &http.Client{Timeout: 15 * time.Second},
+		dialer: &websocket.Dialer{HandshakeTimeout: 10 * time.Second}}
+	cl.api = httptest.NewServer(http.HandlerFunc(cl.serveAPI))
+	return cl, nil
+}
+
+// Close ends every call and stops the fake.
+func (cl *Cloud) Close() {
+	cl.mu.Lock()
+	calls := make([]*Call, 0, len(cl.calls))
+	for _, c := range cl.calls {
+		calls = append(calls, c)
+	}
+	cl.mu.Unlock()
+	for _, c := range calls {
+		c.end("completed")
+	}
+	cl.wg.Wait()
+	cl.api.Close()
+	cl.http.CloseIdleConnections()
+}
+
+// URL is the Voice API's base URL.
+func (cl *Cloud) URL() string { return cl.api.URL }
+
+// ApplicationID is the Vonage application's id.
+func (cl *Cloud) ApplicationID() string { return cl.app }
+
+// SignatureSecret signs the account's callbacks.
+func (cl *Cloud) SignatureSecret() string { return cl.secret }
+
+// PrivateKey is the application's private key, PEM (PKCS#8).
+func (cl *Cloud) PrivateKey() string {
+	der, _ := x509.MarshalPKCS8PrivateKey(cl.key)
+	return string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+}
+
+// Requests returns the API requests so far.
+func (cl *Cloud) Requests() []Request {
+	cl.mu.Lock()
+	defer cl.mu.Unlock()
+	return append([]Request(nil), cl.requests...)
+}
+
+// Placed delivers the calls the engine placed, once answered.
+func (cl *Cloud) Placed() <-chan *Call { return cl.placed }
+
+// Dial places an inbound call; it returns once its websocket started or
+// the call was refused or transferred.
+func (cl *Cloud) Dial(ctx context.Context, from, to string) (*Call, error) {
+	c := cl.newCall(from, to, "inbound")
+	if cl.cfg.EventURL != "" {
+		c.eventURL = cl.cfg.Public + cl.cfg.EventURL
+	}
+	return c, cl.answer(ctx, c, cl.cfg.Public+vonage.PathAnswer)
+}
+
+func (cl *Cloud) newCall(from, to, direction string) *Call {
+	c := newCall(cl, randomUUID(), from, to, direction)
+	cl.mu.Lock()
+	cl.calls[c.UUID] = c
+	cl.mu.Unlock()
+	return c
+}
+
+// answer fetches the NCCO (GET, signed) and runs it in the background.
+func (cl *Cloud) answer(ctx context.Context, c *Call, answerURL string) error {
+	q := url.Values{"to": {strings.TrimPrefix(c.To, "+")}, "from": {strings.TrimPrefix(c.From, "+")},
+		"uuid": {c.UUID}, "conversation_uuid": {"CON-" + randomUUID()}}
+	sep := "?"
+	if strings.Contains(answerURL, "?") {
+		sep = "&"
+	}
+	status, body, err := cl.Get(ctx, answerURL+sep+q.Encode(), cl.secret)
+	if err == nil && status/100 != 2 {
+		err = fmt.Errorf("vonagetest: answer URL answered %d: %s", status, body)
+	}
+	if err != nil {
+		c.end("failed")
+		return err
+	}
+	cl.wg.Add(1)
+	go func() {
+		defer cl.wg.Done()
+		c.run(body)
+	}()
+	select {
+	case <-c.answered:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// callbackToken signs a callback JWT with secret ("" for none).
+func (cl *Cloud) callbackToken(secret string, body []byte) string {
+	if secret == "" {
+		return ""
+	}
+	c := vonage.Claims{ApplicationID: cl.app, APIKey: "abcd1234", IssuedAt: time.Now().Unix(), ID: randomUUID()}
+	if body != nil {
+		c.PayloadHash = vonage.PayloadHash(body)
+	}
+	tok, _ := vonage.SignCallback(secret, c)
+	return tok
+}
+
+// Get requests a public URL of the engine, signed with secret.
+func (cl *Cloud) Get(ctx context.Context, publicURL, secret string) (int, []byte, error) {
+	return cl.send(ctx, http.MethodGet, publicURL, nil, secret)
+}
+
+// PostJSON posts a body to a public URL of the engine, signed with secret.
+func (cl *Cloud) PostJSON(ctx context.Context, publicURL string, body []byte, secret string) (int, []byte, error) {
+	return cl.send(ctx, http.MethodPost, publicURL, body, secret)
+}
+
+func (cl *Cloud) send(ctx context.Context, method, publicURL string, body []byte, secret string) (int, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, method, cl.real(publicURL), bytes.NewReader(body))
+	if err != nil {
+		return 0, nil, err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if tok := cl.callbackToken(secret, body); tok != "" {
+		req.Header.Set("Authorization", "Bearer "+tok)
+	}
+	resp, err := cl.http.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	return resp.StatusCode, b, err
+}
+
+// event posts a call's status to its event URL.
+func (c *Call) event(status string) {
+	if c.eventURL == "" {
+		return
+	}
+	ev := map[string]string{"uuid": c.UUID, "conversation_uuid": "CON-x", "status": status,
+		"direction": c.Direction, "from": strings.TrimPrefix(c.From, "+"), "to": strings.TrimPrefix(c.To, "+"),
+		"timestamp": time.Now().UTC().Format(time.RFC3339Nano)}
+	if status == "completed" {
+		ev["duration"] = fmt.Sprint(int(time.Since(c.started).Seconds()))
+	}
+	body, _ := json.Marshal(ev)
+	cl := c.cloud
+	cl.wg.Add(1)
+	go func() {
+		defer cl.wg.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_, _, _ = cl.PostJSON(ctx, c.eventURL, body, cl.secret)
+	}()
+}
+
+// Upgrade opens the media websocket of an NCCO's uri.
+func (cl *Cloud) Upgrade(ctx context.Context, publicURL string) (*websocket.Conn, *http.Response, error) {
+	return cl.dialer.DialContext(ctx, cl.real(publicURL), nil)
+}
+
+func (cl *Cloud) real(publicURL string) string {
+	scheme, rest, _ := strings.Cut(publicURL, "://")
+	_, pub, _ := strings.Cut(cl.cfg.Public, "://")
+	path, ok := strings.CutPrefix(rest, pub)
+	if !ok {
+		return publicURL
+	}
+	base := cl.cfg.Engine
+	if scheme == "ws" || scheme == "wss" {
+		base = "ws" + strings.TrimPrefix(base, "http")
+	}
+	return base + path
+}
+
+func (cl *Cloud) call(uuid string) (*Call, bool) {
+	cl.mu.Lock()
+	defer cl.mu.Unlock()
+	c, ok := cl.calls[uuid]
+	return c, ok
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func randomUUID() string {
+	h := randomHex(16)
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
