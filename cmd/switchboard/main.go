@@ -1,0 +1,70 @@
+// Command switchboard runs the Switchboard voice-assistant engine and its
+// tools: serve, migrate, keys, fakes, version.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `Usage: switchboard <command> [flags]
+
+Commands:
+  serve                 run the engine (HTTP API, carrier webhooks and media streams)
+  migrate               apply pending database migrations
+  keys create --org N   create an API key for organization N (printed once, on the last line)
+  fakes                 run loopback fakes of every provider (STT, LLM, TTS) and print their base URLs
+  version               print the version
+
+Environment: DATABASE_URL, SWITCHBOARD_SECRET_KEY, SWITCHBOARD_ADDR, SWITCHBOARD_LOG_FORMAT, SWITCHBOARD_LOG_LEVEL.
+Run "switchboard <command> -h" for a command's flags.
+`
+
+// errUsage marks errors caused by how the command was invoked (exit status 2).
+var errUsage = errors.New("usage")
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	switch {
+	case err == nil:
+	case errors.Is(err, errUsage), errors.Is(err, flag.ErrHelp):
+		os.Exit(2)
+	default:
+		fmt.Fprintln(os.Stderr, "switchboard:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errUsage
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, args[1:], stdout, stderr)
+	case "migrate":
+		return migrate(ctx, args[1:], stdout, stderr)
+	case "keys":
+		return keys(ctx, args[1:], stdout, stderr)
+	case "fakes":
+		return runFakes(ctx, args[1:], stdout, stderr)
+	case "version", "--version", "-v":
+		fmt.Fprintln(stdout, "switchboard", version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprintf(stderr, "unknown command %q\n\n%s", args[0], usage)
+		return errUsage
+	}
+}

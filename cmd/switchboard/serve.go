@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/switchboard-voice/switchboard/engine"
+	"github.com/switchboard-voice/switchboard/persistence"
+	"github.com/switchboard-voice/switchboard/secrets"
+)
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", envOr("SWITCHBOARD_ADDR", "127.0.0.1:8080"), "listen address (SWITCHBOARD_ADDR)")
+	publicURL := fs.String("public-url", os.Getenv("SWITCHBOARD_PUBLIC_URL"), "where carriers reach this engine, as they are configured (https://host[:port][/prefix]); default http://ADDR (SWITCHBOARD_PUBLIC_URL)")
+	allowPrivate := fs.Bool("allow-private-urls", envBool("SWITCHBOARD_ALLOW_PRIVATE_URLS"), "let webhooks, custom tools and sound URLs reach loopback and private addresses (SWITCHBOARD_ALLOW_PRIVATE_URLS)")
+	metricsAddr := fs.String("metrics-addr", envOr("SWITCHBOARD_METRICS_ADDR", "127.0.0.1:9091"), "where /metrics is served, apart from the API; empty for nowhere (SWITCHBOARD_METRICS_ADDR)")
+	dataDir := fs.String("data-dir", envOr("SWITCHBOARD_DATA_DIR", "data"), "local data: spilled call records, recordings, uploaded sounds (SWITCHBOARD_DATA_DIR)")
+	drain := fs.Duration("drain-timeout", envDuration("SWITCHBOARD_DRAIN_TIMEOUT", 30*time.Second), "on SIGTERM, how long live calls may go on before they are ended (SWITCHBOARD_DRAIN_TIMEOUT)")
+	goodbye := fs.String("drain-goodbye", envOr("SWITCHBOARD_DRAIN_GOODBYE", "I'm sorry, I have to end our call now. Please call back. Goodbye."), "what calls still live at the drain deadline hear (SWITCHBOARD_DRAIN_GOODBYE)")
+	var lf logFlags
+	lf.register(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	log, err := lf.logger(stderr)
+	if err != nil {
+		return err
+	}
+	rawKey := os.Getenv("SWITCHBOARD_SECRET_KEY")
+	if rawKey == "" {
+		return fmt.Errorf("%w: SWITCHBOARD_SECRET_KEY is not set: it encrypts provider credentials at rest (32 bytes as base64; `make run` generates one)", errUsage)
+	}
+	key, err := secrets.ParseKey(rawKey)
+	if err != nil {
+		return fmt.Errorf("%w: SWITCHBOARD_SECRET_KEY: %w", errUsage, err)
+	}
+	box, err := secrets.NewBox(key)
+	if err != nil {
+		return err
+	}
+
+	pool, err := persistence.Open(ctx, databaseURL())
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	applied, err := persistence.Migrate(ctx, pool)
+	if err != nil {
+		return err
+	}
+	if len(applied) > 0 {
+		log.Info("applied migrations", "versions", applied)
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	base := "http://" + ln.Addr().String()
+	if *publicURL == "" {
+		*publicURL = base
+	}
+	eng, err := engine.New(engine.Config{Log: log, Pool: pool, Sealer: box, Secret: key, PublicURL: *publicURL,
+		DataDir: *dataDir, Getenv: os.Getenv, CarrierAPIs: carrierAPIs(), AllowPrivateURLs: *allowPrivate})
+	if err != nil {
+		return err
+	}
+	log.Info("switchboard serving", "version", version, "addr", ln.Addr().String())
+	fmt.Fprintf(stdout, "Switchboard %s listening on %s\n  API       %s/api/v1  (OpenAPI: %s/openapi.json)\n  carriers  %s/telephony/{twilio,telnyx,vonage,plivo,web}/…\n  health    %s/healthz  %s/readyz\n",
+		version, base, base, base, *publicURL, base, base)
+
+	if *metricsAddr != "" {
+		mln, err := net.Listen("tcp", *metricsAddr)
+		if err != nil {
+			return fmt.Errorf("listen on %s: %w", *metricsAddr, err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", eng.MetricsHandler())
+		msrv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go func() { _ = msrv.Serve(mln) }()
+		defer msrv.Close()
+		fmt.Fprintf(stdout, "  metrics http://%s/metrics\n", mln.Addr())
+	}
+	served := make(chan error, 1)
+	go func() { served <- eng.Serve(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("draining", "timeout", *drain)
+	sctx, cancel := context.WithTimeout(context.Background(), *drain)
+	defer cancel()
+	if err := eng.Shutdown(sctx, *goodbye); err != nil {
+		return err
+	}
+	return <-served
+}
+
+// carrierAPIs are the carriers' REST API base URLs the environment
+// overrides (SWITCHBOARD_TWILIO_API_URL…), e.g. to reach a fake.
+func carrierAPIs() map[string]string {
+	out := map[string]string{}
+	for _, c := range []string{"twilio", "telnyx", "vonage", "plivo"} {
+		if u := os.Getenv("SWITCHBOARD_" + strings.ToUpper(c) + "_API_URL"); u != "" {
+			out[c] = u
+		}
+	}
+	return out
+}

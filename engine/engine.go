@@ -1,0 +1,324 @@
+// Package engine assembles a running Switchboard from its parts: the actor
+// system, the assistant registry, the store, the call manager with its
+// providers and record writer, the webhook dispatcher and the HTTP
+// application. The serve command, the integration tests and the
+// benchmarks all build it here.
+package engine
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	vm "github.com/VictoriaMetrics/metrics"
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/gofiber/fiber/v2"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/switchboard-voice/switchboard/actors"
+	"github.com/switchboard-voice/switchboard/actors/assistants"
+	"github.com/switchboard-voice/switchboard/actors/call"
+	"github.com/switchboard-voice/switchboard/ambience"
+	"github.com/switchboard-voice/switchboard/assistant"
+	"github.com/switchboard-voice/switchboard/auth"
+	"github.com/switchboard-voice/switchboard/clock"
+	"github.com/switchboard-voice/switchboard/events"
+	"github.com/switchboard-voice/switchboard/http/api"
+	"github.com/switchboard-voice/switchboard/http/openapi"
+	"github.com/switchboard-voice/switchboard/http/server"
+	"github.com/switchboard-voice/switchboard/http/telephony"
+	"github.com/switchboard-voice/switchboard/internal/netguard"
+	"github.com/switchboard-voice/switchboard/live"
+	"github.com/switchboard-voice/switchboard/metrics"
+	"github.com/switchboard-voice/switchboard/organization"
+	"github.com/switchboard-voice/switchboard/persistence"
+	"github.com/switchboard-voice/switchboard/providers"
+	"github.com/switchboard-voice/switchboard/records"
+	"github.com/switchboard-voice/switchboard/tools"
+	"github.com/switchboard-voice/switchboard/webhooks"
+)
+
+// Config is what an engine is built from. The pool must be migrated.
+type Config struct {
+	Log    *slog.Logger
+	Pool   *pgxpool.Pool
+	Sealer assistant.Sealer
+	// Secret keys what the engine signs: media-stream tickets, web call
+	// tokens, recording links (at least 32 random bytes).
+	Secret []byte
+	// PublicURL is where carriers and webhook consumers reach the engine
+	// (https://host[:port][/prefix]), exactly as carriers are configured.
+	PublicURL string
+	// DataDir holds what the engine keeps on local disk: the spill file of
+	// call records written while the database is away, recordings and
+	// uploaded background sounds.
+	DataDir string
+	// Getenv reads provider keys, endpoints and limits from the
+	// environment (see package providers); nil reads none.
+	Getenv func(string) string
+	// CarrierAPIs override carriers' REST API base URLs, by carrier
+	// (twilio, telnyx, vonage, plivo), e.g. to reach a fake.
+	CarrierAPIs map[string]string
+	// AllowPrivateURLs lets webhooks, custom tools and sound URLs reach
+	// loopback and private addresses (tests, single-network deployments).
+	AllowPrivateURLs bool
+	Clock            clock.Clock // nil: the real clock
+	// Webhooks tune the dispatcher; its store, secrets, clock, client and
+	// log are the engine's.
+	Webhooks webhooks.Options
+}
+
+// Engine is a wired Switchboard.
+type Engine struct {
+	Log           *slog.Logger
+	App           *fiber.App
+	System        *actor.ActorSystem
+	Store         *persistence.Store
+	Assistants    *assistants.Registry
+	Organizations *organization.Directory
+	Providers     *providers.Set
+	Calls         *call.Manager
+	Records       *records.Writer
+	Webhooks      *webhooks.Dispatcher
+	Metrics       *vm.Set
+	Live          *live.Hub
+	Sounds        *ambience.Library
+	Streams       *telephony.Hub // the carriers' live media sockets
+	Gateways      Gateways
+
+	cfg      Config
+	draining atomic.Bool
+	stop     context.CancelFunc // the dispatcher's
+	done     sync.WaitGroup
+	shutdown sync.Once
+	stopErr  error
+}
+
+// New builds an engine and starts its background work (the webhook
+// dispatcher); Serve accepts connections, Shutdown stops it all.
+func New(cfg Config) (*Engine, error) {
+	if cfg.Clock == nil {
+		cfg.Clock = clock.Real{}
+	}
+	if len(cfg.Secret) < 32 {
+		return nil, errors.New("engine: the secret must be at least 32 bytes")
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("engine: data directory: %w", err)
+	}
+	store := persistence.NewStore(cfg.Pool)
+	sys := actors.NewSystem(cfg.Log)
+	e := &Engine{
+		cfg:           cfg,
+		Log:           cfg.Log,
+		App:           server.New(server.Options{Log: cfg.Log, BodyLimit: maxBody}),
+		System:        sys,
+		Store:         store,
+		Assistants:    assistants.NewRegistry(sys, store, cfg.Sealer),
+		Organizations: organization.NewDirectory(store, cfg.Sealer),
+		Metrics:       vm.NewSet(),
+		Live:          live.NewHub(),
+		Streams:       telephony.NewHub(),
+	}
+	outbound := e.tenantClient()
+	links := &api.RecordingLinks{Base: cfg.PublicURL, Key: derive(cfg.Secret, "recording links"), TTL: recordingLinkTTL}
+	wo := cfg.Webhooks
+	wo.Store, wo.Secrets, wo.Clock, wo.Log = store, e.Organizations, cfg.Clock, cfg.Log
+	wo.Recordings = recordingLinks{store: store, links: links}
+	if wo.Client == nil {
+		wo.Client = &http.Client{Transport: outbound.Transport, CheckRedirect: noRedirects}
+	}
+	e.Webhooks = webhooks.New(wo)
+	var err error
+	e.Records, err = records.New(records.Options{Store: store, SpillPath: filepath.Join(cfg.DataDir, "records.spill"),
+		Clock: cfg.Clock, Log: cfg.Log, Written: e.Webhooks.Kick})
+	if err != nil {
+		return nil, fmt.Errorf("engine: %w", err)
+	}
+	if e.Sounds, err = ambience.NewLibrary(ambience.LibraryOptions{Dir: filepath.Join(cfg.DataDir, "sounds"), Client: outbound}); err != nil {
+		return nil, fmt.Errorf("engine: %w", err)
+	}
+	recordings := filepath.Join(cfg.DataDir, "recordings")
+	e.Providers = providers.New(providers.Config{Organizations: e.Organizations, Getenv: cfg.Getenv, Log: cfg.Log, Clock: cfg.Clock})
+	runner := &tools.Runner{Client: outbound, Log: cfg.Log}
+	e.Calls = call.NewManager(call.Deps{
+		System:         sys,
+		Assistants:     e.Assistants,
+		Providers:      e.Providers,
+		Tools:          runner,
+		Sinks:          []events.Sink{e.Records, metrics.NewCalls(e.Metrics), e.Live},
+		RecordingsRoot: recordings,
+		Recordings:     recordingFiles{root: recordings, w: e.Records},
+		Sounds:         e.Sounds,
+		Clock:          cfg.Clock,
+		Log:            cfg.Log,
+	})
+	if err := e.buildGateways(); err != nil {
+		return nil, err
+	}
+	runner.SMS = texter{carriers: map[string]telephony.Texter{telephony.Twilio: e.Gateways.Twilio, telephony.Telnyx: e.Gateways.Telnyx}}
+	e.registerMetrics()
+
+	spec := openapi.New(api.Info)
+	routes := spec.Router(e.App)
+	api.MountHealth(routes, func(ctx context.Context) error {
+		if e.draining.Load() {
+			return errDraining
+		}
+		return cfg.Pool.Ping(ctx)
+	})
+	api.New(api.Deps{
+		Log:           cfg.Log,
+		Assistants:    e.Assistants,
+		Store:         store,
+		Organizations: e.Organizations,
+		Authenticator: auth.NewAuthenticator(store),
+		Stats:         store,
+		Calls:         store,
+		LiveCalls:     e.Calls,
+		Watchers:      e.Live,
+		Placed:        e.Records,
+		Dialer: dialer{store: store, carriers: map[string]telephony.Dialer{telephony.Twilio: e.Gateways.Twilio,
+			telephony.Telnyx: e.Gateways.Telnyx, telephony.Vonage: e.Gateways.Vonage, telephony.Plivo: e.Gateways.Plivo}},
+		Recordings:     store,
+		RecordingsRoot: recordings,
+		Links:          links,
+		Sounds:         e.Sounds,
+		WebCalls:       e.Gateways.Web,
+	}).Mount(routes)
+	e.Gateways.mount(routes)
+	spec.Serve(routes) // last: the document describes the routes registered before it
+
+	ctx, stop := context.WithCancel(context.Background())
+	e.stop = stop
+	e.done.Go(func() { e.Webhooks.Run(ctx) })
+	return e, nil
+}
+
+// maxBody is the largest request body: a background sound upload (10 MiB)
+// and its multipart framing.
+const maxBody = 11 << 20
+
+// recordingLinkTTL is how long a webhook's recording link works.
+const recordingLinkTTL = 7 * 24 * time.Hour
+
+// derive is a key for one purpose, from the engine's secret.
+func derive(secret []byte, purpose string) []byte {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte(purpose))
+	return m.Sum(nil)
+}
+
+// tenantClient makes the requests tenants' settings point at (webhooks,
+// custom tools, sound URLs): public addresses only, unless allowed.
+func (e *Engine) tenantClient() *http.Client {
+	if e.cfg.AllowPrivateURLs {
+		return &http.Client{Transport: http.DefaultTransport}
+	}
+	return &http.Client{Transport: netguard.Transport()}
+}
+
+// noRedirects keeps a webhook where it was sent: a redirect would carry
+// the signed body elsewhere.
+func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+var errDraining = errors.New("engine: draining")
+
+// registerMetrics exposes the record writer's backlog.
+func (e *Engine) registerMetrics() {
+	e.Metrics.NewGauge("switchboard_records_queue_depth", func() float64 { return float64(e.Records.QueueDepth()) })
+	e.Metrics.NewGauge("switchboard_records_spill_bytes", func() float64 { return float64(e.Records.SpillBytes()) })
+	e.Metrics.NewGauge("switchboard_records_dropped", func() float64 { return float64(e.Records.Dropped()) })
+}
+
+// MetricsHandler serves the metrics in Prometheus' text format. It is kept
+// off the public API port: serve it on an internal address.
+func (e *Engine) MetricsHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", metrics.ContentType)
+		metrics.Write(w, e.Metrics)
+	})
+}
+
+// Serve accepts HTTP connections on ln until Shutdown.
+func (e *Engine) Serve(ln net.Listener) error {
+	return e.App.Listener(ln)
+}
+
+// Shutdown drains the engine: readiness fails at once and new calls are
+// refused; live calls may finish until the drain deadline (ctx's), less a
+// margin in which the rest are ended with goodbye; then call records are
+// written (or spilled), due webhooks are sent, and everything stops. Only
+// the first call does anything.
+func (e *Engine) Shutdown(ctx context.Context, goodbye string) error {
+	e.shutdown.Do(func() { e.stopErr = e.drain(ctx, goodbye) })
+	return e.stopErr
+}
+
+func (e *Engine) drain(ctx context.Context, goodbye string) error {
+	e.draining.Store(true)
+	e.Calls.Refuse()
+	if n := e.Calls.Count(); n > 0 {
+		e.Log.Info("draining: waiting for live calls", "calls", n)
+	}
+	e.endCalls(ctx, goodbye)
+	if err := e.Streams.Close(ctx); err != nil {
+		e.Log.Warn("carrier sockets still open at the drain deadline", "err", err)
+	}
+	e.Calls.Wait()
+
+	var errs []error
+	if err := e.Records.Close(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("call records: %w", err))
+	}
+	if _, err := e.Webhooks.DispatchDue(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("webhooks: %w", err))
+	}
+	e.stop()
+	e.done.Wait()
+	if err := e.App.ShutdownWithContext(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("http: %w", err))
+	}
+	e.System.Shutdown()
+	return errors.Join(errs...)
+}
+
+// goodbyeMargin is what the last calls get to hear their goodbye and hang
+// up before the drain deadline (at most half the drain).
+const goodbyeMargin = 5 * time.Second
+
+// endCalls waits for the live calls to end by themselves, then ends the
+// rest with goodbye and waits for them until ctx ends. Without a deadline
+// the calls are ended at once.
+func (e *Engine) endCalls(ctx context.Context, goodbye string) {
+	deadline, ok := ctx.Deadline()
+	left := time.Until(deadline)
+	if wait := left - min(goodbyeMargin, left/2); ok && wait > 0 {
+		t := time.NewTimer(wait)
+		defer t.Stop()
+		select {
+		case <-e.Calls.Idle():
+			return
+		case <-t.C:
+		}
+	}
+	if n := e.Calls.Count(); n > 0 {
+		e.Log.Warn("drain deadline near: ending live calls", "calls", n)
+		e.Calls.Drain(events.EndShutdown, goodbye)
+	}
+	select {
+	case <-e.Calls.Idle():
+	case <-ctx.Done():
+		e.Log.Error("drain deadline passed with calls still live", "calls", e.Calls.Count())
+	}
+}

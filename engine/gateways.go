@@ -1,0 +1,68 @@
+package engine
+
+import (
+	"fmt"
+
+	"github.com/switchboard-voice/switchboard/http/openapi"
+	"github.com/switchboard-voice/switchboard/http/telephony"
+	"github.com/switchboard-voice/switchboard/http/telephony/plivo"
+	"github.com/switchboard-voice/switchboard/http/telephony/telnyx"
+	"github.com/switchboard-voice/switchboard/http/telephony/twilio"
+	"github.com/switchboard-voice/switchboard/http/telephony/vonage"
+	"github.com/switchboard-voice/switchboard/http/telephony/web"
+	"github.com/switchboard-voice/switchboard/routing"
+)
+
+// Gateways are the carriers' webhooks and media streams.
+type Gateways struct {
+	Twilio *twilio.Gateway
+	Telnyx *telnyx.Gateway
+	Vonage *vonage.Gateway
+	Plivo  *plivo.Gateway
+	Web    *web.Gateway
+}
+
+// buildGateways sets up every carrier's gateway over the engine's calls,
+// routing and records.
+func (e *Engine) buildGateways() error {
+	pub, err := telephony.ParsePublicURL(e.cfg.PublicURL)
+	if err != nil {
+		return fmt.Errorf("engine: public URL: %w", err)
+	}
+	deps := telephony.Deps{
+		Calls: e.Calls,
+		Directory: &routing.Directory{Store: e.Store, Assistants: e.Assistants, Organizations: e.Organizations,
+			Sealer: e.cfg.Sealer, Log: e.Log},
+		Tickets: telephony.NewTickets(derive(e.cfg.Secret, "media tickets"), nil),
+		Hub:     e.Streams,
+		Status:  statuses{w: e.Records},
+		Public:  pub,
+		Log:     e.Log,
+	}
+	apis := e.cfg.CarrierAPIs
+	g := &e.Gateways
+	if g.Twilio, err = twilio.New(twilio.Config{Deps: deps, APIBaseURL: apis[telephony.Twilio]}); err != nil {
+		return fmt.Errorf("engine: %w", err)
+	}
+	if g.Telnyx, err = telnyx.New(telnyx.Config{Deps: deps, APIBaseURL: apis[telephony.Telnyx]}); err != nil {
+		return fmt.Errorf("engine: %w", err)
+	}
+	if g.Vonage, err = vonage.New(vonage.Config{Deps: deps, APIBaseURL: apis[telephony.Vonage]}); err != nil {
+		return fmt.Errorf("engine: %w", err)
+	}
+	if g.Plivo, err = plivo.New(plivo.Config{Deps: deps, APIBaseURL: apis[telephony.Plivo]}); err != nil {
+		return fmt.Errorf("engine: %w", err)
+	}
+	if g.Web, err = web.New(web.Config{Deps: deps}); err != nil {
+		return fmt.Errorf("engine: %w", err)
+	}
+	return nil
+}
+
+func (g *Gateways) mount(r openapi.Router) {
+	g.Twilio.Mount(r)
+	g.Telnyx.Mount(r)
+	g.Vonage.Mount(r)
+	g.Plivo.Mount(r)
+	g.Web.Mount(r)
+}
