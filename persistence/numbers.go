@@ -97,6 +97,18 @@ func (s *Store) PhoneNumberByNumber(ctx context.Context, number string) (PhoneNu
 	return n, err
 }
 
+// AssistantNumbers lists the active numbers of a carrier that reach an
+// assistant, for local tools (the softphone) that know only the assistant.
+func (s *Store) AssistantNumbers(ctx context.Context, assistantID int64, provider string) ([]PhoneNumber, error) {
+	rows, _ := s.pool.Query(ctx, `SELECT `+numberColumns+` FROM phone_numbers
+		WHERE assistant_id = $1 AND provider = $2 AND is_active ORDER BY id`, assistantID, provider)
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (PhoneNumber, error) { return scanNumber(r) })
+	if err != nil {
+		return nil, fmt.Errorf("persistence: assistant numbers: %w", err)
+	}
+	return list, nil
+}
+
 // PhoneNumberUpdate says which fields of a number change.
 type PhoneNumberUpdate struct {
 	FriendlyName    *string

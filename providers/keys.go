@@ -41,6 +41,17 @@ type candidate struct {
 // OPENAI_API_KEY; "" for a provider the engine does not know.
 func KeyVariable(provider string) string { return envKeys[provider] }
 
+// KeyInEnvironment reports whether getenv holds any provider's key: an
+// engine without one can only talk to fakes.
+func KeyInEnvironment(getenv func(string) string) bool {
+	for _, v := range envKeys {
+		if getenv(v) != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // keyName is what a provider's key is called in api_keys and provider_keys.
 func keyName(provider string) string { return provider + "_api_key" }
 

@@ -1,5 +1,5 @@
 // Command switchboard runs the Switchboard voice-assistant engine and its
-// tools: serve, migrate, keys, fakes, version.
+// tools: serve, migrate, keys, fakes, call, version.
 package main
 
 import (
@@ -20,6 +20,7 @@ Commands:
   migrate               apply pending database migrations
   keys create --org N   create an API key for organization N (printed once, on the last line)
   fakes                 run loopback fakes of every provider (STT, LLM, TTS) and print their base URLs
+  call --assistant ID   a terminal softphone: call an assistant through the Twilio path and talk by typing
   version               print the version
 
 Environment: DATABASE_URL, SWITCHBOARD_SECRET_KEY, SWITCHBOARD_ADDR, SWITCHBOARD_LOG_FORMAT, SWITCHBOARD_LOG_LEVEL.
@@ -31,7 +32,7 @@ var errUsage = errors.New("usage")
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	switch {
 	case err == nil:
@@ -43,7 +44,7 @@ func main() {
 	}
 }
 
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return errUsage
@@ -57,6 +58,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return keys(ctx, args[1:], stdout, stderr)
 	case "fakes":
 		return runFakes(ctx, args[1:], stdout, stderr)
+	case "call":
+		return call(ctx, args[1:], stdin, stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "switchboard", version)
 		return nil

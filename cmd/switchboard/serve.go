@@ -26,6 +26,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	dataDir := fs.String("data-dir", envOr("SWITCHBOARD_DATA_DIR", "data"), "local data: spilled call records, recordings, uploaded sounds (SWITCHBOARD_DATA_DIR)")
 	drain := fs.Duration("drain-timeout", envDuration("SWITCHBOARD_DRAIN_TIMEOUT", 30*time.Second), "on SIGTERM, how long live calls may go on before they are ended (SWITCHBOARD_DRAIN_TIMEOUT)")
 	goodbye := fs.String("drain-goodbye", envOr("SWITCHBOARD_DRAIN_GOODBYE", "I'm sorry, I have to end our call now. Please call back. Goodbye."), "what calls still live at the drain deadline hear (SWITCHBOARD_DRAIN_GOODBYE)")
+	demoMode := fs.String("demo", envOr("SWITCHBOARD_DEMO", "auto"), "run on built-in provider fakes with a demo assistant: auto (when no provider key is set), on or off (SWITCHBOARD_DEMO)")
 	var lf logFlags
 	lf.register(fs)
 	if err := parse(fs, args); err != nil {
@@ -60,6 +61,22 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(applied) > 0 {
 		log.Info("applied migrations", "versions", applied)
 	}
+	demoOn, err := wantDemo(*demoMode, os.Getenv)
+	if err != nil {
+		return err
+	}
+	getenv, apis := os.Getenv, carrierAPIs()
+	if demoOn {
+		dp, err := startDemoProviders()
+		if err != nil {
+			return err
+		}
+		defer dp.Close()
+		getenv = dp.getenv
+		if apis["twilio"] == "" {
+			apis["twilio"] = "http://" + demoTwilioAPI
+		}
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
@@ -69,8 +86,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		*publicURL = base
 	}
 	eng, err := engine.New(engine.Config{Log: log, Pool: pool, Sealer: box, Secret: key, PublicURL: *publicURL,
-		DataDir: *dataDir, Getenv: os.Getenv, CarrierAPIs: carrierAPIs(), AllowPrivateURLs: *allowPrivate})
+		DataDir: *dataDir, Getenv: getenv, CarrierAPIs: apis, AllowPrivateURLs: *allowPrivate})
 	if err != nil {
+		_ = ln.Close()
 		return err
 	}
 	log.Info("switchboard serving", "version", version, "addr", ln.Addr().String())
@@ -91,6 +109,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	served := make(chan error, 1)
 	go func() { served <- eng.Serve(ln) }()
+	if demoOn {
+		if err := setUpDemo(ctx, eng, stdout); err != nil {
+			log.Error("demo not set up", "err", err)
+		}
+	}
 	select {
 	case err := <-served:
 		return err

@@ -39,6 +39,9 @@ type Config struct {
 	// SignWithPort signs requests over the public URL with its default
 	// port spelled out, as Twilio sometimes does.
 	SignWithPort bool
+	// APIAddr is where the REST API listens [a free loopback port]: an
+	// engine configured beforehand needs a fixed address.
+	APIAddr string
 }
 
 // Agent is how a transfer target behaves.
@@ -95,7 +98,16 @@ func New(cfg Config) (*Cloud, error) {
 	cl := &Cloud{cfg: cfg, calls: map[string]*Call{}, placed: make(chan *Call, 1024),
 		http:   &http.Client{Timeout: 15 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}},
 		dialer: &websocket.Dialer{HandshakeTimeout: 10 * time.Second, NetDialContext: (&net.Dialer{}).DialContext}}
-	cl.api = httptest.NewServer(http.HandlerFunc(cl.serveAPI))
+	cl.api = httptest.NewUnstartedServer(http.HandlerFunc(cl.serveAPI))
+	if cfg.APIAddr != "" {
+		ln, err := net.Listen("tcp", cfg.APIAddr)
+		if err != nil {
+			return nil, fmt.Errorf("twiliotest: REST API: %w", err)
+		}
+		cl.api.Listener.Close()
+		cl.api.Listener = ln
+	}
+	cl.api.Start()
 	return cl, nil
 }
 

@@ -1,0 +1,226 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/switchboard-voice/switchboard/demo"
+	"github.com/switchboard-voice/switchboard/http/telephony/twilio/twiliotest"
+	"github.com/switchboard-voice/switchboard/persistence"
+)
+
+// replyGap is the quiet after which the assistant's reply is over.
+const replyGap = 500 * time.Millisecond
+
+// call is a terminal softphone: it plays Twilio, places a call to one of
+// the engine's numbers through the voice webhook and a Media Stream, speaks
+// each line typed on stdin, and prints what the assistant says and how
+// long each reply took to start.
+func call(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("call", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	assistantID := fs.Int64("assistant", 0, "the assistant to call: its active Twilio number is looked up in the database (DATABASE_URL)")
+	to := fs.String("to", os.Getenv("SWITCHBOARD_CALL_TO"), "the number to call instead of --assistant's (SWITCHBOARD_CALL_TO)")
+	from := fs.String("from", envOr("SWITCHBOARD_CALL_FROM", "+15550109999"), "the caller's number (SWITCHBOARD_CALL_FROM)")
+	engineURL := fs.String("engine", envOr("SWITCHBOARD_CALL_ENGINE", "http://127.0.0.1:8080"), "where the engine listens (SWITCHBOARD_CALL_ENGINE)")
+	publicURL := fs.String("public-url", os.Getenv("SWITCHBOARD_PUBLIC_URL"), "the engine's public URL, which Twilio signs over; default --engine (SWITCHBOARD_PUBLIC_URL)")
+	accountSID := fs.String("account-sid", envOr("SWITCHBOARD_CALL_TWILIO_ACCOUNT_SID", demo.AccountSID), "the Twilio account played; default the demo's (SWITCHBOARD_CALL_TWILIO_ACCOUNT_SID)")
+	authToken := fs.String("auth-token", envOr("SWITCHBOARD_CALL_TWILIO_AUTH_TOKEN", demo.AuthToken), "its auth token, which signs the webhooks (SWITCHBOARD_CALL_TWILIO_AUTH_TOKEN)")
+	apiAddr := fs.String("api-addr", envOr("SWITCHBOARD_CALL_API_ADDR", demoTwilioAPI), "where the fake Twilio REST API listens for the engine (SWITCHBOARD_CALL_API_ADDR)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *publicURL == "" {
+		*publicURL = *engineURL
+	}
+	number := *to
+	if number == "" {
+		if *assistantID == 0 {
+			return fmt.Errorf("%w: --assistant or --to is required", errUsage)
+		}
+		n, err := assistantNumber(ctx, *assistantID)
+		if err != nil {
+			return err
+		}
+		number = n
+	}
+
+	cloud, err := twiliotest.New(twiliotest.Config{Engine: strings.TrimSuffix(*engineURL, "/"),
+		Public: strings.TrimSuffix(*publicURL, "/"), AccountSID: *accountSID, AuthToken: *authToken, APIAddr: *apiAddr})
+	if err != nil {
+		return err
+	}
+	defer cloud.Close()
+	fmt.Fprintf(stdout, "Calling %s from %s…\n", number, *from)
+	dctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	c, err := cloud.Dial(dctx, *from, number)
+	cancel()
+	if err != nil {
+		return fmt.Errorf("call %s: %w", number, err)
+	}
+	fmt.Fprintf(stdout, "Connected (call %s). Type what you say, Enter to speak it; Ctrl-D hangs up.\n", c.SID)
+	lines := readLines(stdin)
+	console := &console{out: stdout, call: c, echo: !isTerminal(stdin)}
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			c.HangUp()
+			console.hungUp("you hung up")
+			return nil
+		case <-c.Done():
+			console.update()
+			console.hungUp("the call ended: " + c.Status())
+			awaitHangUp(ctx, cloud, c.SID)
+			return c.Err()
+		case line, ok := <-lines:
+			if !ok {
+				c.HangUp()
+				console.hungUp("you hung up")
+				return nil
+			}
+			console.say(line)
+		case <-tick.C:
+			console.update()
+		}
+	}
+}
+
+// assistantNumber is the assistant's first active Twilio number.
+func assistantNumber(ctx context.Context, id int64) (string, error) {
+	pool, err := persistence.Open(ctx, databaseURL())
+	if err != nil {
+		return "", fmt.Errorf("looking up assistant %d's number (or pass --to): %w", id, err)
+	}
+	defer pool.Close()
+	nums, err := persistence.NewStore(pool).AssistantNumbers(ctx, id, "twilio")
+	if err != nil {
+		return "", err
+	}
+	if len(nums) == 0 {
+		return "", fmt.Errorf("assistant %d has no active Twilio number: assign one, or pass --to", id)
+	}
+	return nums[0].PhoneNumber, nil
+}
+
+// awaitHangUp gives the engine a moment to hang the ended call up through
+// the REST API, as it does with Twilio, before the fake API goes away.
+func awaitHangUp(ctx context.Context, cloud *twiliotest.Cloud, sid string) {
+	deadline := time.After(2 * time.Second)
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if slices.ContainsFunc(cloud.Requests(), func(r twiliotest.Request) bool { return strings.Contains(r.Path, sid) }) {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-deadline:
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// readLines delivers stdin's lines until it ends.
+func readLines(r io.Reader) <-chan string {
+	out := make(chan string)
+	go func() {
+		defer close(out)
+		sc := bufio.NewScanner(r)
+		for sc.Scan() {
+			out <- sc.Text()
+		}
+	}()
+	return out
+}
+
+// isTerminal reports whether r is an interactive terminal, which echoes
+// what is typed itself.
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// console prints a call as it goes: the assistant's words as they play,
+// and each reply's latency when it is over.
+type console struct {
+	out     io.Writer
+	call    *twiliotest.Call
+	echo    bool // print the caller's lines (stdin is not a terminal)
+	printed int  // words printed
+	timed   int  // reply latencies printed
+	open    bool // an assistant line is being printed
+	turns   []time.Duration
+}
+
+func (c *console) say(line string) {
+	line = strings.TrimSpace(line)
+	if line == "" {
+		return
+	}
+	c.endLine()
+	if c.echo {
+		fmt.Fprintf(c.out, "you: %s\n", line)
+	}
+	c.call.Say(line)
+}
+
+// update prints the words heard since the last update, and ends the
+// assistant's line once it has been quiet for replyGap.
+func (c *console) update() {
+	words := c.call.Phone.Heard()
+	if len(words) > c.printed {
+		if !c.open {
+			fmt.Fprint(c.out, "assistant:")
+			c.open = true
+		}
+		fmt.Fprint(c.out, " "+strings.Join(words[c.printed:], " "))
+		c.printed = len(words)
+		return
+	}
+	if c.open && c.call.Phone.Quiet(replyGap) {
+		c.endLine()
+	}
+}
+
+// endLine ends the assistant's line with the latency of the reply it
+// printed, if the phone timed one.
+func (c *console) endLine() {
+	if !c.open {
+		return
+	}
+	c.open = false
+	replies := c.call.Phone.Timings().Replies
+	if len(replies) > c.timed {
+		d := replies[len(replies)-1]
+		c.turns = append(c.turns, d)
+		c.timed = len(replies)
+		fmt.Fprintf(c.out, "   [reply started %d ms after you stopped]", d.Milliseconds())
+	}
+	fmt.Fprintln(c.out)
+}
+
+func (c *console) hungUp(why string) {
+	c.endLine()
+	fmt.Fprintf(c.out, "— %s.", why)
+	if n := len(c.turns); n > 0 {
+		s := slices.Clone(c.turns)
+		slices.Sort(s)
+		fmt.Fprintf(c.out, " %d timed replies, median %d ms.", n, s[n/2].Milliseconds())
+	}
+	fmt.Fprintln(c.out)
+}
