@@ -70,24 +70,25 @@ func (t texter) SendSMS(ctx context.Context, c *call.Info, cfg assistant.Config,
 }
 
 // recordingFiles records calls' finished recording files, paths relative
-// to the recordings root, when the assistant asks for database records.
+// to the recordings root, when the assistant asks for database records;
+// without, the record carries no file but still releases the end-of-call
+// report.
 type recordingFiles struct {
 	root string
 	w    *records.Writer
 }
 
 func (r recordingFiles) RecordingSaved(c *call.Info, s assistant.RecordingSettings, at time.Time, tracks []recording.Track) {
-	if !s.CreateDatabaseRecords {
-		return
-	}
-	files := make([]persistence.RecordingFile, 0, len(tracks))
-	for _, t := range tracks {
-		rel, err := filepath.Rel(r.root, t.Path)
-		if err != nil {
-			continue // recording.Start keeps every file under the root
+	var files []persistence.RecordingFile
+	if s.CreateDatabaseRecords {
+		for _, t := range tracks {
+			rel, err := filepath.Rel(r.root, t.Path)
+			if err != nil {
+				continue // recording.Start keeps every file under the root
+			}
+			files = append(files, persistence.RecordingFile{Type: t.Kind, Format: t.Format, SampleRate: t.SampleRate,
+				Channels: t.Channels, DurationMS: t.Duration.Milliseconds(), Size: t.Size, Path: filepath.ToSlash(rel)})
 		}
-		files = append(files, persistence.RecordingFile{Type: t.Kind, Format: t.Format, SampleRate: t.SampleRate,
-			Channels: t.Channels, DurationMS: t.Duration.Milliseconds(), Size: t.Size, Path: filepath.ToSlash(rel)})
 	}
 	r.w.RecordingSaved(c.ID, at, files)
 }

@@ -27,7 +27,8 @@ func Data(e Event) any {
 		return struct {
 			Reason     string  `json:"reason"`
 			DurationMS float64 `json:"duration_ms"`
-		}{Clean(e.Reason), ms(e.Duration)}
+			Recording  bool    `json:"recording"`
+		}{Clean(e.Reason), ms(e.Duration), e.Recording}
 	case Transcript:
 		return struct {
 			Speaker    Speaker `json:"speaker"`

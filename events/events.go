@@ -46,6 +46,9 @@ type CallStarted struct {
 type CallEnded struct {
 	Reason   string
 	Duration time.Duration
+	// Recording: the call's recording is being finished, and its files
+	// follow (the end-of-call report waits for them).
+	Recording bool
 }
 
 // Why calls end.

@@ -110,6 +110,10 @@ type ChatMessage struct {
 type CallEnd struct {
 	Reason     string `json:"reason"`
 	DurationMS int64  `json:"duration_ms"`
+	// AwaitRecording: the call's recording files follow in a
+	// RecordRecording, which enqueues the end-of-call report (with the
+	// recording's link) instead.
+	AwaitRecording bool `json:"await_recording,omitempty"`
 }
 
 // Call statuses: Twilio's vocabulary, which carriers' callbacks are mapped to.
@@ -135,12 +139,13 @@ var CallStatuses = []string{StatusQueued, StatusRinging, StatusInProgress, Statu
 func (s *Store) WriteRecords(ctx context.Context, records []Record) error {
 	b := &pgx.Batch{}
 	var (
-		tr  transcriptColumns
-		ev  eventColumns
-		hs  chatColumns
-		lt  liveColumns
-		idx = map[string]int{} // call SID → its last history in records
-		end []*Record
+		tr   transcriptColumns
+		ev   eventColumns
+		hs   chatColumns
+		lt   liveColumns
+		idx  = map[string]int{} // call SID → its last history in records
+		end  []*Record
+		recs []*Record
 	)
 	for i := range records {
 		r := &records[i]
@@ -154,7 +159,7 @@ func (s *Store) WriteRecords(ctx context.Context, records []Record) error {
 		case RecordEnded:
 			end = append(end, r) // after the call's last rows and live transcripts
 		case RecordRecording:
-			queueRecordings(b, r)
+			recs = append(recs, r) // after the call's end, which they follow
 		case RecordTranscript:
 			if r.Transcript.Final {
 				tr.add(r)
@@ -179,6 +184,9 @@ func (s *Store) WriteRecords(ctx context.Context, records []Record) error {
 	lt.queue(b)
 	for _, r := range end {
 		queueEnded(b, r)
+	}
+	for _, r := range recs {
+		queueRecordings(b, r)
 	}
 	if b.Len() == 0 {
 		return nil
@@ -209,7 +217,7 @@ func (r *Record) Valid() error {
 	case RecordEnded:
 		ok = ok && r.End != nil
 	case RecordRecording:
-		ok = ok && len(r.Recordings) > 0
+		// no files: the recording failed or is not kept in the database
 	default:
 		ok = false
 	}
@@ -288,7 +296,8 @@ func queueStatus(b *pgx.Batch, r *Record) {
 }
 
 // queueEnded records a call's end once, and enqueues the ended status
-// update (unless a carrier callback already did) and the end-of-call report.
+// update (unless a carrier callback already did) and, unless its recording
+// is awaited, the end-of-call report.
 func queueEnded(b *pgx.Batch, r *Record) {
 	b.Queue(`
 		WITH up AS (
@@ -298,13 +307,14 @@ func queueEnded(b *pgx.Batch, r *Record) {
 			RETURNING id, organization_id, assistant_id, webhook_url)`+outboxInsert+`
 		SELECT organization_id, id, assistant_id, webhook_url, w.type, w.key, $2, $2
 		FROM up, (VALUES (1, 'status-update', 'ended'), (2, 'end-of-call-report', '')) AS w(ord, type, key)
-		WHERE webhook_url <> ''
+		WHERE webhook_url <> '' AND (w.ord = 1 OR NOT $5)
 		ORDER BY w.ord
 		ON CONFLICT DO NOTHING`,
-		r.CallSID, r.At, r.End.DurationMS, r.End.Reason)
+		r.CallSID, r.At, r.End.DurationMS, r.End.Reason, r.End.AwaitRecording)
 }
 
-// queueRecordings records a call's recording files, once each.
+// queueRecordings records a call's recording files, once each, then
+// enqueues the end-of-call report that waited for them.
 func queueRecordings(b *pgx.Batch, r *Record) {
 	for _, f := range r.Recordings {
 		b.Queue(`
@@ -314,6 +324,10 @@ func queueRecordings(b *pgx.Batch, r *Record) {
 			ON CONFLICT (call_id, recording_type) DO NOTHING`,
 			r.CallSID, f.Type, f.Format, f.SampleRate, f.Channels, f.DurationMS, f.Size, f.Path, r.At)
 	}
+	b.Queue(outboxInsert+`
+		SELECT organization_id, id, assistant_id, webhook_url, 'end-of-call-report', '', $2, $2
+		FROM calls WHERE call_sid = $1 AND webhook_url <> '' AND ended_reason IS NOT NULL
+		ON CONFLICT DO NOTHING`, r.CallSID, r.At)
 }
 
 // direction keeps the row's CHECK satisfied whatever a carrier reported.

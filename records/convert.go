@@ -68,7 +68,8 @@ func (c *converter) convert(sid string, at time.Time, e events.Event, emit func(
 			Carrier: events.Clean(e.Carrier), WebhookURL: events.Clean(e.WebhookURL)}
 	case events.CallEnded:
 		rec.Kind = persistence.RecordEnded
-		rec.End = &persistence.CallEnd{Reason: events.Clean(e.Reason), DurationMS: e.Duration.Milliseconds()}
+		rec.End = &persistence.CallEnd{Reason: events.Clean(e.Reason), DurationMS: e.Duration.Milliseconds(),
+			AwaitRecording: e.Recording}
 	case events.Transcript:
 		if !e.Final && !c.live {
 			return

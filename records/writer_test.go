@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/switchboard-voice/switchboard/clock"
 	"github.com/switchboard-voice/switchboard/events"
 	"github.com/switchboard-voice/switchboard/internal/testkit"
@@ -448,5 +450,46 @@ func TestRecordingsAreRecordedOnce(t *testing.T) {
 	}
 	if _, err := f.store.Recording(context.Background(), f.org+1, got[1].ID); !errors.Is(err, persistence.ErrNotFound) {
 		t.Fatalf("another organization's recording: %v", err)
+	}
+}
+
+// A call whose recording is being finished sends its end-of-call report
+// only once the files are recorded, so that the report links them; a
+// recording that failed still releases it.
+func TestEndOfCallReportWaitsForTheRecording(t *testing.T) {
+	f := newFixture(t)
+	w := f.writer(f.store, records.Options{})
+	outbox := func(sid string) []string {
+		rows, _ := f.pool.Query(context.Background(), `SELECT o.webhook_type || ':' || o.dedup_key FROM webhook_outbox o
+			JOIN calls c ON c.id = o.call_id WHERE c.call_sid = $1 ORDER BY o.id`, sid)
+		kinds, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return kinds
+	}
+	for _, sid := range []string{"CA-kept", "CA-failed"} {
+		evs := f.script("https://hooks.test/a", 1)
+		evs[len(evs)-1] = events.CallEnded{Reason: events.EndCallerHungUp, Duration: 3 * time.Second, Recording: true}
+		publish(w, sid, evs)
+	}
+	f.flush(w)
+	for _, sid := range []string{"CA-kept", "CA-failed"} {
+		if got := outbox(sid); !slices.Equal(got, []string{"status-update:in-progress", "status-update:ended"}) {
+			t.Fatalf("%s before its recording: outbox %v", sid, got)
+		}
+	}
+	w.RecordingSaved("CA-kept", t0.Add(4*time.Second), []persistence.RecordingFile{
+		{Type: "mixed", Format: "wav", SampleRate: 8000, Channels: 1, DurationMS: 3000, Size: 48044, Path: "recordings/CA-kept.wav"}})
+	w.RecordingSaved("CA-failed", t0.Add(4*time.Second), nil)
+	f.flush(w)
+	want := []string{"status-update:in-progress", "status-update:ended", "end-of-call-report:"}
+	for _, sid := range []string{"CA-kept", "CA-failed"} {
+		if got := outbox(sid); !slices.Equal(got, want) {
+			t.Fatalf("%s after its recording: outbox %v", sid, got)
+		}
+	}
+	if n := f.count(`SELECT count(*) FROM recordings`); n != 1 {
+		t.Fatalf("%d recordings", n)
 	}
 }

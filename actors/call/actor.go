@@ -284,11 +284,14 @@ func (a *callActor) finish(reason string) {
 	a.cancel()
 	a.listen.close()
 	a.speech.close()
-	a.out.close(a.now())
 	a.mgr.Assistants.Unsubscribe(a.spec.AssistantID, a.self)
 	reason = a.call.markEnded(reason)
-	d := a.now().Sub(a.started)
-	a.publish(events.CallEnded{Reason: reason, Duration: d})
+	end := a.now()
+	d := end.Sub(a.started)
+	// The end is published before the recording is finished, so that its
+	// files are recorded after it.
+	a.publish(events.CallEnded{Reason: reason, Duration: d, Recording: a.out.recording()})
+	a.out.close(end)
 	a.log.Info("call ended", "reason", reason, "duration_s", d.Seconds())
 	a.mgr.remove(a.call)
 	close(a.call.done)

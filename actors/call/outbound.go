@@ -142,8 +142,12 @@ func (o *outbound) fill() {
 	o.timer = a.clk.AfterFunc(voice.FrameDuration, func() { root.Send(self, &ambienceTick{}) })
 }
 
+// recording reports whether the call's recording will be reported when
+// it is finished.
+func (o *outbound) recording() bool { return o.rec != nil && o.a.mgr.Recordings != nil }
+
 // close stops the background sound and finishes the recording off the
-// actor, then reports its files.
+// actor, then reports its files (none if it failed).
 func (o *outbound) close(end time.Time) {
 	a := o.a
 	if o.timer != nil {
@@ -161,7 +165,7 @@ func (o *outbound) close(end time.Time) {
 		if st := rec.Stats(); st != (recording.Stats{}) {
 			a.log.Warn("recording lost audio", "dropped", st.Dropped, "late", st.Late, "truncate_missed", st.TruncateMissed)
 		}
-		if len(tracks) > 0 && a.mgr.Recordings != nil {
+		if a.mgr.Recordings != nil {
 			a.mgr.Recordings.RecordingSaved(&info, cfg, end, tracks)
 		}
 	})
