@@ -190,3 +190,54 @@ func TestTwilioCallIsRecordedAndReported(t *testing.T) {
 		t.Errorf("a webhook came without %s", webhooks.SignatureHeader)
 	}
 }
+
+// An outbound call placed through the API goes out through Twilio's REST
+// API from one of the organization's numbers; when the callee answers,
+// the assistant greets them and the call is recorded as outbound.
+func TestOutboundCallThroughTwilio(t *testing.T) {
+	srv, cloud := twilioEngine(t)
+	org, key := srv.Key("Dialer")
+	snap := createAssistant(t, srv, org, key, fmt.Sprintf(`{"name":"Caller",
+		"llm_settings":{"welcome_message":"Hello, this is the clinic calling."},
+		"twilio_config":{"account_sid":%q,"auth_token":%q},"recording_settings":{"enabled":false}}`,
+		cloud.AccountSID(), cloud.AuthToken()))
+	asJSON := http.Header{"Content-Type": {"application/json"}}
+	if status, _, body := send(t, "POST", srv.URL+"/api/v1/phone-numbers", key, asJSON,
+		strings.NewReader(fmt.Sprintf(`{"phone_number":"+15550008888","provider":"twilio","assistant_id":%d}`, snap.ID))); status != http.StatusCreated {
+		t.Fatalf("create number: %d %s", status, body)
+	}
+	outbound := fmt.Sprintf(`{"assistant_id":%d,"to":"+15550009999","from":"+15550008888"}`, snap.ID)
+	_, other := srv.Key("Other")
+	if status, _, _ := send(t, "POST", srv.URL+"/api/v1/calls/outbound", other, asJSON, strings.NewReader(outbound)); status != http.StatusNotFound {
+		t.Fatalf("another organization placed the call: %d", status)
+	}
+	status, _, body := send(t, "POST", srv.URL+"/api/v1/calls/outbound", key, asJSON, strings.NewReader(outbound))
+	if status != http.StatusCreated {
+		t.Fatalf("outbound: %d %s", status, body)
+	}
+	var c *twiliotest.Call
+	select {
+	case c = <-cloud.Placed():
+	case <-time.After(20 * time.Second):
+		t.Fatal("Twilio was not asked to place the call")
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	if err := c.Phone.WaitHeard(ctx, "Hello, this is the clinic calling."); err != nil {
+		t.Fatalf("heard %q: %v", c.Phone.Transcript(), err)
+	}
+	if c.To != "+15550009999" || c.From != "+15550008888" || !strings.Contains(string(body), c.SID) {
+		t.Fatalf("placed %s → %s as %s; API answered %s", c.From, c.To, c.SID, body)
+	}
+	c.HangUp()
+	testkit.Eventually(t, 20*time.Second, func() error {
+		row, err := srv.Store.GetCallBySID(context.Background(), org, c.SID)
+		if err != nil {
+			return err
+		}
+		if row.EndedReason == nil || row.Direction != "outbound" {
+			return fmt.Errorf("call row %+v", row)
+		}
+		return nil
+	})
+}
