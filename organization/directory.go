@@ -29,6 +29,7 @@ type Directory struct {
 
 	mu    sync.Mutex
 	cache map[int64]cached
+	gen   uint64 // bumped by every forget: a load begun before one is stale
 }
 
 // Org is an organization with its settings ready to use.
@@ -53,6 +54,7 @@ func NewDirectory(store Store, sealer Sealer) *Directory {
 func (d *Directory) Get(ctx context.Context, id int64) (*Org, error) {
 	d.mu.Lock()
 	c, ok := d.cache[id]
+	gen := d.gen
 	d.mu.Unlock()
 	if ok && d.now().Before(c.expires) {
 		return c.org, nil
@@ -75,7 +77,7 @@ func (d *Directory) Get(ctx context.Context, id int64) (*Org, error) {
 		}
 		return d.Get(ctx, id)
 	}
-	return d.remember(id, name, res), nil
+	return d.remember(id, name, res, gen), nil
 }
 
 // Update applies a PATCH to an organization's settings.
@@ -135,10 +137,14 @@ func (d *Directory) WebhookSecret(ctx context.Context, id int64) (string, error)
 	return o.Settings.WebhookSecret, nil
 }
 
-func (d *Directory) remember(id int64, name string, res Result) *Org {
+// remember caches what a load begun at generation gen read, unless a
+// change was made since: the change may have committed after the read.
+func (d *Directory) remember(id int64, name string, res Result, gen uint64) *Org {
 	o := &Org{ID: id, Name: name, Result: res}
 	d.mu.Lock()
-	d.cache[id] = cached{org: o, expires: d.now().Add(cacheTTL)}
+	if d.gen == gen {
+		d.cache[id] = cached{org: o, expires: d.now().Add(cacheTTL)}
+	}
 	d.mu.Unlock()
 	return o
 }
@@ -146,5 +152,6 @@ func (d *Directory) remember(id int64, name string, res Result) *Org {
 func (d *Directory) forget(id int64) {
 	d.mu.Lock()
 	delete(d.cache, id)
+	d.gen++
 	d.mu.Unlock()
 }

@@ -80,19 +80,21 @@ func (b *Base) Handler(errBody func(fault.Kind) []byte, h http.HandlerFunc) http
 			return
 		}
 		b.wg.Add(1)
+		b.mu.Unlock()
+		defer b.wg.Done()
+		body, _ := io.ReadAll(io.LimitReader(r.Body, maxBody))
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		// Recorded before it counts as active: a test that saw it active
+		// finds it in Requests.
+		b.mu.Lock()
+		b.reqs = append(b.reqs, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Header: r.Header.Clone(), Body: body})
 		b.active++
 		b.mu.Unlock()
 		defer func() {
 			b.mu.Lock()
 			b.active--
 			b.mu.Unlock()
-			b.wg.Done()
 		}()
-		body, _ := io.ReadAll(io.LimitReader(r.Body, maxBody))
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		b.mu.Lock()
-		b.reqs = append(b.reqs, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Header: r.Header.Clone(), Body: body})
-		b.mu.Unlock()
 		inner.ServeHTTP(w, r)
 	})
 }
