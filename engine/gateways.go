@@ -1,8 +1,10 @@
 package engine
 
 import (
+	"context"
 	"fmt"
 
+	"github.com/switchboard-voice/switchboard/actors/call"
 	"github.com/switchboard-voice/switchboard/http/openapi"
 	"github.com/switchboard-voice/switchboard/http/telephony"
 	"github.com/switchboard-voice/switchboard/http/telephony/plivo"
@@ -31,8 +33,8 @@ func (e *Engine) buildGateways() error {
 	}
 	deps := telephony.Deps{
 		Calls: e.Calls,
-		Directory: &routing.Directory{Store: e.Store, Assistants: e.Assistants, Organizations: e.Organizations,
-			Sealer: e.cfg.Sealer, Log: e.Log},
+		Directory: drainingDirectory{Directory: &routing.Directory{Store: e.Store, Assistants: e.Assistants,
+			Organizations: e.Organizations, Sealer: e.cfg.Sealer, Log: e.Log}, calls: e.Calls},
 		Tickets: telephony.NewTickets(derive(e.cfg.Secret, "media tickets"), nil),
 		Hub:     e.Streams,
 		Status:  statuses{w: e.Records},
@@ -65,4 +67,18 @@ func (g *Gateways) mount(r openapi.Router) {
 	g.Vonage.Mount(r)
 	g.Plivo.Mount(r)
 	g.Web.Mount(r)
+}
+
+// drainingDirectory routes no new call while the engine drains, so that
+// carriers play their callers a refusal instead of dropping them.
+type drainingDirectory struct {
+	telephony.Directory
+	calls *call.Manager
+}
+
+func (d drainingDirectory) Route(ctx context.Context, q telephony.Lookup) (*telephony.Route, error) {
+	if d.calls.Draining() {
+		return nil, telephony.ErrDraining
+	}
+	return d.Directory.Route(ctx, q)
 }

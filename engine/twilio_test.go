@@ -15,6 +15,7 @@ import (
 
 	"github.com/switchboard-voice/switchboard/engine"
 	"github.com/switchboard-voice/switchboard/engine/enginetest"
+	"github.com/switchboard-voice/switchboard/http/telephony"
 	"github.com/switchboard-voice/switchboard/http/telephony/twilio/twiliotest"
 	"github.com/switchboard-voice/switchboard/internal/testkit"
 	"github.com/switchboard-voice/switchboard/webhooks"
@@ -240,4 +241,30 @@ func TestOutboundCallThroughTwilio(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// Once the engine drains, a new call is answered with a spoken refusal
+// and hung up, rather than dropped.
+func TestTwilioCallDuringDrainIsRefused(t *testing.T) {
+	srv, cloud := twilioEngine(t)
+	org, key := srv.Key("Draining")
+	snap := createAssistant(t, srv, org, key, fmt.Sprintf(`{"name":"Closing",
+		"twilio_config":{"account_sid":%q,"auth_token":%q}}`, cloud.AccountSID(), cloud.AuthToken()))
+	if status, _, body := send(t, "POST", srv.URL+"/api/v1/phone-numbers", key, http.Header{"Content-Type": {"application/json"}},
+		strings.NewReader(fmt.Sprintf(`{"phone_number":"+15550006666","provider":"twilio","assistant_id":%d}`, snap.ID))); status != http.StatusCreated {
+		t.Fatalf("create number: %d %s", status, body)
+	}
+	srv.Calls.Refuse() // what a drain does first
+	c, err := cloud.Dial(t.Context(), "+15550001111", "+15550006666")
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-c.Done():
+	case <-time.After(20 * time.Second):
+		t.Fatal("the refused call did not end")
+	}
+	if said := c.Said(); len(said) != 1 || said[0] != telephony.RefusalDraining || c.Streams() != 0 {
+		t.Fatalf("during a drain the caller heard %q over %d streams", said, c.Streams())
+	}
 }

@@ -188,6 +188,13 @@ func (m *Manager) Refuse() {
 	m.draining = true
 }
 
+// Draining reports whether new calls are refused.
+func (m *Manager) Draining() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.draining
+}
+
 // Idle is closed while no call is live.
 func (m *Manager) Idle() <-chan struct{} {
 	m.mu.Lock()

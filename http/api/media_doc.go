@@ -62,6 +62,7 @@ var (
 			201: openapi.JSON("The token.", webTokenModel),
 			404: notFound("Assistant"),
 			409: openapi.JSON("The assistant is not active.", errorModel),
+			503: openapi.JSON("The server is shutting down.", errorModel),
 			422: invalid,
 		},
 	}

@@ -30,6 +30,8 @@ func (a *API) webCall(c *fiber.Ctx) error {
 		return server.Detail(fiber.StatusNotFound, fmt.Sprintf("Assistant with ID %d not found in your organization", id))
 	case errors.Is(err, telephony.ErrInactive):
 		return server.Detail(fiber.StatusConflict, fmt.Sprintf("Assistant %d is not active: it takes no calls", id))
+	case errors.Is(err, telephony.ErrDraining):
+		return server.Detail(fiber.StatusServiceUnavailable, "This server is shutting down: try again")
 	case err != nil:
 		return fmt.Errorf("api: web call token: %w", err)
 	}

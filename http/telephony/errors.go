@@ -11,6 +11,8 @@ var (
 	ErrInactive = errors.New("telephony: number or assistant inactive")
 	// ErrNoCredentials means the route has no credentials for the carrier.
 	ErrNoCredentials = errors.New("telephony: no carrier credentials")
+	// ErrDraining means the engine is shutting down and takes no new call.
+	ErrDraining = errors.New("telephony: draining, no new calls")
 )
 
 // Authentication.

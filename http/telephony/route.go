@@ -14,12 +14,16 @@ import (
 const (
 	RefusalUnknown  = "Sorry, this number is not in service. Goodbye."
 	RefusalInactive = "Sorry, this line is not taking calls right now. Goodbye."
+	RefusalDraining = "Sorry, we cannot take your call right now. Please call back in a few minutes. Goodbye."
 )
 
 // Refusal is what to say for a routing error (ErrUnknownNumber,
-// ErrInactive); ok is false for other errors, which are the engine's.
+// ErrInactive, ErrDraining); ok is false for other errors, which are the
+// engine's.
 func Refusal(err error) (text string, ok bool) {
 	switch {
+	case errors.Is(err, ErrDraining):
+		return RefusalDraining, true
 	case errors.Is(err, ErrUnknownNumber):
 		return RefusalUnknown, true
 	case errors.Is(err, ErrInactive):
