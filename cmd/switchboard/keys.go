@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"regexp"
 	"strings"
 
@@ -21,9 +22,9 @@ func keys(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	fs := flag.NewFlagSet("keys create", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	org := fs.String("org", "", "organization name (created if missing)")
-	email := fs.String("email", "", "the key's user (created as an admin if missing; default admin@<org>.local)")
-	name := fs.String("name", "cli", "a label for the key")
+	org := fs.String("org", os.Getenv("SWITCHBOARD_KEY_ORG"), "organization name, created if missing (SWITCHBOARD_KEY_ORG)")
+	email := fs.String("email", os.Getenv("SWITCHBOARD_KEY_EMAIL"), "the key's user, created as an admin if missing; default admin@<org>.local (SWITCHBOARD_KEY_EMAIL)")
+	name := fs.String("name", envOr("SWITCHBOARD_KEY_NAME", "cli"), "a label for the key (SWITCHBOARD_KEY_NAME)")
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
