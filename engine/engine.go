@@ -149,7 +149,8 @@ func New(cfg Config) (*Engine, error) {
 		return nil, fmt.Errorf("engine: %w", err)
 	}
 	recordings := filepath.Join(cfg.DataDir, "recordings")
-	e.Providers = providers.New(providers.Config{Organizations: e.Organizations, Getenv: cfg.Getenv, Log: cfg.Log, Clock: cfg.Clock})
+	e.Providers = providers.New(providers.Config{Organizations: e.Organizations, Getenv: cfg.Getenv, Log: cfg.Log,
+		Clock: cfg.Clock, AllowPrivateURLs: cfg.AllowPrivateURLs})
 	runner := &tools.Runner{Client: outbound, Log: cfg.Log}
 	e.Calls = call.NewManager(call.Deps{
 		System:         sys,

@@ -120,15 +120,6 @@ func (e environment) candidates(provider string, own []string, ownLimit *int, or
 	return out
 }
 
-// base is the endpoint for provider: the configuration's, else the
-// environment's, else "" for the real service.
-func (e environment) base(provider, configured string) string {
-	if configured != "" {
-		return configured
-	}
-	return e.bases[provider]
-}
-
 // stringSetting reads a string from a free-form provider_config.
 func stringSetting(m map[string]any, name string) string {
 	s, _ := m[name].(string)

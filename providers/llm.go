@@ -61,7 +61,7 @@ func (l *lazyLLM) model(ctx context.Context) (voice.LLM, error) {
 func (s *Set) buildLLM(ctx context.Context, c *call.Info, cfg assistant.Config) (voice.LLM, error) {
 	org := s.organization(ctx, c)
 	pc := cfg.LLMProviderConfig
-	primary, err := s.llmClient(llmfallback.Spec{Provider: cfg.LLMProvider, Model: pc.Model, BaseURL: ptr.Value(pc.BaseURL),
+	primary, err := s.llmClient(ctx, llmfallback.Spec{Provider: cfg.LLMProvider, Model: pc.Model, BaseURL: ptr.Value(pc.BaseURL),
 		Custom: pc.CustomConfig}, ptr.Value(pc.APIKey), cfg, org)
 	if err != nil {
 		return nil, fmt.Errorf("llm: %s: %w", cfg.LLMProvider, err)
@@ -81,7 +81,7 @@ func (s *Set) buildLLM(ctx context.Context, c *call.Info, cfg assistant.Config) 
 				"fallback", i, "provider", f.Provider)
 			continue
 		}
-		llm, err := s.llmClient(llmfallback.Spec{Provider: f.Provider, Model: model, BaseURL: ptr.Value(f.BaseURL)}, ptr.Value(f.APIKey), cfg, org)
+		llm, err := s.llmClient(ctx, llmfallback.Spec{Provider: f.Provider, Model: model, BaseURL: ptr.Value(f.BaseURL)}, ptr.Value(f.APIKey), cfg, org)
 		if err != nil {
 			s.cfg.Log.Warn("llm fallback skipped", "call_id", c.ID, "fallback", i, "provider", f.Provider, "err", err)
 			continue
@@ -92,8 +92,12 @@ func (s *Set) buildLLM(ctx context.Context, c *call.Info, cfg assistant.Config) 
 }
 
 // llmClient completes spec with its key and endpoint and makes its client.
-func (s *Set) llmClient(spec llmfallback.Spec, explicit string, cfg assistant.Config, org *organization.Settings) (voice.LLM, error) {
-	spec.BaseURL = s.env.base(spec.Provider, spec.BaseURL)
+func (s *Set) llmClient(ctx context.Context, spec llmfallback.Spec, explicit string, cfg assistant.Config, org *organization.Settings) (voice.LLM, error) {
+	base, err := s.endpoint(ctx, spec.Provider, spec.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	spec.BaseURL = base
 	cands := s.env.candidates(spec.Provider, []string{explicit, cfg.APIKeys[keyName(spec.Provider)]}, nil, org)
 	switch {
 	case len(cands) > 0:

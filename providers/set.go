@@ -33,6 +33,9 @@ type Config struct {
 	// FirstTokenTimeout is how long a model with fallbacks may take to its
 	// first token before the next is tried; 0: llmfallback's default.
 	FirstTokenTimeout time.Duration
+	// AllowPrivateURLs lets assistants' base_url settings reach loopback
+	// and private addresses (ErrPrivateEndpoint otherwise).
+	AllowPrivateURLs bool
 }
 
 // Set opens the provider streams of calls. One Set serves every call of
@@ -82,7 +85,10 @@ func (s *Set) OpenSTT(ctx context.Context, c *call.Info, cfg assistant.Config, f
 	if provider != "deepgram" {
 		return nil, fmt.Errorf("stt: %w: %q", ErrUnknownProvider, provider)
 	}
-	base := s.env.base(provider, stringSetting(st.ProviderConfig, "base_url"))
+	base, err := s.endpoint(ctx, provider, stringSetting(st.ProviderConfig, "base_url"))
+	if err != nil {
+		return nil, fmt.Errorf("stt: %w", err)
+	}
 	own := []string{stringSetting(st.ProviderConfig, "api_key"), cfg.APIKeys[keyName(provider)]}
 	key, h, err := s.claim(ctx, c, "stt", provider, base, own, cfg.STTLimit)
 	if err != nil {
@@ -103,7 +109,10 @@ func (s *Set) OpenTTS(ctx context.Context, c *call.Info, cfg assistant.Config, f
 	if !ok {
 		return nil, fmt.Errorf("tts: %w: %q", ErrUnknownProvider, ts.Provider)
 	}
-	base := s.env.base(ts.Provider, stringSetting(ts.ProviderConfig, "base_url"))
+	base, err := s.endpoint(ctx, ts.Provider, stringSetting(ts.ProviderConfig, "base_url"))
+	if err != nil {
+		return nil, fmt.Errorf("tts: %w", err)
+	}
 	own := []string{stringSetting(ts.ProviderConfig, "api_key"), cfg.APIKeys[keyName(ts.Provider)]}
 	key, h, err := s.claim(ctx, c, "tts", ts.Provider, base, own, cfg.TTSLimit)
 	if err != nil {

@@ -185,8 +185,7 @@ func TestEnvironmentIsRead(t *testing.T) {
 		return map[string]string{"DEEPGRAM_API_KEY": "dg", "SWITCHBOARD_DEEPGRAM_BASE_URL": "http://x/dg",
 			"SWITCHBOARD_DEEPGRAM_CONCURRENCY": "5", "SWITCHBOARD_OPENAI_CONCURRENCY": "lots"}[k]
 	})
-	if e.keys["deepgram"] != "dg" || e.base("deepgram", "") != "http://x/dg" || e.base("deepgram", "http://mine") != "http://mine" ||
-		e.limits["deepgram"] != 5 || e.limits["openai"] != 0 {
+	if e.keys["deepgram"] != "dg" || e.bases["deepgram"] != "http://x/dg" || e.limits["deepgram"] != 5 || e.limits["openai"] != 0 {
 		t.Fatalf("environment %+v", e)
 	}
 }
@@ -357,5 +356,40 @@ func TestUnknownProvidersAreNamed(t *testing.T) {
 	cfg.TTSSettings.Provider = "mystery"
 	if _, err := s.OpenTTS(t.Context(), info, cfg, voice.Telephony); !errors.Is(err, ErrUnknownProvider) {
 		t.Fatalf("tts: %v", err)
+	}
+}
+
+// An assistant's base_url may not reach the engine's own network unless
+// the operator allows it; the environment's endpoints are trusted.
+func TestAssistantEndpointsMustBePublic(t *testing.T) {
+	w := newWorld(t, "", nil, nil)
+	cfg := assistant.Defaults()
+	cfg.TTSSettings.ProviderConfig = map[string]any{"base_url": "http://127.0.0.1:1", "api_key": "k"}
+	cfg.STTSettings.ProviderConfig = map[string]any{"base_url": "http://[::1]:1/v1", "api_key": "k"}
+	if _, err := w.set.OpenTTS(t.Context(), info, cfg, voice.Telephony); !errors.Is(err, ErrPrivateEndpoint) {
+		t.Fatalf("synthesizer on loopback: %v", err)
+	}
+	if _, err := w.set.OpenSTT(t.Context(), info, cfg, voice.Telephony, func(voice.STTEvent) {}); !errors.Is(err, ErrPrivateEndpoint) {
+		t.Fatalf("recognizer on loopback: %v", err)
+	}
+	private := "http://10.1.2.3/v1"
+	cfg.LLMProviderConfig.BaseURL = &private
+	llm, err := w.set.LLM(info, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := llm.Generate(t.Context(), voice.LLMRequest{}, func(voice.LLMEvent) {}); !errors.Is(err, ErrPrivateEndpoint) {
+		t.Fatalf("model on a private address: %v", err)
+	}
+
+	allowed := New(Config{AllowPrivateURLs: true, Getenv: func(k string) string { return w.env[k] }})
+	cfg = assistant.Defaults()
+	cfg.TTSSettings.ProviderConfig = map[string]any{"base_url": w.env["SWITCHBOARD_ELEVENLABS_BASE_URL"], "api_key": "k"}
+	sess, err := allowed.OpenTTS(t.Context(), info, cfg, voice.Telephony)
+	if err != nil {
+		t.Fatalf("allowed loopback synthesizer: %v", err)
+	}
+	if err := sess.Close(); err != nil {
+		t.Fatal(err)
 	}
 }
