@@ -21,7 +21,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", envOr("SWITCHBOARD_ADDR", "127.0.0.1:8080"), "listen address (SWITCHBOARD_ADDR)")
 	publicURL := fs.String("public-url", os.Getenv("SWITCHBOARD_PUBLIC_URL"), "where carriers reach this engine, as they are configured (https://host[:port][/prefix]); default http://ADDR (SWITCHBOARD_PUBLIC_URL)")
-	allowPrivate := fs.Bool("allow-private-urls", envBool("SWITCHBOARD_ALLOW_PRIVATE_URLS"), "let webhooks, custom tools and sound URLs reach loopback and private addresses (SWITCHBOARD_ALLOW_PRIVATE_URLS)")
+	allowPrivate := fs.Bool("allow-private-urls", envBool("SWITCHBOARD_ALLOW_PRIVATE_URLS"), "let webhooks, custom tools, sound URLs and assistants' provider base_url reach loopback and private addresses (SWITCHBOARD_ALLOW_PRIVATE_URLS)")
 	metricsAddr := fs.String("metrics-addr", envOr("SWITCHBOARD_METRICS_ADDR", "127.0.0.1:9091"), "where /metrics is served, apart from the API; empty for nowhere (SWITCHBOARD_METRICS_ADDR)")
 	dataDir := fs.String("data-dir", envOr("SWITCHBOARD_DATA_DIR", "data"), "local data: spilled call records, recordings, uploaded sounds (SWITCHBOARD_DATA_DIR)")
 	drain := fs.Duration("drain-timeout", envDuration("SWITCHBOARD_DRAIN_TIMEOUT", 30*time.Second), "on SIGTERM, how long live calls may go on before they are ended (SWITCHBOARD_DRAIN_TIMEOUT)")
