@@ -39,6 +39,9 @@ type Config struct {
 	// SignWithPort signs requests over the public URL with its default
 	// port spelled out, as Twilio sometimes does.
 	SignWithPort bool
+	// Forget drops each call once it is over, so a long load run's memory
+	// stays flat; REST requests about a forgotten call get Twilio's 404.
+	Forget bool
 }
 
 // Agent is how a transfer target behaves.
