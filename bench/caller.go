@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"sync/atomic"
 	"time"
 
 	"github.com/switchboard-voice/switchboard/http/telephony/phone"
@@ -30,13 +31,15 @@ type caller struct {
 	// The answer to what the caller said over the assistant is apart: it
 	// waits for the engine's interruption cooldown by design.
 	turns, afterBarge []time.Duration
-	seen              int // replies the phone timed that were looked at
+	seen              int           // replies the phone timed that were looked at
+	counted           *atomic.Int64 // the run's turns so far, for progress
 }
 
 // take keeps in to the answers the phone timed since the last look.
 func (cl *caller) take(to *[]time.Duration) {
 	r := cl.c.Phone.Timings().Replies
 	*to = append(*to, r[cl.seen:]...)
+	cl.counted.Add(int64(len(r) - cl.seen))
 	cl.seen = len(r)
 }
 

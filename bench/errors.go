@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"maps"
 	"sync"
+	"sync/atomic"
 )
 
 // errorCounts counts what went wrong during a run, by kind.
@@ -29,15 +30,7 @@ func (e *errorCounts) snapshot() map[string]int {
 	return maps.Clone(e.m)
 }
 
-func (e *errorCounts) total() int {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	n := 0
-	for _, v := range e.m {
-		n += v
-	}
-	return n
-}
+func (e *errorCounts) total() int { return total(e.snapshot()) }
 
 // stepError is a caller's script step that did not happen.
 type stepError struct {
@@ -68,14 +61,14 @@ func kindOf(err error) string {
 
 // logCounter counts the engine's warnings and errors by message: an
 // in-process engine's own account of what went wrong.
-type logCounter struct{ errs *errorCounts }
+type logCounter struct{ errs *atomic.Pointer[errorCounts] }
 
 func (l *logCounter) Enabled(_ context.Context, level slog.Level) bool {
 	return level >= slog.LevelWarn
 }
 
 func (l *logCounter) Handle(_ context.Context, r slog.Record) error {
-	l.errs.add("engine " + r.Level.String() + ": " + r.Message)
+	l.errs.Load().add("engine " + r.Level.String() + ": " + r.Message)
 	return nil
 }
 

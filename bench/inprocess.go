@@ -19,9 +19,10 @@ import (
 // startEngine builds an engine in this process over a fresh database on
 // the server of databaseURL, with the provider fakes on loopback, and
 // provisions its assistants. The engine's warnings and errors are counted
-// in errs.
-func startEngine(ctx context.Context, databaseURL string, lat Latencies, errs *errorCounts) (_ *system, err error) {
+// with the run's.
+func startEngine(ctx context.Context, databaseURL string, lat Latencies) (_ *system, err error) {
 	s := &system{numbers: map[bool]string{}}
+	s.errs.Store(&errorCounts{})
 	defer func() {
 		if err != nil {
 			s.close()
@@ -63,7 +64,7 @@ func startEngine(ctx context.Context, databaseURL string, lat Latencies, errs *e
 		_ = ln.Close()
 		return nil, fmt.Errorf("bench: %w", err)
 	}
-	eng, err := engine.New(engine.Config{Log: slog.New(&logCounter{errs: errs}), Pool: pool, Sealer: box, Secret: random(32),
+	eng, err := engine.New(engine.Config{Log: slog.New(&logCounter{errs: &s.errs}), Pool: pool, Sealer: box, Secret: random(32),
 		PublicURL: url, DataDir: dataDir, Getenv: func(k string) string { return env[k] },
 		CarrierAPIs: map[string]string{"twilio": s.cloud.URL()}, AllowPrivateURLs: true})
 	if err != nil {

@@ -12,16 +12,16 @@ import (
 type Latencies struct {
 	// STTEndpoint is the recogniser's end of turn after the caller's last
 	// word: the assistant's endpointing silence (Deepgram's speech_final).
-	STTEndpoint time.Duration
+	STTEndpoint time.Duration `json:"stt_endpoint_ns"`
 	// STTDelay is the recogniser's own processing delay on every message.
-	STTDelay time.Duration
+	STTDelay time.Duration `json:"stt_delay_ns"`
 	// LLMFirstToken and LLMTokensPerSecond pace the model.
-	LLMFirstToken      time.Duration
-	LLMTokensPerSecond float64
+	LLMFirstToken      time.Duration `json:"llm_first_token_ns"`
+	LLMTokensPerSecond float64       `json:"llm_tokens_per_second"`
 	// TTSFirstByte is the synthesiser's time to first audio; TTSSpeed its
 	// audio rate in multiples of real time.
-	TTSFirstByte time.Duration
-	TTSSpeed     float64
+	TTSFirstByte time.Duration `json:"tts_first_byte_ns"`
+	TTSSpeed     float64       `json:"tts_speed"`
 }
 
 // DefaultLatencies are a fast production stack's. The synthesiser

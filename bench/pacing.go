@@ -18,14 +18,16 @@ const (
 
 // Pacing is how evenly the engine's audio reached the callers.
 type Pacing struct {
-	Frames int
+	Frames int `json:"frames"`
 	// Jitter: how far the gap between two consecutive frames of a reply
 	// strays from 20 ms, after a reply's first leadFrames.
-	Jitter Summary
+	Jitter Summary `json:"jitter"`
 	// Late frames arrived after the caller's playout reached them: it had
 	// nothing to play for a frame or more (Underruns counts such stalls,
 	// MissingFrames the 20 ms of silence they inserted in all).
-	Late, Underruns, MissingFrames int
+	Late          int `json:"late"`
+	Underruns     int `json:"underruns"`
+	MissingFrames int `json:"missing_frames"`
 }
 
 // LateRatio is the share of frames that came late.

@@ -12,10 +12,10 @@ import (
 
 // Sample is the process's resource use at one moment.
 type Sample struct {
-	At         time.Time
-	CPU        time.Duration // user + system time since the process started
-	RSS        int64         // resident bytes
-	Goroutines int
+	At         time.Time     `json:"at"`
+	CPU        time.Duration `json:"cpu_ns"` // user + system time since the process started
+	RSS        int64         `json:"rss_bytes"`
+	Goroutines int           `json:"goroutines"`
 }
 
 // sample reads the process's resource use now (getrusage and
@@ -47,17 +47,18 @@ func rss() int64 {
 // Resources is a run's resource use over its steady state, when all its
 // calls were up.
 type Resources struct {
-	Window time.Duration
+	Window time.Duration `json:"window_ns"`
 	// CPUPercent is CPU time over wall time (100 % is one core busy).
-	CPUPercent float64
+	CPUPercent float64 `json:"cpu_percent"`
 	// CPUPerCall is CPU time per call-second, in µs (1,000 µs is 0.1 % of
 	// a core per call).
-	CPUPerCall float64
+	CPUPerCall float64 `json:"cpu_us_per_call_second"`
 	// RSS and Goroutines are at the window's end; the per-call figures are
 	// their growth over the idle process, divided by the calls up.
-	RSS, RSSPerCall   int64
-	Goroutines        int
-	GoroutinesPerCall float64
+	RSS               int64   `json:"rss_bytes"`
+	RSSPerCall        int64   `json:"rss_bytes_per_call"`
+	Goroutines        int     `json:"goroutines"`
+	GoroutinesPerCall float64 `json:"goroutines_per_call"`
 	idleRSS           int64
 	idleGoroutines    int
 }

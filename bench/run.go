@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -11,25 +12,27 @@ import (
 
 // Result is what one run measured, from the callers' side.
 type Result struct {
-	Name        string
-	Calls       int           // concurrent calls
-	Duration    time.Duration // of the run
-	Speculative bool
+	Name        string        `json:"name"`
+	Calls       int           `json:"calls"` // concurrent
+	Duration    time.Duration `json:"duration_ns"`
+	Speculative bool          `json:"speculative"`
 
-	CallsStarted   int // dialled
-	CallsCompleted int // whose whole script ran
+	CallsStarted   int `json:"calls_started"`   // dialled
+	CallsCompleted int `json:"calls_completed"` // whose whole script ran
 	// Turns: the caller's last speech frame sent → the first frame of the
 	// answer received. Overhead: the same minus TurnDelay, what the
 	// providers alone took.
-	Turns, Overhead Summary
-	TurnDelay       time.Duration
+	Turns     Summary       `json:"turns"`
+	Overhead  Summary       `json:"overhead"`
+	TurnDelay time.Duration `json:"turn_delay_ns"`
 	// BargeIns: the caller's first frame over the assistant → clear.
 	// AfterBargeIn: the answer to what the caller said then, timed as
 	// Turns; it includes the assistant's interruption cooldown.
-	BargeIns, AfterBargeIn Summary
-	Pacing                 Pacing
-	Resources              Resources
-	Errors                 map[string]int
+	BargeIns     Summary        `json:"barge_ins"`
+	AfterBargeIn Summary        `json:"after_barge_in"`
+	Pacing       Pacing         `json:"pacing"`
+	Resources    Resources      `json:"resources"`
+	Errors       map[string]int `json:"errors"`
 }
 
 // Progress is a running run's state, reported every second.
@@ -53,9 +56,11 @@ type load struct {
 	turnDelay   time.Duration
 	progress    func(Progress)
 	name        string
-	once        bool // each caller places one call (tests)
+	once        bool          // each caller places one call (tests)
+	every       time.Duration // how often resources are sampled for the soak; 0: not kept
 
 	errs    *errorCounts
+	samples []Sample
 	pacing  pacingMeter
 	live    atomic.Int64
 	started atomic.Int64
@@ -73,6 +78,9 @@ type load struct {
 // when its script ends. At the end every call still up hangs up.
 // Resources are measured from the last dial-in to the end.
 func (l *load) run(ctx context.Context) Result {
+	l.errs = &errorCounts{}
+	l.sys.errs.Store(l.errs)
+	runtime.GC() // the idle figures should not hold the last run's garbage
 	idle := sample()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -135,6 +143,9 @@ func (l *load) watch(ctx context.Context, start time.Time, stagger time.Duration
 					Turns: int(l.turns.Load()), Errors: l.errs.total(),
 					CPUPercent: 100 * (s.CPU - last.CPU).Seconds() / s.At.Sub(last.At).Seconds(), RSS: s.RSS})
 			}
+			if l.every > 0 && now.Sub(start) >= stagger && (len(l.samples) == 0 || s.At.Sub(l.samples[len(l.samples)-1].At) >= l.every) {
+				l.samples = append(l.samples, s)
+			}
 			last = s
 		}
 		if !time.Now().Before(end) {
@@ -157,7 +168,7 @@ func (l *load) call(ctx context.Context, slot int, rng *rand.Rand) {
 	l.live.Add(1)
 	defer l.live.Add(-1)
 	c.Phone.OnReceive(l.pacing.stream().observe)
-	cl := &caller{c: c, rng: rng}
+	cl := &caller{c: c, rng: rng, counted: &l.turns}
 	if l.sys.floor {
 		err = cl.stream(ctx)
 	} else {
@@ -180,7 +191,6 @@ func (l *load) call(ctx context.Context, slot int, rng *rand.Rand) {
 	if l.sys.floor {
 		return // the relay's echo is no answer to time
 	}
-	l.turns.Add(int64(len(cl.turns)))
 	l.mu.Lock()
 	l.replies = append(l.replies, cl.turns...)
 	l.afterBarge = append(l.afterBarge, cl.afterBarge...)

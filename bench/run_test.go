@@ -18,13 +18,12 @@ func TestConversationsAgainstEngine(t *testing.T) {
 		goleak.IgnoreAnyFunction("github.com/valyala/fasthttp.(*workerPool).Start.func2"),     // sleeps out its 10 s tick after a shutdown
 		goleak.IgnoreAnyFunction("github.com/asynkron/protoactor-go/actor.NewThrottle.func1"), // exits within its interval
 		goleak.IgnoreTopFunction("github.com/asynkron/protoactor-go/actor.NewDeadLetter.NewThrottle.func4.1"))
-	errs := &errorCounts{}
-	sys, err := startEngine(t.Context(), pgtest.AdminDSN(), DefaultLatencies, errs)
+	sys, err := startEngine(t.Context(), pgtest.AdminDSN(), DefaultLatencies)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer sys.close()
-	l := &load{sys: sys, calls: 2, duration: 2 * time.Minute, once: true, turnDelay: DefaultLatencies.TurnDelay(), errs: errs, name: "engine"}
+	l := &load{sys: sys, calls: 2, duration: 2 * time.Minute, once: true, turnDelay: DefaultLatencies.TurnDelay(), name: "engine"}
 	r := l.run(context.Background())
 	t.Logf("%+v", r)
 	if r.CallsCompleted != 2 || len(r.Errors) != 0 {

@@ -7,8 +7,11 @@ import (
 
 // Summary is a distribution of durations.
 type Summary struct {
-	Count              int
-	P50, P95, P99, Max time.Duration
+	Count int           `json:"count"`
+	P50   time.Duration `json:"p50_ns"`
+	P95   time.Duration `json:"p95_ns"`
+	P99   time.Duration `json:"p99_ns"`
+	Max   time.Duration `json:"max_ns"`
 }
 
 // Summarize sorts ds in place and summarises them.

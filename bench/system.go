@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/switchboard-voice/switchboard/http/telephony/twilio/twiliotest"
@@ -20,6 +21,9 @@ type system struct {
 	numbers map[bool]string // by speculative
 	floor   bool
 	closers []func()
+	// errs counts the current run's errors (an in-process engine's
+	// warnings go there too).
+	errs atomic.Pointer[errorCounts]
 }
 
 func (s *system) close() {

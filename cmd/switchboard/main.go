@@ -1,5 +1,5 @@
 // Command switchboard runs the Switchboard voice-assistant engine and its
-// tools: serve, migrate, keys, fakes, version.
+// tools: serve, migrate, keys, fakes, bench, version.
 package main
 
 import (
@@ -20,6 +20,7 @@ Commands:
   migrate               apply pending database migrations
   keys create --org N   create an API key for organization N (printed once, on the last line)
   fakes                 run loopback fakes of every provider (STT, LLM, TTS) and print their base URLs
+  bench                 simulate Twilio callers against an engine and measure turn latency, pacing and cost
   version               print the version
 
 Environment: DATABASE_URL, SWITCHBOARD_SECRET_KEY, SWITCHBOARD_ADDR, SWITCHBOARD_LOG_FORMAT, SWITCHBOARD_LOG_LEVEL.
@@ -57,6 +58,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return keys(ctx, args[1:], stdout, stderr)
 	case "fakes":
 		return runFakes(ctx, args[1:], stdout, stderr)
+	case "bench":
+		return runBench(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "switchboard", version)
 		return nil
