@@ -18,7 +18,7 @@ const (
 	askHours    = "what are your opening hours"
 	hoursReply  = replyOpening + "We are open from nine to six, Monday to Saturday."
 	askRepair   = "can you repair my bike"
-	repairReply = replyOpening + "We can look at your bike tomorrow morning, and most repairs are done the same day, so you can ride home in the evening."
+	repairReply = replyOpening + "We can look at it tomorrow, and most repairs are done by the evening."
 	askPrices   = "how much does a service cost"
 	pricesReply = replyOpening + "A basic service is forty pounds, a full service with new cables and brake pads is ninety, and wheels are trued for fifteen pounds each while you wait."
 	backchannel = "mm-hmm"

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"strconv"
 	"time"
 
@@ -26,6 +27,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.DurationVar(&o.Soak, "soak", envDuration("SWITCHBOARD_BENCH_SOAK", 0), "hold --calls this long and check RSS and goroutines stay flat (SWITCHBOARD_BENCH_SOAK)")
 	fs.BoolVar(&o.Speculative, "speculative", envBool("SWITCHBOARD_BENCH_SPECULATIVE"), "run again with speculative replies on and compare turn latency (SWITCHBOARD_BENCH_SPECULATIVE)")
 	noFloor := fs.Bool("no-floor", envBool("SWITCHBOARD_BENCH_NO_FLOOR"), "skip the floor relay's run (SWITCHBOARD_BENCH_NO_FLOOR)")
+	cpuProfile := fs.String("cpu-profile", os.Getenv("SWITCHBOARD_BENCH_CPU_PROFILE"), "write a CPU profile of the whole run to this file, for go tool pprof (SWITCHBOARD_BENCH_CPU_PROFILE)")
 	asJSON := fs.Bool("json", envBool("SWITCHBOARD_BENCH_JSON"), "print the report as JSON (SWITCHBOARD_BENCH_JSON)")
 	fs.StringVar(&o.Target, "target", os.Getenv("SWITCHBOARD_BENCH_TARGET"), "an engine's public URL to call instead of one in this process; it must use the fakes at --fakes-addr (SWITCHBOARD_BENCH_TARGET)")
 	fs.StringVar(&o.APIKey, "api-key", os.Getenv("SWITCHBOARD_BENCH_API_KEY"), "with --target: an admin API key there, to create the assistants and numbers (SWITCHBOARD_BENCH_API_KEY)")
@@ -45,6 +47,17 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	o.Latencies, o.Floor, o.DatabaseURL = l, !*noFloor, databaseURL()
 	o.Progress = progressPrinter(stderr)
 
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return fmt.Errorf("%w: --cpu-profile: %w", errUsage, err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	rep, err := bench.Run(ctx, o)
 	if rep == nil {
 		return err
