@@ -79,9 +79,13 @@ func (r *Report) WriteTable(w io.Writer) error {
 			ms(r.Runs[0].Turns.P50-r.Runs[1].Turns.P50))
 	}
 	if r.Ramp != nil {
-		fmt.Fprintf(w, "ramp: %d concurrent calls held the SLO (engine overhead p99 ≤ 5 ms, ≤ 0.1 %% late frames, no errors)", r.Ramp.Held)
+		if r.Ramp.Held == 0 {
+			fmt.Fprint(w, "ramp: no step held the SLO (engine overhead p99 ≤ 5 ms, ≤ 0.1 % late frames, no errors)")
+		} else {
+			fmt.Fprintf(w, "ramp: %d concurrent calls held the SLO (engine overhead p99 ≤ 5 ms, ≤ 0.1 %% late frames, no errors)", r.Ramp.Held)
+		}
 		if r.Ramp.Broke != "" {
-			fmt.Fprintf(w, "; the next step broke it: %s", r.Ramp.Broke)
+			fmt.Fprintf(w, "; the step after broke it: %s", r.Ramp.Broke)
 		}
 		fmt.Fprintln(w)
 	}
