@@ -84,7 +84,10 @@ func (r *Report) WriteTable(w io.Writer) error {
 		} else {
 			fmt.Fprintf(w, "ramp: %d concurrent calls held the SLO (engine overhead p99 ≤ 5 ms, ≤ 0.1 %% late frames, no errors)", r.Ramp.Held)
 		}
-		if r.Ramp.Broke != "" {
+		switch {
+		case r.Ramp.Broke != "" && r.Ramp.Held == 0:
+			fmt.Fprintf(w, "; the first step broke it: %s", r.Ramp.Broke)
+		case r.Ramp.Broke != "":
 			fmt.Fprintf(w, "; the step after broke it: %s", r.Ramp.Broke)
 		}
 		fmt.Fprintln(w)
