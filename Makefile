@@ -31,9 +31,13 @@ test:
 	@scripts/deps.sh test
 	@export DATABASE_URL="$$(scripts/postgres.sh)"; go test -race -count=1 ./...
 
+# The API benchmarks, then the default call-load profile (50 calls for
+# 30 s against an in-process engine, then the floor relay): under 2 minutes.
 bench:
 	@scripts/deps.sh test
-	@export DATABASE_URL="$$(scripts/postgres.sh)"; go test -run='^$$' -bench=. -benchmem -benchtime=1x ./bench/...
+	@export DATABASE_URL="$$(scripts/postgres.sh)"; \
+	go test -run='^$$' -bench=. -benchmem -benchtime=1x ./bench/... && \
+	go run ./cmd/switchboard bench --calls 50 --duration 30s
 
 lint:
 	@scripts/deps.sh build

@@ -1,5 +1,5 @@
 // Command switchboard runs the Switchboard voice-assistant engine and its
-// tools: serve, migrate, keys, fakes, call, version.
+// tools: serve, migrate, keys, fakes, call, bench, version.
 package main
 
 import (
@@ -21,6 +21,7 @@ Commands:
   keys create --org N   create an API key for organization N (printed once, on the last line)
   fakes                 run loopback fakes of every provider (STT, LLM, TTS) and print their base URLs
   call --assistant ID   a terminal softphone: call an assistant through the Twilio path and talk by typing
+  bench                 simulate Twilio callers against an engine and measure turn latency, pacing and cost
   version               print the version
 
 Environment: DATABASE_URL, SWITCHBOARD_SECRET_KEY, SWITCHBOARD_ADDR, SWITCHBOARD_LOG_FORMAT, SWITCHBOARD_LOG_LEVEL.
@@ -60,6 +61,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runFakes(ctx, args[1:], stdout, stderr)
 	case "call":
 		return call(ctx, args[1:], stdin, stdout, stderr)
+	case "bench":
+		return runBench(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "switchboard", version)
 		return nil

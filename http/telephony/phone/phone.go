@@ -44,6 +44,8 @@ type Phone struct {
 	bargeAt      time.Time // when the caller started talking over the assistant, zero if not
 	replies      []time.Duration
 	barges       []time.Duration
+
+	onReceive func(at time.Time, frame []byte) // load measurement, see OnReceive
 }
 
 type playItem struct {
@@ -119,6 +121,9 @@ func (p *Phone) Receive(frame []byte) {
 	defer p.mu.Unlock()
 	now := p.now()
 	p.frames++
+	if p.onReceive != nil {
+		p.onReceive(now, frame)
+	}
 	if !fakespeech.IsSilence(frame) {
 		if p.awaiting {
 			p.replies = append(p.replies, now.Sub(p.lastSpeechAt))
@@ -128,6 +133,16 @@ func (p *Phone) Receive(frame []byte) {
 	}
 	p.queue = append(p.queue, playItem{frame: frame})
 	p.notify()
+}
+
+// OnReceive makes f see every frame of the assistant's audio as it
+// arrives, with its arrival time, so a load generator can measure the
+// engine's pacing. f runs under the phone's lock: it must not call the
+// phone.
+func (p *Phone) OnReceive(f func(at time.Time, frame []byte)) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.onReceive = f
 }
 
 // Mark queues a mark after the audio received so far; it returns true when

@@ -190,6 +190,11 @@ func (c *Call) end() {
 		close(c.done)
 		c.answeredNow()
 		c.reportStatus("completed")
+		if c.cloud.cfg.Forget {
+			c.cloud.mu.Lock()
+			delete(c.cloud.calls, c.SID)
+			c.cloud.mu.Unlock()
+		}
 	})
 }
 

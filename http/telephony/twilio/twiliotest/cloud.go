@@ -42,6 +42,9 @@ type Config struct {
 	// APIAddr is where the REST API listens [a free loopback port]: an
 	// engine configured beforehand needs a fixed address.
 	APIAddr string
+	// Forget drops each call once it is over, so a long load run's memory
+	// stays flat; REST requests about a forgotten call get Twilio's 404.
+	Forget bool
 }
 
 // Agent is how a transfer target behaves.

@@ -1,0 +1,138 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+)
+
+// Options configure a call-load benchmark.
+type Options struct {
+	// DatabaseURL is the PostgreSQL server an in-process engine gets a
+	// fresh database on (dropped afterwards).
+	DatabaseURL string
+	// Target, when set, is an engine running elsewhere (its public URL);
+	// APIKey an admin key there; FakesAddr where the provider fakes listen
+	// for it. See startRemote.
+	Target, APIKey, FakesAddr string
+
+	Latencies Latencies
+	Calls     int           // concurrent calls (the ramp's first step)
+	Duration  time.Duration // of a run (of each ramp step)
+	// Speculative runs the load again with speculative replies on.
+	Speculative bool
+	// Floor measures the floor relay under the same load.
+	Floor bool
+	// Ramp raises the calls step by step until the SLO breaks.
+	Ramp bool
+	// Soak, when set, holds Calls calls this long, sampling memory.
+	Soak time.Duration
+
+	Progress func(Progress) // every second of every run
+}
+
+// The SLO a ramp step must hold.
+const (
+	sloOverheadP99 = 5 * time.Millisecond
+	sloLateRatio   = 0.001
+)
+
+// Report is everything a benchmark measured.
+type Report struct {
+	Date       time.Time     `json:"date"`
+	Machine    Machine       `json:"machine"`
+	Target     string        `json:"target"` // "in-process" or the URL
+	Latencies  Latencies     `json:"latencies"`
+	TurnDelay  time.Duration `json:"turn_delay_ns"`
+	Runs       []Result      `json:"runs"`
+	FloorRatio float64       `json:"floor_cpu_ratio,omitempty"` // engine CPU per call ÷ the floor's
+	Ramp       *RampReport   `json:"ramp,omitempty"`
+	Soak       *SoakReport   `json:"soak,omitempty"`
+}
+
+// Machine is where the benchmark ran.
+type Machine struct {
+	CPU        string `json:"cpu"`
+	Cores      int    `json:"cores"`
+	GOMAXPROCS int    `json:"gomaxprocs"`
+	Go         string `json:"go"`
+	OS         string `json:"os"`
+}
+
+func thisMachine() Machine {
+	m := Machine{Cores: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0), Go: runtime.Version(), OS: runtime.GOOS + "/" + runtime.GOARCH}
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+				m.CPU = strings.TrimSpace(v)
+				break
+			}
+		}
+	}
+	return m
+}
+
+// Run starts the engine (in this process, or reaches the target), runs
+// the benchmark the options ask for and reports it.
+func Run(ctx context.Context, o Options) (*Report, error) {
+	if o.Calls <= 0 || o.Duration <= 0 && o.Soak <= 0 {
+		return nil, errors.New("bench: calls and a duration must be positive")
+	}
+	rep := &Report{Date: time.Now().UTC(), Machine: thisMachine(), Target: "in-process", Latencies: o.Latencies,
+		TurnDelay: o.Latencies.TurnDelay()}
+	var sys *system
+	var err error
+	if o.Target != "" {
+		rep.Target = o.Target
+		sys, err = startRemote(ctx, o.Target, o.APIKey, o.FakesAddr, o.Latencies)
+	} else {
+		sys, err = startEngine(ctx, o.DatabaseURL, o.Latencies)
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer sys.close()
+	engineRun := func(name string, calls int, d time.Duration, spec bool, every time.Duration) *load {
+		return &load{sys: sys, name: name, calls: calls, duration: d, speculative: spec, turnDelay: rep.TurnDelay,
+			progress: o.Progress, every: every}
+	}
+	switch {
+	case o.Ramp:
+		rep.Ramp = ramp(ctx, o, func(n int) Result { return engineRun(fmt.Sprintf("ramp %d", n), n, o.Duration, false, 0).run(ctx) })
+		rep.Runs = rep.Ramp.Steps
+	case o.Soak > 0:
+		l := engineRun("soak", o.Calls, o.Soak, false, o.Soak/60)
+		r := l.run(ctx)
+		rep.Runs = []Result{r}
+		rep.Soak = soakReport(l.samples, o.Calls)
+	default:
+		rep.Runs = append(rep.Runs, engineRun("engine", o.Calls, o.Duration, false, 0).run(ctx))
+		if o.Speculative {
+			rep.Runs = append(rep.Runs, engineRun("engine, speculative", o.Calls, o.Duration, true, 0).run(ctx))
+		}
+	}
+	if o.Floor && ctx.Err() == nil {
+		floor, err := startFloor()
+		if err != nil {
+			return nil, err
+		}
+		defer floor.close()
+		calls := o.Calls
+		if rep.Ramp != nil {
+			calls = max(rep.Ramp.Held, o.Calls)
+		}
+		fr := (&load{sys: floor, name: "floor", calls: calls, duration: o.Duration, progress: o.Progress}).run(ctx)
+		if fr.Resources.CPUPerCall > 0 {
+			rep.FloorRatio = rep.Runs[0].Resources.CPUPerCall / fr.Resources.CPUPerCall
+			if rep.Ramp != nil {
+				rep.FloorRatio = rep.Ramp.heldResult().Resources.CPUPerCall / fr.Resources.CPUPerCall
+			}
+		}
+		rep.Runs = append(rep.Runs, fr)
+	}
+	return rep, ctx.Err()
+}

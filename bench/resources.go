@@ -1,0 +1,79 @@
+package bench
+
+import (
+	"bufio"
+	"bytes"
+	"os"
+	"runtime"
+	"strconv"
+	"syscall"
+	"time"
+)
+
+// Sample is the process's resource use at one moment.
+type Sample struct {
+	At         time.Time     `json:"at"`
+	CPU        time.Duration `json:"cpu_ns"` // user + system time since the process started
+	RSS        int64         `json:"rss_bytes"`
+	Goroutines int           `json:"goroutines"`
+}
+
+// sample reads the process's resource use now (getrusage and
+// /proc/self/status; RSS is 0 where there is no /proc).
+func sample() Sample {
+	s := Sample{At: time.Now(), Goroutines: runtime.NumGoroutine(), RSS: rss()}
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
+		s.CPU = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	}
+	return s
+}
+
+func rss() int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		if v, ok := bytes.CutPrefix(sc.Bytes(), []byte("VmRSS:")); ok {
+			kb, _ := strconv.ParseInt(string(bytes.TrimSuffix(bytes.TrimSpace(v), []byte(" kB"))), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
+
+// Resources is a run's resource use over its steady state, when all its
+// calls were up.
+type Resources struct {
+	Window time.Duration `json:"window_ns"`
+	// CPUPercent is CPU time over wall time (100 % is one core busy).
+	CPUPercent float64 `json:"cpu_percent"`
+	// CPUPerCall is CPU time per call-second, in µs (1,000 µs is 0.1 % of
+	// a core per call).
+	CPUPerCall float64 `json:"cpu_us_per_call_second"`
+	// RSS and Goroutines are at the window's end; the per-call figures are
+	// their growth over the idle process, divided by the calls up.
+	RSS               int64   `json:"rss_bytes"`
+	RSSPerCall        int64   `json:"rss_bytes_per_call"`
+	Goroutines        int     `json:"goroutines"`
+	GoroutinesPerCall float64 `json:"goroutines_per_call"`
+	idleRSS           int64
+	idleGoroutines    int
+}
+
+// resources compares two samples over a window in which calls were up,
+// against the process idle before the run.
+func resources(idle, from, to Sample, calls int) Resources {
+	r := Resources{Window: to.At.Sub(from.At), RSS: to.RSS, Goroutines: to.Goroutines}
+	if r.Window <= 0 || calls <= 0 {
+		return r
+	}
+	cpu := to.CPU - from.CPU
+	r.CPUPercent = 100 * cpu.Seconds() / r.Window.Seconds()
+	r.CPUPerCall = float64(cpu.Microseconds()) / r.Window.Seconds() / float64(calls)
+	r.RSSPerCall = (to.RSS - idle.RSS) / int64(calls)
+	r.GoroutinesPerCall = float64(to.Goroutines-idle.Goroutines) / float64(calls)
+	return r
+}

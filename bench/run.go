@@ -1,0 +1,199 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Result is what one run measured, from the callers' side.
+type Result struct {
+	Name        string        `json:"name"`
+	Calls       int           `json:"calls"` // concurrent
+	Duration    time.Duration `json:"duration_ns"`
+	Speculative bool          `json:"speculative"`
+
+	CallsStarted   int `json:"calls_started"`   // dialled
+	CallsCompleted int `json:"calls_completed"` // whose whole script ran
+	// Turns: the caller's last speech frame sent → the first frame of the
+	// answer received. Overhead: the same minus TurnDelay, what the
+	// providers alone took.
+	Turns     Summary       `json:"turns"`
+	Overhead  Summary       `json:"overhead"`
+	TurnDelay time.Duration `json:"turn_delay_ns"`
+	// BargeIns: the caller's first frame over the assistant → clear.
+	// AfterBargeIn: the answer to what the caller said then, timed as
+	// Turns; it includes the assistant's interruption cooldown.
+	BargeIns     Summary        `json:"barge_ins"`
+	AfterBargeIn Summary        `json:"after_barge_in"`
+	Pacing       Pacing         `json:"pacing"`
+	Resources    Resources      `json:"resources"`
+	Errors       map[string]int `json:"errors"`
+}
+
+// Progress is a running run's state, reported every second.
+type Progress struct {
+	Name       string
+	Elapsed    time.Duration
+	Duration   time.Duration
+	Live       int
+	Turns      int
+	Errors     int
+	CPUPercent float64
+	RSS        int64
+}
+
+// load is one run of a fixed number of concurrent calls.
+type load struct {
+	sys         *system
+	calls       int
+	duration    time.Duration
+	speculative bool
+	turnDelay   time.Duration
+	progress    func(Progress)
+	name        string
+	once        bool          // each caller places one call (tests)
+	every       time.Duration // how often resources are sampled for the soak; 0: not kept
+
+	errs    *errorCounts
+	samples []Sample
+	pacing  pacingMeter
+	live    atomic.Int64
+	started atomic.Int64
+	done    atomic.Int64
+	turns   atomic.Int64
+
+	mu         sync.Mutex
+	replies    []time.Duration
+	afterBarge []time.Duration
+	barges     []time.Duration
+}
+
+// run holds l.calls calls up for l.duration: callers dial in, staggered
+// over the first fifth of the run (at most 5 s), and each dials again
+// when its script ends. At the end every call still up hangs up.
+// Resources are measured from the last dial-in to the end.
+func (l *load) run(ctx context.Context) Result {
+	l.errs = &errorCounts{}
+	l.sys.errs.Store(l.errs)
+	runtime.GC() // the idle figures should not hold the last run's garbage
+	idle := sample()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	start := time.Now()
+	stagger := min(l.duration/5, 5*time.Second)
+	var wg sync.WaitGroup
+	for i := range l.calls {
+		wg.Go(func() {
+			rng := rand.New(rand.NewPCG(uint64(i), 7))
+			if sleep(ctx, stagger*time.Duration(i)/time.Duration(l.calls)) != nil {
+				return
+			}
+			for ctx.Err() == nil {
+				l.call(ctx, i, rng)
+				if l.once {
+					return
+				}
+			}
+		})
+	}
+	callersDone := make(chan struct{})
+	go func() { wg.Wait(); close(callersDone) }()
+	from := l.watch(ctx, start, stagger, callersDone)
+	to := sample()
+	cancel()
+	wg.Wait()
+
+	overhead := make([]time.Duration, len(l.replies))
+	for i, d := range l.replies {
+		overhead[i] = d - l.turnDelay
+	}
+	return Result{Name: l.name, Calls: l.calls, Duration: l.duration, Speculative: l.speculative,
+		CallsStarted: int(l.started.Load()), CallsCompleted: int(l.done.Load()),
+		Turns: Summarize(l.replies), Overhead: Summarize(overhead), TurnDelay: l.turnDelay,
+		BargeIns: Summarize(l.barges), AfterBargeIn: Summarize(l.afterBarge), Pacing: l.pacing.result(),
+		Resources: resources(idle, from, to, l.calls), Errors: l.errs.snapshot()}
+}
+
+// watch reports progress every second until the run's end, and returns
+// the sample taken once every caller has dialled in.
+func (l *load) watch(ctx context.Context, start time.Time, stagger time.Duration, callersDone <-chan struct{}) Sample {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	end := start.Add(l.duration)
+	steady := time.NewTimer(stagger)
+	defer steady.Stop()
+	from, last := sample(), sample()
+	for {
+		select {
+		case <-ctx.Done():
+			return from
+		case <-callersDone:
+			return from
+		case <-steady.C:
+			from = sample()
+		case now := <-t.C:
+			s := sample()
+			if l.progress != nil {
+				l.progress(Progress{Name: l.name, Elapsed: now.Sub(start), Duration: l.duration, Live: int(l.live.Load()),
+					Turns: int(l.turns.Load()), Errors: l.errs.total(),
+					CPUPercent: 100 * (s.CPU - last.CPU).Seconds() / s.At.Sub(last.At).Seconds(), RSS: s.RSS})
+			}
+			if l.every > 0 && now.Sub(start) >= stagger && (len(l.samples) == 0 || s.At.Sub(l.samples[len(l.samples)-1].At) >= l.every) {
+				l.samples = append(l.samples, s)
+			}
+			last = s
+		}
+		if !time.Now().Before(end) {
+			return from
+		}
+	}
+}
+
+// call places one call and plays its script to the end or to the run's.
+func (l *load) call(ctx context.Context, slot int, rng *rand.Rand) {
+	l.started.Add(1)
+	c, err := l.sys.cloud.Dial(ctx, fmt.Sprintf("+1444%07d", slot), l.sys.number(l.speculative))
+	if err != nil {
+		if !ended(ctx, err) {
+			l.errs.add("dial: " + kindOf(err))
+			_ = sleep(ctx, time.Second) // do not spin on a refusing engine
+		}
+		return
+	}
+	l.live.Add(1)
+	defer l.live.Add(-1)
+	c.Phone.OnReceive(l.pacing.stream().observe)
+	cl := &caller{c: c, rng: rng, counted: &l.turns}
+	if l.sys.floor {
+		err = cl.stream(ctx)
+	} else {
+		err = cl.converse(ctx)
+	}
+	c.HangUp()
+	<-c.Done()
+	switch {
+	case err == nil:
+		l.done.Add(1)
+	case !ended(ctx, err):
+		l.errs.add(kindOf(err))
+	}
+	if err := c.Err(); err != nil && !ended(ctx, err) {
+		l.errs.add("call failed: " + err.Error())
+	}
+	for _, v := range c.Violations() {
+		l.errs.add("protocol violation: " + v)
+	}
+	if l.sys.floor {
+		return // the relay's echo is no answer to time
+	}
+	l.mu.Lock()
+	l.replies = append(l.replies, cl.turns...)
+	l.afterBarge = append(l.afterBarge, cl.afterBarge...)
+	l.barges = append(l.barges, c.Phone.Timings().BargeIns...)
+	l.mu.Unlock()
+}

@@ -1,0 +1,70 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/switchboard-voice/switchboard/http/telephony/twilio/twiliotest"
+	"github.com/switchboard-voice/switchboard/providers/fakes"
+)
+
+// system is what the simulated carrier calls: an engine's Twilio numbers
+// (one assistant with speculative replies off, one with them on), or the
+// floor relay.
+type system struct {
+	cloud   *twiliotest.Cloud
+	numbers map[bool]string // by speculative
+	floor   bool
+	closers []func()
+	// errs counts the current run's errors (an in-process engine's
+	// warnings go there too).
+	errs atomic.Pointer[errorCounts]
+}
+
+func (s *system) close() {
+	for i := len(s.closers) - 1; i >= 0; i-- {
+		s.closers[i]()
+	}
+}
+
+// number is the number to call.
+func (s *system) number(speculative bool) string { return s.numbers[speculative] }
+
+// serveFakes runs the provider fakes on addr ("127.0.0.1:0" for any
+// port) and returns the environment that points an engine at them
+// (SWITCHBOARD_<PROVIDER>_BASE_URL) and how to stop them.
+func serveFakes(lat Latencies, addr string) ([]string, func(), error) {
+	fk, err := fakes.New(lat.fakesOptions())
+	if err != nil {
+		return nil, nil, fmt.Errorf("bench: %w", err)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		fk.Close()
+		return nil, nil, fmt.Errorf("bench: fakes: %w", err)
+	}
+	srv := &http.Server{Handler: fk, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	return fk.Env("http://" + ln.Addr().String()), func() {
+		fk.Close() // ends streams in flight, which Shutdown would wait for
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(ctx); errors.Is(err, context.DeadlineExceeded) {
+			_ = srv.Close()
+		}
+	}, nil
+}
+
+// newCloud is the simulated carrier of acct calling an engine at url.
+func newCloud(url string, acct account) (*twiliotest.Cloud, error) {
+	cl, err := twiliotest.New(twiliotest.Config{Engine: url, Public: url, AccountSID: acct.SID, AuthToken: acct.Token, Forget: true})
+	if err != nil {
+		return nil, fmt.Errorf("bench: %w", err)
+	}
+	return cl, nil
+}

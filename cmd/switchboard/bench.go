@@ -1,0 +1,106 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime/pprof"
+	"strconv"
+	"time"
+
+	"github.com/switchboard-voice/switchboard/bench"
+)
+
+// runBench runs `switchboard bench`: simulated Twilio callers against an
+// engine, measured from their side (see package bench).
+func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var o bench.Options
+	l := bench.DefaultLatencies
+	fs.IntVar(&o.Calls, "calls", envInt("SWITCHBOARD_BENCH_CALLS", 50), "concurrent calls; the ramp's first step (SWITCHBOARD_BENCH_CALLS)")
+	fs.DurationVar(&o.Duration, "duration", envDuration("SWITCHBOARD_BENCH_DURATION", 30*time.Second), "length of the run, of the floor's run and of each ramp step (SWITCHBOARD_BENCH_DURATION)")
+	fs.BoolVar(&o.Ramp, "ramp", envBool("SWITCHBOARD_BENCH_RAMP"), "raise the calls by half each step until the SLO breaks: engine overhead p99 ≤ 5 ms, ≤ 0.1 % late frames, no errors (SWITCHBOARD_BENCH_RAMP)")
+	fs.DurationVar(&o.Soak, "soak", envDuration("SWITCHBOARD_BENCH_SOAK", 0), "hold --calls this long and check RSS and goroutines stay flat (SWITCHBOARD_BENCH_SOAK)")
+	fs.BoolVar(&o.Speculative, "speculative", envBool("SWITCHBOARD_BENCH_SPECULATIVE"), "run again with speculative replies on and compare turn latency (SWITCHBOARD_BENCH_SPECULATIVE)")
+	noFloor := fs.Bool("no-floor", envBool("SWITCHBOARD_BENCH_NO_FLOOR"), "skip the floor relay's run (SWITCHBOARD_BENCH_NO_FLOOR)")
+	cpuProfile := fs.String("cpu-profile", os.Getenv("SWITCHBOARD_BENCH_CPU_PROFILE"), "write a CPU profile of the whole run to this file, for go tool pprof (SWITCHBOARD_BENCH_CPU_PROFILE)")
+	asJSON := fs.Bool("json", envBool("SWITCHBOARD_BENCH_JSON"), "print the report as JSON (SWITCHBOARD_BENCH_JSON)")
+	fs.StringVar(&o.Target, "target", os.Getenv("SWITCHBOARD_BENCH_TARGET"), "an engine's public URL to call instead of one in this process; it must use the fakes at --fakes-addr (SWITCHBOARD_BENCH_TARGET)")
+	fs.StringVar(&o.APIKey, "api-key", os.Getenv("SWITCHBOARD_BENCH_API_KEY"), "with --target: an admin API key there, to create the assistants and numbers (SWITCHBOARD_BENCH_API_KEY)")
+	fs.StringVar(&o.FakesAddr, "fakes-addr", envOr("SWITCHBOARD_BENCH_FAKES_ADDR", "127.0.0.1:9300"), "with --target: where the provider fakes listen; start the target with the environment `switchboard fakes` prints for this address (SWITCHBOARD_BENCH_FAKES_ADDR)")
+	fs.DurationVar(&l.STTEndpoint, "stt-endpoint", envDuration("SWITCHBOARD_BENCH_STT_ENDPOINT", l.STTEndpoint), "recogniser's end of turn after the last word (the assistant's endpointing) (SWITCHBOARD_BENCH_STT_ENDPOINT)")
+	fs.DurationVar(&l.STTDelay, "stt-delay", envDuration("SWITCHBOARD_BENCH_STT_DELAY", l.STTDelay), "recogniser's processing delay on every message (SWITCHBOARD_BENCH_STT_DELAY)")
+	fs.DurationVar(&l.LLMFirstToken, "llm-first-token", envDuration("SWITCHBOARD_BENCH_LLM_FIRST_TOKEN", l.LLMFirstToken), "model's time to first token (SWITCHBOARD_BENCH_LLM_FIRST_TOKEN)")
+	fs.Float64Var(&l.LLMTokensPerSecond, "llm-tokens-per-second", envFloat("SWITCHBOARD_BENCH_LLM_TOKENS_PER_SECOND", l.LLMTokensPerSecond), "model's token rate after the first (SWITCHBOARD_BENCH_LLM_TOKENS_PER_SECOND)")
+	fs.DurationVar(&l.TTSFirstByte, "tts-first-byte", envDuration("SWITCHBOARD_BENCH_TTS_FIRST_BYTE", l.TTSFirstByte), "synthesiser's time to first audio (SWITCHBOARD_BENCH_TTS_FIRST_BYTE)")
+	fs.Float64Var(&l.TTSSpeed, "tts-speed", envFloat("SWITCHBOARD_BENCH_TTS_SPEED", l.TTSSpeed), "synthesiser's audio rate in multiples of real time (SWITCHBOARD_BENCH_TTS_SPEED)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if o.Calls <= 0 || o.Duration <= 0 || o.Soak < 0 {
+		return fmt.Errorf("%w: --calls and --duration must be positive", errUsage)
+	}
+	o.Latencies, o.Floor, o.DatabaseURL = l, !*noFloor, databaseURL()
+	o.Progress = progressPrinter(stderr)
+
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return fmt.Errorf("%w: --cpu-profile: %w", errUsage, err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	rep, err := bench.Run(ctx, o)
+	if rep == nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if jerr := enc.Encode(rep); jerr != nil {
+			return jerr
+		}
+	} else if terr := rep.WriteTable(stdout); terr != nil {
+		return terr
+	}
+	return err
+}
+
+// progressPrinter shows the progress on one line rewritten every second
+// on a terminal, and as a line every ten seconds elsewhere (logs, make).
+func progressPrinter(w io.Writer) func(bench.Progress) {
+	f, ok := w.(*os.File)
+	terminal := false
+	if ok {
+		if st, err := f.Stat(); err == nil {
+			terminal = st.Mode()&os.ModeCharDevice != 0
+		}
+	}
+	return func(p bench.Progress) {
+		switch {
+		case terminal:
+			fmt.Fprintf(w, "\r\033[K%s", p.Line())
+			if p.Elapsed >= p.Duration {
+				fmt.Fprintln(w)
+			}
+		case int(p.Elapsed.Round(time.Second).Seconds())%10 == 0:
+			fmt.Fprintln(w, p.Line())
+		}
+	}
+}
+
+// envInt returns the environment variable as an integer, or def.
+func envInt(name string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil {
+		return n
+	}
+	return def
+}
