@@ -79,7 +79,9 @@ func (t *track) pump(now time.Time, p Port) (next time.Time, ok bool) {
 	}
 	fb := t.fmt.FrameBytes()
 	target := t.baseSent + t.fmt.Bytes(now.Sub(t.baseAt)+lead)
-	for t.sent < target {
+	// Only whole frames that are due: a timer firing a little late must
+	// not send the next frame early, in pairs every other tick.
+	for t.sent+fb <= target {
 		if len(t.audio) < fb && !(t.done && len(t.audio) > 0) {
 			if !t.done {
 				t.starved = true // wait for audio; playback restarts with a fresh lead
