@@ -12,7 +12,6 @@ package cartesiafake
 import (
 	"context"
 	"encoding/json"
-	"net"
 	"net/http"
 	"slices"
 	"strings"
@@ -23,6 +22,7 @@ import (
 
 	"github.com/switchboard-voice/switchboard/clock"
 	"github.com/switchboard-voice/switchboard/providers/fault"
+	"github.com/switchboard-voice/switchboard/providers/internal/loopback"
 )
 
 // Options configure a fake.
@@ -155,29 +155,22 @@ func (f *Fake) keyOK(k string) bool { return k != "" && (f.opts.Key == "" || k =
 type Server struct {
 	*Fake
 	BaseURL string // http://127.0.0.1:port
-	srv     *http.Server
-	done    chan struct{}
+	stop    func()
 }
 
 // Start runs a fake on 127.0.0.1 on a free port.
 func Start(o Options) (*Server, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	f := New(o)
+	url, stop, err := loopback.Listen(f)
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Fake: New(o), BaseURL: "http://" + ln.Addr().String(), done: make(chan struct{})}
-	s.srv = &http.Server{Handler: s.Fake, ReadHeaderTimeout: 10 * time.Second}
-	go func() {
-		defer close(s.done)
-		_ = s.srv.Serve(ln) // returns ErrServerClosed on Close
-	}()
-	return s, nil
+	return &Server{Fake: f, BaseURL: url, stop: stop}, nil
 }
 
 // Close stops the server and ends its websockets.
 func (s *Server) Close() {
-	s.srv.Close()
-	<-s.done
+	s.stop()
 	s.Fake.Close()
 }
 
