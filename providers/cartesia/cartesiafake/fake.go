@@ -10,7 +10,6 @@
 package cartesiafake
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"slices"
@@ -18,11 +17,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/fasthttp/websocket"
-
 	"github.com/switchboard-voice/switchboard/clock"
 	"github.com/switchboard-voice/switchboard/providers/fault"
 	"github.com/switchboard-voice/switchboard/providers/internal/loopback"
+	"github.com/switchboard-voice/switchboard/providers/internal/wsfake"
 )
 
 // Options configure a fake.
@@ -75,11 +73,9 @@ type Fake struct {
 	faults  fault.Injector
 	handler http.Handler
 
-	wg      sync.WaitGroup // websocket handlers
 	mu      sync.Mutex
-	closed  bool
 	sockets []*Socket
-	live    map[*websocket.Conn]context.CancelFunc
+	live    *wsfake.Live
 }
 
 // New returns a fake.
@@ -90,7 +86,8 @@ func New(o Options) *Fake {
 	if o.Chunk <= 0 {
 		o.Chunk = 100 * time.Millisecond
 	}
-	f := &Fake{opts: o, live: map[*websocket.Conn]context.CancelFunc{}}
+	f := &Fake{opts: o}
+	f.live = wsfake.NewLive(&f.mu)
 	f.handler = f.faults.Middleware(errorBody, http.HandlerFunc(f.serve))
 	return f
 }
@@ -114,22 +111,13 @@ func (f *Fake) Sockets() []Socket {
 
 // Open is the number of websockets open now.
 func (f *Fake) Open() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return len(f.live)
+	return f.live.Open()
 }
 
 // Close ends every open websocket (http.Server.Close does not: they are
 // hijacked) and waits for their handlers.
 func (f *Fake) Close() {
-	f.mu.Lock()
-	f.closed = true
-	for ws, cancel := range f.live {
-		cancel()
-		ws.Close()
-	}
-	f.mu.Unlock()
-	f.wg.Wait()
+	f.live.Close()
 }
 
 // errorBody is the service's error shape for a refused handshake.

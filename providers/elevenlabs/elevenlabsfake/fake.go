@@ -8,7 +8,6 @@
 package elevenlabsfake
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"slices"
@@ -16,11 +15,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/fasthttp/websocket"
-
 	"github.com/switchboard-voice/switchboard/clock"
 	"github.com/switchboard-voice/switchboard/providers/fault"
 	"github.com/switchboard-voice/switchboard/providers/internal/loopback"
+	"github.com/switchboard-voice/switchboard/providers/internal/wsfake"
 )
 
 // Options configure a fake.
@@ -74,11 +72,9 @@ type Fake struct {
 	faults  fault.Injector
 	handler http.Handler
 
-	wg      sync.WaitGroup // websocket handlers
 	mu      sync.Mutex
-	closed  bool
 	sockets []*Socket
-	live    map[*websocket.Conn]context.CancelFunc
+	live    *wsfake.Live
 }
 
 // New returns a fake.
@@ -92,7 +88,8 @@ func New(o Options) *Fake {
 	if o.Models == nil {
 		o.Models = DefaultModels
 	}
-	f := &Fake{opts: o, live: map[*websocket.Conn]context.CancelFunc{}}
+	f := &Fake{opts: o}
+	f.live = wsfake.NewLive(&f.mu)
 	f.handler = f.faults.Middleware(errorBody, http.HandlerFunc(f.serve))
 	return f
 }
@@ -116,22 +113,13 @@ func (f *Fake) Sockets() []Socket {
 
 // Open is the number of websockets open now.
 func (f *Fake) Open() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return len(f.live)
+	return f.live.Open()
 }
 
 // Close ends every open websocket (http.Server.Close does not: they are
 // hijacked) and waits for their handlers.
 func (f *Fake) Close() {
-	f.mu.Lock()
-	f.closed = true
-	for ws, cancel := range f.live {
-		cancel()
-		ws.Close()
-	}
-	f.mu.Unlock()
-	f.wg.Wait()
+	f.live.Close()
 }
 
 // errorBody is the service's error shape for a refused handshake.
