@@ -17,6 +17,7 @@ import (
 	"github.com/switchboard-voice/switchboard/internal/testkit"
 	"github.com/switchboard-voice/switchboard/providers/anthropic/anthropicfake"
 	"github.com/switchboard-voice/switchboard/providers/fault"
+	"github.com/switchboard-voice/switchboard/providers/internal/llmtest"
 	"github.com/switchboard-voice/switchboard/providers/openai/openaifake"
 	"github.com/switchboard-voice/switchboard/providers/sse"
 	"github.com/switchboard-voice/switchboard/voice"
@@ -59,16 +60,6 @@ func userRequest(text string) voice.LLMRequest {
 	}
 }
 
-func generate(t *testing.T, c voice.LLM, req voice.LLMRequest) (*openaifake.Events, error) {
-	t.Helper()
-	rec := &openaifake.Events{}
-	err := c.Generate(context.Background(), req, rec.Emit)
-	if e := rec.Err(); e != nil {
-		t.Error(e)
-	}
-	return rec, err
-}
-
 func lastRequest(t *testing.T, srv *anthropicfake.Server) (openaifake.Request, anthropicfake.MessagesRequest) {
 	t.Helper()
 	reqs := srv.Requests()
@@ -82,7 +73,7 @@ func lastRequest(t *testing.T, srv *anthropicfake.Server) (openaifake.Request, a
 
 func TestTextStream(t *testing.T) {
 	srv := startFake(t, openaifake.Config{})
-	rec, err := generate(t, newClient(t, Config{BaseURL: srv.BaseURL}), userRequest("hello there"))
+	rec, err := llmtest.Generate(t, newClient(t, Config{BaseURL: srv.BaseURL}), userRequest("hello there"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +118,7 @@ func TestRequestMapping(t *testing.T) {
 		},
 		Settings: set,
 	}
-	rec, err := generate(t, c, req)
+	rec, err := llmtest.Generate(t, c, req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +173,7 @@ func TestSamplingMapping(t *testing.T) {
 	c := newClient(t, Config{BaseURL: srv.BaseURL})
 	req := userRequest("x")
 	req.Settings.TopP, req.Settings.MaxTokens = 0.8, 0
-	if _, err := generate(t, c, req); err != nil {
+	if _, err := llmtest.Generate(t, c, req); err != nil {
 		t.Fatal(err)
 	}
 	r, m := lastRequest(t, srv)
@@ -203,7 +194,7 @@ func TestToolCalls(t *testing.T) {
 		AfterTool: "Booked: {result}",
 	}}}})
 	c := newClient(t, Config{BaseURL: srv.BaseURL})
-	rec, err := generate(t, c, userRequest("Book a table"))
+	rec, err := llmtest.Generate(t, c, userRequest("Book a table"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,7 +211,7 @@ func TestToolCalls(t *testing.T) {
 	for i, res := range []string{"table 7", "sent", "ok"} {
 		req.Messages = append(req.Messages, voice.Message{Role: voice.RoleTool, ToolCallID: calls[i].ID, Content: res})
 	}
-	rec, err = generate(t, c, req)
+	rec, err = llmtest.Generate(t, c, req)
 	if err != nil || rec.Text() != "Booked: table 7\nsent\nok" {
 		t.Fatalf("follow-up %q %v", rec.Text(), err)
 	}
@@ -231,12 +222,12 @@ func TestLimits(t *testing.T) {
 	c := newClient(t, Config{BaseURL: srv.BaseURL})
 	req := userRequest("x")
 	req.Settings.MaxTokens = 2
-	rec, err := generate(t, c, req)
+	rec, err := llmtest.Generate(t, c, req)
 	if err != nil || rec.Text() != "one two" || rec.Done().Reason != "max_tokens" {
 		t.Fatalf("%q %+v %v", rec.Text(), rec.Done(), err)
 	}
 	req.Settings.MaxTokens, req.Settings.StopSequences = 100, []string{"END"}
-	rec, err = generate(t, c, req)
+	rec, err = llmtest.Generate(t, c, req)
 	if err != nil || rec.Text() != "one two three " || rec.Done().Reason != "stop_sequence" {
 		t.Fatalf("%q %+v %v", rec.Text(), rec.Done(), err)
 	}
@@ -245,13 +236,13 @@ func TestLimits(t *testing.T) {
 func TestServiceErrors(t *testing.T) {
 	srv := startFake(t, openaifake.Config{})
 	var se *sse.StatusError
-	_, err := generate(t, newClient(t, Config{BaseURL: srv.BaseURL, APIKey: "wrong"}), userRequest("x"))
+	_, err := llmtest.Generate(t, newClient(t, Config{BaseURL: srv.BaseURL, APIKey: "wrong"}), userRequest("x"))
 	if !errors.As(err, &se) || se.Status != 401 || se.Type != "authentication_error" || se.Message != "invalid x-api-key" {
 		t.Fatalf("wrong key: %v", err)
 	}
 	req := userRequest("x")
 	req.Messages = append(req.Messages, voice.Message{Role: voice.RoleTool, ToolCallID: "toolu_x", Content: "orphan"})
-	_, err = generate(t, newClient(t, Config{BaseURL: srv.BaseURL}), req)
+	_, err = llmtest.Generate(t, newClient(t, Config{BaseURL: srv.BaseURL}), req)
 	if !errors.As(err, &se) || se.Status != 400 || se.Type != "invalid_request_error" || !strings.Contains(se.Message, "unexpected `tool_use_id`") {
 		t.Fatalf("orphan result: %v", err)
 	}
@@ -276,7 +267,7 @@ func TestFaults(t *testing.T) {
 	} {
 		t.Run(tc.f.Kind.String(), func(t *testing.T) {
 			srv.Faults().Next(tc.f, 1)
-			rec, err := generate(t, newClient(t, Config{BaseURL: srv.BaseURL, IdleTimeout: 200 * time.Millisecond}), userRequest("x"))
+			rec, err := llmtest.Generate(t, newClient(t, Config{BaseURL: srv.BaseURL, IdleTimeout: 200 * time.Millisecond}), userRequest("x"))
 			var se *sse.StatusError
 			switch {
 			case tc.status != 0:

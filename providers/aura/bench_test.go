@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/switchboard-voice/switchboard/providers/internal/audioconv"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -21,7 +22,7 @@ func BenchmarkAudioChunk(b *testing.B) {
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			msg := make([]byte, c.src.Bytes(c.d))
-			conv, err := newConverter(c.src, c.out, c.gain)
+			conv, err := audioconv.New(c.src, c.out, c.gain)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -7,6 +7,7 @@ import (
 	"github.com/switchboard-voice/switchboard/codecs"
 	"github.com/switchboard-voice/switchboard/internal/fakespeech"
 	"github.com/switchboard-voice/switchboard/providers/aura/aurafake"
+	"github.com/switchboard-voice/switchboard/providers/internal/ttstest"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -33,8 +34,8 @@ func TestConversions(t *testing.T) {
 			s := settings()
 			s.Volume = c.volume
 			sess := open(t, &TTS{}, srv, c.f, s)
-			audio, _, end := result(t, say(t, sess, "One two."))
-			done(t, end)
+			audio, _, end := ttstest.Result(t, say(t, sess, "One two."))
+			ttstest.Done(t, end)
 			if q := srv.Sockets()[0].Query; q.Get("encoding") != c.encoding || q.Get("sample_rate") != c.rate {
 				t.Errorf("query %v", q)
 			}

@@ -2,12 +2,14 @@ package aura
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"sync"
 	"time"
 
 	"github.com/fasthttp/websocket"
 
+	"github.com/switchboard-voice/switchboard/providers/internal/audioconv"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -37,9 +39,9 @@ type session struct {
 
 // Speak starts an utterance. It takes the socket at its first Send.
 func (s *session) Speak(emit func(voice.TTSEvent)) (voice.Utterance, error) {
-	conv, err := newConverter(s.src, s.out, s.gain)
+	conv, err := audioconv.New(s.src, s.out, s.gain)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", ErrFormat, err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

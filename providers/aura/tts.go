@@ -12,6 +12,7 @@ import (
 
 	"github.com/fasthttp/websocket"
 
+	"github.com/switchboard-voice/switchboard/providers/internal/audioconv"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -52,8 +53,8 @@ func (t *TTS) OpenTTS(ctx context.Context, o voice.TTSOptions) (voice.TTSSession
 		gain = 1
 	}
 	encoding, src := outputFormat(o.Format, gain)
-	if _, err := newConverter(src, o.Format, gain); err != nil {
-		return nil, err
+	if _, err := audioconv.New(src, o.Format, gain); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrFormat, err)
 	}
 	u, err := speakURL(o.BaseURL, o.Settings, encoding, src.SampleRate)
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/switchboard-voice/switchboard/internal/testkit"
 	"github.com/switchboard-voice/switchboard/providers/aura/aurafake"
 	"github.com/switchboard-voice/switchboard/providers/fault"
+	"github.com/switchboard-voice/switchboard/providers/internal/ttstest"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -52,7 +53,7 @@ func TestMapsSettingsToTheProtocol(t *testing.T) {
 	s.Speed = 1.2
 	s.ProviderConfig = map[string]any{"mip_opt_out": true}
 	sess := open(t, &TTS{}, srv, voice.Telephony, s)
-	done(t, last(say(t, sess, "Hello there.", "  How are you?")))
+	ttstest.Done(t, ttstest.Last(say(t, sess, "Hello there.", "  How are you?")))
 	sock := srv.Sockets()[0]
 	for k, v := range map[string]string{"model": "aura-2-thalia-en", "encoding": "mulaw", "sample_rate": "8000", "speed": "1.2", "mip_opt_out": "true"} {
 		if got := sock.Query.Get(k); got != v {
@@ -68,8 +69,8 @@ func TestSpeaksOnOneSocket(t *testing.T) {
 	srv := startFake(t, aurafake.Options{Chunk: 60 * time.Millisecond, FirstByte: 20 * time.Millisecond})
 	sess := open(t, &TTS{}, srv, voice.Telephony, settings())
 	for _, text := range [][]string{{"Hello there.", "How are you today?"}, {"Fine,", "thanks."}} {
-		audio, words, end := result(t, say(t, sess, text...))
-		d := done(t, end)
+		audio, words, end := ttstest.Result(t, say(t, sess, text...))
+		d := ttstest.Done(t, end)
 		if d.FirstAudio < 20*time.Millisecond {
 			t.Errorf("FirstAudio %v, want at least the fake's 20ms", d.FirstAudio)
 		}
@@ -77,7 +78,7 @@ func TestSpeaksOnOneSocket(t *testing.T) {
 			t.Errorf("words %v: Aura gives no alignment", words)
 		}
 		want := fakespeech.Words(strings.Join(text, " "))
-		if got := spokenWords(audio); !slices.Equal(got, want) {
+		if got := ttstest.SpokenWords(audio); !slices.Equal(got, want) {
 			t.Fatalf("audio says %q, want %q", got, want)
 		}
 	}
@@ -90,8 +91,8 @@ func TestLinear16(t *testing.T) {
 	srv := startFake(t, aurafake.Options{})
 	f := voice.Format{Encoding: voice.PCM16, SampleRate: 16000}
 	sess := open(t, &TTS{}, srv, f, settings())
-	audio, _, end := result(t, say(t, sess, "One two."))
-	done(t, end)
+	audio, _, end := ttstest.Result(t, say(t, sess, "One two."))
+	ttstest.Done(t, end)
 	q := srv.Sockets()[0].Query
 	if q.Get("encoding") != "linear16" || q.Get("sample_rate") != "16000" {
 		t.Errorf("query %v", q)
@@ -109,24 +110,24 @@ func TestLinear16(t *testing.T) {
 func TestCancelClearsAndKeepsTheSocket(t *testing.T) {
 	srv := startFake(t, aurafake.Options{Speed: 1, Chunk: 20 * time.Millisecond})
 	sess := open(t, &TTS{}, srv, voice.Telephony, settings())
-	r := newRecorder(t)
-	u, _ := sess.Speak(r.emit)
+	r := ttstest.NewRecorder(t)
+	u, _ := sess.Speak(r.Emit)
 	_ = u.Send(strings.Repeat("talking for a long while. ", 10))
 	testkit.Eventually(t, 5*time.Second, func() error {
-		if r.count() == 0 {
+		if r.Count() == 0 {
 			return errors.New("no audio yet")
 		}
 		return nil
 	})
 	u.Cancel()
-	r.seal()
+	r.Seal()
 	if err := u.Send("more"); !errors.Is(err, ErrEnded) {
 		t.Errorf("Send after Cancel: %v", err)
 	}
 	// the next utterance hears none of the cancelled one's audio
-	audio, _, end := result(t, say(t, sess, "Still here."))
-	done(t, end)
-	if got := spokenWords(audio); !slices.Equal(got, []string{"Still", "here."}) {
+	audio, _, end := ttstest.Result(t, say(t, sess, "Still here."))
+	ttstest.Done(t, end)
+	if got := ttstest.SpokenWords(audio); !slices.Equal(got, []string{"Still", "here."}) {
 		t.Errorf("after cancel: %q", got)
 	}
 	sock := srv.Sockets()
@@ -138,12 +139,12 @@ func TestCancelClearsAndKeepsTheSocket(t *testing.T) {
 func TestNoTextSpendsNoFlushOrClear(t *testing.T) {
 	srv := startFake(t, aurafake.Options{})
 	sess := open(t, &TTS{}, srv, voice.Telephony, settings())
-	r := newRecorder(t)
-	u, _ := sess.Speak(r.emit)
+	r := ttstest.NewRecorder(t)
+	u, _ := sess.Speak(r.Emit)
 	u.Cancel()
-	r.seal()
-	done(t, last(say(t, sess)))
-	done(t, last(say(t, sess, "Now.")))
+	r.Seal()
+	ttstest.Done(t, ttstest.Last(say(t, sess)))
+	ttstest.Done(t, ttstest.Last(say(t, sess, "Now.")))
 	if got, want := types(srv.Sockets()[0]), []string{"Speak:Now. ", "Flush"}; !slices.Equal(got, want) {
 		t.Errorf("messages %q, want %q", got, want)
 	}
@@ -153,14 +154,14 @@ func TestFlushLimit(t *testing.T) {
 	clk := clock.NewVirtual(time.Unix(0, 0))
 	srv := startFake(t, aurafake.Options{FlushLimit: 2, Clock: clk})
 	sess := open(t, &TTS{}, srv, voice.Telephony, settings())
-	done(t, last(say(t, sess, "One.")))
-	done(t, last(say(t, sess, "Two.")))
-	err := failed(t, last(say(t, sess, "Three")))
+	ttstest.Done(t, ttstest.Last(say(t, sess, "One.")))
+	ttstest.Done(t, ttstest.Last(say(t, sess, "Two.")))
+	err := ttstest.Failed(t, ttstest.Last(say(t, sess, "Three")))
 	if !errors.Is(err, ErrService) || !strings.Contains(err.Error(), "FLUSH_LIMIT") {
 		t.Fatalf("err %v", err)
 	}
 	clk.Advance(time.Minute)
-	done(t, last(say(t, sess, "Four.")))
+	ttstest.Done(t, ttstest.Last(say(t, sess, "Four.")))
 	if n := len(srv.Sockets()); n != 1 {
 		t.Errorf("%d sockets: a refused Flush must not cost the socket", n)
 	}
@@ -169,9 +170,9 @@ func TestFlushLimit(t *testing.T) {
 func TestSessionRules(t *testing.T) {
 	srv := startFake(t, aurafake.Options{})
 	sess := open(t, &TTS{}, srv, voice.Telephony, settings())
-	r := newRecorder(t)
-	u, _ := sess.Speak(r.emit)
-	if _, err := sess.Speak(r.emit); !errors.Is(err, ErrBusy) {
+	r := ttstest.NewRecorder(t)
+	u, _ := sess.Speak(r.Emit)
+	if _, err := sess.Speak(r.Emit); !errors.Is(err, ErrBusy) {
 		t.Errorf("second Speak: %v", err)
 	}
 	_ = u.Send("Hi.")
@@ -179,13 +180,13 @@ func TestSessionRules(t *testing.T) {
 	if err := u.Send("late"); !errors.Is(err, ErrEnded) {
 		t.Errorf("Send after End: %v", err)
 	}
-	done(t, last(r.wait()))
-	r = newRecorder(t)
-	u, _ = sess.Speak(r.emit)
+	ttstest.Done(t, ttstest.Last(r.Wait()))
+	r = ttstest.NewRecorder(t)
+	u, _ = sess.Speak(r.Emit)
 	_ = u.Send("Goodbye for now.")
 	sess.Close()
-	r.seal()
-	if _, err := sess.Speak(r.emit); !errors.Is(err, ErrClosed) {
+	r.Seal()
+	if _, err := sess.Speak(r.Emit); !errors.Is(err, ErrClosed) {
 		t.Errorf("Speak after Close: %v", err)
 	}
 	testkit.Eventually(t, 5*time.Second, func() error {
@@ -208,7 +209,7 @@ func TestRedialsASocketClosedWhileIdle(t *testing.T) {
 		}
 		return nil
 	})
-	done(t, last(say(t, sess, "Back again.")))
+	ttstest.Done(t, ttstest.Last(say(t, sess, "Back again.")))
 	if n := len(srv.Sockets()); n != 2 {
 		t.Errorf("%d sockets, want a redial", n)
 	}
@@ -263,27 +264,27 @@ func TestStreamFaults(t *testing.T) {
 		srv.Faults().Next(fault.Fault{Kind: fault.Drop, After: 3}, 1)
 		sess := open(t, &TTS{}, srv, voice.Telephony, settings())
 		events := say(t, sess, "This will be cut short.")
-		if err := failed(t, last(events)); !errors.Is(err, ErrConnection) {
+		if err := ttstest.Failed(t, ttstest.Last(events)); !errors.Is(err, ErrConnection) {
 			t.Fatalf("err %v", err)
 		}
 		if len(events) != 4 {
 			t.Errorf("%d events, want 3 chunks and the error", len(events))
 		}
-		done(t, last(say(t, sess, "Recovered.")))
+		ttstest.Done(t, ttstest.Last(say(t, sess, "Recovered.")))
 		// with the service refusing, the redial fails with its status
 		// dropped before any audio, an utterance moves to a new socket
 		srv.Faults().Next(fault.Fault{Kind: fault.Drop}, 1)
 		sess = open(t, &TTS{}, srv, voice.Telephony, settings())
-		audio, _, end := result(t, say(t, sess, "Moved."))
-		done(t, end)
-		if got := spokenWords(audio); !slices.Equal(got, []string{"Moved."}) {
+		audio, _, end := ttstest.Result(t, say(t, sess, "Moved."))
+		ttstest.Done(t, end)
+		if got := ttstest.SpokenWords(audio); !slices.Equal(got, []string{"Moved."}) {
 			t.Errorf("audio says %q", got)
 		}
 		// unless the service refuses the new one
 		srv.Faults().Next(fault.Fault{Kind: fault.Drop}, 1)
 		srv.Faults().Next(fault.Fault{Kind: fault.RateLimited}, 1)
 		sess = open(t, &TTS{}, srv, voice.Telephony, settings())
-		if err := failed(t, last(say(t, sess, "Refused."))); statusOf(err) != 429 {
+		if err := ttstest.Failed(t, ttstest.Last(say(t, sess, "Refused."))); statusOf(err) != 429 {
 			t.Fatalf("err %v", err)
 		}
 	})
@@ -291,10 +292,10 @@ func TestStreamFaults(t *testing.T) {
 		srv := startFake(t, aurafake.Options{Chunk: 20 * time.Millisecond})
 		srv.Faults().Next(fault.Fault{Kind: fault.Stall, After: 2}, 1)
 		sess := open(t, &TTS{StallTimeout: 300 * time.Millisecond}, srv, voice.Telephony, settings())
-		if err := failed(t, last(say(t, sess, "Nothing comes back."))); !errors.Is(err, ErrStalled) {
+		if err := ttstest.Failed(t, ttstest.Last(say(t, sess, "Nothing comes back."))); !errors.Is(err, ErrStalled) {
 			t.Fatalf("err %v", err)
 		}
-		done(t, last(say(t, sess, "Recovered.")))
+		ttstest.Done(t, ttstest.Last(say(t, sess, "Recovered.")))
 		if n := len(srv.Sockets()); n != 2 {
 			t.Errorf("%d sockets: a stalled socket must be replaced", n)
 		}

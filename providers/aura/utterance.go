@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/switchboard-voice/switchboard/providers/internal/audioconv"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -26,7 +27,7 @@ const (
 type utterance struct {
 	s    *session
 	emit func(voice.TTSEvent)
-	conv *converter
+	conv *audioconv.Converter
 
 	mu        sync.Mutex
 	k         *socket
@@ -124,7 +125,7 @@ func (u *utterance) onAudio(b []byte) {
 		u.heard = true
 		u.first = u.progress.Sub(u.firstSend)
 	}
-	if audio := u.conv.convert(nil, b); len(audio) > 0 {
+	if audio := u.conv.Convert(nil, b); len(audio) > 0 {
 		u.emit(&voice.TTSAudio{Audio: audio})
 	}
 }
@@ -136,7 +137,7 @@ func (u *utterance) onFlushed(seq *int) {
 	if u.state != ending || (seq != nil && *seq < u.seq) {
 		return // not ended, or an earlier utterance's
 	}
-	if audio := u.conv.flush(nil); len(audio) > 0 {
+	if audio := u.conv.Flush(nil); len(audio) > 0 {
 		u.emit(&voice.TTSAudio{Audio: audio})
 	}
 	u.k.detach(u)

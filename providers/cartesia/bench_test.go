@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/switchboard-voice/switchboard/providers/internal/audioconv"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -29,7 +30,7 @@ func BenchmarkAudioChunk(b *testing.B) {
 				"type": "chunk", "data": base64.StdEncoding.EncodeToString(audio), "done": false,
 				"status_code": 206, "step_time": 12.5, "context_id": "0123456789ab-1",
 			})
-			conv, err := newConverter(c.src, c.out, 1)
+			conv, err := audioconv.New(c.src, c.out, 1)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -8,6 +8,7 @@ import (
 	"github.com/switchboard-voice/switchboard/codecs"
 	"github.com/switchboard-voice/switchboard/internal/fakespeech"
 	"github.com/switchboard-voice/switchboard/providers/cartesia/cartesiafake"
+	"github.com/switchboard-voice/switchboard/providers/internal/ttstest"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -20,9 +21,9 @@ func TestG711(t *testing.T) {
 		t.Run(f.String(), func(t *testing.T) {
 			srv := startFake(t, cartesiafake.Options{})
 			sess := open(t, &TTS{}, srv, f, settings())
-			audio, words, end := result(t, say(t, sess, "One two."))
-			done(t, end)
-			want := expectedWords("One", "two.")
+			audio, words, end := ttstest.Result(t, say(t, sess, "One two."))
+			ttstest.Done(t, end)
+			want := ttstest.ExpectedWords("One", "two.")
 			if !slices.Equal(words, want) {
 				t.Errorf("words %v, want %v", words, want)
 			}

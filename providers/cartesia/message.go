@@ -1,8 +1,9 @@
 package cartesia
 
 import (
-	"encoding/base64"
 	"fmt"
+
+	"github.com/switchboard-voice/switchboard/providers/internal/jsonscan"
 )
 
 // kind is a server message's type.
@@ -42,15 +43,15 @@ type message struct {
 // parse decodes data into m.
 func (m *message) parse(data []byte) error {
 	*m = message{audio: m.audio[:0], words: m.words[:0], starts: m.starts[:0], ends: m.ends[:0]}
-	s := scanner{b: data}
+	s := jsonscan.New(data)
 	var badAudio error
-	s.object(func(k []byte) {
-		if s.null() {
+	s.Object(func(k []byte) {
+		if s.Null() {
 			return
 		}
 		switch string(k) {
 		case "type":
-			switch string(s.str()) {
+			switch string(s.Str()) {
 			case "chunk":
 				m.kind = kindChunk
 			case "timestamps":
@@ -61,49 +62,44 @@ func (m *message) parse(data []byte) error {
 				m.kind = kindError
 			}
 		case "context_id":
-			m.contextID = s.str()
+			m.contextID = s.Str()
 		case "data":
-			raw := s.str()
-			n := base64.StdEncoding.DecodedLen(len(raw))
-			if cap(m.audio) < n {
-				m.audio = make([]byte, n)
-			}
-			n, err := base64.StdEncoding.Decode(m.audio[:n], raw)
+			audio, err := s.Base64(m.audio)
 			if err != nil {
 				badAudio = err
 			}
-			m.audio = m.audio[:n]
+			m.audio = audio
 		case "done":
-			m.done = s.boolean()
+			m.done = s.Boolean()
 		case "status_code":
-			m.status = int(s.num())
+			m.status = int(s.Num())
 		case "word_timestamps":
-			s.object(func(k []byte) {
+			s.Object(func(k []byte) {
 				switch string(k) {
 				case "words":
 					m.words = m.words[:0]
-					s.array(func() { m.words = append(m.words, s.str()) })
+					s.Array(func() { m.words = append(m.words, s.Str()) })
 				case "start":
 					m.starts = m.starts[:0]
-					s.array(func() { m.starts = append(m.starts, s.num()) })
+					s.Array(func() { m.starts = append(m.starts, s.Num()) })
 				case "end":
 					m.ends = m.ends[:0]
-					s.array(func() { m.ends = append(m.ends, s.num()) })
+					s.Array(func() { m.ends = append(m.ends, s.Num()) })
 				default:
-					s.skip()
+					s.Skip()
 				}
 			})
 		case "title":
-			m.title = string(s.str())
+			m.title = string(s.Str())
 		case "message":
-			m.text = string(s.str())
+			m.text = string(s.Str())
 		case "error_code":
-			m.code = string(s.str())
+			m.code = string(s.Str())
 		default:
-			s.skip()
+			s.Skip()
 		}
 	})
-	if s.err || s.peek() != 0 {
+	if !s.Done() {
 		return fmt.Errorf("%w: not a JSON object of the expected shape", ErrProtocol)
 	}
 	if badAudio != nil {

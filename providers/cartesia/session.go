@@ -2,6 +2,7 @@ package cartesia
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 	"sync"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/fasthttp/websocket"
 
+	"github.com/switchboard-voice/switchboard/providers/internal/audioconv"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -42,9 +44,9 @@ type session struct {
 // Speak starts an utterance: a new context. It takes the socket at its
 // first Send.
 func (s *session) Speak(emit func(voice.TTSEvent)) (voice.Utterance, error) {
-	conv, err := newConverter(s.src, s.out, 1)
+	conv, err := audioconv.New(s.src, s.out, 1)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", ErrFormat, err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -55,7 +57,7 @@ func (s *session) Speak(emit func(voice.TTSEvent)) (voice.Utterance, error) {
 		return nil, ErrBusy
 	}
 	s.n++
-	s.cur = &utterance{s: s, emit: emit, conv: conv, id: s.prefix + strconv.Itoa(s.n), out: holdback{size: s.out.BytesPerSample()}}
+	s.cur = &utterance{s: s, emit: emit, conv: conv, id: s.prefix + strconv.Itoa(s.n), out: audioconv.NewHoldback(s.out)}
 	return s.cur, nil
 }
 

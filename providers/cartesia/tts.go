@@ -14,6 +14,7 @@ import (
 
 	"github.com/fasthttp/websocket"
 
+	"github.com/switchboard-voice/switchboard/providers/internal/audioconv"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -50,8 +51,8 @@ var _ voice.TTS = (*TTS)(nil)
 // that follows them (see holdback).
 func (t *TTS) OpenTTS(ctx context.Context, o voice.TTSOptions) (voice.TTSSession, error) {
 	format, src := outputFormat(o.Format)
-	if _, err := newConverter(src, o.Format, 1); err != nil {
-		return nil, err
+	if _, err := audioconv.New(src, o.Format, 1); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrFormat, err)
 	}
 	u, err := socketURL(o.BaseURL)
 	if err != nil {

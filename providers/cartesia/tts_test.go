@@ -12,6 +12,7 @@ import (
 	"github.com/switchboard-voice/switchboard/internal/testkit"
 	"github.com/switchboard-voice/switchboard/providers/cartesia/cartesiafake"
 	"github.com/switchboard-voice/switchboard/providers/fault"
+	"github.com/switchboard-voice/switchboard/providers/internal/ttstest"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -21,7 +22,7 @@ func TestMapsSettingsToTheProtocol(t *testing.T) {
 	s.Speed, s.Volume = 1.2, 3
 	s.ProviderConfig = map[string]any{"language": "fr"}
 	sess := open(t, &TTS{}, srv, voice.Telephony, s)
-	done(t, last(say(t, sess, "Bonjour.", "  Ça va?")))
+	ttstest.Done(t, ttstest.Last(say(t, sess, "Bonjour.", "  Ça va?")))
 	sock := srv.Sockets()[0]
 	if sock.Version != Version {
 		t.Errorf("version %q", sock.Version)
@@ -48,7 +49,7 @@ func TestMapsSettingsToTheProtocol(t *testing.T) {
 	}
 	// defaults: no generation_config
 	sess = open(t, &TTS{}, srv, voice.Telephony, settings())
-	done(t, last(say(t, sess, "Hi.")))
+	ttstest.Done(t, ttstest.Last(say(t, sess, "Hi.")))
 	if gc := srv.Sockets()[1].Requests[0].GenerationConfig; gc != nil {
 		t.Errorf("generation_config %v at speed and volume 1", gc)
 	}
@@ -59,21 +60,21 @@ func TestSpeaksWordsWithTimestamps(t *testing.T) {
 	sess := open(t, &TTS{}, srv, voice.Telephony, settings())
 	var ids []string
 	for range 2 {
-		audio, words, end := result(t, say(t, sess, "Hello there.", "How are you today?"))
-		if d := done(t, end); d.FirstAudio < 20*time.Millisecond {
+		audio, words, end := ttstest.Result(t, say(t, sess, "Hello there.", "How are you today?"))
+		if d := ttstest.Done(t, end); d.FirstAudio < 20*time.Millisecond {
 			t.Errorf("FirstAudio %v, want at least the fake's 20ms", d.FirstAudio)
 		}
 		said := []string{"Hello", "there.", "How", "are", "you", "today?"}
-		if got := spokenWords(audio); !slices.Equal(got, said) {
+		if got := ttstest.SpokenWords(audio); !slices.Equal(got, said) {
 			t.Fatalf("audio says %q, want %q", got, said)
 		}
-		want := expectedWords(said...)
+		want := ttstest.ExpectedWords(said...)
 		if !slices.Equal(words, want) {
 			t.Fatalf("words %v, want %v", words, want)
 		}
 		for _, w := range want { // each word starts where its audio does
 			i := voice.Telephony.Bytes(w.Start)
-			if got := spokenWords(audio[i : i+160]); len(got) != 1 || got[0] != w.Text {
+			if got := ttstest.SpokenWords(audio[i : i+160]); len(got) != 1 || got[0] != w.Text {
 				t.Errorf("audio at %v says %q, want %q", w.Start, got, w.Text)
 			}
 		}
@@ -96,12 +97,12 @@ func TestPCM(t *testing.T) {
 	srv := startFake(t, cartesiafake.Options{})
 	f := voice.Format{Encoding: voice.PCM16, SampleRate: 16000}
 	sess := open(t, &TTS{}, srv, f, settings())
-	audio, words, end := result(t, say(t, sess, "One two."))
-	done(t, end)
+	audio, words, end := ttstest.Result(t, say(t, sess, "One two."))
+	ttstest.Done(t, end)
 	if r := srv.Sockets()[0].Requests[0]; r.Encoding != "pcm_s16le" || r.SampleRate != 16000 {
 		t.Errorf("request %+v", r)
 	}
-	want := expectedWords("One", "two.")
+	want := ttstest.ExpectedWords("One", "two.")
 	if !slices.Equal(words, want) {
 		t.Errorf("words %v, want %v", words, want)
 	}
@@ -113,23 +114,23 @@ func TestPCM(t *testing.T) {
 func TestCancelKeepsTheSocket(t *testing.T) {
 	srv := startFake(t, cartesiafake.Options{Speed: 1, Chunk: 20 * time.Millisecond})
 	sess := open(t, &TTS{}, srv, voice.Telephony, settings())
-	r := newRecorder(t)
-	u, _ := sess.Speak(r.emit)
+	r := ttstest.NewRecorder(t)
+	u, _ := sess.Speak(r.Emit)
 	_ = u.Send(strings.Repeat("talking for a long while. ", 10))
 	testkit.Eventually(t, 5*time.Second, func() error {
-		if r.count() == 0 {
+		if r.Count() == 0 {
 			return errors.New("no audio yet")
 		}
 		return nil
 	})
 	u.Cancel()
-	r.seal()
+	r.Seal()
 	if err := u.Send("more"); !errors.Is(err, ErrEnded) {
 		t.Errorf("Send after Cancel: %v", err)
 	}
-	audio, _, end := result(t, say(t, sess, "Still here."))
-	done(t, end)
-	if got := spokenWords(audio); !slices.Equal(got, []string{"Still", "here."}) {
+	audio, _, end := ttstest.Result(t, say(t, sess, "Still here."))
+	ttstest.Done(t, end)
+	if got := ttstest.SpokenWords(audio); !slices.Equal(got, []string{"Still", "here."}) {
 		t.Errorf("after cancel: %q", got)
 	}
 	socks := srv.Sockets()
@@ -141,9 +142,9 @@ func TestCancelKeepsTheSocket(t *testing.T) {
 func TestSessionRules(t *testing.T) {
 	srv := startFake(t, cartesiafake.Options{})
 	sess := open(t, &TTS{}, srv, voice.Telephony, settings())
-	r := newRecorder(t)
-	u, _ := sess.Speak(r.emit)
-	if _, err := sess.Speak(r.emit); !errors.Is(err, ErrBusy) {
+	r := ttstest.NewRecorder(t)
+	u, _ := sess.Speak(r.Emit)
+	if _, err := sess.Speak(r.Emit); !errors.Is(err, ErrBusy) {
 		t.Errorf("second Speak: %v", err)
 	}
 	_ = u.Send("Hi.")
@@ -151,14 +152,14 @@ func TestSessionRules(t *testing.T) {
 	if err := u.Send("late"); !errors.Is(err, ErrEnded) {
 		t.Errorf("Send after End: %v", err)
 	}
-	done(t, last(r.wait()))
-	done(t, last(say(t, sess))) // nothing to say: done at once
-	r = newRecorder(t)
-	u, _ = sess.Speak(r.emit)
+	ttstest.Done(t, ttstest.Last(r.Wait()))
+	ttstest.Done(t, ttstest.Last(say(t, sess))) // nothing to say: done at once
+	r = ttstest.NewRecorder(t)
+	u, _ = sess.Speak(r.Emit)
 	_ = u.Send("Goodbye for now.")
 	sess.Close()
-	r.seal()
-	if _, err := sess.Speak(r.emit); !errors.Is(err, ErrClosed) {
+	r.Seal()
+	if _, err := sess.Speak(r.Emit); !errors.Is(err, ErrClosed) {
 		t.Errorf("Speak after Close: %v", err)
 	}
 	testkit.Eventually(t, 5*time.Second, func() error {
@@ -177,7 +178,7 @@ func TestServiceError(t *testing.T) {
 	s := settings()
 	s.VoiceID = ""
 	sess := open(t, &TTS{}, srv, voice.Telephony, s)
-	err := failed(t, last(say(t, sess, "Hi.")))
+	err := ttstest.Failed(t, ttstest.Last(say(t, sess, "Hi.")))
 	if !errors.Is(err, ErrService) || statusOf(err) != 400 || !strings.Contains(err.Error(), "voice") {
 		t.Fatalf("err %v", err)
 	}
@@ -192,7 +193,7 @@ func TestRedialsASocketClosedWhileIdle(t *testing.T) {
 		}
 		return nil
 	})
-	done(t, last(say(t, sess, "Back again.")))
+	ttstest.Done(t, ttstest.Last(say(t, sess, "Back again.")))
 	if n := len(srv.Sockets()); n != 2 {
 		t.Errorf("%d sockets, want a redial", n)
 	}
@@ -238,23 +239,23 @@ func TestStreamFaults(t *testing.T) {
 		srv := startFake(t, cartesiafake.Options{Chunk: 20 * time.Millisecond})
 		srv.Faults().Next(fault.Fault{Kind: fault.Drop, After: 3}, 1)
 		sess := open(t, &TTS{}, srv, voice.Telephony, settings())
-		if err := failed(t, last(say(t, sess, "This will be cut short."))); !errors.Is(err, ErrConnection) {
+		if err := ttstest.Failed(t, ttstest.Last(say(t, sess, "This will be cut short."))); !errors.Is(err, ErrConnection) {
 			t.Fatalf("err %v", err)
 		}
-		done(t, last(say(t, sess, "Recovered.")))
+		ttstest.Done(t, ttstest.Last(say(t, sess, "Recovered.")))
 		// dropped before any audio, an utterance moves to a new socket
 		srv.Faults().Next(fault.Fault{Kind: fault.Drop}, 1)
 		sess = open(t, &TTS{}, srv, voice.Telephony, settings())
-		audio, _, end := result(t, say(t, sess, "Moved."))
-		done(t, end)
-		if got := spokenWords(audio); !slices.Equal(got, []string{"Moved."}) {
+		audio, _, end := ttstest.Result(t, say(t, sess, "Moved."))
+		ttstest.Done(t, end)
+		if got := ttstest.SpokenWords(audio); !slices.Equal(got, []string{"Moved."}) {
 			t.Errorf("audio says %q", got)
 		}
 		// unless the service refuses the new one
 		srv.Faults().Next(fault.Fault{Kind: fault.Drop}, 1)
 		srv.Faults().Next(fault.Fault{Kind: fault.RateLimited}, 1)
 		sess = open(t, &TTS{}, srv, voice.Telephony, settings())
-		if err := failed(t, last(say(t, sess, "Refused."))); statusOf(err) != 429 {
+		if err := ttstest.Failed(t, ttstest.Last(say(t, sess, "Refused."))); statusOf(err) != 429 {
 			t.Fatalf("err %v", err)
 		}
 	})
@@ -263,10 +264,10 @@ func TestStreamFaults(t *testing.T) {
 			srv := startFake(t, cartesiafake.Options{Chunk: 20 * time.Millisecond})
 			srv.Faults().Next(fault.Fault{Kind: fault.Stall, After: after}, 1)
 			sess := open(t, &TTS{StallTimeout: 300 * time.Millisecond}, srv, voice.Telephony, settings())
-			if err := failed(t, last(say(t, sess, "Nothing comes back."))); !errors.Is(err, ErrStalled) {
+			if err := ttstest.Failed(t, ttstest.Last(say(t, sess, "Nothing comes back."))); !errors.Is(err, ErrStalled) {
 				t.Fatalf("err %v", err)
 			}
-			done(t, last(say(t, sess, "Recovered.")))
+			ttstest.Done(t, ttstest.Last(say(t, sess, "Recovered.")))
 			if n := len(srv.Sockets()); n != 2 {
 				t.Errorf("%d sockets: a stalled socket must be replaced", n)
 			}

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/switchboard-voice/switchboard/providers/internal/audioconv"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -26,7 +27,7 @@ const (
 type utterance struct {
 	s    *session
 	emit func(voice.TTSEvent)
-	conv *converter
+	conv *audioconv.Converter
 	id   string // context_id
 
 	mu        sync.Mutex
@@ -40,7 +41,7 @@ type utterance struct {
 	stall     *time.Timer
 	queued    [][]byte // messages sent, kept to move to a new socket
 	retries   int
-	out       holdback
+	out       audioconv.Holdback
 }
 
 // Send continues the context with a chunk of text.
@@ -128,18 +129,18 @@ func (u *utterance) onMessage(m *message) {
 			u.heard = true
 			u.first = u.progress.Sub(u.firstSend)
 		}
-		if e := u.out.audio(u.conv, m.audio, nil); e != nil {
+		if e := u.out.Audio(u.conv, m.audio, nil); e != nil {
 			u.emit(e)
 		}
 	case kindTimestamps:
 		// they follow the audio they time: they go out with the next
-		u.out.words = append(u.out.words, wordsOf(m)...)
+		u.out.AddWords(wordsOf(m))
 	case kindError:
 		u.failLocked(m.err())
 		return
 	}
 	if m.done || m.kind == kindDone {
-		if e := u.out.end(u.conv, nil); e != nil {
+		if e := u.out.End(u.conv, nil); e != nil {
 			u.emit(e)
 		}
 		u.overLocked()

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/switchboard-voice/switchboard/providers/internal/audioconv"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -25,7 +26,7 @@ func BenchmarkAudioChunk(b *testing.B) {
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			msg := audioMessage(c.src, c.d)
-			conv, err := newConverter(c.src, c.out, c.gain)
+			conv, err := audioconv.New(c.src, c.out, c.gain)
 			if err != nil {
 				b.Fatal(err)
 			}

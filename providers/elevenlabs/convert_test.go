@@ -7,6 +7,7 @@ import (
 	"github.com/switchboard-voice/switchboard/codecs"
 	"github.com/switchboard-voice/switchboard/internal/fakespeech"
 	"github.com/switchboard-voice/switchboard/providers/elevenlabs/elevenlabsfake"
+	"github.com/switchboard-voice/switchboard/providers/internal/ttstest"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -35,12 +36,12 @@ func TestConversions(t *testing.T) {
 			s := settings()
 			s.Volume = c.volume
 			sess := open(t, &TTS{}, srv, c.f, s)
-			audio, words, end := result(t, say(t, sess, "One two."))
-			done(t, end)
+			audio, words, end := ttstest.Result(t, say(t, sess, "One two."))
+			ttstest.Done(t, end)
 			if got := srv.Sockets()[0].Query.Get("output_format"); got != c.asked {
 				t.Errorf("output_format %q, want %q", got, c.asked)
 			}
-			want := expectedWords("One", "two.")
+			want := ttstest.ExpectedWords("One", "two.")
 			if err := equalWords(words, want); err != nil {
 				t.Error(err)
 			}

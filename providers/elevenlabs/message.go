@@ -1,8 +1,9 @@
 package elevenlabs
 
 import (
-	"encoding/base64"
 	"fmt"
+
+	"github.com/switchboard-voice/switchboard/providers/internal/jsonscan"
 )
 
 // message is one server message of the stream-input socket:
@@ -42,43 +43,38 @@ func (m *message) parse(data []byte) error {
 	m.audio, m.final, m.errorCode, m.errorText = m.audio[:0], false, "", ""
 	m.align.reset()
 	m.norm.reset()
-	s := scanner{b: data}
+	s := jsonscan.New(data)
 	var badAudio error
-	s.object(func(k []byte) {
+	s.Object(func(k []byte) {
 		switch string(k) {
 		case "audio":
-			if s.null() {
+			if s.Null() {
 				return
 			}
-			raw := s.str()
-			n := base64.StdEncoding.DecodedLen(len(raw))
-			if cap(m.audio) < n {
-				m.audio = make([]byte, n)
-			}
-			n, err := base64.StdEncoding.Decode(m.audio[:n], raw)
+			audio, err := s.Base64(m.audio)
 			if err != nil {
 				badAudio = err
 			}
-			m.audio = m.audio[:n]
+			m.audio = audio
 		case "isFinal":
-			m.final = s.boolean()
+			m.final = s.Boolean()
 		case "alignment":
-			s.alignment(&m.align)
+			readAlignment(&s, &m.align)
 		case "normalizedAlignment":
-			s.alignment(&m.norm)
+			readAlignment(&s, &m.norm)
 		case "error":
-			if !s.null() {
-				m.errorCode = string(s.str())
+			if !s.Null() {
+				m.errorCode = string(s.Str())
 			}
 		case "message":
-			if !s.null() {
-				m.errorText = string(s.str())
+			if !s.Null() {
+				m.errorText = string(s.Str())
 			}
 		default:
-			s.skip()
+			s.Skip()
 		}
 	})
-	if s.err || s.peek() != 0 {
+	if !s.Done() {
 		return fmt.Errorf("%w: not a JSON object of the expected shape", ErrProtocol)
 	}
 	if badAudio != nil {
@@ -90,27 +86,27 @@ func (m *message) parse(data []byte) error {
 	return nil
 }
 
-// alignment reads an alignment object or null. ElevenLabs' examples spell
+// readAlignment reads an alignment object or null. ElevenLabs' examples spell
 // the durations charDurationsMs and its SDK schema charsDurationsMs: both
 // are accepted.
-func (s *scanner) alignment(a *alignment) {
+func readAlignment(s *jsonscan.Scanner, a *alignment) {
 	a.reset() // a repeated key replaces the earlier one
-	if s.null() {
+	if s.Null() {
 		return
 	}
-	s.object(func(k []byte) {
+	s.Object(func(k []byte) {
 		switch string(k) {
 		case "chars":
 			a.chars = a.chars[:0]
-			s.array(func() { a.chars = append(a.chars, s.str()) })
+			s.Array(func() { a.chars = append(a.chars, s.Str()) })
 		case "charStartTimesMs":
 			a.starts = a.starts[:0]
-			s.array(func() { a.starts = append(a.starts, s.num()) })
+			s.Array(func() { a.starts = append(a.starts, s.Num()) })
 		case "charDurationsMs", "charsDurationsMs":
 			a.durs = a.durs[:0]
-			s.array(func() { a.durs = append(a.durs, s.num()) })
+			s.Array(func() { a.durs = append(a.durs, s.Num()) })
 		default:
-			s.skip()
+			s.Skip()
 		}
 	})
 }

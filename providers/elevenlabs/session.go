@@ -2,12 +2,14 @@ package elevenlabs
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"sync"
 	"time"
 
 	"github.com/fasthttp/websocket"
 
+	"github.com/switchboard-voice/switchboard/providers/internal/audioconv"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -38,9 +40,9 @@ type session struct {
 
 // Speak starts an utterance. It takes a socket at its first Send.
 func (s *session) Speak(emit func(voice.TTSEvent)) (voice.Utterance, error) {
-	conv, err := newConverter(s.src, s.out, s.gain)
+	conv, err := audioconv.New(s.src, s.out, s.gain)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", ErrFormat, err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -50,7 +52,7 @@ func (s *session) Speak(emit func(voice.TTSEvent)) (voice.Utterance, error) {
 	if s.cur != nil {
 		return nil, ErrBusy
 	}
-	s.cur = &utterance{s: s, emit: emit, conv: conv, out: holdback{size: s.out.BytesPerSample()}}
+	s.cur = &utterance{s: s, emit: emit, conv: conv, out: audioconv.NewHoldback(s.out)}
 	return s.cur, nil
 }
 

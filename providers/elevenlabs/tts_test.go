@@ -12,13 +12,14 @@ import (
 	"github.com/switchboard-voice/switchboard/internal/testkit"
 	"github.com/switchboard-voice/switchboard/providers/elevenlabs/elevenlabsfake"
 	"github.com/switchboard-voice/switchboard/providers/fault"
+	"github.com/switchboard-voice/switchboard/providers/internal/ttstest"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
 func TestMapsSettingsToTheProtocol(t *testing.T) {
 	srv := startFake(t, elevenlabsfake.Options{})
 	sess := open(t, &TTS{}, srv, voice.Telephony, settings())
-	done(t, last(say(t, sess, "Hello there.", "  How are you?  ")))
+	ttstest.Done(t, ttstest.Last(say(t, sess, "Hello there.", "  How are you?  ")))
 
 	s := srv.Sockets()[0]
 	if s.VoiceID != "21m00Tcm4TlvDq8ikWAM" {
@@ -71,7 +72,7 @@ func TestSettingDefaultsAndLimits(t *testing.T) {
 	s.Speed, s.Latency = 3, 0
 	s.ProviderConfig = map[string]any{"language_code": "de", "chunk_length_schedule": []any{10.0, 200.0, 900.0}}
 	sess := open(t, &TTS{}, srv, voice.Telephony, s)
-	done(t, last(say(t, sess, "Hallo.")))
+	ttstest.Done(t, ttstest.Last(say(t, sess, "Hallo.")))
 	sock := srv.Sockets()[0]
 	if sock.Query.Get("language_code") != "de" || sock.Query.Has("optimize_streaming_latency") {
 		t.Errorf("query %v", sock.Query)
@@ -88,13 +89,13 @@ func TestSpeaksWordsWithTimings(t *testing.T) {
 	srv := startFake(t, elevenlabsfake.Options{Chunk: 60 * time.Millisecond})
 	sess := open(t, &TTS{}, srv, voice.Telephony, settings())
 	for range 2 { // the second utterance runs on the pre-opened socket
-		audio, words, end := result(t, say(t, sess, "Hello there.", "How are you today?"))
-		done(t, end)
+		audio, words, end := ttstest.Result(t, say(t, sess, "Hello there.", "How are you today?"))
+		ttstest.Done(t, end)
 		said := []string{"Hello", "there.", "How", "are", "you", "today?"}
-		if got := spokenWords(audio); !slices.Equal(got, said) {
+		if got := ttstest.SpokenWords(audio); !slices.Equal(got, said) {
 			t.Fatalf("audio says %q, want %q", got, said)
 		}
-		want := expectedWords(said...)
+		want := ttstest.ExpectedWords(said...)
 		if err := equalWords(words, want); err != nil {
 			t.Fatal(err)
 		}
@@ -103,7 +104,7 @@ func TestSpeaksWordsWithTimings(t *testing.T) {
 		}
 		for _, w := range want { // each word starts where its audio does
 			i := voice.Telephony.Bytes(w.Start)
-			if got := spokenWords(audio[i : i+160]); len(got) != 1 || got[0] != w.Text {
+			if got := ttstest.SpokenWords(audio[i : i+160]); len(got) != 1 || got[0] != w.Text {
 				t.Errorf("audio at %v says %q, want %q", w.Start, got, w.Text)
 			}
 		}
@@ -120,12 +121,12 @@ func TestPCMOutput(t *testing.T) {
 	srv := startFake(t, elevenlabsfake.Options{})
 	f := voice.Format{Encoding: voice.PCM16, SampleRate: 16000}
 	sess := open(t, &TTS{}, srv, f, settings())
-	audio, words, end := result(t, say(t, sess, "One two three."))
-	done(t, end)
+	audio, words, end := ttstest.Result(t, say(t, sess, "One two three."))
+	ttstest.Done(t, end)
 	if got := srv.Sockets()[0].Query.Get("output_format"); got != "pcm_16000" {
 		t.Errorf("output_format %q", got)
 	}
-	want := expectedWords("One", "two", "three.")
+	want := ttstest.ExpectedWords("One", "two", "three.")
 	if err := equalWords(words, want); err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +147,7 @@ func TestPCMOutput(t *testing.T) {
 func TestFirstAudioIsMeasured(t *testing.T) {
 	srv := startFake(t, elevenlabsfake.Options{FirstByte: 30 * time.Millisecond})
 	sess := open(t, &TTS{}, srv, voice.Telephony, settings())
-	d := done(t, last(say(t, sess, "Hi.")))
+	d := ttstest.Done(t, ttstest.Last(say(t, sess, "Hi.")))
 	if d.FirstAudio < 30*time.Millisecond || d.FirstAudio > 5*time.Second {
 		t.Errorf("FirstAudio %v, want at least the fake's 30ms", d.FirstAudio)
 	}
@@ -155,8 +156,8 @@ func TestFirstAudioIsMeasured(t *testing.T) {
 func TestCancelMidUtterance(t *testing.T) {
 	srv := startFake(t, elevenlabsfake.Options{Speed: 1, Chunk: 20 * time.Millisecond})
 	sess := open(t, &TTS{}, srv, voice.Telephony, settings())
-	r := newRecorder(t)
-	u, err := sess.Speak(r.emit)
+	r := ttstest.NewRecorder(t)
+	u, err := sess.Speak(r.Emit)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,13 +165,13 @@ func TestCancelMidUtterance(t *testing.T) {
 		t.Fatal(err)
 	}
 	testkit.Eventually(t, 5*time.Second, func() error {
-		if r.count() == 0 {
+		if r.Count() == 0 {
 			return errors.New("no audio yet")
 		}
 		return nil
 	})
 	u.Cancel()
-	r.seal()
+	r.Seal()
 	if err := u.Send("more"); !errors.Is(err, ErrEnded) {
 		t.Errorf("Send after Cancel: %v", err)
 	}
@@ -181,9 +182,9 @@ func TestCancelMidUtterance(t *testing.T) {
 		}
 		return nil
 	})
-	audio, _, end := result(t, say(t, sess, "Still here."))
-	done(t, end)
-	if got := spokenWords(audio); !slices.Equal(got, []string{"Still", "here."}) {
+	audio, _, end := ttstest.Result(t, say(t, sess, "Still here."))
+	ttstest.Done(t, end)
+	if got := ttstest.SpokenWords(audio); !slices.Equal(got, []string{"Still", "here."}) {
 		t.Errorf("after cancel: %q", got)
 	}
 }
@@ -191,12 +192,12 @@ func TestCancelMidUtterance(t *testing.T) {
 func TestCancelOrEndBeforeTextKeepsTheSocket(t *testing.T) {
 	srv := startFake(t, elevenlabsfake.Options{})
 	sess := open(t, &TTS{}, srv, voice.Telephony, settings())
-	r := newRecorder(t)
-	u, _ := sess.Speak(r.emit)
+	r := ttstest.NewRecorder(t)
+	u, _ := sess.Speak(r.Emit)
 	u.Cancel()
-	r.seal()
-	done(t, last(say(t, sess))) // End without text: done at once
-	done(t, last(say(t, sess, "Now.")))
+	r.Seal()
+	ttstest.Done(t, ttstest.Last(say(t, sess))) // End without text: done at once
+	ttstest.Done(t, ttstest.Last(say(t, sess, "Now.")))
 	testkit.Eventually(t, 5*time.Second, func() error {
 		if s := srv.Sockets(); len(s) != 2 || len(s[0].Messages) != 3 {
 			return fmt.Errorf("sockets %+v, want the first used by the third utterance, then a warm one", s)
@@ -208,9 +209,9 @@ func TestCancelOrEndBeforeTextKeepsTheSocket(t *testing.T) {
 func TestSessionRules(t *testing.T) {
 	srv := startFake(t, elevenlabsfake.Options{})
 	sess := open(t, &TTS{}, srv, voice.Telephony, settings())
-	r := newRecorder(t)
-	u, _ := sess.Speak(r.emit)
-	if _, err := sess.Speak(r.emit); !errors.Is(err, ErrBusy) {
+	r := ttstest.NewRecorder(t)
+	u, _ := sess.Speak(r.Emit)
+	if _, err := sess.Speak(r.Emit); !errors.Is(err, ErrBusy) {
 		t.Errorf("second Speak: %v", err)
 	}
 	_ = u.Send("Hi.")
@@ -218,14 +219,14 @@ func TestSessionRules(t *testing.T) {
 	if err := u.Send("late"); !errors.Is(err, ErrEnded) {
 		t.Errorf("Send after End: %v", err)
 	}
-	done(t, last(r.wait()))
+	ttstest.Done(t, ttstest.Last(r.Wait()))
 	// an utterance in progress is cancelled by Close, silently
-	r = newRecorder(t)
-	u, _ = sess.Speak(r.emit)
+	r = ttstest.NewRecorder(t)
+	u, _ = sess.Speak(r.Emit)
 	_ = u.Send("Goodbye for now.")
 	sess.Close()
-	r.seal()
-	if _, err := sess.Speak(r.emit); !errors.Is(err, ErrClosed) {
+	r.Seal()
+	if _, err := sess.Speak(r.Emit); !errors.Is(err, ErrClosed) {
 		t.Errorf("Speak after Close: %v", err)
 	}
 	testkit.Eventually(t, 5*time.Second, func() error {
@@ -245,11 +246,11 @@ func TestRedialsAWarmSocketClosedWhileIdle(t *testing.T) {
 		}
 		return nil
 	})
-	done(t, last(say(t, sess, "Back again.")))
+	ttstest.Done(t, ttstest.Last(say(t, sess, "Back again.")))
 
 	// an utterance takes its socket when it has text to send
-	r := newRecorder(t)
-	u, _ := sess.Speak(r.emit)
+	r := ttstest.NewRecorder(t)
+	u, _ := sess.Speak(r.Emit)
 	testkit.Eventually(t, 5*time.Second, func() error {
 		s := srv.Sockets()
 		if len(s) < 3 || slices.ContainsFunc(s, func(s elevenlabsfake.Socket) bool { return !s.Closed }) {
@@ -259,7 +260,7 @@ func TestRedialsAWarmSocketClosedWhileIdle(t *testing.T) {
 	})
 	_ = u.Send("Ready.")
 	_ = u.End()
-	done(t, last(r.wait()))
+	ttstest.Done(t, ttstest.Last(r.Wait()))
 }
 
 func TestHandshakeFaults(t *testing.T) {
@@ -307,12 +308,12 @@ func TestHandshakeFaults(t *testing.T) {
 		srv := startFake(t, elevenlabsfake.Options{})
 		sess := open(t, &TTS{}, srv, voice.Telephony, settings())
 		srv.Faults().Always(fault.Fault{Kind: fault.RateLimited})
-		done(t, last(say(t, sess, "One.")))
-		if err := failed(t, last(say(t, sess, "Two."))); statusOf(err) != 429 {
+		ttstest.Done(t, ttstest.Last(say(t, sess, "One.")))
+		if err := ttstest.Failed(t, ttstest.Last(say(t, sess, "Two."))); statusOf(err) != 429 {
 			t.Fatalf("err %v", err)
 		}
 		srv.Faults().Reset()
-		done(t, last(say(t, sess, "Three.")))
+		ttstest.Done(t, ttstest.Last(say(t, sess, "Three.")))
 	})
 }
 
@@ -322,23 +323,23 @@ func TestStreamFaults(t *testing.T) {
 		srv.Faults().Next(fault.Fault{Kind: fault.Drop, After: 3}, 1)
 		sess := open(t, &TTS{}, srv, voice.Telephony, settings())
 		events := say(t, sess, "This will be cut short.")
-		if err := failed(t, last(events)); !errors.Is(err, ErrConnection) {
+		if err := ttstest.Failed(t, ttstest.Last(events)); !errors.Is(err, ErrConnection) {
 			t.Fatalf("err %v", err)
 		}
 		if len(events) != 4 {
 			t.Errorf("%d events, want 3 chunks and the error", len(events))
 		}
-		done(t, last(say(t, sess, "Recovered.")))
+		ttstest.Done(t, ttstest.Last(say(t, sess, "Recovered.")))
 	})
 	for _, after := range []int{0, 2} {
 		t.Run(fmt.Sprint("stall after ", after), func(t *testing.T) {
 			srv := startFake(t, elevenlabsfake.Options{Chunk: 20 * time.Millisecond})
 			srv.Faults().Next(fault.Fault{Kind: fault.Stall, After: after}, 1)
 			sess := open(t, &TTS{StallTimeout: 300 * time.Millisecond}, srv, voice.Telephony, settings())
-			if err := failed(t, last(say(t, sess, "Nothing comes back."))); !errors.Is(err, ErrStalled) {
+			if err := ttstest.Failed(t, ttstest.Last(say(t, sess, "Nothing comes back."))); !errors.Is(err, ErrStalled) {
 				t.Fatalf("err %v", err)
 			}
-			done(t, last(say(t, sess, "Recovered.")))
+			ttstest.Done(t, ttstest.Last(say(t, sess, "Recovered.")))
 		})
 	}
 	t.Run("service error", func(t *testing.T) {
@@ -346,11 +347,9 @@ func TestStreamFaults(t *testing.T) {
 		s := settings()
 		s.ModelID = "eleven_imaginary"
 		sess := open(t, &TTS{}, srv, voice.Telephony, s)
-		err := failed(t, last(say(t, sess, "Hi.")))
+		err := ttstest.Failed(t, ttstest.Last(say(t, sess, "Hi.")))
 		if !errors.Is(err, ErrService) || !strings.Contains(err.Error(), "model_not_found") {
 			t.Fatalf("err %v", err)
 		}
 	})
 }
-
-func last(events []voice.TTSEvent) voice.TTSEvent { return events[len(events)-1] }

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/switchboard-voice/switchboard/providers/internal/audioconv"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -30,7 +31,7 @@ const (
 type utterance struct {
 	s    *session
 	emit func(voice.TTSEvent)
-	conv *converter
+	conv *audioconv.Converter
 
 	mu        sync.Mutex
 	k         *socket
@@ -46,7 +47,7 @@ type utterance struct {
 	retries   int
 	align     aligner
 	msg       message
-	out       holdback
+	out       audioconv.Holdback
 }
 
 // Send queues a chunk of text, flushed so that it is synthesised at once.
@@ -174,7 +175,7 @@ func (u *utterance) audioLocked() {
 	}
 	words := u.align.chunk(&m.align, u.s.src.Duration(u.bytes), nil)
 	u.bytes += len(m.audio)
-	if e := u.out.audio(u.conv, m.audio, words); e != nil {
+	if e := u.out.Audio(u.conv, m.audio, words); e != nil {
 		u.emit(e)
 	}
 }
@@ -182,7 +183,7 @@ func (u *utterance) audioLocked() {
 // completeLocked ends the utterance after isFinal. A word still being
 // assembled, and the audio held back, go out first.
 func (u *utterance) completeLocked() {
-	if e := u.out.end(u.conv, u.align.flush(nil)); e != nil {
+	if e := u.out.End(u.conv, u.align.flush(nil)); e != nil {
 		u.emit(e)
 	}
 	u.state = over

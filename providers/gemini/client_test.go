@@ -17,6 +17,7 @@ import (
 	"github.com/switchboard-voice/switchboard/internal/testkit"
 	"github.com/switchboard-voice/switchboard/providers/fault"
 	"github.com/switchboard-voice/switchboard/providers/gemini/geminifake"
+	"github.com/switchboard-voice/switchboard/providers/internal/llmtest"
 	"github.com/switchboard-voice/switchboard/providers/openai/openaifake"
 	"github.com/switchboard-voice/switchboard/providers/sse"
 	"github.com/switchboard-voice/switchboard/voice"
@@ -59,16 +60,6 @@ func userRequest(text string) voice.LLMRequest {
 	}
 }
 
-func generate(t *testing.T, c voice.LLM, req voice.LLMRequest) (*openaifake.Events, error) {
-	t.Helper()
-	rec := &openaifake.Events{}
-	err := c.Generate(context.Background(), req, rec.Emit)
-	if e := rec.Err(); e != nil {
-		t.Error(e)
-	}
-	return rec, err
-}
-
 func lastRequest(t *testing.T, srv *geminifake.Server) (openaifake.Request, geminifake.GenerateRequest) {
 	t.Helper()
 	reqs := srv.Requests()
@@ -82,7 +73,7 @@ func lastRequest(t *testing.T, srv *geminifake.Server) (openaifake.Request, gemi
 
 func TestTextStream(t *testing.T) {
 	srv := startFake(t, openaifake.Config{})
-	rec, err := generate(t, newClient(t, Config{BaseURL: srv.BaseURL, Model: "models/gemini-2.5-flash"}), userRequest("hello there"))
+	rec, err := llmtest.Generate(t, newClient(t, Config{BaseURL: srv.BaseURL, Model: "models/gemini-2.5-flash"}), userRequest("hello there"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +123,7 @@ func TestRequestMapping(t *testing.T) {
 		},
 		Settings: set,
 	}
-	rec, err := generate(t, c, req) // the fake refuses what the service refuses, e.g. additionalProperties
+	rec, err := llmtest.Generate(t, c, req) // the fake refuses what the service refuses, e.g. additionalProperties
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +169,7 @@ func TestRequestMapping(t *testing.T) {
 
 func TestDefaultsOmitted(t *testing.T) {
 	srv := startFake(t, openaifake.Config{})
-	if _, err := generate(t, newClient(t, Config{BaseURL: srv.BaseURL}), userRequest("x")); err != nil {
+	if _, err := llmtest.Generate(t, newClient(t, Config{BaseURL: srv.BaseURL}), userRequest("x")); err != nil {
 		t.Fatal(err)
 	}
 	r, g := lastRequest(t, srv)
@@ -199,7 +190,7 @@ func TestToolCallsAndSignatures(t *testing.T) {
 		AfterTool: "Weather: {result}",
 	}}}})
 	c := newClient(t, Config{BaseURL: srv.BaseURL, Model: "gemini-3-pro-preview"})
-	rec, err := generate(t, c, userRequest("weather in Paris?"))
+	rec, err := llmtest.Generate(t, c, userRequest("weather in Paris?"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,7 +203,7 @@ func TestToolCallsAndSignatures(t *testing.T) {
 	next.Messages = append(next.Messages, voice.Message{Role: voice.RoleAssistant, ToolCalls: calls},
 		voice.Message{Role: voice.RoleTool, ToolCallID: calls[0].ID, Content: "sunny"},
 		voice.Message{Role: voice.RoleTool, ToolCallID: calls[1].ID, Content: "noon"})
-	rec, err = generate(t, c, next)
+	rec, err = llmtest.Generate(t, c, next)
 	if err != nil || rec.Text() != "Weather: sunny\nnoon" {
 		t.Fatalf("follow-up %q %v", rec.Text(), err)
 	}
@@ -222,7 +213,7 @@ func TestToolCallsAndSignatures(t *testing.T) {
 	}
 	// The signatures travel in the history: another client (another
 	// process) sends them back too.
-	if _, err := generate(t, newClient(t, Config{BaseURL: srv.BaseURL, Model: "gemini-3-pro-preview"}), next); err != nil {
+	if _, err := llmtest.Generate(t, newClient(t, Config{BaseURL: srv.BaseURL, Model: "gemini-3-pro-preview"}), next); err != nil {
 		t.Fatalf("another client: %v", err)
 	}
 	// A history that lost them is refused, as the service does.
@@ -232,7 +223,7 @@ func TestToolCallsAndSignatures(t *testing.T) {
 		}
 	}
 	var se *sse.StatusError
-	_, err = generate(t, c, next)
+	_, err = llmtest.Generate(t, c, next)
 	if !errors.As(err, &se) || se.Status != 400 || !strings.Contains(se.Message, "missing a thought_signature") {
 		t.Fatalf("without signatures: %v", err)
 	}
@@ -250,12 +241,12 @@ func TestLimits(t *testing.T) {
 	c := newClient(t, Config{BaseURL: srv.BaseURL})
 	req := userRequest("x")
 	req.Settings.MaxTokens = 2
-	rec, err := generate(t, c, req)
+	rec, err := llmtest.Generate(t, c, req)
 	if err != nil || rec.Text() != "one two" || rec.Done().Reason != "MAX_TOKENS" {
 		t.Fatalf("%q %+v %v", rec.Text(), rec.Done(), err)
 	}
 	req.Settings.MaxTokens, req.Settings.StopSequences = 100, []string{"END"}
-	rec, err = generate(t, c, req)
+	rec, err = llmtest.Generate(t, c, req)
 	if err != nil || rec.Text() != "one two three " || rec.Done().Reason != "STOP" {
 		t.Fatalf("%q %+v %v", rec.Text(), rec.Done(), err)
 	}
@@ -264,13 +255,13 @@ func TestLimits(t *testing.T) {
 func TestServiceErrors(t *testing.T) {
 	srv := startFake(t, openaifake.Config{})
 	var se *sse.StatusError
-	_, err := generate(t, newClient(t, Config{BaseURL: srv.BaseURL, APIKey: "wrong"}), userRequest("x"))
+	_, err := llmtest.Generate(t, newClient(t, Config{BaseURL: srv.BaseURL, APIKey: "wrong"}), userRequest("x"))
 	if !errors.As(err, &se) || se.Status != 401 || se.Code != "API_KEY_INVALID" || se.Type != "INVALID_ARGUMENT" {
 		t.Fatalf("wrong key (400 API_KEY_INVALID on the wire) must read as 401: %v", err)
 	}
 	req := userRequest("x")
 	req.Messages = append(req.Messages, voice.Message{Role: voice.RoleTool, ToolCallID: "call_x", Content: "orphan"})
-	_, err = generate(t, newClient(t, Config{BaseURL: srv.BaseURL}), req)
+	_, err = llmtest.Generate(t, newClient(t, Config{BaseURL: srv.BaseURL}), req)
 	if !errors.As(err, &se) || se.Status != 400 || !strings.Contains(se.Message, "number of function response parts") {
 		t.Fatalf("orphan result: %v", err)
 	}
@@ -295,7 +286,7 @@ func TestFaults(t *testing.T) {
 	} {
 		t.Run(tc.f.Kind.String(), func(t *testing.T) {
 			srv.Faults().Next(tc.f, 1)
-			rec, err := generate(t, newClient(t, Config{BaseURL: srv.BaseURL, IdleTimeout: 200 * time.Millisecond}), userRequest("x"))
+			rec, err := llmtest.Generate(t, newClient(t, Config{BaseURL: srv.BaseURL, IdleTimeout: 200 * time.Millisecond}), userRequest("x"))
 			var se *sse.StatusError
 			switch {
 			case tc.status != 0:

@@ -13,6 +13,7 @@ import (
 
 	"github.com/switchboard-voice/switchboard/internal/testkit"
 	"github.com/switchboard-voice/switchboard/providers/fault"
+	"github.com/switchboard-voice/switchboard/providers/internal/llmtest"
 	"github.com/switchboard-voice/switchboard/providers/openai/openaifake"
 	"github.com/switchboard-voice/switchboard/providers/sse"
 	"github.com/switchboard-voice/switchboard/voice"
@@ -21,7 +22,7 @@ import (
 func TestTextStream(t *testing.T) {
 	srv := startFake(t, openaifake.Options{})
 	c := newClient(t, Config{BaseURL: srv.BaseURL})
-	rec, err := generate(t, c, userRequest("hello there"))
+	rec, err := llmtest.Generate(t, c, userRequest("hello there"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +66,7 @@ func TestRequestMapping(t *testing.T) {
 		},
 		Settings: set,
 	}
-	rec, err := generate(t, c, req)
+	rec, err := llmtest.Generate(t, c, req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +109,7 @@ func TestRequestMapping(t *testing.T) {
 func TestDefaultsOmitted(t *testing.T) {
 	srv := startFake(t, openaifake.Options{})
 	c := newClient(t, Config{BaseURL: srv.BaseURL})
-	if _, err := generate(t, c, userRequest("hi")); err != nil {
+	if _, err := llmtest.Generate(t, c, userRequest("hi")); err != nil {
 		t.Fatal(err)
 	}
 	var raw map[string]any
@@ -136,7 +137,7 @@ func TestReasoningModels(t *testing.T) {
 			req := userRequest("hi")
 			req.Settings.StopSequences = []string{"END"}
 			req.Settings.TopP = 0.5
-			if _, err := generate(t, c, req); err != nil {
+			if _, err := llmtest.Generate(t, c, req); err != nil {
 				t.Fatal(err) // the fake rejects what the service rejects
 			}
 			reqs := srv.Requests()
@@ -164,7 +165,7 @@ func TestToolCalls(t *testing.T) {
 		AfterTool: "It is {result}.",
 	}}}}})
 	c := newClient(t, Config{BaseURL: srv.BaseURL})
-	rec, err := generate(t, c, userRequest("What's the WEATHER like?"))
+	rec, err := llmtest.Generate(t, c, userRequest("What's the WEATHER like?"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,7 +198,7 @@ func TestToolCalls(t *testing.T) {
 	for i, r := range []string{"18°C", "3pm", "ok"} {
 		req.Messages = append(req.Messages, voice.Message{Role: voice.RoleTool, ToolCallID: calls[i].ID, Content: r})
 	}
-	rec, err = generate(t, c, req)
+	rec, err = llmtest.Generate(t, c, req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,13 +212,13 @@ func TestLimits(t *testing.T) {
 	c := newClient(t, Config{BaseURL: srv.BaseURL})
 	req := userRequest("x")
 	req.Settings.MaxTokens = 3
-	rec, err := generate(t, c, req)
+	rec, err := llmtest.Generate(t, c, req)
 	if done := rec.Done(); err != nil || done.Reason != "length" || rec.Text() != "one two thr" {
 		t.Fatalf("max tokens: %q %+v %v", rec.Text(), done, err)
 	}
 	req = userRequest("x")
 	req.Settings.StopSequences = []string{" END"}
-	rec, err = generate(t, c, req)
+	rec, err = llmtest.Generate(t, c, req)
 	if done := rec.Done(); err != nil || done.Reason != "stop" || rec.Text() != "one two three four five six" {
 		t.Fatalf("stop: %q %+v %v", rec.Text(), done, err)
 	}
@@ -228,12 +229,12 @@ func TestServiceErrors(t *testing.T) {
 	var se *sse.StatusError
 
 	c := newClient(t, Config{BaseURL: srv.BaseURL, APIKey: "sk-wrong-key-123456"})
-	_, err := generate(t, c, userRequest("hi"))
+	_, err := llmtest.Generate(t, c, userRequest("hi"))
 	if !errors.As(err, &se) || se.Status != 401 || se.Code != "invalid_api_key" || !strings.Contains(se.Message, "sk-*****3456") {
 		t.Fatalf("wrong key: %v", err)
 	}
 	c = newClient(t, Config{Provider: "custom", BaseURL: srv.BaseURL})
-	_, err = generate(t, c, userRequest("hi"))
+	_, err = llmtest.Generate(t, c, userRequest("hi"))
 	if !errors.As(err, &se) || se.Status != 401 || !strings.Contains(se.Message, "You didn't provide an API key") {
 		t.Fatalf("no key: %v", err)
 	}
@@ -243,7 +244,7 @@ func TestServiceErrors(t *testing.T) {
 	c = newClient(t, Config{BaseURL: srv.BaseURL})
 	req := userRequest("hi")
 	req.Messages = append(req.Messages, voice.Message{Role: voice.RoleTool, ToolCallID: "call_x", Content: "orphan"})
-	_, err = generate(t, c, req)
+	_, err = llmtest.Generate(t, c, req)
 	if !errors.As(err, &se) || se.Status != 400 || se.Type != "invalid_request_error" || !strings.Contains(err.Error(), "must be a response to a preceeding message with 'tool_calls'") {
 		t.Fatalf("invalid conversation: %v", err)
 	}
@@ -272,7 +273,7 @@ func TestFaults(t *testing.T) {
 		t.Run(tc.f.Kind.String(), func(t *testing.T) {
 			c := newClient(t, Config{BaseURL: srv.BaseURL, IdleTimeout: 200 * time.Millisecond})
 			srv.Faults().Next(tc.f, 1)
-			rec, err := generate(t, c, userRequest("x"))
+			rec, err := llmtest.Generate(t, c, userRequest("x"))
 			var se *sse.StatusError
 			switch {
 			case tc.status != 0:
@@ -294,7 +295,7 @@ func TestFaults(t *testing.T) {
 		})
 	}
 	// The fake serves normally once the faults are used up.
-	if rec, err := generate(t, newClient(t, Config{BaseURL: srv.BaseURL}), userRequest("x")); err != nil || rec.Text() != "a b c d e f g h" {
+	if rec, err := llmtest.Generate(t, newClient(t, Config{BaseURL: srv.BaseURL}), userRequest("x")); err != nil || rec.Text() != "a b c d e f g h" {
 		t.Fatalf("after faults: %q %v", rec.Text(), err)
 	}
 }
@@ -339,7 +340,7 @@ func TestCancelMidStream(t *testing.T) {
 func TestAzure(t *testing.T) {
 	srv := startFake(t, openaifake.Options{Deployments: []string{"prod-4o", "gpt-4o-mini"}})
 	c := newClient(t, Config{Provider: "azure", BaseURL: srv.AzureURL, Custom: map[string]any{"deployment": "prod-4o", "api_version": "2025-01-01-preview"}})
-	rec, err := generate(t, c, userRequest("bonjour"))
+	rec, err := llmtest.Generate(t, c, userRequest("bonjour"))
 	if err != nil || rec.Text() != "You said: bonjour" {
 		t.Fatalf("%q %v", rec.Text(), err)
 	}
@@ -354,7 +355,7 @@ func TestAzure(t *testing.T) {
 	}
 	// The model is the deployment by default, and the api-version has a default.
 	c = newClient(t, Config{Provider: "azure", BaseURL: srv.AzureURL + "/openai/"})
-	if _, err := generate(t, c, userRequest("x")); err != nil {
+	if _, err := llmtest.Generate(t, c, userRequest("x")); err != nil {
 		t.Fatal(err)
 	}
 	if r := srv.Requests()[1]; r.Path != "/openai/deployments/gpt-4o-mini/chat/completions" || r.Query.Get("api-version") != DefaultAzureAPIVersion {
@@ -362,16 +363,16 @@ func TestAzure(t *testing.T) {
 	}
 	var se *sse.StatusError
 	c = newClient(t, Config{Provider: "azure", BaseURL: srv.AzureURL, Model: "nope"})
-	if _, err := generate(t, c, userRequest("x")); !errors.As(err, &se) || se.Status != 404 || se.Code != "DeploymentNotFound" {
+	if _, err := llmtest.Generate(t, c, userRequest("x")); !errors.As(err, &se) || se.Status != 404 || se.Code != "DeploymentNotFound" {
 		t.Fatalf("unknown deployment: %v", err)
 	}
 	c = newClient(t, Config{Provider: "azure", BaseURL: srv.AzureURL, APIKey: "bad"})
-	if _, err := generate(t, c, userRequest("x")); !errors.As(err, &se) || se.Status != 401 || !strings.HasPrefix(se.Message, "Access denied") {
+	if _, err := llmtest.Generate(t, c, userRequest("x")); !errors.As(err, &se) || se.Status != 401 || !strings.HasPrefix(se.Message, "Access denied") {
 		t.Fatalf("bad key: %v", err)
 	}
 	srv.Faults().Next(fault.Fault{Kind: fault.RateLimited}, 1)
 	c = newClient(t, Config{Provider: "azure", BaseURL: srv.AzureURL})
-	if _, err := generate(t, c, userRequest("x")); !errors.As(err, &se) || se.Status != 429 || se.Code != "429" {
+	if _, err := llmtest.Generate(t, c, userRequest("x")); !errors.As(err, &se) || se.Status != 429 || se.Code != "429" {
 		t.Fatalf("rate limited: %v", err)
 	}
 }

@@ -1,7 +1,6 @@
 package openai
 
 import (
-	"context"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -56,14 +55,4 @@ func userRequest(text string) voice.LLMRequest {
 		Messages: []voice.Message{{Role: voice.RoleSystem, Content: "You are terse."}, {Role: voice.RoleUser, Content: text}},
 		Settings: settings(),
 	}
-}
-
-func generate(t *testing.T, c voice.LLM, req voice.LLMRequest) (*openaifake.Events, error) {
-	t.Helper()
-	rec := &openaifake.Events{}
-	err := c.Generate(context.Background(), req, rec.Emit)
-	if e := rec.Err(); e != nil {
-		t.Error(e)
-	}
-	return rec, err
 }

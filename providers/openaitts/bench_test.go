@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/switchboard-voice/switchboard/providers/internal/audioconv"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -25,7 +26,7 @@ func BenchmarkAudioChunk(b *testing.B) {
 			for i := range body {
 				body[i] = byte(i * 7)
 			}
-			conv, err := newConverter(source, c.out, 1)
+			conv, err := audioconv.New(source, c.out, 1)
 			if err != nil {
 				b.Fatal(err)
 			}

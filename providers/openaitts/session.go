@@ -2,10 +2,12 @@ package openaitts
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"sync"
 	"time"
 
+	"github.com/switchboard-voice/switchboard/providers/internal/audioconv"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -31,9 +33,9 @@ type session struct {
 
 // Speak starts an utterance.
 func (s *session) Speak(emit func(voice.TTSEvent)) (voice.Utterance, error) {
-	conv, err := newConverter(source, s.out, s.gain)
+	conv, err := audioconv.New(source, s.out, s.gain)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", ErrFormat, err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -6,6 +6,7 @@ import (
 
 	"github.com/switchboard-voice/switchboard/codecs"
 	"github.com/switchboard-voice/switchboard/internal/fakespeech"
+	"github.com/switchboard-voice/switchboard/providers/internal/ttstest"
 	"github.com/switchboard-voice/switchboard/providers/openaitts/openaittsfake"
 	"github.com/switchboard-voice/switchboard/voice"
 )
@@ -18,8 +19,8 @@ func TestTelephonyOutput(t *testing.T) {
 	s.Volume = 0.5
 	sess := open(t, &TTS{}, srv, voice.Telephony, s)
 	text := []string{"One two.", "Three."}
-	audio, _, end := result(t, say(t, sess, text...))
-	done(t, end)
+	audio, _, end := ttstest.Result(t, say(t, sess, text...))
+	ttstest.Done(t, end)
 	d := duration(text[0]) + duration(text[1])
 	if got := voice.Telephony.Duration(len(audio)); got != d {
 		t.Fatalf("%v of audio, want %v", got, d)

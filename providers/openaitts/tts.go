@@ -3,12 +3,14 @@ package openaitts
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/switchboard-voice/switchboard/providers/internal/audioconv"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -58,8 +60,8 @@ func (t *TTS) OpenTTS(_ context.Context, o voice.TTSOptions) (voice.TTSSession, 
 	if gain == 0 {
 		gain = 1
 	}
-	if _, err := newConverter(source, o.Format, gain); err != nil {
-		return nil, err
+	if _, err := audioconv.New(source, o.Format, gain); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrFormat, err)
 	}
 	u, err := speechURL(o.BaseURL)
 	if err != nil {

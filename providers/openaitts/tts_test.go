@@ -11,6 +11,7 @@ import (
 
 	"github.com/switchboard-voice/switchboard/internal/testkit"
 	"github.com/switchboard-voice/switchboard/providers/fault"
+	"github.com/switchboard-voice/switchboard/providers/internal/ttstest"
 	"github.com/switchboard-voice/switchboard/providers/openaitts/openaittsfake"
 )
 
@@ -20,7 +21,7 @@ func TestMapsSettingsToTheRequest(t *testing.T) {
 	s.Speed = 9
 	s.ProviderConfig = map[string]any{"instructions": "Speak warmly."}
 	sess := open(t, &TTS{}, srv, pcm24, s)
-	done(t, last(say(t, sess, "Hello there.", "  How are you?")))
+	ttstest.Done(t, ttstest.Last(say(t, sess, "Hello there.", "  How are you?")))
 	reqs := srv.Requests()
 	if len(reqs) != 2 {
 		t.Fatalf("%d requests", len(reqs))
@@ -46,12 +47,12 @@ func TestPlaysChunksInOrder(t *testing.T) {
 	srv := startFake(t, openaittsfake.Options{Speed: 8, Chunk: 20 * time.Millisecond})
 	sess := open(t, &TTS{}, srv, pcm24, settings())
 	long, short := "This first sentence is rather long indeed.", "Short."
-	a, _, end := result(t, say(t, sess, long))
-	done(t, end)
-	b, _, end := result(t, say(t, sess, short))
-	done(t, end)
-	both, _, end := result(t, say(t, sess, long, short))
-	done(t, end)
+	a, _, end := ttstest.Result(t, say(t, sess, long))
+	ttstest.Done(t, end)
+	b, _, end := ttstest.Result(t, say(t, sess, short))
+	ttstest.Done(t, end)
+	both, _, end := ttstest.Result(t, say(t, sess, long, short))
+	ttstest.Done(t, end)
 	if !bytes.Equal(both, append(a, b...)) {
 		t.Fatalf("audio of both chunks (%d bytes) is not the first's (%d) then the second's (%d)", len(both), len(a), len(b))
 	}
@@ -63,8 +64,8 @@ func TestPlaysChunksInOrder(t *testing.T) {
 func TestPipelinesTheNextRequest(t *testing.T) {
 	srv := startFake(t, openaittsfake.Options{Speed: 1, Chunk: 20 * time.Millisecond})
 	sess := open(t, &TTS{}, srv, pcm24, settings())
-	r := newRecorder(t)
-	u, _ := sess.Speak(r.emit)
+	r := ttstest.NewRecorder(t)
+	u, _ := sess.Speak(r.Emit)
 	_ = u.Send("One sentence that plays for a while.")
 	_ = u.Send("Another one.")
 	_ = u.Send("A third, not yet requested.")
@@ -78,7 +79,7 @@ func TestPipelinesTheNextRequest(t *testing.T) {
 		t.Errorf("%d requests made while the first plays, want 2", n)
 	}
 	u.Cancel()
-	r.seal()
+	r.Seal()
 	testkit.Eventually(t, 5*time.Second, func() error {
 		if n := srv.Active(); n != 0 {
 			return fmt.Errorf("%d requests still streaming after Cancel", n)
@@ -90,7 +91,7 @@ func TestPipelinesTheNextRequest(t *testing.T) {
 func TestFirstAudioIsMeasured(t *testing.T) {
 	srv := startFake(t, openaittsfake.Options{FirstByte: 30 * time.Millisecond})
 	sess := open(t, &TTS{}, srv, pcm24, settings())
-	if d := done(t, last(say(t, sess, "Hi."))); d.FirstAudio < 30*time.Millisecond || d.FirstAudio > 5*time.Second {
+	if d := ttstest.Done(t, ttstest.Last(say(t, sess, "Hi."))); d.FirstAudio < 30*time.Millisecond || d.FirstAudio > 5*time.Second {
 		t.Errorf("FirstAudio %v, want at least the fake's 30ms", d.FirstAudio)
 	}
 }
@@ -98,17 +99,17 @@ func TestFirstAudioIsMeasured(t *testing.T) {
 func TestCancelMidUtterance(t *testing.T) {
 	srv := startFake(t, openaittsfake.Options{Speed: 1, Chunk: 20 * time.Millisecond})
 	sess := open(t, &TTS{}, srv, pcm24, settings())
-	r := newRecorder(t)
-	u, _ := sess.Speak(r.emit)
+	r := ttstest.NewRecorder(t)
+	u, _ := sess.Speak(r.Emit)
 	_ = u.Send(strings.Repeat("talking for a long while ", 10))
 	testkit.Eventually(t, 5*time.Second, func() error {
-		if r.count() == 0 {
+		if r.Count() == 0 {
 			return errors.New("no audio yet")
 		}
 		return nil
 	})
 	u.Cancel()
-	r.seal()
+	r.Seal()
 	if err := u.Send("more"); !errors.Is(err, ErrEnded) {
 		t.Errorf("Send after Cancel: %v", err)
 	}
@@ -118,8 +119,8 @@ func TestCancelMidUtterance(t *testing.T) {
 		}
 		return nil
 	})
-	audio, _, end := result(t, say(t, sess, "Still here."))
-	done(t, end)
+	audio, _, end := ttstest.Result(t, say(t, sess, "Still here."))
+	ttstest.Done(t, end)
 	if d := pcm24.Duration(len(audio)); d != duration("Still here.") {
 		t.Errorf("after cancel: %v of audio", d)
 	}
@@ -128,9 +129,9 @@ func TestCancelMidUtterance(t *testing.T) {
 func TestSessionRules(t *testing.T) {
 	srv := startFake(t, openaittsfake.Options{Speed: 1})
 	sess := open(t, &TTS{}, srv, pcm24, settings())
-	r := newRecorder(t)
-	u, _ := sess.Speak(r.emit)
-	if _, err := sess.Speak(r.emit); !errors.Is(err, ErrBusy) {
+	r := ttstest.NewRecorder(t)
+	u, _ := sess.Speak(r.Emit)
+	if _, err := sess.Speak(r.Emit); !errors.Is(err, ErrBusy) {
 		t.Errorf("second Speak: %v", err)
 	}
 	_ = u.Send("Hi.")
@@ -138,14 +139,14 @@ func TestSessionRules(t *testing.T) {
 	if err := u.Send("late"); !errors.Is(err, ErrEnded) {
 		t.Errorf("Send after End: %v", err)
 	}
-	done(t, last(r.wait()))
-	done(t, last(say(t, sess))) // nothing to say: done at once
-	r = newRecorder(t)
-	u, _ = sess.Speak(r.emit)
+	ttstest.Done(t, ttstest.Last(r.Wait()))
+	ttstest.Done(t, ttstest.Last(say(t, sess))) // nothing to say: done at once
+	r = ttstest.NewRecorder(t)
+	u, _ = sess.Speak(r.Emit)
 	_ = u.Send("Goodbye for now, and thank you.")
 	sess.Close()
-	r.seal()
-	if _, err := sess.Speak(r.emit); !errors.Is(err, ErrClosed) {
+	r.Seal()
+	if _, err := sess.Speak(r.Emit); !errors.Is(err, ErrClosed) {
 		t.Errorf("Speak after Close: %v", err)
 	}
 	if n := srv.Active(); n != 0 {
@@ -164,7 +165,7 @@ func TestFaults(t *testing.T) {
 			srv := startFake(t, openaittsfake.Options{})
 			sess := open(t, &TTS{}, srv, pcm24, settings())
 			srv.Faults().Next(fault.Fault{Kind: c.kind}, 1)
-			err := failed(t, last(say(t, sess, "Refused.")))
+			err := ttstest.Failed(t, ttstest.Last(say(t, sess, "Refused.")))
 			var se *StatusError
 			if !errors.As(err, &se) || se.StatusCode != c.status || se.Message == "" {
 				t.Fatalf("err %v, want HTTP %d", err, c.status)
@@ -172,13 +173,13 @@ func TestFaults(t *testing.T) {
 			if c.kind == fault.RateLimited && se.RetryAfter != time.Second {
 				t.Errorf("RetryAfter %v", se.RetryAfter)
 			}
-			done(t, last(say(t, sess, "Recovered.")))
+			ttstest.Done(t, ttstest.Last(say(t, sess, "Recovered.")))
 		})
 	}
 	t.Run("wrong key", func(t *testing.T) {
 		srv := startFake(t, openaittsfake.Options{Key: "right"})
 		sess := open(t, &TTS{}, srv, pcm24, settings())
-		if err := failed(t, last(say(t, sess, "Hi."))); statusOf(err) != 401 || strings.Contains(err.Error(), testKey) {
+		if err := ttstest.Failed(t, ttstest.Last(say(t, sess, "Hi."))); statusOf(err) != 401 || strings.Contains(err.Error(), testKey) {
 			t.Fatalf("err %v", err)
 		}
 	})
@@ -186,15 +187,15 @@ func TestFaults(t *testing.T) {
 		srv := startFake(t, openaittsfake.Options{})
 		sess := open(t, &TTS{}, srv, pcm24, settings())
 		srv.Faults().Next(fault.Fault{Kind: fault.Refuse}, 1)
-		if err := failed(t, last(say(t, sess, "Hi."))); !errors.Is(err, ErrConnection) {
+		if err := ttstest.Failed(t, ttstest.Last(say(t, sess, "Hi."))); !errors.Is(err, ErrConnection) {
 			t.Fatalf("err %v", err)
 		}
 	})
 	t.Run("second chunk fails", func(t *testing.T) {
 		srv := startFake(t, openaittsfake.Options{})
 		sess := open(t, &TTS{}, srv, pcm24, settings())
-		r := newRecorder(t)
-		u, _ := sess.Speak(r.emit)
+		r := ttstest.NewRecorder(t)
+		u, _ := sess.Speak(r.Emit)
 		_ = u.Send("First part.")
 		testkit.Eventually(t, 5*time.Second, func() error {
 			if len(srv.Requests()) == 0 {
@@ -205,8 +206,8 @@ func TestFaults(t *testing.T) {
 		srv.Faults().Next(fault.Fault{Kind: fault.ServerError}, 1)
 		_ = u.Send("Second part.")
 		_ = u.End()
-		audio, _, end := result(t, r.wait())
-		if err := failed(t, end); statusOf(err) != 500 {
+		audio, _, end := ttstest.Result(t, r.Wait())
+		if err := ttstest.Failed(t, end); statusOf(err) != 500 {
 			t.Fatalf("err %v", err)
 		}
 		if d := pcm24.Duration(len(audio)); d != duration("First part.") {
@@ -217,24 +218,24 @@ func TestFaults(t *testing.T) {
 		srv := startFake(t, openaittsfake.Options{Chunk: 20 * time.Millisecond})
 		sess := open(t, &TTS{}, srv, pcm24, settings())
 		srv.Faults().Next(fault.Fault{Kind: fault.Drop, After: 3}, 1)
-		audio, _, end := result(t, say(t, sess, "This will be cut short."))
-		if err := failed(t, end); !errors.Is(err, ErrConnection) {
+		audio, _, end := ttstest.Result(t, say(t, sess, "This will be cut short."))
+		if err := ttstest.Failed(t, end); !errors.Is(err, ErrConnection) {
 			t.Fatalf("err %v", err)
 		}
 		if d := pcm24.Duration(len(audio)); d != 60*time.Millisecond {
 			t.Errorf("%v of audio before the drop, want 3 chunks", d)
 		}
-		done(t, last(say(t, sess, "Recovered.")))
+		ttstest.Done(t, ttstest.Last(say(t, sess, "Recovered.")))
 	})
 	for _, after := range []int{0, 2} {
 		t.Run(fmt.Sprint("stall after ", after), func(t *testing.T) {
 			srv := startFake(t, openaittsfake.Options{Chunk: 20 * time.Millisecond})
 			sess := open(t, &TTS{StallTimeout: 300 * time.Millisecond}, srv, pcm24, settings())
 			srv.Faults().Next(fault.Fault{Kind: fault.Stall, After: after}, 1)
-			if err := failed(t, last(say(t, sess, "Nothing comes back."))); !errors.Is(err, ErrStalled) {
+			if err := ttstest.Failed(t, ttstest.Last(say(t, sess, "Nothing comes back."))); !errors.Is(err, ErrStalled) {
 				t.Fatalf("err %v", err)
 			}
-			done(t, last(say(t, sess, "Recovered.")))
+			ttstest.Done(t, ttstest.Last(say(t, sess, "Recovered.")))
 		})
 	}
 	t.Run("bad request", func(t *testing.T) {
@@ -242,7 +243,7 @@ func TestFaults(t *testing.T) {
 		s := settings()
 		s.VoiceID = "rachel"
 		sess := open(t, &TTS{}, srv, pcm24, s)
-		if err := failed(t, last(say(t, sess, "Hi."))); statusOf(err) != 400 || !strings.Contains(err.Error(), "voice") {
+		if err := ttstest.Failed(t, ttstest.Last(say(t, sess, "Hi."))); statusOf(err) != 400 || !strings.Contains(err.Error(), "voice") {
 			t.Fatalf("err %v", err)
 		}
 	})

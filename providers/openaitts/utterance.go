@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/switchboard-voice/switchboard/providers/internal/audioconv"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -49,7 +50,7 @@ type response struct {
 type utterance struct {
 	s      *session
 	emit   func(voice.TTSEvent)
-	conv   *converter
+	conv   *audioconv.Converter
 	ctx    context.Context // cancelled by Cancel: aborts the requests
 	cancel context.CancelFunc
 	wake   chan struct{} // tells the player of a new chunk or End
@@ -268,7 +269,7 @@ func (u *utterance) audio(b []byte) {
 		u.heard = true
 		u.first = time.Since(u.firstSend)
 	}
-	if out := u.conv.convert(nil, b); len(out) > 0 {
+	if out := u.conv.Convert(nil, b); len(out) > 0 {
 		u.emit(&voice.TTSAudio{Audio: out})
 	}
 }
@@ -281,7 +282,7 @@ func (u *utterance) complete() {
 	if u.state == over {
 		return
 	}
-	if out := u.conv.flush(nil); len(out) > 0 {
+	if out := u.conv.Flush(nil); len(out) > 0 {
 		u.emit(&voice.TTSAudio{Audio: out})
 	}
 	u.overLocked()

@@ -1,6 +1,9 @@
 package anthropicfake
 
-import "github.com/switchboard-voice/switchboard/providers/openai/openaifake"
+import (
+	"github.com/switchboard-voice/switchboard/providers/internal/loopback"
+	"github.com/switchboard-voice/switchboard/providers/openai/openaifake"
+)
 
 // Server is a fake running on loopback.
 type Server struct {
@@ -15,7 +18,7 @@ func Start(cfg openaifake.Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	url, stop, err := openaifake.Listen(f)
+	url, stop, err := loopback.Listen(f)
 	if err != nil {
 		return nil, err
 	}

@@ -18,11 +18,6 @@ import (
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
-var upgrader = websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
-
-// maxMessage is the largest client message read.
-const maxMessage = 1 << 20
-
 // modelPattern matches Aura model names (aura-asteria-en, aura-2-thalia-en).
 var modelPattern = regexp.MustCompile(`^aura-(2-)?[a-z]+-[a-z]{2}$`)
 
@@ -88,38 +83,14 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	f.sockets = append(f.sockets, rec)
 	f.mu.Unlock()
-	ws, err := upgrader.Upgrade(w, r, nil)
-	if err != nil {
-		f.mu.Lock()
-		rec.Closed = true
-		f.mu.Unlock()
-		return // the upgrader has answered
-	}
-	ws.SetReadLimit(maxMessage)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	f.mu.Lock()
-	if f.closed {
-		f.mu.Unlock()
-		ws.Close()
-		return
-	}
-	f.live[ws] = cancel
-	f.wg.Add(1)
-	f.mu.Unlock()
-	defer func() {
-		f.mu.Lock()
-		delete(f.live, ws)
-		rec.Closed = true
-		f.mu.Unlock()
-		f.wg.Done()
-	}()
-	c := &conn{
-		f: f, ws: ws, rec: rec, fault: fault.FromRequest(r), model: model,
-		format: voice.Format{Encoding: e.enc, SampleRate: rate},
-		jobs:   make(chan job, 256),
-	}
-	c.run(ctx)
+	f.live.Serve(w, r, func() { rec.Closed = true }, func(ctx context.Context, ws *websocket.Conn) {
+		c := &conn{
+			f: f, ws: ws, rec: rec, fault: fault.FromRequest(r), model: model,
+			format: voice.Format{Encoding: e.enc, SampleRate: rate},
+			jobs:   make(chan job, 256),
+		}
+		c.run(ctx)
+	})
 }
 
 func contains(list []int, v int) bool {

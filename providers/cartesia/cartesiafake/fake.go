@@ -10,19 +10,17 @@
 package cartesiafake
 
 import (
-	"context"
 	"encoding/json"
-	"net"
 	"net/http"
 	"slices"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/fasthttp/websocket"
-
 	"github.com/switchboard-voice/switchboard/clock"
 	"github.com/switchboard-voice/switchboard/providers/fault"
+	"github.com/switchboard-voice/switchboard/providers/internal/loopback"
+	"github.com/switchboard-voice/switchboard/providers/internal/wsfake"
 )
 
 // Options configure a fake.
@@ -75,11 +73,9 @@ type Fake struct {
 	faults  fault.Injector
 	handler http.Handler
 
-	wg      sync.WaitGroup // websocket handlers
 	mu      sync.Mutex
-	closed  bool
 	sockets []*Socket
-	live    map[*websocket.Conn]context.CancelFunc
+	live    *wsfake.Live
 }
 
 // New returns a fake.
@@ -90,7 +86,8 @@ func New(o Options) *Fake {
 	if o.Chunk <= 0 {
 		o.Chunk = 100 * time.Millisecond
 	}
-	f := &Fake{opts: o, live: map[*websocket.Conn]context.CancelFunc{}}
+	f := &Fake{opts: o}
+	f.live = wsfake.NewLive(&f.mu)
 	f.handler = f.faults.Middleware(errorBody, http.HandlerFunc(f.serve))
 	return f
 }
@@ -114,22 +111,13 @@ func (f *Fake) Sockets() []Socket {
 
 // Open is the number of websockets open now.
 func (f *Fake) Open() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return len(f.live)
+	return f.live.Open()
 }
 
 // Close ends every open websocket (http.Server.Close does not: they are
 // hijacked) and waits for their handlers.
 func (f *Fake) Close() {
-	f.mu.Lock()
-	f.closed = true
-	for ws, cancel := range f.live {
-		cancel()
-		ws.Close()
-	}
-	f.mu.Unlock()
-	f.wg.Wait()
+	f.live.Close()
 }
 
 // errorBody is the service's error shape for a refused handshake.
@@ -155,29 +143,22 @@ func (f *Fake) keyOK(k string) bool { return k != "" && (f.opts.Key == "" || k =
 type Server struct {
 	*Fake
 	BaseURL string // http://127.0.0.1:port
-	srv     *http.Server
-	done    chan struct{}
+	stop    func()
 }
 
 // Start runs a fake on 127.0.0.1 on a free port.
 func Start(o Options) (*Server, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	f := New(o)
+	url, stop, err := loopback.Listen(f)
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Fake: New(o), BaseURL: "http://" + ln.Addr().String(), done: make(chan struct{})}
-	s.srv = &http.Server{Handler: s.Fake, ReadHeaderTimeout: 10 * time.Second}
-	go func() {
-		defer close(s.done)
-		_ = s.srv.Serve(ln) // returns ErrServerClosed on Close
-	}()
-	return s, nil
+	return &Server{Fake: f, BaseURL: url, stop: stop}, nil
 }
 
 // Close stops the server and ends its websockets.
 func (s *Server) Close() {
-	s.srv.Close()
-	<-s.done
+	s.stop()
 	s.Fake.Close()
 }
 

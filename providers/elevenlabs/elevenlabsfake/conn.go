@@ -20,11 +20,6 @@ import (
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
-var upgrader = websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
-
-// maxMessage is the largest client message read.
-const maxMessage = 1 << 20
-
 // defaultSchedule is the service's chunk_length_schedule.
 var defaultSchedule = []int{120, 160, 250, 290}
 
@@ -73,41 +68,17 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	f.sockets = append(f.sockets, rec)
 	f.mu.Unlock()
-	ws, err := upgrader.Upgrade(w, r, nil)
-	if err != nil {
-		f.mu.Lock()
-		rec.Closed = true
-		f.mu.Unlock()
-		return // the upgrader has answered
-	}
-	ws.SetReadLimit(maxMessage)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	f.mu.Lock()
-	if f.closed {
-		f.mu.Unlock()
-		ws.Close()
-		return
-	}
-	f.live[ws] = cancel
-	f.wg.Add(1)
-	f.mu.Unlock()
-	defer func() {
-		f.mu.Lock()
-		delete(f.live, ws)
-		rec.Closed = true
-		f.mu.Unlock()
-		f.wg.Done()
-	}()
-	c := &conn{
-		f: f, ws: ws, rec: rec, fault: fault.FromRequest(r), format: format,
-		headerKey:  key != "",
-		inactivity: inactivity,
-		auto:       q.Get("auto_mode") == "true",
-		model:      q.Get("model_id"),
-		jobs:       make(chan job, 256),
-	}
-	c.run(ctx)
+	f.live.Serve(w, r, func() { rec.Closed = true }, func(ctx context.Context, ws *websocket.Conn) {
+		c := &conn{
+			f: f, ws: ws, rec: rec, fault: fault.FromRequest(r), format: format,
+			headerKey:  key != "",
+			inactivity: inactivity,
+			auto:       q.Get("auto_mode") == "true",
+			model:      q.Get("model_id"),
+			jobs:       make(chan job, 256),
+		}
+		c.run(ctx)
+	})
 }
 
 func writeJSON(w http.ResponseWriter, status int, body string) {

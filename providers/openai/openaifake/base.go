@@ -3,7 +3,6 @@ package openaifake
 import (
 	"bytes"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"sync"
@@ -139,23 +138,4 @@ func (b *Base) Close() {
 	}
 	b.mu.Unlock()
 	b.wg.Wait()
-}
-
-// Listen serves h on 127.0.0.1:0 and returns its root URL and a function
-// that stops the server and closes its connections.
-func Listen(h http.Handler) (string, func(), error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", nil, err
-	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	served := make(chan struct{})
-	go func() {
-		defer close(served)
-		_ = srv.Serve(ln)
-	}()
-	return "http://" + ln.Addr().String(), func() {
-		_ = srv.Close()
-		<-served
-	}, nil
 }

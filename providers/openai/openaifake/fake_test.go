@@ -16,6 +16,7 @@ import (
 	"github.com/switchboard-voice/switchboard/clock"
 	"github.com/switchboard-voice/switchboard/internal/testkit"
 	"github.com/switchboard-voice/switchboard/providers/fault"
+	"github.com/switchboard-voice/switchboard/providers/internal/loopback"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -307,7 +308,7 @@ func TestCloseEndsStalledStreams(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	url, stop, err := Listen(f)
+	url, stop, err := loopback.Listen(f)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,5 +1,9 @@
 package openaifake
 
+import (
+	"github.com/switchboard-voice/switchboard/providers/internal/loopback"
+)
+
 // Server is a fake running on loopback.
 type Server struct {
 	*Fake
@@ -14,7 +18,7 @@ func Start(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	url, stop, err := Listen(f)
+	url, stop, err := loopback.Listen(f)
 	if err != nil {
 		return nil, err
 	}

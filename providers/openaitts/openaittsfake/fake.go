@@ -7,7 +7,6 @@
 package openaittsfake
 
 import (
-	"net"
 	"net/http"
 	"slices"
 	"strings"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/switchboard-voice/switchboard/clock"
 	"github.com/switchboard-voice/switchboard/providers/fault"
+	"github.com/switchboard-voice/switchboard/providers/internal/loopback"
 )
 
 // Rate is the sample rate of response_format pcm.
@@ -114,29 +114,22 @@ func (f *Fake) keyOK(k string) bool { return k != "" && (f.opts.Key == "" || k =
 type Server struct {
 	*Fake
 	BaseURL string // http://127.0.0.1:port/v1
-	srv     *http.Server
-	done    chan struct{}
+	stop    func()
 }
 
 // Start runs a fake on 127.0.0.1 on a free port.
 func Start(o Options) (*Server, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	f := New(o)
+	url, stop, err := loopback.Listen(f)
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Fake: New(o), BaseURL: "http://" + ln.Addr().String() + "/v1", done: make(chan struct{})}
-	s.srv = &http.Server{Handler: s.Fake, ReadHeaderTimeout: 10 * time.Second}
-	go func() {
-		defer close(s.done)
-		_ = s.srv.Serve(ln) // returns ErrServerClosed on Close
-	}()
-	return s, nil
+	return &Server{Fake: f, BaseURL: url + "/v1", stop: stop}, nil
 }
 
 // Close stops the server, ending the responses in progress.
 func (s *Server) Close() {
-	s.srv.Close()
-	<-s.done
+	s.stop()
 	s.Fake.Close()
 }
 

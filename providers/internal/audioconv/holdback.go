@@ -1,24 +1,35 @@
-package elevenlabs
+package audioconv
 
 import "github.com/switchboard-voice/switchboard/voice"
 
-// holdback keeps the last sample of an utterance's audio back, with the
+// Holdback keeps the last sample of an utterance's audio back, with the
 // words not yet sent. The engine ignores a TTSAudio without audio, so words
 // known only after their audio has gone out (a timestamps message, a word
 // completed at the end of the utterance) ride out on that sample with the
 // next audio, or at the end. Holding one sample delays nothing audible.
-type holdback struct {
+type Holdback struct {
 	size  int // bytes per sample of the output
 	held  [2]byte
 	n     int
 	words []voice.Word
 }
 
-// audio returns an event for src, converted by conv, with the words known
-// so far; nil if there is not yet more than a sample to send.
-func (h *holdback) audio(conv *converter, src []byte, words []voice.Word) *voice.TTSAudio {
+// NewHoldback returns a holdback for audio in the output format out.
+func NewHoldback(out voice.Format) Holdback {
+	return Holdback{size: out.BytesPerSample()}
+}
+
+// AddWords keeps words to go out with the next audio: they follow the
+// audio they time.
+func (h *Holdback) AddWords(words []voice.Word) {
 	h.words = append(h.words, words...)
-	buf := conv.convert(append(make([]byte, 0, h.n+len(src)+8), h.held[:h.n]...), src)
+}
+
+// Audio returns an event for src, converted by conv, with the words known
+// so far; nil if there is not yet more than a sample to send.
+func (h *Holdback) Audio(conv *Converter, src []byte, words []voice.Word) *voice.TTSAudio {
+	h.words = append(h.words, words...)
+	buf := conv.Convert(append(make([]byte, 0, h.n+len(src)+8), h.held[:h.n]...), src)
 	if len(buf) <= h.size {
 		h.n = copy(h.held[:], buf)
 		return nil
@@ -30,11 +41,11 @@ func (h *holdback) audio(conv *converter, src []byte, words []voice.Word) *voice
 	return e
 }
 
-// end returns an event for everything held, and what conv still holds, at
+// End returns an event for everything held, and what conv still holds, at
 // the end of the utterance; nil if there is nothing.
-func (h *holdback) end(conv *converter, words []voice.Word) *voice.TTSAudio {
+func (h *Holdback) End(conv *Converter, words []voice.Word) *voice.TTSAudio {
 	h.words = append(h.words, words...)
-	buf := conv.flush(append([]byte(nil), h.held[:h.n]...))
+	buf := conv.Flush(append([]byte(nil), h.held[:h.n]...))
 	h.n = 0
 	if len(buf) == 0 {
 		return nil // no audio at all: no words either

@@ -1,6 +1,7 @@
-package openaitts
+package audioconv
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -8,11 +9,11 @@ import (
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
-// converter turns the service's audio into the wanted format: 16-bit PCM
+// Converter turns the service's audio into the wanted format: 16-bit PCM
 // from the service is resampled (state kept across an utterance's chunks),
 // scaled by the volume gain and encoded; audio already in the wanted format
 // at unit gain passes through untouched.
-type converter struct {
+type Converter struct {
 	dst  voice.Format
 	gain float64
 	pass bool              // bytes pass through
@@ -23,20 +24,22 @@ type converter struct {
 	out  []int16           // scratch
 }
 
-func newConverter(src, dst voice.Format, gain float64) (*converter, error) {
-	c := &converter{dst: dst, gain: gain, pass: src == dst && gain == 1}
+// New returns a converter from src to dst at the given gain. Its error only
+// names the formats: each provider wraps it in its own ErrFormat.
+func New(src, dst voice.Format, gain float64) (*Converter, error) {
+	c := &Converter{dst: dst, gain: gain, pass: src == dst && gain == 1}
 	switch {
 	case c.pass:
 		return c, nil
 	case src.Encoding != voice.PCM16:
-		return nil, fmt.Errorf("%w: %v from %v", ErrFormat, dst, src)
+		return nil, fmt.Errorf("%v from %v", dst, src)
 	case dst.Encoding != voice.PCM16 && dst.Encoding != voice.ULaw && dst.Encoding != voice.ALaw:
-		return nil, fmt.Errorf("%w: %v", ErrFormat, dst)
+		return nil, errors.New(dst.String())
 	}
 	if src.SampleRate != dst.SampleRate {
 		rs, err := codecs.NewResampler(src.SampleRate, dst.SampleRate)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrFormat, err)
+			return nil, err
 		}
 		// the resampler's output lags by its delay: dropping that much
 		// keeps audio (and word timings) where the service put them
@@ -45,8 +48,8 @@ func newConverter(src, dst voice.Format, gain float64) (*converter, error) {
 	return c, nil
 }
 
-// convert appends src, converted, to dst.
-func (c *converter) convert(dst, src []byte) []byte {
+// Convert appends src, converted, to dst.
+func (c *Converter) Convert(dst, src []byte) []byte {
 	if c.pass {
 		return append(dst, src...)
 	}
@@ -64,9 +67,9 @@ func (c *converter) convert(dst, src []byte) []byte {
 	return c.encode(dst, c.resample(c.pcm, false))
 }
 
-// flush appends to dst what the converter still holds at the end of an
+// Flush appends to dst what the converter still holds at the end of an
 // utterance: the resampler's tail.
-func (c *converter) flush(dst []byte) []byte {
+func (c *Converter) Flush(dst []byte) []byte {
 	c.half = c.half[:0]
 	if c.rs == nil {
 		return dst
@@ -74,7 +77,7 @@ func (c *converter) flush(dst []byte) []byte {
 	return c.encode(dst, c.resample(nil, true))
 }
 
-func (c *converter) resample(pcm []int16, end bool) []int16 {
+func (c *Converter) resample(pcm []int16, end bool) []int16 {
 	if c.rs == nil {
 		return pcm
 	}
@@ -88,7 +91,7 @@ func (c *converter) resample(pcm []int16, end bool) []int16 {
 	return c.out[n:]
 }
 
-func (c *converter) encode(dst []byte, pcm []int16) []byte {
+func (c *Converter) encode(dst []byte, pcm []int16) []byte {
 	if c.gain != 1 {
 		codecs.ApplyGain(pcm, c.gain)
 	}

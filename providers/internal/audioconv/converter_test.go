@@ -1,4 +1,4 @@
-package openaitts
+package audioconv
 
 import (
 	"bytes"
@@ -31,9 +31,9 @@ func pcmBytes(s []int16) []byte {
 	return b
 }
 
-func mustConverter(t testing.TB, src, dst voice.Format, gain float64) *converter {
+func mustConverter(t testing.TB, src, dst voice.Format, gain float64) *Converter {
 	t.Helper()
-	c, err := newConverter(src, dst, gain)
+	c, err := New(src, dst, gain)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,14 +41,14 @@ func mustConverter(t testing.TB, src, dst voice.Format, gain float64) *converter
 }
 
 // convertAll converts in pieces of the given sizes, then flushes.
-func convertAll(c *converter, src []byte, sizes func() int) []byte {
+func convertAll(c *Converter, src []byte, sizes func() int) []byte {
 	var out []byte
 	for len(src) > 0 {
 		n := min(sizes(), len(src))
-		out = c.convert(out, src[:n])
+		out = c.Convert(out, src[:n])
 		src = src[n:]
 	}
-	return c.flush(out)
+	return c.Flush(out)
 }
 
 func TestConverterIsIndependentOfChunking(t *testing.T) {
@@ -95,10 +95,10 @@ func TestConverterGainAndPassThrough(t *testing.T) {
 		t.Errorf("gain 0.5: %v", got)
 	}
 	c := mustConverter(t, voice.Telephony, voice.Telephony, 1)
-	if got := c.convert(nil, []byte{1, 2, 3}); !bytes.Equal(got, []byte{1, 2, 3}) || len(c.flush(nil)) != 0 {
+	if got := c.Convert(nil, []byte{1, 2, 3}); !bytes.Equal(got, []byte{1, 2, 3}) || len(c.Flush(nil)) != 0 {
 		t.Errorf("pass-through: %v", got)
 	}
-	if _, err := newConverter(voice.Telephony, pcm8k, 1); err == nil {
+	if _, err := New(voice.Telephony, pcm8k, 1); err == nil {
 		t.Error("converted from μ-law, which no service is asked for")
 	}
 }

@@ -1,4 +1,6 @@
-package cartesia
+// Package jsonscan reads the JSON messages of the TTS services without
+// reflection.
+package jsonscan
 
 import (
 	"bytes"
@@ -6,12 +8,12 @@ import (
 	"strconv"
 )
 
-// scanner reads the service's JSON messages without reflection: audio
+// Scanner reads a service's JSON messages without reflection: audio
 // messages arrive many times a second on every call and their base64
 // payload is most of their bytes, which a byte search skips over. It is
 // lenient where JSON allows variation (whitespace, key order, unknown keys)
-// and sets err on anything malformed.
-type scanner struct {
+// and remembers anything malformed until Done.
+type Scanner struct {
 	b     []byte
 	i     int
 	depth int
@@ -20,7 +22,17 @@ type scanner struct {
 
 const maxDepth = 32
 
-func (s *scanner) ws() {
+// New returns a scanner over one message.
+func New(b []byte) Scanner {
+	return Scanner{b: b}
+}
+
+// Done reports whether the message was well formed and fully read.
+func (s *Scanner) Done() bool {
+	return !s.err && s.peek() == 0
+}
+
+func (s *Scanner) ws() {
 	for s.i < len(s.b) {
 		switch s.b[s.i] {
 		case ' ', '\t', '\n', '\r':
@@ -31,7 +43,7 @@ func (s *scanner) ws() {
 	}
 }
 
-func (s *scanner) peek() byte {
+func (s *Scanner) peek() byte {
 	s.ws()
 	if s.i < len(s.b) {
 		return s.b[s.i]
@@ -39,7 +51,7 @@ func (s *scanner) peek() byte {
 	return 0
 }
 
-func (s *scanner) eat(c byte) bool {
+func (s *Scanner) eat(c byte) bool {
 	if s.peek() == c {
 		s.i++
 		return true
@@ -47,9 +59,9 @@ func (s *scanner) eat(c byte) bool {
 	return false
 }
 
-// str reads a string and returns its contents, unescaped if needed. The
+// Str reads a string and returns its contents, unescaped if needed. The
 // result aliases the input unless it held escapes.
-func (s *scanner) str() []byte {
+func (s *Scanner) Str() []byte {
 	if !s.eat('"') {
 		s.err = true
 		return nil
@@ -87,8 +99,8 @@ func (s *scanner) str() []byte {
 	return []byte(v)
 }
 
-// null consumes a null and reports whether there was one.
-func (s *scanner) null() bool {
+// Null consumes a null and reports whether there was one.
+func (s *Scanner) Null() bool {
 	if s.peek() == 'n' && bytes.HasPrefix(s.b[s.i:], []byte("null")) {
 		s.i += 4
 		return true
@@ -96,8 +108,8 @@ func (s *scanner) null() bool {
 	return false
 }
 
-// boolean reads true, false or null (false).
-func (s *scanner) boolean() bool {
+// Boolean reads true, false or null (false).
+func (s *Scanner) Boolean() bool {
 	s.ws()
 	switch {
 	case bytes.HasPrefix(s.b[s.i:], []byte("true")):
@@ -105,15 +117,15 @@ func (s *scanner) boolean() bool {
 		return true
 	case bytes.HasPrefix(s.b[s.i:], []byte("false")):
 		s.i += 5
-	case !s.null():
+	case !s.Null():
 		s.err = true
 	}
 	return false
 }
 
-// num reads a number. Plain decimals are parsed by hand, the rest by
+// Num reads a number. Plain decimals are parsed by hand, the rest by
 // strconv.
-func (s *scanner) num() float64 {
+func (s *Scanner) Num() float64 {
 	s.ws()
 	start := s.i
 	for s.i < len(s.b) {
@@ -165,8 +177,8 @@ func decimal(b []byte) (float64, bool) {
 	return n / scale, true
 }
 
-// object calls field for each key; field must consume the value.
-func (s *scanner) object(field func(key []byte)) {
+// Object calls field for each key; field must consume the value.
+func (s *Scanner) Object(field func(key []byte)) {
 	if !s.eat('{') || s.depth >= maxDepth {
 		s.err = true
 		return
@@ -177,7 +189,7 @@ func (s *scanner) object(field func(key []byte)) {
 		return
 	}
 	for !s.err {
-		k := s.str()
+		k := s.Str()
 		if s.err || !s.eat(':') {
 			s.err = true
 			return
@@ -193,8 +205,8 @@ func (s *scanner) object(field func(key []byte)) {
 	}
 }
 
-// array calls elem for each element; elem must consume it.
-func (s *scanner) array(elem func()) {
+// Array calls elem for each element; elem must consume it.
+func (s *Scanner) Array(elem func()) {
 	if !s.eat('[') || s.depth >= maxDepth {
 		s.err = true
 		return
@@ -216,18 +228,18 @@ func (s *scanner) array(elem func()) {
 	}
 }
 
-// skip consumes any value.
-func (s *scanner) skip() {
+// Skip consumes any value.
+func (s *Scanner) Skip() {
 	switch s.peek() {
 	case '"':
-		s.str()
+		s.Str()
 	case '{':
-		s.object(func([]byte) { s.skip() })
+		s.Object(func([]byte) { s.Skip() })
 	case '[':
-		s.array(s.skip)
+		s.Array(s.Skip)
 	case 't', 'f', 'n':
-		s.boolean()
+		s.Boolean()
 	default:
-		s.num()
+		s.Num()
 	}
 }
