@@ -98,3 +98,22 @@ func (t *virtualTimer) Stop() bool {
 	t.done = true
 	return true
 }
+
+// Reset schedules the timer's call again, d from now, whether it ran,
+// was stopped or is still pending; it reports whether it was pending, as
+// time.Timer.Reset does.
+func (t *virtualTimer) Reset(d time.Duration) bool {
+	c := t.c
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	pending := !t.done
+	c.seq++
+	t.at, t.seq = c.now.Add(d), c.seq
+	if !pending {
+		t.done = false
+		if !slices.Contains(c.timers, t) {
+			c.timers = append(c.timers, t)
+		}
+	}
+	return pending
+}

@@ -34,3 +34,37 @@ func TestVirtualRunsTimersInOrder(t *testing.T) {
 		t.Fatalf("after 1s: %v (pending %d)", got, c.Pending())
 	}
 }
+
+// A timer reset while pending moves; one reset after it ran or was
+// stopped runs again, once, including when reset from its own call.
+func TestVirtualTimerReset(t *testing.T) {
+	c := NewVirtual(time.Unix(0, 0))
+	runs := 0
+	var tm Timer
+	tm = c.AfterFunc(10*time.Millisecond, func() {
+		runs++
+		if runs == 1 {
+			tm.(interface{ Reset(time.Duration) bool }).Reset(10 * time.Millisecond) // a periodic tick
+		}
+	})
+	r := tm.(interface{ Reset(time.Duration) bool })
+	if !r.Reset(30 * time.Millisecond) {
+		t.Fatal("a pending timer's Reset should report it pending")
+	}
+	c.Advance(20 * time.Millisecond)
+	if runs != 0 {
+		t.Fatalf("moved timer ran early: %d", runs)
+	}
+	c.Advance(10 * time.Millisecond) // 30 ms: runs, and resets itself to 40 ms
+	c.Advance(10 * time.Millisecond)
+	if runs != 2 || c.Pending() != 0 {
+		t.Fatalf("runs %d, pending %d", runs, c.Pending())
+	}
+	if r.Reset(5*time.Millisecond) || !tm.Stop() || r.Reset(5*time.Millisecond) {
+		t.Fatal("Reset after running or stopping should report it was not pending")
+	}
+	c.Advance(time.Second)
+	if runs != 3 || c.Pending() != 0 {
+		t.Fatalf("runs %d, pending %d after the last reset", runs, c.Pending())
+	}
+}

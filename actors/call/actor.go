@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"reflect"
+	"sync/atomic"
 	"time"
 
 	"github.com/switchboard-voice/switchboard/internal/ptr"
@@ -47,15 +48,21 @@ type callActor struct {
 	tools  []voice.Tool
 	gens   map[int]context.CancelFunc // running generations by reply id
 
-	timer   clock.Timer
-	timerAt time.Time
-	timerN  int
+	// One timer for the machine's next deadline, reset rather than made
+	// anew at every frame. timerN numbers each arming; the timer's tick
+	// carries the number current when it fired (timerGen), so a tick of an
+	// earlier arming is recognised and dropped.
+	timer    clock.Timer
+	armed    bool
+	timerAt  time.Time
+	timerN   uint64
+	timerGen atomic.Uint64
 
 	finished bool
 }
 
 // tick is a machine deadline coming due.
-type tick struct{ n int }
+type tick struct{ n uint64 }
 
 // subscribed is the assistant registry's answer to the call's subscription.
 type subscribed struct {
@@ -97,10 +104,10 @@ func (a *callActor) Receive(ctx actor.Context) {
 	case *endRequest:
 		a.m.End(a.now(), msg.reason, msg.goodbye)
 	case *tick:
-		if msg.n != a.timerN {
+		if !a.armed || msg.n != a.timerN {
 			return // superseded
 		}
-		a.timer, a.timerAt = nil, time.Time{}
+		a.armed, a.timerAt = false, time.Time{}
 		a.m.Advance(a.now())
 	case *sttOpened, *sttEvent, *sttRetry:
 		a.listen.receive(msg)
@@ -239,20 +246,32 @@ func (a *callActor) settle() {
 		a.stopTimer()
 		return
 	}
-	if a.timer != nil && at.Equal(a.timerAt) {
+	if a.armed && at.Equal(a.timerAt) {
 		return
 	}
-	a.stopTimer()
 	a.timerN++
-	n, self, root := a.timerN, a.self, a.root
-	a.timerAt = at
-	a.timer = a.clk.AfterFunc(at.Sub(a.now()), func() { root.Send(self, &tick{n: n}) })
-}
-
-func (a *callActor) stopTimer() {
+	a.timerGen.Store(a.timerN)
+	a.armed, a.timerAt = true, at
+	d := at.Sub(a.now())
+	if r, ok := a.timer.(resetter); ok {
+		r.Reset(d)
+		return
+	}
 	if a.timer != nil {
 		a.timer.Stop()
-		a.timer, a.timerAt = nil, time.Time{}
+	}
+	self, root := a.self, a.root
+	a.timer = a.clk.AfterFunc(d, func() { root.Send(self, &tick{n: a.timerGen.Load()}) })
+}
+
+// resetter is a timer that can be scheduled again (time.Timer and the
+// virtual clock's timers are).
+type resetter interface{ Reset(d time.Duration) bool }
+
+func (a *callActor) stopTimer() {
+	if a.armed {
+		a.timer.Stop()
+		a.armed, a.timerAt = false, time.Time{}
 	}
 }
 
