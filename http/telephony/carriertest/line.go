@@ -128,18 +128,19 @@ func (l *Line) Interrupt() {
 	}
 }
 
-// End ends the call: its stream stops, Done closes and Dial returns. It
-// reports whether the call was still up, so that the carrier reports the
-// end once.
-func (l *Line) End() bool {
-	ended := false
+// End ends the call, once: its stream stops, Done closes and Dial
+// returns; then report, if set, reports the end as the carrier does. A
+// concurrent End waits for it, so that a fake closing waits for the report
+// to be under way.
+func (l *Line) End(report func()) {
 	l.finish.Do(func() {
 		l.Interrupt()
 		close(l.done)
 		l.Answer()
-		ended = true
+		if report != nil {
+			report()
+		}
 	})
-	return ended
 }
 
 func (l *Line) live() *stream {

@@ -55,14 +55,16 @@ func (c *Call) HangUp() { c.end() }
 
 // end stops the stream, ends the call and posts its hang-up callback.
 func (c *Call) end() {
-	if !c.End() || c.hangupURL == "" {
-		return
-	}
-	form := c.params("completed")
-	form.Set("Event", "Hangup")
-	form.Set("HangupCause", "NORMAL_CLEARING")
-	form.Set("Duration", strconv.Itoa(int(time.Since(c.Started).Seconds())))
-	c.cloud.bg.Within(10*time.Second, func(ctx context.Context) { _, _ = c.cloud.webhook(ctx, c.hangupURL, form) })
+	c.End(func() {
+		if c.hangupURL == "" {
+			return
+		}
+		form := c.params("completed")
+		form.Set("Event", "Hangup")
+		form.Set("HangupCause", "NORMAL_CLEARING")
+		form.Set("Duration", strconv.Itoa(int(time.Since(c.Started).Seconds())))
+		c.cloud.bg.Within(10*time.Second, func(ctx context.Context) { _, _ = c.cloud.webhook(ctx, c.hangupURL, form) })
+	})
 }
 
 // run executes the call's XML: Speak, Hangup, Dial, Stream; a transfer

@@ -46,9 +46,7 @@ func (c *Call) DTMFSent() []string {
 func (c *Call) HangUp() { c.end("completed") }
 
 func (c *Call) end(status string) {
-	if c.End() {
-		c.event(status)
-	}
+	c.End(func() { c.event(status) })
 }
 
 // run executes an NCCO: talk, connect (websocket or phone); a transfer
