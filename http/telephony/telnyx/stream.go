@@ -7,40 +7,22 @@ import (
 
 	"github.com/fasthttp/websocket"
 	fws "github.com/gofiber/contrib/websocket"
-	"github.com/gofiber/fiber/v2"
 
 	"github.com/switchboard-voice/switchboard/actors/call"
-	"github.com/switchboard-voice/switchboard/http/server"
 	"github.com/switchboard-voice/switchboard/http/telephony"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
 const (
 	authHeader  = "x-telnyx-streaming-auth-token"
-	ticketKey   = "telnyx.ticket"
 	startFrames = 4
 )
 
 var errStart = errors.New("telnyx: stream start refused")
 
-// upgrade checks the stream's auth token (the ticket sealed into the
-// answer) before the upgrade: a missing or forged one is a 403.
-func (g *Gateway) upgrade(c *fiber.Ctx) error {
-	if !fws.IsWebSocketUpgrade(c) {
-		return fiber.ErrUpgradeRequired
-	}
-	ticket := c.Get(authHeader)
-	tk, err := g.cfg.Tickets.Open(ticket)
-	if err != nil || tk.Carrier != telephony.Telnyx {
-		return server.Detail(fiber.StatusForbidden, "invalid stream auth token")
-	}
-	c.Locals(ticketKey, ticket)
-	return c.Next()
-}
-
 // stream runs a Telnyx media websocket.
 func (g *Gateway) stream(conn *fws.Conn) {
-	ticket, _ := conn.Locals(ticketKey).(string)
+	ticket := telephony.StreamTicket(conn)
 	s := g.cfg.Hub.Accept(conn.Conn, g.cfg.Stream)
 	if s == nil {
 		return
