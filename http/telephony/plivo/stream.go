@@ -81,7 +81,7 @@ func (g *Gateway) admit(ctx context.Context, ticket string, st *Start) (call.Spe
 	if tk.CallID != st.CallID {
 		return call.Spec{}, nil, fmt.Errorf("%w: ticket of another call", telephony.ErrBadTicket)
 	}
-	q := lookupOf(tk)
+	q := telephony.TicketLookup(telephony.Plivo, tk)
 	route, err := telephony.Resolve(ctx, g.cfg.Directory, q)
 	if err != nil {
 		return call.Spec{}, nil, err

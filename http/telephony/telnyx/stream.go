@@ -91,11 +91,7 @@ func (g *Gateway) admit(ctx context.Context, ticket string, st *Start) (call.Spe
 	if tk.CallID != "" && tk.CallID != st.CallControlID {
 		return call.Spec{}, nil, fmt.Errorf("%w: ticket of another call", telephony.ErrBadTicket)
 	}
-	q := telephony.Lookup{Carrier: telephony.Telnyx, Number: tk.To, Caller: tk.From,
-		OrganizationID: tk.OrganizationID, AssistantID: tk.AssistantID}
-	if tk.Direction == telephony.Outbound {
-		q.Number, q.Caller = tk.From, tk.To
-	}
+	q := telephony.TicketLookup(telephony.Telnyx, tk)
 	route, err := telephony.Resolve(ctx, g.cfg.Directory, q)
 	if err != nil {
 		return call.Spec{}, nil, err

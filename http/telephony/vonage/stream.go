@@ -71,11 +71,7 @@ func (g *Gateway) admit(ctx context.Context, ticket string) (call.Spec, *control
 	if tk.CallID == "" {
 		return call.Spec{}, nil, fmt.Errorf("%w: no call", telephony.ErrBadTicket)
 	}
-	q := telephony.Lookup{Carrier: telephony.Vonage, Number: tk.To, Caller: tk.From,
-		OrganizationID: tk.OrganizationID, AssistantID: tk.AssistantID}
-	if tk.Direction == telephony.Outbound {
-		q.Number, q.Caller = tk.From, tk.To
-	}
+	q := telephony.TicketLookup(telephony.Vonage, tk)
 	route, err := telephony.Resolve(ctx, g.cfg.Directory, q)
 	if err != nil {
 		return call.Spec{}, nil, err
