@@ -56,6 +56,21 @@ type Lookup struct {
 	ResumeCallID string
 }
 
+// TicketLookup routes the call a ticket was sealed for, on carrier: to
+// its assistant, with the numbers seen from our side (the caller ID of a
+// call the engine placed is ours); a resumed call continues its
+// conversation.
+func TicketLookup(carrier string, tk Ticket) Lookup {
+	q := Lookup{Carrier: carrier, Number: tk.To, Caller: tk.From, OrganizationID: tk.OrganizationID, AssistantID: tk.AssistantID}
+	if tk.Direction == Outbound {
+		q.Number, q.Caller = tk.From, tk.To
+	}
+	if tk.Resume {
+		q.ResumeCallID = tk.CallID
+	}
+	return q
+}
+
 // Route is who answers a call, with what credentials.
 type Route struct {
 	OrganizationID int64

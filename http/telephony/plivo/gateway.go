@@ -63,7 +63,10 @@ func (g *Gateway) Mount(r openapi.Router) {
 	r.Post(PathAnswer, docAnswer, g.answer)
 	r.Post(PathStatus, docStatus, g.status)
 	r.Post(PathTransfer, docTransfer, g.transfer)
-	r.Get(PathStream, docStream, g.upgrade, websocket.New(g.stream, websocket.Config{
+	// Whether Plivo signs the websocket request is not documented; the
+	// ticket, sealed into the answer, is what authenticates it.
+	upgrade := telephony.CheckStreamTicket(g.cfg.Tickets, telephony.Plivo, telephony.TicketQuery, "invalid stream ticket")
+	r.Get(PathStream, docStream, upgrade, websocket.New(g.stream, websocket.Config{
 		HandshakeTimeout: 10 * time.Second,
 		RecoverHandler:   telephony.RecoverStream(g.cfg.Log),
 	}))

@@ -7,38 +7,18 @@ import (
 
 	"github.com/fasthttp/websocket"
 	fws "github.com/gofiber/contrib/websocket"
-	"github.com/gofiber/fiber/v2"
 
 	"github.com/switchboard-voice/switchboard/actors/call"
-	"github.com/switchboard-voice/switchboard/http/server"
 	"github.com/switchboard-voice/switchboard/http/telephony"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
-const (
-	ticketKey   = "plivo.ticket"
-	startFrames = 4
-)
+const startFrames = 4
 
 var errStart = errors.New("plivo: stream start refused")
 
-// upgrade checks the stream URL's ticket before the upgrade. (Whether
-// Plivo signs the websocket request is not documented; the ticket, sealed
-// into the answer, is what authenticates it.)
-func (g *Gateway) upgrade(c *fiber.Ctx) error {
-	if !fws.IsWebSocketUpgrade(c) {
-		return fiber.ErrUpgradeRequired
-	}
-	ticket := c.Query("t")
-	if tk, err := g.cfg.Tickets.Open(ticket); err != nil || tk.Carrier != telephony.Plivo {
-		return server.Detail(fiber.StatusForbidden, "invalid stream ticket")
-	}
-	c.Locals(ticketKey, ticket)
-	return c.Next()
-}
-
 func (g *Gateway) stream(conn *fws.Conn) {
-	ticket, _ := conn.Locals(ticketKey).(string)
+	ticket := telephony.StreamTicket(conn)
 	s := g.cfg.Hub.Accept(conn.Conn, g.cfg.Stream)
 	if s == nil {
 		return
@@ -101,7 +81,7 @@ func (g *Gateway) admit(ctx context.Context, ticket string, st *Start) (call.Spe
 	if tk.CallID != st.CallID {
 		return call.Spec{}, nil, fmt.Errorf("%w: ticket of another call", telephony.ErrBadTicket)
 	}
-	q := lookupOf(tk)
+	q := telephony.TicketLookup(telephony.Plivo, tk)
 	route, err := telephony.Resolve(ctx, g.cfg.Directory, q)
 	if err != nil {
 		return call.Spec{}, nil, err

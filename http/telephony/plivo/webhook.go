@@ -180,18 +180,9 @@ func (g *Gateway) transfer(c *fiber.Ctx) error {
 	if err != nil || tk.Carrier != telephony.Plivo || to == "" {
 		return forbidden()
 	}
-	route, err := g.cfg.Directory.Route(ctx, lookupOf(tk))
+	route, err := g.cfg.Directory.Route(ctx, telephony.TicketLookup(telephony.Plivo, tk))
 	if err != nil || route.Credentials.Plivo == nil || !r.signedBy(route.Credentials.Plivo.AuthToken) {
 		return forbidden()
 	}
 	return plivoXML(c, dial(to))
-}
-
-func lookupOf(tk telephony.Ticket) telephony.Lookup {
-	q := telephony.Lookup{Carrier: telephony.Plivo, Number: tk.To, Caller: tk.From,
-		OrganizationID: tk.OrganizationID, AssistantID: tk.AssistantID}
-	if tk.Direction == telephony.Outbound {
-		q.Number, q.Caller = tk.From, tk.To
-	}
-	return q
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/gofiber/contrib/websocket"
+	"github.com/gofiber/fiber/v2"
 
 	"github.com/switchboard-voice/switchboard/http/openapi"
 	"github.com/switchboard-voice/switchboard/http/telephony"
@@ -72,7 +73,10 @@ func New(cfg Config) (*Gateway, error) {
 // Mount registers the gateway's routes.
 func (g *Gateway) Mount(r openapi.Router) {
 	r.Post(PathWebhook, docWebhook, g.webhook)
-	r.Get(PathStream, docStream, g.upgrade, websocket.New(g.stream, websocket.Config{
+	// The stream's auth token is the ticket sealed into the answer.
+	upgrade := telephony.CheckStreamTicket(g.cfg.Tickets, telephony.Telnyx,
+		func(c *fiber.Ctx) string { return c.Get(authHeader) }, "invalid stream auth token")
+	r.Get(PathStream, docStream, upgrade, websocket.New(g.stream, websocket.Config{
 		HandshakeTimeout: 10 * time.Second,
 		RecoverHandler:   telephony.RecoverStream(g.cfg.Log),
 	}))

@@ -7,40 +7,22 @@ import (
 
 	"github.com/fasthttp/websocket"
 	fws "github.com/gofiber/contrib/websocket"
-	"github.com/gofiber/fiber/v2"
 
 	"github.com/switchboard-voice/switchboard/actors/call"
-	"github.com/switchboard-voice/switchboard/http/server"
 	"github.com/switchboard-voice/switchboard/http/telephony"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
 const (
 	authHeader  = "x-telnyx-streaming-auth-token"
-	ticketKey   = "telnyx.ticket"
 	startFrames = 4
 )
 
 var errStart = errors.New("telnyx: stream start refused")
 
-// upgrade checks the stream's auth token (the ticket sealed into the
-// answer) before the upgrade: a missing or forged one is a 403.
-func (g *Gateway) upgrade(c *fiber.Ctx) error {
-	if !fws.IsWebSocketUpgrade(c) {
-		return fiber.ErrUpgradeRequired
-	}
-	ticket := c.Get(authHeader)
-	tk, err := g.cfg.Tickets.Open(ticket)
-	if err != nil || tk.Carrier != telephony.Telnyx {
-		return server.Detail(fiber.StatusForbidden, "invalid stream auth token")
-	}
-	c.Locals(ticketKey, ticket)
-	return c.Next()
-}
-
 // stream runs a Telnyx media websocket.
 func (g *Gateway) stream(conn *fws.Conn) {
-	ticket, _ := conn.Locals(ticketKey).(string)
+	ticket := telephony.StreamTicket(conn)
 	s := g.cfg.Hub.Accept(conn.Conn, g.cfg.Stream)
 	if s == nil {
 		return
@@ -109,11 +91,7 @@ func (g *Gateway) admit(ctx context.Context, ticket string, st *Start) (call.Spe
 	if tk.CallID != "" && tk.CallID != st.CallControlID {
 		return call.Spec{}, nil, fmt.Errorf("%w: ticket of another call", telephony.ErrBadTicket)
 	}
-	q := telephony.Lookup{Carrier: telephony.Telnyx, Number: tk.To, Caller: tk.From,
-		OrganizationID: tk.OrganizationID, AssistantID: tk.AssistantID}
-	if tk.Direction == telephony.Outbound {
-		q.Number, q.Caller = tk.From, tk.To
-	}
+	q := telephony.TicketLookup(telephony.Telnyx, tk)
 	route, err := telephony.Resolve(ctx, g.cfg.Directory, q)
 	if err != nil {
 		return call.Spec{}, nil, err

@@ -99,7 +99,7 @@ func (g *Gateway) admit(ctx context.Context, acct telephony.TwilioAccount, st *S
 	if tk.Carrier != telephony.Twilio || tk.CallID != st.CallSID {
 		return call.Spec{}, nil, fmt.Errorf("%w: ticket of another call", telephony.ErrBadTicket)
 	}
-	q := lookupOf(tk)
+	q := telephony.TicketLookup(telephony.Twilio, tk)
 	route, err := telephony.Resolve(ctx, g.cfg.Directory, q)
 	if err != nil {
 		return call.Spec{}, nil, err
@@ -116,17 +116,4 @@ func (g *Gateway) admit(ctx context.Context, acct telephony.TwilioAccount, st *S
 		From: tk.From, To: tk.To, Direction: tk.Direction, Carrier: telephony.Twilio},
 		Snapshot: route.Snapshot, History: history, Returning: route.Returning}
 	return spec, &control{g: g, acct: *route.Credentials.Twilio, ticket: tk}, nil
-}
-
-// lookupOf routes a ticket's call to its assistant.
-func lookupOf(tk telephony.Ticket) telephony.Lookup {
-	q := telephony.Lookup{Carrier: telephony.Twilio, Number: tk.To, Caller: tk.From,
-		OrganizationID: tk.OrganizationID, AssistantID: tk.AssistantID}
-	if tk.Direction == telephony.Outbound {
-		q.Number, q.Caller = tk.From, tk.To
-	}
-	if tk.Resume {
-		q.ResumeCallID = tk.CallID
-	}
-	return q
 }

@@ -26,7 +26,7 @@ func (g *Gateway) transferRequest(c *fiber.Ctx) (*request, telephony.Ticket, boo
 	}
 	ctx, cancel := context.WithTimeout(c.UserContext(), webhookTimeout)
 	defer cancel()
-	route, err := g.cfg.Directory.Route(ctx, lookupOf(tk))
+	route, err := g.cfg.Directory.Route(ctx, telephony.TicketLookup(telephony.Twilio, tk))
 	if err != nil || route.Credentials.Twilio == nil || !r.signedBy(route.Credentials.Twilio.AuthToken) {
 		return nil, tk, false
 	}

@@ -79,7 +79,10 @@ func (g *Gateway) Mount(r openapi.Router) {
 	r.Get(PathAnswer, docAnswerGet, g.answer)
 	r.Post(PathAnswer, docAnswer, g.answer)
 	r.Post(PathEvent, docEvent, g.event)
-	r.Get(PathStream, docStream, g.upgrade, websocket.New(g.stream, websocket.Config{
+	// Vonage does not sign the websocket request; the ticket was sealed
+	// into the NCCO.
+	upgrade := telephony.CheckStreamTicket(g.cfg.Tickets, telephony.Vonage, telephony.TicketQuery, "invalid stream ticket")
+	r.Get(PathStream, docStream, upgrade, websocket.New(g.stream, websocket.Config{
 		HandshakeTimeout: 10 * time.Second,
 		RecoverHandler:   telephony.RecoverStream(g.cfg.Log),
 	}))

@@ -8,33 +8,15 @@ import (
 
 	"github.com/fasthttp/websocket"
 	fws "github.com/gofiber/contrib/websocket"
-	"github.com/gofiber/fiber/v2"
 
 	"github.com/switchboard-voice/switchboard/actors/call"
-	"github.com/switchboard-voice/switchboard/http/server"
 	"github.com/switchboard-voice/switchboard/http/telephony"
 )
 
-const ticketKey = "vonage.ticket"
-
 var errStart = errors.New("vonage: stream start refused")
 
-// upgrade checks the stream URL's ticket before the upgrade (Vonage does
-// not sign the websocket request; the ticket was sealed into the NCCO).
-func (g *Gateway) upgrade(c *fiber.Ctx) error {
-	if !fws.IsWebSocketUpgrade(c) {
-		return fiber.ErrUpgradeRequired
-	}
-	ticket := c.Query("t")
-	if tk, err := g.cfg.Tickets.Open(ticket); err != nil || tk.Carrier != telephony.Vonage {
-		return server.Detail(fiber.StatusForbidden, "invalid stream ticket")
-	}
-	c.Locals(ticketKey, ticket)
-	return c.Next()
-}
-
 func (g *Gateway) stream(conn *fws.Conn) {
-	ticket, _ := conn.Locals(ticketKey).(string)
+	ticket := telephony.StreamTicket(conn)
 	s := g.cfg.Hub.Accept(conn.Conn, g.cfg.Stream)
 	if s == nil {
 		return
@@ -89,11 +71,7 @@ func (g *Gateway) admit(ctx context.Context, ticket string) (call.Spec, *control
 	if tk.CallID == "" {
 		return call.Spec{}, nil, fmt.Errorf("%w: no call", telephony.ErrBadTicket)
 	}
-	q := telephony.Lookup{Carrier: telephony.Vonage, Number: tk.To, Caller: tk.From,
-		OrganizationID: tk.OrganizationID, AssistantID: tk.AssistantID}
-	if tk.Direction == telephony.Outbound {
-		q.Number, q.Caller = tk.From, tk.To
-	}
+	q := telephony.TicketLookup(telephony.Vonage, tk)
 	route, err := telephony.Resolve(ctx, g.cfg.Directory, q)
 	if err != nil {
 		return call.Spec{}, nil, err

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/switchboard-voice/switchboard/http/telephony/carriertest"
 )
 
 // serveAPI is Plivo's REST API, the parts the engine uses.
@@ -16,9 +18,7 @@ func (cl *Cloud) serveAPI(w http.ResponseWriter, r *http.Request) {
 	user, pass, _ := r.BasicAuth()
 	authorized := subtle.ConstantTimeCompare([]byte(user), []byte(cl.cfg.AuthID)) == 1 &&
 		subtle.ConstantTimeCompare([]byte(pass), []byte(cl.cfg.AuthToken)) == 1
-	cl.mu.Lock()
-	cl.requests = append(cl.requests, Request{Method: r.Method, Path: r.URL.Path, Body: body, Authorized: authorized})
-	cl.mu.Unlock()
+	cl.requests.Add(Request{Method: r.Method, Path: r.URL.Path, Body: body, Authorized: authorized})
 	if !authorized {
 		apiError(w, http.StatusUnauthorized, "authentication failed")
 		return
@@ -33,8 +33,8 @@ func (cl *Cloud) serveAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	uuid, sub, _ := strings.Cut(strings.TrimSuffix(rest, "/"), "/")
-	c, known := cl.call(uuid)
-	if !known || c.over() {
+	c, known := cl.calls.Get(uuid)
+	if !known || c.Over() {
 		apiError(w, http.StatusNotFound, "call not found")
 		return
 	}
@@ -70,28 +70,24 @@ func (cl *Cloud) create(w http.ResponseWriter, body map[string]string) {
 	}
 	c := cl.newCall(body["from"], body["to"], "outbound")
 	c.hangupURL = body["hangup_url"]
-	request := randomUUID()
+	request := carriertest.UUID()
 	accepted(w, map[string]string{"message": "call fired", "request_uuid": request})
-	cl.wg.Add(1)
-	go func() {
-		defer cl.wg.Done()
-		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-		defer cancel()
+	cl.bg.Within(15*time.Second, func(ctx context.Context) {
 		if cl.answer(ctx, c, body["answer_url"]) == nil {
 			cl.placed <- c
 		}
-	}()
+	})
 }
 
 func accepted(w http.ResponseWriter, v map[string]string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusAccepted)
-	v["api_id"] = randomUUID()
+	v["api_id"] = carriertest.UUID()
 	_ = json.NewEncoder(w).Encode(v)
 }
 
 func apiError(w http.ResponseWriter, status int, msg string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]string{"api_id": randomUUID(), "error": msg})
+	_ = json.NewEncoder(w).Encode(map[string]string{"api_id": carriertest.UUID(), "error": msg})
 }

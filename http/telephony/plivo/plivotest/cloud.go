@@ -2,21 +2,18 @@ package plivotest
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/xml"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/fasthttp/websocket"
 
+	"github.com/switchboard-voice/switchboard/http/telephony/carriertest"
 	"github.com/switchboard-voice/switchboard/http/telephony/plivo"
 )
 
@@ -32,14 +29,12 @@ type Config struct {
 type Cloud struct {
 	cfg    Config
 	api    *httptest.Server
-	http   *http.Client
-	dialer *websocket.Dialer
+	engine *carriertest.Client
 
-	mu       sync.Mutex
-	calls    map[string]*Call
-	requests []Request
+	calls    carriertest.Calls[*Call]
+	requests carriertest.Log[Request]
 	placed   chan *Call
-	wg       sync.WaitGroup
+	bg       carriertest.Background
 }
 
 // Request is an API request the engine made.
@@ -55,34 +50,27 @@ func New(cfg Config) (*Cloud, error) {
 		return nil, errors.New("plivotest: Engine and Public are required")
 	}
 	if cfg.AuthID == "" {
-		cfg.AuthID = "MA" + strings.ToUpper(randomHex(9))
+		cfg.AuthID = "MA" + strings.ToUpper(carriertest.Hex(9))
 	}
 	if cfg.AuthToken == "" {
-		cfg.AuthToken = randomHex(16)
+		cfg.AuthToken = carriertest.Hex(16)
 	}
 	if cfg.Pace <= 0 {
 		cfg.Pace = 20 * time.Millisecond
 	}
-	cl := &Cloud{cfg: cfg, calls: map[string]*Call{}, placed: make(chan *Call, 1024),
-		http: &http.Client{Timeout: 15 * time.Second}, dialer: &websocket.Dialer{HandshakeTimeout: 10 * time.Second}}
+	cl := &Cloud{cfg: cfg, placed: make(chan *Call, 1024), engine: carriertest.NewClient(cfg.Engine, cfg.Public)}
 	cl.api = httptest.NewServer(http.HandlerFunc(cl.serveAPI))
 	return cl, nil
 }
 
 // Close ends every call and stops the fake.
 func (cl *Cloud) Close() {
-	cl.mu.Lock()
-	calls := make([]*Call, 0, len(cl.calls))
-	for _, c := range cl.calls {
-		calls = append(calls, c)
-	}
-	cl.mu.Unlock()
-	for _, c := range calls {
+	for _, c := range cl.calls.All() {
 		c.end()
 	}
-	cl.wg.Wait()
+	cl.bg.Wait()
 	cl.api.Close()
-	cl.http.CloseIdleConnections()
+	cl.engine.Close()
 }
 
 // URL is the API's base URL (the gateway's APIBaseURL).
@@ -95,11 +83,7 @@ func (cl *Cloud) AuthID() string { return cl.cfg.AuthID }
 func (cl *Cloud) AuthToken() string { return cl.cfg.AuthToken }
 
 // Requests returns the API requests so far.
-func (cl *Cloud) Requests() []Request {
-	cl.mu.Lock()
-	defer cl.mu.Unlock()
-	return append([]Request(nil), cl.requests...)
-}
+func (cl *Cloud) Requests() []Request { return cl.requests.All() }
 
 // Placed delivers the calls the engine placed, once answered.
 func (cl *Cloud) Placed() <-chan *Call { return cl.placed }
@@ -115,10 +99,8 @@ func (cl *Cloud) Dial(ctx context.Context, from, to string) (*Call, error) {
 }
 
 func (cl *Cloud) newCall(from, to, direction string) *Call {
-	c := newCall(cl, randomUUID(), from, to, direction)
-	cl.mu.Lock()
-	cl.calls[c.UUID] = c
-	cl.mu.Unlock()
+	c := newCall(cl, carriertest.UUID(), from, to, direction)
+	cl.calls.Add(c.UUID, c)
 	return c
 }
 
@@ -129,13 +111,9 @@ func (cl *Cloud) answer(ctx context.Context, c *Call, answerURL string) error {
 		c.end()
 		return err
 	}
-	cl.wg.Add(1)
-	go func() {
-		defer cl.wg.Done()
-		c.run(doc)
-	}()
+	cl.bg.Go(func() { c.run(doc) })
 	select {
-	case <-c.answered:
+	case <-c.Answered():
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
@@ -161,50 +139,18 @@ func (cl *Cloud) Post(ctx context.Context, publicURL string, form url.Values, to
 	for k, v := range form {
 		params = append(params, plivo.Param{Name: k, Value: v[0]})
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, cl.real(publicURL), strings.NewReader(form.Encode()))
-	if err != nil {
-		return 0, nil, err
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	h := http.Header{}
 	if token != "" {
-		nonce := randomHex(10)
-		req.Header.Set("X-Plivo-Signature-V3-Nonce", nonce)
-		req.Header.Set("X-Plivo-Signature-V3", plivo.SignatureV3(token, publicURL, http.MethodPost, nonce, params))
+		nonce := carriertest.Hex(10)
+		h.Set("X-Plivo-Signature-V3-Nonce", nonce)
+		h.Set("X-Plivo-Signature-V3", plivo.SignatureV3(token, publicURL, http.MethodPost, nonce, params))
 	}
-	resp, err := cl.http.Do(req)
-	if err != nil {
-		return 0, nil, err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	return resp.StatusCode, b, err
+	return cl.engine.Send(ctx, http.MethodPost, publicURL, "application/x-www-form-urlencoded", []byte(form.Encode()), h)
 }
 
 // Upgrade opens an audio-stream websocket to a public URL.
 func (cl *Cloud) Upgrade(ctx context.Context, publicURL string) (*websocket.Conn, *http.Response, error) {
-	return cl.dialer.DialContext(ctx, cl.real(publicURL), nil)
-}
-
-// real maps a public URL onto the engine's address.
-func (cl *Cloud) real(publicURL string) string {
-	scheme, rest, _ := strings.Cut(publicURL, "://")
-	_, pub, _ := strings.Cut(cl.cfg.Public, "://")
-	path, ok := strings.CutPrefix(rest, pub)
-	if !ok {
-		return publicURL
-	}
-	base := cl.cfg.Engine
-	if scheme == "ws" || scheme == "wss" {
-		base = "ws" + strings.TrimPrefix(base, "http")
-	}
-	return base + path
-}
-
-func (cl *Cloud) call(uuid string) (*Call, bool) {
-	cl.mu.Lock()
-	defer cl.mu.Unlock()
-	c, ok := cl.calls[uuid]
-	return c, ok
+	return cl.engine.Upgrade(ctx, publicURL, nil)
 }
 
 // node is a Plivo XML element.
@@ -220,15 +166,4 @@ func parseXML(doc []byte) (node, error) {
 		return node{}, fmt.Errorf("plivotest: bad XML: %v", err)
 	}
 	return root, nil
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
-func randomUUID() string {
-	h := randomHex(16)
-	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }

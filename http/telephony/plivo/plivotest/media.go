@@ -5,60 +5,25 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/fasthttp/websocket"
 
+	"github.com/switchboard-voice/switchboard/http/telephony/carriertest"
 	"github.com/switchboard-voice/switchboard/http/telephony/phone"
 )
 
-type media struct {
-	sock   *phone.Socket
-	wire   *wire
-	cancel context.CancelFunc
-}
-
-// stream runs a <Stream> until the engine closes it or the call moves on.
+// stream runs a <Stream> until the engine closes it or the call moves on;
+// Plivo sends no stop: it closes the socket.
 func (c *Call) stream(url string) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	ws, resp, err := c.cloud.Upgrade(ctx, url)
-	if resp != nil && resp.Body != nil {
-		resp.Body.Close()
-	}
-	if err != nil {
-		c.end()
-		return
-	}
-	w := &wire{id: randomUUID(), call: c}
-	m := &media{sock: phone.NewSocket(ws, w, c.Phone), wire: w, cancel: cancel}
-	c.mu.Lock()
-	if c.over() {
-		c.mu.Unlock()
-		ws.Close()
-		return
-	}
-	c.cur = m
-	c.streams++
-	c.mu.Unlock()
-	defer func() {
-		c.mu.Lock()
-		if c.cur == m {
-			c.cur = nil
-		}
-		c.mu.Unlock()
-	}()
-	if m.sock.Send(w.startMsg) != nil {
-		c.end()
-		ws.Close()
-		return
-	}
-	c.answeredNow()
-	m.sock.Serve(ctx, c.cloud.cfg.Pace, nil) // Plivo sends no stop: it closes the socket
-	c.mu.Lock()
-	c.violations = append(c.violations, m.sock.Violations()...)
-	c.mu.Unlock()
+	c.Stream(carriertest.Stream{
+		Upgrade: func(ctx context.Context) (*websocket.Conn, *http.Response, error) { return c.cloud.Upgrade(ctx, url) },
+		Wire:    func() carriertest.Wire { return &wire{id: carriertest.UUID(), call: c} },
+		Pace:    c.cloud.cfg.Pace,
+		Fail:    func(error) { c.end() },
+	})
 }
 
 // wire is Plivo's audio-stream dialect, Plivo's side.
@@ -76,13 +41,20 @@ func (w *wire) msg(v map[string]any) (int, []byte) {
 	return websocket.TextMessage, b
 }
 
-func (w *wire) startMsg() (int, []byte) {
+// Open implements carriertest.Wire.
+func (w *wire) Open() []func() (int, []byte) { return []func() (int, []byte){w.start} }
+
+// Stop implements carriertest.Wire: Plivo just closes the socket.
+func (w *wire) Stop() func() (int, []byte) { return nil }
+
+func (w *wire) start() (int, []byte) {
 	return w.msg(map[string]any{"event": "start", "start": map[string]any{"callId": w.call.UUID, "streamId": w.id,
 		"accountId": w.call.cloud.cfg.AuthID, "tracks": []string{"inbound"},
 		"mediaFormat": map[string]any{"encoding": "audio/x-mulaw", "sampleRate": 8000}}, "extra_headers": "{}"})
 }
 
-func (w *wire) dtmf(digit string) (int, []byte) {
+// DTMF implements carriertest.Wire.
+func (w *wire) DTMF(digit string) (int, []byte) {
 	return w.msg(map[string]any{"event": "dtmf", "dtmf": map[string]any{"digit": digit, "track": "inbound",
 		"timestamp": strconv.FormatInt(time.Now().UnixMilli(), 10)}})
 }

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/switchboard-voice/switchboard/http/telephony/carriertest"
 )
 
 // serveAPI is the Call Control API, the parts the engine uses.
@@ -14,9 +16,7 @@ func (cl *Cloud) serveAPI(w http.ResponseWriter, r *http.Request) {
 	var body map[string]any
 	_ = json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&body)
 	authorized := subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), []byte("Bearer "+cl.cfg.APIKey)) == 1
-	cl.mu.Lock()
-	cl.requests = append(cl.requests, Request{Path: r.URL.Path, Body: body, Authorized: authorized})
-	cl.mu.Unlock()
+	cl.requests.Add(Request{Path: r.URL.Path, Body: body, Authorized: authorized})
 	if !authorized {
 		apiError(w, http.StatusUnauthorized, "10009", "Authentication failed")
 		return
@@ -27,21 +27,19 @@ func (cl *Cloud) serveAPI(w http.ResponseWriter, r *http.Request) {
 		cl.dial(w, body, str)
 		return
 	case r.URL.Path == "/messages":
-		cl.mu.Lock()
-		cl.messages = append(cl.messages, map[string]string{"from": str("from"), "to": str("to"), "text": str("text"),
+		cl.messages.Add(map[string]string{"from": str("from"), "to": str("to"), "text": str("text"),
 			"messaging_profile_id": str("messaging_profile_id")})
-		cl.mu.Unlock()
-		ok(w, map[string]any{"id": randomHex(16)})
+		ok(w, map[string]any{"id": carriertest.Hex(16)})
 		return
 	}
 	rest, found := strings.CutPrefix(r.URL.Path, "/calls/")
 	id, action, _ := strings.Cut(rest, "/actions/")
-	c, known := cl.call(id)
+	c, known := cl.calls.Get(id)
 	if !found || !known {
 		apiError(w, http.StatusNotFound, "90015", "Call not found")
 		return
 	}
-	if c.over() {
+	if c.Over() {
 		apiError(w, http.StatusUnprocessableEntity, "90018", "Call has already ended")
 		return
 	}
@@ -56,10 +54,7 @@ func (cl *Cloud) serveAPI(w http.ResponseWriter, r *http.Request) {
 			}
 		})
 	case "speak":
-		c.mu.Lock()
-		c.said = append(c.said, str("payload"))
-		c.mu.Unlock()
-		c.Phone.Hear(str("payload"))
+		c.Hear(str("payload"))
 		ok(w, map[string]any{"result": "ok"})
 		cl.async(func(ctx context.Context) {
 			_ = cl.event(ctx, "call.speak.ended", c, map[string]any{"status": "completed"})
@@ -70,12 +65,9 @@ func (cl *Cloud) serveAPI(w http.ResponseWriter, r *http.Request) {
 	case "transfer":
 		c.mu.Lock()
 		c.transferTo = str("to")
-		m := c.cur
 		c.mu.Unlock()
-		if m != nil {
-			m.cancel() // the call leaves the stream for the new leg
-		}
-		c.answeredNow()
+		c.Interrupt() // the call leaves the stream for the new leg
+		c.Answer()
 		ok(w, map[string]any{"result": "ok"})
 	case "send_dtmf":
 		c.mu.Lock()
@@ -104,16 +96,8 @@ func (cl *Cloud) dial(w http.ResponseWriter, body map[string]any, str func(strin
 	})
 }
 
-// async runs f tracked by Close.
-func (cl *Cloud) async(f func(ctx context.Context)) {
-	cl.wg.Add(1)
-	go func() {
-		defer cl.wg.Done()
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		f(ctx)
-	}()
-}
+// async runs f tracked by Close, with the time Telnyx gives a webhook.
+func (cl *Cloud) async(f func(ctx context.Context)) { cl.bg.Within(10*time.Second, f) }
 
 func ok(w http.ResponseWriter, data map[string]any) {
 	w.Header().Set("Content-Type", "application/json")

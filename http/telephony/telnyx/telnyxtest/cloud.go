@@ -1,25 +1,21 @@
 package telnyxtest
 
 import (
-	"bytes"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
-	"strings"
-	"sync"
 	"time"
 
 	"github.com/fasthttp/websocket"
 
+	"github.com/switchboard-voice/switchboard/http/telephony/carriertest"
 	"github.com/switchboard-voice/switchboard/http/telephony/telnyx"
 )
 
@@ -41,15 +37,13 @@ type Cloud struct {
 	cfg    Config
 	key    ed25519.PrivateKey
 	api    *httptest.Server
-	http   *http.Client
-	dialer *websocket.Dialer
+	engine *carriertest.Client
 
-	mu       sync.Mutex
-	calls    map[string]*Call
-	requests []Request
-	messages []map[string]string
+	calls    carriertest.Calls[*Call]
+	requests carriertest.Log[Request]
+	messages carriertest.Log[map[string]string]
 	placed   chan *Call
-	wg       sync.WaitGroup
+	bg       carriertest.Background
 }
 
 // Request is an API request the engine made.
@@ -65,10 +59,10 @@ func New(cfg Config) (*Cloud, error) {
 		return nil, errors.New("telnyxtest: Engine and Public are required")
 	}
 	if cfg.APIKey == "" {
-		cfg.APIKey = "KEY" + randomHex(16)
+		cfg.APIKey = "KEY" + carriertest.Hex(16)
 	}
 	if cfg.ConnectionID == "" {
-		cfg.ConnectionID = randomHex(8)
+		cfg.ConnectionID = carriertest.Hex(8)
 	}
 	if cfg.Pace <= 0 {
 		cfg.Pace = 20 * time.Millisecond
@@ -80,26 +74,19 @@ func New(cfg Config) (*Cloud, error) {
 	if err != nil {
 		return nil, err
 	}
-	cl := &Cloud{cfg: cfg, key: key, calls: map[string]*Call{}, placed: make(chan *Call, 1024),
-		http: &http.Client{Timeout: 15 * time.Second}, dialer: &websocket.Dialer{HandshakeTimeout: 10 * time.Second}}
+	cl := &Cloud{cfg: cfg, key: key, placed: make(chan *Call, 1024), engine: carriertest.NewClient(cfg.Engine, cfg.Public)}
 	cl.api = httptest.NewServer(http.HandlerFunc(cl.serveAPI))
 	return cl, nil
 }
 
 // Close ends every call and stops the fake.
 func (cl *Cloud) Close() {
-	cl.mu.Lock()
-	calls := make([]*Call, 0, len(cl.calls))
-	for _, c := range cl.calls {
-		calls = append(calls, c)
-	}
-	cl.mu.Unlock()
-	for _, c := range calls {
+	for _, c := range cl.calls.All() {
 		c.end("normal_clearing")
 	}
-	cl.wg.Wait()
+	cl.bg.Wait()
 	cl.api.Close()
-	cl.http.CloseIdleConnections()
+	cl.engine.Close()
 }
 
 // URL is the API's base URL (the gateway's APIBaseURL).
@@ -117,18 +104,10 @@ func (cl *Cloud) APIKey() string { return cl.cfg.APIKey }
 func (cl *Cloud) ConnectionID() string { return cl.cfg.ConnectionID }
 
 // Requests returns the API requests received so far.
-func (cl *Cloud) Requests() []Request {
-	cl.mu.Lock()
-	defer cl.mu.Unlock()
-	return append([]Request(nil), cl.requests...)
-}
+func (cl *Cloud) Requests() []Request { return cl.requests.All() }
 
 // Messages returns the SMS sent so far.
-func (cl *Cloud) Messages() []map[string]string {
-	cl.mu.Lock()
-	defer cl.mu.Unlock()
-	return append([]map[string]string(nil), cl.messages...)
-}
+func (cl *Cloud) Messages() []map[string]string { return cl.messages.All() }
 
 // Placed delivers the calls the engine placed, once their stream started.
 func (cl *Cloud) Placed() <-chan *Call { return cl.placed }
@@ -143,7 +122,7 @@ func (cl *Cloud) Dial(ctx context.Context, from, to string) (*Call, error) {
 		return c, err
 	}
 	select {
-	case <-c.answered:
+	case <-c.Answered():
 		return c, nil
 	case <-ctx.Done():
 		return c, ctx.Err()
@@ -151,10 +130,8 @@ func (cl *Cloud) Dial(ctx context.Context, from, to string) (*Call, error) {
 }
 
 func (cl *Cloud) newCall(from, to, direction string) *Call {
-	c := newCall(cl, "v3:"+randomHex(16), from, to, direction)
-	cl.mu.Lock()
-	cl.calls[c.ID] = c
-	cl.mu.Unlock()
+	c := newCall(cl, "v3:"+carriertest.Hex(16), from, to, direction)
+	cl.calls.Add(c.ID, c)
 	return c
 }
 
@@ -166,7 +143,7 @@ func (cl *Cloud) event(ctx context.Context, kind string, c *Call, extra map[stri
 	for k, v := range extra {
 		p[k] = v
 	}
-	body, _ := json.Marshal(map[string]any{"data": map[string]any{"event_type": kind, "id": randomHex(8),
+	body, _ := json.Marshal(map[string]any{"data": map[string]any{"event_type": kind, "id": carriertest.Hex(8),
 		"occurred_at": cl.cfg.Now().UTC().Format(time.RFC3339Nano), "payload": p, "record_type": "event"},
 		"meta": map[string]any{"attempt": 1}})
 	status, resp, err := cl.Post(ctx, body, cl.key)
@@ -181,23 +158,13 @@ func (cl *Cloud) event(ctx context.Context, kind string, c *Call, extra map[stri
 
 // Post sends a raw webhook body signed with key (nil: unsigned).
 func (cl *Cloud) Post(ctx context.Context, body []byte, key ed25519.PrivateKey) (int, []byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, cl.cfg.Engine+telnyx.PathWebhook, bytes.NewReader(body))
-	if err != nil {
-		return 0, nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
+	h := http.Header{}
 	if key != nil {
 		ts := strconv.FormatInt(cl.cfg.Now().Unix(), 10)
-		req.Header.Set("telnyx-timestamp", ts)
-		req.Header.Set("telnyx-signature-ed25519", telnyx.Sign(key, ts, body))
+		h.Set("telnyx-timestamp", ts)
+		h.Set("telnyx-signature-ed25519", telnyx.Sign(key, ts, body))
 	}
-	resp, err := cl.http.Do(req)
-	if err != nil {
-		return 0, nil, err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	return resp.StatusCode, b, err
+	return cl.engine.Send(ctx, http.MethodPost, cl.cfg.Public+telnyx.PathWebhook, "application/json", body, h)
 }
 
 // Upgrade opens a media websocket to a public stream URL with an auth token.
@@ -206,21 +173,5 @@ func (cl *Cloud) Upgrade(ctx context.Context, publicURL, token string) (*websock
 	if token != "" {
 		h.Set("x-telnyx-streaming-auth-token", token)
 	}
-	_, rest, _ := strings.Cut(publicURL, "://")
-	_, pub, _ := strings.Cut(cl.cfg.Public, "://")
-	path, _ := strings.CutPrefix(rest, pub)
-	return cl.dialer.DialContext(ctx, "ws"+strings.TrimPrefix(cl.cfg.Engine, "http")+path, h)
-}
-
-func (cl *Cloud) call(id string) (*Call, bool) {
-	cl.mu.Lock()
-	defer cl.mu.Unlock()
-	c, ok := cl.calls[id]
-	return c, ok
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
+	return cl.engine.Upgrade(ctx, publicURL, h)
 }

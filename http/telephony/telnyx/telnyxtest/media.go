@@ -5,64 +5,30 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/fasthttp/websocket"
 
+	"github.com/switchboard-voice/switchboard/http/telephony/carriertest"
 	"github.com/switchboard-voice/switchboard/http/telephony/phone"
 )
-
-type media struct {
-	sock   *phone.Socket
-	wire   *wire
-	cancel context.CancelFunc
-}
 
 // stream runs the media websocket the engine asked for, until the engine
 // closes it or the call ends; onStart runs once it started.
 func (c *Call) stream(url, token string, onStart func()) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	ws, resp, err := c.cloud.Upgrade(ctx, url, token)
-	if resp != nil && resp.Body != nil {
-		resp.Body.Close()
-	}
-	if err != nil {
-		c.end("unspecified")
-		return
-	}
-	w := &wire{id: randomHex(16), call: c, start: time.Now(), shuffle: c.cloud.cfg.Shuffle}
-	m := &media{sock: phone.NewSocket(ws, w, c.Phone), wire: w, cancel: cancel}
-	c.mu.Lock()
-	if c.over() {
-		c.mu.Unlock()
-		ws.Close()
-		return
-	}
-	c.cur = m
-	c.streams++
-	c.mu.Unlock()
-	defer func() {
-		c.mu.Lock()
-		if c.cur == m {
-			c.cur = nil
-		}
-		c.mu.Unlock()
-	}()
-	if m.sock.Send(w.connected) != nil || m.sock.Send(w.startMsg) != nil {
-		c.end("unspecified")
-		ws.Close()
-		return
-	}
-	c.answeredNow()
-	if onStart != nil {
-		onStart()
-	}
-	m.sock.Serve(ctx, c.cloud.cfg.Pace, w.stop)
-	c.mu.Lock()
-	c.violations = append(c.violations, m.sock.Violations()...)
-	c.mu.Unlock()
+	c.Stream(carriertest.Stream{
+		Upgrade: func(ctx context.Context) (*websocket.Conn, *http.Response, error) {
+			return c.cloud.Upgrade(ctx, url, token)
+		},
+		Wire: func() carriertest.Wire {
+			return &wire{id: carriertest.Hex(16), call: c, start: time.Now(), shuffle: c.cloud.cfg.Shuffle}
+		},
+		Pace:    c.cloud.cfg.Pace,
+		Fail:    func(error) { c.end("unspecified") },
+		Started: onStart,
+	})
 }
 
 // wire is Telnyx's media dialect, Telnyx's side.
@@ -87,19 +53,26 @@ func (w *wire) connected() (int, []byte) {
 	return websocket.TextMessage, []byte(`{"event":"connected","version":"1.0.0"}`)
 }
 
+// Open implements carriertest.Wire.
+func (w *wire) Open() []func() (int, []byte) { return []func() (int, []byte){w.connected, w.startMsg} }
+
 func (w *wire) startMsg() (int, []byte) {
 	c := w.call
 	return w.msg(map[string]any{"event": "start", "start": map[string]any{
-		"user_id": randomHex(8), "call_control_id": c.ID, "call_session_id": c.session, "from": c.From, "to": c.To,
+		"user_id": carriertest.Hex(8), "call_control_id": c.ID, "call_session_id": c.session, "from": c.From, "to": c.To,
 		"tags": []string{}, "client_state": c.clientState(), "custom_parameters": map[string]string{},
 		"media_format": map[string]any{"encoding": "PCMU", "sample_rate": 8000, "channels": 1}}})
 }
+
+// Stop implements carriertest.Wire.
+func (w *wire) Stop() func() (int, []byte) { return w.stop }
 
 func (w *wire) stop() (int, []byte) {
 	return w.msg(map[string]any{"event": "stop", "stop": map[string]string{"user_id": "u", "call_control_id": w.call.ID}})
 }
 
-func (w *wire) dtmf(digit string) (int, []byte) {
+// DTMF implements carriertest.Wire.
+func (w *wire) DTMF(digit string) (int, []byte) {
 	return w.msg(map[string]any{"event": "dtmf", "dtmf": map[string]string{"digit": digit}})
 }
 

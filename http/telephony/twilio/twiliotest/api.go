@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/switchboard-voice/switchboard/http/telephony/carriertest"
 )
 
 // serveAPI is Twilio's REST API, the parts the engine uses.
@@ -15,9 +17,7 @@ func (cl *Cloud) serveAPI(w http.ResponseWriter, r *http.Request) {
 	user, pass, _ := r.BasicAuth()
 	authorized := subtle.ConstantTimeCompare([]byte(user), []byte(cl.cfg.AccountSID)) == 1 &&
 		subtle.ConstantTimeCompare([]byte(pass), []byte(cl.cfg.AuthToken)) == 1
-	cl.mu.Lock()
-	cl.requests = append(cl.requests, Request{Method: r.Method, Path: r.URL.Path, Form: r.PostForm, Authorized: authorized})
-	cl.mu.Unlock()
+	cl.requests.Add(Request{Method: r.Method, Path: r.URL.Path, Form: r.PostForm, Authorized: authorized})
 	if !authorized {
 		apiError(w, http.StatusUnauthorized, 20003, "Authenticate")
 		return
@@ -55,12 +55,12 @@ func created(w http.ResponseWriter, v map[string]any) {
 // updateCall hangs a call up (Status=completed) or replaces its TwiML
 // (Twiml or Url), which stops its media stream.
 func (cl *Cloud) updateCall(w http.ResponseWriter, r *http.Request, sid string) {
-	c, ok := cl.call(sid)
+	c, ok := cl.calls.Get(sid)
 	if !ok {
 		apiError(w, http.StatusNotFound, 20404, "The requested resource was not found")
 		return
 	}
-	if c.over() {
+	if c.Over() {
 		apiError(w, http.StatusBadRequest, 21220, "Call is not in-progress. Cannot redirect.")
 		return
 	}
@@ -107,9 +107,7 @@ func (cl *Cloud) createCall(w http.ResponseWriter, r *http.Request) {
 		c.statusEvent = []string{"completed"}
 	}
 	created(w, map[string]any{"sid": c.SID, "status": "queued", "to": c.To, "from": c.From, "direction": c.Direction})
-	cl.wg.Add(1)
-	go func() {
-		defer cl.wg.Done()
+	cl.bg.Go(func() {
 		c.reportStatus("initiated")
 		c.reportStatus("ringing")
 		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
@@ -117,7 +115,7 @@ func (cl *Cloud) createCall(w http.ResponseWriter, r *http.Request) {
 		if err := cl.start(ctx, c, f.Get("Url")); err == nil {
 			cl.placed <- c
 		}
-	}()
+	})
 }
 
 // createMessage records an SMS.
@@ -127,10 +125,8 @@ func (cl *Cloud) createMessage(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusBadRequest, 21604, "To, Body and From or MessagingServiceSid are required")
 		return
 	}
-	m := Message{SID: "SM" + randomHex(16), From: f.Get("From"), To: f.Get("To"), Body: f.Get("Body"),
+	m := Message{SID: "SM" + carriertest.Hex(16), From: f.Get("From"), To: f.Get("To"), Body: f.Get("Body"),
 		MessagingServiceSID: f.Get("MessagingServiceSid")}
-	cl.mu.Lock()
-	cl.messages = append(cl.messages, m)
-	cl.mu.Unlock()
+	cl.messages.Add(m)
 	created(w, map[string]any{"sid": m.SID, "status": "queued"})
 }

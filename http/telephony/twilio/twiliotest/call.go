@@ -7,32 +7,23 @@ import (
 	"sync"
 	"time"
 
-	"github.com/switchboard-voice/switchboard/http/telephony/phone"
+	"github.com/switchboard-voice/switchboard/http/telephony/carriertest"
 )
 
 // Call is one call through the fake: its caller, and what happened to it.
 type Call struct {
+	*carriertest.Line
 	SID       string
 	From, To  string
 	Direction string // inbound or outbound-api
-	Phone     *phone.Phone
 
-	cloud    *Cloud
-	started  time.Time
-	answered chan struct{}
-	done     chan struct{}
-	answer   sync.Once
-	finish   sync.Once
+	cloud *Cloud
 
 	mu          sync.Mutex
 	status      string
 	err         error
-	said        []string // TwiML <Say> the caller heard
 	transfer    Transfer
-	streams     int
-	cur         *media // the live stream, if any
-	pending     []byte // TwiML from a REST update, run next
-	violations  []string
+	pending     []byte   // TwiML from a REST update, run next
 	statusURL   string   // where status callbacks go
 	statusEvent []string // which (initiated, ringing, answered, completed)
 }
@@ -49,8 +40,8 @@ type Transfer struct {
 }
 
 func newCall(cl *Cloud, sid, from, to, direction string) *Call {
-	return &Call{SID: sid, From: from, To: to, Direction: direction, Phone: phone.New(nil), cloud: cl,
-		started: time.Now(), answered: make(chan struct{}), done: make(chan struct{}), status: "ringing"}
+	return &Call{Line: carriertest.NewLine(), SID: sid, From: from, To: to, Direction: direction, cloud: cl,
+		status: "ringing"}
 }
 
 // params are the parameters Twilio sends about the call.
@@ -58,9 +49,6 @@ func (c *Call) params(status string) url.Values {
 	return url.Values{"CallSid": {c.SID}, "AccountSid": {c.cloud.cfg.AccountSID}, "From": {c.From}, "To": {c.To},
 		"Caller": {c.From}, "Called": {c.To}, "CallStatus": {status}, "Direction": {c.Direction}, "ApiVersion": {"2010-04-01"}}
 }
-
-// Done is closed when the call is over.
-func (c *Call) Done() <-chan struct{} { return c.done }
 
 // Err is why the call failed, if it did.
 func (c *Call) Err() error {
@@ -76,13 +64,6 @@ func (c *Call) Status() string {
 	return c.status
 }
 
-// Said returns what TwiML <Say> told the caller.
-func (c *Call) Said() []string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return append([]string(nil), c.said...)
-}
-
 // Transferred returns the transfer, if the call was dialled elsewhere.
 func (c *Call) Transferred() (Transfer, bool) {
 	c.mu.Lock()
@@ -90,66 +71,10 @@ func (c *Call) Transferred() (Transfer, bool) {
 	return c.transfer, c.transfer.To != ""
 }
 
-// Streams counts the media streams the call opened.
-func (c *Call) Streams() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.streams
-}
-
-// Violations lists what the engine sent that Twilio would reject.
-func (c *Call) Violations() []string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return append([]string(nil), c.violations...)
-}
-
-func (c *Call) violate(what string) {
-	c.mu.Lock()
-	c.violations = append(c.violations, what)
-	c.mu.Unlock()
-}
-
-// Say makes the caller speak.
-func (c *Call) Say(text string) { c.Phone.Say(text) }
-
-// Press sends DTMF digits on the live stream.
-func (c *Call) Press(digits string) error {
-	m := c.live()
-	if m == nil {
-		return errNoStream
-	}
-	for _, d := range digits {
-		if err := m.dtmf(string(d)); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// SendRaw writes a raw websocket message on the live stream (tests of
-// malformed frames).
-func (c *Call) SendRaw(messageType int, data []byte) error {
-	m := c.live()
-	if m == nil {
-		return errNoStream
-	}
-	return m.write(messageType, data)
-}
-
 // HangUp is the caller hanging up: the stream stops and the call ends.
 func (c *Call) HangUp() {
 	c.complete()
 }
-
-func (c *Call) live() *media {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.cur
-}
-
-// answeredNow releases Dial: the call was answered, refused or moved on.
-func (c *Call) answeredNow() { c.answer.Do(func() { close(c.answered) }) }
 
 func (c *Call) fail(err error) {
 	c.mu.Lock()
@@ -175,25 +100,14 @@ func (c *Call) setStatus(s string) {
 	}
 }
 
-// end stops the live stream and marks the call over.
+// end stops the live stream and marks the call over; a status not final
+// yet becomes completed (setStatus leaves a final one alone).
 func (c *Call) end() {
-	c.finish.Do(func() {
-		c.mu.Lock()
-		m := c.cur
-		if c.status != "completed" && c.status != "failed" {
-			c.status = "completed"
-		}
-		c.mu.Unlock()
-		if m != nil {
-			m.stop()
-		}
-		close(c.done)
-		c.answeredNow()
+	c.setStatus("completed")
+	c.End(func() {
 		c.reportStatus("completed")
 		if c.cloud.cfg.Forget {
-			c.cloud.mu.Lock()
-			delete(c.cloud.calls, c.SID)
-			c.cloud.mu.Unlock()
+			c.cloud.calls.Remove(c.SID)
 		}
 	})
 }
@@ -211,16 +125,9 @@ func (c *Call) reportStatus(ev string) {
 	form.Set("CallbackSource", "call-progress-events")
 	form.Set("Timestamp", time.Now().UTC().Format(time.RFC1123Z))
 	if ev == "completed" {
-		form.Set("CallDuration", strconv.Itoa(int(time.Since(c.started).Seconds())))
+		form.Set("CallDuration", strconv.Itoa(int(time.Since(c.Started).Seconds())))
 	}
-	cl := c.cloud
-	cl.wg.Add(1)
-	go func() {
-		defer cl.wg.Done()
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_, _ = cl.webhook(ctx, u, form)
-	}()
+	c.cloud.bg.Within(10*time.Second, func(ctx context.Context) { _, _ = c.cloud.webhook(ctx, u, form) })
 }
 
 func contains(s []string, v string) bool {
@@ -236,11 +143,8 @@ func contains(s []string, v string) bool {
 func (c *Call) update(doc []byte) {
 	c.mu.Lock()
 	c.pending = doc
-	m := c.cur
 	c.mu.Unlock()
-	if m != nil {
-		m.stop()
-	}
+	c.Interrupt()
 }
 
 func (c *Call) takePending() []byte {
@@ -249,13 +153,4 @@ func (c *Call) takePending() []byte {
 	doc := c.pending
 	c.pending = nil
 	return doc
-}
-
-func (c *Call) over() bool {
-	select {
-	case <-c.done:
-		return true
-	default:
-		return false
-	}
 }

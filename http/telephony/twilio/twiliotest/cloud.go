@@ -2,21 +2,16 @@ package twiliotest
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"strings"
 	"sync"
 	"time"
 
-	"github.com/fasthttp/websocket"
-
+	"github.com/switchboard-voice/switchboard/http/telephony/carriertest"
 	"github.com/switchboard-voice/switchboard/http/telephony/twilio"
 )
 
@@ -57,16 +52,16 @@ type Agent struct {
 type Cloud struct {
 	cfg    Config
 	api    *httptest.Server
-	http   *http.Client
-	dialer *websocket.Dialer
+	engine *carriertest.Client
 
-	mu       sync.Mutex
-	calls    map[string]*Call
-	requests []Request
-	messages []Message
+	calls    carriertest.Calls[*Call]
+	requests carriertest.Log[Request]
+	messages carriertest.Log[Message]
 	placed   chan *Call
-	wg       sync.WaitGroup
-	closed   bool
+	bg       carriertest.Background
+
+	mu     sync.Mutex
+	closed bool
 }
 
 // Request is a REST request the engine made.
@@ -87,10 +82,10 @@ func New(cfg Config) (*Cloud, error) {
 		return nil, errors.New("twiliotest: Engine and Public are required")
 	}
 	if cfg.AccountSID == "" {
-		cfg.AccountSID = "AC" + randomHex(16)
+		cfg.AccountSID = "AC" + carriertest.Hex(16)
 	}
 	if cfg.AuthToken == "" {
-		cfg.AuthToken = randomHex(16)
+		cfg.AuthToken = carriertest.Hex(16)
 	}
 	if cfg.Pace <= 0 {
 		cfg.Pace = 20 * time.Millisecond
@@ -98,9 +93,7 @@ func New(cfg Config) (*Cloud, error) {
 	if cfg.Agent == nil {
 		cfg.Agent = func(string) Agent { return Agent{Answer: true, Key: "1"} }
 	}
-	cl := &Cloud{cfg: cfg, calls: map[string]*Call{}, placed: make(chan *Call, 1024),
-		http:   &http.Client{Timeout: 15 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}},
-		dialer: &websocket.Dialer{HandshakeTimeout: 10 * time.Second, NetDialContext: (&net.Dialer{}).DialContext}}
+	cl := &Cloud{cfg: cfg, placed: make(chan *Call, 1024), engine: carriertest.NewClient(cfg.Engine, cfg.Public)}
 	cl.api = httptest.NewUnstartedServer(http.HandlerFunc(cl.serveAPI))
 	if cfg.APIAddr != "" {
 		ln, err := net.Listen("tcp", cfg.APIAddr)
@@ -118,17 +111,13 @@ func New(cfg Config) (*Cloud, error) {
 func (cl *Cloud) Close() {
 	cl.mu.Lock()
 	cl.closed = true
-	calls := make([]*Call, 0, len(cl.calls))
-	for _, c := range cl.calls {
-		calls = append(calls, c)
-	}
 	cl.mu.Unlock()
-	for _, c := range calls {
+	for _, c := range cl.calls.All() {
 		c.end()
 	}
-	cl.wg.Wait()
+	cl.bg.Wait()
 	cl.api.Close()
-	cl.http.CloseIdleConnections()
+	cl.engine.Close()
 }
 
 // URL is the REST API's base URL (the gateway's APIBaseURL).
@@ -141,18 +130,10 @@ func (cl *Cloud) AccountSID() string { return cl.cfg.AccountSID }
 func (cl *Cloud) AuthToken() string { return cl.cfg.AuthToken }
 
 // Requests returns the REST requests received so far.
-func (cl *Cloud) Requests() []Request {
-	cl.mu.Lock()
-	defer cl.mu.Unlock()
-	return append([]Request(nil), cl.requests...)
-}
+func (cl *Cloud) Requests() []Request { return cl.requests.All() }
 
 // Messages returns the SMS sent so far.
-func (cl *Cloud) Messages() []Message {
-	cl.mu.Lock()
-	defer cl.mu.Unlock()
-	return append([]Message(nil), cl.messages...)
-}
+func (cl *Cloud) Messages() []Message { return cl.messages.All() }
 
 // Placed delivers the calls the engine placed, once answered.
 func (cl *Cloud) Placed() <-chan *Call { return cl.placed }
@@ -173,10 +154,8 @@ func (cl *Cloud) Dial(ctx context.Context, from, to string) (*Call, error) {
 }
 
 func (cl *Cloud) newCall(from, to, direction string) *Call {
-	c := newCall(cl, "CA"+randomHex(16), from, to, direction)
-	cl.mu.Lock()
-	cl.calls[c.SID] = c
-	cl.mu.Unlock()
+	c := newCall(cl, "CA"+carriertest.Hex(16), from, to, direction)
+	cl.calls.Add(c.SID, c)
 	return c
 }
 
@@ -188,15 +167,11 @@ func (cl *Cloud) start(ctx context.Context, c *Call, voiceURL string) error {
 		c.fail(err)
 		return err
 	}
-	cl.wg.Add(1)
-	go func() {
-		defer cl.wg.Done()
-		c.run(doc)
-	}()
+	cl.bg.Go(func() { c.run(doc) })
 	select {
-	case <-c.answered:
+	case <-c.Answered():
 		return nil
-	case <-c.done:
+	case <-c.Done():
 		return c.Err()
 	case <-ctx.Done():
 		return ctx.Err()
@@ -234,40 +209,14 @@ func (cl *Cloud) post(ctx context.Context, publicURL string, form url.Values, to
 			params = append(params, twilio.Param{Name: k, Value: v})
 		}
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, cl.real(publicURL), strings.NewReader(form.Encode()))
-	if err != nil {
-		return 0, nil, err
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("X-Twilio-Signature", twilio.Signature(token, cl.signedURL(publicURL), params))
-	resp, err := cl.http.Do(req)
-	if err != nil {
-		return 0, nil, err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	return resp.StatusCode, body, err
+	h := http.Header{"X-Twilio-Signature": {twilio.Signature(token, cl.signedURL(publicURL), params)}}
+	return cl.engine.Send(ctx, http.MethodPost, publicURL, "application/x-www-form-urlencoded", []byte(form.Encode()), h)
 }
 
 // Post sends a webhook signed with token (the account's, or a wrong one
 // to test refusals); it returns the engine's status and body.
 func (cl *Cloud) Post(ctx context.Context, path string, form url.Values, token string) (int, []byte, error) {
 	return cl.post(ctx, cl.cfg.Public+path, form, token)
-}
-
-// real maps a public URL onto the engine's real address.
-func (cl *Cloud) real(publicURL string) string {
-	scheme, rest, _ := strings.Cut(publicURL, "://")
-	_, pub, _ := strings.Cut(strings.TrimSuffix(cl.cfg.Public, "/"), "://")
-	path, ok := strings.CutPrefix(rest, pub)
-	if !ok {
-		return publicURL
-	}
-	base := cl.cfg.Engine
-	if scheme == "ws" || scheme == "wss" {
-		base = "ws" + strings.TrimPrefix(base, "http")
-	}
-	return base + path
 }
 
 // signedURL is the URL Twilio signs: as given, or with the default port.
@@ -286,17 +235,4 @@ func (cl *Cloud) signedURL(u string) string {
 		pu.Host += ":80"
 	}
 	return pu.String()
-}
-
-func (cl *Cloud) call(sid string) (*Call, bool) {
-	cl.mu.Lock()
-	defer cl.mu.Unlock()
-	c, ok := cl.calls[sid]
-	return c, ok
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }

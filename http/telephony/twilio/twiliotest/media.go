@@ -12,16 +12,10 @@ import (
 	"github.com/fasthttp/websocket"
 
 	"github.com/switchboard-voice/switchboard/http/telephony"
+	"github.com/switchboard-voice/switchboard/http/telephony/carriertest"
 	"github.com/switchboard-voice/switchboard/http/telephony/phone"
 	"github.com/switchboard-voice/switchboard/http/telephony/twilio"
 )
-
-// media is one Media Streams websocket of a call, Twilio's side.
-type media struct {
-	sock   *phone.Socket
-	wire   *wire
-	cancel context.CancelFunc
-}
 
 // Upgrade opens a media-stream websocket to a public stream URL of the
 // engine, signed with token (the account's, or a wrong one in tests).
@@ -30,72 +24,30 @@ func (cl *Cloud) Upgrade(ctx context.Context, publicURL, token string) (*websock
 	if token != "" {
 		h.Set("X-Twilio-Signature", twilio.Signature(token, cl.signedURL(publicURL), nil))
 	}
-	return cl.dialer.DialContext(ctx, cl.real(publicURL), h)
+	return cl.engine.Upgrade(ctx, publicURL, h)
 }
 
 // stream runs a <Connect><Stream> until the engine closes it, the call
 // ends, or a REST update replaces the TwiML.
 func (c *Call) stream(url string, params map[string]string) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	ws, resp, err := c.cloud.Upgrade(ctx, url, c.cloud.cfg.AuthToken)
-	if resp != nil && resp.Body != nil {
-		resp.Body.Close()
-	}
-	if err != nil {
-		c.fail(err)
-		return
-	}
-	w := &wire{sid: "MZ" + randomHex(16), account: c.cloud.cfg.AccountSID, call: c.SID, start: time.Now()}
-	m := &media{sock: phone.NewSocket(ws, w, c.Phone), wire: w, cancel: cancel}
-	c.mu.Lock()
-	if c.over() {
-		c.mu.Unlock()
-		ws.Close()
-		return
-	}
-	c.cur = m
-	c.streams++
-	c.mu.Unlock()
-	defer func() {
-		c.mu.Lock()
-		if c.cur == m {
-			c.cur = nil
-		}
-		c.mu.Unlock()
-	}()
-	if err := m.sock.Send(w.connected); err != nil {
-		c.fail(err)
-		ws.Close()
-		return
-	}
-	if err := m.sock.Send(func() (int, []byte) { return w.startMsg(params) }); err != nil {
-		c.fail(err)
-		ws.Close()
-		return
-	}
-	c.answeredNow()
-	c.reportStatus("answered")
-	m.sock.Serve(ctx, c.cloud.cfg.Pace, w.stop)
-	for _, v := range m.sock.Violations() {
-		c.violate(v)
-	}
-}
-
-// stop ends the stream from Twilio's side.
-func (m *media) stop() { m.cancel() }
-
-func (m *media) dtmf(digit string) error {
-	return m.sock.Send(func() (int, []byte) { return m.wire.dtmf(digit) })
-}
-
-func (m *media) write(mt int, data []byte) error {
-	return m.sock.Send(func() (int, []byte) { return mt, data })
+	c.Stream(carriertest.Stream{
+		Upgrade: func(ctx context.Context) (*websocket.Conn, *http.Response, error) {
+			return c.cloud.Upgrade(ctx, url, c.cloud.cfg.AuthToken)
+		},
+		Wire: func() carriertest.Wire {
+			return &wire{sid: "MZ" + carriertest.Hex(16), account: c.cloud.cfg.AccountSID, call: c.SID, start: time.Now(),
+				params: params}
+		},
+		Pace:    c.cloud.cfg.Pace,
+		Fail:    c.fail,
+		Started: func() { c.reportStatus("answered") },
+	})
 }
 
 // wire is Twilio's Media Streams dialect, Twilio's side.
 type wire struct {
 	sid, account, call string
+	params             map[string]string // the <Stream>'s <Parameter>s
 	start              time.Time
 	seq, chunk         int
 }
@@ -114,19 +66,26 @@ func (w *wire) connected() (int, []byte) {
 	return w.msg(map[string]any{"event": "connected", "protocol": "Call", "version": "1.0.0"})
 }
 
-func (w *wire) startMsg(params map[string]string) (int, []byte) {
+// Open implements carriertest.Wire.
+func (w *wire) Open() []func() (int, []byte) { return []func() (int, []byte){w.connected, w.startMsg} }
+
+func (w *wire) startMsg() (int, []byte) {
 	return w.msg(map[string]any{"event": "start", "start": map[string]any{
 		"streamSid": w.sid, "accountSid": w.account, "callSid": w.call, "tracks": []string{"inbound"},
-		"customParameters": params,
+		"customParameters": w.params,
 		"mediaFormat":      map[string]any{"encoding": "audio/x-mulaw", "sampleRate": 8000, "channels": 1},
 	}})
 }
+
+// Stop implements carriertest.Wire.
+func (w *wire) Stop() func() (int, []byte) { return w.stop }
 
 func (w *wire) stop() (int, []byte) {
 	return w.msg(map[string]any{"event": "stop", "stop": map[string]string{"accountSid": w.account, "callSid": w.call}})
 }
 
-func (w *wire) dtmf(digit string) (int, []byte) {
+// DTMF implements carriertest.Wire.
+func (w *wire) DTMF(digit string) (int, []byte) {
 	return w.msg(map[string]any{"event": "dtmf", "dtmf": map[string]string{"track": "inbound_track", "digit": digit}})
 }
 

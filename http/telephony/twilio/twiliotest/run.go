@@ -2,18 +2,17 @@ package twiliotest
 
 import (
 	"context"
-	"errors"
 	"net/url"
 	"time"
-)
 
-var errNoStream = errors.New("twiliotest: no live media stream")
+	"github.com/switchboard-voice/switchboard/http/telephony/carriertest"
+)
 
 // run executes a call's TwiML, as Twilio does, until the call ends: a REST
 // update replaces the document; a document that runs out hangs up.
 func (c *Call) run(doc []byte) {
 	c.setStatus("in-progress")
-	for doc != nil && !c.over() {
+	for doc != nil && !c.Over() {
 		root, err := parseTwiML(doc)
 		if err != nil {
 			c.fail(err)
@@ -22,7 +21,7 @@ func (c *Call) run(doc []byte) {
 		doc = nil
 		for _, v := range root.Children {
 			next := c.exec(v)
-			if c.over() {
+			if c.Over() {
 				return
 			}
 			if p := c.takePending(); p != nil {
@@ -42,12 +41,9 @@ func (c *Call) run(doc []byte) {
 func (c *Call) exec(v node) []byte {
 	switch v.XMLName.Local {
 	case "Say":
-		c.mu.Lock()
-		c.said = append(c.said, v.text())
-		c.mu.Unlock()
-		c.Phone.Hear(v.text())
+		c.Hear(v.text())
 	case "Hangup":
-		c.answeredNow()
+		c.Answer()
 		c.complete()
 	case "Dial":
 		return c.dial(v)
@@ -81,8 +77,8 @@ func (c *Call) dial(v node) []byte {
 	if agentURL == "" {
 		t.Bridged, t.DialStatus = true, "completed"
 		c.setTransfer(t)
-		c.answeredNow()
-		<-c.done // talking to the number until the caller hangs up
+		c.Answer()
+		<-c.Done() // talking to the number until the caller hangs up
 		return nil
 	}
 	t.Warm = true
@@ -93,9 +89,9 @@ func (c *Call) dial(v node) []byte {
 		t.DialStatus = "completed"
 	}
 	c.setTransfer(t)
-	c.answeredNow()
+	c.Answer()
 	if t.Bridged {
-		<-c.done
+		<-c.Done()
 		return nil
 	}
 	action := v.attr("action")
@@ -131,7 +127,7 @@ func (c *Call) setTransfer(t Transfer) {
 func (c *Call) agentLeg(agentURL string, agent Agent, t *Transfer) bool {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	form := url.Values{"CallSid": {"CA" + randomHex(16)}, "ParentCallSid": {c.SID}, "AccountSid": {c.cloud.cfg.AccountSID},
+	form := url.Values{"CallSid": {"CA" + carriertest.Hex(16)}, "ParentCallSid": {c.SID}, "AccountSid": {c.cloud.cfg.AccountSID},
 		"From": {c.From}, "To": {t.To}, "CallStatus": {"in-progress"}, "Direction": {"outbound-dial"}}
 	doc, err := c.cloud.webhook(ctx, agentURL, form)
 	for hops := 0; hops < 5; hops++ {

@@ -17,9 +17,7 @@ func (cl *Cloud) serveAPI(w http.ResponseWriter, r *http.Request) {
 	tok, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	claims, err := vonage.VerifyAPIToken(&cl.key.PublicKey, tok, time.Now())
 	authorized := err == nil && claims.ApplicationID == cl.app
-	cl.mu.Lock()
-	cl.requests = append(cl.requests, Request{Method: r.Method, Path: r.URL.Path, Body: body, Authorized: authorized})
-	cl.mu.Unlock()
+	cl.requests.Add(Request{Method: r.Method, Path: r.URL.Path, Body: body, Authorized: authorized})
 	if !authorized {
 		apiError(w, http.StatusUnauthorized, "Invalid Token")
 		return
@@ -30,8 +28,8 @@ func (cl *Cloud) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	rest, _ := strings.CutPrefix(r.URL.Path, "/v1/calls/")
 	uuid, sub, _ := strings.Cut(rest, "/")
-	c, ok := cl.call(uuid)
-	if !ok || c.over() || r.Method != http.MethodPut {
+	c, ok := cl.calls.Get(uuid)
+	if !ok || c.Over() || r.Method != http.MethodPut {
 		apiError(w, http.StatusNotFound, "Not Found")
 		return
 	}
@@ -81,15 +79,11 @@ func (cl *Cloud) create(w http.ResponseWriter, body map[string]any) {
 	w.WriteHeader(http.StatusCreated)
 	_ = json.NewEncoder(w).Encode(map[string]string{"uuid": c.UUID, "status": "started", "direction": "outbound"})
 	answerURL, _ := answer[0].(string)
-	cl.wg.Add(1)
-	go func() {
-		defer cl.wg.Done()
-		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-		defer cancel()
+	cl.bg.Within(15*time.Second, func(ctx context.Context) {
 		if cl.answer(ctx, c, answerURL) == nil {
 			cl.placed <- c
 		}
-	}()
+	})
 }
 
 func apiError(w http.ResponseWriter, status int, title string) {

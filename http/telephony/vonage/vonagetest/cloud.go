@@ -1,26 +1,23 @@
 package vonagetest
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
-	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/fasthttp/websocket"
 
+	"github.com/switchboard-voice/switchboard/http/telephony/carriertest"
 	"github.com/switchboard-voice/switchboard/http/telephony/vonage"
 )
 
@@ -40,14 +37,12 @@ type Cloud struct {
 	app    string
 	secret string
 	api    *httptest.Server
-	http   *http.Client
-	dialer *websocket.Dialer
+	engine *carriertest.Client
 
-	mu       sync.Mutex
-	calls    map[string]*Call
-	requests []Request
+	calls    carriertest.Calls[*Call]
+	requests carriertest.Log[Request]
 	placed   chan *Call
-	wg       sync.WaitGroup
+	bg       carriertest.Background
 }
 
 // Request is a Voice API request the engine made.
@@ -69,27 +64,20 @@ func New(cfg Config) (*Cloud, error) {
 	if err != nil {
 		return nil, err
 	}
-	cl := &Cloud{cfg: cfg, key: key, app: randomUUID(), secret: randomHex(16), calls: map[string]*Call{},
-		placed: make(chan *Call, 1024), http: &http.Client{Timeout: 15 * time.Second},
-		dialer: &websocket.Dialer{HandshakeTimeout: 10 * time.Second}}
+	cl := &Cloud{cfg: cfg, key: key, app: carriertest.UUID(), secret: carriertest.Hex(16),
+		placed: make(chan *Call, 1024), engine: carriertest.NewClient(cfg.Engine, cfg.Public)}
 	cl.api = httptest.NewServer(http.HandlerFunc(cl.serveAPI))
 	return cl, nil
 }
 
 // Close ends every call and stops the fake.
 func (cl *Cloud) Close() {
-	cl.mu.Lock()
-	calls := make([]*Call, 0, len(cl.calls))
-	for _, c := range cl.calls {
-		calls = append(calls, c)
-	}
-	cl.mu.Unlock()
-	for _, c := range calls {
+	for _, c := range cl.calls.All() {
 		c.end("completed")
 	}
-	cl.wg.Wait()
+	cl.bg.Wait()
 	cl.api.Close()
-	cl.http.CloseIdleConnections()
+	cl.engine.Close()
 }
 
 // URL is the Voice API's base URL.
@@ -108,11 +96,7 @@ func (cl *Cloud) PrivateKey() string {
 }
 
 // Requests returns the API requests so far.
-func (cl *Cloud) Requests() []Request {
-	cl.mu.Lock()
-	defer cl.mu.Unlock()
-	return append([]Request(nil), cl.requests...)
-}
+func (cl *Cloud) Requests() []Request { return cl.requests.All() }
 
 // Placed delivers the calls the engine placed, once answered.
 func (cl *Cloud) Placed() <-chan *Call { return cl.placed }
@@ -128,17 +112,15 @@ func (cl *Cloud) Dial(ctx context.Context, from, to string) (*Call, error) {
 }
 
 func (cl *Cloud) newCall(from, to, direction string) *Call {
-	c := newCall(cl, randomUUID(), from, to, direction)
-	cl.mu.Lock()
-	cl.calls[c.UUID] = c
-	cl.mu.Unlock()
+	c := newCall(cl, carriertest.UUID(), from, to, direction)
+	cl.calls.Add(c.UUID, c)
 	return c
 }
 
 // answer fetches the NCCO (GET, signed) and runs it in the background.
 func (cl *Cloud) answer(ctx context.Context, c *Call, answerURL string) error {
 	q := url.Values{"to": {strings.TrimPrefix(c.To, "+")}, "from": {strings.TrimPrefix(c.From, "+")},
-		"uuid": {c.UUID}, "conversation_uuid": {"CON-" + randomUUID()}}
+		"uuid": {c.UUID}, "conversation_uuid": {"CON-" + carriertest.UUID()}}
 	sep := "?"
 	if strings.Contains(answerURL, "?") {
 		sep = "&"
@@ -151,13 +133,9 @@ func (cl *Cloud) answer(ctx context.Context, c *Call, answerURL string) error {
 		c.end("failed")
 		return err
 	}
-	cl.wg.Add(1)
-	go func() {
-		defer cl.wg.Done()
-		c.run(body)
-	}()
+	cl.bg.Go(func() { c.run(body) })
 	select {
-	case <-c.answered:
+	case <-c.Answered():
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
@@ -169,7 +147,7 @@ func (cl *Cloud) callbackToken(secret string, body []byte) string {
 	if secret == "" {
 		return ""
 	}
-	c := vonage.Claims{ApplicationID: cl.app, APIKey: "abcd1234", IssuedAt: time.Now().Unix(), ID: randomUUID()}
+	c := vonage.Claims{ApplicationID: cl.app, APIKey: "abcd1234", IssuedAt: time.Now().Unix(), ID: carriertest.UUID()}
 	if body != nil {
 		c.PayloadHash = vonage.PayloadHash(body)
 	}
@@ -188,23 +166,14 @@ func (cl *Cloud) PostJSON(ctx context.Context, publicURL string, body []byte, se
 }
 
 func (cl *Cloud) send(ctx context.Context, method, publicURL string, body []byte, secret string) (int, []byte, error) {
-	req, err := http.NewRequestWithContext(ctx, method, cl.real(publicURL), bytes.NewReader(body))
-	if err != nil {
-		return 0, nil, err
-	}
+	contentType, h := "", http.Header{}
 	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		contentType = "application/json"
 	}
 	if tok := cl.callbackToken(secret, body); tok != "" {
-		req.Header.Set("Authorization", "Bearer "+tok)
+		h.Set("Authorization", "Bearer "+tok)
 	}
-	resp, err := cl.http.Do(req)
-	if err != nil {
-		return 0, nil, err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	return resp.StatusCode, b, err
+	return cl.engine.Send(ctx, method, publicURL, contentType, body, h)
 }
 
 // event posts a call's status to its event URL.
@@ -216,52 +185,14 @@ func (c *Call) event(status string) {
 		"direction": c.Direction, "from": strings.TrimPrefix(c.From, "+"), "to": strings.TrimPrefix(c.To, "+"),
 		"timestamp": time.Now().UTC().Format(time.RFC3339Nano)}
 	if status == "completed" {
-		ev["duration"] = fmt.Sprint(int(time.Since(c.started).Seconds()))
+		ev["duration"] = fmt.Sprint(int(time.Since(c.Started).Seconds()))
 	}
 	body, _ := json.Marshal(ev)
 	cl := c.cloud
-	cl.wg.Add(1)
-	go func() {
-		defer cl.wg.Done()
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_, _, _ = cl.PostJSON(ctx, c.eventURL, body, cl.secret)
-	}()
+	cl.bg.Within(10*time.Second, func(ctx context.Context) { _, _, _ = cl.PostJSON(ctx, c.eventURL, body, cl.secret) })
 }
 
 // Upgrade opens the media websocket of an NCCO's uri.
 func (cl *Cloud) Upgrade(ctx context.Context, publicURL string) (*websocket.Conn, *http.Response, error) {
-	return cl.dialer.DialContext(ctx, cl.real(publicURL), nil)
-}
-
-func (cl *Cloud) real(publicURL string) string {
-	scheme, rest, _ := strings.Cut(publicURL, "://")
-	_, pub, _ := strings.Cut(cl.cfg.Public, "://")
-	path, ok := strings.CutPrefix(rest, pub)
-	if !ok {
-		return publicURL
-	}
-	base := cl.cfg.Engine
-	if scheme == "ws" || scheme == "wss" {
-		base = "ws" + strings.TrimPrefix(base, "http")
-	}
-	return base + path
-}
-
-func (cl *Cloud) call(uuid string) (*Call, bool) {
-	cl.mu.Lock()
-	defer cl.mu.Unlock()
-	c, ok := cl.calls[uuid]
-	return c, ok
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
-func randomUUID() string {
-	h := randomHex(16)
-	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+	return cl.engine.Upgrade(ctx, publicURL, nil)
 }

@@ -5,71 +5,48 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 
 	"github.com/switchboard-voice/switchboard/internal/fakespeech"
 
 	"github.com/fasthttp/websocket"
 
+	"github.com/switchboard-voice/switchboard/http/telephony/carriertest"
 	"github.com/switchboard-voice/switchboard/http/telephony/phone"
 	"github.com/switchboard-voice/switchboard/http/telephony/vonage"
 )
 
-type media struct {
-	sock   *phone.Socket
-	cancel context.CancelFunc
-}
-
 // stream runs an NCCO websocket until the engine closes it or the call
 // moves on; Vonage sends no stop message, it closes the socket.
 func (c *Call) stream(uri, contentType string) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	ws, resp, err := c.cloud.Upgrade(ctx, uri)
-	if resp != nil && resp.Body != nil {
-		resp.Body.Close()
-	}
-	if err != nil {
-		c.end("failed")
-		return
-	}
-	m := &media{sock: phone.NewSocket(ws, wire{}, c.Phone), cancel: cancel}
-	c.mu.Lock()
-	if c.over() {
-		c.mu.Unlock()
-		ws.Close()
-		return
-	}
-	c.cur = m
-	c.streams++
-	c.mu.Unlock()
-	defer func() {
-		c.mu.Lock()
-		if c.cur == m {
-			c.cur = nil
-		}
-		c.mu.Unlock()
-	}()
-	connected, _ := json.Marshal(map[string]string{"event": "websocket:connected", "content-type": contentType})
-	if m.sock.Send(func() (int, []byte) { return websocket.TextMessage, connected }) != nil {
-		c.end("failed")
-		ws.Close()
-		return
-	}
-	c.answeredNow()
-	m.sock.Serve(ctx, c.cloud.cfg.Pace, nil)
-	c.mu.Lock()
-	c.violations = append(c.violations, m.sock.Violations()...)
-	c.mu.Unlock()
-}
-
-func dtmfEvent(digit string) (int, []byte) {
-	b, _ := json.Marshal(map[string]any{"event": "websocket:dtmf", "digit": digit, "duration": 260})
-	return websocket.TextMessage, b
+	c.Stream(carriertest.Stream{
+		Upgrade: func(ctx context.Context) (*websocket.Conn, *http.Response, error) { return c.cloud.Upgrade(ctx, uri) },
+		Wire:    func() carriertest.Wire { return wire{contentType: contentType} },
+		Pace:    c.cloud.cfg.Pace,
+		Fail:    func(error) { c.end("failed") },
+	})
 }
 
 // wire is Vonage's websocket dialect, Vonage's side: PCM16 at 16 kHz in
 // binary frames, events in text.
-type wire struct{}
+type wire struct{ contentType string }
+
+// Open implements carriertest.Wire.
+func (w wire) Open() []func() (int, []byte) {
+	return []func() (int, []byte){func() (int, []byte) {
+		b, _ := json.Marshal(map[string]string{"event": "websocket:connected", "content-type": w.contentType})
+		return websocket.TextMessage, b
+	}}
+}
+
+// DTMF implements carriertest.Wire: a websocket:dtmf event.
+func (wire) DTMF(digit string) (int, []byte) {
+	b, _ := json.Marshal(map[string]any{"event": "websocket:dtmf", "digit": digit, "duration": 260})
+	return websocket.TextMessage, b
+}
+
+// Stop implements carriertest.Wire: Vonage just closes the socket.
+func (wire) Stop() func() (int, []byte) { return nil }
 
 // Media implements phone.Wire.
 func (wire) Media(frame []byte) (int, []byte) {
