@@ -75,7 +75,7 @@ func (s *session) Close() error {
 	if cur != nil {
 		cur.Cancel()
 	}
-	k.drain()
+	k.Drain(nil) // waits a moment for a cancel to go out
 	s.cancel()
 	s.wg.Wait()
 	return nil
@@ -99,8 +99,8 @@ func (s *session) take(u *utterance) error {
 		return ErrClosed
 	}
 	u.k = s.k // before the reader can see u
-	if !s.k.attach(u) {
-		s.k.close()
+	if !s.k.Attach(u) {
+		s.k.Close()
 		s.k = s.openSocket(nil, u)
 	}
 	return nil

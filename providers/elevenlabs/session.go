@@ -71,7 +71,7 @@ func (s *session) Close() error {
 		cur.Cancel()
 	}
 	if warm != nil {
-		warm.close()
+		warm.Close()
 	}
 	s.cancel()
 	s.wg.Wait()
@@ -107,10 +107,10 @@ func (s *session) take(u *utterance) error {
 	if k := s.warm; k != nil {
 		s.warm = nil
 		u.k = k // before the reader can see u
-		if k.attach(u) {
+		if k.Attach(u) {
 			return nil
 		}
-		k.close()
+		k.Close()
 	}
 	s.openSocket(nil, u)
 	return nil
