@@ -3,14 +3,12 @@ package cartesia
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"strconv"
 	"sync"
 	"time"
 
-	"github.com/fasthttp/websocket"
-
 	"github.com/switchboard-voice/switchboard/providers/internal/audioconv"
+	"github.com/switchboard-voice/switchboard/providers/internal/ttssocket"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -22,13 +20,11 @@ import (
 //
 // Lock order: utterance.mu, then session.mu, then socket.mu.
 type session struct {
-	url      string
-	header   http.Header
 	req      request // the template of every generation request
 	prefix   string  // of context IDs, unique to the session
 	src, out voice.Format
 	stall    time.Duration
-	dialer   *websocket.Dialer
+	dialer   ttssocket.Dialer
 
 	ctx    context.Context // cancelled by Close: aborts dials
 	cancel context.CancelFunc

@@ -19,7 +19,7 @@ type socket struct {
 func (s *session) openSocket(ws *websocket.Conn, u *utterance) *socket {
 	k := &socket{}
 	k.Socket = ttssocket.New(s.ctx, &s.wg, ws, u, ttssocket.Config[*utterance]{
-		Dial: s.dial,
+		Dial: s.dialer.Dial,
 		Read: k.read,
 		Lost: func(u *utterance, err error, connected bool) { u.connLost(err, k, connected) },
 

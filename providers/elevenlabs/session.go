@@ -3,13 +3,11 @@ package elevenlabs
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"sync"
 	"time"
 
-	"github.com/fasthttp/websocket"
-
 	"github.com/switchboard-voice/switchboard/providers/internal/audioconv"
+	"github.com/switchboard-voice/switchboard/providers/internal/ttssocket"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -20,13 +18,11 @@ import (
 //
 // Lock order: session.mu before socket.mu; utterance.mu before session.mu.
 type session struct {
-	url      string
-	header   http.Header
 	bos      []byte
 	src, out voice.Format // what the service sends, what the engine wants
 	gain     float64
 	stall    time.Duration
-	dialer   *websocket.Dialer
+	dialer   ttssocket.Dialer
 
 	ctx    context.Context // cancelled by Close: aborts dials
 	cancel context.CancelFunc
