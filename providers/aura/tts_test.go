@@ -170,25 +170,7 @@ func TestFlushLimit(t *testing.T) {
 func TestSessionRules(t *testing.T) {
 	srv := startFake(t, aurafake.Options{})
 	sess := open(t, &TTS{}, srv, voice.Telephony, settings())
-	r := ttstest.NewRecorder(t)
-	u, _ := sess.Speak(r.Emit)
-	if _, err := sess.Speak(r.Emit); !errors.Is(err, ErrBusy) {
-		t.Errorf("second Speak: %v", err)
-	}
-	_ = u.Send("Hi.")
-	_ = u.End()
-	if err := u.Send("late"); !errors.Is(err, ErrEnded) {
-		t.Errorf("Send after End: %v", err)
-	}
-	ttstest.Done(t, ttstest.Last(r.Wait()))
-	r = ttstest.NewRecorder(t)
-	u, _ = sess.Speak(r.Emit)
-	_ = u.Send("Goodbye for now.")
-	sess.Close()
-	r.Seal()
-	if _, err := sess.Speak(r.Emit); !errors.Is(err, ErrClosed) {
-		t.Errorf("Speak after Close: %v", err)
-	}
+	ttstest.SessionRules(t, sess, ttstest.Errors{Busy: ErrBusy, Ended: ErrEnded, Closed: ErrClosed}, "Goodbye for now.")
 	testkit.Eventually(t, 5*time.Second, func() error {
 		if n := srv.Open(); n != 0 {
 			return fmt.Errorf("%d sockets open after Close", n)
