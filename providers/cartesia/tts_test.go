@@ -181,37 +181,19 @@ func TestRedialsASocketClosedWhileIdle(t *testing.T) {
 }
 
 func TestHandshakeFaults(t *testing.T) {
-	opts := func(srv *cartesiafake.Server, key string) voice.TTSOptions {
-		return voice.TTSOptions{Settings: settings(), Format: voice.Telephony, Key: key, BaseURL: srv.BaseURL}
-	}
-	for _, c := range []struct {
-		kind   fault.Kind
-		status int
-	}{
-		{fault.Unauthorized, 401}, {fault.RateLimited, 429}, {fault.ServerError, 500}, {fault.Unavailable, 503},
-	} {
-		t.Run(c.kind.String(), func(t *testing.T) {
+	ttstest.HandshakeFaults(t, ttstest.Handshake{
+		Open: func(t *testing.T, key string, f fault.Fault) error {
 			srv := startFake(t, cartesiafake.Options{})
-			srv.Faults().Next(fault.Fault{Kind: c.kind}, 1)
-			_, err := (&TTS{}).OpenTTS(context.Background(), opts(srv, testKey))
-			if statusOf(err) != c.status {
-				t.Fatalf("err %v, want HTTP %d", err, c.status)
+			if f.Kind != fault.None {
+				srv.Faults().Next(f, 1)
 			}
-		})
-	}
-	t.Run("wrong key", func(t *testing.T) {
-		srv := startFake(t, cartesiafake.Options{})
-		_, err := (&TTS{}).OpenTTS(context.Background(), opts(srv, "nope"))
-		if statusOf(err) != 401 || !strings.Contains(err.Error(), "Invalid API key") || strings.Contains(err.Error(), "nope") {
-			t.Fatalf("err %v", err)
-		}
-	})
-	t.Run("refuse", func(t *testing.T) {
-		srv := startFake(t, cartesiafake.Options{})
-		srv.Faults().Next(fault.Fault{Kind: fault.Refuse}, 1)
-		if _, err := (&TTS{}).OpenTTS(context.Background(), opts(srv, testKey)); !errors.Is(err, ErrConnection) {
-			t.Fatalf("err %v", err)
-		}
+			_, err := (&TTS{}).OpenTTS(context.Background(), voice.TTSOptions{Settings: settings(), Format: voice.Telephony, Key: key, BaseURL: srv.BaseURL})
+			return err
+		},
+		Key:           testKey,
+		StatusOf:      statusOf,
+		WrongKey:      "Invalid API key",
+		ErrConnection: ErrConnection,
 	})
 }
 
