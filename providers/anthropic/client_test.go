@@ -13,6 +13,7 @@ import (
 	"github.com/switchboard-voice/switchboard/assistant"
 	"github.com/switchboard-voice/switchboard/providers/anthropic/anthropicfake"
 	"github.com/switchboard-voice/switchboard/providers/fault"
+	"github.com/switchboard-voice/switchboard/providers/internal/faketest"
 	"github.com/switchboard-voice/switchboard/providers/internal/llmtest"
 	"github.com/switchboard-voice/switchboard/providers/openai/openaifake"
 	"github.com/switchboard-voice/switchboard/providers/sse"
@@ -26,7 +27,7 @@ const testKey = "sk-ant-test-0123456789"
 func startFake(t *testing.T, cfg openaifake.Config) *anthropicfake.Server {
 	t.Helper()
 	cfg.APIKey = testKey
-	return llmtest.StartFake(t, anthropicfake.Start, cfg)
+	return faketest.Start(t, anthropicfake.Start, cfg)
 }
 
 func newClient(t *testing.T, cfg Config) *Client {

@@ -13,6 +13,7 @@ import (
 	"github.com/switchboard-voice/switchboard/assistant"
 	"github.com/switchboard-voice/switchboard/providers/fault"
 	"github.com/switchboard-voice/switchboard/providers/gemini/geminifake"
+	"github.com/switchboard-voice/switchboard/providers/internal/faketest"
 	"github.com/switchboard-voice/switchboard/providers/internal/llmtest"
 	"github.com/switchboard-voice/switchboard/providers/openai/openaifake"
 	"github.com/switchboard-voice/switchboard/providers/sse"
@@ -26,7 +27,7 @@ const testKey = "AIza-test-0123456789"
 func startFake(t *testing.T, cfg openaifake.Config) *geminifake.Server {
 	t.Helper()
 	cfg.APIKey = testKey
-	return llmtest.StartFake(t, geminifake.Start, cfg)
+	return faketest.Start(t, geminifake.Start, cfg)
 }
 
 func newClient(t *testing.T, cfg Config) *Client {

@@ -15,17 +15,6 @@ type Fake interface {
 	Requests() []openaifake.Request
 }
 
-// StartFake starts a fake with cfg, closed when t ends.
-func StartFake[S interface{ Close() }](t testing.TB, start func(openaifake.Config) (S, error), cfg openaifake.Config) S {
-	t.Helper()
-	srv, err := start(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close)
-	return srv
-}
-
 // LastRequest is the last request srv received, with its body decoded as B.
 func LastRequest[B any](t testing.TB, srv Fake) (openaifake.Request, B) {
 	t.Helper()
