@@ -66,9 +66,7 @@ func (k *Socket[U]) Start() {
 
 func (k *Socket[U]) run() {
 	defer k.wg.Done()
-	k.mu.Lock()
-	ws := k.ws
-	k.mu.Unlock()
+	ws := k.ws // set by New, before this goroutine: no lock needed
 	if ws == nil {
 		var err error
 		if ws, err = k.c.Dial(k.ctx); err != nil {
