@@ -20,7 +20,7 @@ type Config[U comparable] struct {
 
 	QueueLen      int           // messages queued before Send refuses
 	WriteTimeout  time.Duration // per message
-	ErrConnection error         // wrapped by every read, write or close failure
+	ErrConnection error         // wrapped by every failure to read or write, a close frame included
 	ErrQueueFull  error         // returned by Send
 }
 
