@@ -1,12 +1,9 @@
 package anthropic
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"io"
-	"net/http/httptrace"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -14,9 +11,9 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/switchboard-voice/switchboard/assistant"
-	"github.com/switchboard-voice/switchboard/internal/testkit"
 	"github.com/switchboard-voice/switchboard/providers/anthropic/anthropicfake"
 	"github.com/switchboard-voice/switchboard/providers/fault"
+	"github.com/switchboard-voice/switchboard/providers/internal/faketest"
 	"github.com/switchboard-voice/switchboard/providers/internal/llmtest"
 	"github.com/switchboard-voice/switchboard/providers/openai/openaifake"
 	"github.com/switchboard-voice/switchboard/providers/sse"
@@ -30,12 +27,7 @@ const testKey = "sk-ant-test-0123456789"
 func startFake(t *testing.T, cfg openaifake.Config) *anthropicfake.Server {
 	t.Helper()
 	cfg.APIKey = testKey
-	srv, err := anthropicfake.Start(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close)
-	return srv
+	return faketest.Start(t, anthropicfake.Start, cfg)
 }
 
 func newClient(t *testing.T, cfg Config) *Client {
@@ -53,27 +45,9 @@ func newClient(t *testing.T, cfg Config) *Client {
 	return c
 }
 
-func userRequest(text string) voice.LLMRequest {
-	return voice.LLMRequest{
-		Messages: []voice.Message{{Role: voice.RoleSystem, Content: "You are terse."}, {Role: voice.RoleUser, Content: text}},
-		Settings: assistant.Defaults().LLMSettings,
-	}
-}
-
-func lastRequest(t *testing.T, srv *anthropicfake.Server) (openaifake.Request, anthropicfake.MessagesRequest) {
-	t.Helper()
-	reqs := srv.Requests()
-	r := reqs[len(reqs)-1]
-	var m anthropicfake.MessagesRequest
-	if err := json.Unmarshal(r.Body, &m); err != nil {
-		t.Fatal(err)
-	}
-	return r, m
-}
-
 func TestTextStream(t *testing.T) {
 	srv := startFake(t, openaifake.Config{})
-	rec, err := llmtest.Generate(t, newClient(t, Config{BaseURL: srv.BaseURL}), userRequest("hello there"))
+	rec, err := llmtest.Generate(t, newClient(t, Config{BaseURL: srv.BaseURL}), llmtest.UserRequest("hello there"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +63,7 @@ func TestTextStream(t *testing.T) {
 	if d := rec.Done(); d.Reason != "end_turn" {
 		t.Fatalf("done %+v", d)
 	}
-	r, _ := lastRequest(t, srv)
+	r, _ := llmtest.LastRequest[anthropicfake.MessagesRequest](t, srv)
 	if r.Path != "/v1/messages" || r.Header.Get("x-api-key") != testKey || r.Header.Get("anthropic-version") != "2023-06-01" || r.Header.Get("Authorization") != "" {
 		t.Fatalf("request %+v", r)
 	}
@@ -125,7 +99,7 @@ func TestRequestMapping(t *testing.T) {
 	if rec.Text() != "Done." {
 		t.Fatalf("after tools %q", rec.Text())
 	}
-	r, m := lastRequest(t, srv)
+	r, m := llmtest.LastRequest[anthropicfake.MessagesRequest](t, srv)
 	if r.Path != "/v1/messages" {
 		t.Fatalf("path %s", r.Path)
 	}
@@ -171,12 +145,12 @@ func TestRequestMapping(t *testing.T) {
 func TestSamplingMapping(t *testing.T) {
 	srv := startFake(t, openaifake.Config{})
 	c := newClient(t, Config{BaseURL: srv.BaseURL})
-	req := userRequest("x")
+	req := llmtest.UserRequest("x")
 	req.Settings.TopP, req.Settings.MaxTokens = 0.8, 0
 	if _, err := llmtest.Generate(t, c, req); err != nil {
 		t.Fatal(err)
 	}
-	r, m := lastRequest(t, srv)
+	r, m := llmtest.LastRequest[anthropicfake.MessagesRequest](t, srv)
 	if m.TopP == nil || *m.TopP != 0.8 || m.Temperature != nil || *m.MaxTokens != defaultMaxTokens || strings.Contains(string(r.Body), "stop_sequences") || strings.Contains(string(r.Body), "tools") {
 		t.Fatalf("request %s", r.Body)
 	}
@@ -194,7 +168,7 @@ func TestToolCalls(t *testing.T) {
 		AfterTool: "Booked: {result}",
 	}}}})
 	c := newClient(t, Config{BaseURL: srv.BaseURL})
-	rec, err := llmtest.Generate(t, c, userRequest("Book a table"))
+	rec, err := llmtest.Generate(t, c, llmtest.UserRequest("Book a table"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,7 +180,7 @@ func TestToolCalls(t *testing.T) {
 	if d := rec.Done(); d.Reason != "tool_use" {
 		t.Fatalf("done %+v", d)
 	}
-	req := userRequest("Book a table")
+	req := llmtest.UserRequest("Book a table")
 	req.Messages = append(req.Messages, voice.Message{Role: voice.RoleAssistant, Content: rec.Text(), ToolCalls: calls})
 	for i, res := range []string{"table 7", "sent", "ok"} {
 		req.Messages = append(req.Messages, voice.Message{Role: voice.RoleTool, ToolCallID: calls[i].ID, Content: res})
@@ -220,7 +194,7 @@ func TestToolCalls(t *testing.T) {
 func TestLimits(t *testing.T) {
 	srv := startFake(t, openaifake.Config{Script: openaifake.Script{Default: "one two three END four"}})
 	c := newClient(t, Config{BaseURL: srv.BaseURL})
-	req := userRequest("x")
+	req := llmtest.UserRequest("x")
 	req.Settings.MaxTokens = 2
 	rec, err := llmtest.Generate(t, c, req)
 	if err != nil || rec.Text() != "one two" || rec.Done().Reason != "max_tokens" {
@@ -236,11 +210,11 @@ func TestLimits(t *testing.T) {
 func TestServiceErrors(t *testing.T) {
 	srv := startFake(t, openaifake.Config{})
 	var se *sse.StatusError
-	_, err := llmtest.Generate(t, newClient(t, Config{BaseURL: srv.BaseURL, APIKey: "wrong"}), userRequest("x"))
+	_, err := llmtest.Generate(t, newClient(t, Config{BaseURL: srv.BaseURL, APIKey: "wrong"}), llmtest.UserRequest("x"))
 	if !errors.As(err, &se) || se.Status != 401 || se.Type != "authentication_error" || se.Message != "invalid x-api-key" {
 		t.Fatalf("wrong key: %v", err)
 	}
-	req := userRequest("x")
+	req := llmtest.UserRequest("x")
 	req.Messages = append(req.Messages, voice.Message{Role: voice.RoleTool, ToolCallID: "toolu_x", Content: "orphan"})
 	_, err = llmtest.Generate(t, newClient(t, Config{BaseURL: srv.BaseURL}), req)
 	if !errors.As(err, &se) || se.Status != 400 || se.Type != "invalid_request_error" || !strings.Contains(se.Message, "unexpected `tool_use_id`") {
@@ -250,60 +224,23 @@ func TestServiceErrors(t *testing.T) {
 
 func TestFaults(t *testing.T) {
 	srv := startFake(t, openaifake.Config{Script: openaifake.Script{Default: "a b c d e f"}})
-	for _, tc := range []struct {
-		f      fault.Fault
-		status int
-		typ    string
-		want   error
-		deltas int
-	}{
-		{fault.Fault{Kind: fault.Refuse}, 0, "", nil, 0},
-		{fault.Fault{Kind: fault.Unauthorized}, 401, "authentication_error", nil, 0},
-		{fault.Fault{Kind: fault.RateLimited}, 429, "rate_limit_error", nil, 0},
-		{fault.Fault{Kind: fault.ServerError}, 500, "api_error", nil, 0},
-		{fault.Fault{Kind: fault.Unavailable}, 503, "overloaded_error", nil, 0},
-		{fault.Fault{Kind: fault.Drop, After: 2}, 0, "", io.ErrUnexpectedEOF, 2},
-		{fault.Fault{Kind: fault.Stall, After: 4}, 0, "", sse.ErrStalled, 4},
-	} {
-		t.Run(tc.f.Kind.String(), func(t *testing.T) {
-			srv.Faults().Next(tc.f, 1)
-			rec, err := llmtest.Generate(t, newClient(t, Config{BaseURL: srv.BaseURL, IdleTimeout: 200 * time.Millisecond}), userRequest("x"))
-			var se *sse.StatusError
-			switch {
-			case tc.status != 0:
-				if !errors.As(err, &se) || se.Status != tc.status || se.Type != tc.typ {
-					t.Fatalf("got %v", err)
-				}
-			case err == nil || errors.As(err, &se) || tc.want != nil && !errors.Is(err, tc.want):
-				t.Fatalf("got %v", err)
-			}
-			if rec.Deltas() != tc.deltas || rec.Done() != nil {
-				t.Fatalf("%d deltas, done %v", rec.Deltas(), rec.Done())
-			}
-		})
+	client := func(t *testing.T) voice.LLM {
+		return newClient(t, Config{BaseURL: srv.BaseURL, IdleTimeout: 200 * time.Millisecond})
 	}
+	llmtest.Faults(t, srv, client, []llmtest.FaultCase{
+		{Fault: fault.Fault{Kind: fault.Refuse}},
+		{Fault: fault.Fault{Kind: fault.Unauthorized}, Status: 401, Type: "authentication_error"},
+		{Fault: fault.Fault{Kind: fault.RateLimited}, Status: 429, Type: "rate_limit_error"},
+		{Fault: fault.Fault{Kind: fault.ServerError}, Status: 500, Type: "api_error"},
+		{Fault: fault.Fault{Kind: fault.Unavailable}, Status: 503, Type: "overloaded_error"},
+		{Fault: fault.Fault{Kind: fault.Drop, After: 2}, Want: io.ErrUnexpectedEOF, Deltas: 2},
+		{Fault: fault.Fault{Kind: fault.Stall, After: 4}, Want: sse.ErrStalled, Deltas: 4},
+	})
 }
 
 func TestCancelMidStream(t *testing.T) {
 	srv := startFake(t, openaifake.Config{Script: openaifake.Script{Default: "a b c d e f"}})
-	c := newClient(t, Config{BaseURL: srv.BaseURL})
-	srv.Faults().Next(fault.Fault{Kind: fault.Stall, After: 2}, 1)
-	ctx, cancel := context.WithCancel(context.Background())
-	rec := &openaifake.Events{}
-	rec.OnEvent = func(e voice.LLMEvent) {
-		if d, ok := e.(*voice.TextDelta); ok && d.Text == " b" {
-			cancel()
-		}
-	}
-	if err := c.Generate(ctx, userRequest("x"), rec.Emit); err != context.Canceled {
-		t.Fatalf("got %v", err)
-	}
-	testkit.Eventually(t, 5*time.Second, func() error {
-		if srv.Active() != 0 {
-			return errors.New("the server still streams")
-		}
-		return nil
-	})
+	llmtest.CancelMidStream(t, srv, newClient(t, Config{BaseURL: srv.BaseURL}))
 }
 
 func TestNew(t *testing.T) {
@@ -330,17 +267,5 @@ func TestNew(t *testing.T) {
 // connection instead of paying for a new one.
 func TestConnectionReused(t *testing.T) {
 	srv := startFake(t, openaifake.Config{})
-	c := newClient(t, Config{BaseURL: srv.BaseURL})
-	var reused []bool
-	ctx := httptrace.WithClientTrace(context.Background(), &httptrace.ClientTrace{
-		GotConn: func(info httptrace.GotConnInfo) { reused = append(reused, info.Reused) },
-	})
-	for range 3 {
-		if err := c.Generate(ctx, userRequest("hi"), func(voice.LLMEvent) {}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if !slices.Equal(reused, []bool{false, true, true}) {
-		t.Fatalf("connections reused: %v", reused)
-	}
+	llmtest.ConnectionReused(t, newClient(t, Config{BaseURL: srv.BaseURL}), llmtest.UserRequest("hi"))
 }

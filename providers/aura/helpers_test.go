@@ -8,6 +8,7 @@ import (
 
 	"github.com/switchboard-voice/switchboard/assistant"
 	"github.com/switchboard-voice/switchboard/providers/aura/aurafake"
+	"github.com/switchboard-voice/switchboard/providers/internal/faketest"
 	"github.com/switchboard-voice/switchboard/providers/internal/ttstest"
 	"github.com/switchboard-voice/switchboard/voice"
 )
@@ -25,12 +26,7 @@ func startFake(t testing.TB, o aurafake.Options) *aurafake.Server {
 	if o.Key == "" {
 		o.Key = testKey
 	}
-	srv, err := aurafake.Start(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close)
-	return srv
+	return faketest.Start(t, aurafake.Start, o)
 }
 
 func open(t testing.TB, tts *TTS, srv *aurafake.Server, f voice.Format, s assistant.TTSSettings) voice.TTSSession {

@@ -3,13 +3,11 @@ package aura
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"sync"
 	"time"
 
-	"github.com/fasthttp/websocket"
-
 	"github.com/switchboard-voice/switchboard/providers/internal/audioconv"
+	"github.com/switchboard-voice/switchboard/providers/internal/ttssocket"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -20,12 +18,10 @@ import (
 //
 // Lock order: utterance.mu, then session.mu, then socket.mu.
 type session struct {
-	url      string
-	header   http.Header
 	src, out voice.Format // what the service sends, what the engine wants
 	gain     float64
 	stall    time.Duration
-	dialer   *websocket.Dialer
+	dialer   ttssocket.Dialer
 
 	ctx    context.Context // cancelled by Close: aborts dials
 	cancel context.CancelFunc
@@ -70,7 +66,7 @@ func (s *session) Close() error {
 	if cur != nil {
 		cur.Cancel()
 	}
-	k.goodbye()
+	k.Drain(closeMessage) // says Close, and waits a moment for it to go out
 	s.cancel()
 	s.wg.Wait()
 	return nil
@@ -94,8 +90,8 @@ func (s *session) take(u *utterance) error {
 		return ErrClosed
 	}
 	u.k = s.k // before the reader can see u
-	if !s.k.attach(u) {
-		s.k.close()
+	if !s.k.Attach(u) {
+		s.k.Close()
 		s.k = s.openSocket(nil, u)
 	}
 	return nil

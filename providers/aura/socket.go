@@ -1,155 +1,81 @@
 package aura
 
 import (
-	"bytes"
-	"context"
-	"errors"
 	"fmt"
-	"sync"
-	"time"
 
 	"github.com/fasthttp/websocket"
+
+	"github.com/switchboard-voice/switchboard/providers/internal/ttssocket"
 )
 
-// socket is the session's websocket: a reader goroutine that hands audio
-// and control messages to the attached utterance, and a writer goroutine
-// fed by a bounded queue, so that callers never block on the network. It
-// dials in the background when not given a connection.
+// socket is the session's websocket: its reader hands audio and control
+// messages to the attached utterance. It counts, under the socket's lock,
+// the Flushes it has sent and the Clears not yet confirmed.
 type socket struct {
-	s      *session
-	out    chan []byte
-	quit   chan struct{}
-	bye    chan struct{} // closed once Close has been written
-	ctx    context.Context
-	cancel context.CancelFunc
-	once   sync.Once
-	owner  *utterance // the utterance it was dialled for; nil if at OpenTTS
+	*ttssocket.Socket[*utterance]
 
-	mu        sync.Mutex
-	ws        *websocket.Conn
-	u         *utterance // the utterance being spoken, if any
-	clears    int        // Clears sent and not yet confirmed: audio until then is stale
-	flushes   int        // Flushes sent
-	connected bool
-	dead      bool
+	clears  int // Clears sent and not yet confirmed: audio until then is stale
+	flushes int // Flushes sent
 }
 
 // openSocket starts a socket on ws, or dials one if ws is nil, for u if not
 // nil. The caller holds s.mu (or owns s exclusively), and u.mu if u is
 // shared.
 func (s *session) openSocket(ws *websocket.Conn, u *utterance) *socket {
-	ctx, cancel := context.WithCancel(s.ctx)
-	k := &socket{
-		s: s, out: make(chan []byte, queueLen), quit: make(chan struct{}), bye: make(chan struct{}),
-		ctx: ctx, cancel: cancel, owner: u, ws: ws, u: u, connected: ws != nil,
-	}
+	k := &socket{}
+	k.Socket = ttssocket.New(s.ctx, &s.wg, ws, u, ttssocket.Config[*utterance]{
+		Dial: s.dialer.Dial,
+		Read: k.read,
+		Lost: func(u *utterance, err error, connected bool) { u.connLost(err, k, connected) },
+
+		QueueLen:      queueLen,
+		WriteTimeout:  writeTimeout,
+		ErrConnection: ErrConnection,
+		ErrQueueFull:  ErrQueueFull,
+	})
 	if u != nil {
 		u.k = k
 	}
-	s.wg.Add(1)
-	go k.run(ws)
+	k.Start()
 	return k
 }
 
-func (k *socket) run(ws *websocket.Conn) {
-	defer k.s.wg.Done()
-	if ws == nil {
-		var err error
-		if ws, err = k.s.dial(k.ctx); err != nil {
-			k.fail(err)
-			return
+func (k *socket) read(kind int, msg []byte) bool {
+	k.Lock()
+	u, stale := k.AttachedLocked(), k.clears > 0
+	k.Unlock()
+	if kind == websocket.BinaryMessage {
+		if u != nil && !stale {
+			u.onAudio(msg)
 		}
-		k.mu.Lock()
-		if k.dead {
-			k.mu.Unlock()
-			ws.Close()
-			return
-		}
-		k.ws, k.connected = ws, true
-		k.mu.Unlock()
+		return true
 	}
-	k.s.wg.Add(1)
-	go k.write(ws)
-	k.read(ws)
-}
-
-func (k *socket) read(ws *websocket.Conn) {
-	var buf bytes.Buffer
-	for {
-		mt, r, err := ws.NextReader()
-		if err == nil {
-			buf.Reset()
-			_, err = buf.ReadFrom(r)
+	c, err := parseControl(msg)
+	switch {
+	case err != nil:
+		if u != nil {
+			u.fail(err, true)
 		}
-		if err != nil {
-			k.fail(readError(err))
-			return
-		}
-		k.mu.Lock()
-		u, stale := k.u, k.clears > 0
-		k.mu.Unlock()
-		if mt == websocket.BinaryMessage {
-			if u != nil && !stale {
-				u.onAudio(buf.Bytes())
-			}
-			continue
-		}
-		c, err := parseControl(buf.Bytes())
-		switch {
-		case err != nil:
-			if u != nil {
-				u.fail(err, true)
-			}
-		case c.Type == "Cleared":
-			k.mu.Lock()
-			k.clears = max(k.clears-1, 0)
-			k.mu.Unlock()
-		case u == nil || stale:
-		case c.Type == "Flushed":
-			u.onFlushed(c.SequenceID)
-		case c.Type == "Warning":
-			u.onWarning(c)
-		case c.Type == "Error":
-			u.fail(fmt.Errorf("%w: %s", ErrService, c.text()), false)
-		}
+	case c.Type == "Cleared":
+		k.Lock()
+		k.clears = max(k.clears-1, 0)
+		k.Unlock()
+	case u == nil || stale:
+	case c.Type == "Flushed":
+		u.onFlushed(c.SequenceID)
+	case c.Type == "Warning":
+		u.onWarning(c)
+	case c.Type == "Error":
+		u.fail(fmt.Errorf("%w: %s", ErrService, c.text()), false)
 	}
-}
-
-func (k *socket) write(ws *websocket.Conn) {
-	defer k.s.wg.Done()
-	for {
-		select {
-		case m := <-k.out:
-			_ = ws.SetWriteDeadline(time.Now().Add(writeTimeout))
-			if err := ws.WriteMessage(websocket.TextMessage, m); err != nil {
-				k.fail(fmt.Errorf("%w: write: %w", ErrConnection, err))
-				return
-			}
-			if bytes.Equal(m, closeMessage) {
-				close(k.bye)
-				return
-			}
-		case <-k.quit:
-			return
-		}
-	}
-}
-
-// send queues a message without blocking.
-func (k *socket) send(m []byte) error {
-	select {
-	case k.out <- m:
-		return nil
-	default:
-		return ErrQueueFull
-	}
+	return true
 }
 
 // flush queues a Flush and returns its sequence number.
 func (k *socket) flush() (int, error) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if err := k.send(flushMessage); err != nil {
+	k.Lock()
+	defer k.Unlock()
+	if err := k.Send(flushMessage); err != nil {
 		return 0, err
 	}
 	k.flushes++
@@ -159,93 +85,11 @@ func (k *socket) flush() (int, error) {
 // clear detaches u, and discards its audio: a Clear is queued and what
 // arrives until Cleared is dropped.
 func (k *socket) clear(u *utterance) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if k.u == u {
-		k.u = nil
-	}
-	if k.dead || k.send(clearMessage) != nil {
+	k.Lock()
+	defer k.Unlock()
+	k.DetachLocked(u)
+	if k.DeadLocked() || k.Send(clearMessage) != nil {
 		return
 	}
 	k.clears++
-}
-
-// attach binds the socket to u unless it is dead.
-func (k *socket) attach(u *utterance) bool {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if k.dead {
-		return false
-	}
-	k.u = u
-	return true
-}
-
-func (k *socket) detach(u *utterance) {
-	k.mu.Lock()
-	if k.u == u {
-		k.u = nil
-	}
-	k.mu.Unlock()
-}
-
-// fail marks the socket dead after an error and tells its utterance.
-func (k *socket) fail(err error) {
-	k.mu.Lock()
-	if k.dead {
-		k.mu.Unlock()
-		return
-	}
-	k.dead = true
-	u, connected := k.u, k.connected
-	k.mu.Unlock()
-	k.shutdown()
-	if u != nil {
-		u.connLost(err, k, connected)
-	}
-}
-
-// goodbye says Close, waits a moment for it to be written, and closes.
-func (k *socket) goodbye() {
-	k.mu.Lock()
-	live := !k.dead && k.connected
-	k.mu.Unlock()
-	if live && k.send(closeMessage) == nil {
-		select {
-		case <-k.bye:
-		case <-time.After(time.Second):
-		}
-	}
-	k.close()
-}
-
-// close ends the socket on our side.
-func (k *socket) close() {
-	k.mu.Lock()
-	k.dead = true
-	k.mu.Unlock()
-	k.shutdown()
-}
-
-func (k *socket) shutdown() {
-	k.once.Do(func() {
-		close(k.quit)
-		k.cancel()
-		k.mu.Lock()
-		ws := k.ws
-		k.mu.Unlock()
-		if ws != nil {
-			ws.Close()
-		}
-	})
-}
-
-// readError describes why reading stopped; a close frame's code and reason
-// are the service's explanation.
-func readError(err error) error {
-	var ce *websocket.CloseError
-	if errors.As(err, &ce) {
-		return fmt.Errorf("%w: closed by the service: %d %s", ErrConnection, ce.Code, ce.Text)
-	}
-	return fmt.Errorf("%w: %w", ErrConnection, err)
 }

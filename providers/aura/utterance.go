@@ -62,7 +62,7 @@ func (u *utterance) Send(text string) error {
 	}
 	// chunks are joined by the service as sent: keep words apart
 	m := speakMessage(text + " ")
-	if err := u.k.send(m); err != nil {
+	if err := u.k.Send(m); err != nil {
 		return err
 	}
 	u.queued = append(u.queued, m)
@@ -140,7 +140,7 @@ func (u *utterance) onFlushed(seq *int) {
 	if audio := u.conv.Flush(nil); len(audio) > 0 {
 		u.emit(&voice.TTSAudio{Audio: audio})
 	}
-	u.k.detach(u)
+	u.k.Detach(u)
 	u.overLocked()
 	u.emit(&voice.TTSDone{FirstAudio: u.first})
 }
@@ -170,7 +170,7 @@ func (u *utterance) failLocked(err error, broken bool) {
 	}
 	// the socket first, before the next utterance can take it
 	if broken {
-		u.k.close()
+		u.k.Close()
 	} else {
 		u.k.clear(u)
 	}
@@ -200,7 +200,7 @@ func (u *utterance) connLost(err error, k *socket, connected bool) {
 	if u.state == over || k != u.k {
 		return
 	}
-	refused := k.owner == u && !connected
+	refused := k.Owner() == u && !connected
 	if !refused && !u.heard && u.retries < maxRetries && u.s.take(u) == nil {
 		u.retries++
 		for _, m := range u.queued {
@@ -208,7 +208,7 @@ func (u *utterance) connLost(err error, k *socket, connected bool) {
 				u.seq, _ = u.k.flush()
 				continue
 			}
-			_ = u.k.send(m) // fits: the old queue held them
+			_ = u.k.Send(m) // fits: the old queue held them
 		}
 		return
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/switchboard-voice/switchboard/assistant"
 	"github.com/switchboard-voice/switchboard/providers/cartesia/cartesiafake"
+	"github.com/switchboard-voice/switchboard/providers/internal/faketest"
 	"github.com/switchboard-voice/switchboard/providers/internal/ttstest"
 	"github.com/switchboard-voice/switchboard/voice"
 )
@@ -27,12 +28,7 @@ func startFake(t testing.TB, o cartesiafake.Options) *cartesiafake.Server {
 	if o.Key == "" {
 		o.Key = testKey
 	}
-	srv, err := cartesiafake.Start(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close)
-	return srv
+	return faketest.Start(t, cartesiafake.Start, o)
 }
 
 func open(t testing.TB, tts *TTS, srv *cartesiafake.Server, f voice.Format, s assistant.TTSSettings) voice.TTSSession {

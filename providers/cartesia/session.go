@@ -3,14 +3,12 @@ package cartesia
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"strconv"
 	"sync"
 	"time"
 
-	"github.com/fasthttp/websocket"
-
 	"github.com/switchboard-voice/switchboard/providers/internal/audioconv"
+	"github.com/switchboard-voice/switchboard/providers/internal/ttssocket"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -22,13 +20,11 @@ import (
 //
 // Lock order: utterance.mu, then session.mu, then socket.mu.
 type session struct {
-	url      string
-	header   http.Header
 	req      request // the template of every generation request
 	prefix   string  // of context IDs, unique to the session
 	src, out voice.Format
 	stall    time.Duration
-	dialer   *websocket.Dialer
+	dialer   ttssocket.Dialer
 
 	ctx    context.Context // cancelled by Close: aborts dials
 	cancel context.CancelFunc
@@ -75,7 +71,7 @@ func (s *session) Close() error {
 	if cur != nil {
 		cur.Cancel()
 	}
-	k.drain()
+	k.Drain(nil) // waits a moment for a cancel to go out
 	s.cancel()
 	s.wg.Wait()
 	return nil
@@ -99,8 +95,8 @@ func (s *session) take(u *utterance) error {
 		return ErrClosed
 	}
 	u.k = s.k // before the reader can see u
-	if !s.k.attach(u) {
-		s.k.close()
+	if !s.k.Attach(u) {
+		s.k.Close()
 		s.k = s.openSocket(nil, u)
 	}
 	return nil

@@ -73,7 +73,7 @@ func (u *utterance) sendLocked(m []byte) error {
 			return err
 		}
 	}
-	if err := u.k.send(m); err != nil {
+	if err := u.k.Send(m); err != nil {
 		return err
 	}
 	u.queued = append(u.queued, m)
@@ -111,7 +111,7 @@ func (u *utterance) Cancel() {
 	}
 	u.overLocked()
 	if u.sent {
-		_ = u.k.send(cancelMessage(u.id)) // if the queue is full the context just runs out
+		_ = u.k.Send(cancelMessage(u.id)) // if the queue is full the context just runs out
 	}
 }
 
@@ -188,7 +188,7 @@ func (u *utterance) overLocked() {
 		u.stall.Stop()
 	}
 	if u.k != nil {
-		u.k.detach(u)
+		u.k.Detach(u)
 	}
 	u.s.release(u)
 }
@@ -204,11 +204,11 @@ func (u *utterance) connLost(err error, k *socket, connected bool) {
 	if u.state == over || k != u.k {
 		return
 	}
-	refused := k.owner == u && !connected
+	refused := k.Owner() == u && !connected
 	if !refused && !u.heard && u.retries < maxRetries && u.s.take(u) == nil {
 		u.retries++
 		for _, m := range u.queued {
-			_ = u.k.send(m) // fits: the old queue held them
+			_ = u.k.Send(m) // fits: the old queue held them
 		}
 		return
 	}
@@ -234,7 +234,7 @@ func (u *utterance) checkStall() {
 			u.stall.Reset(wait)
 			return
 		}
-		u.k.close() // first, so that the next utterance dials anew
+		u.k.Close() // first, so that the next utterance dials anew
 		u.failLocked(fmt.Errorf("%w: nothing for %v", ErrStalled, u.s.stall))
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/switchboard-voice/switchboard/assistant"
 	"github.com/switchboard-voice/switchboard/providers/elevenlabs/elevenlabsfake"
+	"github.com/switchboard-voice/switchboard/providers/internal/faketest"
 	"github.com/switchboard-voice/switchboard/providers/internal/ttstest"
 	"github.com/switchboard-voice/switchboard/voice"
 )
@@ -29,12 +30,7 @@ func startFake(t testing.TB, o elevenlabsfake.Options) *elevenlabsfake.Server {
 	if o.Key == "" {
 		o.Key = testKey
 	}
-	srv, err := elevenlabsfake.Start(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close)
-	return srv
+	return faketest.Start(t, elevenlabsfake.Start, o)
 }
 
 func open(t testing.TB, tts *TTS, srv *elevenlabsfake.Server, f voice.Format, s assistant.TTSSettings) voice.TTSSession {

@@ -3,13 +3,11 @@ package elevenlabs
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"sync"
 	"time"
 
-	"github.com/fasthttp/websocket"
-
 	"github.com/switchboard-voice/switchboard/providers/internal/audioconv"
+	"github.com/switchboard-voice/switchboard/providers/internal/ttssocket"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -20,13 +18,11 @@ import (
 //
 // Lock order: session.mu before socket.mu; utterance.mu before session.mu.
 type session struct {
-	url      string
-	header   http.Header
 	bos      []byte
 	src, out voice.Format // what the service sends, what the engine wants
 	gain     float64
 	stall    time.Duration
-	dialer   *websocket.Dialer
+	dialer   ttssocket.Dialer
 
 	ctx    context.Context // cancelled by Close: aborts dials
 	cancel context.CancelFunc
@@ -71,7 +67,7 @@ func (s *session) Close() error {
 		cur.Cancel()
 	}
 	if warm != nil {
-		warm.close()
+		warm.Close()
 	}
 	s.cancel()
 	s.wg.Wait()
@@ -107,10 +103,10 @@ func (s *session) take(u *utterance) error {
 	if k := s.warm; k != nil {
 		s.warm = nil
 		u.k = k // before the reader can see u
-		if k.attach(u) {
+		if k.Attach(u) {
 			return nil
 		}
-		k.close()
+		k.Close()
 	}
 	s.openSocket(nil, u)
 	return nil

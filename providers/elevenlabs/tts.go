@@ -13,6 +13,7 @@ import (
 	"github.com/fasthttp/websocket"
 
 	"github.com/switchboard-voice/switchboard/providers/internal/audioconv"
+	"github.com/switchboard-voice/switchboard/providers/internal/ttssocket"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -64,22 +65,20 @@ func (t *TTS) OpenTTS(ctx context.Context, o voice.TTSOptions) (voice.TTSSession
 		return nil, err
 	}
 	s := &session{
-		url:    u,
-		header: http.Header{"xi-api-key": {o.Key}},
-		bos:    bos(o.Settings),
-		src:    src,
-		out:    o.Format,
-		gain:   gain,
-		stall:  t.StallTimeout,
-		dialer: t.Dialer,
+		dialer: ttssocket.Dialer{
+			WS: t.Dialer, URL: u, Header: http.Header{"xi-api-key": {o.Key}},
+			MaxMessage: maxMessage, Refused: statusError, ErrConnection: ErrConnection,
+		},
+		bos:   bos(o.Settings),
+		src:   src,
+		out:   o.Format,
+		gain:  gain,
+		stall: t.StallTimeout,
 	}
 	if s.stall <= 0 {
 		s.stall = DefaultStallTimeout
 	}
-	if s.dialer == nil {
-		s.dialer = &websocket.Dialer{HandshakeTimeout: 10 * time.Second, Proxy: http.ProxyFromEnvironment}
-	}
-	ws, err := s.dial(ctx)
+	ws, err := s.dialer.Dial(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -88,23 +87,9 @@ func (t *TTS) OpenTTS(ctx context.Context, o voice.TTSOptions) (voice.TTSSession
 	return s, nil
 }
 
-// dial opens one socket.
-func (s *session) dial(ctx context.Context) (*websocket.Conn, error) {
-	ws, resp, err := s.dialer.DialContext(ctx, s.url, s.header)
-	if err != nil {
-		if resp != nil && resp.StatusCode != http.StatusSwitchingProtocols {
-			defer resp.Body.Close()
-			return nil, statusError(resp)
-		}
-		return nil, fmt.Errorf("%w: dial: %w", ErrConnection, err)
-	}
-	ws.SetReadLimit(maxMessage)
-	return ws, nil
-}
-
 // statusError reads the service's refusal: {"detail":{"status","message"}}
 // or {"detail":"..."}, else the body's text.
-func statusError(resp *http.Response) *StatusError {
+func statusError(resp *http.Response) error {
 	e := &StatusError{StatusCode: resp.StatusCode}
 	if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil {
 		e.RetryAfter = time.Duration(s) * time.Second

@@ -209,26 +209,7 @@ func TestCancelOrEndBeforeTextKeepsTheSocket(t *testing.T) {
 func TestSessionRules(t *testing.T) {
 	srv := startFake(t, elevenlabsfake.Options{})
 	sess := open(t, &TTS{}, srv, voice.Telephony, settings())
-	r := ttstest.NewRecorder(t)
-	u, _ := sess.Speak(r.Emit)
-	if _, err := sess.Speak(r.Emit); !errors.Is(err, ErrBusy) {
-		t.Errorf("second Speak: %v", err)
-	}
-	_ = u.Send("Hi.")
-	_ = u.End()
-	if err := u.Send("late"); !errors.Is(err, ErrEnded) {
-		t.Errorf("Send after End: %v", err)
-	}
-	ttstest.Done(t, ttstest.Last(r.Wait()))
-	// an utterance in progress is cancelled by Close, silently
-	r = ttstest.NewRecorder(t)
-	u, _ = sess.Speak(r.Emit)
-	_ = u.Send("Goodbye for now.")
-	sess.Close()
-	r.Seal()
-	if _, err := sess.Speak(r.Emit); !errors.Is(err, ErrClosed) {
-		t.Errorf("Speak after Close: %v", err)
-	}
+	ttstest.SessionRules(t, sess, ttstest.Errors{Busy: ErrBusy, Ended: ErrEnded, Closed: ErrClosed}, "Goodbye for now.")
 	testkit.Eventually(t, 5*time.Second, func() error {
 		if n := srv.Open(); n != 0 {
 			return fmt.Errorf("%d sockets open after Close", n)
@@ -264,43 +245,26 @@ func TestRedialsAWarmSocketClosedWhileIdle(t *testing.T) {
 }
 
 func TestHandshakeFaults(t *testing.T) {
-	for _, c := range []struct {
-		kind   fault.Kind
-		status int
-	}{
-		{fault.Unauthorized, 401}, {fault.RateLimited, 429}, {fault.ServerError, 500}, {fault.Unavailable, 503},
-	} {
-		t.Run(c.kind.String(), func(t *testing.T) {
+	ttstest.HandshakeFaults(t, ttstest.Handshake{
+		Open: func(t *testing.T, key string, f fault.Fault) error {
 			srv := startFake(t, elevenlabsfake.Options{})
-			srv.Faults().Next(fault.Fault{Kind: c.kind}, 1)
-			_, err := (&TTS{}).OpenTTS(context.Background(), voice.TTSOptions{Settings: settings(), Format: voice.Telephony, Key: testKey, BaseURL: srv.BaseURL})
-			if statusOf(err) != c.status {
-				t.Fatalf("err %v, want HTTP %d", err, c.status)
+			if f.Kind != fault.None {
+				srv.Faults().Next(f, 1)
 			}
+			_, err := (&TTS{}).OpenTTS(context.Background(), voice.TTSOptions{Settings: settings(), Format: voice.Telephony, Key: key, BaseURL: srv.BaseURL})
+			return err
+		},
+		Key:      testKey,
+		StatusOf: statusOf,
+		Check: func(t *testing.T, kind fault.Kind, err error) {
 			var se *StatusError
 			errors.As(err, &se)
-			if se.Message == "" || (c.kind == fault.RateLimited && se.RetryAfter != time.Second) {
+			if se.Message == "" || (kind == fault.RateLimited && se.RetryAfter != time.Second) {
 				t.Errorf("%+v", se)
 			}
-		})
-	}
-	t.Run("wrong key", func(t *testing.T) {
-		srv := startFake(t, elevenlabsfake.Options{})
-		_, err := (&TTS{}).OpenTTS(context.Background(), voice.TTSOptions{Settings: settings(), Format: voice.Telephony, Key: "nope", BaseURL: srv.BaseURL})
-		if statusOf(err) != 401 || !strings.Contains(err.Error(), "Invalid API key") {
-			t.Fatalf("err %v", err)
-		}
-		if strings.Contains(err.Error(), "nope") {
-			t.Error("the key leaked into the error")
-		}
-	})
-	t.Run("refuse", func(t *testing.T) {
-		srv := startFake(t, elevenlabsfake.Options{})
-		srv.Faults().Next(fault.Fault{Kind: fault.Refuse}, 1)
-		_, err := (&TTS{}).OpenTTS(context.Background(), voice.TTSOptions{Settings: settings(), Format: voice.Telephony, Key: testKey, BaseURL: srv.BaseURL})
-		if !errors.Is(err, ErrConnection) {
-			t.Fatalf("err %v", err)
-		}
+		},
+		WrongKey:      "Invalid API key",
+		ErrConnection: ErrConnection,
 	})
 	t.Run("during an utterance", func(t *testing.T) {
 		// the first utterance's socket opens at OpenTTS; the second needs a

@@ -79,7 +79,7 @@ func (u *utterance) Send(text string) error {
 }
 
 func (u *utterance) sendLocked(m []byte) error {
-	if err := u.k.send(m); err != nil {
+	if err := u.k.Send(m); err != nil {
 		return err
 	}
 	u.queued = append(u.queued, m)
@@ -125,7 +125,7 @@ func (u *utterance) Cancel() {
 	u.mu.Unlock()
 	u.s.release(u)
 	if k != nil {
-		k.close()
+		k.Close()
 		u.s.prewarm()
 	}
 }
@@ -162,7 +162,7 @@ func (u *utterance) onMessage(data []byte) {
 	}
 	k := u.k
 	u.mu.Unlock()
-	k.close()
+	k.Close()
 	u.s.prewarm()
 }
 
@@ -211,11 +211,11 @@ func (u *utterance) connLost(err error, k *socket, connected bool) {
 	if u.state == over || k != u.k {
 		return
 	}
-	refused := k.owner == u && !connected
+	refused := k.Owner() == u && !connected
 	if !refused && !u.heard && u.retries < maxRetries && u.s.take(u) == nil {
 		u.retries++
 		for _, m := range u.queued {
-			_ = u.k.send(m) // fits: the old queue held them
+			_ = u.k.Send(m) // fits: the old queue held them
 		}
 		return
 	}
@@ -255,6 +255,6 @@ func (u *utterance) checkStall() {
 	u.failLocked(fmt.Errorf("%w: nothing for %v", ErrStalled, u.s.stall))
 	k := u.k
 	u.mu.Unlock()
-	k.close()
+	k.Close()
 	u.s.prewarm()
 }

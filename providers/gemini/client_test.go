@@ -1,12 +1,9 @@
 package gemini
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"io"
-	"net/http/httptrace"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -14,9 +11,9 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/switchboard-voice/switchboard/assistant"
-	"github.com/switchboard-voice/switchboard/internal/testkit"
 	"github.com/switchboard-voice/switchboard/providers/fault"
 	"github.com/switchboard-voice/switchboard/providers/gemini/geminifake"
+	"github.com/switchboard-voice/switchboard/providers/internal/faketest"
 	"github.com/switchboard-voice/switchboard/providers/internal/llmtest"
 	"github.com/switchboard-voice/switchboard/providers/openai/openaifake"
 	"github.com/switchboard-voice/switchboard/providers/sse"
@@ -30,12 +27,7 @@ const testKey = "AIza-test-0123456789"
 func startFake(t *testing.T, cfg openaifake.Config) *geminifake.Server {
 	t.Helper()
 	cfg.APIKey = testKey
-	srv, err := geminifake.Start(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close)
-	return srv
+	return faketest.Start(t, geminifake.Start, cfg)
 }
 
 func newClient(t *testing.T, cfg Config) *Client {
@@ -53,27 +45,9 @@ func newClient(t *testing.T, cfg Config) *Client {
 	return c
 }
 
-func userRequest(text string) voice.LLMRequest {
-	return voice.LLMRequest{
-		Messages: []voice.Message{{Role: voice.RoleSystem, Content: "You are terse."}, {Role: voice.RoleUser, Content: text}},
-		Settings: assistant.Defaults().LLMSettings,
-	}
-}
-
-func lastRequest(t *testing.T, srv *geminifake.Server) (openaifake.Request, geminifake.GenerateRequest) {
-	t.Helper()
-	reqs := srv.Requests()
-	r := reqs[len(reqs)-1]
-	var g geminifake.GenerateRequest
-	if err := json.Unmarshal(r.Body, &g); err != nil {
-		t.Fatal(err)
-	}
-	return r, g
-}
-
 func TestTextStream(t *testing.T) {
 	srv := startFake(t, openaifake.Config{})
-	rec, err := llmtest.Generate(t, newClient(t, Config{BaseURL: srv.BaseURL, Model: "models/gemini-2.5-flash"}), userRequest("hello there"))
+	rec, err := llmtest.Generate(t, newClient(t, Config{BaseURL: srv.BaseURL, Model: "models/gemini-2.5-flash"}), llmtest.UserRequest("hello there"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +63,7 @@ func TestTextStream(t *testing.T) {
 	if d := rec.Done(); d.Reason != "STOP" {
 		t.Fatalf("done %+v", d)
 	}
-	r, _ := lastRequest(t, srv)
+	r, _ := llmtest.LastRequest[geminifake.GenerateRequest](t, srv)
 	if r.Path != "/v1beta/models/gemini-2.5-flash:streamGenerateContent" || r.Query.Get("alt") != "sse" || r.Query.Get("key") != "" || r.Header.Get("x-goog-api-key") != testKey {
 		t.Fatalf("request %+v", r)
 	}
@@ -130,7 +104,7 @@ func TestRequestMapping(t *testing.T) {
 	if rec.Text() != `Done.` {
 		t.Fatalf("after tools %q", rec.Text())
 	}
-	r, g := lastRequest(t, srv)
+	r, g := llmtest.LastRequest[geminifake.GenerateRequest](t, srv)
 	if r.Path != "/v1beta/models/gemini-2.5-flash:streamGenerateContent" {
 		t.Fatalf("path %s", r.Path)
 	}
@@ -169,10 +143,10 @@ func TestRequestMapping(t *testing.T) {
 
 func TestDefaultsOmitted(t *testing.T) {
 	srv := startFake(t, openaifake.Config{})
-	if _, err := llmtest.Generate(t, newClient(t, Config{BaseURL: srv.BaseURL}), userRequest("x")); err != nil {
+	if _, err := llmtest.Generate(t, newClient(t, Config{BaseURL: srv.BaseURL}), llmtest.UserRequest("x")); err != nil {
 		t.Fatal(err)
 	}
-	r, g := lastRequest(t, srv)
+	r, g := llmtest.LastRequest[geminifake.GenerateRequest](t, srv)
 	if g.GenerationConfig.TopP != nil || g.GenerationConfig.StopSequences != nil || g.Tools != nil || g.ToolConfig != nil || *g.GenerationConfig.Temperature != 0.5 {
 		t.Fatalf("request %s", r.Body)
 	}
@@ -190,7 +164,7 @@ func TestToolCallsAndSignatures(t *testing.T) {
 		AfterTool: "Weather: {result}",
 	}}}})
 	c := newClient(t, Config{BaseURL: srv.BaseURL, Model: "gemini-3-pro-preview"})
-	rec, err := llmtest.Generate(t, c, userRequest("weather in Paris?"))
+	rec, err := llmtest.Generate(t, c, llmtest.UserRequest("weather in Paris?"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +173,7 @@ func TestToolCallsAndSignatures(t *testing.T) {
 		calls[0].ID == "" || calls[0].ID == calls[1].ID || rec.Done().Reason != "STOP" {
 		t.Fatalf("calls %+v done %+v", calls, rec.Done())
 	}
-	next := userRequest("weather in Paris?")
+	next := llmtest.UserRequest("weather in Paris?")
 	next.Messages = append(next.Messages, voice.Message{Role: voice.RoleAssistant, ToolCalls: calls},
 		voice.Message{Role: voice.RoleTool, ToolCallID: calls[0].ID, Content: "sunny"},
 		voice.Message{Role: voice.RoleTool, ToolCallID: calls[1].ID, Content: "noon"})
@@ -207,7 +181,7 @@ func TestToolCallsAndSignatures(t *testing.T) {
 	if err != nil || rec.Text() != "Weather: sunny\nnoon" {
 		t.Fatalf("follow-up %q %v", rec.Text(), err)
 	}
-	_, g := lastRequest(t, srv)
+	_, g := llmtest.LastRequest[geminifake.GenerateRequest](t, srv)
 	if g.Contents[1].Parts[0].ThoughtSignature == "" || g.Contents[1].Parts[1].ThoughtSignature != "" {
 		t.Fatalf("signatures not sent back: %+v", g.Contents[1].Parts)
 	}
@@ -239,7 +213,7 @@ func TestServiceIDs(t *testing.T) {
 func TestLimits(t *testing.T) {
 	srv := startFake(t, openaifake.Config{Script: openaifake.Script{Default: "one two three END four"}})
 	c := newClient(t, Config{BaseURL: srv.BaseURL})
-	req := userRequest("x")
+	req := llmtest.UserRequest("x")
 	req.Settings.MaxTokens = 2
 	rec, err := llmtest.Generate(t, c, req)
 	if err != nil || rec.Text() != "one two" || rec.Done().Reason != "MAX_TOKENS" {
@@ -255,11 +229,11 @@ func TestLimits(t *testing.T) {
 func TestServiceErrors(t *testing.T) {
 	srv := startFake(t, openaifake.Config{})
 	var se *sse.StatusError
-	_, err := llmtest.Generate(t, newClient(t, Config{BaseURL: srv.BaseURL, APIKey: "wrong"}), userRequest("x"))
+	_, err := llmtest.Generate(t, newClient(t, Config{BaseURL: srv.BaseURL, APIKey: "wrong"}), llmtest.UserRequest("x"))
 	if !errors.As(err, &se) || se.Status != 401 || se.Code != "API_KEY_INVALID" || se.Type != "INVALID_ARGUMENT" {
 		t.Fatalf("wrong key (400 API_KEY_INVALID on the wire) must read as 401: %v", err)
 	}
-	req := userRequest("x")
+	req := llmtest.UserRequest("x")
 	req.Messages = append(req.Messages, voice.Message{Role: voice.RoleTool, ToolCallID: "call_x", Content: "orphan"})
 	_, err = llmtest.Generate(t, newClient(t, Config{BaseURL: srv.BaseURL}), req)
 	if !errors.As(err, &se) || se.Status != 400 || !strings.Contains(se.Message, "number of function response parts") {
@@ -269,60 +243,23 @@ func TestServiceErrors(t *testing.T) {
 
 func TestFaults(t *testing.T) {
 	srv := startFake(t, openaifake.Config{Script: openaifake.Script{Default: "a b c d e f"}})
-	for _, tc := range []struct {
-		f      fault.Fault
-		status int
-		typ    string
-		want   error
-		deltas int
-	}{
-		{fault.Fault{Kind: fault.Refuse}, 0, "", nil, 0},
-		{fault.Fault{Kind: fault.Unauthorized}, 401, "UNAUTHENTICATED", nil, 0},
-		{fault.Fault{Kind: fault.RateLimited}, 429, "RESOURCE_EXHAUSTED", nil, 0},
-		{fault.Fault{Kind: fault.ServerError}, 500, "INTERNAL", nil, 0},
-		{fault.Fault{Kind: fault.Unavailable}, 503, "UNAVAILABLE", nil, 0},
-		{fault.Fault{Kind: fault.Drop, After: 2}, 0, "", io.ErrUnexpectedEOF, 2},
-		{fault.Fault{Kind: fault.Stall, After: 3}, 0, "", sse.ErrStalled, 3},
-	} {
-		t.Run(tc.f.Kind.String(), func(t *testing.T) {
-			srv.Faults().Next(tc.f, 1)
-			rec, err := llmtest.Generate(t, newClient(t, Config{BaseURL: srv.BaseURL, IdleTimeout: 200 * time.Millisecond}), userRequest("x"))
-			var se *sse.StatusError
-			switch {
-			case tc.status != 0:
-				if !errors.As(err, &se) || se.Status != tc.status || se.Type != tc.typ {
-					t.Fatalf("got %v", err)
-				}
-			case err == nil || errors.As(err, &se) || tc.want != nil && !errors.Is(err, tc.want):
-				t.Fatalf("got %v", err)
-			}
-			if rec.Deltas() != tc.deltas || rec.Done() != nil {
-				t.Fatalf("%d deltas, done %v", rec.Deltas(), rec.Done())
-			}
-		})
+	client := func(t *testing.T) voice.LLM {
+		return newClient(t, Config{BaseURL: srv.BaseURL, IdleTimeout: 200 * time.Millisecond})
 	}
+	llmtest.Faults(t, srv, client, []llmtest.FaultCase{
+		{Fault: fault.Fault{Kind: fault.Refuse}},
+		{Fault: fault.Fault{Kind: fault.Unauthorized}, Status: 401, Type: "UNAUTHENTICATED"},
+		{Fault: fault.Fault{Kind: fault.RateLimited}, Status: 429, Type: "RESOURCE_EXHAUSTED"},
+		{Fault: fault.Fault{Kind: fault.ServerError}, Status: 500, Type: "INTERNAL"},
+		{Fault: fault.Fault{Kind: fault.Unavailable}, Status: 503, Type: "UNAVAILABLE"},
+		{Fault: fault.Fault{Kind: fault.Drop, After: 2}, Want: io.ErrUnexpectedEOF, Deltas: 2},
+		{Fault: fault.Fault{Kind: fault.Stall, After: 3}, Want: sse.ErrStalled, Deltas: 3},
+	})
 }
 
 func TestCancelMidStream(t *testing.T) {
 	srv := startFake(t, openaifake.Config{Script: openaifake.Script{Default: "a b c d e f"}})
-	c := newClient(t, Config{BaseURL: srv.BaseURL})
-	srv.Faults().Next(fault.Fault{Kind: fault.Stall, After: 2}, 1)
-	ctx, cancel := context.WithCancel(context.Background())
-	rec := &openaifake.Events{}
-	rec.OnEvent = func(e voice.LLMEvent) {
-		if d, ok := e.(*voice.TextDelta); ok && d.Text == " b" {
-			cancel()
-		}
-	}
-	if err := c.Generate(ctx, userRequest("x"), rec.Emit); err != context.Canceled {
-		t.Fatalf("got %v", err)
-	}
-	testkit.Eventually(t, 5*time.Second, func() error {
-		if srv.Active() != 0 {
-			return errors.New("the server still streams")
-		}
-		return nil
-	})
+	llmtest.CancelMidStream(t, srv, newClient(t, Config{BaseURL: srv.BaseURL}))
 }
 
 func TestNew(t *testing.T) {
@@ -347,17 +284,5 @@ func TestNew(t *testing.T) {
 // connection instead of paying for a new one.
 func TestConnectionReused(t *testing.T) {
 	srv := startFake(t, openaifake.Config{})
-	c := newClient(t, Config{BaseURL: srv.BaseURL})
-	var reused []bool
-	ctx := httptrace.WithClientTrace(context.Background(), &httptrace.ClientTrace{
-		GotConn: func(info httptrace.GotConnInfo) { reused = append(reused, info.Reused) },
-	})
-	for range 3 {
-		if err := c.Generate(ctx, userRequest("hi"), func(voice.LLMEvent) {}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if !slices.Equal(reused, []bool{false, true, true}) {
-		t.Fatalf("connections reused: %v", reused)
-	}
+	llmtest.ConnectionReused(t, newClient(t, Config{BaseURL: srv.BaseURL}), llmtest.UserRequest("hi"))
 }

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"net/http/httptrace"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -437,17 +435,5 @@ func BenchmarkLoopback(b *testing.B) {
 // connection instead of paying for a new one.
 func TestConnectionReused(t *testing.T) {
 	srv := startFake(t, openaifake.Options{})
-	c := newClient(t, Config{BaseURL: srv.BaseURL})
-	var reused []bool
-	ctx := httptrace.WithClientTrace(context.Background(), &httptrace.ClientTrace{
-		GotConn: func(info httptrace.GotConnInfo) { reused = append(reused, info.Reused) },
-	})
-	for range 3 {
-		if err := c.Generate(ctx, userRequest("hi"), func(voice.LLMEvent) {}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if !slices.Equal(reused, []bool{false, true, true}) {
-		t.Fatalf("connections reused: %v", reused)
-	}
+	llmtest.ConnectionReused(t, newClient(t, Config{BaseURL: srv.BaseURL}), userRequest("hi"))
 }

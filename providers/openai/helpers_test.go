@@ -6,6 +6,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/switchboard-voice/switchboard/assistant"
+	"github.com/switchboard-voice/switchboard/providers/internal/faketest"
 	"github.com/switchboard-voice/switchboard/providers/openai/openaifake"
 	"github.com/switchboard-voice/switchboard/voice"
 )
@@ -19,12 +20,7 @@ func startFake(t *testing.T, opts openaifake.Options) *openaifake.Server {
 	if opts.APIKey == "" {
 		opts.APIKey = testKey
 	}
-	srv, err := openaifake.Start(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close)
-	return srv
+	return faketest.Start(t, openaifake.Start, opts)
 }
 
 func newClient(t *testing.T, cfg Config) *Client {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/switchboard-voice/switchboard/assistant"
 	"github.com/switchboard-voice/switchboard/internal/fakespeech"
+	"github.com/switchboard-voice/switchboard/providers/internal/faketest"
 	"github.com/switchboard-voice/switchboard/providers/internal/ttstest"
 	"github.com/switchboard-voice/switchboard/providers/openaitts/openaittsfake"
 	"github.com/switchboard-voice/switchboard/voice"
@@ -43,12 +44,7 @@ func startFake(t testing.TB, o openaittsfake.Options) *openaittsfake.Server {
 	if o.Key == "" {
 		o.Key = testKey
 	}
-	srv, err := openaittsfake.Start(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close)
-	return srv
+	return faketest.Start(t, openaittsfake.Start, o)
 }
 
 func open(t testing.TB, tts *TTS, srv *openaittsfake.Server, f voice.Format, s assistant.TTSSettings) voice.TTSSession {

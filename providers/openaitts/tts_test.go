@@ -129,26 +129,7 @@ func TestCancelMidUtterance(t *testing.T) {
 func TestSessionRules(t *testing.T) {
 	srv := startFake(t, openaittsfake.Options{Speed: 1})
 	sess := open(t, &TTS{}, srv, pcm24, settings())
-	r := ttstest.NewRecorder(t)
-	u, _ := sess.Speak(r.Emit)
-	if _, err := sess.Speak(r.Emit); !errors.Is(err, ErrBusy) {
-		t.Errorf("second Speak: %v", err)
-	}
-	_ = u.Send("Hi.")
-	_ = u.End()
-	if err := u.Send("late"); !errors.Is(err, ErrEnded) {
-		t.Errorf("Send after End: %v", err)
-	}
-	ttstest.Done(t, ttstest.Last(r.Wait()))
-	ttstest.Done(t, ttstest.Last(say(t, sess))) // nothing to say: done at once
-	r = ttstest.NewRecorder(t)
-	u, _ = sess.Speak(r.Emit)
-	_ = u.Send("Goodbye for now, and thank you.")
-	sess.Close()
-	r.Seal()
-	if _, err := sess.Speak(r.Emit); !errors.Is(err, ErrClosed) {
-		t.Errorf("Speak after Close: %v", err)
-	}
+	ttstest.SessionRules(t, sess, ttstest.Errors{Busy: ErrBusy, Ended: ErrEnded, Closed: ErrClosed}, "Goodbye for now, and thank you.")
 	if n := srv.Active(); n != 0 {
 		t.Errorf("%d requests streaming after Close", n)
 	}

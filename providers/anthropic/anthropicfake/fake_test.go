@@ -2,14 +2,13 @@ package anthropicfake
 
 import (
 	"encoding/json"
-	"io"
-	"net/http"
 	"strings"
 	"testing"
 
 	"go.uber.org/goleak"
 
 	"github.com/switchboard-voice/switchboard/providers/fault"
+	"github.com/switchboard-voice/switchboard/providers/internal/faketest"
 	"github.com/switchboard-voice/switchboard/providers/openai/openaifake"
 )
 
@@ -17,27 +16,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func start(t *testing.T, cfg openaifake.Config) *Server {
 	t.Helper()
-	s, err := Start(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(s.Close)
-	return s
-}
-
-func post(t *testing.T, url string, header map[string]string, body string) (int, string) {
-	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	return faketest.Start(t, Start, cfg)
 }
 
 var auth = map[string]string{"x-api-key": "key", "anthropic-version": "2023-06-01"}
@@ -70,7 +49,7 @@ func parse(t *testing.T, stream string) []event {
 func TestStreamShape(t *testing.T) {
 	s := start(t, openaifake.Config{APIKey: "key", Script: openaifake.Script{Rules: []openaifake.Rule{{Contains: "call",
 		Reply: "Sure", ToolCalls: []openaifake.ToolCall{{Name: "f", Arguments: json.RawMessage(`{"a":1}`)}}}}}})
-	code, body := post(t, s.BaseURL+"/v1/messages", auth, `{"model":"claude-x","max_tokens":100,"stream":true,"messages":[{"role":"user","content":"please call"}],"tools":[{"name":"f","input_schema":{"type":"object"}}]}`)
+	code, body := faketest.Post(t, s.BaseURL+"/v1/messages", auth, `{"model":"claude-x","max_tokens":100,"stream":true,"messages":[{"role":"user","content":"please call"}],"tools":[{"name":"f","input_schema":{"type":"object"}}]}`)
 	if code != 200 {
 		t.Fatal(code, body)
 	}
@@ -99,7 +78,7 @@ func TestStreamShape(t *testing.T) {
 		t.Fatalf("message_delta %v", md)
 	}
 	// A stop sequence is reported as such.
-	_, body = post(t, s.BaseURL+"/v1/messages", auth, `{"model":"m","max_tokens":100,"stream":true,"stop_sequences":["said"],"messages":[{"role":"user","content":"x"}]}`)
+	_, body = faketest.Post(t, s.BaseURL+"/v1/messages", auth, `{"model":"m","max_tokens":100,"stream":true,"stop_sequences":["said"],"messages":[{"role":"user","content":"x"}]}`)
 	evs = parse(t, body)
 	if d := evs[len(evs)-2].data["delta"].(map[string]any); d["stop_reason"] != "stop_sequence" || d["stop_sequence"] != "said" {
 		t.Fatalf("stop %v", d)
@@ -134,13 +113,13 @@ func TestValidation(t *testing.T) {
 		{"not streaming", auth, `{"model":"m","max_tokens":5,` + user + `}`, 400, `streaming requests only`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			code, body := post(t, url, tc.header, tc.body)
+			code, body := faketest.Post(t, url, tc.header, tc.body)
 			if code != tc.status || !strings.Contains(body, tc.want) {
 				t.Fatalf("%d %s", code, body)
 			}
 		})
 	}
-	if code, body := post(t, s.BaseURL+"/v1/complete", auth, `{}`); code != 404 || !strings.Contains(body, "not_found_error") {
+	if code, body := faketest.Post(t, s.BaseURL+"/v1/complete", auth, `{}`); code != 404 || !strings.Contains(body, "not_found_error") {
 		t.Fatalf("unknown path: %d %s", code, body)
 	}
 }
@@ -149,7 +128,7 @@ func TestFaultBodies(t *testing.T) {
 	s := start(t, openaifake.Config{})
 	for k, want := range map[fault.Kind]string{fault.Unauthorized: "authentication_error", fault.RateLimited: "rate_limit_error", fault.ServerError: "api_error", fault.Unavailable: "overloaded_error"} {
 		s.Faults().Next(fault.Fault{Kind: k}, 1)
-		if code, body := post(t, s.BaseURL+"/v1/messages", auth, `{}`); code != k.Status() || !strings.Contains(body, `"type":"`+want+`"`) {
+		if code, body := faketest.Post(t, s.BaseURL+"/v1/messages", auth, `{}`); code != k.Status() || !strings.Contains(body, `"type":"`+want+`"`) {
 			t.Errorf("%v: %d %s", k, code, body)
 		}
 	}

@@ -11,18 +11,14 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/switchboard-voice/switchboard/internal/fakespeech"
+	"github.com/switchboard-voice/switchboard/providers/internal/faketest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func start(t *testing.T, o Options) *Server {
 	t.Helper()
-	srv, err := Start(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close)
-	return srv
+	return faketest.Start(t, Start, o)
 }
 
 func dial(t *testing.T, srv *Server, query string, h http.Header) (*websocket.Conn, *http.Response, error) {

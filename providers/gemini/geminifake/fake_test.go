@@ -2,14 +2,13 @@ package geminifake
 
 import (
 	"encoding/json"
-	"io"
-	"net/http"
 	"strings"
 	"testing"
 
 	"go.uber.org/goleak"
 
 	"github.com/switchboard-voice/switchboard/providers/fault"
+	"github.com/switchboard-voice/switchboard/providers/internal/faketest"
 	"github.com/switchboard-voice/switchboard/providers/openai/openaifake"
 )
 
@@ -17,27 +16,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func start(t *testing.T, cfg openaifake.Config) *Server {
 	t.Helper()
-	s, err := Start(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(s.Close)
-	return s
-}
-
-func post(t *testing.T, url string, header map[string]string, body string) (int, string) {
-	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	return faketest.Start(t, Start, cfg)
 }
 
 var key = map[string]string{"x-goog-api-key": "key"}
@@ -46,7 +25,7 @@ func TestStreamShape(t *testing.T) {
 	s := start(t, openaifake.Config{APIKey: "key", Script: openaifake.Script{Rules: []openaifake.Rule{{Contains: "call",
 		Reply: "Ok", ToolCalls: []openaifake.ToolCall{{Name: "f", Arguments: json.RawMessage(`{"a":1}`)}, {Name: "g"}}}}}})
 	url := s.BaseURL + "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse"
-	code, body := post(t, url, key, `{"contents":[{"role":"user","parts":[{"text":"please call"}]}]}`)
+	code, body := faketest.Post(t, url, key, `{"contents":[{"role":"user","parts":[{"text":"please call"}]}]}`)
 	if code != 200 {
 		t.Fatal(code, body)
 	}
@@ -83,7 +62,7 @@ func TestStreamShape(t *testing.T) {
 		t.Fatalf("last chunk %s", events[1])
 	}
 	// ?key= works too, and snake_case field names are the proto's: accepted.
-	code, body = post(t, s.BaseURL+"/v1beta/models/m:streamGenerateContent?alt=sse&key=key", nil, `{"contents":[{"role":"user","parts":[{"text":"x"}]}],"system_instruction":{"parts":[{"text":"s"}]},"generation_config":{"max_output_tokens":50}}`)
+	code, body = faketest.Post(t, s.BaseURL+"/v1beta/models/m:streamGenerateContent?alt=sse&key=key", nil, `{"contents":[{"role":"user","parts":[{"text":"x"}]}],"system_instruction":{"parts":[{"text":"s"}]},"generation_config":{"max_output_tokens":50}}`)
 	if code != 200 || !strings.Contains(body, `"finishReason":"STOP"`) {
 		t.Fatalf("%d %s", code, body)
 	}
@@ -116,7 +95,7 @@ func TestValidation(t *testing.T) {
 		{"unknown method", s.BaseURL + "/v1beta/models/m:embedContent", key, `{}`, 404, `"status":"NOT_FOUND"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			code, body := post(t, tc.url, tc.header, tc.body)
+			code, body := faketest.Post(t, tc.url, tc.header, tc.body)
 			if code != tc.status || !strings.Contains(body, tc.want) {
 				t.Fatalf("%d %s", code, body)
 			}
@@ -129,7 +108,7 @@ func TestFaultBodies(t *testing.T) {
 	url := s.BaseURL + "/v1beta/models/m:streamGenerateContent?alt=sse"
 	for k, want := range map[fault.Kind]string{fault.Unauthorized: "UNAUTHENTICATED", fault.RateLimited: "RESOURCE_EXHAUSTED", fault.ServerError: "INTERNAL", fault.Unavailable: "UNAVAILABLE"} {
 		s.Faults().Next(fault.Fault{Kind: k}, 1)
-		if code, body := post(t, url, nil, `{}`); code != k.Status() || !strings.Contains(body, `"status":"`+want+`"`) {
+		if code, body := faketest.Post(t, url, nil, `{}`); code != k.Status() || !strings.Contains(body, `"status":"`+want+`"`) {
 			t.Errorf("%v: %d %s", k, code, body)
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/switchboard-voice/switchboard/clock"
 	"github.com/switchboard-voice/switchboard/internal/testkit"
 	"github.com/switchboard-voice/switchboard/providers/fault"
+	"github.com/switchboard-voice/switchboard/providers/internal/faketest"
 	"github.com/switchboard-voice/switchboard/providers/internal/loopback"
 )
 
@@ -23,27 +24,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func start(t *testing.T, opts Options) *Server {
 	t.Helper()
-	s, err := Start(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(s.Close)
-	return s
-}
-
-func post(t *testing.T, url string, header map[string]string, body string) (int, string) {
-	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	return faketest.Start(t, Start, opts)
 }
 
 var bearer = map[string]string{"Authorization": "Bearer sk-key-12345678"}
@@ -68,7 +49,7 @@ func chunks(t *testing.T, stream, eol string) []string {
 func TestStreamShape(t *testing.T) {
 	s := start(t, Options{Config: Config{APIKey: "sk-key-12345678", Script: Script{Rules: []Rule{{Contains: "call",
 		Reply: "Hi", ToolCalls: []ToolCall{{Name: "f", Arguments: json.RawMessage(`{"a":"bcdefgh"}`)}}}}}}})
-	code, body := post(t, s.BaseURL+"/chat/completions", bearer,
+	code, body := faketest.Post(t, s.BaseURL+"/chat/completions", bearer,
 		`{"model":"gpt-4o-mini","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"please call"}],"tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object"}}}]}`)
 	if code != 200 {
 		t.Fatal(code, body)
@@ -115,12 +96,12 @@ func TestStreamShape(t *testing.T) {
 		t.Fatalf("usage chunk %s", cs[len(cs)-2])
 	}
 	// Without include_usage: no usage field, no usage chunk.
-	_, body = post(t, s.BaseURL+"/chat/completions", bearer, `{"model":"m","stream":true,"messages":[{"role":"user","content":[{"type":"text","text":"yo"}]}]}`)
+	_, body = faketest.Post(t, s.BaseURL+"/chat/completions", bearer, `{"model":"m","stream":true,"messages":[{"role":"user","content":[{"type":"text","text":"yo"}]}]}`)
 	if strings.Contains(body, "usage") || !strings.Contains(body, `"content":" yo"`) {
 		t.Fatalf("stream %s", body)
 	}
 	// The same request gets the same ids.
-	_, again := post(t, s.BaseURL+"/chat/completions", bearer, `{"model":"m","stream":true,"messages":[{"role":"user","content":[{"type":"text","text":"yo"}]}]}`)
+	_, again := faketest.Post(t, s.BaseURL+"/chat/completions", bearer, `{"model":"m","stream":true,"messages":[{"role":"user","content":[{"type":"text","text":"yo"}]}]}`)
 	created := regexp.MustCompile(`"created":[0-9]+`)
 	if created.ReplaceAllString(again, "") != created.ReplaceAllString(body, "") {
 		t.Fatal("not deterministic")
@@ -130,7 +111,7 @@ func TestStreamShape(t *testing.T) {
 func TestAzureShape(t *testing.T) {
 	s := start(t, Options{Config: Config{APIKey: "k"}})
 	url := s.AzureURL + "/openai/deployments/dep/chat/completions?api-version=2024-10-21"
-	code, body := post(t, url, map[string]string{"api-key": "k"}, `{"stream":true,"messages":[{"role":"user","content":"hi"}]}`)
+	code, body := faketest.Post(t, url, map[string]string{"api-key": "k"}, `{"stream":true,"messages":[{"role":"user","content":"hi"}]}`)
 	if code != 200 {
 		t.Fatal(code, body)
 	}
@@ -178,7 +159,7 @@ func TestValidation(t *testing.T) {
 		{"azure deployment", s.AzureURL + "/openai/deployments/other/chat/completions?api-version=x", map[string]string{"api-key": "sk-key-12345678"}, `{}`, 404, `"code":"DeploymentNotFound"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			code, body := post(t, tc.url, tc.header, tc.body)
+			code, body := faketest.Post(t, tc.url, tc.header, tc.body)
 			if code != tc.status || !strings.Contains(body, tc.want) {
 				t.Fatalf("%d %s", code, body)
 			}
@@ -214,7 +195,7 @@ func TestFaultBodies(t *testing.T) {
 		if tc.azure {
 			url = s.AzureURL + "/openai/deployments/d/chat/completions?api-version=v"
 		}
-		code, body := post(t, url, nil, `{}`)
+		code, body := faketest.Post(t, url, nil, `{}`)
 		if code != tc.k.Status() || !strings.Contains(body, tc.want) {
 			t.Errorf("%v azure=%v: %d %s", tc.k, tc.azure, code, body)
 		}
@@ -235,7 +216,7 @@ func TestMountedUnderPrefix(t *testing.T) {
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 	for _, url := range []string{srv.URL + "/openai/v1/chat/completions", srv.URL + "/stripped/v1/chat/completions", srv.URL + "/openai/openai/deployments/d/chat/completions?api-version=v"} {
-		code, body := post(t, url, nil, `{"model":"m","stream":true,"messages":[{"role":"user","content":"x"}]}`)
+		code, body := faketest.Post(t, url, nil, `{"model":"m","stream":true,"messages":[{"role":"user","content":"x"}]}`)
 		if code != 200 || !strings.HasSuffix(body, "data: [DONE]\n\n") {
 			t.Errorf("%s: %d %s", url, code, body)
 		}
@@ -329,7 +310,7 @@ func TestCloseEndsStalledStreams(t *testing.T) {
 	if b, _ := io.ReadAll(resp.Body); len(b) != 0 {
 		t.Fatalf("stalled stream sent %q", b)
 	}
-	code, _ := post(t, url+"/v1/chat/completions", nil, `{}`)
+	code, _ := faketest.Post(t, url+"/v1/chat/completions", nil, `{}`)
 	if code != 503 {
 		t.Fatalf("after close: %d", code)
 	}
