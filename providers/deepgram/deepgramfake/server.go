@@ -15,6 +15,7 @@ import (
 
 	"github.com/switchboard-voice/switchboard/clock"
 	"github.com/switchboard-voice/switchboard/providers/fault"
+	"github.com/switchboard-voice/switchboard/providers/internal/recent"
 )
 
 // Config configures a fake; zero fields take the defaults in brackets.
@@ -187,7 +188,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	closed := s.closed
 	if !closed {
-		s.sessions = append(s.sessions, rec)
+		s.sessions = recent.Append(s.sessions, rec)
 		s.wg.Add(1)
 	}
 	s.mu.Unlock()

@@ -17,6 +17,7 @@ import (
 	"github.com/switchboard-voice/switchboard/clock"
 	"github.com/switchboard-voice/switchboard/internal/fakespeech"
 	"github.com/switchboard-voice/switchboard/providers/fault"
+	"github.com/switchboard-voice/switchboard/providers/internal/recent"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -66,7 +67,7 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 	// in the order clients saw them open
 	rec := &Socket{VoiceID: voiceID, Query: q}
 	f.mu.Lock()
-	f.sockets = append(f.sockets, rec)
+	f.sockets = recent.Append(f.sockets, rec)
 	f.mu.Unlock()
 	f.live.Serve(w, r, func() { rec.Closed = true }, func(ctx context.Context, ws *websocket.Conn) {
 		c := &conn{

@@ -10,6 +10,7 @@ import (
 
 	"github.com/switchboard-voice/switchboard/clock"
 	"github.com/switchboard-voice/switchboard/providers/fault"
+	"github.com/switchboard-voice/switchboard/providers/internal/recent"
 )
 
 // Config is what every language model fake takes.
@@ -86,7 +87,7 @@ func (b *Base) Handler(errBody func(fault.Kind) []byte, h http.HandlerFunc) http
 		// Recorded before it counts as active: a test that saw it active
 		// finds it in Requests.
 		b.mu.Lock()
-		b.reqs = append(b.reqs, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Header: r.Header.Clone(), Body: body})
+		b.reqs = recent.Append(b.reqs, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Header: r.Header.Clone(), Body: body})
 		b.active++
 		b.mu.Unlock()
 		defer func() {

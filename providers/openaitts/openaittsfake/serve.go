@@ -11,12 +11,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/switchboard-voice/switchboard/internal/ptr"
-
 	"github.com/switchboard-voice/switchboard/clock"
 	"github.com/switchboard-voice/switchboard/codecs"
 	"github.com/switchboard-voice/switchboard/internal/fakespeech"
+	"github.com/switchboard-voice/switchboard/internal/ptr"
 	"github.com/switchboard-voice/switchboard/providers/fault"
+	"github.com/switchboard-voice/switchboard/providers/internal/recent"
 )
 
 // gap is the silence between words, fakespeech's default.
@@ -58,7 +58,7 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 		rec.Speed = *m.Speed
 	}
 	f.mu.Lock()
-	f.requests = append(f.requests, rec)
+	f.requests = recent.Append(f.requests, rec)
 	f.mu.Unlock()
 	if status, msg, code := validate(m, voiceName); status != 0 {
 		writeError(w, status, msg, "invalid_request_error", code)
