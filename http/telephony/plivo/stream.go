@@ -37,11 +37,7 @@ func (g *Gateway) stream(conn *fws.Conn) {
 		return
 	}
 	enc := &encoder{sid: telephony.AppendJSONString(nil, st.StreamID)}
-	if _, err := s.Begin(ctx, g.cfg.Calls, spec, telephony.Wire{Format: voice.Telephony, Encoder: enc, Control: ctl}); err != nil {
-		s.Log().Warn("call not started", "call_sid", st.CallID, "err", err)
-		return
-	}
-	s.Serve(&decoder{})
+	s.Run(ctx, g.cfg.Calls, spec, telephony.Wire{Format: voice.Telephony, Encoder: enc, Control: ctl}, &decoder{})
 }
 
 func awaitStart(s *telephony.Stream) (*Start, error) {
@@ -81,20 +77,18 @@ func (g *Gateway) admit(ctx context.Context, ticket string, st *Start) (call.Spe
 	if tk.CallID != st.CallID {
 		return call.Spec{}, nil, fmt.Errorf("%w: ticket of another call", telephony.ErrBadTicket)
 	}
-	q := telephony.TicketLookup(telephony.Plivo, tk)
-	route, err := telephony.Resolve(ctx, g.cfg.Directory, q)
+	route, spec, err := telephony.Admit(ctx, g.cfg.Directory, g.cfg.Log, telephony.TicketLookup(telephony.Plivo, tk),
+		telephony.TicketInfo(telephony.Plivo, st.CallID, tk), hasAccount)
 	if err != nil {
 		return call.Spec{}, nil, err
 	}
-	if route.Credentials.Plivo == nil {
-		return call.Spec{}, nil, telephony.ErrNoCredentials
-	}
-	history, err := g.cfg.Directory.History(ctx, route, q)
-	if err != nil {
-		g.cfg.Log.Warn("earlier conversation unavailable", "call_sid", st.CallID, "err", err)
-	}
-	spec := call.Spec{Info: call.Info{ID: st.CallID, OrganizationID: route.OrganizationID, AssistantID: route.AssistantID,
-		From: tk.From, To: tk.To, Direction: tk.Direction, Carrier: telephony.Plivo},
-		Snapshot: route.Snapshot, History: history, Returning: route.Returning}
 	return spec, &control{g: g, acct: *route.Credentials.Plivo, ticket: tk}, nil
+}
+
+// hasAccount refuses a route without the Plivo account the call needs.
+func hasAccount(r *telephony.Route) error {
+	if r.Credentials.Plivo == nil {
+		return telephony.ErrNoCredentials
+	}
+	return nil
 }

@@ -40,11 +40,7 @@ func (g *Gateway) stream(conn *fws.Conn) {
 		s.Log().Warn("media stream refused", "call_sid", st.CallControlID, "err", err)
 		return
 	}
-	if _, err := s.Begin(ctx, g.cfg.Calls, spec, telephony.Wire{Format: voice.Telephony, Encoder: encoder{}, Control: ctl}); err != nil {
-		s.Log().Warn("call not started", "call_sid", st.CallControlID, "err", err)
-		return
-	}
-	s.Serve(&decoder{log: s.Log()})
+	s.Run(ctx, g.cfg.Calls, spec, telephony.Wire{Format: voice.Telephony, Encoder: encoder{}, Control: ctl}, &decoder{log: s.Log()})
 }
 
 func awaitStart(s *telephony.Stream) (*Start, error) {
@@ -92,19 +88,17 @@ func (g *Gateway) admit(ctx context.Context, ticket string, st *Start) (call.Spe
 		return call.Spec{}, nil, fmt.Errorf("%w: ticket of another call", telephony.ErrBadTicket)
 	}
 	q := telephony.TicketLookup(telephony.Telnyx, tk)
-	route, err := telephony.Resolve(ctx, g.cfg.Directory, q)
+	route, spec, err := telephony.Admit(ctx, g.cfg.Directory, g.cfg.Log, q, telephony.TicketInfo(telephony.Telnyx, st.CallControlID, tk), hasAccount)
 	if err != nil {
 		return call.Spec{}, nil, err
 	}
-	if route.Credentials.Telnyx == nil {
-		return call.Spec{}, nil, telephony.ErrNoCredentials
-	}
-	history, err := g.cfg.Directory.History(ctx, route, q)
-	if err != nil {
-		g.cfg.Log.Warn("earlier conversation unavailable", "call_sid", st.CallControlID, "err", err)
-	}
-	spec := call.Spec{Info: call.Info{ID: st.CallControlID, OrganizationID: route.OrganizationID, AssistantID: route.AssistantID,
-		From: tk.From, To: tk.To, Direction: tk.Direction, Carrier: telephony.Telnyx},
-		Snapshot: route.Snapshot, History: history, Returning: route.Returning}
 	return spec, &control{g: g, acct: *route.Credentials.Telnyx, callID: st.CallControlID, from: q.Number}, nil
+}
+
+// hasAccount refuses a route without the Telnyx account the call needs.
+func hasAccount(r *telephony.Route) error {
+	if r.Credentials.Telnyx == nil {
+		return telephony.ErrNoCredentials
+	}
+	return nil
 }

@@ -44,12 +44,7 @@ func (g *Gateway) stream(conn *fws.Conn) {
 		s.Log().Warn("media stream refused", "call_sid", st.CallSID, "err", err)
 		return
 	}
-	if _, err := s.Begin(ctx, g.cfg.Calls, spec, telephony.Wire{Format: voice.Telephony,
-		Encoder: newEncoder(st.StreamSID), Control: ctl}); err != nil {
-		s.Log().Warn("call not started", "call_sid", st.CallSID, "err", err)
-		return
-	}
-	s.Serve(&decoder{})
+	s.Run(ctx, g.cfg.Calls, spec, telephony.Wire{Format: voice.Telephony, Encoder: newEncoder(st.StreamSID), Control: ctl}, &decoder{})
 }
 
 // awaitStart reads until the start message (after connected).
@@ -99,21 +94,17 @@ func (g *Gateway) admit(ctx context.Context, acct telephony.TwilioAccount, st *S
 	if tk.Carrier != telephony.Twilio || tk.CallID != st.CallSID {
 		return call.Spec{}, nil, fmt.Errorf("%w: ticket of another call", telephony.ErrBadTicket)
 	}
-	q := telephony.TicketLookup(telephony.Twilio, tk)
-	route, err := telephony.Resolve(ctx, g.cfg.Directory, q)
+	signedBy := func(r *telephony.Route) error {
+		if r.Credentials.Twilio == nil ||
+			subtle.ConstantTimeCompare([]byte(r.Credentials.Twilio.AuthToken), []byte(acct.AuthToken)) != 1 {
+			return fmt.Errorf("%w: the call's account did not sign the upgrade", errStart)
+		}
+		return nil
+	}
+	route, spec, err := telephony.Admit(ctx, g.cfg.Directory, g.cfg.Log, telephony.TicketLookup(telephony.Twilio, tk),
+		telephony.TicketInfo(telephony.Twilio, st.CallSID, tk), signedBy)
 	if err != nil {
 		return call.Spec{}, nil, err
 	}
-	if route.Credentials.Twilio == nil ||
-		subtle.ConstantTimeCompare([]byte(route.Credentials.Twilio.AuthToken), []byte(acct.AuthToken)) != 1 {
-		return call.Spec{}, nil, fmt.Errorf("%w: the call's account did not sign the upgrade", errStart)
-	}
-	history, err := g.cfg.Directory.History(ctx, route, q)
-	if err != nil {
-		g.cfg.Log.Warn("earlier conversation unavailable", "call_sid", st.CallSID, "err", err)
-	}
-	spec := call.Spec{Info: call.Info{ID: st.CallSID, OrganizationID: route.OrganizationID, AssistantID: route.AssistantID,
-		From: tk.From, To: tk.To, Direction: tk.Direction, Carrier: telephony.Twilio},
-		Snapshot: route.Snapshot, History: history, Returning: route.Returning}
 	return spec, &control{g: g, acct: *route.Credentials.Twilio, ticket: tk}, nil
 }

@@ -33,11 +33,7 @@ func (g *Gateway) stream(conn *fws.Conn) {
 		s.Log().Warn("media stream refused", "err", err)
 		return
 	}
-	if _, err := s.Begin(ctx, g.cfg.Calls, spec, telephony.Wire{Format: Format, Encoder: encoder{}, Control: ctl}); err != nil {
-		s.Log().Warn("call not started", "call_sid", spec.ID, "err", err)
-		return
-	}
-	s.Serve(&decoder{})
+	s.Run(ctx, g.cfg.Calls, spec, telephony.Wire{Format: Format, Encoder: encoder{}, Control: ctl}, &decoder{})
 }
 
 // awaitConnected reads websocket:connected and checks its audio format.
@@ -72,19 +68,18 @@ func (g *Gateway) admit(ctx context.Context, ticket string) (call.Spec, *control
 		return call.Spec{}, nil, fmt.Errorf("%w: no call", telephony.ErrBadTicket)
 	}
 	q := telephony.TicketLookup(telephony.Vonage, tk)
-	route, err := telephony.Resolve(ctx, g.cfg.Directory, q)
+	route, spec, err := telephony.Admit(ctx, g.cfg.Directory, g.cfg.Log, q, telephony.TicketInfo(telephony.Vonage, tk.CallID, tk), hasAccount)
 	if err != nil {
 		return call.Spec{}, nil, err
 	}
-	if route.Credentials.Vonage == nil {
-		return call.Spec{}, nil, telephony.ErrNoCredentials
-	}
-	history, err := g.cfg.Directory.History(ctx, route, q)
-	if err != nil {
-		g.cfg.Log.Warn("earlier conversation unavailable", "call_sid", tk.CallID, "err", err)
-	}
-	spec := call.Spec{Info: call.Info{ID: tk.CallID, OrganizationID: route.OrganizationID, AssistantID: route.AssistantID,
-		From: tk.From, To: tk.To, Direction: tk.Direction, Carrier: telephony.Vonage},
-		Snapshot: route.Snapshot, History: history, Returning: route.Returning}
 	return spec, &control{g: g, acct: *route.Credentials.Vonage, uuid: tk.CallID, from: q.Number}, nil
+}
+
+// hasAccount refuses a route without the Vonage application the call
+// needs.
+func hasAccount(r *telephony.Route) error {
+	if r.Credentials.Vonage == nil {
+		return telephony.ErrNoCredentials
+	}
+	return nil
 }
