@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/fasthttp/websocket"
 	fws "github.com/gofiber/contrib/websocket"
 
 	"github.com/switchboard-voice/switchboard/actors/call"
@@ -13,67 +12,47 @@ import (
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
-const (
-	authHeader  = "x-telnyx-streaming-auth-token"
-	startFrames = 4
-)
+const authHeader = "x-telnyx-streaming-auth-token"
 
 var errStart = errors.New("telnyx: stream start refused")
 
 // stream runs a Telnyx media websocket.
 func (g *Gateway) stream(conn *fws.Conn) {
 	ticket := telephony.StreamTicket(conn)
-	s := g.cfg.Hub.Accept(conn.Conn, g.cfg.Stream)
-	if s == nil {
-		return
-	}
-	defer s.Release()
-	st, err := awaitStart(s)
-	if err != nil {
-		s.Log().Warn("media stream did not start", "err", err)
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), webhookTimeout)
-	defer cancel()
-	spec, ctl, err := g.admit(ctx, ticket, st)
-	if err != nil {
-		s.Log().Warn("media stream refused", "call_sid", st.CallControlID, "err", err)
-		return
-	}
-	s.Run(ctx, g.cfg.Calls, spec, telephony.Wire{Format: voice.Telephony, Encoder: encoder{}, Control: ctl}, &decoder{log: s.Log()})
+	telephony.RunStream(g.cfg.Deps, conn.Conn, g.cfg.Stream, telephony.Opening[*Start]{
+		Await: awaitStart,
+		Admit: func(ctx context.Context, s *telephony.Stream, st *Start) (telephony.Admission, error) {
+			spec, ctl, err := g.admit(ctx, ticket, st)
+			return telephony.Admission{Spec: spec, Wire: telephony.Wire{Format: voice.Telephony, Encoder: encoder{}, Control: ctl},
+				Decoder: &decoder{log: s.Log()}}, err
+		},
+		CallID:  func(st *Start) string { return st.CallControlID },
+		Timeout: webhookTimeout,
+	})
 }
 
 func awaitStart(s *telephony.Stream) (*Start, error) {
-	var sc telephony.Scanner
-	for range startFrames {
-		mt, msg, err := s.Read(0)
-		if err != nil {
-			return nil, err
-		}
-		if mt != websocket.TextMessage {
-			return nil, fmt.Errorf("%w: binary message", telephony.ErrMalformed)
-		}
+	return telephony.AwaitStart(s, errStart, func(sc *telephony.Scanner, msg []byte) (*Start, bool, error) {
 		f := frame{start: &Start{}}
-		if err := scanFrame(&sc, msg, &f); err != nil {
-			return nil, err
+		if err := scanFrame(sc, msg, &f); err != nil {
+			return nil, false, err
 		}
 		switch string(f.event) {
 		case "connected":
-			continue
+			return nil, false, nil
 		case "start":
 			st := f.start
 			if st.CallControlID == "" {
-				return nil, fmt.Errorf("%w: start without a call control id", telephony.ErrMalformed)
+				return nil, false, fmt.Errorf("%w: start without a call control id", telephony.ErrMalformed)
 			}
 			if st.Encoding != "PCMU" || st.SampleRate != 8000 || (st.Channels != 0 && st.Channels != 1) {
-				return nil, fmt.Errorf("%w: media format %s/%d/%d", errStart, st.Encoding, st.SampleRate, st.Channels)
+				return nil, false, fmt.Errorf("%w: media format %s/%d/%d", errStart, st.Encoding, st.SampleRate, st.Channels)
 			}
-			return st, nil
+			return st, true, nil
 		default:
-			return nil, fmt.Errorf("%w: %q before start", errStart, f.event)
+			return nil, false, fmt.Errorf("%w: %q before start", errStart, f.event)
 		}
-	}
-	return nil, fmt.Errorf("%w: no start", errStart)
+	})
 }
 
 // admit redeems the stream's ticket (once), checks it names this call,

@@ -17,23 +17,15 @@ var errStart = errors.New("vonage: stream start refused")
 
 func (g *Gateway) stream(conn *fws.Conn) {
 	ticket := telephony.StreamTicket(conn)
-	s := g.cfg.Hub.Accept(conn.Conn, g.cfg.Stream)
-	if s == nil {
-		return
-	}
-	defer s.Release()
-	if err := awaitConnected(s); err != nil {
-		s.Log().Warn("media stream did not start", "err", err)
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), webhookTimeout)
-	defer cancel()
-	spec, ctl, err := g.admit(ctx, ticket)
-	if err != nil {
-		s.Log().Warn("media stream refused", "err", err)
-		return
-	}
-	s.Run(ctx, g.cfg.Calls, spec, telephony.Wire{Format: Format, Encoder: encoder{}, Control: ctl}, &decoder{})
+	telephony.RunStream(g.cfg.Deps, conn.Conn, g.cfg.Stream, telephony.Opening[struct{}]{
+		Await: func(s *telephony.Stream) (struct{}, error) { return struct{}{}, awaitConnected(s) },
+		Admit: func(ctx context.Context, _ *telephony.Stream, _ struct{}) (telephony.Admission, error) {
+			spec, ctl, err := g.admit(ctx, ticket)
+			return telephony.Admission{Spec: spec, Wire: telephony.Wire{Format: Format, Encoder: encoder{}, Control: ctl},
+				Decoder: &decoder{}}, err
+		},
+		Timeout: webhookTimeout,
+	})
 }
 
 // awaitConnected reads websocket:connected and checks its audio format.
