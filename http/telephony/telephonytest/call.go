@@ -15,6 +15,8 @@ type Caller interface {
 	SendRaw(messageType int, data []byte) error
 	HangUp()
 	Done() <-chan struct{}
+	// Violations lists what the engine sent that the carrier would reject.
+	Violations() []string
 }
 
 // Call is a call under test: the engine's id for it, the caller's phone
@@ -40,6 +42,18 @@ func (h *Harness) HangUp(c Call) events.CallEnded {
 	h.T.Helper()
 	c.HangUp()
 	return h.WaitEnded(c.ID)
+}
+
+// CallerHangsUp hangs up and checks that the call ended so, with nothing
+// sent that the carrier would have rejected.
+func (h *Harness) CallerHangsUp(c Call) {
+	h.T.Helper()
+	if end := h.HangUp(c); end.Reason != events.EndCallerHungUp {
+		h.T.Fatalf("ended %+v", end)
+	}
+	if v := c.Violations(); len(v) > 0 {
+		h.T.Fatalf("protocol violations: %v", v)
+	}
 }
 
 // EndedBy waits for a call to end and fails unless it ended for reason.
