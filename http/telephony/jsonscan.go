@@ -112,6 +112,20 @@ func (s *Scanner) Object(fn func(key []byte)) {
 	}
 }
 
+// StringField reads an object for the string under key, skipping the
+// rest; nil if the object has none.
+func (s *Scanner) StringField(key string) []byte {
+	var v []byte
+	s.Object(func(k []byte) {
+		if string(k) == key {
+			v = s.String()
+		} else {
+			s.Skip()
+		}
+	})
+	return v
+}
+
 // String reads a string. The result aliases the frame unless it held
 // escapes; nil on error.
 func (s *Scanner) String() []byte {

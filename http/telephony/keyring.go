@@ -51,6 +51,29 @@ func (k *Keyring) Refresh(ctx context.Context) ([]Credentials, int, bool, error)
 	return c, v, err == nil, err
 }
 
+// Find returns the credentials that signed a request, refreshing once if
+// none did; err is a failure to read them, with which the cached ones
+// were searched.
+func (k *Keyring) Find(ctx context.Context, signed func(Credentials) bool) (c Credentials, ok bool, err error) {
+	find := func(creds []Credentials) (Credentials, bool) {
+		for _, c := range creds {
+			if signed(c) {
+				return c, true
+			}
+		}
+		return Credentials{}, false
+	}
+	creds, _, err := k.Get(ctx)
+	if c, ok := find(creds); ok {
+		return c, true, err
+	}
+	if creds, _, refreshed, _ := k.Refresh(ctx); refreshed {
+		c, ok := find(creds)
+		return c, ok, err
+	}
+	return Credentials{}, false, err
+}
+
 func (k *Keyring) fetch(ctx context.Context) ([]Credentials, int, error) {
 	c, err := k.dir.Credentials(ctx, k.carrier)
 	if err != nil {

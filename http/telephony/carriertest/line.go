@@ -43,6 +43,17 @@ func (l *Line) Done() <-chan struct{} { return l.done }
 // refused or moved on: what a fake's Dial waits for.
 func (l *Line) Answered() <-chan struct{} { return l.answered }
 
+// WaitAnswered waits until the call was answered, refused or moved on,
+// or ctx ends: what a fake's Dial returns.
+func (l *Line) WaitAnswered(ctx context.Context) error {
+	select {
+	case <-l.answered:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
 // Said returns what the carrier told the caller (speak, say, talk).
 func (l *Line) Said() []string {
 	l.mu.Lock()

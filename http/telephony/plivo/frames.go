@@ -1,7 +1,6 @@
 package plivo
 
 import (
-	"encoding/base64"
 	"fmt"
 
 	"github.com/fasthttp/websocket"
@@ -47,13 +46,7 @@ func scanFrame(sc *telephony.Scanner, msg []byte, f *frame) error {
 				f.digit = sc.String()
 				return
 			}
-			sc.Object(func(k []byte) {
-				if string(k) == "digit" {
-					f.digit = sc.String()
-				} else {
-					sc.Skip()
-				}
-			})
+			f.digit = sc.StringField("digit")
 		case "name":
 			f.name = sc.String()
 		case "start":
@@ -108,13 +101,12 @@ func (d *decoder) Decode(mt int, msg []byte, in telephony.Receiver) error {
 		if len(f.track) > 0 && string(f.track) != "inbound" {
 			return nil
 		}
-		out := make([]byte, base64.StdEncoding.DecodedLen(len(f.payload)))
-		n, err := base64.StdEncoding.Decode(out, f.payload)
+		audio, err := telephony.DecodeBase64(f.payload)
 		if err != nil {
-			return fmt.Errorf("%w: media payload: %v", telephony.ErrMalformed, err)
+			return err
 		}
-		if n > 0 {
-			in.Audio(out[:n])
+		if len(audio) > 0 {
+			in.Audio(audio)
 		}
 	case "dtmf":
 		if len(f.digit) != 1 {
@@ -140,10 +132,7 @@ type encoder struct{ sid []byte } // the JSON-quoted stream id
 // Audio implements telephony.Encoder: playAudio, μ-law 8 kHz.
 func (e *encoder) Audio(dst, frame []byte) ([]byte, int) {
 	dst = append(dst, `{"event":"playAudio","media":{"contentType":"audio/x-mulaw","sampleRate":8000,"payload":"`...)
-	n := len(dst)
-	dst = append(dst, make([]byte, base64.StdEncoding.EncodedLen(len(frame)))...)
-	base64.StdEncoding.Encode(dst[n:], frame)
-	return append(dst, `"}}`...), websocket.TextMessage
+	return append(telephony.AppendBase64(dst, frame), `"}}`...), websocket.TextMessage
 }
 
 // Mark implements telephony.Encoder: a checkpoint, reported as playedStream.

@@ -5,29 +5,15 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"time"
 
 	"github.com/switchboard-voice/switchboard/http/telephony"
 )
-
-// placeTTL covers an outbound call's ringing.
-const placeTTL = 10 * time.Minute
 
 // Place implements telephony.Dialer: Plivo calls d.To and requests the
 // answer URL, with a ticket naming the assistant, when it is answered. It
 // returns Plivo's request UUID (the CallUUID arrives with the answer).
 func (g *Gateway) Place(ctx context.Context, d telephony.Dial) (string, error) {
-	route, err := telephony.Resolve(ctx, g.cfg.Directory, telephony.Lookup{Carrier: telephony.Plivo, Number: d.From,
-		Caller: d.To, OrganizationID: d.OrganizationID, AssistantID: d.AssistantID})
-	if err != nil {
-		return "", err
-	}
-	if route.Credentials.Plivo == nil {
-		return "", telephony.ErrNoCredentials
-	}
-	ticket, err := g.cfg.Tickets.Seal(telephony.Ticket{Carrier: telephony.Plivo, OrganizationID: route.OrganizationID,
-		AssistantID: route.AssistantID, From: d.From, To: d.To, Direction: telephony.Outbound,
-		Expires: g.cfg.Tickets.Now().Add(placeTTL)})
+	route, ticket, err := telephony.PlaceTicket(ctx, g.cfg.Directory, g.cfg.Tickets, telephony.Plivo, d, hasAccount)
 	if err != nil {
 		return "", err
 	}

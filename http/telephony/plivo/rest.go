@@ -46,24 +46,10 @@ func (c *client) do(ctx context.Context, acct telephony.PlivoAccount, method, re
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return fmt.Errorf("plivo: %s: %w", resource, err)
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return fmt.Errorf("plivo: %s: %w", resource, err)
-	}
-	if resp.StatusCode/100 != 2 {
-		apiErr := &APIError{Status: resp.StatusCode}
-		_ = json.Unmarshal(data, apiErr)
-		return apiErr
-	}
-	if out != nil {
-		return json.Unmarshal(data, out)
-	}
-	return nil
+	return telephony.CallAPI(c.http, req, "plivo: "+resource, failed, out)
 }
 
 func callPath(uuid string) string { return "/Call/" + url.PathEscape(uuid) + "/" }
+
+// failed is the API's error for a failed request's status.
+func failed(status int) error { return &APIError{Status: status} }

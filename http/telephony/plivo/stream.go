@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/fasthttp/websocket"
 	fws "github.com/gofiber/contrib/websocket"
 
 	"github.com/switchboard-voice/switchboard/actors/call"
@@ -13,64 +12,41 @@ import (
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
-const startFrames = 4
-
 var errStart = errors.New("plivo: stream start refused")
 
 func (g *Gateway) stream(conn *fws.Conn) {
 	ticket := telephony.StreamTicket(conn)
-	s := g.cfg.Hub.Accept(conn.Conn, g.cfg.Stream)
-	if s == nil {
-		return
-	}
-	defer s.Release()
-	st, err := awaitStart(s)
-	if err != nil {
-		s.Log().Warn("media stream did not start", "err", err)
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), webhookTimeout)
-	defer cancel()
-	spec, ctl, err := g.admit(ctx, ticket, st)
-	if err != nil {
-		s.Log().Warn("media stream refused", "call_sid", st.CallID, "err", err)
-		return
-	}
-	enc := &encoder{sid: telephony.AppendJSONString(nil, st.StreamID)}
-	if _, err := s.Begin(ctx, g.cfg.Calls, spec, telephony.Wire{Format: voice.Telephony, Encoder: enc, Control: ctl}); err != nil {
-		s.Log().Warn("call not started", "call_sid", st.CallID, "err", err)
-		return
-	}
-	s.Serve(&decoder{})
+	telephony.RunStream(g.cfg.Deps, conn.Conn, g.cfg.Stream, telephony.Opening[*Start]{
+		Await: awaitStart,
+		Admit: func(ctx context.Context, _ *telephony.Stream, st *Start) (telephony.Admission, error) {
+			spec, ctl, err := g.admit(ctx, ticket, st)
+			enc := &encoder{sid: telephony.AppendJSONString(nil, st.StreamID)}
+			return telephony.Admission{Spec: spec, Wire: telephony.Wire{Format: voice.Telephony, Encoder: enc, Control: ctl},
+				Decoder: &decoder{}}, err
+		},
+		CallID:  func(st *Start) string { return st.CallID },
+		Timeout: webhookTimeout,
+	})
 }
 
 func awaitStart(s *telephony.Stream) (*Start, error) {
-	var sc telephony.Scanner
-	for range startFrames {
-		mt, msg, err := s.Read(0)
-		if err != nil {
-			return nil, err
-		}
-		if mt != websocket.TextMessage {
-			return nil, fmt.Errorf("%w: binary message", telephony.ErrMalformed)
-		}
+	return telephony.AwaitStart(s, errStart, func(sc *telephony.Scanner, msg []byte) (*Start, bool, error) {
 		f := frame{start: &Start{}}
-		if err := scanFrame(&sc, msg, &f); err != nil {
-			return nil, err
+		if err := scanFrame(sc, msg, &f); err != nil {
+			return nil, false, err
 		}
 		if string(f.event) != "start" {
-			continue
+			return nil, false, nil
 		}
 		st := f.start
 		if st.CallID == "" || st.StreamID == "" {
-			return nil, fmt.Errorf("%w: start without call or stream id", telephony.ErrMalformed)
+			return nil, false, fmt.Errorf("%w: start without call or stream id", telephony.ErrMalformed)
 		}
 		if st.Encoding != "audio/x-mulaw" || st.SampleRate != 8000 {
-			return nil, fmt.Errorf("%w: media format %s/%d", errStart, st.Encoding, st.SampleRate)
+			return nil, false, fmt.Errorf("%w: media format %s/%d", errStart, st.Encoding, st.SampleRate)
 		}
-		return st, nil
-	}
-	return nil, fmt.Errorf("%w: no start", errStart)
+		return st, true, nil
+	})
 }
 
 func (g *Gateway) admit(ctx context.Context, ticket string, st *Start) (call.Spec, *control, error) {
@@ -81,20 +57,18 @@ func (g *Gateway) admit(ctx context.Context, ticket string, st *Start) (call.Spe
 	if tk.CallID != st.CallID {
 		return call.Spec{}, nil, fmt.Errorf("%w: ticket of another call", telephony.ErrBadTicket)
 	}
-	q := telephony.TicketLookup(telephony.Plivo, tk)
-	route, err := telephony.Resolve(ctx, g.cfg.Directory, q)
+	route, spec, err := telephony.Admit(ctx, g.cfg.Directory, g.cfg.Log, telephony.TicketLookup(telephony.Plivo, tk),
+		telephony.TicketInfo(telephony.Plivo, st.CallID, tk), hasAccount)
 	if err != nil {
 		return call.Spec{}, nil, err
 	}
-	if route.Credentials.Plivo == nil {
-		return call.Spec{}, nil, telephony.ErrNoCredentials
-	}
-	history, err := g.cfg.Directory.History(ctx, route, q)
-	if err != nil {
-		g.cfg.Log.Warn("earlier conversation unavailable", "call_sid", st.CallID, "err", err)
-	}
-	spec := call.Spec{Info: call.Info{ID: st.CallID, OrganizationID: route.OrganizationID, AssistantID: route.AssistantID,
-		From: tk.From, To: tk.To, Direction: tk.Direction, Carrier: telephony.Plivo},
-		Snapshot: route.Snapshot, History: history, Returning: route.Returning}
 	return spec, &control{g: g, acct: *route.Credentials.Plivo, ticket: tk}, nil
+}
+
+// hasAccount refuses a route without the Plivo account the call needs.
+func hasAccount(r *telephony.Route) error {
+	if r.Credentials.Plivo == nil {
+		return telephony.ErrNoCredentials
+	}
+	return nil
 }

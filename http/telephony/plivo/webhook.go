@@ -44,25 +44,13 @@ func forbidden() error { return server.Detail(fiber.StatusForbidden, "invalid Pl
 
 // account finds the configured account that signed a request.
 func (g *Gateway) account(ctx context.Context, r *request) (telephony.Credentials, bool) {
-	find := func(creds []telephony.Credentials) (telephony.Credentials, bool) {
-		for _, c := range creds {
-			if c.Plivo != nil && r.signedBy(c.Plivo.AuthToken) {
-				return c, true
-			}
-		}
-		return telephony.Credentials{}, false
-	}
-	creds, _, err := g.keyring.Get(ctx)
+	c, ok, err := g.keyring.Find(ctx, func(c telephony.Credentials) bool {
+		return c.Plivo != nil && r.signedBy(c.Plivo.AuthToken)
+	})
 	if err != nil {
 		g.cfg.Log.Error("reading Plivo credentials", "err", err)
 	}
-	if c, ok := find(creds); ok {
-		return c, true
-	}
-	if creds, _, refreshed, _ := g.keyring.Refresh(ctx); refreshed {
-		return find(creds)
-	}
-	return telephony.Credentials{}, false
+	return c, ok
 }
 
 func plivoXML(c *fiber.Ctx, body string) error {

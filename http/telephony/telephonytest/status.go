@@ -2,9 +2,12 @@ package telephonytest
 
 import (
 	"context"
+	"fmt"
 	"sync"
+	"time"
 
 	"github.com/switchboard-voice/switchboard/http/telephony"
+	"github.com/switchboard-voice/switchboard/internal/testkit"
 )
 
 // Statuses is a telephony.StatusRecorder keeping every report.
@@ -39,4 +42,15 @@ func (s *Statuses) All() []telephony.CallStatus {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]telephony.CallStatus(nil), s.list...)
+}
+
+// WaitStatuses waits until the reports about a call are as ok wants.
+func (h *Harness) WaitStatuses(callID string, ok func([]telephony.CallStatus) bool) {
+	h.T.Helper()
+	testkit.Eventually(h.T, 10*time.Second, func() error {
+		if st := h.Status.Of(callID); !ok(st) {
+			return fmt.Errorf("statuses %+v", st)
+		}
+		return nil
+	})
 }

@@ -1,7 +1,6 @@
 package telnyx
 
 import (
-	"encoding/base64"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -49,21 +48,9 @@ func scanFrame(sc *telephony.Scanner, msg []byte, f *frame) error {
 				}
 			})
 		case "dtmf":
-			sc.Object(func(k []byte) {
-				if string(k) == "digit" {
-					f.digit = sc.String()
-				} else {
-					sc.Skip()
-				}
-			})
+			f.digit = sc.StringField("digit")
 		case "mark":
-			sc.Object(func(k []byte) {
-				if string(k) == "name" {
-					f.mark = sc.String()
-				} else {
-					sc.Skip()
-				}
-			})
+			f.mark = sc.StringField("name")
 		case "payload": // error frames
 			f.errText = scalarOrObject(sc)
 		case "stream_id":
@@ -166,10 +153,9 @@ func (d *decoder) Decode(mt int, msg []byte, in telephony.Receiver) error {
 		if len(f.track) > 0 && string(f.track) != "inbound" {
 			return nil
 		}
-		out := make([]byte, base64.StdEncoding.DecodedLen(len(f.payload)))
-		n, err := base64.StdEncoding.Decode(out, f.payload)
+		audio, err := telephony.DecodeBase64(f.payload)
 		if err != nil {
-			return fmt.Errorf("%w: media payload: %v", telephony.ErrMalformed, err)
+			return err
 		}
 		chunk := int64(-1)
 		if len(f.chunk) > 0 {
@@ -179,7 +165,7 @@ func (d *decoder) Decode(mt int, msg []byte, in telephony.Receiver) error {
 			}
 			chunk = c
 		}
-		d.ord.add(chunk, out[:n], in.Audio)
+		d.ord.add(chunk, audio, in.Audio)
 	case "dtmf":
 		if len(f.digit) != 1 {
 			return fmt.Errorf("%w: dtmf digit %q", telephony.ErrMalformed, f.digit)
@@ -274,10 +260,7 @@ type encoder struct{}
 // Audio implements telephony.Encoder.
 func (encoder) Audio(dst, frame []byte) ([]byte, int) {
 	dst = append(dst, `{"event":"media","media":{"payload":"`...)
-	n := len(dst)
-	dst = append(dst, make([]byte, base64.StdEncoding.EncodedLen(len(frame)))...)
-	base64.StdEncoding.Encode(dst[n:], frame)
-	return append(dst, `"}}`...), websocket.TextMessage
+	return append(telephony.AppendBase64(dst, frame), `"}}`...), websocket.TextMessage
 }
 
 // Mark implements telephony.Encoder.

@@ -4,33 +4,18 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"time"
 
 	"github.com/switchboard-voice/switchboard/http/telephony"
 )
 
-// placeTTL covers an outbound call's ringing: its stream starts when the
-// callee answers.
-const placeTTL = 10 * time.Minute
-
 // Place implements telephony.Dialer: a Call Control dial with the media
 // stream attached, which starts when the callee answers.
 func (g *Gateway) Place(ctx context.Context, d telephony.Dial) (string, error) {
-	route, err := telephony.Resolve(ctx, g.cfg.Directory, telephony.Lookup{Carrier: telephony.Telnyx, Number: d.From,
-		Caller: d.To, OrganizationID: d.OrganizationID, AssistantID: d.AssistantID})
+	route, ticket, err := telephony.PlaceTicket(ctx, g.cfg.Directory, g.cfg.Tickets, telephony.Telnyx, d, hasConnection)
 	if err != nil {
 		return "", err
 	}
 	tx := route.Credentials.Telnyx
-	if tx == nil || tx.ConnectionID == "" {
-		return "", telephony.ErrNoCredentials
-	}
-	ticket, err := g.cfg.Tickets.Seal(telephony.Ticket{Carrier: telephony.Telnyx, OrganizationID: route.OrganizationID,
-		AssistantID: route.AssistantID, From: d.From, To: d.To, Direction: telephony.Outbound,
-		Expires: g.cfg.Tickets.Now().Add(placeTTL)})
-	if err != nil {
-		return "", err
-	}
 	body := map[string]string{"connection_id": tx.ConnectionID, "to": d.To, "from": d.From}
 	for k, v := range g.streamParams(ticket) {
 		body[k] = v
@@ -73,4 +58,13 @@ func (g *Gateway) SendSMS(ctx context.Context, m telephony.SMS) (string, error) 
 		return "", err
 	}
 	return res.Data.ID, nil
+}
+
+// hasConnection refuses a route without the Telnyx account and Call
+// Control application an outbound call needs.
+func hasConnection(r *telephony.Route) error {
+	if tx := r.Credentials.Telnyx; tx == nil || tx.ConnectionID == "" {
+		return telephony.ErrNoCredentials
+	}
+	return nil
 }

@@ -5,10 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/switchboard-voice/switchboard/http/telephony"
 )
 
 // APIError is an error answer of Telnyx's API.
@@ -60,26 +61,7 @@ func (c *client) post(ctx context.Context, apiKey, path string, body, out any) e
 	req.Header.Set("Authorization", "Bearer "+apiKey)
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return fmt.Errorf("telnyx: %s: %w", path, err)
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return fmt.Errorf("telnyx: %s: %w", path, err)
-	}
-	if resp.StatusCode/100 != 2 {
-		apiErr := &APIError{Status: resp.StatusCode}
-		_ = json.Unmarshal(data, apiErr)
-		return apiErr
-	}
-	if out != nil {
-		if err := json.Unmarshal(data, out); err != nil {
-			return fmt.Errorf("telnyx: %s: answer: %w", path, err)
-		}
-	}
-	return nil
+	return telephony.CallAPI(c.http, req, "telnyx: "+path, failed, out)
 }
 
 // command sends a Call Control command to a call.
@@ -89,3 +71,6 @@ func (c *client) command(ctx context.Context, apiKey, callControlID, action stri
 	}
 	return c.post(ctx, apiKey, "/calls/"+url.PathEscape(callControlID)+"/actions/"+action, body, nil)
 }
+
+// failed is the API's error for a failed request's status.
+func failed(status int) error { return &APIError{Status: status} }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/fasthttp/websocket"
 	fws "github.com/gofiber/contrib/websocket"
 
 	"github.com/switchboard-voice/switchboard/actors/call"
@@ -13,71 +12,47 @@ import (
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
-const (
-	authHeader  = "x-telnyx-streaming-auth-token"
-	startFrames = 4
-)
+const authHeader = "x-telnyx-streaming-auth-token"
 
 var errStart = errors.New("telnyx: stream start refused")
 
 // stream runs a Telnyx media websocket.
 func (g *Gateway) stream(conn *fws.Conn) {
 	ticket := telephony.StreamTicket(conn)
-	s := g.cfg.Hub.Accept(conn.Conn, g.cfg.Stream)
-	if s == nil {
-		return
-	}
-	defer s.Release()
-	st, err := awaitStart(s)
-	if err != nil {
-		s.Log().Warn("media stream did not start", "err", err)
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), webhookTimeout)
-	defer cancel()
-	spec, ctl, err := g.admit(ctx, ticket, st)
-	if err != nil {
-		s.Log().Warn("media stream refused", "call_sid", st.CallControlID, "err", err)
-		return
-	}
-	if _, err := s.Begin(ctx, g.cfg.Calls, spec, telephony.Wire{Format: voice.Telephony, Encoder: encoder{}, Control: ctl}); err != nil {
-		s.Log().Warn("call not started", "call_sid", st.CallControlID, "err", err)
-		return
-	}
-	s.Serve(&decoder{log: s.Log()})
+	telephony.RunStream(g.cfg.Deps, conn.Conn, g.cfg.Stream, telephony.Opening[*Start]{
+		Await: awaitStart,
+		Admit: func(ctx context.Context, s *telephony.Stream, st *Start) (telephony.Admission, error) {
+			spec, ctl, err := g.admit(ctx, ticket, st)
+			return telephony.Admission{Spec: spec, Wire: telephony.Wire{Format: voice.Telephony, Encoder: encoder{}, Control: ctl},
+				Decoder: &decoder{log: s.Log()}}, err
+		},
+		CallID:  func(st *Start) string { return st.CallControlID },
+		Timeout: webhookTimeout,
+	})
 }
 
 func awaitStart(s *telephony.Stream) (*Start, error) {
-	var sc telephony.Scanner
-	for range startFrames {
-		mt, msg, err := s.Read(0)
-		if err != nil {
-			return nil, err
-		}
-		if mt != websocket.TextMessage {
-			return nil, fmt.Errorf("%w: binary message", telephony.ErrMalformed)
-		}
+	return telephony.AwaitStart(s, errStart, func(sc *telephony.Scanner, msg []byte) (*Start, bool, error) {
 		f := frame{start: &Start{}}
-		if err := scanFrame(&sc, msg, &f); err != nil {
-			return nil, err
+		if err := scanFrame(sc, msg, &f); err != nil {
+			return nil, false, err
 		}
 		switch string(f.event) {
 		case "connected":
-			continue
+			return nil, false, nil
 		case "start":
 			st := f.start
 			if st.CallControlID == "" {
-				return nil, fmt.Errorf("%w: start without a call control id", telephony.ErrMalformed)
+				return nil, false, fmt.Errorf("%w: start without a call control id", telephony.ErrMalformed)
 			}
 			if st.Encoding != "PCMU" || st.SampleRate != 8000 || (st.Channels != 0 && st.Channels != 1) {
-				return nil, fmt.Errorf("%w: media format %s/%d/%d", errStart, st.Encoding, st.SampleRate, st.Channels)
+				return nil, false, fmt.Errorf("%w: media format %s/%d/%d", errStart, st.Encoding, st.SampleRate, st.Channels)
 			}
-			return st, nil
+			return st, true, nil
 		default:
-			return nil, fmt.Errorf("%w: %q before start", errStart, f.event)
+			return nil, false, fmt.Errorf("%w: %q before start", errStart, f.event)
 		}
-	}
-	return nil, fmt.Errorf("%w: no start", errStart)
+	})
 }
 
 // admit redeems the stream's ticket (once), checks it names this call,
@@ -92,19 +67,17 @@ func (g *Gateway) admit(ctx context.Context, ticket string, st *Start) (call.Spe
 		return call.Spec{}, nil, fmt.Errorf("%w: ticket of another call", telephony.ErrBadTicket)
 	}
 	q := telephony.TicketLookup(telephony.Telnyx, tk)
-	route, err := telephony.Resolve(ctx, g.cfg.Directory, q)
+	route, spec, err := telephony.Admit(ctx, g.cfg.Directory, g.cfg.Log, q, telephony.TicketInfo(telephony.Telnyx, st.CallControlID, tk), hasAccount)
 	if err != nil {
 		return call.Spec{}, nil, err
 	}
-	if route.Credentials.Telnyx == nil {
-		return call.Spec{}, nil, telephony.ErrNoCredentials
-	}
-	history, err := g.cfg.Directory.History(ctx, route, q)
-	if err != nil {
-		g.cfg.Log.Warn("earlier conversation unavailable", "call_sid", st.CallControlID, "err", err)
-	}
-	spec := call.Spec{Info: call.Info{ID: st.CallControlID, OrganizationID: route.OrganizationID, AssistantID: route.AssistantID,
-		From: tk.From, To: tk.To, Direction: tk.Direction, Carrier: telephony.Telnyx},
-		Snapshot: route.Snapshot, History: history, Returning: route.Returning}
 	return spec, &control{g: g, acct: *route.Credentials.Telnyx, callID: st.CallControlID, from: q.Number}, nil
+}
+
+// hasAccount refuses a route without the Telnyx account the call needs.
+func hasAccount(r *telephony.Route) error {
+	if r.Credentials.Telnyx == nil {
+		return telephony.ErrNoCredentials
+	}
+	return nil
 }

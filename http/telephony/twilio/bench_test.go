@@ -60,7 +60,7 @@ func runCalls(b testing.TB, n int) (replies, barges []time.Duration, failed int)
 	defer cancel()
 	for i := range n {
 		wg.Go(func() {
-			c, err := r.cloud.Dial(ctx, fmt.Sprintf("+1555%07d", i), number)
+			c, err := r.cloud.Dial(ctx, fmt.Sprintf("+1555%07d", i), telephonytest.Number)
 			ok := err == nil && oneCall(ctx, c)
 			mu.Lock()
 			defer mu.Unlock()

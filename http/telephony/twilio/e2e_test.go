@@ -17,12 +17,6 @@ import (
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
-const (
-	number = "+15550001111"
-	caller = "+15557654321"
-	agent  = "+18005550100"
-)
-
 type rig struct {
 	*telephonytest.Harness
 	cloud *twiliotest.Cloud
@@ -43,8 +37,7 @@ func newRig(t testing.TB, edit func(*assistant.Config), opts ...func(*twiliotest
 		t.Fatal(err)
 	}
 	h.Dir.SetCredentials(telephony.Credentials{Twilio: &telephony.TwilioAccount{AccountSID: cloud.AccountSID(), AuthToken: cloud.AuthToken()}})
-	h.Dir.AddAssistant(1, edit)
-	h.Dir.AddNumber(number, 1, true)
+	h.AddRoute(edit)
 	gw, err := twilio.New(twilio.Config{Deps: h.Deps(), APIBaseURL: cloud.URL()})
 	if err != nil {
 		t.Fatal(err)
@@ -55,22 +48,10 @@ func newRig(t testing.TB, edit func(*assistant.Config), opts ...func(*twiliotest
 }
 
 func TestCallGreetsAnswersAndCallerHangsUp(t *testing.T) {
-	r := newRig(t, telephonytest.Welcome("Hello there."))
-	c, err := r.cloud.Dial(telephonytest.Ctx(t, 10*time.Second), caller, number)
-	if err != nil {
-		t.Fatal(err)
-	}
-	telephonytest.WaitHeard(t, c.Phone, "Hello there.")
-	c.Say("what are your hours")
-	telephonytest.WaitHeard(t, c.Phone, "You said: what are your hours")
-	c.HangUp()
-	end := r.WaitEnded(c.SID)
-	if end.Reason != events.EndCallerHungUp {
-		t.Fatalf("ended %+v", end)
-	}
-	if v := c.Violations(); len(v) > 0 {
-		t.Fatalf("protocol violations: %v", v)
-	}
+	r := newRig(t, telephonytest.Welcome(telephonytest.Greeting))
+	c, l := r.dial()
+	r.Converse(l)
+	r.CallerHangsUp(l)
 	tm := c.Phone.Timings()
 	if len(tm.Replies) != 1 {
 		t.Fatalf("reply timings %v", tm.Replies)
@@ -81,25 +62,10 @@ func TestCallGreetsAnswersAndCallerHangsUp(t *testing.T) {
 // A long reply is interrupted: Twilio gets a clear, the assistant stops,
 // and the interruption is timed.
 func TestBargeInClearsTheAssistant(t *testing.T) {
-	const long = "I can help with orders, returns, deliveries, billing, and a great many other things besides, so please tell me."
 	r := newRig(t, nil)
-	r.LLM.Reply = func(req voice.LLMRequest) (string, []voice.ToolCall) {
-		if telephonytest.LastMessage(req) == "help" {
-			return long, nil
-		}
-		return "Sure.", nil
-	}
-	c := dial(t, r)
-	c.Say("help")
-	telephonytest.WaitHeard(t, c.Phone, "I can help")
-	c.Say("stop right there please")
-	if err := c.Phone.Wait(telephonytest.Ctx(t, 10*time.Second), func(p *phone.Phone) bool { return p.Clears() > 0 }); err != nil {
-		t.Fatal("no clear received")
-	}
-	telephonytest.WaitHeard(t, c.Phone, "Sure.")
-	if strings.Contains(c.Phone.Transcript(), "tell me") {
-		t.Fatalf("the interrupted reply played to its end: %q", c.Phone.Transcript())
-	}
+	r.LLM.Reply = telephonytest.BargeInScript
+	c, l := r.dial()
+	r.BargeIn(l)
 	if len(r.Events.Of(c.SID, "interruption")) == 0 {
 		t.Fatal("no interruption event")
 	}
@@ -108,76 +74,50 @@ func TestBargeInClearsTheAssistant(t *testing.T) {
 	} else {
 		t.Logf("barge-in to clear %v", b[0])
 	}
-	c.HangUp()
-	r.WaitEnded(c.SID)
+	r.HangUp(l)
 }
 
 // Keys the caller presses reach the model; keys the model sends reach the
 // other party as tones.
 func TestDTMFBothWays(t *testing.T) {
 	r := newRig(t, func(c *assistant.Config) { c.ToolsSettings.DTMFSolver.Enabled = true })
-	r.LLM.Reply = func(req voice.LLMRequest) (string, []voice.ToolCall) {
-		if strings.Contains(telephonytest.LastMessage(req), "menu") {
-			return "", []voice.ToolCall{{ID: "d1", Name: "send_dtmf", Arguments: `{"digits":"42#"}`}}
-		}
-		if m := req.Messages[len(req.Messages)-1]; m.Role == voice.RoleTool {
-			return "Done.", nil
-		}
-		return "Got " + telephonytest.LastMessage(req), nil
-	}
-	c := dial(t, r)
-	if err := c.Press("12"); err != nil {
-		t.Fatal(err)
-	}
-	telephonytest.WaitHeard(t, c.Phone, "Got [keypad: 12]")
+	r.LLM.Reply = telephonytest.ToolScript
+	c, l := r.dial()
+	r.PressAndAskForTones(l)
 	if d := r.Events.Of(c.SID, "dtmf"); len(d) == 0 || d[0].(events.DTMF).Digits != "1" {
 		t.Fatalf("dtmf events %v", d)
 	}
-	c.Say("the menu please")
 	if err := c.Phone.Wait(telephonytest.Ctx(t, 15*time.Second), func(p *phone.Phone) bool { return p.Tones() == "42#" }); err != nil {
 		t.Fatalf("tones heard %q", c.Phone.Tones())
 	}
-	c.HangUp()
-	r.WaitEnded(c.SID)
+	r.HangUp(l)
 }
 
 func transferTo(kind string, confirm bool) func(*assistant.Config) {
 	return func(c *assistant.Config) {
 		unavailable := "Nobody is free right now."
 		c.ToolsSettings.TransferCall = assistant.TransferCallTool{Enabled: true, TransferType: kind,
-			AgentConfirmation: confirm, TransferNumbers: []string{agent}, UnavailableMessage: &unavailable}
+			AgentConfirmation: confirm, TransferNumbers: []string{telephonytest.AgentNumber}, UnavailableMessage: &unavailable}
 	}
-}
-
-// transferScript transfers when the caller asks for a person, and
-// summarises for the agent.
-func transferScript(req voice.LLMRequest) (string, []voice.ToolCall) {
-	if strings.HasPrefix(req.Messages[0].Content, "You are briefing a human agent") {
-		return "The caller wants a refund.", nil
-	}
-	if strings.Contains(telephonytest.LastMessage(req), "person") {
-		return "", []voice.ToolCall{{ID: "t1", Name: "transfer_call", Arguments: `{"destination":"` + agent + `"}`}}
-	}
-	return "You said: " + telephonytest.LastMessage(req), nil
 }
 
 func TestColdTransfer(t *testing.T) {
 	r := newRig(t, transferTo("cold", false))
-	r.LLM.Reply = transferScript
-	c := dial(t, r)
+	r.LLM.Reply = telephonytest.ToolScript
+	c, _ := r.dial()
 	c.Say("a person please")
 	end := r.WaitEnded(c.SID)
 	if end.Reason != events.EndTransferred {
 		t.Fatalf("ended %+v", end)
 	}
 	testkit.Eventually(t, 10*time.Second, func() error {
-		if tr, ok := c.Transferred(); !ok || tr.To != agent || tr.Warm {
+		if tr, ok := c.Transferred(); !ok || tr.To != telephonytest.AgentNumber || tr.Warm {
 			return fmt.Errorf("transfer %+v", tr)
 		}
 		return nil
 	})
 	reqs := r.cloud.Requests()
-	if len(reqs) != 1 || !reqs[0].Authorized || !strings.Contains(reqs[0].Form.Get("Twiml"), "<Dial>"+agent+"</Dial>") {
+	if len(reqs) != 1 || !reqs[0].Authorized || !strings.Contains(reqs[0].Form.Get("Twiml"), "<Dial>"+telephonytest.AgentNumber+"</Dial>") {
 		t.Fatalf("REST requests %+v", reqs)
 	}
 	c.HangUp()
@@ -185,8 +125,8 @@ func TestColdTransfer(t *testing.T) {
 
 func TestWarmTransferAccepted(t *testing.T) {
 	r := newRig(t, transferTo("warm", true))
-	r.LLM.Reply = transferScript
-	c := dial(t, r)
+	r.LLM.Reply = telephonytest.ToolScript
+	c, _ := r.dial()
 	c.Say("a person please")
 	r.WaitEnded(c.SID)
 	testkit.Eventually(t, 10*time.Second, func() error {
@@ -209,8 +149,8 @@ func TestWarmTransferDeclinedComesBack(t *testing.T) {
 	r := newRig(t, transferTo("warm", true), func(cfg *twiliotest.Config) {
 		cfg.Agent = func(string) twiliotest.Agent { return twiliotest.Agent{Answer: true, Key: "2"} }
 	})
-	r.LLM.Reply = transferScript
-	c := dial(t, r)
+	r.LLM.Reply = telephonytest.ToolScript
+	c, _ := r.dial()
 	c.Say("I want a refund")
 	telephonytest.WaitHeard(t, c.Phone, "You said: I want a refund")
 	c.Say("a person please")
@@ -242,36 +182,28 @@ func TestWarmTransferDeclinedComesBack(t *testing.T) {
 // The assistant ends the call: Twilio is told to hang up.
 func TestAssistantHangsUp(t *testing.T) {
 	r := newRig(t, func(c *assistant.Config) { c.ToolsSettings.EndCall.Enabled = true })
-	r.LLM.Reply = func(req voice.LLMRequest) (string, []voice.ToolCall) {
-		if strings.Contains(telephonytest.LastMessage(req), "bye") {
-			return "", []voice.ToolCall{{ID: "e1", Name: "end_call", Arguments: `{"message":"Goodbye then."}`}}
-		}
-		return "Hm.", nil
-	}
-	c := dial(t, r)
-	c.Say("bye now")
-	telephonytest.WaitHeard(t, c.Phone, "Goodbye then.")
-	select {
-	case <-c.Done():
-	case <-telephonytest.Ctx(t, 10*time.Second).Done():
-		t.Fatal("the call did not end")
-	}
-	if end := r.WaitEnded(c.SID); end.Reason != events.EndAssistantTool {
-		t.Fatalf("ended %+v", end)
-	}
-	testkit.Eventually(t, 10*time.Second, func() error {
+	r.LLM.Reply = telephonytest.ToolScript
+	_, l := r.dial()
+	r.AssistantHangsUp(l)
+	r.waitHungUp()
+}
+
+func (r *rig) dial() (*twiliotest.Call, telephonytest.Call) {
+	c := telephonytest.Dial(r.Harness, r.cloud.Dial)
+	return c, line(c)
+}
+
+func line(c *twiliotest.Call) telephonytest.Call {
+	return telephonytest.Call{ID: c.SID, Phone: c.Phone, Caller: c}
+}
+
+// waitHungUp waits until the engine's only API request was to hang up.
+func (r *rig) waitHungUp() {
+	r.T.Helper()
+	testkit.Eventually(r.T, 10*time.Second, func() error {
 		if reqs := r.cloud.Requests(); len(reqs) != 1 || reqs[0].Form.Get("Status") != "completed" {
 			return fmt.Errorf("REST requests %+v", reqs)
 		}
 		return nil
 	})
-}
-
-func dial(t *testing.T, r *rig) *twiliotest.Call {
-	t.Helper()
-	c, err := r.cloud.Dial(telephonytest.Ctx(t, 10*time.Second), caller, number)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
 }

@@ -1,7 +1,6 @@
 package twilio
 
 import (
-	"encoding/base64"
 	"fmt"
 
 	"github.com/fasthttp/websocket"
@@ -47,21 +46,9 @@ func scanFrame(sc *telephony.Scanner, msg []byte, f *frame) error {
 				}
 			})
 		case "dtmf":
-			sc.Object(func(k []byte) {
-				if string(k) == "digit" {
-					f.digit = sc.String()
-				} else {
-					sc.Skip()
-				}
-			})
+			f.digit = sc.StringField("digit")
 		case "mark":
-			sc.Object(func(k []byte) {
-				if string(k) == "name" {
-					f.mark = sc.String()
-				} else {
-					sc.Skip()
-				}
-			})
+			f.mark = sc.StringField("name")
 		case "start":
 			if f.start == nil {
 				sc.Skip()
@@ -137,7 +124,7 @@ func (d *decoder) Decode(mt int, msg []byte, in telephony.Receiver) error {
 		if len(f.track) > 0 && string(f.track) != "inbound" {
 			return nil // only the caller's track is asked for
 		}
-		audio, err := decodePayload(f.payload)
+		audio, err := telephony.DecodeBase64(f.payload)
 		if err != nil {
 			return err
 		}
@@ -166,16 +153,6 @@ func isDigit(c byte) bool {
 	return c >= '0' && c <= '9' || c == '*' || c == '#' || c >= 'A' && c <= 'D'
 }
 
-// decodePayload decodes base64 μ-law into a new slice the call will own.
-func decodePayload(p []byte) ([]byte, error) {
-	out := make([]byte, base64.StdEncoding.DecodedLen(len(p)))
-	n, err := base64.StdEncoding.Decode(out, p)
-	if err != nil {
-		return nil, fmt.Errorf("%w: media payload: %v", telephony.ErrMalformed, err)
-	}
-	return out[:n], nil
-}
-
 // encoder writes the engine's messages for one stream.
 type encoder struct {
 	head []byte // `{"event":"media","streamSid":"MZ…","media":{"payload":"`
@@ -192,10 +169,7 @@ func newEncoder(streamSID string) *encoder {
 // Audio implements telephony.Encoder.
 func (e *encoder) Audio(dst, frame []byte) ([]byte, int) {
 	dst = append(dst, e.head...)
-	n := len(dst)
-	dst = append(dst, make([]byte, base64.StdEncoding.EncodedLen(len(frame)))...)
-	base64.StdEncoding.Encode(dst[n:], frame)
-	return append(dst, `"}}`...), websocket.TextMessage
+	return append(telephony.AppendBase64(dst, frame), `"}}`...), websocket.TextMessage
 }
 
 // Mark implements telephony.Encoder.

@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fasthttp/websocket"
-
 	"github.com/switchboard-voice/switchboard/events"
 	"github.com/switchboard-voice/switchboard/http/telephony"
 	"github.com/switchboard-voice/switchboard/http/telephony/telephonytest"
@@ -19,36 +17,23 @@ import (
 // the call hung up through the API, the socket closed; never a panic.
 func TestBadFramesEndTheCall(t *testing.T) {
 	for _, tc := range []struct {
-		name string
-		mt   int
-		data []byte
-		log  string
+		name  string
+		frame telephonytest.Frame
+		log   string
 	}{
-		{"not JSON", websocket.TextMessage, []byte(`{"event":"media","media":{"payload":`), "malformed carrier frame"},
-		{"binary", websocket.BinaryMessage, []byte{1, 2, 3}, "malformed carrier frame"},
-		{"bad base64", websocket.TextMessage, []byte(`{"event":"media","media":{"track":"inbound","payload":"!!!"}}`), "malformed carrier frame"},
-		{"oversized", websocket.TextMessage, []byte(`{"event":"media","media":{"payload":"` + strings.Repeat("A", 64<<10) + `"}}`), "carrier frame too large"},
+		{"not JSON", telephonytest.Text(`{"event":"media","media":{"payload":`), "malformed carrier frame"},
+		{"binary", telephonytest.Binary([]byte{1, 2, 3}), "malformed carrier frame"},
+		{"bad base64", telephonytest.Text(`{"event":"media","media":{"track":"inbound","payload":"!!!"}}`), "malformed carrier frame"},
+		{"oversized", telephonytest.Text(`{"event":"media","media":{"payload":"` + strings.Repeat("A", 64<<10) + `"}}`), "carrier frame too large"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := newRig(t, telephonytest.Welcome("Hello there."))
-			c := dial(t, r)
-			telephonytest.WaitHeard(t, c.Phone, "Hello there.")
-			// The engine may close an oversized message's socket while it is
-			// still being written: the write's error is not the test's.
-			_ = c.SendRaw(tc.mt, tc.data)
-			if end := r.WaitEnded(c.SID); end.Reason != events.EndMalformed {
-				t.Fatalf("ended %+v", end)
-			}
-			<-c.Done()
+			r := newRig(t, telephonytest.Welcome(telephonytest.Greeting))
+			c, l := r.dial()
+			r.SendMalformed(l, tc.frame)
 			if len(r.Logs.Find(tc.log, "call_sid="+c.SID)) == 0 {
 				t.Fatalf("no %q logged:\n%s", tc.log, r.Logs.All())
 			}
-			testkit.Eventually(t, 10*time.Second, func() error {
-				if reqs := r.cloud.Requests(); len(reqs) != 1 || reqs[0].Form.Get("Status") != "completed" {
-					return fmt.Errorf("REST requests %+v", reqs)
-				}
-				return nil
-			})
+			r.waitHungUp()
 		})
 	}
 }
@@ -57,7 +42,7 @@ func TestBadFramesEndTheCall(t *testing.T) {
 // with the assistant's ticket when answered, and the assistant speaks.
 func TestOutboundCall(t *testing.T) {
 	r := newRig(t, telephonytest.Welcome("Hi, this is the assistant calling."))
-	sid, err := r.gw.Place(telephonytest.Ctx(t, 10*time.Second), telephony.Dial{OrganizationID: 1, AssistantID: 1, From: number, To: caller})
+	sid, err := r.gw.Place(telephonytest.Ctx(t, 10*time.Second), telephony.Dial{OrganizationID: 1, AssistantID: 1, From: telephonytest.Number, To: telephonytest.CallerNumber})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +52,7 @@ func TestOutboundCall(t *testing.T) {
 	}
 	telephonytest.WaitHeard(t, c.Phone, "Hi, this is the assistant calling.")
 	started := r.Events.Of(sid, "call-started")
-	if cs := started[0].(events.CallStarted); cs.Direction != telephony.Outbound || cs.From != number || cs.To != caller {
+	if cs := started[0].(events.CallStarted); cs.Direction != telephony.Outbound || cs.From != telephonytest.Number || cs.To != telephonytest.CallerNumber {
 		t.Fatalf("started %+v", cs)
 	}
 	create := r.cloud.Requests()[0]
@@ -91,20 +76,20 @@ func TestOutboundCall(t *testing.T) {
 func TestSendSMS(t *testing.T) {
 	r := newRig(t, nil)
 	ctx := telephonytest.Ctx(t, 10*time.Second)
-	if _, err := r.gw.SendSMS(ctx, telephony.SMS{OrganizationID: 1, AssistantID: 1, From: number, To: caller, Body: "Your code is 1234."}); err != nil {
+	if _, err := r.gw.SendSMS(ctx, telephony.SMS{OrganizationID: 1, AssistantID: 1, From: telephonytest.Number, To: telephonytest.CallerNumber, Body: "Your code is 1234."}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := r.gw.SendSMS(ctx, telephony.SMS{OrganizationID: 1, AssistantID: 1, From: number, To: caller, Body: "Via the service.",
+	if _, err := r.gw.SendSMS(ctx, telephony.SMS{OrganizationID: 1, AssistantID: 1, From: telephonytest.Number, To: telephonytest.CallerNumber, Body: "Via the service.",
 		MessagingServiceSID: "MG0123"}); err != nil {
 		t.Fatal(err)
 	}
 	m := r.cloud.Messages()
-	if len(m) != 2 || m[0].From != number || m[0].Body != "Your code is 1234." || m[1].From != "" || m[1].MessagingServiceSID != "MG0123" {
+	if len(m) != 2 || m[0].From != telephonytest.Number || m[0].Body != "Your code is 1234." || m[1].From != "" || m[1].MessagingServiceSID != "MG0123" {
 		t.Fatalf("messages %+v", m)
 	}
 	// Wrong credentials are the API's error, not a silent success.
 	r.Dir.SetCredentials(telephony.Credentials{Twilio: &telephony.TwilioAccount{AccountSID: r.cloud.AccountSID(), AuthToken: "stale"}})
-	_, err := r.gw.SendSMS(ctx, telephony.SMS{OrganizationID: 1, AssistantID: 1, From: number, To: caller, Body: "x"})
+	_, err := r.gw.SendSMS(ctx, telephony.SMS{OrganizationID: 1, AssistantID: 1, From: telephonytest.Number, To: telephonytest.CallerNumber, Body: "x"})
 	if apiErr, ok := err.(*twilio.APIError); !ok || apiErr.Status != 401 {
 		t.Fatalf("err %v", err)
 	}
@@ -112,32 +97,13 @@ func TestSendSMS(t *testing.T) {
 
 // Closing the hub (shutdown) ends live calls: hung up through the API.
 func TestShutdownEndsLiveCalls(t *testing.T) {
-	r := newRig(t, telephonytest.Welcome("Hello there."))
-	c := dial(t, r)
-	telephonytest.WaitHeard(t, c.Phone, "Hello there.")
+	r := newRig(t, telephonytest.Welcome(telephonytest.Greeting))
+	c, l := r.dial()
+	telephonytest.WaitHeard(t, c.Phone, telephonytest.Greeting)
 	if err := r.Hub.Close(telephonytest.Ctx(t, 20*time.Second)); err != nil {
 		t.Fatal(err)
 	}
-	if end := r.WaitEnded(c.SID); end.Reason != events.EndShutdown {
-		t.Fatalf("ended %+v", end)
-	}
+	r.EndedBy(l, events.EndShutdown)
 	<-c.Done()
-	testkit.Eventually(t, 10*time.Second, func() error {
-		if reqs := r.cloud.Requests(); len(reqs) != 1 || reqs[0].Form.Get("Status") != "completed" {
-			return fmt.Errorf("REST requests %+v", reqs)
-		}
-		return nil
-	})
-	// New streams are refused once closed.
-	ws, resp, err := r.cloud.Upgrade(telephonytest.Ctx(t, 5*time.Second), r.Public.WS(twilio.PathStream), r.cloud.AuthToken())
-	if err == nil {
-		_ = ws.SetReadDeadline(time.Now().Add(5 * time.Second))
-		if _, _, err := ws.ReadMessage(); err == nil {
-			t.Fatal("a stream was served after shutdown")
-		}
-		ws.Close()
-	}
-	if resp != nil {
-		resp.Body.Close()
-	}
+	r.waitHungUp()
 }

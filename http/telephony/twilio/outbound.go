@@ -4,30 +4,15 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"time"
 
 	"github.com/switchboard-voice/switchboard/http/telephony"
 )
-
-// placeTTL covers an outbound call's ringing: its voice webhook comes when
-// the callee answers.
-const placeTTL = 10 * time.Minute
 
 // Place implements telephony.Dialer: Twilio calls d.To from d.From and,
 // once answered, requests the voice webhook with a ticket naming the
 // assistant, which answers with the media stream as for an inbound call.
 func (g *Gateway) Place(ctx context.Context, d telephony.Dial) (string, error) {
-	route, err := telephony.Resolve(ctx, g.cfg.Directory, telephony.Lookup{Carrier: telephony.Twilio, Number: d.From,
-		Caller: d.To, OrganizationID: d.OrganizationID, AssistantID: d.AssistantID})
-	if err != nil {
-		return "", err
-	}
-	if route.Credentials.Twilio == nil {
-		return "", telephony.ErrNoCredentials
-	}
-	ticket, err := g.cfg.Tickets.Seal(telephony.Ticket{Carrier: telephony.Twilio, OrganizationID: route.OrganizationID,
-		AssistantID: route.AssistantID, From: d.From, To: d.To, Direction: telephony.Outbound,
-		Expires: g.cfg.Tickets.Now().Add(placeTTL)})
+	route, ticket, err := telephony.PlaceTicket(ctx, g.cfg.Directory, g.cfg.Tickets, telephony.Twilio, d, hasAccount)
 	if err != nil {
 		return "", err
 	}
@@ -71,4 +56,13 @@ func (g *Gateway) SendSMS(ctx context.Context, m telephony.SMS) (string, error) 
 		return "", err
 	}
 	return res.SID, nil
+}
+
+// hasAccount refuses a route without the Twilio account a call or a
+// message needs.
+func hasAccount(r *telephony.Route) error {
+	if r.Credentials.Twilio == nil {
+		return telephony.ErrNoCredentials
+	}
+	return nil
 }

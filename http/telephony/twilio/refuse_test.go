@@ -21,12 +21,12 @@ import (
 // no call reaches the engine.
 func TestBypassCallerIsTransferredWithoutAI(t *testing.T) {
 	r := newRig(t, func(c *assistant.Config) {
-		c.BypassNumbers = []string{caller}
+		c.BypassNumbers = []string{telephonytest.CallerNumber}
 		transferTo("cold", false)(c)
 	})
-	c := dial(t, r)
+	c, _ := r.dial()
 	tr, ok := c.Transferred()
-	if !ok || tr.To != agent || tr.Warm {
+	if !ok || tr.To != telephonytest.AgentNumber || tr.Warm {
 		t.Fatalf("transfer %+v", tr)
 	}
 	if r.Events.Started() != 0 || c.Streams() != 0 {
@@ -45,7 +45,7 @@ func TestUnknownAndInactiveNumbersAreRefused(t *testing.T) {
 		{"+15550002222", telephony.RefusalInactive},
 		{"+15550003333", telephony.RefusalInactive},
 	} {
-		c, err := r.cloud.Dial(telephonytest.Ctx(t, 10*time.Second), caller, tc.to)
+		c, err := r.cloud.Dial(telephonytest.Ctx(t, 10*time.Second), telephonytest.CallerNumber, tc.to)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -62,11 +62,10 @@ func TestUnknownAndInactiveNumbersAreRefused(t *testing.T) {
 // Signatures over the public URL with its default port spelled out are
 // accepted, on webhooks and the websocket upgrade alike.
 func TestSignatureWithPortVariant(t *testing.T) {
-	r := newRig(t, telephonytest.Welcome("Hello there."), func(c *twiliotest.Config) { c.SignWithPort = true })
-	c := dial(t, r)
-	telephonytest.WaitHeard(t, c.Phone, "Hello there.")
-	c.HangUp()
-	r.WaitEnded(c.SID)
+	r := newRig(t, telephonytest.Welcome(telephonytest.Greeting), func(c *twiliotest.Config) { c.SignWithPort = true })
+	c, l := r.dial()
+	telephonytest.WaitHeard(t, c.Phone, telephonytest.Greeting)
+	r.HangUp(l)
 }
 
 // A request Twilio did not sign is a 403 and nothing else happens: no call,
@@ -75,7 +74,7 @@ func TestBadSignaturesAreForbidden(t *testing.T) {
 	r := newRig(t, nil)
 	ctx := telephonytest.Ctx(t, 10*time.Second)
 	form := url.Values{"CallSid": {"CA00000000000000000000000000000001"}, "AccountSid": {r.cloud.AccountSID()},
-		"From": {caller}, "To": {number}, "CallStatus": {"ringing"}, "Direction": {"inbound"}}
+		"From": {telephonytest.CallerNumber}, "To": {telephonytest.Number}, "CallStatus": {"ringing"}, "Direction": {"inbound"}}
 	for _, tc := range []struct{ path, token string }{
 		{twilio.PathVoice, "wrong-token"}, {twilio.PathVoice, ""},
 		{twilio.PathStatus, "wrong-token"}, {twilio.PathStatus, ""},
@@ -97,26 +96,18 @@ func TestBadSignaturesAreForbidden(t *testing.T) {
 		}
 	}
 	// Unknown numbers too: only Twilio may hear that nobody answers.
-	f := url.Values{"CallSid": {"CA2"}, "AccountSid": {r.cloud.AccountSID()}, "From": {caller}, "To": {"+15559999999"}}
+	f := url.Values{"CallSid": {"CA2"}, "AccountSid": {r.cloud.AccountSID()}, "From": {telephonytest.CallerNumber}, "To": {"+15559999999"}}
 	if status, _, _ := r.cloud.Post(ctx, twilio.PathVoice, f, "wrong-token"); status != http.StatusForbidden {
 		t.Fatalf("unknown number, bad signature: %d", status)
 	}
 	// The websocket upgrade: a wrong or missing signature is refused
 	// before the upgrade.
 	for _, tok := range []string{"wrong-token", ""} {
-		ws, resp, err := r.cloud.Upgrade(ctx, r.Public.WS(twilio.PathStream), tok)
-		if err == nil {
-			ws.Close()
-			t.Fatalf("upgrade with token %q accepted", tok)
-		}
-		if resp == nil || resp.StatusCode != http.StatusForbidden {
-			t.Fatalf("upgrade with token %q: %v %v", tok, resp, err)
-		}
-		resp.Body.Close()
+		r.CheckUpgradeForbidden("with token "+tok, func() (*websocket.Conn, *http.Response, error) {
+			return r.cloud.Upgrade(ctx, r.Public.WS(twilio.PathStream), tok)
+		})
 	}
-	if r.Events.Started() != 0 || len(r.cloud.Requests()) != 0 || len(r.Status.All()) != 0 {
-		t.Fatal("something happened after a forbidden request")
-	}
+	r.CheckNothingHappened(len(r.cloud.Requests()))
 }
 
 // postUnsigned posts a webhook signed with token, or with no signature

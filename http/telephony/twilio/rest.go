@@ -2,9 +2,7 @@ package twilio
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -45,26 +43,7 @@ func (c *client) post(ctx context.Context, acct telephony.TwilioAccount, resourc
 	req.SetBasicAuth(acct.AccountSID, acct.AuthToken)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return fmt.Errorf("twilio: %s: %w", resource, err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return fmt.Errorf("twilio: %s: %w", resource, err)
-	}
-	if resp.StatusCode/100 != 2 {
-		apiErr := &APIError{Status: resp.StatusCode}
-		_ = json.Unmarshal(body, apiErr)
-		return apiErr
-	}
-	if out != nil {
-		if err := json.Unmarshal(body, out); err != nil {
-			return fmt.Errorf("twilio: %s: answer: %w", resource, err)
-		}
-	}
-	return nil
+	return telephony.CallAPI(c.http, req, "twilio: "+resource, failed, out)
 }
 
 // resource is what Twilio answers for a created call or message.
@@ -76,3 +55,6 @@ type resource struct {
 func (c *client) updateCall(ctx context.Context, acct telephony.TwilioAccount, callSID string, form url.Values) error {
 	return c.post(ctx, acct, "/Calls/"+url.PathEscape(callSID)+".json", form, nil)
 }
+
+// failed is the API's error for a failed request's status.
+func failed(status int) error { return &APIError{Status: status} }

@@ -7,16 +7,12 @@ import (
 	"fmt"
 	"regexp"
 
-	"github.com/fasthttp/websocket"
 	fws "github.com/gofiber/contrib/websocket"
 
 	"github.com/switchboard-voice/switchboard/actors/call"
 	"github.com/switchboard-voice/switchboard/http/telephony"
 	"github.com/switchboard-voice/switchboard/voice"
 )
-
-// startFrames bounds the messages read before the stream's start.
-const startFrames = 4
 
 var streamSIDPattern = regexp.MustCompile(`^MZ[0-9a-fA-F]{32}$`)
 
@@ -27,63 +23,41 @@ var errStart = errors.New("twilio: stream start refused")
 // checks the call's ticket, starts the call and serves it.
 func (g *Gateway) stream(conn *fws.Conn) {
 	acct, _ := conn.Locals(accountKey).(telephony.TwilioAccount)
-	s := g.cfg.Hub.Accept(conn.Conn, g.cfg.Stream)
-	if s == nil {
-		return
-	}
-	defer s.Release()
-	st, err := awaitStart(s)
-	if err != nil {
-		s.Log().Warn("media stream did not start", "err", err)
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), webhookTimeout)
-	defer cancel()
-	spec, ctl, err := g.admit(ctx, acct, st)
-	if err != nil {
-		s.Log().Warn("media stream refused", "call_sid", st.CallSID, "err", err)
-		return
-	}
-	if _, err := s.Begin(ctx, g.cfg.Calls, spec, telephony.Wire{Format: voice.Telephony,
-		Encoder: newEncoder(st.StreamSID), Control: ctl}); err != nil {
-		s.Log().Warn("call not started", "call_sid", st.CallSID, "err", err)
-		return
-	}
-	s.Serve(&decoder{})
+	telephony.RunStream(g.cfg.Deps, conn.Conn, g.cfg.Stream, telephony.Opening[*Start]{
+		Await: awaitStart,
+		Admit: func(ctx context.Context, _ *telephony.Stream, st *Start) (telephony.Admission, error) {
+			spec, ctl, err := g.admit(ctx, acct, st)
+			return telephony.Admission{Spec: spec, Wire: telephony.Wire{Format: voice.Telephony, Encoder: newEncoder(st.StreamSID), Control: ctl},
+				Decoder: &decoder{}}, err
+		},
+		CallID:  func(st *Start) string { return st.CallSID },
+		Timeout: webhookTimeout,
+	})
 }
 
 // awaitStart reads until the start message (after connected).
 func awaitStart(s *telephony.Stream) (*Start, error) {
-	var sc telephony.Scanner
-	for range startFrames {
-		mt, msg, err := s.Read(0)
-		if err != nil {
-			return nil, err
-		}
-		if mt != websocket.TextMessage {
-			return nil, fmt.Errorf("%w: binary message", telephony.ErrMalformed)
-		}
+	return telephony.AwaitStart(s, errStart, func(sc *telephony.Scanner, msg []byte) (*Start, bool, error) {
 		f := frame{start: &Start{}}
-		if err := scanFrame(&sc, msg, &f); err != nil {
-			return nil, err
+		if err := scanFrame(sc, msg, &f); err != nil {
+			return nil, false, err
 		}
 		switch string(f.event) {
 		case "connected":
-			continue
+			return nil, false, nil
 		case "start":
 			st := f.start
 			if !streamSIDPattern.MatchString(st.StreamSID) || st.CallSID == "" {
-				return nil, fmt.Errorf("%w: start without stream or call SID", telephony.ErrMalformed)
+				return nil, false, fmt.Errorf("%w: start without stream or call SID", telephony.ErrMalformed)
 			}
 			if st.Encoding != "audio/x-mulaw" || st.SampleRate != 8000 || (st.Channels != 0 && st.Channels != 1) {
-				return nil, fmt.Errorf("%w: media format %s/%d/%d", errStart, st.Encoding, st.SampleRate, st.Channels)
+				return nil, false, fmt.Errorf("%w: media format %s/%d/%d", errStart, st.Encoding, st.SampleRate, st.Channels)
 			}
-			return st, nil
+			return st, true, nil
 		default:
-			return nil, fmt.Errorf("%w: %q before start", errStart, f.event)
+			return nil, false, fmt.Errorf("%w: %q before start", errStart, f.event)
 		}
-	}
-	return nil, fmt.Errorf("%w: no start", errStart)
+	})
 }
 
 // admit checks that the stream belongs to a call this engine answered,
@@ -99,21 +73,17 @@ func (g *Gateway) admit(ctx context.Context, acct telephony.TwilioAccount, st *S
 	if tk.Carrier != telephony.Twilio || tk.CallID != st.CallSID {
 		return call.Spec{}, nil, fmt.Errorf("%w: ticket of another call", telephony.ErrBadTicket)
 	}
-	q := telephony.TicketLookup(telephony.Twilio, tk)
-	route, err := telephony.Resolve(ctx, g.cfg.Directory, q)
+	signedBy := func(r *telephony.Route) error {
+		if r.Credentials.Twilio == nil ||
+			subtle.ConstantTimeCompare([]byte(r.Credentials.Twilio.AuthToken), []byte(acct.AuthToken)) != 1 {
+			return fmt.Errorf("%w: the call's account did not sign the upgrade", errStart)
+		}
+		return nil
+	}
+	route, spec, err := telephony.Admit(ctx, g.cfg.Directory, g.cfg.Log, telephony.TicketLookup(telephony.Twilio, tk),
+		telephony.TicketInfo(telephony.Twilio, st.CallSID, tk), signedBy)
 	if err != nil {
 		return call.Spec{}, nil, err
 	}
-	if route.Credentials.Twilio == nil ||
-		subtle.ConstantTimeCompare([]byte(route.Credentials.Twilio.AuthToken), []byte(acct.AuthToken)) != 1 {
-		return call.Spec{}, nil, fmt.Errorf("%w: the call's account did not sign the upgrade", errStart)
-	}
-	history, err := g.cfg.Directory.History(ctx, route, q)
-	if err != nil {
-		g.cfg.Log.Warn("earlier conversation unavailable", "call_sid", st.CallSID, "err", err)
-	}
-	spec := call.Spec{Info: call.Info{ID: st.CallSID, OrganizationID: route.OrganizationID, AssistantID: route.AssistantID,
-		From: tk.From, To: tk.To, Direction: tk.Direction, Carrier: telephony.Twilio},
-		Snapshot: route.Snapshot, History: history, Returning: route.Returning}
 	return spec, &control{g: g, acct: *route.Credentials.Twilio, ticket: tk}, nil
 }

@@ -58,25 +58,13 @@ func forbidden() error { return server.Detail(fiber.StatusForbidden, "invalid Tw
 // accountOf finds the configured account whose token signed a request
 // from accountSID, refreshing the keyring once if none does.
 func (g *Gateway) accountOf(ctx context.Context, accountSID string, r *request) (telephony.Credentials, bool) {
-	find := func(creds []telephony.Credentials) (telephony.Credentials, bool) {
-		for _, c := range creds {
-			if c.Twilio != nil && c.Twilio.AccountSID == accountSID && r.signedBy(c.Twilio.AuthToken) {
-				return c, true
-			}
-		}
-		return telephony.Credentials{}, false
-	}
-	creds, _, err := g.keyring.Get(ctx)
+	c, ok, err := g.keyring.Find(ctx, func(c telephony.Credentials) bool {
+		return c.Twilio != nil && c.Twilio.AccountSID == accountSID && r.signedBy(c.Twilio.AuthToken)
+	})
 	if err != nil {
 		g.cfg.Log.Error("reading Twilio credentials", "err", err)
 	}
-	if c, ok := find(creds); ok {
-		return c, true
-	}
-	if creds, _, refreshed, _ := g.keyring.Refresh(ctx); refreshed {
-		return find(creds)
-	}
-	return telephony.Credentials{}, false
+	return c, ok
 }
 
 // twiml answers with a TwiML document.

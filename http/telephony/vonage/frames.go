@@ -41,13 +41,7 @@ func scanFrame(sc *telephony.Scanner, msg []byte, f *frame) error {
 				sc.Skip()
 				return
 			}
-			sc.Object(func(k []byte) {
-				if string(k) == "mark" {
-					f.mark = sc.String()
-				} else {
-					sc.Skip()
-				}
-			})
+			f.mark = sc.StringField("mark")
 		default:
 			sc.Skip()
 		}
@@ -62,13 +56,7 @@ type decoder struct{ sc telephony.Scanner }
 // Decode implements telephony.Decoder.
 func (d *decoder) Decode(mt int, msg []byte, in telephony.Receiver) error {
 	if mt == websocket.BinaryMessage {
-		if len(msg)%2 != 0 {
-			return fmt.Errorf("%w: %d bytes of PCM16", telephony.ErrMalformed, len(msg))
-		}
-		if len(msg) > 0 {
-			in.Audio(append([]byte(nil), msg...))
-		}
-		return nil
+		return telephony.PCM16Frame(msg, in)
 	}
 	var f frame
 	if err := scanFrame(&d.sc, msg, &f); err != nil {

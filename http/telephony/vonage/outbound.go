@@ -5,27 +5,14 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"time"
 
 	"github.com/switchboard-voice/switchboard/http/telephony"
 )
 
-const placeTTL = 10 * time.Minute
-
 // Place implements telephony.Dialer: Vonage calls d.To and requests the
 // answer URL, with a ticket naming the assistant, once answered.
 func (g *Gateway) Place(ctx context.Context, d telephony.Dial) (string, error) {
-	route, err := telephony.Resolve(ctx, g.cfg.Directory, telephony.Lookup{Carrier: telephony.Vonage, Number: d.From,
-		Caller: d.To, OrganizationID: d.OrganizationID, AssistantID: d.AssistantID})
-	if err != nil {
-		return "", err
-	}
-	if route.Credentials.Vonage == nil {
-		return "", telephony.ErrNoCredentials
-	}
-	ticket, err := g.cfg.Tickets.Seal(telephony.Ticket{Carrier: telephony.Vonage, OrganizationID: route.OrganizationID,
-		AssistantID: route.AssistantID, From: d.From, To: d.To, Direction: telephony.Outbound,
-		Expires: g.cfg.Tickets.Now().Add(placeTTL)})
+	route, ticket, err := telephony.PlaceTicket(ctx, g.cfg.Directory, g.cfg.Tickets, telephony.Vonage, d, hasAccount)
 	if err != nil {
 		return "", err
 	}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"time"
 
@@ -52,22 +51,8 @@ func (c *client) do(ctx context.Context, acct telephony.VonageAccount, method, p
 	}
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return fmt.Errorf("vonage: %s: %w", path, err)
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return fmt.Errorf("vonage: %s: %w", path, err)
-	}
-	if resp.StatusCode/100 != 2 {
-		apiErr := &APIError{Status: resp.StatusCode}
-		_ = json.Unmarshal(data, apiErr)
-		return apiErr
-	}
-	if out != nil {
-		return json.Unmarshal(data, out)
-	}
-	return nil
+	return telephony.CallAPI(c.http, req, "vonage: "+path, failed, out)
 }
+
+// failed is the API's error for a failed request's status.
+func failed(status int) error { return &APIError{Status: status} }

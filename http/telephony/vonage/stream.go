@@ -17,27 +17,15 @@ var errStart = errors.New("vonage: stream start refused")
 
 func (g *Gateway) stream(conn *fws.Conn) {
 	ticket := telephony.StreamTicket(conn)
-	s := g.cfg.Hub.Accept(conn.Conn, g.cfg.Stream)
-	if s == nil {
-		return
-	}
-	defer s.Release()
-	if err := awaitConnected(s); err != nil {
-		s.Log().Warn("media stream did not start", "err", err)
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), webhookTimeout)
-	defer cancel()
-	spec, ctl, err := g.admit(ctx, ticket)
-	if err != nil {
-		s.Log().Warn("media stream refused", "err", err)
-		return
-	}
-	if _, err := s.Begin(ctx, g.cfg.Calls, spec, telephony.Wire{Format: Format, Encoder: encoder{}, Control: ctl}); err != nil {
-		s.Log().Warn("call not started", "call_sid", spec.ID, "err", err)
-		return
-	}
-	s.Serve(&decoder{})
+	telephony.RunStream(g.cfg.Deps, conn.Conn, g.cfg.Stream, telephony.Opening[struct{}]{
+		Await: func(s *telephony.Stream) (struct{}, error) { return struct{}{}, awaitConnected(s) },
+		Admit: func(ctx context.Context, _ *telephony.Stream, _ struct{}) (telephony.Admission, error) {
+			spec, ctl, err := g.admit(ctx, ticket)
+			return telephony.Admission{Spec: spec, Wire: telephony.Wire{Format: Format, Encoder: encoder{}, Control: ctl},
+				Decoder: &decoder{}}, err
+		},
+		Timeout: webhookTimeout,
+	})
 }
 
 // awaitConnected reads websocket:connected and checks its audio format.
@@ -72,19 +60,18 @@ func (g *Gateway) admit(ctx context.Context, ticket string) (call.Spec, *control
 		return call.Spec{}, nil, fmt.Errorf("%w: no call", telephony.ErrBadTicket)
 	}
 	q := telephony.TicketLookup(telephony.Vonage, tk)
-	route, err := telephony.Resolve(ctx, g.cfg.Directory, q)
+	route, spec, err := telephony.Admit(ctx, g.cfg.Directory, g.cfg.Log, q, telephony.TicketInfo(telephony.Vonage, tk.CallID, tk), hasAccount)
 	if err != nil {
 		return call.Spec{}, nil, err
 	}
-	if route.Credentials.Vonage == nil {
-		return call.Spec{}, nil, telephony.ErrNoCredentials
-	}
-	history, err := g.cfg.Directory.History(ctx, route, q)
-	if err != nil {
-		g.cfg.Log.Warn("earlier conversation unavailable", "call_sid", tk.CallID, "err", err)
-	}
-	spec := call.Spec{Info: call.Info{ID: tk.CallID, OrganizationID: route.OrganizationID, AssistantID: route.AssistantID,
-		From: tk.From, To: tk.To, Direction: tk.Direction, Carrier: telephony.Vonage},
-		Snapshot: route.Snapshot, History: history, Returning: route.Returning}
 	return spec, &control{g: g, acct: *route.Credentials.Vonage, uuid: tk.CallID, from: q.Number}, nil
+}
+
+// hasAccount refuses a route without the Vonage application the call
+// needs.
+func hasAccount(r *telephony.Route) error {
+	if r.Credentials.Vonage == nil {
+		return telephony.ErrNoCredentials
+	}
+	return nil
 }

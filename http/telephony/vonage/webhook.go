@@ -60,25 +60,11 @@ func (g *Gateway) signed(c *fiber.Ctx, acct *telephony.VonageAccount) bool {
 
 // account finds the configured account that signed a webhook.
 func (g *Gateway) account(ctx context.Context, c *fiber.Ctx) (telephony.Credentials, bool) {
-	find := func(creds []telephony.Credentials) (telephony.Credentials, bool) {
-		for _, cr := range creds {
-			if g.signed(c, cr.Vonage) {
-				return cr, true
-			}
-		}
-		return telephony.Credentials{}, false
-	}
-	creds, _, err := g.keyring.Get(ctx)
+	cr, ok, err := g.keyring.Find(ctx, func(cr telephony.Credentials) bool { return g.signed(c, cr.Vonage) })
 	if err != nil {
 		g.cfg.Log.Error("reading Vonage credentials", "err", err)
 	}
-	if cr, ok := find(creds); ok {
-		return cr, true
-	}
-	if creds, _, refreshed, _ := g.keyring.Refresh(ctx); refreshed {
-		return find(creds)
-	}
-	return telephony.Credentials{}, false
+	return cr, ok
 }
 
 // callParams are the answer URL's parameters (query for GET, JSON for POST).

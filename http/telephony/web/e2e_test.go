@@ -16,10 +16,7 @@ import (
 	"github.com/switchboard-voice/switchboard/http/telephony/telephonytest"
 	"github.com/switchboard-voice/switchboard/http/telephony/web"
 	"github.com/switchboard-voice/switchboard/http/telephony/web/webtest"
-	"github.com/switchboard-voice/switchboard/voice"
 )
-
-const agent = "+18005550100"
 
 type rig struct {
 	*telephonytest.Harness
@@ -52,88 +49,55 @@ func (r *rig) call(t *testing.T) (*webtest.Client, web.Token) {
 	return c, tok
 }
 
+func line(c *webtest.Client, tok web.Token) telephonytest.Call {
+	return telephonytest.Call{ID: tok.CallID, Phone: c.Phone, Caller: c}
+}
+
 func TestWebCall(t *testing.T) {
-	r := newRig(t, telephonytest.Welcome("Hello there."))
+	r := newRig(t, telephonytest.Welcome(telephonytest.Greeting))
 	c, tok := r.call(t)
-	telephonytest.WaitHeard(t, c.Phone, "Hello there.")
+	r.Converse(line(c, tok))
 	if c.CallID() != tok.CallID || !strings.HasPrefix(tok.URL, "wss://switchboard.test/telephony/web/stream?token=") {
 		t.Fatalf("call id %q, token %+v", c.CallID(), tok)
 	}
-	c.Say("what are your hours")
-	telephonytest.WaitHeard(t, c.Phone, "You said: what are your hours")
-	c.HangUp()
-	if end := r.WaitEnded(tok.CallID); end.Reason != events.EndCallerHungUp {
-		t.Fatalf("ended %+v", end)
-	}
+	r.CallerHangsUp(line(c, tok))
 	cs := r.Events.Of(tok.CallID, "call-started")[0].(events.CallStarted)
 	if cs.Carrier != telephony.Web || cs.AssistantID != 1 {
 		t.Fatalf("started %+v", cs)
-	}
-	if v := c.Violations(); len(v) > 0 {
-		t.Fatalf("violations %v", v)
 	}
 }
 
 func TestBargeInClears(t *testing.T) {
 	r := newRig(t, nil)
-	r.LLM.Reply = func(req voice.LLMRequest) (string, []voice.ToolCall) {
-		if telephonytest.LastMessage(req) == "help" {
-			return "I can help with orders, returns, deliveries, billing, and a great many other things besides, so tell me.", nil
-		}
-		return "Sure.", nil
-	}
-	c, tok := r.call(t)
-	c.Say("help")
-	telephonytest.WaitHeard(t, c.Phone, "I can help")
-	c.Say("stop right there please")
-	telephonytest.WaitHeard(t, c.Phone, "Sure.")
-	if c.Phone.Clears() == 0 || strings.Contains(c.Phone.Transcript(), "tell me") {
-		t.Fatalf("%d clears, heard %q", c.Phone.Clears(), c.Phone.Transcript())
-	}
-	c.HangUp()
-	r.WaitEnded(tok.CallID)
+	r.LLM.Reply = telephonytest.BargeInScript
+	l := line(r.call(t))
+	r.BargeIn(l)
+	r.HangUp(l)
 }
 
 func TestDTMFTransferAndHangUp(t *testing.T) {
 	r := newRig(t, func(c *assistant.Config) {
 		c.ToolsSettings.DTMFSolver.Enabled = true
 		c.ToolsSettings.EndCall.Enabled = true
-		c.ToolsSettings.TransferCall = assistant.TransferCallTool{Enabled: true, TransferType: "cold", TransferNumbers: []string{agent}}
+		c.ToolsSettings.TransferCall = assistant.TransferCallTool{Enabled: true, TransferType: "cold", TransferNumbers: []string{telephonytest.AgentNumber}}
 	})
-	r.LLM.Reply = func(req voice.LLMRequest) (string, []voice.ToolCall) {
-		switch last := telephonytest.LastMessage(req); {
-		case req.Messages[len(req.Messages)-1].Role == voice.RoleTool:
-			return "Done.", nil
-		case strings.Contains(last, "menu"):
-			return "", []voice.ToolCall{{ID: "d1", Name: "send_dtmf", Arguments: `{"digits":"42#"}`}}
-		case strings.Contains(last, "person"):
-			return "", []voice.ToolCall{{ID: "t1", Name: "transfer_call", Arguments: `{"destination":"` + agent + `"}`}}
-		case strings.Contains(last, "bye"):
-			return "Goodbye.", []voice.ToolCall{{ID: "e1", Name: "end_call", Arguments: `{}`}}
-		}
-		return "Got " + telephonytest.LastMessage(req), nil
-	}
+	r.LLM.Reply = telephonytest.ToolScript
 	c, tok := r.call(t)
-	if err := c.Press("12"); err != nil {
-		t.Fatal(err)
-	}
-	telephonytest.WaitHeard(t, c.Phone, "Got [keypad: 12]")
-	c.Say("the menu please")
+	r.PressAndAskForTones(line(c, tok))
 	if err := c.Phone.Wait(telephonytest.Ctx(t, 10*time.Second), func(*phone.Phone) bool { return len(c.DTMF()) == 1 }); err != nil || c.DTMF()[0] != "42#" {
 		t.Fatalf("dtmf %v", c.DTMF())
 	}
 	c.Say("a person please")
 	<-c.Done()
-	if end := r.WaitEnded(tok.CallID); end.Reason != events.EndTransferred || c.TransferredTo() != agent ||
+	if end := r.WaitEnded(tok.CallID); end.Reason != events.EndTransferred || c.TransferredTo() != telephonytest.AgentNumber ||
 		c.Ended() != events.EndTransferred {
 		t.Fatalf("ended %+v, transfer %q, told %q", end, c.TransferredTo(), c.Ended())
 	}
 
 	c, tok = r.call(t)
-	c.Say("bye now")
-	<-c.Done()
-	if end := r.WaitEnded(tok.CallID); end.Reason != events.EndAssistantTool || c.Ended() != events.EndAssistantTool {
-		t.Fatalf("ended %+v, told %q", end, c.Ended())
+	r.AssistantHangsUp(line(c, tok))
+	if c.Ended() != events.EndAssistantTool {
+		t.Fatalf("told %q", c.Ended())
 	}
 }
 
@@ -166,9 +130,9 @@ func TestTokens(t *testing.T) {
 }
 
 func TestTokenIsUsedOnce(t *testing.T) {
-	r := newRig(t, telephonytest.Welcome("Hello there."))
+	r := newRig(t, telephonytest.Welcome(telephonytest.Greeting))
 	c, tok := r.call(t)
-	telephonytest.WaitHeard(t, c.Phone, "Hello there.")
+	telephonytest.WaitHeard(t, c.Phone, telephonytest.Greeting)
 	again, _, err := webtest.Dial(telephonytest.Ctx(t, 5*time.Second), r.BaseURL(), tok.URL, 20*time.Millisecond)
 	if err != nil {
 		t.Fatal(err)
@@ -177,29 +141,19 @@ func TestTokenIsUsedOnce(t *testing.T) {
 	if again.CallID() != "" || r.Events.Started() != 1 || len(r.Logs.Find("web call refused", "already used")) != 1 {
 		t.Fatalf("a reused token: call %q, %d started", again.CallID(), r.Events.Started())
 	}
-	c.HangUp()
-	r.WaitEnded(tok.CallID)
+	r.HangUp(line(c, tok))
 }
 
 func TestBadFramesEndTheCall(t *testing.T) {
-	for name, tc := range map[string]struct {
-		mt   int
-		data []byte
-	}{
-		"odd PCM16":  {websocket.BinaryMessage, []byte{1, 2, 3}},
-		"not JSON":   {websocket.TextMessage, []byte(`{"type":`)},
-		"bad digits": {websocket.TextMessage, []byte(`{"type":"dtmf","digits":"1x"}`)},
-		"oversized":  {websocket.BinaryMessage, make([]byte, 64<<10)},
+	for name, f := range map[string]telephonytest.Frame{
+		"odd PCM16":  telephonytest.Binary([]byte{1, 2, 3}),
+		"not JSON":   telephonytest.Text(`{"type":`),
+		"bad digits": telephonytest.Text(`{"type":"dtmf","digits":"1x"}`),
+		"oversized":  telephonytest.Binary(make([]byte, 64<<10)),
 	} {
 		t.Run(name, func(t *testing.T) {
-			r := newRig(t, telephonytest.Welcome("Hello there."))
-			c, tok := r.call(t)
-			telephonytest.WaitHeard(t, c.Phone, "Hello there.")
-			_ = c.SendRaw(tc.mt, tc.data)
-			if end := r.WaitEnded(tok.CallID); end.Reason != events.EndMalformed {
-				t.Fatalf("ended %+v", end)
-			}
-			<-c.Done()
+			r := newRig(t, telephonytest.Welcome(telephonytest.Greeting))
+			r.SendMalformed(line(r.call(t)), f)
 		})
 	}
 }

@@ -15,13 +15,7 @@ type decoder struct{ sc telephony.Scanner }
 // Decode implements telephony.Decoder.
 func (d *decoder) Decode(mt int, msg []byte, in telephony.Receiver) error {
 	if mt == websocket.BinaryMessage {
-		if len(msg)%2 != 0 {
-			return fmt.Errorf("%w: %d bytes of PCM16", telephony.ErrMalformed, len(msg))
-		}
-		if len(msg) > 0 {
-			in.Audio(append([]byte(nil), msg...))
-		}
-		return nil
+		return telephony.PCM16Frame(msg, in)
 	}
 	var typ, digits, name []byte
 	d.sc.Reset(msg)

@@ -36,11 +36,7 @@ func (g *Gateway) stream(conn *fws.Conn) {
 		telephony.AppendJSONString(nil, spec.ID), Format.SampleRate)
 	_ = s.Notify(websocket.TextMessage, started)
 	ctl := &control{stream: s}
-	if _, err := s.Begin(ctx, g.cfg.Calls, spec, telephony.Wire{Format: Format, Encoder: encoder{}, Control: ctl}); err != nil {
-		s.Log().Warn("call not started", "call_sid", spec.ID, "err", err)
-		return
-	}
-	s.Serve(&decoder{})
+	s.Run(ctx, g.cfg.Calls, spec, telephony.Wire{Format: Format, Encoder: encoder{}, Control: ctl}, &decoder{})
 }
 
 func (g *Gateway) admit(ctx context.Context, token string) (call.Spec, error) {
@@ -49,16 +45,9 @@ func (g *Gateway) admit(ctx context.Context, token string) (call.Spec, error) {
 		return call.Spec{}, err
 	}
 	q := telephony.Lookup{Carrier: telephony.Web, OrganizationID: tk.OrganizationID, AssistantID: tk.AssistantID}
-	route, err := telephony.Resolve(ctx, g.cfg.Directory, q)
-	if err != nil {
-		return call.Spec{}, err
-	}
-	history, err := g.cfg.Directory.History(ctx, route, q)
-	if err != nil {
-		g.cfg.Log.Warn("earlier conversation unavailable", "call_sid", tk.CallID, "err", err)
-	}
-	return call.Spec{Info: call.Info{ID: tk.CallID, OrganizationID: route.OrganizationID, AssistantID: route.AssistantID,
-		Direction: telephony.Inbound, Carrier: telephony.Web}, Snapshot: route.Snapshot, History: history, Returning: route.Returning}, nil
+	_, spec, err := telephony.Admit(ctx, g.cfg.Directory, g.cfg.Log, q,
+		call.Info{ID: tk.CallID, Direction: telephony.Inbound, Carrier: telephony.Web}, nil)
+	return spec, err
 }
 
 // control is a web call's control: the client is told.

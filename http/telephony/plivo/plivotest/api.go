@@ -2,8 +2,6 @@ package plivotest
 
 import (
 	"context"
-	"crypto/subtle"
-	"encoding/json"
 	"net/http"
 	"strings"
 	"time"
@@ -13,11 +11,8 @@ import (
 
 // serveAPI is Plivo's REST API, the parts the engine uses.
 func (cl *Cloud) serveAPI(w http.ResponseWriter, r *http.Request) {
-	body := map[string]string{}
-	_ = json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&body)
-	user, pass, _ := r.BasicAuth()
-	authorized := subtle.ConstantTimeCompare([]byte(user), []byte(cl.cfg.AuthID)) == 1 &&
-		subtle.ConstantTimeCompare([]byte(pass), []byte(cl.cfg.AuthToken)) == 1
+	body := carriertest.ReadJSON[map[string]string](w, r)
+	authorized := carriertest.BasicAuth(r, cl.cfg.AuthID, cl.cfg.AuthToken)
 	cl.requests.Add(Request{Method: r.Method, Path: r.URL.Path, Body: body, Authorized: authorized})
 	if !authorized {
 		apiError(w, http.StatusUnauthorized, "authentication failed")
@@ -80,14 +75,10 @@ func (cl *Cloud) create(w http.ResponseWriter, body map[string]string) {
 }
 
 func accepted(w http.ResponseWriter, v map[string]string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusAccepted)
 	v["api_id"] = carriertest.UUID()
-	_ = json.NewEncoder(w).Encode(v)
+	carriertest.WriteJSON(w, http.StatusAccepted, v)
 }
 
 func apiError(w http.ResponseWriter, status int, msg string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]string{"api_id": carriertest.UUID(), "error": msg})
+	carriertest.WriteJSON(w, status, map[string]string{"api_id": carriertest.UUID(), "error": msg})
 }

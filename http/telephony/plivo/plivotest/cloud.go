@@ -112,12 +112,7 @@ func (cl *Cloud) answer(ctx context.Context, c *Call, answerURL string) error {
 		return err
 	}
 	cl.bg.Go(func() { c.run(doc) })
-	select {
-	case <-c.Answered():
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return c.WaitAnswered(ctx)
 }
 
 // webhook posts signed parameters to a public URL of the engine.

@@ -2,8 +2,6 @@ package telnyxtest
 
 import (
 	"context"
-	"crypto/subtle"
-	"encoding/json"
 	"net/http"
 	"strings"
 	"time"
@@ -13,9 +11,8 @@ import (
 
 // serveAPI is the Call Control API, the parts the engine uses.
 func (cl *Cloud) serveAPI(w http.ResponseWriter, r *http.Request) {
-	var body map[string]any
-	_ = json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&body)
-	authorized := subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), []byte("Bearer "+cl.cfg.APIKey)) == 1
+	body := carriertest.ReadJSON[map[string]any](w, r)
+	authorized := carriertest.BearerAuth(r, cl.cfg.APIKey)
 	cl.requests.Add(Request{Path: r.URL.Path, Body: body, Authorized: authorized})
 	if !authorized {
 		apiError(w, http.StatusUnauthorized, "10009", "Authentication failed")
@@ -100,12 +97,9 @@ func (cl *Cloud) dial(w http.ResponseWriter, body map[string]any, str func(strin
 func (cl *Cloud) async(f func(ctx context.Context)) { cl.bg.Within(10*time.Second, f) }
 
 func ok(w http.ResponseWriter, data map[string]any) {
-	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(map[string]any{"data": data})
+	carriertest.WriteJSON(w, http.StatusOK, map[string]any{"data": data})
 }
 
 func apiError(w http.ResponseWriter, status int, code, title string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []map[string]string{{"code": code, "title": title}}})
+	carriertest.WriteJSON(w, status, map[string]any{"errors": []map[string]string{{"code": code, "title": title}}})
 }

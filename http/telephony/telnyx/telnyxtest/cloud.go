@@ -121,12 +121,7 @@ func (cl *Cloud) Dial(ctx context.Context, from, to string) (*Call, error) {
 		c.end("unspecified")
 		return c, err
 	}
-	select {
-	case <-c.Answered():
-		return c, nil
-	case <-ctx.Done():
-		return c, ctx.Err()
-	}
+	return c, c.WaitAnswered(ctx)
 }
 
 func (cl *Cloud) newCall(from, to, direction string) *Call {

@@ -2,7 +2,6 @@ package twiliotest
 
 import (
 	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -14,9 +13,7 @@ import (
 // serveAPI is Twilio's REST API, the parts the engine uses.
 func (cl *Cloud) serveAPI(w http.ResponseWriter, r *http.Request) {
 	_ = r.ParseForm()
-	user, pass, _ := r.BasicAuth()
-	authorized := subtle.ConstantTimeCompare([]byte(user), []byte(cl.cfg.AccountSID)) == 1 &&
-		subtle.ConstantTimeCompare([]byte(pass), []byte(cl.cfg.AuthToken)) == 1
+	authorized := carriertest.BasicAuth(r, cl.cfg.AccountSID, cl.cfg.AuthToken)
 	cl.requests.Add(Request{Method: r.Method, Path: r.URL.Path, Form: r.PostForm, Authorized: authorized})
 	if !authorized {
 		apiError(w, http.StatusUnauthorized, 20003, "Authenticate")
@@ -41,15 +38,11 @@ func (cl *Cloud) serveAPI(w http.ResponseWriter, r *http.Request) {
 }
 
 func apiError(w http.ResponseWriter, status, code int, msg string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]any{"code": code, "message": msg, "status": status})
+	carriertest.WriteJSON(w, status, map[string]any{"code": code, "message": msg, "status": status})
 }
 
 func created(w http.ResponseWriter, v map[string]any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusCreated)
-	_ = json.NewEncoder(w).Encode(v)
+	carriertest.WriteJSON(w, http.StatusCreated, v)
 }
 
 // updateCall hangs a call up (Status=completed) or replaces its TwiML

@@ -7,13 +7,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/switchboard-voice/switchboard/http/telephony/carriertest"
 	"github.com/switchboard-voice/switchboard/http/telephony/vonage"
 )
 
 // serveAPI is the Voice API, the parts the engine uses.
 func (cl *Cloud) serveAPI(w http.ResponseWriter, r *http.Request) {
-	var body map[string]any
-	_ = json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&body)
+	body := carriertest.ReadJSON[map[string]any](w, r)
 	tok, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	claims, err := vonage.VerifyAPIToken(&cl.key.PublicKey, tok, time.Now())
 	authorized := err == nil && claims.ApplicationID == cl.app
@@ -75,9 +75,7 @@ func (cl *Cloud) create(w http.ResponseWriter, body map[string]any) {
 	if len(events) > 0 {
 		c.eventURL, _ = events[0].(string)
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusCreated)
-	_ = json.NewEncoder(w).Encode(map[string]string{"uuid": c.UUID, "status": "started", "direction": "outbound"})
+	carriertest.WriteJSON(w, http.StatusCreated, map[string]string{"uuid": c.UUID, "status": "started", "direction": "outbound"})
 	answerURL, _ := answer[0].(string)
 	cl.bg.Within(15*time.Second, func(ctx context.Context) {
 		if cl.answer(ctx, c, answerURL) == nil {
@@ -87,7 +85,5 @@ func (cl *Cloud) create(w http.ResponseWriter, body map[string]any) {
 }
 
 func apiError(w http.ResponseWriter, status int, title string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]string{"title": title})
+	carriertest.WriteJSON(w, status, map[string]string{"title": title})
 }

@@ -134,12 +134,7 @@ func (cl *Cloud) answer(ctx context.Context, c *Call, answerURL string) error {
 		return err
 	}
 	cl.bg.Go(func() { c.run(body) })
-	select {
-	case <-c.Answered():
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return c.WaitAnswered(ctx)
 }
 
 // callbackToken signs a callback JWT with secret ("" for none).
