@@ -59,8 +59,6 @@ type Resources struct {
 	RSSPerCall        int64   `json:"rss_bytes_per_call"`
 	Goroutines        int     `json:"goroutines"`
 	GoroutinesPerCall float64 `json:"goroutines_per_call"`
-	idleRSS           int64
-	idleGoroutines    int
 }
 
 // resources compares two samples over a window in which calls were up,
