@@ -11,10 +11,13 @@ type Clock interface {
 	AfterFunc(d time.Duration, f func()) Timer
 }
 
-// Timer is a scheduled call that may be stopped.
+// Timer is a scheduled call that may be stopped or scheduled again.
 type Timer interface {
 	// Stop prevents the call if it has not happened; it reports whether it did.
 	Stop() bool
+	// Reset schedules the call d from now, whether it ran, was stopped or
+	// is pending; it reports whether it was pending (time.Timer's Reset).
+	Reset(d time.Duration) bool
 }
 
 // Real is the system clock.

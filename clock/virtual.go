@@ -99,9 +99,7 @@ func (t *virtualTimer) Stop() bool {
 	return true
 }
 
-// Reset schedules the timer's call again, d from now, whether it ran,
-// was stopped or is still pending; it reports whether it was pending, as
-// time.Timer.Reset does.
+// Reset implements Timer.
 func (t *virtualTimer) Reset(d time.Duration) bool {
 	c := t.c
 	c.mu.Lock()

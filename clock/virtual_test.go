@@ -44,11 +44,10 @@ func TestVirtualTimerReset(t *testing.T) {
 	tm = c.AfterFunc(10*time.Millisecond, func() {
 		runs++
 		if runs == 1 {
-			tm.(interface{ Reset(time.Duration) bool }).Reset(10 * time.Millisecond) // a periodic tick
+			tm.Reset(10 * time.Millisecond) // a periodic tick
 		}
 	})
-	r := tm.(interface{ Reset(time.Duration) bool })
-	if !r.Reset(30 * time.Millisecond) {
+	if !tm.Reset(30 * time.Millisecond) {
 		t.Fatal("a pending timer's Reset should report it pending")
 	}
 	c.Advance(20 * time.Millisecond)
@@ -60,7 +59,7 @@ func TestVirtualTimerReset(t *testing.T) {
 	if runs != 2 || c.Pending() != 0 {
 		t.Fatalf("runs %d, pending %d", runs, c.Pending())
 	}
-	if r.Reset(5*time.Millisecond) || !tm.Stop() || r.Reset(5*time.Millisecond) {
+	if tm.Reset(5*time.Millisecond) || !tm.Stop() || tm.Reset(5*time.Millisecond) {
 		t.Fatal("Reset after running or stopping should report it was not pending")
 	}
 	c.Advance(time.Second)

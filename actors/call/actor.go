@@ -253,20 +253,13 @@ func (a *callActor) settle() {
 	a.timerGen.Store(a.timerN)
 	a.armed, a.timerAt = true, at
 	d := at.Sub(a.now())
-	if r, ok := a.timer.(resetter); ok {
-		r.Reset(d)
-		return
-	}
 	if a.timer != nil {
-		a.timer.Stop()
+		a.timer.Reset(d)
+		return
 	}
 	self, root := a.self, a.root
 	a.timer = a.clk.AfterFunc(d, func() { root.Send(self, &tick{n: a.timerGen.Load()}) })
 }
-
-// resetter is a timer that can be scheduled again (time.Timer and the
-// virtual clock's timers are).
-type resetter interface{ Reset(d time.Duration) bool }
 
 func (a *callActor) stopTimer() {
 	if a.armed {

@@ -136,7 +136,8 @@ func (o *outbound) fill() {
 		o.play(o.bed.Next(make([]byte, 0, f.FrameBytes())))
 	}
 	if o.timer != nil {
-		o.timer.Stop()
+		o.timer.Reset(voice.FrameDuration) // one timer for the call, not one a frame
+		return
 	}
 	self, root := a.self, a.root
 	o.timer = a.clk.AfterFunc(voice.FrameDuration, func() { root.Send(self, &ambienceTick{}) })

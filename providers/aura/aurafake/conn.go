@@ -244,7 +244,8 @@ func (c *conn) idleTimer() clock.Timer {
 
 type noTimer struct{}
 
-func (noTimer) Stop() bool { return false }
+func (noTimer) Stop() bool               { return false }
+func (noTimer) Reset(time.Duration) bool { return false }
 
 // lastSentenceEnd is the index just past the last sentence-ending mark
 // followed by a space or the end of text, or 0 if there is none.

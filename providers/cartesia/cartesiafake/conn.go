@@ -231,7 +231,8 @@ func (c *conn) idleTimer() clock.Timer {
 
 type noTimer struct{}
 
-func (noTimer) Stop() bool { return false }
+func (noTimer) Stop() bool               { return false }
+func (noTimer) Reset(time.Duration) bool { return false }
 
 // error sends an error message for a context, outside the stream's fault
 // accounting.
