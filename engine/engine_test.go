@@ -22,6 +22,7 @@ import (
 	"github.com/switchboard-voice/switchboard/internal/testkit"
 	"github.com/switchboard-voice/switchboard/providers/fakes"
 	"github.com/switchboard-voice/switchboard/providers/openai/openaifake"
+	"github.com/switchboard-voice/switchboard/voice"
 	"github.com/switchboard-voice/switchboard/voice/voicetest"
 )
 
@@ -61,7 +62,7 @@ func dial(t *testing.T, srv *enginetest.Server, snap *assistants.Snapshot, id st
 	l := &line{carrier: &voicetest.Carrier{}}
 	ready := make(chan struct{})
 	l.carrier.OnMark = func(name string) { <-ready; l.call.Mark(name) }
-	c, err := srv.Calls.Start(t.Context(), call.Spec{Line: l.carrier, Snapshot: snap, Info: call.Info{ID: id,
+	c, err := srv.Calls.Start(t.Context(), call.Spec{Line: l.carrier, Snapshot: snap, CallInfo: voice.CallInfo{ID: id,
 		OrganizationID: snap.OrganizationID, AssistantID: snap.ID, From: "+15550001111", To: "+15550002222",
 		Direction: "inbound", Carrier: "twilio"}})
 	if err != nil {

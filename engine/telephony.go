@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/switchboard-voice/switchboard/actors/call"
 	"github.com/switchboard-voice/switchboard/assistant"
 	"github.com/switchboard-voice/switchboard/http/api"
 	"github.com/switchboard-voice/switchboard/http/telephony"
@@ -15,6 +14,7 @@ import (
 	"github.com/switchboard-voice/switchboard/persistence"
 	"github.com/switchboard-voice/switchboard/recording"
 	"github.com/switchboard-voice/switchboard/records"
+	"github.com/switchboard-voice/switchboard/voice"
 )
 
 // The adapters between the gateways, the API, the calls and the records.
@@ -56,7 +56,7 @@ func (d dialer) Dial(ctx context.Context, c api.OutboundCall) (api.Dialed, error
 // from the assistant's number on the call.
 type texter struct{ carriers map[string]telephony.Texter }
 
-func (t texter) SendSMS(ctx context.Context, c *call.Info, cfg assistant.Config, to, body string) (string, error) {
+func (t texter) SendSMS(ctx context.Context, c *voice.CallInfo, cfg assistant.Config, to, body string) (string, error) {
 	tx, ok := t.carriers[c.Carrier]
 	if !ok {
 		return "", fmt.Errorf("%w: %s sends no text messages", telephony.ErrUnsupported, c.Carrier)
@@ -78,7 +78,7 @@ type recordingFiles struct {
 	w    *records.Writer
 }
 
-func (r recordingFiles) RecordingSaved(c *call.Info, s assistant.RecordingSettings, at time.Time, tracks []recording.Track) {
+func (r recordingFiles) RecordingSaved(c *voice.CallInfo, s assistant.RecordingSettings, at time.Time, tracks []recording.Track) {
 	var files []persistence.RecordingFile
 	if s.CreateDatabaseRecords {
 		for _, t := range tracks {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/switchboard-voice/switchboard/internal/ptr"
 
-	"github.com/switchboard-voice/switchboard/actors/call"
 	"github.com/switchboard-voice/switchboard/assistant"
 	"github.com/switchboard-voice/switchboard/organization"
 	"github.com/switchboard-voice/switchboard/providers/llmfallback"
@@ -18,7 +17,7 @@ import (
 // generation, off the call's actor, since finding the organization's keys
 // may need the database; a call keeps it, so a sticky fallback lasts the
 // call.
-func (s *Set) LLM(c *call.Info, cfg assistant.Config) (voice.LLM, error) {
+func (s *Set) LLM(c *voice.CallInfo, cfg assistant.Config) (voice.LLM, error) {
 	if _, ok := envKeys[cfg.LLMProvider]; !ok {
 		return nil, fmt.Errorf("llm: %w: %q", ErrUnknownProvider, cfg.LLMProvider)
 	}
@@ -27,7 +26,7 @@ func (s *Set) LLM(c *call.Info, cfg assistant.Config) (voice.LLM, error) {
 
 type lazyLLM struct {
 	set  *Set
-	info call.Info
+	info voice.CallInfo
 	cfg  assistant.Config
 
 	mu  sync.Mutex
@@ -58,7 +57,7 @@ func (l *lazyLLM) model(ctx context.Context) (voice.LLM, error) {
 
 // buildLLM makes the configuration's model: the primary alone, or the
 // primary and its fallbacks behind llmfallback.
-func (s *Set) buildLLM(ctx context.Context, c *call.Info, cfg assistant.Config) (voice.LLM, error) {
+func (s *Set) buildLLM(ctx context.Context, c *voice.CallInfo, cfg assistant.Config) (voice.LLM, error) {
 	org := s.organization(ctx, c)
 	pc := cfg.LLMProviderConfig
 	primary, err := s.llmClient(ctx, llmfallback.Spec{Provider: cfg.LLMProvider, Model: pc.Model, BaseURL: ptr.Value(pc.BaseURL),

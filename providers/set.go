@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/switchboard-voice/switchboard/actors/call"
 	"github.com/switchboard-voice/switchboard/assistant"
 	"github.com/switchboard-voice/switchboard/clock"
 	"github.com/switchboard-voice/switchboard/organization"
@@ -48,8 +47,6 @@ type Set struct {
 	tts   map[string]voice.TTS // by tts_settings.provider
 }
 
-var _ call.Providers = (*Set)(nil)
-
 // ErrNoKey means no key was found for a provider whose real service needs one.
 var ErrNoKey = errors.New("providers: no API key")
 
@@ -79,7 +76,7 @@ func New(cfg Config) *Set {
 }
 
 // OpenSTT implements call.Providers.
-func (s *Set) OpenSTT(ctx context.Context, c *call.Info, cfg assistant.Config, f voice.Format, emit func(voice.STTEvent)) (voice.STTStream, error) {
+func (s *Set) OpenSTT(ctx context.Context, c *voice.CallInfo, cfg assistant.Config, f voice.Format, emit func(voice.STTEvent)) (voice.STTStream, error) {
 	st := cfg.STTSettings
 	provider := st.Provider
 	if provider != "deepgram" {
@@ -103,7 +100,7 @@ func (s *Set) OpenSTT(ctx context.Context, c *call.Info, cfg assistant.Config, f
 }
 
 // OpenTTS implements call.Providers.
-func (s *Set) OpenTTS(ctx context.Context, c *call.Info, cfg assistant.Config, f voice.Format) (voice.TTSSession, error) {
+func (s *Set) OpenTTS(ctx context.Context, c *voice.CallInfo, cfg assistant.Config, f voice.Format) (voice.TTSSession, error) {
 	ts := cfg.TTSSettings
 	tts, ok := s.tts[ts.Provider]
 	if !ok {
@@ -130,7 +127,7 @@ func (s *Set) OpenTTS(ctx context.Context, c *call.Info, cfg assistant.Config, f
 // the stream is closed. A service reached at its own endpoint needs a
 // key; one at a configured endpoint (a self-hosted server, a fake) may
 // do without.
-func (s *Set) claim(ctx context.Context, c *call.Info, kind, provider, base string, own []string, ownLimit *int) (string, held, error) {
+func (s *Set) claim(ctx context.Context, c *voice.CallInfo, kind, provider, base string, own []string, ownLimit *int) (string, held, error) {
 	org := s.organization(ctx, c)
 	cands := s.env.candidates(provider, own, ownLimit, org)
 	if len(cands) == 0 {
@@ -158,7 +155,7 @@ func (s *Set) claim(ctx context.Context, c *call.Info, kind, provider, base stri
 
 // organization returns the call's organization settings; without them
 // the assistant's and the environment's keys still serve.
-func (s *Set) organization(ctx context.Context, c *call.Info) *organization.Settings {
+func (s *Set) organization(ctx context.Context, c *voice.CallInfo) *organization.Settings {
 	if s.cfg.Organizations == nil || c.OrganizationID == 0 {
 		return nil
 	}

@@ -12,7 +12,6 @@ import (
 
 	"go.uber.org/goleak"
 
-	"github.com/switchboard-voice/switchboard/actors/call"
 	"github.com/switchboard-voice/switchboard/assistant"
 	"github.com/switchboard-voice/switchboard/internal/fakespeech"
 	"github.com/switchboard-voice/switchboard/internal/testkit"
@@ -64,7 +63,7 @@ func newWorld(t *testing.T, key string, o orgs, env map[string]string) *world {
 	return w
 }
 
-var info = &call.Info{ID: "CA-providers", OrganizationID: 7}
+var info = &voice.CallInfo{ID: "CA-providers", OrganizationID: 7}
 
 // hear collects a stream's final words.
 type hear struct {

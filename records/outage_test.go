@@ -76,7 +76,7 @@ func TestOutageInTheMiddleOfFiftyLiveCalls(t *testing.T) {
 		l := &line{carrier: &voicetest.Carrier{}}
 		ready := make(chan struct{})
 		l.carrier.OnMark = func(name string) { <-ready; l.call.Mark(name) }
-		c, err := mgr.Start(context.Background(), call.Spec{Line: l.carrier, Info: call.Info{ID: fmt.Sprintf("CA%03d", i),
+		c, err := mgr.Start(context.Background(), call.Spec{Line: l.carrier, CallInfo: voice.CallInfo{ID: fmt.Sprintf("CA%03d", i),
 			OrganizationID: f.org, AssistantID: f.asst, From: fmt.Sprintf("+1555%07d", i), To: "+15550000000",
 			Direction: "inbound", Carrier: "twilio"}})
 		if err != nil {

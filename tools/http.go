@@ -14,7 +14,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/switchboard-voice/switchboard/actors/call"
 	"github.com/switchboard-voice/switchboard/assistant"
 	"github.com/switchboard-voice/switchboard/voice"
 )
@@ -26,7 +25,7 @@ const maxResult = 8 << 10
 // runHTTP calls a custom tool's endpoint with the model's arguments: as
 // the JSON body of a POST, PUT or PATCH, as query parameters of a GET or
 // DELETE. Headers say which call and tool call it is for.
-func (r *Runner) runHTTP(ctx context.Context, c *call.Info, ct assistant.CustomTool, tc voice.ToolCall) (string, error) {
+func (r *Runner) runHTTP(ctx context.Context, c *voice.CallInfo, ct assistant.CustomTool, tc voice.ToolCall) (string, error) {
 	args := map[string]any{}
 	if strings.TrimSpace(tc.Arguments) != "" {
 		if err := json.Unmarshal([]byte(tc.Arguments), &args); err != nil {

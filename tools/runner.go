@@ -19,7 +19,7 @@ import (
 type SMS interface {
 	// SendSMS sends body to the customer of call c and returns the
 	// carrier's message ID.
-	SendSMS(ctx context.Context, c *call.Info, cfg assistant.Config, to, body string) (string, error)
+	SendSMS(ctx context.Context, c *voice.CallInfo, cfg assistant.Config, to, body string) (string, error)
 }
 
 // Runner runs tools for every call of an engine.
@@ -35,7 +35,7 @@ var _ call.ToolRunner = (*Runner)(nil)
 var ErrUnknownTool = errors.New("no such tool")
 
 // RunTool implements call.ToolRunner. Its error is what the model is told.
-func (r *Runner) RunTool(ctx context.Context, c *call.Info, cfg assistant.Config, tc voice.ToolCall) (string, error) {
+func (r *Runner) RunTool(ctx context.Context, c *voice.CallInfo, cfg assistant.Config, tc voice.ToolCall) (string, error) {
 	ts := cfg.ToolsSettings
 	if tc.Name == call.ToolSendSMS && ts.SendSMS.Enabled {
 		return r.sendSMS(ctx, c, cfg, tc)

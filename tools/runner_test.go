@@ -15,7 +15,7 @@ import (
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
-var inbound = &call.Info{ID: "CA1", AssistantID: 3, From: "+15550001111", To: "+15550002222", Direction: "inbound"}
+var inbound = &voice.CallInfo{ID: "CA1", AssistantID: 3, From: "+15550001111", To: "+15550002222", Direction: "inbound"}
 
 func withTool(ct assistant.CustomTool) assistant.Config {
 	cfg := assistant.Defaults()
@@ -120,7 +120,7 @@ type texts struct {
 	err      error
 }
 
-func (s *texts) SendSMS(_ context.Context, _ *call.Info, _ assistant.Config, to, body string) (string, error) {
+func (s *texts) SendSMS(_ context.Context, _ *voice.CallInfo, _ assistant.Config, to, body string) (string, error) {
 	s.to, s.body = to, body
 	return "SM1", s.err
 }

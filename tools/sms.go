@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/switchboard-voice/switchboard/actors/call"
 	"github.com/switchboard-voice/switchboard/assistant"
 	"github.com/switchboard-voice/switchboard/internal/ptr"
 	"github.com/switchboard-voice/switchboard/voice"
@@ -21,7 +20,7 @@ var ErrNoSMS = errors.New("text messages are not available on this call")
 
 // sendSMS texts the customer: the model's message, else the assistant's
 // default_message.
-func (r *Runner) sendSMS(ctx context.Context, c *call.Info, cfg assistant.Config, tc voice.ToolCall) (string, error) {
+func (r *Runner) sendSMS(ctx context.Context, c *voice.CallInfo, cfg assistant.Config, tc voice.ToolCall) (string, error) {
 	var args struct {
 		Message string `json:"message"`
 	}
@@ -54,7 +53,7 @@ func (r *Runner) sendSMS(ctx context.Context, c *call.Info, cfg assistant.Config
 }
 
 // customer is the number of the person on the call.
-func customer(c *call.Info) string {
+func customer(c *voice.CallInfo) string {
 	if c.Direction == "outbound" {
 		return c.To
 	}

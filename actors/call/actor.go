@@ -176,7 +176,7 @@ func (a *callActor) disclosure(rs assistant.RecordingSettings) string {
 
 // useConfig points the model and tools at a configuration.
 func (a *callActor) useConfig(cfg assistant.Config) {
-	llm, err := a.mgr.Providers.LLM(&a.spec.Info, cfg)
+	llm, err := a.mgr.Providers.LLM(&a.spec.CallInfo, cfg)
 	if err != nil {
 		a.log.Error("no language model for the configuration", "err", err)
 		a.publish(events.ProviderError{Service: "llm", Error: err.Error()})

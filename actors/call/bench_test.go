@@ -81,7 +81,7 @@ func benchCalls(b *testing.B, n int, reply string) ([]*Call, []*timedLine, *voic
 	lines := make([]*timedLine, n)
 	for i := range n {
 		lines[i] = newTimedLine()
-		c, err := mgr.Start(context.Background(), Spec{Info: Info{ID: fmt.Sprintf("B%05d", i), OrganizationID: 1, AssistantID: 1}, Line: lines[i]})
+		c, err := mgr.Start(context.Background(), Spec{CallInfo: voice.CallInfo{ID: fmt.Sprintf("B%05d", i), OrganizationID: 1, AssistantID: 1}, Line: lines[i]})
 		if err != nil {
 			b.Fatal(err)
 		}

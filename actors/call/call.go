@@ -6,13 +6,15 @@ import (
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
+
+	"github.com/switchboard-voice/switchboard/voice"
 )
 
 // Call is a live call as its carrier gateway and the API see it. Its
 // methods post to the call's actor and never block (Inspect waits for the
 // actor's answer).
 type Call struct {
-	Info
+	voice.CallInfo
 	root *actor.RootContext
 	pid  *actor.PID
 	done chan struct{}

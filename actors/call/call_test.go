@@ -128,7 +128,7 @@ func TestEndFromOutside(t *testing.T) {
 	if cl.heard() != "Goodbye now." || cl.call.Reason() != events.EndTerminated {
 		t.Fatalf("heard %q, reason %q", cl.heard(), cl.call.Reason())
 	}
-	if _, err := h.mgr.Start(t.Context(), Spec{Info: Info{ID: "CA6", AssistantID: 1, OrganizationID: 1}, Line: cl.line}); err != nil {
+	if _, err := h.mgr.Start(t.Context(), Spec{CallInfo: voice.CallInfo{ID: "CA6", AssistantID: 1, OrganizationID: 1}, Line: cl.line}); err != nil {
 		t.Fatalf("the ended call's ID is still taken: %v", err)
 	}
 }
@@ -138,7 +138,7 @@ func TestDrainRefusesNewCalls(t *testing.T) {
 	cl := h.start("CA7")
 	h.mgr.Drain(events.EndShutdown, "")
 	h.until(time.Second, "ended", func() bool { return h.ended(cl) })
-	if _, err := h.mgr.Start(t.Context(), Spec{Info: Info{ID: "CA8", AssistantID: 1, OrganizationID: 1}, Line: cl.line}); !errors.Is(err, ErrDraining) {
+	if _, err := h.mgr.Start(t.Context(), Spec{CallInfo: voice.CallInfo{ID: "CA8", AssistantID: 1, OrganizationID: 1}, Line: cl.line}); !errors.Is(err, ErrDraining) {
 		t.Fatalf("start while draining: %v", err)
 	}
 }
@@ -252,7 +252,7 @@ func TestRefuseLetsLiveCallsFinish(t *testing.T) {
 	}
 	cl := h.start("CA-refuse")
 	h.mgr.Refuse()
-	if _, err := h.mgr.Start(t.Context(), Spec{Info: Info{ID: "CA-late", AssistantID: 1, OrganizationID: 1}, Line: cl.line}); !errors.Is(err, ErrDraining) {
+	if _, err := h.mgr.Start(t.Context(), Spec{CallInfo: voice.CallInfo{ID: "CA-late", AssistantID: 1, OrganizationID: 1}, Line: cl.line}); !errors.Is(err, ErrDraining) {
 		t.Fatalf("start while refusing: %v", err)
 	}
 	idle := h.mgr.Idle()

@@ -78,15 +78,15 @@ type staticProviders struct {
 	llm voice.LLM
 }
 
-func (p staticProviders) OpenSTT(ctx context.Context, _ *Info, cfg assistant.Config, f voice.Format, emit func(voice.STTEvent)) (voice.STTStream, error) {
+func (p staticProviders) OpenSTT(ctx context.Context, _ *voice.CallInfo, cfg assistant.Config, f voice.Format, emit func(voice.STTEvent)) (voice.STTStream, error) {
 	return p.stt.OpenSTT(ctx, voice.STTOptions{Settings: cfg.STTSettings, Format: f}, emit)
 }
 
-func (p staticProviders) OpenTTS(ctx context.Context, _ *Info, cfg assistant.Config, f voice.Format) (voice.TTSSession, error) {
+func (p staticProviders) OpenTTS(ctx context.Context, _ *voice.CallInfo, cfg assistant.Config, f voice.Format) (voice.TTSSession, error) {
 	return p.tts.OpenTTS(ctx, voice.TTSOptions{Settings: cfg.TTSSettings, Format: f})
 }
 
-func (p staticProviders) LLM(*Info, assistant.Config) (voice.LLM, error) { return p.llm, nil }
+func (p staticProviders) LLM(*voice.CallInfo, assistant.Config) (voice.LLM, error) { return p.llm, nil }
 
 // sink records every call's events.
 type sink struct {
@@ -162,7 +162,7 @@ func newHarness(t testing.TB, edit func(*assistant.Config)) *harness {
 // start places a call.
 func (h *harness) start(id string) *caller {
 	h.t.Helper()
-	return h.startSpec(Spec{Info: Info{ID: id, OrganizationID: 1, AssistantID: 1, Carrier: "test"}})
+	return h.startSpec(Spec{CallInfo: voice.CallInfo{ID: id, OrganizationID: 1, AssistantID: 1, Carrier: "test"}})
 }
 
 // startSpec places a call as spec says, on a test line unless it has one.

@@ -48,7 +48,7 @@ func (l *listener) open() {
 	l.opening = true
 	cfg, f := a.snap.Config, a.spec.Line.Format()
 	a.spawn(func() {
-		st, err := a.mgr.Providers.OpenSTT(a.ctx, &a.spec.Info, cfg, f, func(ev voice.STTEvent) { a.send(&sttEvent{gen: gen, ev: ev}) })
+		st, err := a.mgr.Providers.OpenSTT(a.ctx, &a.spec.CallInfo, cfg, f, func(ev voice.STTEvent) { a.send(&sttEvent{gen: gen, ev: ev}) })
 		a.send(&sttOpened{gen: gen, stream: st, err: err})
 	})
 }

@@ -29,15 +29,15 @@ import (
 // refused with voice.ErrNoCapacity when the call has none yet ends the
 // call. LLM runs on the call's actor, so it must not block.
 type Providers interface {
-	OpenSTT(ctx context.Context, c *Info, cfg assistant.Config, f voice.Format, emit func(voice.STTEvent)) (voice.STTStream, error)
-	OpenTTS(ctx context.Context, c *Info, cfg assistant.Config, f voice.Format) (voice.TTSSession, error)
-	LLM(c *Info, cfg assistant.Config) (voice.LLM, error)
+	OpenSTT(ctx context.Context, c *voice.CallInfo, cfg assistant.Config, f voice.Format, emit func(voice.STTEvent)) (voice.STTStream, error)
+	OpenTTS(ctx context.Context, c *voice.CallInfo, cfg assistant.Config, f voice.Format) (voice.TTSSession, error)
+	LLM(c *voice.CallInfo, cfg assistant.Config) (voice.LLM, error)
 }
 
 // ToolRunner runs the tools a model calls, other than the call controls
 // the engine does itself (end_call, transfer_call, send_dtmf).
 type ToolRunner interface {
-	RunTool(ctx context.Context, c *Info, cfg assistant.Config, call voice.ToolCall) (string, error)
+	RunTool(ctx context.Context, c *voice.CallInfo, cfg assistant.Config, call voice.ToolCall) (string, error)
 }
 
 // Assistants is the assistant registry as calls use it.
@@ -94,19 +94,9 @@ func NewManager(d Deps) *Manager {
 	return &Manager{Deps: d, calls: map[string]*Call{}, idle: idle}
 }
 
-// Info describes a call.
-type Info struct {
-	ID             string // the carrier's call ID (Twilio CallSid…)
-	OrganizationID int64
-	AssistantID    int64
-	From, To       string
-	Direction      string // inbound or outbound
-	Carrier        string // twilio, telnyx, vonage, plivo, web
-}
-
 // Spec is what starting a call needs.
 type Spec struct {
-	Info
+	voice.CallInfo
 	Line     voice.Carrier
 	Snapshot *assistants.Snapshot // the assistant as the call starts; fetched when nil
 	History  []voice.Message      // an earlier conversation to continue
@@ -125,7 +115,7 @@ func (m *Manager) Start(ctx context.Context, spec Spec) (*Call, error) {
 		}
 		spec.Snapshot = snap
 	}
-	c := &Call{Info: spec.Info, root: m.System.Root, done: make(chan struct{})}
+	c := &Call{CallInfo: spec.CallInfo, root: m.System.Root, done: make(chan struct{})}
 	m.mu.Lock()
 	if m.draining {
 		m.mu.Unlock()

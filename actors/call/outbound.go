@@ -20,7 +20,7 @@ type Sounds interface {
 // Recordings learns of a call's finished recording files, e.g. to record
 // them with the call.
 type Recordings interface {
-	RecordingSaved(c *Info, s assistant.RecordingSettings, at time.Time, tracks []recording.Track)
+	RecordingSaved(c *voice.CallInfo, s assistant.RecordingSettings, at time.Time, tracks []recording.Track)
 }
 
 // ambienceLead is how far ahead of playing the background sound is sent
@@ -157,7 +157,7 @@ func (o *outbound) close(end time.Time) {
 	if o.rec == nil {
 		return
 	}
-	rec, length, cfg, info := o.rec, end.Sub(a.started), a.snap.Config.RecordingSettings, a.spec.Info
+	rec, length, cfg, info := o.rec, end.Sub(a.started), a.snap.Config.RecordingSettings, a.spec.CallInfo
 	a.mgr.goTracked(func() {
 		tracks, err := rec.Close(length)
 		if err != nil {

@@ -24,7 +24,7 @@ type saved struct {
 	tracks map[string][]recording.Track
 }
 
-func (s *saved) RecordingSaved(c *Info, _ assistant.RecordingSettings, _ time.Time, tracks []recording.Track) {
+func (s *saved) RecordingSaved(c *voice.CallInfo, _ assistant.RecordingSettings, _ time.Time, tracks []recording.Track) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.tracks[c.ID] = tracks
@@ -81,7 +81,7 @@ func TestCallIsRecordedWithItsDisclosure(t *testing.T) {
 // calls only; nothing is recorded without a recordings root.
 func TestDisclosureOnFirstCallOnly(t *testing.T) {
 	h := newHarness(t, recorded)
-	cl := h.startSpec(Spec{Info: Info{ID: "CA-again", OrganizationID: 1, AssistantID: 1, Carrier: "test"}, Returning: true})
+	cl := h.startSpec(Spec{CallInfo: voice.CallInfo{ID: "CA-again", OrganizationID: 1, AssistantID: 1, Carrier: "test"}, Returning: true})
 	h.until(5*time.Second, "welcome", func() bool { return cl.heard() == "Hello." })
 }
 
@@ -99,7 +99,7 @@ func TestBackgroundSoundFillsTheSilence(t *testing.T) {
 	h.mgr.Sounds = lib
 	line := &voicetest.Carrier{}
 	frames := recordFrames(line)
-	cl := h.startSpec(Spec{Info: Info{ID: "CA-bg", OrganizationID: 1, AssistantID: 1, Carrier: "test"}, Line: line})
+	cl := h.startSpec(Spec{CallInfo: voice.CallInfo{ID: "CA-bg", OrganizationID: 1, AssistantID: 1, Carrier: "test"}, Line: line})
 	h.until(2*time.Second, "ambience", func() bool { return cl.line.Frames() > 0 })
 	start := cl.line.Frames()
 	h.run(2 * time.Second)
@@ -186,7 +186,7 @@ func TestClearedAudioIsNotRecorded(t *testing.T) {
 		cleared, before = h.clk.Now(), len(played)
 		end = cleared
 	}
-	cl := h.startSpec(Spec{Info: Info{ID: "CA-cut", OrganizationID: 1, AssistantID: 1, Carrier: "test"}, Line: line})
+	cl := h.startSpec(Spec{CallInfo: voice.CallInfo{ID: "CA-cut", OrganizationID: 1, AssistantID: 1, Carrier: "test"}, Line: line})
 	cl.speak("help")
 	h.until(10*time.Second, "reply playing", func() bool { return len(cl.line.Heard()) >= 4 })
 	cl.call.End(events.EndTerminated, "Goodbye now.")

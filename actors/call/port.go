@@ -135,7 +135,7 @@ func (a *callActor) Backchannel(phrase string) { a.speech.backchannel(phrase) }
 
 // RunTool implements turn.Port.
 func (a *callActor) RunTool(id int, call voice.ToolCall) {
-	runner, cfg, info := a.mgr.Tools, a.snap.Config, a.spec.Info
+	runner, cfg, info := a.mgr.Tools, a.snap.Config, a.spec.CallInfo
 	a.spawn(func() {
 		var res string
 		err := fmt.Errorf("tool %q is not available", call.Name)

@@ -69,7 +69,7 @@ func (s *speaker) open() {
 	s.opening = true
 	cfg, f := a.snap.Config, a.spec.Line.Format()
 	a.spawn(func() {
-		sess, err := a.mgr.Providers.OpenTTS(a.ctx, &a.spec.Info, cfg, f)
+		sess, err := a.mgr.Providers.OpenTTS(a.ctx, &a.spec.CallInfo, cfg, f)
 		a.send(&ttsOpened{gen: gen, session: sess, err: err})
 	})
 }

@@ -363,7 +363,7 @@ func TestTerminateLiveCall(t *testing.T) {
 	ready := make(chan struct{})
 	var live *call.Call
 	line.OnMark = func(name string) { <-ready; live.Mark(name) }
-	live, err := h.mgr.Start(context.Background(), call.Spec{Line: line, Info: call.Info{ID: "CALIVE", OrganizationID: h.orgA,
+	live, err := h.mgr.Start(context.Background(), call.Spec{Line: line, CallInfo: voice.CallInfo{ID: "CALIVE", OrganizationID: h.orgA,
 		AssistantID: x, From: "+15551110001", To: "+15550000000", Direction: "inbound", Carrier: "twilio"}})
 	if err != nil {
 		t.Fatal(err)

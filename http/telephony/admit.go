@@ -5,13 +5,14 @@ import (
 	"log/slog"
 
 	"github.com/switchboard-voice/switchboard/actors/call"
+	"github.com/switchboard-voice/switchboard/voice"
 )
 
 // Admit routes a media stream's call and prepares its spec from info,
 // which names the call; accept, if set, vets the route first (the
 // carrier's credentials). An earlier conversation that cannot be read is
 // logged and left out: the call goes on without it.
-func Admit(ctx context.Context, dir Directory, log *slog.Logger, q Lookup, info call.Info, accept func(*Route) error) (*Route, call.Spec, error) {
+func Admit(ctx context.Context, dir Directory, log *slog.Logger, q Lookup, info voice.CallInfo, accept func(*Route) error) (*Route, call.Spec, error) {
 	route, err := Resolve(ctx, dir, q)
 	if err != nil {
 		return nil, call.Spec{}, err
@@ -26,10 +27,10 @@ func Admit(ctx context.Context, dir Directory, log *slog.Logger, q Lookup, info 
 		log.Warn("earlier conversation unavailable", "call_sid", info.ID, "err", err)
 	}
 	info.OrganizationID, info.AssistantID = route.OrganizationID, route.AssistantID
-	return route, call.Spec{Info: info, Snapshot: route.Snapshot, History: history, Returning: route.Returning}, nil
+	return route, call.Spec{CallInfo: info, Snapshot: route.Snapshot, History: history, Returning: route.Returning}, nil
 }
 
 // TicketInfo names a carrier's call from its stream ticket.
-func TicketInfo(carrier, callID string, tk Ticket) call.Info {
-	return call.Info{ID: callID, From: tk.From, To: tk.To, Direction: tk.Direction, Carrier: carrier}
+func TicketInfo(carrier, callID string, tk Ticket) voice.CallInfo {
+	return voice.CallInfo{ID: callID, From: tk.From, To: tk.To, Direction: tk.Direction, Carrier: carrier}
 }

@@ -7,7 +7,7 @@ import (
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
-// Carriers, as call.Info.Carrier and phone_numbers.provider name them.
+// Carriers, as voice.CallInfo.Carrier and phone_numbers.provider name them.
 const (
 	Twilio = "twilio"
 	Telnyx = "telnyx"
@@ -16,7 +16,7 @@ const (
 	Web    = "web"
 )
 
-// Directions of a call, as call.Info.Direction names them.
+// Directions of a call, as voice.CallInfo.Direction names them.
 const (
 	Inbound  = "inbound"
 	Outbound = "outbound"

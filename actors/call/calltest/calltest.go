@@ -27,7 +27,7 @@ type Providers struct {
 var _ call.Providers = Providers{}
 
 // OpenSTT implements call.Providers.
-func (p Providers) OpenSTT(ctx context.Context, _ *call.Info, cfg assistant.Config, f voice.Format, emit func(voice.STTEvent)) (voice.STTStream, error) {
+func (p Providers) OpenSTT(ctx context.Context, _ *voice.CallInfo, cfg assistant.Config, f voice.Format, emit func(voice.STTEvent)) (voice.STTStream, error) {
 	st, err := p.STT.OpenSTT(ctx, voice.STTOptions{Settings: cfg.STTSettings, Format: voice.Telephony}, emit)
 	if err != nil || f == voice.Telephony {
 		return st, err
@@ -45,7 +45,7 @@ func (n narrowSTT) SendAudio(frame []byte) error {
 }
 
 // OpenTTS implements call.Providers.
-func (p Providers) OpenTTS(ctx context.Context, _ *call.Info, cfg assistant.Config, f voice.Format) (voice.TTSSession, error) {
+func (p Providers) OpenTTS(ctx context.Context, _ *voice.CallInfo, cfg assistant.Config, f voice.Format) (voice.TTSSession, error) {
 	s, err := p.TTS.OpenTTS(ctx, voice.TTSOptions{Settings: cfg.TTSSettings, Format: voice.Telephony})
 	if err != nil || f == voice.Telephony {
 		return s, err
@@ -68,7 +68,7 @@ func (w widenTTS) Speak(emit func(voice.TTSEvent)) (voice.Utterance, error) {
 }
 
 // LLM implements call.Providers.
-func (p Providers) LLM(*call.Info, assistant.Config) (voice.LLM, error) { return p.Model, nil }
+func (p Providers) LLM(*voice.CallInfo, assistant.Config) (voice.LLM, error) { return p.Model, nil }
 
 // Assistant serves one fixed assistant to calls, whatever they ask for.
 type Assistant struct{ Snapshot *assistants.Snapshot }

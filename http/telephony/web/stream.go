@@ -46,7 +46,7 @@ func (g *Gateway) admit(ctx context.Context, token string) (call.Spec, error) {
 	}
 	q := telephony.Lookup{Carrier: telephony.Web, OrganizationID: tk.OrganizationID, AssistantID: tk.AssistantID}
 	_, spec, err := telephony.Admit(ctx, g.cfg.Directory, g.cfg.Log, q,
-		call.Info{ID: tk.CallID, Direction: telephony.Inbound, Carrier: telephony.Web}, nil)
+		voice.CallInfo{ID: tk.CallID, Direction: telephony.Inbound, Carrier: telephony.Web}, nil)
 	return spec, err
 }
 
