@@ -6,13 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/fasthttp/websocket"
 
+	"github.com/switchboard-voice/switchboard/internal/backoff"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -102,15 +102,13 @@ func statusError(resp *http.Response) error {
 	return e
 }
 
-// backoff is the wait before attempt n (from 1) after a failure: doubling
-// from BackoffMin to BackoffMax, ±20% so calls dropped together do not
-// reconnect together, and at least a 429's Retry-After up to BackoffMax.
+// backoff is the wait before attempt n (from 1) after a failure: at
+// least a 429's Retry-After.
 func (c *Client) backoff(n int, last error) time.Duration {
-	d := c.cfg.BackoffMin << min(n-1, 20)
+	var floor time.Duration
 	var se *StatusError
 	if errors.As(last, &se) {
-		d = max(d, se.RetryAfter)
+		floor = se.RetryAfter
 	}
-	d = min(d, c.cfg.BackoffMax)
-	return d*4/5 + rand.N(d*2/5+1)
+	return backoff.Policy{Min: c.cfg.BackoffMin, Max: c.cfg.BackoffMax}.Wait(n, floor)
 }
