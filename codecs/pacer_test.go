@@ -1,155 +1,105 @@
 package codecs
 
 import (
-	"context"
 	"errors"
 	"math/rand/v2"
 	"testing"
 	"time"
 )
 
-// simClock is a virtual clock for single-goroutine tests: a timer fires as
-// soon as it is created, after moving the clock to its deadline plus a
-// simulated scheduling latency.
-type simClock struct {
-	now     time.Time
-	latency func() time.Duration
-}
-
-func (c *simClock) Now() time.Time { return c.now }
-
-func (c *simClock) NewTimer(d time.Duration) Timer {
-	c.now = c.now.Add(d + c.latency())
-	ch := make(chan time.Time, 1)
-	ch <- c.now
-	return firedTimer(ch)
-}
-
-// stall moves the clock forward as if the consumer were busy.
-func (c *simClock) stall(d time.Duration) { c.now = c.now.Add(d) }
-
-type firedTimer chan time.Time
-
-func (t firedTimer) C() <-chan time.Time { return t }
-func (t firedTimer) Stop() bool          { return false }
-
-// stoppedClock never fires its timers.
-type stoppedClock struct{ now time.Time }
-
-func (c stoppedClock) Now() time.Time             { return c.now }
-func (stoppedClock) NewTimer(time.Duration) Timer { return firedTimer(make(chan time.Time)) }
-
 var epoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// TestPacerDoesNotDriftOverAnHour runs an hour of 20 ms ticks with 0–5 ms of
-// random timer latency on every wake-up: every deadline stays on the
-// absolute grid and no tick is released later than one latency.
+const testLead = 60 * time.Millisecond
+
+// sendDue sends every frame due at now and returns their play times.
+func sendDue(p *Pacer, now time.Time) []time.Time {
+	var at []time.Time
+	for p.Due(now) {
+		at = append(at, p.Send(now))
+	}
+	return at
+}
+
+// An hour of 20 ms frames, each wake-up 0–5 ms late: the lead goes out at
+// once, then exactly one frame per wake-up, every frame on the grid from
+// the start, and the carrier never runs dry.
 func TestPacerDoesNotDriftOverAnHour(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
-	clock := &simClock{now: epoch, latency: func() time.Duration { return time.Duration(rng.Int64N(int64(5 * time.Millisecond))) }}
-	p, err := NewPacer(clock, FrameDuration, 200*time.Millisecond)
+	p, err := NewPacer(FrameDuration, testLead)
 	if err != nil {
 		t.Fatal(err)
 	}
-	const ticks = int(time.Hour / FrameDuration)
-	for n := range ticks + 1 {
-		due, err := p.Wait(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if want := epoch.Add(time.Duration(n) * FrameDuration); !due.Equal(want) {
-			t.Fatalf("tick %d due %v, want %v", n, due.Sub(epoch), want.Sub(epoch))
-		}
-		if late := clock.now.Sub(due); late < 0 || late >= 5*time.Millisecond {
-			t.Fatalf("tick %d released %v after its deadline", n, late)
-		}
+	first := sendDue(p, epoch)
+	if len(first) != int(testLead/FrameDuration) {
+		t.Fatalf("the first wake-up sent %d frames, want the lead's %d", len(first), testLead/FrameDuration)
 	}
-	if end := clock.now.Sub(epoch); end < time.Hour || end >= time.Hour+5*time.Millisecond {
-		t.Errorf("an hour of ticks took %v", end)
+	n := len(first)
+	for n < int(time.Hour/FrameDuration) {
+		now := p.Next().Add(time.Duration(rng.Int64N(int64(5 * time.Millisecond))))
+		at := sendDue(p, now)
+		if len(at) != 1 {
+			t.Fatalf("frame %d: a wake-up %v late sent %d frames", n, now.Sub(p.Next()), len(at))
+		}
+		if want := epoch.Add(time.Duration(n) * FrameDuration); !at[0].Equal(want) {
+			t.Fatalf("frame %d plays at %v, want %v", n, at[0].Sub(epoch), want.Sub(epoch))
+		}
+		if !at[0].After(now) {
+			t.Fatalf("frame %d sent at %v plays at %v: the carrier ran dry", n, now.Sub(epoch), at[0].Sub(epoch))
+		}
+		n++
 	}
 }
 
-func TestPacerCatchesUpThenReanchors(t *testing.T) {
-	clock := &simClock{now: epoch, latency: func() time.Duration { return 0 }}
-	p, _ := NewPacer(clock, FrameDuration, 100*time.Millisecond)
-	for range 10 {
-		p.Wait(context.Background())
-	}
-	// 90 ms behind: the overdue ticks come at once, then the old grid resumes.
-	clock.stall(90 * time.Millisecond)
-	burstAt := clock.now
-	var dues []time.Duration
-	var released []time.Time
-	for range 6 {
-		due, _ := p.Wait(context.Background())
-		dues = append(dues, due.Sub(epoch))
-		released = append(released, clock.now)
-	}
-	want := []time.Duration{200, 220, 240, 260, 280, 300}
-	for i, d := range dues {
-		if d != want[i]*time.Millisecond {
-			t.Fatalf("after a 90 ms stall: deadlines %v", dues)
-		}
-	}
-	if !released[3].Equal(burstAt) || !released[5].Equal(epoch.Add(300*time.Millisecond)) {
-		t.Errorf("overdue ticks were not released at once: %v", released)
-	}
-
-	// A second behind: no burst; the schedule restarts now.
-	clock.stall(time.Second)
-	restart := clock.now
-	for n := range 3 {
-		due, _ := p.Wait(context.Background())
-		if want := restart.Add(time.Duration(n) * FrameDuration); !due.Equal(want) {
-			t.Fatalf("after a 1 s stall: tick %d due %v, want %v", n, due.Sub(epoch), want.Sub(epoch))
-		}
+// A wake-up on time exactly sends the frame it is for: no zero-length
+// waits, no frames sent before they are due.
+func TestPacerNextIsExactlyDue(t *testing.T) {
+	p, _ := NewPacer(FrameDuration, testLead)
+	sendDue(p, epoch)
+	next := p.Next()
+	if p.Due(next.Add(-time.Nanosecond)) || !p.Due(next) {
+		t.Fatalf("Next %v is not the first instant a frame is due", next.Sub(epoch))
 	}
 }
 
-func TestPacerReset(t *testing.T) {
-	clock := &simClock{now: epoch, latency: func() time.Duration { return 0 }}
-	p, _ := NewPacer(clock, FrameDuration, time.Hour)
-	p.Wait(context.Background())
-	p.Wait(context.Background())
-	clock.stall(time.Minute) // within maxLag, but the stream paused on purpose
-	p.Reset()
-	if due, _ := p.Wait(context.Background()); !due.Equal(clock.now) {
-		t.Errorf("first tick after Reset due %v, now %v", due, clock.now)
+// A stall shorter than the lead is absorbed: the late frames go out at
+// once and play on the old grid. A longer one ran the carrier dry: the
+// grid restarts now, with a fresh lead, instead of queueing the past.
+func TestPacerStallsAndRestarts(t *testing.T) {
+	p, _ := NewPacer(FrameDuration, testLead)
+	sendDue(p, epoch) // plays 0, 20, 40 ms
+	at := sendDue(p, epoch.Add(30*time.Millisecond))
+	if len(at) != 1 || !at[0].Equal(epoch.Add(60*time.Millisecond)) {
+		t.Fatalf("after a short stall: %v", at)
+	}
+	late := epoch.Add(time.Second)
+	at = sendDue(p, late)
+	if len(at) != 3 || !at[0].Equal(late) || !at[2].Equal(late.Add(40*time.Millisecond)) {
+		t.Fatalf("after a long stall: play times %v", at)
 	}
 }
 
-func TestPacerContextCancel(t *testing.T) {
-	p, _ := NewPacer(stoppedClock{epoch}, FrameDuration, time.Second)
-	if _, err := p.Wait(context.Background()); err != nil { // first tick is immediate
-		t.Fatal(err)
+// A clear drops the queue: the next frames play at once.
+func TestPacerClear(t *testing.T) {
+	p, _ := NewPacer(FrameDuration, testLead)
+	sendDue(p, epoch)
+	now := epoch.Add(10 * time.Millisecond)
+	p.Clear(now)
+	if !p.PlayedBy().Equal(now) {
+		t.Fatalf("after a clear the queue plays out at %v", p.PlayedBy().Sub(epoch))
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	if _, err := p.Wait(ctx); !errors.Is(err, context.Canceled) {
-		t.Errorf("Wait on a cancelled context = %v", err)
+	if at := sendDue(p, now); len(at) != 3 || !at[0].Equal(now) {
+		t.Fatalf("after a clear: %v", at)
+	}
+	p.Clear(now.Add(time.Second)) // a clear after the queue ran out changes nothing
+	if !p.PlayedBy().Equal(now.Add(testLead)) {
+		t.Fatalf("a clear of an empty queue moved it to %v", p.PlayedBy().Sub(epoch))
 	}
 }
 
 func TestNewPacerValidates(t *testing.T) {
-	for _, c := range []struct {
-		clock         Clock
-		interval, lag time.Duration
-	}{{nil, FrameDuration, time.Second}, {SystemClock, 0, time.Second}, {SystemClock, FrameDuration, time.Millisecond}} {
-		if _, err := NewPacer(c.clock, c.interval, c.lag); !errors.Is(err, ErrInvalidConfig) {
-			t.Errorf("NewPacer(%v, %v, %v) = %v", c.clock, c.interval, c.lag, err)
-		}
-	}
-}
-
-// TestPacerSystemClock runs a few real 1 ms ticks: deadlines on the grid,
-// none released early.
-func TestPacerSystemClock(t *testing.T) {
-	p, _ := NewPacer(SystemClock, time.Millisecond, time.Second)
-	first, _ := p.Wait(context.Background())
-	for n := 1; n <= 3; n++ {
-		due, err := p.Wait(context.Background())
-		if err != nil || due.Sub(first) != time.Duration(n)*time.Millisecond || time.Now().Before(due) {
-			t.Fatalf("tick %d: due %v after start, err %v", n, due.Sub(first), err)
+	for _, c := range []struct{ frame, lead time.Duration }{{0, testLead}, {FrameDuration, FrameDuration / 2}} {
+		if _, err := NewPacer(c.frame, c.lead); !errors.Is(err, ErrInvalidConfig) {
+			t.Errorf("NewPacer(%v, %v) = %v", c.frame, c.lead, err)
 		}
 	}
 }
