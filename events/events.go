@@ -63,6 +63,9 @@ const (
 	EndError         = "pipeline-error"
 	EndMalformed     = "malformed-carrier-frame"
 	EndNoCapacity    = "provider-capacity-exhausted"
+	// A provider stream stayed down past what the call can bridge.
+	EndRecognitionFailed = "pipeline-error-transcriber-failed"
+	EndSynthesisFailed   = "pipeline-error-voice-failed"
 )
 
 // Transcript is caller or assistant speech as text. Assistant transcripts

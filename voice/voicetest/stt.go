@@ -52,6 +52,13 @@ func (s *STT) OpenSTT(_ context.Context, _ voice.STTOptions, emit func(voice.STT
 	return st, nil
 }
 
+// FailOpens makes every later OpenSTT fail with err (nil: succeed again).
+func (s *STT) FailOpens(err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.FailOpen = err
+}
+
 // Streams returns the streams opened so far.
 func (s *STT) Streams() []*STTStream {
 	s.mu.Lock()

@@ -40,6 +40,13 @@ func (t *TTS) Texts() []string {
 	return slices.Clone(t.texts)
 }
 
+// Sessions counts sessions opened.
+func (t *TTS) Sessions() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.sessions
+}
+
 // Open counts sessions not yet closed.
 func (t *TTS) Open() int {
 	t.mu.Lock()
