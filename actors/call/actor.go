@@ -2,13 +2,10 @@ package call
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"reflect"
 	"sync/atomic"
 	"time"
-
-	"github.com/switchboard-voice/switchboard/internal/ptr"
 
 	"github.com/asynkron/protoactor-go/actor"
 
@@ -17,6 +14,7 @@ import (
 	"github.com/switchboard-voice/switchboard/assistant"
 	"github.com/switchboard-voice/switchboard/clock"
 	"github.com/switchboard-voice/switchboard/events"
+	"github.com/switchboard-voice/switchboard/internal/ptr"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -36,22 +34,23 @@ type callActor struct {
 	ctx    context.Context // cancelled when the call ends: stops its goroutines
 	cancel context.CancelFunc
 
-	snap    *assistants.Snapshot // the configuration in use
-	pending *assistants.Snapshot // a newer one, waiting for the turn boundary
+	cfg     assistant.Config // the configuration in use
+	version int
 	m       *turn.Machine
 	started time.Time
+	phases  [2]uint8 // the machine's phases as last shown in the call's state
 
-	listen listener
-	speech speaker
-	out    outbound
+	listen *listener
+	speech *speaker
+	out    *outbound
 	llm    voice.LLM
 	tools  []voice.Tool
-	gens   map[int]context.CancelFunc // running generations by reply id
+	gens   map[turn.ReplyID]context.CancelFunc // running generations
 
-	// One timer for the machine's next deadline, reset rather than made
-	// anew at every frame. timerN numbers each arming; the timer's tick
-	// carries the number current when it fired (timerGen), so a tick of an
-	// earlier arming is recognised and dropped.
+	// One timer wakes the call for whatever is due next: a frame for the
+	// carrier or a deadline of the machine. It is reset, not made anew.
+	// timerN numbers each arming; a tick carries the number current when
+	// it fired (timerGen), so a tick of an earlier arming is dropped.
 	timer    clock.Timer
 	armed    bool
 	timerAt  time.Time
@@ -61,7 +60,7 @@ type callActor struct {
 	finished bool
 }
 
-// tick is a machine deadline coming due.
+// tick is the call's timer firing.
 type tick struct{ n uint64 }
 
 // subscribed is the assistant registry's answer to the call's subscription.
@@ -72,7 +71,8 @@ type subscribed struct {
 
 func newCallActor(m *Manager, spec Spec, c *Call) *callActor {
 	a := &callActor{mgr: m, spec: spec, call: c, clk: m.Clock, root: m.System.Root,
-		log: m.Log.With("call_sid", spec.ID), snap: spec.Snapshot, gens: map[int]context.CancelFunc{}}
+		log: m.Log.With("call_sid", spec.ID), cfg: spec.Snapshot.Config, version: spec.Snapshot.Version,
+		gens: map[turn.ReplyID]context.CancelFunc{}}
 	a.ctx, a.cancel = context.WithCancel(context.Background())
 	return a
 }
@@ -109,10 +109,20 @@ func (a *callActor) Receive(ctx actor.Context) {
 		}
 		a.armed, a.timerAt = false, time.Time{}
 		a.m.Advance(a.now())
-	case *sttOpened, *sttEvent, *sttRetry:
-		a.listen.receive(msg)
-	case *ttsOpened, *ttsEvent, *ttsRetry, *backchannelEvent:
-		a.speech.receive(msg)
+	case *sttEvent:
+		a.listen.event(msg)
+	case *streamOpened[voice.STTStream]:
+		a.listen.sup.opened(msg)
+	case *streamRetry[voice.STTStream]:
+		a.listen.sup.retry(msg)
+	case *ttsEvent:
+		a.speech.event(msg)
+	case *backchannelEvent:
+		a.speech.ackEvent(msg)
+	case *streamOpened[voice.TTSSession]:
+		a.speech.sup.opened(msg)
+	case *streamRetry[voice.TTSSession]:
+		a.speech.sup.retry(msg)
 	case *llmEvent:
 		a.m.HandleLLM(a.now(), msg.id, msg.ev)
 	case *llmDone:
@@ -120,8 +130,8 @@ func (a *callActor) Receive(ctx actor.Context) {
 		a.m.LLMFinished(a.now(), msg.id, msg.err)
 	case *toolDone:
 		a.m.ToolResult(a.now(), msg.id, msg.callID, msg.result, msg.err)
-	case *bedReady, *ambienceTick:
-		a.out.receive(msg)
+	case *bedReady:
+		a.out.bedLoaded(msg)
 	case *subscribed:
 		a.subscribed(msg)
 	case *assistants.ConfigChanged:
@@ -140,27 +150,25 @@ func (a *callActor) start(ctx actor.Context) {
 	a.self = ctx.Self()
 	a.started = a.now()
 	a.call.setState(func(s *State) { s.Started = a.started })
-	cfg := a.snap.Config
-	a.m = turn.New(a, turn.SettingsFrom(cfg, a.snap.Version), a.spec.Line.Format(), a.started)
+	cfg := a.cfg
+	a.m = turn.New(a, turn.SettingsFrom(cfg, a.version), a.spec.Line.Format(), a.started)
 	a.m.Seed(a.spec.History)
-	a.listen = listener{a: a}
-	a.speech = speaker{a: a, cache: map[string][]byte{}}
-	a.out = outbound{a: a}
+	a.listen, a.speech, a.out = newListener(a), newSpeaker(a), newOutbound(a)
 	a.out.start(cfg)
 	a.useConfig(cfg)
-	a.listen.open()
-	a.speech.open()
+	a.listen.sup.open()
+	a.speech.sup.open()
 	org, id := a.spec.OrganizationID, a.spec.AssistantID
-	a.spawn(func() {
+	a.mgr.goTracked(a.log, func() {
 		snap, err := a.mgr.Assistants.Subscribe(a.ctx, org, id, a.self)
 		a.send(&subscribed{snap: snap, err: err})
 	})
 	a.publish(events.CallStarted{
-		OrganizationID: org, AssistantID: id, ConfigVersion: a.snap.Version,
+		OrganizationID: org, AssistantID: id, ConfigVersion: a.version,
 		From: a.spec.From, To: a.spec.To, Direction: a.spec.Direction, Carrier: a.spec.Carrier,
 		WebhookURL: ptr.Value(cfg.WebhookURL),
 	})
-	a.log.Info("call started", "assistant_id", id, "config_version", a.snap.Version, "carrier", a.spec.Carrier,
+	a.log.Info("call started", "assistant_id", id, "config_version", a.version, "carrier", a.spec.Carrier,
 		"direction", a.spec.Direction)
 	a.m.Start(a.started, a.disclosure(cfg.RecordingSettings))
 }
@@ -199,40 +207,19 @@ func (a *callActor) subscribed(msg *subscribed) {
 		a.log.Warn("configuration changes will not reach this call", "err", msg.err)
 		return
 	}
-	if msg.snap.Version > a.snap.Version {
-		a.configChanged(msg.snap)
-	}
+	a.configChanged(msg.snap)
 }
 
-// configChanged hands a newer configuration to the machine, which applies
-// it at the next turn boundary (and tells us, through ConfigApplied).
+// configChanged hands a configuration to the machine, which keeps the
+// newest and applies it at the next turn boundary (Port.ApplyConfig).
 func (a *callActor) configChanged(snap *assistants.Snapshot) {
-	if snap == nil || snap.Version <= a.snap.Version {
-		return
-	}
-	a.pending = snap
-	a.m.ChangeConfig(turn.SettingsFrom(snap.Config, snap.Version))
-}
-
-// configApplied switches the providers at the turn boundary.
-func (a *callActor) configApplied(version int) {
-	next := a.pending
-	if next == nil || next.Version != version {
-		return
-	}
-	prev := a.snap.Config
-	a.snap, a.pending = next, nil
-	a.useConfig(next.Config)
-	if !reflect.DeepEqual(prev.STTSettings, next.Config.STTSettings) || !reflect.DeepEqual(prev.APIKeys, next.Config.APIKeys) {
-		a.listen.reopen()
-	}
-	if !reflect.DeepEqual(prev.TTSSettings, next.Config.TTSSettings) || !reflect.DeepEqual(prev.APIKeys, next.Config.APIKeys) {
-		a.speech.reopen()
+	if snap != nil {
+		a.m.ChangeConfig(turn.SettingsFrom(snap.Config, snap.Version))
 	}
 }
 
-// settle runs after every message: finish an ended call, else arm the
-// timer for the machine's next deadline.
+// settle runs after every message: an ended call finishes; a live one
+// sends the frames due and sets its timer for what is due next.
 func (a *callActor) settle() {
 	if a.finished {
 		return
@@ -241,18 +228,29 @@ func (a *callActor) settle() {
 		a.finish(a.endReason())
 		return
 	}
+	now := a.now()
+	a.out.pump(now)
+	a.showPhases()
 	at, ok := a.m.NextDeadline()
+	if frameAt, flowing := a.out.next(); flowing && (!ok || frameAt.Before(at)) {
+		at, ok = frameAt, true
+	}
 	if !ok {
 		a.stopTimer()
 		return
 	}
+	a.arm(now, at)
+}
+
+// arm sets the timer for at, unless it is set for it already.
+func (a *callActor) arm(now, at time.Time) {
 	if a.armed && at.Equal(a.timerAt) {
 		return
 	}
 	a.timerN++
 	a.timerGen.Store(a.timerN)
 	a.armed, a.timerAt = true, at
-	d := at.Sub(a.now())
+	d := at.Sub(now)
 	if a.timer != nil {
 		a.timer.Reset(d)
 		return
@@ -265,6 +263,22 @@ func (a *callActor) stopTimer() {
 	if a.armed {
 		a.timer.Stop()
 		a.armed, a.timerAt = false, time.Time{}
+	}
+}
+
+// showPhases updates the call's live state when who is speaking changes.
+func (a *callActor) showPhases() {
+	as, c := a.m.Phases()
+	if p := [2]uint8{uint8(as), uint8(c)}; p != a.phases {
+		a.phases = p
+		speaking := ""
+		switch {
+		case as == turn.Speaking || as == turn.Paused || as == turn.Ending:
+			speaking = "assistant"
+		case c == turn.Talking:
+			speaking = "caller"
+		}
+		a.call.setState(func(s *State) { s.Speaking = speaking })
 	}
 }
 
@@ -294,7 +308,7 @@ func (a *callActor) finish(reason string) {
 	a.finished = true
 	a.stopTimer()
 	a.cancel()
-	a.listen.close()
+	a.listen.sup.close()
 	a.speech.close()
 	a.mgr.Assistants.Unsubscribe(a.spec.AssistantID, a.self)
 	reason = a.call.markEnded(reason)
@@ -312,16 +326,3 @@ func (a *callActor) finish(reason string) {
 
 // send posts a message to this call from any goroutine.
 func (a *callActor) send(msg any) { a.root.Send(a.self, msg) }
-
-// spawn runs f in a goroutine the manager tracks; a panic in it is logged
-// instead of taking the process down.
-func (a *callActor) spawn(f func()) {
-	a.mgr.goTracked(func() {
-		defer func() {
-			if r := recover(); r != nil {
-				a.log.Error("call goroutine panicked", "panic", fmt.Sprint(r))
-			}
-		}()
-		f()
-	})
-}

@@ -1,8 +1,7 @@
 package call
 
 import (
-	"errors"
-	"time"
+	"context"
 
 	"github.com/switchboard-voice/switchboard/events"
 	"github.com/switchboard-voice/switchboard/voice"
@@ -12,107 +11,73 @@ import (
 // (re)opens: 5 s, after which the oldest is dropped.
 const maxBacklog = 250
 
-// maxRetryWait caps the wait between attempts to reopen a failed stream.
-const maxRetryWait = 5 * time.Second
+// recogniserBridge is how long a call goes on without a recogniser: as
+// long as the backlog keeps the caller's words. Past it they would be
+// lost, so the caller is told and the call ends.
+const recogniserBridge = maxBacklog * voice.FrameDuration
 
-// listener supervises the call's recognition stream: it opens it off the
-// actor, buffers caller audio meanwhile, and reopens it with backoff when
-// it fails, so a failed stream never drops the call.
+// cannotHear is what a caller hears when the recogniser stays down.
+const cannotHear = "I'm sorry, I can't hear you at the moment. Please call us again later. Goodbye."
+
+// listener feeds the caller's audio to the recognition stream and its
+// events to the machine, keeping the audio while the stream (re)opens.
 type listener struct {
-	a        *callActor
-	stream   voice.STTStream
-	gen      int // events of older streams are ignored
-	opening  bool
-	backlog  [][]byte
-	failures int
-	closed   bool
-	served   bool // a stream has opened for this call
+	a       *callActor
+	sup     supervisor[voice.STTStream]
+	backlog [][]byte
 }
 
-type (
-	sttOpened struct {
-		gen    int
-		stream voice.STTStream
-		err    error
-	}
-	sttEvent struct {
-		gen int
-		ev  voice.STTEvent
-	}
-	sttRetry struct{ gen int }
-)
-
-func (l *listener) open() {
-	l.gen++
-	gen, a := l.gen, l.a
-	l.opening = true
-	cfg, f := a.snap.Config, a.spec.Line.Format()
-	a.spawn(func() {
-		st, err := a.mgr.Providers.OpenSTT(a.ctx, &a.spec.CallInfo, cfg, f, func(ev voice.STTEvent) { a.send(&sttEvent{gen: gen, ev: ev}) })
-		a.send(&sttOpened{gen: gen, stream: st, err: err})
-	})
+// sttEvent is a recognition event of stream generation gen.
+type sttEvent struct {
+	gen streamGen
+	ev  voice.STTEvent
 }
 
-func (l *listener) receive(msg any) {
+func newListener(a *callActor) *listener {
+	l := &listener{a: a}
+	l.sup = supervisor[voice.STTStream]{a: a, service: "stt", bridge: recogniserBridge,
+		dial: func(ctx context.Context, gen streamGen) (voice.STTStream, error) {
+			return a.mgr.Providers.OpenSTT(ctx, &a.spec.CallInfo, a.cfg, a.spec.Line.Format(),
+				func(ev voice.STTEvent) { a.send(&sttEvent{gen: gen, ev: ev}) })
+		},
+		up:     l.up,
+		failed: func() {},
+		gaveUp: func(error) { a.m.End(a.now(), events.EndRecognitionFailed, cannotHear) },
+	}
+	return l
+}
+
+// up sends the audio kept while the stream opened.
+func (l *listener) up(st voice.STTStream) {
+	for _, f := range l.backlog {
+		l.send(st, f)
+	}
+	l.backlog = nil
+}
+
+// event hands a recognition event of the current stream to the machine.
+// An error is the supervisor's: a fatal one means the stream is gone and
+// is reopened.
+func (l *listener) event(m *sttEvent) {
+	if m.gen != l.sup.gen {
+		return
+	}
 	a := l.a
-	switch m := msg.(type) {
-	case *sttOpened:
-		if m.gen != l.gen || l.closed {
-			if m.stream != nil {
-				l.closeStream(m.stream)
-			}
-			return
-		}
-		l.opening = false
-		if m.err != nil {
-			if !l.served && errors.Is(m.err, voice.ErrNoCapacity) {
-				a.refuse("stt", m.err)
-				return
-			}
-			a.publish(events.ProviderError{Service: "stt", Error: m.err.Error(), Recovered: true})
-			l.retryLater()
-			return
-		}
-		l.stream, l.failures, l.served = m.stream, 0, true
-		for _, f := range l.backlog {
-			l.send(f)
-		}
-		l.backlog = nil
-	case *sttEvent:
-		if m.gen != l.gen {
-			return
-		}
+	e, failed := m.ev.(*voice.STTError)
+	switch {
+	case !failed:
 		a.m.HandleSTT(a.now(), m.ev)
-		if e, ok := m.ev.(*voice.STTError); ok && e.Fatal {
-			// The stream is gone, even if its opening has not reached us
-			// yet: a new generation makes that arrival stale.
-			if l.stream != nil {
-				l.closeStream(l.stream)
-				l.stream = nil
-			}
-			l.gen++
-			l.opening = false
-			l.retryLater()
-		}
-	case *sttRetry:
-		if m.gen == l.gen && !l.closed && l.stream == nil && !l.opening {
-			l.open()
-		}
+	case e.Fatal:
+		l.sup.fail(e.Err)
+	default:
+		a.publish(events.ProviderError{Service: "stt", Error: e.Err.Error(), Recovered: true})
 	}
-}
-
-// retryLater reopens the stream after a backoff growing with failures.
-func (l *listener) retryLater() {
-	l.failures++
-	wait := min(100*time.Millisecond<<min(l.failures, 10), maxRetryWait)
-	gen, a := l.gen, l.a
-	a.clk.AfterFunc(wait, func() { a.send(&sttRetry{gen: gen}) })
 }
 
 // audio forwards a caller frame, or keeps it until the stream is open.
 func (l *listener) audio(frame []byte) {
-	if l.stream != nil {
-		l.send(frame)
+	if st, ok := l.sup.stream(); ok {
+		l.send(st, frame)
 		return
 	}
 	if len(l.backlog) == maxBacklog {
@@ -121,37 +86,14 @@ func (l *listener) audio(frame []byte) {
 	l.backlog = append(l.backlog, frame)
 }
 
-func (l *listener) send(frame []byte) {
-	if err := l.stream.SendAudio(frame); err != nil {
+func (l *listener) send(st voice.STTStream, frame []byte) {
+	if err := st.SendAudio(frame); err != nil {
 		l.a.log.Debug("caller audio not sent to recognition", "err", err)
 	}
 }
 
 func (l *listener) finalize() {
-	if l.stream != nil {
-		_ = l.stream.Finalize()
+	if st, ok := l.sup.stream(); ok {
+		_ = st.Finalize()
 	}
-}
-
-// reopen replaces the stream (after a configuration change).
-func (l *listener) reopen() {
-	if l.stream != nil {
-		l.closeStream(l.stream)
-		l.stream = nil
-	}
-	l.open()
-}
-
-func (l *listener) close() {
-	l.closed = true
-	if l.stream != nil {
-		l.closeStream(l.stream)
-		l.stream = nil
-	}
-}
-
-// closeStream closes off the actor: a graceful close waits for the
-// service's last results.
-func (l *listener) closeStream(st voice.STTStream) {
-	l.a.mgr.goTracked(func() { _ = st.Close() })
 }

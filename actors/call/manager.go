@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -221,13 +222,20 @@ func (m *Manager) remove(c *Call) {
 	}
 }
 
-// goTracked runs f in a goroutine counted by Wait.
-func (m *Manager) goTracked(f func()) {
+// goTracked runs f in a goroutine counted by Wait: every goroutine a call
+// starts goes through here. A panic in f is logged to log, instead of
+// taking the process and every other call down.
+func (m *Manager) goTracked(log *slog.Logger, f func()) {
 	m.wg.Add(1)
 	m.running.Add(1)
 	go func() {
 		defer m.wg.Done()
 		defer m.running.Add(-1)
+		defer func() {
+			if r := recover(); r != nil {
+				log.Error("call goroutine panicked", "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			}
+		}()
 		f()
 	}()
 }

@@ -1,13 +1,13 @@
 package call
 
 import (
-	"bytes"
 	"context"
 	"time"
 
+	"github.com/switchboard-voice/switchboard/actors/turn"
 	"github.com/switchboard-voice/switchboard/ambience"
 	"github.com/switchboard-voice/switchboard/assistant"
-	"github.com/switchboard-voice/switchboard/clock"
+	"github.com/switchboard-voice/switchboard/codecs"
 	"github.com/switchboard-voice/switchboard/recording"
 	"github.com/switchboard-voice/switchboard/voice"
 )
@@ -23,26 +23,33 @@ type Recordings interface {
 	RecordingSaved(c *voice.CallInfo, s assistant.RecordingSettings, at time.Time, tracks []recording.Track)
 }
 
-// ambienceLead is how far ahead of playing the background sound is sent
-// between replies: enough to ride out a late timer, and all a reply waits
-// for behind it.
-const ambienceLead = 40 * time.Millisecond
+// bedReady is a background sound loaded for the call; gen says which load.
+type bedReady struct {
+	bed *ambience.Bed
+	gen int
+}
 
-type (
-	bedReady     struct{ bed *ambience.Bed }
-	ambienceTick struct{}
-)
-
-// outbound is the audio on its way to the caller: the background sound is
-// mixed under it (and fills the silence between replies), the recording
-// takes it as played, and playAt follows when the carrier will have
-// played what it was sent.
+// outbound is the call's outbound clock: each time the carrier's queue
+// has room for a frame (codecs.Pacer), it pulls the frame from the
+// conversation machine, mixes the background sound under it (or plays the
+// sound alone between replies), records it at the time it will be heard,
+// and writes it to the carrier.
 type outbound struct {
-	a      *callActor
-	bed    *ambience.Bed
-	rec    *recording.Recorder // nil: not recorded
-	playAt time.Time
-	timer  clock.Timer
+	a       *callActor
+	pacer   *codecs.Pacer
+	bed     *ambience.Bed
+	bedGen  int                 // background sound loads; a superseded one is dropped
+	rec     *recording.Recorder // nil: not recorded
+	recSet  assistant.RecordingSettings
+	flowing bool // the last pump stopped for want of time, not of audio
+}
+
+func newOutbound(a *callActor) *outbound {
+	p, err := codecs.NewPacer(voice.FrameDuration, turn.Lead)
+	if err != nil {
+		panic(err) // constants
+	}
+	return &outbound{a: a, pacer: p}
 }
 
 // start opens the recording and loads the background sound, as the
@@ -56,34 +63,39 @@ func (o *outbound) start(cfg assistant.Config) {
 		if err != nil {
 			a.log.Error("call not recorded", "err", err)
 		}
-		o.rec = rec
+		o.rec, o.recSet = rec, rs
 	}
-	bs := cfg.TTSSettings.BackgroundSound
-	if bs.Enabled && a.mgr.Sounds != nil {
-		f := a.spec.Line.Format()
-		a.spawn(func() {
-			sound, err := a.mgr.Sounds.Sound(a.ctx, bs)
-			if err != nil || sound == nil {
-				a.log.Warn("no background sound", "err", err)
-				return
-			}
-			bed, err := ambience.NewBed(sound, bs.Volume, bs.Loop, f)
-			if err != nil {
-				a.log.Warn("no background sound", "err", err)
-				return
-			}
-			a.send(&bedReady{bed: bed})
-		})
-	}
+	o.loadBed(cfg.TTSSettings.BackgroundSound)
 }
 
-func (o *outbound) receive(msg any) {
-	switch m := msg.(type) {
-	case *bedReady:
+// loadBed switches to a background sound, loaded off the actor; a
+// disabled one stops the current sound at once.
+func (o *outbound) loadBed(bs assistant.BackgroundSound) {
+	a := o.a
+	o.bedGen++
+	o.bed = nil
+	if !bs.Enabled || a.mgr.Sounds == nil {
+		return
+	}
+	gen, f := o.bedGen, a.spec.Line.Format()
+	a.mgr.goTracked(a.log, func() {
+		sound, err := a.mgr.Sounds.Sound(a.ctx, bs)
+		if err != nil || sound == nil {
+			a.log.Warn("no background sound", "err", err)
+			return
+		}
+		bed, err := ambience.NewBed(sound, bs.Volume, bs.Loop, f)
+		if err != nil {
+			a.log.Warn("no background sound", "err", err)
+			return
+		}
+		a.send(&bedReady{bed: bed, gen: gen})
+	})
+}
+
+func (o *outbound) bedLoaded(m *bedReady) {
+	if m.gen == o.bedGen {
 		o.bed = m.bed
-		o.fill()
-	case *ambienceTick:
-		o.fill()
 	}
 }
 
@@ -92,25 +104,37 @@ func (o *outbound) caller(frame []byte) {
 	o.rec.Caller(o.a.now().Sub(o.a.started), frame)
 }
 
-// send plays a frame of the assistant's voice.
-func (o *outbound) send(frame []byte) {
-	if o.bed != nil {
-		frame = o.bed.Mix(bytes.Clone(frame)) // the machine may hold the frame (cached acknowledgements)
+// pump sends every frame due now.
+func (o *outbound) pump(now time.Time) {
+	o.flowing = false
+	for o.pacer.Due(now) {
+		frame, mark, ok := o.a.m.NextFrame(now)
+		switch {
+		case ok && o.bed != nil:
+			frame = o.bed.Mix(frame)
+		case !ok && o.bed != nil && !o.bed.Ended():
+			frame = o.bed.Next(make([]byte, 0, o.a.spec.Line.Format().FrameBytes()))
+		case !ok:
+			return // nothing to play until something happens
+		}
+		o.write(now, frame, mark)
 	}
-	o.play(frame)
+	o.flowing = true
 }
 
-// play sends a frame to the carrier and records it at the time it will be
-// heard.
-func (o *outbound) play(frame []byte) {
+// next is when frames fall due again, if the clock is running.
+func (o *outbound) next() (time.Time, bool) { return o.pacer.Next(), o.flowing }
+
+// write sends a frame (and a mark after it) to the carrier and records it
+// at the time it will be heard.
+func (o *outbound) write(now time.Time, frame []byte, mark string) {
 	a := o.a
-	if now := a.now(); o.playAt.Before(now) {
-		o.playAt = now
-	}
-	o.rec.Assistant(o.playAt.Sub(a.started), frame)
-	o.playAt = o.playAt.Add(a.spec.Line.Format().Duration(len(frame)))
+	o.rec.Assistant(o.pacer.Send(now).Sub(a.started), frame)
 	if err := a.spec.Line.SendAudio(frame); err != nil {
 		a.log.Debug("audio not sent", "err", err)
+	}
+	if mark != "" {
+		_ = a.spec.Line.SendMark(mark)
 	}
 }
 
@@ -119,46 +143,23 @@ func (o *outbound) play(frame []byte) {
 func (o *outbound) clear() {
 	now := o.a.now()
 	o.rec.Truncate(now.Sub(o.a.started))
-	o.playAt = now
+	o.pacer.Clear(now)
 	_ = o.a.spec.Line.Clear()
-	o.fill()
-}
-
-// fill keeps the background sound going while no voice is queued, then
-// comes back in a frame's time.
-func (o *outbound) fill() {
-	a := o.a
-	if o.bed == nil || o.bed.Ended() || a.finished {
-		return
-	}
-	f := a.spec.Line.Format()
-	for horizon := a.now().Add(ambienceLead); o.playAt.Before(horizon); {
-		o.play(o.bed.Next(make([]byte, 0, f.FrameBytes())))
-	}
-	if o.timer != nil {
-		o.timer.Reset(voice.FrameDuration) // one timer for the call, not one a frame
-		return
-	}
-	self, root := a.self, a.root
-	o.timer = a.clk.AfterFunc(voice.FrameDuration, func() { root.Send(self, &ambienceTick{}) })
 }
 
 // recording reports whether the call's recording will be reported when
 // it is finished.
 func (o *outbound) recording() bool { return o.rec != nil && o.a.mgr.Recordings != nil }
 
-// close stops the background sound and finishes the recording off the
-// actor, then reports its files (none if it failed).
+// close finishes the recording off the actor, then reports its files
+// (none if it failed).
 func (o *outbound) close(end time.Time) {
 	a := o.a
-	if o.timer != nil {
-		o.timer.Stop()
-	}
 	if o.rec == nil {
 		return
 	}
-	rec, length, cfg, info := o.rec, end.Sub(a.started), a.snap.Config.RecordingSettings, a.spec.CallInfo
-	a.mgr.goTracked(func() {
+	rec, length, cfg, info := o.rec, end.Sub(a.started), o.recSet, a.spec.CallInfo
+	a.mgr.goTracked(a.log, func() {
 		tracks, err := rec.Close(length)
 		if err != nil {
 			a.log.Error("recording not finished", "err", err)

@@ -4,9 +4,9 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/switchboard-voice/switchboard/internal/ptr"
-
+	"github.com/switchboard-voice/switchboard/actors/turn"
 	"github.com/switchboard-voice/switchboard/events"
+	"github.com/switchboard-voice/switchboard/internal/ptr"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -15,25 +15,19 @@ import (
 
 type (
 	llmEvent struct {
-		id int
+		id turn.ReplyID
 		ev voice.LLMEvent
 	}
 	llmDone struct {
-		id  int
+		id  turn.ReplyID
 		err error
 	}
 	toolDone struct {
-		id             int
+		id             turn.ReplyID
 		callID, result string
 		err            error
 	}
 )
-
-// SendAudio implements turn.Port.
-func (a *callActor) SendAudio(frame []byte) { a.out.send(frame) }
-
-// SendMark implements turn.Port.
-func (a *callActor) SendMark(name string) { _ = a.spec.Line.SendMark(name) }
 
 // ClearAudio implements turn.Port.
 func (a *callActor) ClearAudio() { a.out.clear() }
@@ -44,12 +38,12 @@ func (a *callActor) SendDTMF(digits string) { _ = a.spec.Line.SendDTMF(digits) }
 // HangUp implements turn.Port: the machine has ended the call.
 func (a *callActor) HangUp(reason string) {
 	a.setReason(reason)
-	line, log := a.spec.Line, a.log
-	a.mgr.goTracked(func() {
+	line := a.spec.Line
+	a.mgr.goTracked(a.log, func() {
 		ctx, cancel := context.WithTimeout(context.Background(), lineTimeout)
 		defer cancel()
 		if err := line.HangUp(ctx); err != nil {
-			log.Warn("hang-up failed", "err", err)
+			a.log.Warn("hang-up failed", "err", err)
 		}
 	})
 }
@@ -58,18 +52,18 @@ func (a *callActor) HangUp(reason string) {
 // summarise the conversation for the agent.
 func (a *callActor) Transfer(to string) {
 	a.setReason(events.EndTransferred)
-	tc := a.snap.Config.ToolsSettings.TransferCall
+	tc := a.cfg.ToolsSettings.TransferCall
 	req := voice.TransferRequest{To: to, Warm: tc.TransferType == "warm", AgentConfirmation: tc.AgentConfirmation,
 		UnavailableMessage: ptr.Value(tc.UnavailableMessage)}
-	line, log, llm, history := a.spec.Line, a.log, a.llm, a.m.History()
-	a.mgr.goTracked(func() {
+	line, llm, history := a.spec.Line, a.llm, a.m.History()
+	a.mgr.goTracked(a.log, func() {
 		ctx, cancel := context.WithTimeout(context.Background(), lineTimeout+summaryTimeout)
 		defer cancel()
 		if req.Warm {
 			req.Summary = summarise(ctx, llm, history)
 		}
 		if err := line.Transfer(ctx, req); err != nil {
-			log.Error("transfer failed", "err", err)
+			a.log.Error("transfer failed", "err", err)
 		}
 	})
 }
@@ -87,12 +81,12 @@ func (a *callActor) FinalizeSTT() { a.listen.finalize() }
 
 // StartLLM implements turn.Port: the generation runs in a goroutine that
 // posts its events back.
-func (a *callActor) StartLLM(id int, messages []voice.Message) {
+func (a *callActor) StartLLM(id turn.ReplyID, messages []voice.Message) {
 	ctx, cancel := context.WithCancel(a.ctx)
 	a.gens[id] = cancel
-	req := voice.LLMRequest{Messages: messages, Tools: a.tools, Settings: a.snap.Config.LLMSettings}
+	req := voice.LLMRequest{Messages: messages, Tools: a.tools, Settings: a.cfg.LLMSettings}
 	llm := a.llm
-	a.spawn(func() {
+	a.mgr.goTracked(a.log, func() {
 		defer cancel()
 		err := generate(ctx, llm, req, func(ev voice.LLMEvent) { a.send(&llmEvent{id: id, ev: ev}) })
 		a.send(&llmDone{id: id, err: err})
@@ -111,7 +105,7 @@ func generate(ctx context.Context, llm voice.LLM, req voice.LLMRequest, emit fun
 }
 
 // CancelLLM implements turn.Port.
-func (a *callActor) CancelLLM(id int) {
+func (a *callActor) CancelLLM(id turn.ReplyID) {
 	if cancel, ok := a.gens[id]; ok {
 		cancel()
 		delete(a.gens, id)
@@ -119,24 +113,24 @@ func (a *callActor) CancelLLM(id int) {
 }
 
 // OpenSpeech implements turn.Port.
-func (a *callActor) OpenSpeech(id int) { a.speech.openUtterance(id) }
+func (a *callActor) OpenSpeech(id turn.ReplyID) { a.speech.openUtterance(id) }
 
 // Speak implements turn.Port.
-func (a *callActor) Speak(id int, text string) { a.speech.say(id, text) }
+func (a *callActor) Speak(id turn.ReplyID, text string) { a.speech.say(id, text) }
 
 // EndSpeech implements turn.Port.
-func (a *callActor) EndSpeech(id int) { a.speech.end(id) }
+func (a *callActor) EndSpeech(id turn.ReplyID) { a.speech.end(id) }
 
 // CancelSpeech implements turn.Port.
-func (a *callActor) CancelSpeech(id int) { a.speech.cancel(id) }
+func (a *callActor) CancelSpeech(id turn.ReplyID) { a.speech.cancel(id) }
 
 // Backchannel implements turn.Port.
-func (a *callActor) Backchannel(phrase string) { a.speech.backchannel(phrase) }
+func (a *callActor) Backchannel(phrase string) { a.speech.acknowledge(phrase) }
 
 // RunTool implements turn.Port.
-func (a *callActor) RunTool(id int, call voice.ToolCall) {
-	runner, cfg, info := a.mgr.Tools, a.snap.Config, a.spec.CallInfo
-	a.spawn(func() {
+func (a *callActor) RunTool(id turn.ReplyID, call voice.ToolCall) {
+	runner, cfg, info := a.mgr.Tools, a.cfg, a.spec.CallInfo
+	a.mgr.goTracked(a.log, func() {
 		var res string
 		err := fmt.Errorf("tool %q is not available", call.Name)
 		if runner != nil {
@@ -146,20 +140,31 @@ func (a *callActor) RunTool(id int, call voice.ToolCall) {
 	})
 }
 
+// ApplyConfig implements turn.Port: from this turn boundary on the call
+// runs on s's configuration; streams whose settings changed are replaced.
+func (a *callActor) ApplyConfig(s turn.Settings) {
+	prev := a.cfg
+	a.cfg, a.version = s.Config, s.Version
+	a.useConfig(a.cfg)
+	if prev.NeedsNewRecogniser(a.cfg) {
+		a.listen.sup.reopen()
+	}
+	if prev.NeedsNewSynthesiser(a.cfg) {
+		a.speech.reopen()
+	}
+	if bs := a.cfg.TTSSettings.BackgroundSound; !prev.TTSSettings.BackgroundSound.Equal(bs) {
+		a.out.loadBed(bs)
+	}
+}
+
 // Publish implements turn.Port: the event goes to every sink, and the
 // call's live state follows it.
 func (a *callActor) Publish(e events.Event) {
 	switch ev := e.(type) {
-	case events.ConfigApplied:
-		a.configApplied(ev.Version)
 	case events.TurnCommitted:
-		a.call.setState(func(s *State) { s.Turns = ev.Turn; s.Speaking = "" })
-	case events.CallerSpeechStarted:
-		a.call.setState(func(s *State) { s.Speaking = "caller" })
+		a.call.setState(func(s *State) { s.Turns = ev.Turn })
 	case events.StageTimings:
-		a.call.setState(func(s *State) { s.LastLatency = ev.FirstFrameOut; s.Speaking = "assistant" })
-	case events.ReplyFinished:
-		a.call.setState(func(s *State) { s.Speaking = "" })
+		a.call.setState(func(s *State) { s.LastLatency = ev.FirstFrameOut })
 	}
 	a.publish(e)
 }
@@ -175,7 +180,7 @@ func (a *callActor) publish(e events.Event) {
 // withProviders names the providers of the call's configuration in the
 // events the conversation machine publishes without them.
 func (a *callActor) withProviders(e events.Event) events.Event {
-	cfg := &a.snap.Config
+	cfg := &a.cfg
 	switch ev := e.(type) {
 	case events.ProviderError:
 		if ev.Provider == "" {

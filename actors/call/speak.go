@@ -1,10 +1,12 @@
 package call
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"time"
 
+	"github.com/switchboard-voice/switchboard/actors/turn"
 	"github.com/switchboard-voice/switchboard/events"
 	"github.com/switchboard-voice/switchboard/voice"
 )
@@ -13,27 +15,29 @@ import (
 // conversation goes on instead of waiting for audio that will not come.
 var errNoSpeech = errors.New("text-to-speech unavailable")
 
-// speaker supervises the call's synthesis session: one utterance at a time
-// (the reply being spoken, or an acknowledgement), text queued while the
-// session opens, and the session reopened with backoff after a failure.
+// synthesiserBridge is how long a call goes on without a synthesis
+// session before it is ended: the assistant cannot say anything, goodbye
+// included.
+const synthesiserBridge = 10 * time.Second
+
+// speaker runs the call's synthesis: one utterance at a time (the reply
+// being spoken, or an acknowledgement), text queued while the session
+// opens.
 type speaker struct {
-	a        *callActor
-	session  voice.TTSSession
-	gen      int
-	opening  bool
-	failures int
-	closed   bool
-	cur      *utterance
-	bc       *ack
-	cache    map[string][]byte // acknowledgement audio by phrase, per call
-	stale    bool              // reopen once the utterance in progress is done
-	served   bool              // a session has opened for this call
+	a     *callActor
+	sup   supervisor[voice.TTSSession]
+	cur   *utterance
+	ack   *ack
+	cache map[string][]byte // acknowledgement audio by phrase, per call
+	// staleSession: the configuration changed; the session is replaced
+	// once the utterance in progress is done.
+	staleSession bool
 }
 
 // utterance is a reply being synthesised; text waits in queue until the
 // session can take it.
 type utterance struct {
-	id    int
+	id    turn.ReplyID
 	u     voice.Utterance
 	queue []string
 	ended bool
@@ -47,114 +51,83 @@ type ack struct {
 }
 
 type (
-	ttsOpened struct {
-		gen     int
-		session voice.TTSSession
-		err     error
-	}
 	ttsEvent struct {
-		id int
+		id turn.ReplyID
 		ev voice.TTSEvent
 	}
-	ttsRetry         struct{ gen int }
 	backchannelEvent struct {
 		phrase string
 		ev     voice.TTSEvent
 	}
 )
 
-func (s *speaker) open() {
-	s.gen++
-	gen, a := s.gen, s.a
-	s.opening = true
-	cfg, f := a.snap.Config, a.spec.Line.Format()
-	a.spawn(func() {
-		sess, err := a.mgr.Providers.OpenTTS(a.ctx, &a.spec.CallInfo, cfg, f)
-		a.send(&ttsOpened{gen: gen, session: sess, err: err})
-	})
+func newSpeaker(a *callActor) *speaker {
+	s := &speaker{a: a, cache: map[string][]byte{}}
+	s.sup = supervisor[voice.TTSSession]{a: a, service: "tts", bridge: synthesiserBridge,
+		dial: func(ctx context.Context, _ streamGen) (voice.TTSSession, error) {
+			return a.mgr.Providers.OpenTTS(ctx, &a.spec.CallInfo, a.cfg, a.spec.Line.Format())
+		},
+		up:     func(voice.TTSSession) { s.start() },
+		failed: s.dropWaiting,
+		gaveUp: func(error) { a.m.End(a.now(), events.EndSynthesisFailed, "") },
+	}
+	return s
 }
 
-func (s *speaker) receive(msg any) {
-	a := s.a
-	switch m := msg.(type) {
-	case *ttsOpened:
-		if m.gen != s.gen || s.closed {
-			if m.session != nil {
-				s.closeSession(m.session)
-			}
-			return
-		}
-		s.opening = false
-		if m.err != nil {
-			if !s.served && errors.Is(m.err, voice.ErrNoCapacity) {
-				a.refuse("tts", m.err)
-				return
-			}
-			a.publish(events.ProviderError{Service: "tts", Error: m.err.Error(), Recovered: true})
-			if s.cur != nil { // the waiting reply cannot be spoken now
-				id := s.cur.id
-				s.cur = nil
-				a.send(&ttsEvent{id: id, ev: &voice.TTSError{Err: errNoSpeech}})
-			}
-			s.retryLater()
-			return
-		}
-		s.session, s.failures, s.served = m.session, 0, true
-		if s.cur != nil {
-			s.start(s.cur)
-		}
-	case *ttsEvent:
-		if s.cur == nil || m.id != s.cur.id {
-			if _, failed := m.ev.(*voice.TTSError); failed {
-				a.m.HandleTTS(a.now(), m.id, m.ev) // a failure reported for a reply no longer synthesising
-			}
-			return
-		}
-		switch m.ev.(type) {
-		case *voice.TTSDone:
-			s.cur = nil
-			if s.stale {
-				s.reopen()
-			}
-		case *voice.TTSError:
-			s.cur = nil
-			s.reopen() // the session may be broken
-		}
-		a.m.HandleTTS(a.now(), m.id, m.ev)
-	case *ttsRetry:
-		if m.gen == s.gen && !s.closed && s.session == nil && !s.opening {
-			s.open()
-		}
-	case *backchannelEvent:
-		s.ackEvent(m)
+// dropWaiting fails the reply waiting for a session that did not open: it
+// cannot be spoken now.
+func (s *speaker) dropWaiting() {
+	if s.cur != nil {
+		id := s.cur.id
+		s.cur = nil
+		s.a.send(&ttsEvent{id: id, ev: &voice.TTSError{Err: errNoSpeech}})
 	}
 }
 
-func (s *speaker) retryLater() {
-	s.failures++
-	wait := min(100*time.Millisecond<<min(s.failures, 10), maxRetryWait)
-	gen, a := s.gen, s.a
-	a.clk.AfterFunc(wait, func() { a.send(&ttsRetry{gen: gen}) })
+// event hands a synthesis event to the machine.
+func (s *speaker) event(m *ttsEvent) {
+	a := s.a
+	if s.cur == nil || m.id != s.cur.id {
+		if _, failed := m.ev.(*voice.TTSError); failed {
+			a.m.HandleTTS(a.now(), m.id, m.ev) // a failure reported for a reply no longer synthesising
+		}
+		return
+	}
+	switch m.ev.(type) {
+	case *voice.TTSDone:
+		s.cur = nil
+		if s.staleSession {
+			s.reopen()
+		}
+	case *voice.TTSError:
+		s.cur = nil
+		s.reopen() // the session may be broken
+	}
+	a.m.HandleTTS(a.now(), m.id, m.ev)
 }
 
 // openUtterance starts reply id's utterance, now or once the session opens.
-func (s *speaker) openUtterance(id int) {
-	if s.bc != nil && s.bc.u != nil {
-		s.bc.u.Cancel()
-		s.bc = nil
+func (s *speaker) openUtterance(id turn.ReplyID) {
+	if s.ack != nil && s.ack.u != nil {
+		s.ack.u.Cancel()
+		s.ack = nil
 	}
 	if s.cur != nil && s.cur.u != nil {
 		s.cur.u.Cancel()
 	}
 	s.cur = &utterance{id: id}
-	if s.session != nil {
-		s.start(s.cur)
-	}
+	s.start()
 }
 
-func (s *speaker) start(u *utterance) {
+// start begins the waiting utterance if the session is open.
+func (s *speaker) start() {
+	u := s.cur
+	sess, ok := s.sup.stream()
+	if u == nil || u.u != nil || !ok {
+		return
+	}
 	id, a := u.id, s.a
-	utt, err := s.session.Speak(func(ev voice.TTSEvent) { a.send(&ttsEvent{id: id, ev: ev}) })
+	utt, err := sess.Speak(func(ev voice.TTSEvent) { a.send(&ttsEvent{id: id, ev: ev}) })
 	if err != nil {
 		a.send(&ttsEvent{id: id, ev: &voice.TTSError{Err: err}})
 		return
@@ -169,7 +142,7 @@ func (s *speaker) start(u *utterance) {
 	}
 }
 
-func (s *speaker) say(id int, text string) {
+func (s *speaker) say(id turn.ReplyID, text string) {
 	u := s.cur
 	if u == nil || u.id != id {
 		return
@@ -187,7 +160,7 @@ func (s *speaker) sendText(u *utterance, text string) {
 	}
 }
 
-func (s *speaker) end(id int) {
+func (s *speaker) end(id turn.ReplyID) {
 	u := s.cur
 	if u == nil || u.id != id {
 		return
@@ -199,7 +172,7 @@ func (s *speaker) end(id int) {
 	_ = u.u.End()
 }
 
-func (s *speaker) cancel(id int) {
+func (s *speaker) cancel(id turn.ReplyID) {
 	if u := s.cur; u != nil && u.id == id {
 		if u.u != nil {
 			u.u.Cancel()
@@ -208,30 +181,31 @@ func (s *speaker) cancel(id int) {
 	}
 }
 
-// backchannel synthesises an acknowledgement, once per phrase per call.
-func (s *speaker) backchannel(phrase string) {
+// acknowledge synthesises an acknowledgement, once per phrase per call.
+func (s *speaker) acknowledge(phrase string) {
 	if audio, ok := s.cache[phrase]; ok {
-		s.bc = &ack{phrase: phrase, audio: audio}
+		s.ack = &ack{phrase: phrase, audio: audio}
 		s.a.send(&backchannelEvent{phrase: phrase, ev: &voice.TTSDone{}})
 		return
 	}
-	if s.session == nil || s.cur != nil || s.bc != nil {
+	sess, ok := s.sup.stream()
+	if !ok || s.cur != nil || s.ack != nil {
 		return // the moment will pass; no acknowledgement this time
 	}
 	a := s.a
-	utt, err := s.session.Speak(func(ev voice.TTSEvent) { a.send(&backchannelEvent{phrase: phrase, ev: ev}) })
+	utt, err := sess.Speak(func(ev voice.TTSEvent) { a.send(&backchannelEvent{phrase: phrase, ev: ev}) })
 	if err != nil {
 		return
 	}
-	s.bc = &ack{phrase: phrase, u: utt}
+	s.ack = &ack{phrase: phrase, u: utt}
 	if utt.Send(phrase) != nil || utt.End() != nil {
 		utt.Cancel()
-		s.bc = nil
+		s.ack = nil
 	}
 }
 
 func (s *speaker) ackEvent(m *backchannelEvent) {
-	b := s.bc
+	b := s.ack
 	if b == nil || b.phrase != m.phrase {
 		return
 	}
@@ -239,11 +213,11 @@ func (s *speaker) ackEvent(m *backchannelEvent) {
 	case *voice.TTSAudio:
 		b.audio = append(b.audio, e.Audio...)
 	case *voice.TTSDone:
-		s.bc = nil
+		s.ack = nil
 		s.cache[b.phrase] = b.audio
 		s.a.m.BackchannelAudio(s.a.now(), b.phrase, slices.Clone(b.audio))
 	case *voice.TTSError:
-		s.bc = nil
+		s.ack = nil
 	}
 }
 
@@ -251,32 +225,20 @@ func (s *speaker) ackEvent(m *backchannelEvent) {
 // change), waiting for an utterance in progress to finish first.
 func (s *speaker) reopen() {
 	if s.cur != nil && s.cur.u != nil {
-		s.stale = true
+		s.staleSession = true
 		return
 	}
-	s.stale = false
-	if s.session != nil {
-		s.closeSession(s.session)
-		s.session = nil
-	}
-	s.open()
+	s.staleSession = false
+	s.sup.reopen()
 }
 
 func (s *speaker) close() {
-	s.closed = true
 	if s.cur != nil && s.cur.u != nil {
 		s.cur.u.Cancel()
 	}
-	if s.bc != nil && s.bc.u != nil {
-		s.bc.u.Cancel()
+	if s.ack != nil && s.ack.u != nil {
+		s.ack.u.Cancel()
 	}
-	s.cur, s.bc = nil, nil
-	if s.session != nil {
-		s.closeSession(s.session)
-		s.session = nil
-	}
-}
-
-func (s *speaker) closeSession(sess voice.TTSSession) {
-	s.a.mgr.goTracked(func() { _ = sess.Close() })
+	s.cur, s.ack = nil, nil
+	s.sup.close()
 }

@@ -10,13 +10,16 @@ import (
 )
 
 // Deepgram Flux: an eager end of turn starts the reply speculatively, a
-// resumed turn drops it, and the end of turn carries the text.
+// resumed turn drops it, and the end of turn carries the turn's text.
 func TestFluxEagerAndResumed(t *testing.T) {
-	s := newSim(t, speculative())
+	set := speculative()
+	set.SpeculativeMinWords = 10 // only Flux's eager end of turn starts a guess
+	s := newSim(t, set)
 	s.llm = func(msgs []voice.Message) llmReply {
 		return llmReply{text: "Reply to " + msgs[len(msgs)-1].Content + "."}
 	}
 	s.m.HandleSTT(s.now, &voice.SpeechStarted{})
+	s.m.HandleSTT(s.now, &voice.Transcript{Text: "I need", Confidence: 0.9})
 	s.run(time.Second)
 	s.m.HandleSTT(s.now, &voice.EagerEndOfTurn{Text: "I need a taxi"})
 	if len(s.llmCalls) != 1 {
@@ -34,9 +37,11 @@ func TestFluxEagerAndResumed(t *testing.T) {
 	}
 }
 
-// Streaming a speculative reply to TTS lets its audio start before the
-// final; the caller speaking over it means the turn was not over.
-func TestSpeculativeStreamingStopsWhenCallerGoesOn(t *testing.T) {
+// Streaming a guess to synthesis (speculative_stream_to_tts) gets its
+// audio ready early, but none of it reaches the caller before their turn
+// is over: a caller pausing mid-sentence hears nothing, and the answer is
+// to the whole sentence.
+func TestSpeculativeStreamingIsNeverHeardEarly(t *testing.T) {
 	set := speculative()
 	set.SpeculativeStreamTTS = true
 	s := newSim(t, set)
@@ -44,18 +49,43 @@ func TestSpeculativeStreamingStopsWhenCallerGoesOn(t *testing.T) {
 		return llmReply{text: "Answer to " + msgs[len(msgs)-1].Content + "."}
 	}
 	s.say("what time do you", 0.95, false)
-	s.run(1200 * time.Millisecond)
-	if s.heardText() == "" {
-		t.Fatal("streamed speculative audio did not start before the final")
+	s.run(2 * time.Second) // the guess is written and synthesised meanwhile
+	if len(s.spoken) == 0 {
+		t.Fatal("the guess was not streamed to synthesis")
+	}
+	if s.heardText() != "" {
+		t.Fatalf("the caller heard %q of a guess mid-sentence", s.heardText())
 	}
 	s.say("close on sundays", 0.95, true)
 	s.run(6 * time.Second)
-	if s.clears == 0 {
-		t.Fatal("speculative audio was not stopped when the caller went on")
+	if got := s.heardText(); got != "Answer to what time do you close on sundays." {
+		t.Fatalf("heard %q", got)
 	}
-	h := s.m.History()
-	if last := h[len(h)-1]; last.Content != "Answer to what time do you close on sundays." {
-		t.Fatalf("history ends %q", last.Content)
+	if s.clears != 0 {
+		t.Fatalf("%d clears: guessed audio was sent to the carrier", s.clears)
+	}
+}
+
+// A streamed guess that the final transcript confirms plays at once: its
+// audio is ready when the turn ends.
+func TestSpeculativeStreamingHitPlaysAtOnce(t *testing.T) {
+	set := speculative()
+	set.SpeculativeStreamTTS = true
+	s := newSim(t, set)
+	s.llm = echo("A table for two, certainly.")
+	s.say("book a table for two", 0.95, false)
+	s.run(time.Second)
+	if s.heardText() != "" {
+		t.Fatal("the guess was heard before the end of the turn")
+	}
+	s.m.HandleSTT(s.now, &voice.EndOfTurn{})
+	s.run(3 * time.Second)
+	st := s.has("stage-timings")
+	if len(st) != 1 || s.heardText() != "A table for two, certainly." {
+		t.Fatalf("heard %q, timings %v", s.heardText(), st)
+	}
+	if d := st[0].(events.StageTimings).FirstFrameOut; d != 0 {
+		t.Fatalf("the first frame went out %v after the end of the turn, want at once", d)
 	}
 }
 

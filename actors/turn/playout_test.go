@@ -1,41 +1,71 @@
 package turn
 
 import (
+	"bytes"
 	"testing"
 	"time"
 
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
-// frameCounter is a Port that counts the frames sent; pump uses nothing else.
-type frameCounter struct {
-	Port
-	frames int
+// A track hands out whole frames, a mark every fifth and after the last,
+// waits for audio while synthesis lags, and pads the utterance's last
+// frame with silence.
+func TestTrackFramesAndMarks(t *testing.T) {
+	now := time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
+	tr := newTrack("r1", voice.Telephony)
+	fb := voice.Telephony.FrameBytes()
+	tr.add(bytes.Repeat([]byte{1}, 6*fb+fb/2), nil)
+	var marks []string
+	for i := range 6 {
+		frame, mark, ok := tr.next(now)
+		if !ok || len(frame) != fb {
+			t.Fatalf("frame %d: ok %v, %d bytes", i, ok, len(frame))
+		}
+		if mark != "" {
+			marks = append(marks, mark)
+		}
+	}
+	if _, _, ok := tr.next(now); ok {
+		t.Fatal("half a frame went out while synthesis may send more")
+	}
+	tr.done = true
+	frame, mark, ok := tr.next(now)
+	if !ok || len(frame) != fb || frame[fb/2] != voice.Telephony.Silence()[0] || frame[0] != 1 {
+		t.Fatalf("last frame ok %v: %v", ok, frame)
+	}
+	marks = append(marks, mark)
+	if want := []string{"r1:800", "r1:1040"}; len(marks) != 2 || marks[0] != want[0] || marks[1] != want[1] {
+		t.Fatalf("marks %v, want %v", marks, want)
+	}
+	if _, _, ok := tr.next(now); ok || !tr.finished() {
+		t.Fatal("a finished track gave another frame")
+	}
+	if tr.playedOut(now) {
+		t.Fatal("played out before the last mark or the grace")
+	}
+	if !tr.marked("r1:1040") || !tr.playedOut(now) {
+		t.Fatal("not played out after its last mark")
+	}
 }
 
-func (c *frameCounter) SendAudio([]byte) { c.frames++ }
-func (c *frameCounter) SendMark(string)  {}
-
-// Paced playout sends the lead at once, then one frame per tick, even when
-// every tick comes a little late, as real timers do.
-func TestPlayoutSendsOneFramePerLateTick(t *testing.T) {
-	tr := newTrack("r1", voice.Telephony)
-	tr.add(make([]byte, voice.Telephony.Bytes(2*time.Second)), nil)
+// Without its last mark a track counts as played a grace after its last
+// frame; a mark after a clear means nothing.
+func TestTrackPlayoutGraceAndClear(t *testing.T) {
 	now := time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
-	tr.start(now)
-	p := &frameCounter{}
-	next, ok := tr.pump(now, p)
-	if lead := int(lead / voice.FrameDuration); !ok || p.frames != lead {
-		t.Fatalf("first pump sent %d frames, want the %d of the lead", p.frames, lead)
+	tr := newTrack("r2", voice.Telephony)
+	tr.add(make([]byte, voice.Telephony.FrameBytes()), nil)
+	tr.done = true
+	tr.next(now)
+	at, ok := tr.playoutDeadline()
+	if !ok || tr.playedOut(at.Add(-time.Millisecond)) || !tr.playedOut(at) {
+		t.Fatalf("grace deadline %v (%v) not honoured", at, ok)
 	}
-	for tick := range 50 {
-		before := p.frames
-		now = next.Add(125 * time.Microsecond)
-		if next, ok = tr.pump(now, p); !ok {
-			t.Fatalf("tick %d: playout stopped", tick)
-		}
-		if sent := p.frames - before; sent != 1 {
-			t.Fatalf("tick %d, 125 µs late: %d frames sent", tick, sent)
-		}
+	tr2 := newTrack("r3", voice.Telephony)
+	tr2.add(make([]byte, voice.Telephony.FrameBytes()), nil)
+	tr2.next(now)
+	tr2.cleared = true
+	if tr2.marked("r3:160") || tr2.heard != 0 {
+		t.Fatal("a mark echoed after a clear counted as played")
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/switchboard-voice/switchboard/assistant"
+	"github.com/switchboard-voice/switchboard/codecs"
 	"github.com/switchboard-voice/switchboard/events"
 	"github.com/switchboard-voice/switchboard/internal/fakespeech"
 	"github.com/switchboard-voice/switchboard/voice"
@@ -15,7 +16,8 @@ import (
 
 // sim runs a Machine in virtual time against scripted providers and a
 // modelled carrier. It implements Port: reactions to the machine's actions
-// are scheduled as future inputs, as a mailbox would deliver them.
+// are scheduled as future inputs, as a mailbox would deliver them. Its
+// outbound clock pulls frames from the machine as the call actor's does.
 type sim struct {
 	t     *testing.T
 	m     *Machine
@@ -34,9 +36,9 @@ type sim struct {
 	// observations
 	log          []string
 	events       []events.Event
-	llmCalls     map[int][]voice.Message
-	cancelled    map[int]bool // replies whose LLM or speech was cancelled
-	spoken       map[int][]string
+	llmCalls     map[ReplyID][]voice.Message
+	cancelled    map[ReplyID]bool // replies whose LLM or speech was cancelled
+	spoken       map[ReplyID][]string
 	heard        []string // words the caller heard, in order
 	clears       int
 	hungUp       string
@@ -44,13 +46,15 @@ type sim struct {
 	dtmfSent     []string
 	finalizes    int
 	backchannels []string
+	applied      []int // configuration versions applied
 
-	// carrier model: plays frames in order at real time
-	carrierFree time.Time
-	playing     []carrierFrame
+	// outbound clock and carrier model: frames play in order at real time
+	pacer   *codecs.Pacer
+	flowing bool // the last pull stopped for want of time, not of audio
+	playing []carrierFrame
 
-	ttsEnd    map[int]time.Time     // when a reply's synthesis has delivered its audio
-	ttsOffset map[int]time.Duration // audio produced so far per reply
+	ttsEnd    map[ReplyID]time.Time     // when a reply's synthesis has delivered its audio
+	ttsOffset map[ReplyID]time.Duration // audio produced so far per reply
 }
 
 type scheduled struct {
@@ -78,9 +82,13 @@ func defaultSettings() Settings {
 
 func newSim(t *testing.T, s Settings) *sim {
 	start := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
+	pacer, err := codecs.NewPacer(voice.FrameDuration, Lead)
+	if err != nil {
+		t.Fatal(err)
+	}
 	sm := &sim{t: t, now: start, start: start, llmDelay: 200 * time.Millisecond, ttsDelay: 100 * time.Millisecond,
-		llmCalls: map[int][]voice.Message{}, cancelled: map[int]bool{}, spoken: map[int][]string{}, carrierFree: start,
-		ttsEnd: map[int]time.Time{}, ttsOffset: map[int]time.Duration{}}
+		llmCalls: map[ReplyID][]voice.Message{}, cancelled: map[ReplyID]bool{}, spoken: map[ReplyID][]string{}, pacer: pacer,
+		ttsEnd: map[ReplyID]time.Time{}, ttsOffset: map[ReplyID]time.Duration{}}
 	sm.m = New(sm, s, voice.Telephony, start)
 	return sm
 }
@@ -91,34 +99,58 @@ func (s *sim) at(at time.Time, fn func()) {
 	s.queue = append(s.queue, scheduled{at: at, seq: s.seq, fn: fn})
 }
 
-// run advances virtual time to until, running scheduled inputs and the
-// machine's deadlines in time order.
+// run advances virtual time by d, running scheduled inputs, the machine's
+// deadlines and the outbound clock in time order.
 func (s *sim) run(d time.Duration) {
 	until := s.now.Add(d)
 	for {
+		s.pull()
 		s.playCarrier()
+		var next deadline
 		i := -1
 		for j, q := range s.queue {
-			if !q.at.After(until) && (i < 0 || q.at.Before(s.queue[i].at) || (q.at.Equal(s.queue[i].at) && q.seq < s.queue[i].seq)) {
+			if i < 0 || q.at.Before(s.queue[i].at) || (q.at.Equal(s.queue[i].at) && q.seq < s.queue[i].seq) {
 				i = j
 			}
 		}
-		dl, ok := s.m.NextDeadline()
-		if ok && !dl.After(until) && (i < 0 || !dl.After(s.queue[i].at)) {
-			s.now = maxTime(s.now, dl)
-			s.m.Advance(s.now)
-			continue
+		if i >= 0 {
+			next.at(s.queue[i].at)
 		}
-		if i < 0 {
+		dl, dlOK := s.m.NextDeadline()
+		next.consider(dl, dlOK)
+		next.consider(s.pacer.Next(), s.flowing)
+		if !next.set || next.when.After(until) {
 			break
 		}
-		q := s.queue[i]
-		s.queue = slices.Delete(s.queue, i, i+1)
-		s.now = maxTime(s.now, q.at)
-		q.fn()
+		s.now = maxTime(s.now, next.when)
+		switch {
+		case dlOK && !dl.After(next.when):
+			s.m.Advance(s.now)
+		case i >= 0 && !s.queue[i].at.After(next.when):
+			q := s.queue[i]
+			s.queue = slices.Delete(s.queue, i, i+1)
+			q.fn()
+		}
 	}
 	s.now = until
+	s.pull()
 	s.playCarrier()
+}
+
+// pull is the outbound clock: every frame due now goes to the carrier.
+func (s *sim) pull() {
+	s.flowing = false
+	for s.pacer.Due(s.now) {
+		frame, mark, ok := s.m.NextFrame(s.now)
+		if !ok {
+			return
+		}
+		s.playing = append(s.playing, carrierFrame{at: s.pacer.Send(s.now), frame: frame})
+		if mark != "" {
+			s.playing = append(s.playing, carrierFrame{at: s.pacer.PlayedBy(), mark: mark})
+		}
+	}
+	s.flowing = true
 }
 
 func maxTime(a, b time.Time) time.Time {
@@ -173,15 +205,15 @@ func wordsOf(ws []string, conf float64) []voice.Word {
 }
 
 // reply answers the model's latest request by hand.
-func (s *sim) reply(id int, text string) {
+func (s *sim) reply(id ReplyID, text string) {
 	for _, w := range strings.SplitAfter(text, " ") {
 		s.m.HandleLLM(s.now, id, &voice.TextDelta{Text: w})
 	}
 	s.m.LLMFinished(s.now, id, nil)
 }
 
-func (s *sim) lastLLM() int {
-	last := 0
+func (s *sim) lastLLM() ReplyID {
+	var last ReplyID
 	for id := range s.llmCalls {
 		last = max(last, id)
 	}
@@ -214,16 +246,6 @@ func (s *sim) lastMessage() voice.Message { h := s.m.History(); return h[len(h)-
 
 // Port.
 
-func (s *sim) SendAudio(frame []byte) {
-	at := maxTime(s.now, s.carrierFree)
-	s.carrierFree = at.Add(voice.FrameDuration)
-	s.playing = append(s.playing, carrierFrame{at: at, frame: frame})
-}
-
-func (s *sim) SendMark(name string) {
-	s.playing = append(s.playing, carrierFrame{at: s.carrierFree, mark: name})
-}
-
 func (s *sim) ClearAudio() {
 	s.clears++
 	var kept []carrierFrame
@@ -234,16 +256,17 @@ func (s *sim) ClearAudio() {
 		}
 	}
 	s.playing = kept
-	s.carrierFree = s.now
+	s.pacer.Clear(s.now)
 }
 
-func (s *sim) SendDTMF(d string)      { s.dtmfSent = append(s.dtmfSent, d) }
-func (s *sim) HangUp(reason string)   { s.hungUp = reason; s.log = append(s.log, "hangup "+reason) }
-func (s *sim) Transfer(to string)     { s.transferred = to }
-func (s *sim) FinalizeSTT()           { s.finalizes++ }
-func (s *sim) Publish(e events.Event) { s.events = append(s.events, e) }
+func (s *sim) SendDTMF(d string)        { s.dtmfSent = append(s.dtmfSent, d) }
+func (s *sim) HangUp(reason string)     { s.hungUp = reason; s.log = append(s.log, "hangup "+reason) }
+func (s *sim) Transfer(to string)       { s.transferred = to }
+func (s *sim) FinalizeSTT()             { s.finalizes++ }
+func (s *sim) Publish(e events.Event)   { s.events = append(s.events, e) }
+func (s *sim) ApplyConfig(set Settings) { s.applied = append(s.applied, set.Version) }
 
-func (s *sim) StartLLM(id int, msgs []voice.Message) {
+func (s *sim) StartLLM(id ReplyID, msgs []voice.Message) {
 	s.llmCalls[id] = msgs
 	s.log = append(s.log, fmt.Sprintf("llm %d", id))
 	if s.llm == nil {
@@ -276,16 +299,16 @@ func (s *sim) StartLLM(id int, msgs []voice.Message) {
 	})
 }
 
-func (s *sim) CancelLLM(id int) {
+func (s *sim) CancelLLM(id ReplyID) {
 	s.cancelled[id] = true
 	s.log = append(s.log, fmt.Sprintf("cancel-llm %d", id))
 }
 
-func (s *sim) OpenSpeech(id int) {}
+func (s *sim) OpenSpeech(id ReplyID) {}
 
 // Speak synthesises text as fakespeech audio, delivered after ttsDelay at
 // real-time rate in 100 ms chunks.
-func (s *sim) Speak(id int, text string) {
+func (s *sim) Speak(id ReplyID, text string) {
 	s.spoken[id] = append(s.spoken[id], text)
 	frames := fakespeech.Speak(fakespeech.Utterance{Words: fakespeech.Words(text)})
 	frames = append(frames, fakespeech.Silence(100*time.Millisecond)...) // a pause between chunks
@@ -312,9 +335,9 @@ func (s *sim) Speak(id int, text string) {
 	s.ttsEnd[id] = at
 }
 
-func (s *sim) ttsFree(id int) time.Time { return s.ttsEnd[id] }
+func (s *sim) ttsFree(id ReplyID) time.Time { return s.ttsEnd[id] }
 
-func (s *sim) EndSpeech(id int) {
+func (s *sim) EndSpeech(id ReplyID) {
 	at := maxTime(s.now.Add(s.ttsDelay), s.ttsFree(id))
 	s.at(at, func() {
 		if !s.cancelled[id] {
@@ -323,7 +346,7 @@ func (s *sim) EndSpeech(id int) {
 	})
 }
 
-func (s *sim) CancelSpeech(id int) {
+func (s *sim) CancelSpeech(id ReplyID) {
 	s.cancelled[id] = true
 	s.log = append(s.log, fmt.Sprintf("cancel-speech %d", id))
 }
@@ -334,7 +357,7 @@ func (s *sim) Backchannel(phrase string) {
 	s.at(s.now.Add(s.ttsDelay), func() { s.m.BackchannelAudio(s.now, phrase, audio) })
 }
 
-func (s *sim) RunTool(id int, call voice.ToolCall) {
+func (s *sim) RunTool(id ReplyID, call voice.ToolCall) {
 	s.log = append(s.log, "tool "+call.Name)
 	if s.tool == nil {
 		return

@@ -140,3 +140,42 @@ func similarity(a, b string) float64 {
 	}
 	return 1 - float64(prev[len(y)])/float64(max(len(x), len(y)))
 }
+
+// yesNoOpeners begin a question that "yes" or "okay" answers ("Would you
+// like…?", "Shall I…?", "Is that…?"), unlike "What…?" or "How…?".
+var yesNoOpeners = map[string]bool{
+	"do": true, "does": true, "did": true, "is": true, "are": true, "was": true, "were": true, "can": true, "could": true,
+	"would": true, "will": true, "shall": true, "should": true, "may": true, "have": true, "has": true, "had": true,
+	"am": true, "isn't": true, "aren't": true, "don't": true, "doesn't": true, "won't": true, "wouldn't": true,
+	"shouldn't": true, "can't": true, "couldn't": true,
+}
+
+// asksYesNo reports whether text ends with a yes-or-no question.
+func asksYesNo(text string) bool {
+	t := strings.TrimSpace(text)
+	if !strings.HasSuffix(t, "?") {
+		return false
+	}
+	last := t[:len(t)-1]
+	if i := strings.LastIndexAny(last, ".!?"); i >= 0 {
+		last = last[i+1:]
+	}
+	w := normWords(last)
+	for len(w) > 0 && (w[0] == "so" || w[0] == "and" || w[0] == "ok" || w[0] == "okay" || w[0] == "great") {
+		w = w[1:] // "Okay, shall I…?"
+	}
+	return len(w) > 0 && yesNoOpeners[w[0]]
+}
+
+// assents are the acknowledgements that also answer a yes-or-no question.
+var assents = map[string]bool{"yes": true, "yeah": true, "yep": true, "okay": true, "ok": true, "sure": true, "right": true, "alright": true}
+
+// answersYesNo reports whether an acknowledgement says yes.
+func answersYesNo(text string) bool {
+	for _, w := range normWords(text) {
+		if assents[w] {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,133 @@
+package turn
+
+import (
+	"time"
+
+	"github.com/switchboard-voice/switchboard/events"
+)
+
+// goodbyeLimit bounds how long a call's last words may take before the
+// call is hung up regardless (a stuck synthesis must not keep a line open).
+const goodbyeLimit = 20 * time.Second
+
+// idleState counts prompts to a silent caller; the count is per call, not
+// per silence (as Burki does).
+type idleState struct {
+	lastActivity time.Time
+	prompts      int
+}
+
+// ending is why and how the call ends, once the assistant is Ending.
+type ending struct {
+	reason     string
+	transferTo string    // transfer the caller instead of hanging up
+	force      time.Time // hang up by then, said or not
+}
+
+// beginEnding makes what the assistant is saying the call's last words.
+func (m *Machine) beginEnding(now time.Time, e ending) {
+	e.force = now.Add(goodbyeLimit)
+	m.ending = e
+	m.setAssistant(Ending)
+	m.caller.reset() // no turn of the caller's is answered any more
+}
+
+// finishEnding ends the call once its last words are heard.
+func (m *Machine) finishEnding(now time.Time) {
+	if m.ending.transferTo == "" {
+		m.hangUp(now)
+		return
+	}
+	m.setEnded()
+	m.port.Transfer(m.ending.transferTo)
+}
+
+// idleDeadline is when the caller's silence calls for a prompt.
+func (m *Machine) idleDeadline() time.Time {
+	if m.set.IdleTimeout == 0 || (m.assistant != Silent && m.assistant != Acknowledging) || m.caller.phase != Quiet {
+		return time.Time{}
+	}
+	return m.idle.lastActivity.Add(m.set.IdleTimeout)
+}
+
+func (m *Machine) idleTimeout(now time.Time) {
+	if m.idle.prompts >= m.set.MaxIdleMessages {
+		m.End(now, events.EndIdle, m.set.EndCallMessage)
+		return
+	}
+	m.idle.prompts++
+	m.idle.lastActivity = now
+	m.port.Publish(events.IdlePrompt{Count: m.idle.prompts})
+	text := m.set.IdleMessage
+	if text == "" {
+		text = "Are you still there?"
+	}
+	m.speakStatic(now, SourceIdle, text)
+}
+
+// maxLengthDeadline is when max_call_length ends the call.
+func (m *Machine) maxLengthDeadline() time.Time {
+	if m.set.MaxCallLength == 0 || m.assistant == Ending || m.assistant == Ended {
+		return time.Time{}
+	}
+	return m.start.Add(m.set.MaxCallLength)
+}
+
+// End ends the call for reason: whatever the assistant is saying stops, the
+// goodbye (if any) is spoken, then the call is hung up. A call already
+// saying its last words goes on with them, unless this end has no goodbye:
+// then they are cut and the call is hung up at once (a drain out of time).
+func (m *Machine) End(now time.Time, reason, goodbye string) {
+	switch m.assistant {
+	case Ended:
+		return
+	case Ending:
+		if goodbye == "" {
+			m.hangUp(now)
+		}
+		return
+	}
+	if m.reply != nil {
+		m.endReply(now, cut)
+	}
+	m.stopAcknowledgement()
+	if goodbye == "" {
+		m.ending = ending{reason: reason}
+		m.hangUp(now)
+		return
+	}
+	m.speakStatic(now, SourceGoodbye, goodbye)
+	m.ending = ending{reason: reason, force: now.Add(goodbyeLimit)}
+	m.caller.reset() // no turn of the caller's is answered any more
+}
+
+// hangUp ends the call now, cutting whatever is being said.
+func (m *Machine) hangUp(now time.Time) {
+	if m.reply != nil {
+		m.endReply(now, cut)
+	}
+	m.stopAcknowledgement()
+	m.setEnded()
+	m.publishHistory()
+	m.port.HangUp(m.ending.reason)
+}
+
+// CarrierGone reports that the caller hung up (or the carrier ended the
+// call): everything in flight stops.
+func (m *Machine) CarrierGone(now time.Time) {
+	if m.assistant == Ended {
+		return
+	}
+	if m.reply != nil {
+		m.endReply(now, cut)
+	}
+	m.stopAcknowledgement()
+	m.setEnded()
+	m.publishHistory()
+}
+
+// setEnded makes the call Ended: no turn of the caller's is taken any more.
+func (m *Machine) setEnded() {
+	m.setAssistant(Ended)
+	m.caller.reset()
+}

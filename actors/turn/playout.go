@@ -1,0 +1,225 @@
+package turn
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/switchboard-voice/switchboard/voice"
+)
+
+// Lead is how much audio the call's outbound clock keeps queued at the
+// carrier ahead of what it is playing (codecs.Pacer): enough to ride out a
+// late timer, little enough that a pause takes effect at once and a
+// barge-in has little to clear.
+const Lead = 60 * time.Millisecond
+
+// markEvery is how often a mark follows the audio, bounding how stale the
+// knowledge of what the caller has heard can be.
+const markEvery = 5 // frames: 100 ms
+
+// markGrace is how long after its last frame a track counts as played even
+// if the carrier never echoes the final mark, so a lost mark cannot leave
+// the assistant speaking forever.
+const markGrace = time.Second
+
+// charsPerSecond estimates speech rate for replies whose TTS reports no
+// word timings, until the utterance's total duration is known.
+const charsPerSecond = 14.0
+
+// track is the audio of one utterance as it is played to the caller.
+type track struct {
+	id     string // mark prefix: the reply's id, or "b…" for an acknowledgement
+	fmt    voice.Format
+	audio  []byte // not yet sent
+	sent   int    // bytes sent to the carrier
+	heard  int    // bytes the carrier reports played
+	total  int    // bytes received from synthesis
+	done   bool   // synthesis ended: total is final
+	failed bool   // synthesis failed: the text was not all spoken
+	words  []voice.Word
+	text   strings.Builder // text sent for synthesis, for timing estimates
+	frames int             // frames sent
+
+	cleared      bool // marks echoed after a clear do not mean played
+	firstFrameAt time.Time
+	lastFrameAt  time.Time
+}
+
+func newTrack(id string, f voice.Format) *track { return &track{id: id, fmt: f} }
+
+// add appends synthesised audio; words are timed from the utterance start.
+func (t *track) add(audio []byte, words []voice.Word) {
+	t.audio = append(t.audio, audio...)
+	t.total += len(audio)
+	t.words = append(t.words, words...)
+}
+
+// finished reports whether everything has been sent and no more will come.
+func (t *track) finished() bool { return t.done && len(t.audio) == 0 }
+
+// next takes the next frame to send at now, and the mark to follow it. It
+// has none while synthesis lags behind playback (an underrun: the clock
+// comes back for it) or once the track is finished.
+func (t *track) next(now time.Time) (frame []byte, mark string, ok bool) {
+	fb := t.fmt.FrameBytes()
+	n := min(fb, len(t.audio))
+	if n == 0 || (n < fb && !t.done) {
+		return nil, "", false
+	}
+	frame = make([]byte, fb)
+	copy(frame, t.audio[:n])
+	if n < fb { // the utterance's last frame, padded with silence
+		copy(frame[n:], t.fmt.Silence()[n:])
+	}
+	t.audio = t.audio[n:]
+	t.sent += n
+	t.frames++
+	if t.firstFrameAt.IsZero() {
+		t.firstFrameAt = now
+	}
+	t.lastFrameAt = now
+	if t.frames%markEvery == 0 || t.finished() {
+		mark = t.id + ":" + strconv.Itoa(t.sent)
+	}
+	return frame, mark, true
+}
+
+// marked records a played mark of this track.
+func (t *track) marked(name string) bool {
+	id, off, ok := strings.Cut(name, ":")
+	if !ok || id != t.id || t.cleared {
+		return false
+	}
+	n, err := strconv.Atoi(off)
+	if err != nil {
+		return false
+	}
+	t.heard = max(t.heard, min(n, t.sent))
+	return true
+}
+
+// playedOut reports whether the caller has heard all of a finished track.
+func (t *track) playedOut(now time.Time) bool {
+	if !t.finished() {
+		return false
+	}
+	if t.heard >= t.sent {
+		return true
+	}
+	if at, ok := t.playoutDeadline(); ok && !now.Before(at) {
+		t.heard = t.sent
+		return true
+	}
+	return false
+}
+
+// playoutDeadline is when a finished track counts as played without its
+// last mark.
+func (t *track) playoutDeadline() (time.Time, bool) {
+	if !t.finished() || t.heard >= t.sent || t.lastFrameAt.IsZero() {
+		return time.Time{}, false
+	}
+	return t.lastFrameAt.Add(Lead + markGrace), true
+}
+
+// playedFor is how long the track has been audible.
+func (t *track) playedFor(now time.Time) time.Duration {
+	if t.firstFrameAt.IsZero() {
+		return 0
+	}
+	return now.Sub(t.firstFrameAt)
+}
+
+// left is how long the caller still has to hear, when the utterance is
+// complete; ok is false while more audio may come.
+func (t *track) left() (time.Duration, bool) {
+	if !t.done {
+		return 0, false
+	}
+	return t.fmt.Duration(t.total - t.heard), true
+}
+
+// fullyHeard reports whether the caller heard all the text the track was
+// to speak.
+func (t *track) fullyHeard() bool { return t.done && !t.failed && t.heard >= t.total }
+
+// heardText returns the words the caller has heard: those at least half
+// played. Without timings from the TTS, words are placed by character
+// count at the utterance's measured (or, until known, a typical) rate.
+func (t *track) heardText() string {
+	if t.fullyHeard() {
+		return strings.TrimSpace(t.text.String())
+	}
+	heard := t.fmt.Duration(t.heard)
+	var out []string
+	if len(t.words) > 0 {
+		for _, w := range t.words {
+			if (w.Start+w.End)/2 <= heard {
+				out = append(out, w.Text)
+			}
+		}
+		return strings.Join(out, " ")
+	}
+	text := t.text.String()
+	rate := charsPerSecond
+	if t.done && !t.failed && t.total > 0 {
+		rate = float64(len(text)) / t.fmt.Duration(t.total).Seconds()
+	}
+	pos := 0
+	for _, w := range strings.Fields(text) {
+		mid := time.Duration((float64(pos) + float64(len(w))/2) / rate * float64(time.Second))
+		if mid > heard {
+			break
+		}
+		out = append(out, w)
+		pos += len(w) + 1
+	}
+	return strings.Join(out, " ")
+}
+
+// NextFrame is the next frame the caller should hear, and the mark to send
+// after it ("" for none). ok is false when the assistant has nothing to
+// play now: it is silent, guessing, paused, or waiting for synthesis. The
+// call's outbound clock calls it each time the carrier's queue has room
+// for a frame; the frame is the caller's to keep.
+func (m *Machine) NextFrame(now time.Time) (frame []byte, mark string, ok bool) {
+	t := m.playing()
+	if t == nil {
+		return nil, "", false
+	}
+	if frame, mark, ok = t.next(now); !ok {
+		return nil, "", false
+	}
+	if r := m.reply; r != nil && t == r.track && !r.timed {
+		r.timed = true
+		m.publishTimings(r)
+		if m.assistant == Thinking {
+			m.setAssistant(Speaking)
+		}
+	}
+	return frame, mark, true
+}
+
+// playing is the track the caller may hear now, if any.
+func (m *Machine) playing() *track {
+	switch m.assistant {
+	case Acknowledging:
+		return m.ack
+	case Thinking, Speaking, Ending:
+		if m.reply != nil {
+			return m.reply.track
+		}
+	}
+	return nil
+}
+
+// MarkPlayed feeds a carrier's report that audio up to a mark was played.
+func (m *Machine) MarkPlayed(now time.Time, name string) {
+	switch {
+	case m.assistant == Acknowledging && m.ack.marked(name):
+		m.endAckIfPlayed(now)
+	case m.reply != nil && m.reply.track.marked(name):
+		m.checkFinished(now)
+	}
+}
