@@ -1,0 +1,66 @@
+package call
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/switchboard-voice/switchboard/assistant"
+	"github.com/switchboard-voice/switchboard/events"
+)
+
+// A recogniser that stays down past what the backlog of caller audio can
+// bridge is not hidden behind "recovered" errors: the caller is told, and
+// the call ends saying why.
+func TestRecogniserThatStaysDownEndsTheCall(t *testing.T) {
+	h := newHarness(t, nil)
+	cl := h.start("CA-deaf")
+	h.until(time.Second, "stream open", func() bool { return h.stt.Last() != nil })
+	h.stt.FailOpens(errors.New("recogniser unavailable"))
+	h.stt.Last().Fail()
+	h.until(20*time.Second, "ended", func() bool { return h.ended(cl) })
+	h.mgr.Wait()
+	if cl.heard() != cannotHear || cl.call.Reason() != events.EndRecognitionFailed {
+		t.Fatalf("heard %q, reason %q", cl.heard(), cl.call.Reason())
+	}
+	errs := h.sink.of(cl.call.ID, "provider-error")
+	if len(errs) < 3 {
+		t.Fatalf("provider errors %v: the retries are not reported", errs)
+	}
+	for i, e := range errs {
+		pe := e.(events.ProviderError)
+		if last := i == len(errs)-1; pe.Service != "stt" || pe.Recovered == last {
+			t.Fatalf("provider error %d of %d: %+v", i+1, len(errs), pe)
+		}
+	}
+}
+
+// A configuration change reopens a stream only when it changes what the
+// stream is opened with, and only at the turn boundary.
+func TestConfigChangeReopensOnlyTheStreamsItChanges(t *testing.T) {
+	h := newHarness(t, nil)
+	cl := h.start("CA-cfg")
+	h.until(time.Second, "subscribed", func() bool { return h.asst.subscribers() == 1 })
+	h.asst.change(func(c *assistant.Config) { c.LLMSettings.SystemPrompt = "You are version two." })
+	cl.speak("first")
+	h.until(10*time.Second, "first reply", func() bool { return cl.heard() == "You said: first" })
+	if n, m := len(h.stt.Streams()), h.tts.Sessions(); n != 1 || m != 1 {
+		t.Fatalf("a prompt change opened %d recognition streams and %d synthesis sessions", n, m)
+	}
+	h.until(5*time.Second, "first reply over", func() bool { return len(h.sink.of(cl.call.ID, "reply-finished")) == 1 })
+	h.asst.change(func(c *assistant.Config) { c.STTSettings.Language = "de" })
+	h.run(time.Second)
+	if n := len(h.stt.Streams()); n != 1 {
+		t.Fatal("the recogniser was replaced before a turn boundary")
+	}
+	cl.speak("second")
+	h.until(10*time.Second, "the new recogniser", func() bool { return len(h.stt.Streams()) == 2 })
+	h.until(10*time.Second, "second reply", func() bool { return cl.heard() == "You said: first You said: second" })
+	cl.speak("third")
+	h.until(10*time.Second, "third reply", func() bool {
+		return cl.heard() == "You said: first You said: second You said: third"
+	})
+	if !h.stt.Streams()[0].Closed() || h.tts.Sessions() != 1 {
+		t.Fatalf("old recogniser closed %v, %d synthesis sessions", h.stt.Streams()[0].Closed(), h.tts.Sessions())
+	}
+}
