@@ -40,6 +40,17 @@ type Config struct {
 	STTLimit                      *int                 `json:"stt_limit" check:"min=1,max=1000"`
 	TwilioConfig                  *TwilioConfig        `json:"twilio_config"`
 	TelnyxConfig                  *TelnyxConfig        `json:"telnyx_config"`
+
+	// Beyond Burki's schema (conversation.go).
+	CallFlowSettings  CallFlowSettings  `json:"call_flow_settings"`
+	SilenceSettings   SilenceSettings   `json:"silence_settings"`
+	FillerSettings    FillerSettings    `json:"filler_settings"`
+	VoicemailSettings VoicemailSettings `json:"voicemail_settings"`
+	AnalysisSettings  AnalysisSettings  `json:"analysis_settings"`
+	PrivacySettings   PrivacySettings   `json:"privacy_settings"`
+	// Variables fill {{name}} in the prompt and the messages; a call can
+	// bring its own.
+	Variables map[string]string `json:"variables" check:"maxitems=100,varname,maxlen=1000"`
 }
 
 // LLMProviderConfig says where and how to reach the primary LLM.
@@ -75,6 +86,12 @@ type InterruptionSettings struct {
 	TentativeConfirmWords int     `json:"tentative_confirm_words" check:"min=1,max=20"`
 	BackchannelFilter     bool    `json:"backchannel_filter"`
 	TailProtectionMS      int     `json:"tail_protection_ms" check:"min=0,max=10000"`
+	// AllowInterruptions false: the caller never barges in; speech over
+	// the assistant is their next turn.
+	AllowInterruptions bool `json:"allow_interruptions"`
+	// FalseInterruptionTimeoutMS is how long a paused reply waits for the
+	// first word of speech over it before it resumes.
+	FalseInterruptionTimeoutMS int `json:"false_interruption_timeout_ms" check:"min=200,max=5000"`
 }
 
 // TTSSettings choose and tune the voice.
@@ -91,6 +108,8 @@ type TTSSettings struct {
 	UseSpeakerBoost bool            `json:"use_speaker_boost"`
 	ProviderConfig  map[string]any  `json:"provider_config"`
 	BackgroundSound BackgroundSound `json:"background_sound"`
+	// Pronunciation replaces text before it is synthesised.
+	Pronunciation []PronunciationRule `json:"pronunciation" check:"maxitems=50"`
 }
 
 // BackgroundSound is an ambience mixed under the assistant's voice.
@@ -212,6 +231,9 @@ type ToolsSettings struct {
 	DTMFSolver   DTMFSolverTool   `json:"dtmf_solver"`
 	SendSMS      SendSMSTool      `json:"send_sms"`
 	CustomTools  []CustomTool     `json:"custom_tools" check:"maxitems=50"`
+
+	CollectKeypad     CollectKeypadTool     `json:"collect_keypad"`
+	AssistantTransfer AssistantTransferTool `json:"assistant_transfer"`
 }
 
 // EndCallTool lets the LLM end the call.
@@ -310,6 +332,11 @@ type RecordingSettings struct {
 	DisclosureEnabled     bool    `json:"disclosure_enabled"`
 	DisclosureMessage     *string `json:"disclosure_message" check:"maxlen=1000"`
 	DisclosureMode        string  `json:"disclosure_mode" check:"enum=every_call|first_call_only"`
+	// ConsentRequired gates the call on the caller's agreement to be
+	// recorded: they hear ConsentMessage and press 1 to agree or 2 to hang
+	// up; nothing they say is heard, transcribed or recorded before.
+	ConsentRequired bool    `json:"consent_required"`
+	ConsentMessage  *string `json:"consent_message" check:"maxlen=1000"`
 }
 
 // TwilioConfig holds the assistant's own Twilio credentials.

@@ -35,6 +35,7 @@ func Defaults() Config {
 			UseSpeakerBoost: true,
 			ProviderConfig:  map[string]any{},
 			BackgroundSound: BackgroundSound{Volume: 0.3, Loop: true},
+			Pronunciation:   []PronunciationRule{},
 		},
 		STTSettings: STTSettings{
 			Provider:       "deepgram",
@@ -89,12 +90,14 @@ func Defaults() Config {
 		IdleMessage:                   &idle,
 		ConversationContinuityEnabled: true,
 		ToolsSettings: ToolsSettings{
-			EnabledTools: []string{},
-			EndCall:      EndCallTool{Scenarios: []string{}},
-			TransferCall: TransferCallTool{Scenarios: []string{}, TransferNumbers: []string{}, TransferType: "cold"},
-			DTMFSolver:   DTMFSolverTool{Scenarios: []string{}},
-			SendSMS:      SendSMSTool{Scenarios: []string{}},
-			CustomTools:  []CustomTool{},
+			EnabledTools:      []string{},
+			EndCall:           EndCallTool{Scenarios: []string{}},
+			TransferCall:      TransferCallTool{Scenarios: []string{}, TransferNumbers: []string{}, TransferType: "cold"},
+			DTMFSolver:        DTMFSolverTool{Scenarios: []string{}},
+			SendSMS:           SendSMSTool{Scenarios: []string{}},
+			CustomTools:       []CustomTool{},
+			CollectKeypad:     CollectKeypadTool{Scenarios: []string{}, TimeoutSeconds: 5, StopKey: "#"},
+			AssistantTransfer: AssistantTransferTool{Scenarios: []string{}, Targets: []AssistantTransfer{}},
 		},
 		RAGSettings: RAGSettings{
 			SearchLimit:         3,
@@ -126,9 +129,21 @@ func Defaults() Config {
 			CreateDatabaseRecords: true,
 			DisclosureMode:        "every_call",
 		},
-		APIKeys:  map[string]string{},
-		TTSLimit: &tts,
-		STTLimit: &stt,
+		CallFlowSettings: CallFlowSettings{RingingTimeoutSeconds: 30, EndCallPhrases: []string{}, Timezone: "UTC"},
+		SilenceSettings:  SilenceSettings{Messages: []string{}},
+		FillerSettings: FillerSettings{AfterMS: 900, Positive: []string{}, Negative: []string{}, Question: []string{},
+			Neutral: []string{}},
+		VoicemailSettings: VoicemailSettings{Detection: "off"},
+		AnalysisSettings: AnalysisSettings{
+			Summary:            AnalysisStep{Enabled: true},
+			StructuredData:     StructuredDataPlan{Schema: map[string]any{"type": "object", "properties": map[string]any{}}, Messages: []AnalysisMessage{}},
+			MinMessages:        2,
+			WebhookWaitSeconds: 60,
+		},
+		Variables: map[string]string{},
+		APIKeys:   map[string]string{},
+		TTSLimit:  &tts,
+		STTLimit:  &stt,
 	}
 }
 

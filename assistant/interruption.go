@@ -14,22 +14,22 @@ var presets = map[string]InterruptionSettings{
 	"": {
 		InterruptionThreshold: 3, MinSpeakingTime: 0.5, InterruptionCooldown: 2,
 		MinSTTConfidence: 0.65, ConfirmationWindowMS: 400, TentativeConfirmWords: 2,
-		BackchannelFilter: true, TailProtectionMS: 2000,
+		BackchannelFilter: true, TailProtectionMS: 2000, AllowInterruptions: true, FalseInterruptionTimeoutMS: 700,
 	},
 	"aggressive": {
 		InterruptionThreshold: 1, MinSpeakingTime: 0.2, InterruptionCooldown: 0.5,
 		MinSTTConfidence: 0.5, ConfirmationWindowMS: 250, TentativeConfirmWords: 1,
-		BackchannelFilter: true, TailProtectionMS: 800,
+		BackchannelFilter: true, TailProtectionMS: 800, AllowInterruptions: true, FalseInterruptionTimeoutMS: 500,
 	},
 	"balanced": {
 		InterruptionThreshold: 3, MinSpeakingTime: 0.5, InterruptionCooldown: 2,
 		MinSTTConfidence: 0.65, ConfirmationWindowMS: 400, TentativeConfirmWords: 2,
-		BackchannelFilter: true, TailProtectionMS: 2000,
+		BackchannelFilter: true, TailProtectionMS: 2000, AllowInterruptions: true, FalseInterruptionTimeoutMS: 700,
 	},
 	"conservative": {
 		InterruptionThreshold: 5, MinSpeakingTime: 1, InterruptionCooldown: 3,
 		MinSTTConfidence: 0.8, ConfirmationWindowMS: 700, TentativeConfirmWords: 3,
-		BackchannelFilter: true, TailProtectionMS: 3000,
+		BackchannelFilter: true, TailProtectionMS: 3000, AllowInterruptions: true, FalseInterruptionTimeoutMS: 1000,
 	},
 }
 
@@ -47,7 +47,8 @@ func applyInterruptionPreset(merged Document, patch Document) {
 	values := typeddoc.Encode(preset).(map[string]any)
 	target, _ := merged["interruption_settings"].(map[string]any)
 	for k, v := range values {
-		if _, explicit := ps[k]; explicit || k == "interruption_mode" {
+		// Whether the caller may interrupt at all is not a preset's to change.
+		if _, explicit := ps[k]; explicit || k == "interruption_mode" || k == "allow_interruptions" {
 			continue
 		}
 		target[k] = v

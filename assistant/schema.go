@@ -10,8 +10,9 @@ import (
 // secrets are and how array elements holding them are identified.
 var schema = typeddoc.New(Defaults, typeddoc.Options{
 	ElementDefaults: map[reflect.Type]func() any{
-		reflect.TypeFor[CustomTool](): func() any { return customToolDefaults() },
-		reflect.TypeFor[Keyword]():    func() any { return Keyword{Intensifier: 1} },
+		reflect.TypeFor[CustomTool]():        func() any { return customToolDefaults() },
+		reflect.TypeFor[Keyword]():           func() any { return Keyword{Intensifier: 1} },
+		reflect.TypeFor[AssistantTransfer](): func() any { return AssistantTransfer{SpeakGreeting: true} },
 	},
 	Secrets: [][]string{
 		{"llm_provider_config", "api_key"},
@@ -24,8 +25,9 @@ var schema = typeddoc.New(Defaults, typeddoc.Options{
 		{"tools_settings", "custom_tools", "[]", "headers", "*"},
 	},
 	Identity: map[string][]string{
-		"llm_fallback_providers.fallbacks": {"provider", "base_url", "model"},
-		"tools_settings.custom_tools":      {"name"},
+		"llm_fallback_providers.fallbacks":          {"provider", "base_url", "model"},
+		"tools_settings.custom_tools":               {"name"},
+		"tools_settings.assistant_transfer.targets": {"assistant_id"},
 	},
 })
 

@@ -48,6 +48,17 @@ func TestValidationTable(t *testing.T) {
 		{`{"rag_settings":{"chunk_size":500,"chunk_overlap":500}}`, "rag_settings.chunk_overlap"},
 		{`{"llm_fallback_providers":{"fallbacks":[{"model":"x"}]}}`, "llm_fallback_providers.fallbacks[0].provider"},
 		{`{"stt_settings":{"keywords":[{"intensifier":2}]}}`, "stt_settings.keywords[0].keyword"},
+		{`{"variables":{"first-name":"Ada"}}`, "variables.first-name"},
+		{`{"variables":{"note":"` + strings.Repeat("x", 1001) + `"}}`, "variables.note"},
+		{`{"call_flow_settings":{"timezone":"Mars/Olympus"}}`, "call_flow_settings.timezone"},
+		{`{"call_flow_settings":{"end_call_phrases":["a","b","c","d","e","f"]}}`, "call_flow_settings.end_call_phrases"},
+		{`{"silence_settings":{"interval_seconds":2}}`, "silence_settings.interval_seconds"},
+		{`{"filler_settings":{"after_ms":100}}`, "filler_settings.after_ms"},
+		{`{"voicemail_settings":{"detection":"sometimes"}}`, "voicemail_settings.detection"},
+		{`{"tools_settings":{"collect_keypad":{"stop_key":"0"}}}`, "tools_settings.collect_keypad.stop_key"},
+		{`{"tts_settings":{"pronunciation":[{"to":"x"}]}}`, "tts_settings.pronunciation[0].from"},
+		{`{"analysis_settings":{"structured_data":{"messages":[{"role":"assistant","content":"x"}]}}}`, "analysis_settings.structured_data.messages[0].role"},
+		{`{"interruption_settings":{"false_interruption_timeout_ms":100}}`, "interruption_settings.false_interruption_timeout_ms"},
 	}
 	for _, tc := range cases {
 		body := `{"name":"a",` + strings.TrimPrefix(tc.body, "{")

@@ -193,6 +193,8 @@ func stringSchema(r Rules) map[string]any {
 			s["pattern"] = toolNamePattern.String()
 		case "relpath":
 			s["description"] = "A relative path inside the recordings root."
+		case "timezone":
+			s["description"] = "An IANA time zone such as Europe/Berlin or UTC."
 		}
 	}
 	if _, patterned := s["pattern"]; r.Required && !patterned {
@@ -307,6 +309,9 @@ func (d *deriver) freeObject(t reflect.Type, r Rules, p place) map[string]any {
 	if slices.Contains(r.Formats, "keyname") {
 		s["propertyNames"] = map[string]any{"pattern": keyNamePattern.String()}
 	}
+	if slices.Contains(r.Formats, "varname") {
+		s["propertyNames"] = map[string]any{"pattern": varNamePattern.String()}
+	}
 	if slices.Contains(r.Formats, "jsonschema") {
 		d.jsonSchemaObject(s, p)
 		return s
@@ -324,7 +329,11 @@ func (d *deriver) freeObject(t reflect.Type, r Rules, p place) map[string]any {
 		if d.secret(vp) {
 			s["additionalProperties"] = d.secretValue(false, elemRules, d.merging())
 		} else {
-			s["additionalProperties"] = d.leaf(map[string]any{"type": "string"}, d.merging())
+			str := map[string]any{"type": "string"}
+			if r.MaxLen > 0 {
+				str["maxLength"] = r.MaxLen
+			}
+			s["additionalProperties"] = d.leaf(str, d.merging())
 		}
 	default:
 		v := d.value(t.Elem(), elemRules, vp)

@@ -117,7 +117,7 @@ func parseRules(tag string) Rules {
 			for _, s := range strings.Split(val, "|") {
 				r.OneOf = append(r.OneOf, int64(atoi(tag, s)))
 			}
-		case "url", "e164", "toolname", "relpath", "keyname", "jsonschema":
+		case "url", "e164", "toolname", "relpath", "keyname", "varname", "timezone", "jsonschema":
 			r.Formats = append(r.Formats, key)
 		default:
 			panic("typeddoc: unknown check rule " + strconv.Quote(part) + " in " + strconv.Quote(tag))

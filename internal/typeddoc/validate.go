@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
+	_ "time/tzdata" // zone names validate the same on every machine
 	"unicode/utf8"
 
 	"github.com/switchboard-voice/switchboard/internal/phone"
@@ -18,6 +20,7 @@ import (
 var (
 	toolNamePattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]{0,63}$`)
 	keyNamePattern  = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
+	varNamePattern  = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,63}$`)
 )
 
 // validator walks a document against the schema and collects every problem.
@@ -152,10 +155,15 @@ func (v *validator) freeObject(t reflect.Type, r Rules, val any, p []any) {
 		if slices.Contains(r.Formats, "keyname") && !keyNamePattern.MatchString(k) {
 			v.add(append(p, k), "value_error", "key must be lower_snake_case, e.g. deepgram_api_key")
 		}
+		if slices.Contains(r.Formats, "varname") && !varNamePattern.MatchString(k) {
+			v.add(append(p, k), "value_error", "name must start with a letter or _ and hold only letters, digits and _ (at most 64)")
+		}
 		switch t.Elem().Kind() {
 		case reflect.String:
-			if _, ok := m[k].(string); !ok {
+			if s, ok := m[k].(string); !ok {
 				v.add(append(p, k), "type_error", "must be a string")
+			} else if r.MaxLen > 0 && utf8.RuneCountInString(s) > r.MaxLen {
+				v.add(append(p, k), "value_error", "must be at most %d characters", r.MaxLen)
 			}
 		case reflect.Int:
 			elemRules := r
@@ -244,6 +252,10 @@ func (v *validator) str(r Rules, s string, p []any) {
 		case "relpath":
 			if c := path.Clean(s); path.IsAbs(s) || c == ".." || strings.HasPrefix(c, "../") {
 				v.add(p, "value_error", "must be a relative path inside the recordings root")
+			}
+		case "timezone":
+			if _, err := time.LoadLocation(s); s == "" || s == "Local" || err != nil {
+				v.add(p, "value_error", "must be an IANA time zone such as Europe/Berlin or UTC")
 			}
 		}
 	}
