@@ -68,7 +68,7 @@ func BenchmarkScreening(b *testing.B) {
 	all := append(people, machines...)
 	for range b.N {
 		right := 0
-		var personTimes []time.Duration
+		var personTimes, machineTimes []time.Duration
 		for _, g := range all {
 			s := startSim(&testing.T{}, screening(""), CallStart{Outbound: true})
 			s.run(g.Pickup)
@@ -87,10 +87,14 @@ func BenchmarkScreening(b *testing.B) {
 				}
 				if g.Who == AnsweredByHuman {
 					personTimes = append(personTimes, a.After)
+				} else {
+					machineTimes = append(machineTimes, a.After)
 				}
 			}
 		}
 		slices.Sort(personTimes)
+		slices.Sort(machineTimes)
+		b.ReportMetric(machineTimes[len(machineTimes)/2].Seconds(), "machine-p50-s")
 		b.ReportMetric(100*float64(right)/float64(len(all)), "%correct")
 		b.ReportMetric(float64(len(all)), "greetings")
 		b.ReportMetric(personTimes[len(personTimes)/2].Seconds(), "person-p50-s")
