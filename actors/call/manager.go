@@ -24,6 +24,7 @@ import (
 	"github.com/switchboard-voice/switchboard/assistant"
 	"github.com/switchboard-voice/switchboard/clock"
 	"github.com/switchboard-voice/switchboard/events"
+	"github.com/switchboard-voice/switchboard/recording"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -73,6 +74,8 @@ type Manager struct {
 	running atomic.Int64   // how many of them are running now
 	phrases phraseCache    // short phrases' audio, for every call
 	workers *actors.Workers
+	// encoders bound the recordings encoded at once when calls end.
+	encoders *recording.Encoders
 
 	mu       sync.Mutex
 	calls    map[string]*Call
@@ -100,7 +103,8 @@ func NewManager(d Deps) *Manager {
 	// second, and a goroutine per wake-up would grow a fresh stack each
 	// time. Their Receive never blocks, so a few per core keep up.
 	workers := actors.NewWorkers(4*runtime.GOMAXPROCS(0), mailboxThroughput)
-	return &Manager{Deps: d, calls: map[string]*Call{}, idle: idle, workers: workers}
+	return &Manager{Deps: d, calls: map[string]*Call{}, idle: idle, workers: workers,
+		encoders: recording.NewEncoders(runtime.GOMAXPROCS(0) / 2)}
 }
 
 // mailboxThroughput is how many messages a call handles before it lets
