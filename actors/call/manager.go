@@ -64,6 +64,7 @@ type Deps struct {
 	Recordings     Recordings
 	Sounds         Sounds      // nil: no background sound
 	Clock          clock.Clock // nil: the real clock
+	Timings        Timings     // nil: the engine's overhead is not timed
 	Log            *slog.Logger
 }
 
@@ -153,12 +154,14 @@ func (m *Manager) Start(ctx context.Context, spec Spec) (*Call, error) {
 	if len(m.calls) == 0 {
 		m.idle = make(chan struct{})
 	}
-	m.calls[spec.ID] = c
-	m.mu.Unlock()
-
+	// Spawned under the lock: a call found through the manager (a
+	// carrier's webhook, the API) has its actor. Spawning only schedules
+	// the actor's start.
 	props := actor.PropsFromProducer(func() actor.Actor { return newCallActor(m, spec, c) },
 		actor.WithGuardian(resumeOnPanic), actor.WithDispatcher(m.workers))
 	c.pid = m.System.Root.Spawn(props)
+	m.calls[spec.ID] = c
+	m.mu.Unlock()
 	return c, nil
 }
 
