@@ -43,7 +43,6 @@ type writer struct {
 
 	zeros             []int16 // one chunk of silence
 	mixIn, interleave []int16
-	err               error
 }
 
 func newWriter(inRate, outRate, chunkSamples int, user, assistant, mixed *trackFile) (*writer, error) {
