@@ -118,6 +118,8 @@ func New(cfg Config) (*Engine, error) {
 	}
 	store := persistence.NewStore(cfg.Pool)
 	sys := actors.NewSystem(cfg.Log)
+	set := vm.NewSet()
+	overhead := metrics.NewOverhead(set)
 	e := &Engine{
 		cfg:           cfg,
 		Log:           cfg.Log,
@@ -126,9 +128,9 @@ func New(cfg Config) (*Engine, error) {
 		Store:         store,
 		Assistants:    assistants.NewRegistry(sys, store, cfg.Sealer),
 		Organizations: organization.NewDirectory(store, cfg.Sealer),
-		Metrics:       vm.NewSet(),
+		Metrics:       set,
 		Live:          live.NewHub(),
-		Streams:       telephony.NewHub(),
+		Streams:       telephony.NewHub(overhead),
 	}
 	outbound := e.tenantClient()
 	links := &api.RecordingLinks{Base: cfg.PublicURL, Key: derive(cfg.Secret, "recording links"), TTL: recordingLinkTTL}
@@ -162,6 +164,7 @@ func New(cfg Config) (*Engine, error) {
 		Recordings:     recordingFiles{root: recordings, w: e.Records},
 		Sounds:         e.Sounds,
 		Clock:          cfg.Clock,
+		Timings:        overhead,
 		Log:            cfg.Log,
 	})
 	if err := e.buildGateways(); err != nil {

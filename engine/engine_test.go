@@ -231,9 +231,13 @@ func TestLiveCallIsWatched(t *testing.T) {
 		`switchboard_tts_first_audio_seconds_count{provider="elevenlabs"} 1` + "\n",
 		"switchboard_records_queue_depth ",
 		"go_goroutines ",
+		// The engine's own overhead, timed from the recogniser's end of turn
+		// to the model's request (the carrier side is timed on carrier
+		// sockets: TestTwilioCallIsRecordedAndReported).
+		`switchboard_engine_overhead_seconds_count{stage="end_of_turn_to_request"} 1` + "\n",
 	} {
 		if !strings.Contains(rec.Body.String(), want) {
-			t.Errorf("metrics lack %q", want)
+			t.Errorf("metrics lack %q in\n%s", want, rec.Body.String())
 		}
 	}
 }

@@ -134,6 +134,22 @@ func TestTwilioCallIsRecordedAndReported(t *testing.T) {
 		t.Fatalf("heard %q: %v", c.Phone.Transcript(), err)
 	}
 	c.HangUp()
+	// The engine timed its own overhead: from the recogniser's end of turn
+	// to the model's request, and from the welcome's and the reply's audio
+	// to their first frames written to the socket.
+	testkit.Eventually(t, 10*time.Second, func() error {
+		rec := httptest.NewRecorder()
+		srv.MetricsHandler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+		for _, want := range []string{
+			`switchboard_engine_overhead_seconds_count{stage="end_of_turn_to_request"} 1` + "\n",
+			`switchboard_engine_overhead_seconds_count{stage="audio_to_frame"} 2` + "\n",
+		} {
+			if !strings.Contains(rec.Body.String(), want) {
+				return fmt.Errorf("metrics lack %q", want)
+			}
+		}
+		return nil
+	})
 
 	var report struct {
 		EndedReason  string `json:"endedReason"`

@@ -60,6 +60,10 @@ type callActor struct {
 	timerN   uint64
 	timerGen atomic.Uint64
 
+	// cause is the input being handled, while the engine's overhead is
+	// timed from it (overhead.go).
+	cause cause
+
 	finished bool
 }
 
@@ -150,6 +154,7 @@ func (a *callActor) Receive(ctx actor.Context) {
 		a.log.Warn("unexpected message", "type", reflect.TypeOf(msg).String())
 	}
 	a.settle()
+	a.cause = cause{}
 }
 
 func (a *callActor) now() time.Time { return a.clk.Now() }

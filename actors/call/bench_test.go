@@ -22,9 +22,9 @@ import (
 	"github.com/switchboard-voice/switchboard/voice/voicetest"
 )
 
-// timedLine is a carrier that timestamps the first frame after it is
+// clockedLine is a carrier that timestamps the first frame after it is
 // armed and the next clear; marks are echoed at once.
-type timedLine struct {
+type clockedLine struct {
 	call       atomic.Pointer[Call]
 	armedFrame atomic.Bool
 	armedClear atomic.Bool
@@ -33,33 +33,33 @@ type timedLine struct {
 	frames     atomic.Int64
 }
 
-func newTimedLine() *timedLine {
-	return &timedLine{frameAt: make(chan time.Time, 1), clearAt: make(chan time.Time, 1)}
+func newClockedLine() *clockedLine {
+	return &clockedLine{frameAt: make(chan time.Time, 1), clearAt: make(chan time.Time, 1)}
 }
 
-func (l *timedLine) Format() voice.Format { return voice.Telephony }
-func (l *timedLine) SendAudio([]byte) error {
+func (l *clockedLine) Format() voice.Format { return voice.Telephony }
+func (l *clockedLine) SendAudio([]byte) error {
 	l.frames.Add(1)
 	if l.armedFrame.CompareAndSwap(true, false) {
 		l.frameAt <- time.Now()
 	}
 	return nil
 }
-func (l *timedLine) SendMark(name string) error {
+func (l *clockedLine) SendMark(name string) error {
 	if c := l.call.Load(); c != nil {
 		c.Mark(name)
 	}
 	return nil
 }
-func (l *timedLine) Clear() error {
+func (l *clockedLine) Clear() error {
 	if l.armedClear.CompareAndSwap(true, false) {
 		l.clearAt <- time.Now()
 	}
 	return nil
 }
-func (l *timedLine) SendDTMF(string) error                                 { return nil }
-func (l *timedLine) Transfer(context.Context, voice.TransferRequest) error { return nil }
-func (l *timedLine) HangUp(context.Context) error                          { return nil }
+func (l *clockedLine) SendDTMF(string) error                                 { return nil }
+func (l *clockedLine) Transfer(context.Context, voice.TransferRequest) error { return nil }
+func (l *clockedLine) HangUp(context.Context) error                          { return nil }
 
 // Replies: short for turns, long enough for barge-ins to fall outside the
 // reply's protected tail.
@@ -69,7 +69,7 @@ const (
 )
 
 // benchCalls starts n calls with instant providers on the real clock.
-func benchCalls(b *testing.B, n int, reply string) ([]*Call, []*timedLine, *voicetest.STT) {
+func benchCalls(b *testing.B, n int, reply string) ([]*Call, []*clockedLine, *voicetest.STT) {
 	b.Helper()
 	sys := actors.NewSystem(slog.New(slog.DiscardHandler))
 	b.Cleanup(sys.Shutdown)
@@ -81,9 +81,9 @@ func benchCalls(b *testing.B, n int, reply string) ([]*Call, []*timedLine, *voic
 	mgr := NewManager(Deps{System: sys, Assistants: reg, Providers: staticProviders{stt, &voicetest.TTS{}, llm}})
 	b.Cleanup(mgr.Close)
 	calls := make([]*Call, n)
-	lines := make([]*timedLine, n)
+	lines := make([]*clockedLine, n)
 	for i := range n {
-		lines[i] = newTimedLine()
+		lines[i] = newClockedLine()
 		c, err := mgr.Start(context.Background(), Spec{CallInfo: voice.CallInfo{ID: fmt.Sprintf("B%05d", i), OrganizationID: 1, AssistantID: 1}, Line: lines[i]})
 		if err != nil {
 			b.Fatal(err)
@@ -109,7 +109,7 @@ func benchCalls(b *testing.B, n int, reply string) ([]*Call, []*timedLine, *voic
 
 // turns runs rounds of turns on every call at once, each call on its own
 // goroutine, and returns the latencies measured by measure.
-func turns(b *testing.B, n, rounds int, reply string, measure func(i int, st *voicetest.STTStream, line *timedLine) time.Duration) []time.Duration {
+func turns(b *testing.B, n, rounds int, reply string, measure func(i int, st *voicetest.STTStream, line *clockedLine) time.Duration) []time.Duration {
 	calls, lines, stt := benchCalls(b, n, reply)
 	streams := stt.Streams()
 	var mu sync.Mutex
@@ -146,7 +146,7 @@ var endOfTurn = &voice.Transcript{Text: "what time do you open tomorrow", Confid
 
 // oneTurn measures end-of-turn event in → first frame out, then lets the
 // reply play out (in real time) before the next round.
-func oneTurn(_ int, st *voicetest.STTStream, line *timedLine) time.Duration {
+func oneTurn(_ int, st *voicetest.STTStream, line *clockedLine) time.Duration {
 	line.armedFrame.Store(true)
 	start := time.Now()
 	st.Emit(endOfTurn)
@@ -156,7 +156,7 @@ func oneTurn(_ int, st *voicetest.STTStream, line *timedLine) time.Duration {
 }
 
 // waitQuiet returns once the reply has played out: no frame for 300 ms.
-func (l *timedLine) waitQuiet() {
+func (l *clockedLine) waitQuiet() {
 	last := l.frames.Load()
 	for quiet := time.Duration(0); quiet < 300*time.Millisecond; {
 		time.Sleep(50 * time.Millisecond)
@@ -183,7 +183,7 @@ func BenchmarkTurn(b *testing.B) {
 
 // bargeIn measures a confirming interim in → the carrier's clear out,
 // during a reply.
-func bargeIn(_ int, st *voicetest.STTStream, line *timedLine) time.Duration {
+func bargeIn(_ int, st *voicetest.STTStream, line *clockedLine) time.Duration {
 	line.armedFrame.Store(true)
 	st.Emit(endOfTurn)
 	<-line.frameAt

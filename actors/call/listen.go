@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/switchboard-voice/switchboard/events"
+	"github.com/switchboard-voice/switchboard/internal/mono"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -31,6 +32,7 @@ type listener struct {
 type sttEvent struct {
 	gen streamGen
 	ev  voice.STTEvent
+	at  mono.Time // its arrival
 }
 
 func newListener(a *callActor) *listener {
@@ -38,7 +40,7 @@ func newListener(a *callActor) *listener {
 	l.sup = supervisor[voice.STTStream]{a: a, service: "stt", bridge: recogniserBridge,
 		dial: func(ctx context.Context, gen streamGen) (voice.STTStream, error) {
 			return a.mgr.Providers.OpenSTT(ctx, &a.spec.CallInfo, a.cfg, a.spec.Line.Format(),
-				func(ev voice.STTEvent) { a.send(&sttEvent{gen: gen, ev: ev}) })
+				func(ev voice.STTEvent) { a.send(&sttEvent{gen: gen, ev: ev, at: mono.Now()}) })
 		},
 		up:     l.up,
 		failed: func() {},
@@ -66,6 +68,7 @@ func (l *listener) event(m *sttEvent) {
 	e, failed := m.ev.(*voice.STTError)
 	switch {
 	case !failed:
+		a.cause = cause{kind: recognised, at: m.at}
 		a.m.HandleSTT(a.now(), m.ev)
 	case e.Fatal:
 		l.sup.fail(e.Err)

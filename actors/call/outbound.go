@@ -121,16 +121,16 @@ func (o *outbound) caller(frame []byte) {
 func (o *outbound) pump(now time.Time) {
 	o.flowing = false
 	for o.pacer.Due(now) {
-		frame, mark, ok := o.a.m.NextFrame(now)
+		f, ok := o.a.m.NextFrame(now)
 		switch {
 		case ok && o.bed != nil:
-			frame = o.bed.Mix(frame)
+			f.Audio = o.bed.Mix(f.Audio)
 		case !ok && o.bed != nil && !o.bed.Ended():
-			frame = o.bed.Next(make([]byte, 0, o.a.spec.Line.Format().FrameBytes()))
+			f.Audio = o.bed.Next(make([]byte, 0, o.a.spec.Line.Format().FrameBytes()))
 		case !ok:
 			return // nothing to play until something happens
 		}
-		o.write(now, frame, mark)
+		o.write(now, f)
 	}
 	o.flowing = true
 }
@@ -140,24 +140,24 @@ func (o *outbound) next() (time.Time, bool) { return o.pacer.Next(), o.flowing }
 
 // write sends a frame (and a mark after it) to the carrier and records it
 // at the time it will be heard.
-func (o *outbound) write(now time.Time, frame []byte, mark string) {
+func (o *outbound) write(now time.Time, f turn.Frame) {
 	a := o.a
-	o.rec.Assistant(o.pacer.Send(now).Sub(o.recFrom), frame)
-	if err := a.spec.Line.SendAudio(frame); err != nil {
+	o.rec.Assistant(o.pacer.Send(now).Sub(o.recFrom), f.Audio)
+	if err := a.sendAudio(f); err != nil {
 		a.log.Debug("audio not sent", "err", err)
 	}
-	if mark != "" {
-		_ = a.spec.Line.SendMark(mark)
+	if f.Mark != "" {
+		_ = a.spec.Line.SendMark(f.Mark)
 	}
 }
 
 // clear drops what the carrier has not played yet (a barge-in): it is not
 // heard, so not recorded either.
-func (o *outbound) clear() {
+func (o *outbound) clear(why turn.Silencing) {
 	now := o.a.now()
 	o.rec.Truncate(now.Sub(o.recFrom))
 	o.pacer.Clear(now)
-	_ = o.a.spec.Line.Clear()
+	_ = o.a.clearLine(why)
 }
 
 // recording reports whether the call's recording will be reported when

@@ -30,7 +30,7 @@ type (
 )
 
 // ClearAudio implements turn.Port.
-func (a *callActor) ClearAudio() { a.out.clear() }
+func (a *callActor) ClearAudio(why turn.Silencing) { a.out.clear(why) }
 
 // SendDTMF implements turn.Port.
 func (a *callActor) SendDTMF(digits string) { _ = a.spec.Line.SendDTMF(digits) }
@@ -84,6 +84,9 @@ func (a *callActor) FinalizeSTT() { a.listen.finalize() }
 func (a *callActor) StartLLM(id turn.ReplyID, messages []voice.Message) {
 	ctx, cancel := context.WithCancel(a.ctx)
 	a.gens[id] = cancel
+	if a.cause.kind == recognised && a.mgr.Timings != nil {
+		ctx = timeRequest(ctx, a.cause.at, a.mgr.Timings)
+	}
 	req := voice.LLMRequest{Messages: messages, Tools: a.tools, Settings: a.cfg.LLMSettings}
 	llm := a.llm
 	a.mgr.goTracked(a.log, func() {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/switchboard-voice/switchboard/actors/turn"
 	"github.com/switchboard-voice/switchboard/events"
+	"github.com/switchboard-voice/switchboard/internal/mono"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -59,6 +60,7 @@ type (
 	ttsEvent struct {
 		id turn.ReplyID
 		ev voice.TTSEvent
+		at mono.Time // its arrival
 	}
 	shortEvent struct {
 		phrase string
@@ -108,6 +110,8 @@ func (s *speaker) event(m *ttsEvent) {
 		return
 	}
 	switch m.ev.(type) {
+	case *voice.TTSAudio:
+		a.cause = cause{kind: replyAudio, at: m.at}
 	case *voice.TTSDone:
 		s.cur = nil
 		if s.staleSession {
@@ -145,7 +149,7 @@ func (s *speaker) start() {
 		return
 	}
 	id, a := u.id, s.a
-	utt, err := sess.Speak(func(ev voice.TTSEvent) { a.send(&ttsEvent{id: id, ev: ev}) })
+	utt, err := sess.Speak(func(ev voice.TTSEvent) { a.send(&ttsEvent{id: id, ev: ev, at: mono.Now()}) })
 	if err != nil {
 		a.send(&ttsEvent{id: id, ev: &voice.TTSError{Err: err}})
 		return

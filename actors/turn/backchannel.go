@@ -86,7 +86,7 @@ func (m *Machine) stopAcknowledgement() {
 	}
 	if t := m.ack; t.sent > 0 {
 		t.cleared = true
-		m.port.ClearAudio()
+		m.port.ClearAudio(SilenceWithdrawn)
 	}
 	m.ack = nil
 	m.setAssistant(Silent)

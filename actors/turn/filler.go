@@ -178,7 +178,7 @@ func (m *Machine) stopFiller() {
 		f.track = nil
 		if t.sent > 0 {
 			t.cleared = true
-			m.port.ClearAudio()
+			m.port.ClearAudio(SilenceWithdrawn)
 		}
 	}
 }

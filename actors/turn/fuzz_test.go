@@ -505,7 +505,7 @@ func (e *env) owed() bool {
 
 // Port.
 
-func (e *env) ClearAudio() {
+func (e *env) ClearAudio(Silencing) {
 	for _, q := range e.queue {
 		e.cut[q.track] = true
 	}

@@ -137,8 +137,11 @@ func TestBargeInClearsCancelsAndTruncates(t *testing.T) {
 	if s.interruptions(events.InterruptionTentative) != 1 || s.interruptions(events.InterruptionConfirmed) != 1 {
 		t.Fatalf("interruptions: %v", s.has("interruption"))
 	}
-	if s.clears != 1 || !s.cancelled[reply] {
-		t.Fatalf("clears %d, reply cancelled %v", s.clears, s.cancelled[reply])
+	if s.replyStarts != 2 {
+		t.Fatalf("%d frames marked as a reply's start; two replies played", s.replyStarts)
+	}
+	if s.clears != 1 || s.bargeIns != 1 || !s.cancelled[reply] {
+		t.Fatalf("clears %d (for a barge-in %d), reply cancelled %v", s.clears, s.bargeIns, s.cancelled[reply])
 	}
 	// The history holds exactly the words the caller heard of the reply.
 	msgs := s.llmCalls[s.lastLLM()]

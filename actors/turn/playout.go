@@ -243,14 +243,25 @@ func (t *track) saidUpTo(p int) string {
 	return strings.Join(out, " ")
 }
 
-// NextFrame is the next frame the caller should hear, and the mark to send
-// after it ("" for none). ok is false when the assistant has nothing to
-// play now: it is silent, guessing, paused, or waiting for synthesis. The
-// call's outbound clock calls it each time the carrier's queue has room
-// for a frame; the frame is the caller's to keep.
-func (m *Machine) NextFrame(now time.Time) (frame []byte, mark string, ok bool) {
-	frame, mark, _, ok = m.nextFrame(now)
-	return frame, mark, ok
+// Frame is a frame of the assistant's audio for the carrier.
+type Frame struct {
+	Audio []byte // the caller's to keep
+	Mark  string // to send after it, or ""
+	// ReplyStart marks a reply's first frame: the one its latency is
+	// timed to.
+	ReplyStart bool
+}
+
+// NextFrame is the next frame the caller should hear. ok is false when
+// the assistant has nothing to play now: it is silent, guessing, paused,
+// or waiting for synthesis. The call's outbound clock calls it each time
+// the carrier's queue has room for a frame.
+func (m *Machine) NextFrame(now time.Time) (f Frame, ok bool) {
+	r := m.reply
+	untimed := r != nil && !r.timed
+	f.Audio, f.Mark, _, ok = m.nextFrame(now)
+	f.ReplyStart = untimed && r.timed
+	return f, ok
 }
 
 // nextFrame is NextFrame, saying which track the frame is from.

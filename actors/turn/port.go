@@ -5,6 +5,17 @@ import (
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
+// Silencing says why the carrier's queued audio is dropped.
+type Silencing uint8
+
+const (
+	// SilenceBargeIn: the caller interrupted the reply.
+	SilenceBargeIn Silencing = iota
+	// SilenceWithdrawn: the machine took the audio back (a reply ended
+	// otherwise, an acknowledgement or a filler stopped).
+	SilenceWithdrawn
+)
+
 // Port is how the machine acts on the world. The call actor implements it
 // by driving the carrier and the provider streams; tests record the calls.
 // Every method returns at once: the work happens elsewhere, and its results
@@ -15,7 +26,7 @@ import (
 // each frame from the machine (Machine.NextFrame).
 type Port interface {
 	// The caller's line.
-	ClearAudio() // drop what the carrier has queued
+	ClearAudio(why Silencing) // drop what the carrier has queued
 	SendDTMF(digits string)
 	HangUp(reason string)
 	Transfer(to string)

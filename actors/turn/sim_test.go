@@ -41,6 +41,8 @@ type sim struct {
 	spoken       map[ReplyID][]string
 	heard        []string // words the caller heard, in order
 	clears       int
+	bargeIns     int // clears for a barge-in
+	replyStarts  int // frames that started a reply
 	hungUp       string
 	transferred  string
 	dtmfSent     []string
@@ -147,13 +149,16 @@ func (s *sim) run(d time.Duration) {
 func (s *sim) pull() {
 	s.flowing = false
 	for s.pacer.Due(s.now) {
-		frame, mark, ok := s.m.NextFrame(s.now)
+		f, ok := s.m.NextFrame(s.now)
 		if !ok {
 			return
 		}
-		s.playing = append(s.playing, carrierFrame{at: s.pacer.Send(s.now), frame: frame})
-		if mark != "" {
-			s.playing = append(s.playing, carrierFrame{at: s.pacer.PlayedBy(), mark: mark})
+		if f.ReplyStart {
+			s.replyStarts++
+		}
+		s.playing = append(s.playing, carrierFrame{at: s.pacer.Send(s.now), frame: f.Audio})
+		if f.Mark != "" {
+			s.playing = append(s.playing, carrierFrame{at: s.pacer.PlayedBy(), mark: f.Mark})
 		}
 	}
 	s.flowing = true
@@ -252,8 +257,11 @@ func (s *sim) lastMessage() voice.Message { h := s.m.History(); return h[len(h)-
 
 // Port.
 
-func (s *sim) ClearAudio() {
+func (s *sim) ClearAudio(why Silencing) {
 	s.clears++
+	if why == SilenceBargeIn {
+		s.bargeIns++
+	}
 	var kept []carrierFrame
 	for _, f := range s.playing {
 		if f.mark != "" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/switchboard-voice/switchboard/internal/mono"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -27,6 +28,19 @@ func (s *Stream) SendMark(name string) error {
 // too, and marks in it are reported played.
 func (s *Stream) Clear() error {
 	return s.enqueue(outItem{kind: outClear, gen: s.gen.Add(1)})
+}
+
+// SendAudioSince is SendAudio timed: once the frame is written, the time
+// since the input that caused it (a reply's first audio received) is
+// recorded.
+func (s *Stream) SendAudioSince(frame []byte, since mono.Time) error {
+	return s.enqueue(outItem{kind: outAudio, gen: s.gen.Load(), data: frame, since: since})
+}
+
+// ClearSince is Clear timed: once the clear is written, the time since
+// the input that confirmed the barge-in is recorded.
+func (s *Stream) ClearSince(since mono.Time) error {
+	return s.enqueue(outItem{kind: outClear, gen: s.gen.Add(1), since: since})
 }
 
 // SendDTMF implements voice.Carrier, through the carrier's API, its

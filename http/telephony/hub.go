@@ -3,19 +3,29 @@ package telephony
 import (
 	"context"
 	"sync"
+	"time"
 )
 
 // Hub tracks a node's live media streams, so they can be closed at
 // shutdown: Fiber's Shutdown does not close hijacked websockets.
 type Hub struct {
+	timings Timings
 	mu      sync.Mutex
 	streams map[*Stream]struct{}
 	closed  bool
 	wg      sync.WaitGroup
 }
 
-// NewHub returns an empty hub.
-func NewHub() *Hub { return &Hub{streams: map[*Stream]struct{}{}} }
+// Timings records the engine's own latency up to the carrier's socket
+// (*metrics.Overhead): from the input that caused a message to the
+// message written.
+type Timings interface {
+	AudioToFrame(time.Duration)
+	BargeInToClear(time.Duration)
+}
+
+// NewHub returns an empty hub whose streams report to t (nil: nowhere).
+func NewHub(t Timings) *Hub { return &Hub{timings: t, streams: map[*Stream]struct{}{}} }
 
 // add registers a stream; false once the hub is closed.
 func (h *Hub) add(s *Stream) bool {

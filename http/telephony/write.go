@@ -6,6 +6,7 @@ import (
 	"github.com/fasthttp/websocket"
 
 	"github.com/switchboard-voice/switchboard/events"
+	"github.com/switchboard-voice/switchboard/internal/mono"
 )
 
 type outKind uint8
@@ -25,6 +26,9 @@ type outItem struct {
 	data []byte // audio, or a raw message
 	text string // mark name, DTMF digits
 	mt   int    // a raw message's type
+	// since, when set, is when the input that caused the message arrived:
+	// the time to its write is the engine's overhead (Timings).
+	since mono.Time
 }
 
 // enqueue hands an item to the writer without blocking.
@@ -98,7 +102,21 @@ func (s *Stream) write(buf []byte, it outItem) ([]byte, bool) {
 		s.closeConn()
 		return buf, false
 	}
+	if !it.since.IsZero() && s.hub.timings != nil {
+		s.timed(it)
+	}
 	return buf, true
+}
+
+// timed records a timed message's overhead.
+func (s *Stream) timed(it outItem) {
+	d := mono.Since(it.since)
+	switch it.kind {
+	case outAudio:
+		s.hub.timings.AudioToFrame(d)
+	case outClear:
+		s.hub.timings.BargeInToClear(d)
+	}
 }
 
 // finish runs once the call ended: what it queued last (a goodbye's

@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/switchboard-voice/switchboard/internal/fakespeech"
+	"github.com/switchboard-voice/switchboard/internal/mono"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -21,6 +22,7 @@ type Carrier struct {
 	frames      int
 	words       []string
 	clears      int
+	timed       Timed
 	hungUp      bool
 	transferred voice.TransferRequest
 	dtmf        []string
@@ -64,6 +66,36 @@ func (c *Carrier) Clear() error {
 	c.notify()
 	return nil
 }
+
+// Timed counts the messages the engine timed (its overhead is measured
+// from the input that caused them to their write), as a gateway's stream
+// would time them.
+type Timed struct {
+	Frames, Clears int
+}
+
+// SendAudioSince is SendAudio, timed from since.
+func (c *Carrier) SendAudioSince(frame []byte, since mono.Time) error {
+	c.countTimed(since, &c.timed.Frames)
+	return c.SendAudio(frame)
+}
+
+// ClearSince is Clear, timed from since.
+func (c *Carrier) ClearSince(since mono.Time) error {
+	c.countTimed(since, &c.timed.Clears)
+	return c.Clear()
+}
+
+func (c *Carrier) countTimed(since mono.Time, n *int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !since.IsZero() && since <= mono.Now() {
+		*n++
+	}
+}
+
+// Timings returns what was timed so far.
+func (c *Carrier) Timings() Timed { c.mu.Lock(); defer c.mu.Unlock(); return c.timed }
 
 // SendDTMF implements voice.Carrier.
 func (c *Carrier) SendDTMF(d string) error {

@@ -45,6 +45,7 @@ type Harness struct {
 	Dir     *Directory
 	Status  *Statuses
 	Hub     *telephony.Hub
+	Timings *Timings // what Hub's streams timed
 	Tickets *telephony.Tickets
 	Public  telephony.PublicURL
 	App     *fiber.App
@@ -75,9 +76,10 @@ func New(t testing.TB) *Harness {
 		t.Fatal(err)
 	}
 	rec := NewRecorder()
-	h := &Harness{T: t, Log: log, Logs: logs, System: actors.NewSystem(slog.New(slog.DiscardHandler)),
+	tm := &Timings{}
+	h := &Harness{Timings: tm, T: t, Log: log, Logs: logs, System: actors.NewSystem(slog.New(slog.DiscardHandler)),
 		STT: &voicetest.STT{Recognize: true}, TTS: &voicetest.TTS{}, LLM: &voicetest.LLM{},
-		Events: rec, Dir: NewDirectory(rec), Status: &Statuses{}, Hub: telephony.NewHub(), Tickets: telephony.NewTickets(Secret, nil), Public: pub}
+		Events: rec, Dir: NewDirectory(rec), Status: &Statuses{}, Hub: telephony.NewHub(tm), Tickets: telephony.NewTickets(Secret, nil), Public: pub}
 	h.Calls = call.NewManager(call.Deps{System: h.System, Assistants: h.Dir,
 		Providers: calltest.Providers{STT: h.STT, TTS: h.TTS, Model: h.LLM}, Sinks: []events.Sink{rec}, Log: log})
 	if h.ln, err = net.Listen("tcp4", "127.0.0.1:0"); err != nil {

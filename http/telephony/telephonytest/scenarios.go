@@ -1,11 +1,13 @@
 package telephonytest
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
 	"github.com/switchboard-voice/switchboard/events"
 	"github.com/switchboard-voice/switchboard/http/telephony/phone"
+	"github.com/switchboard-voice/switchboard/internal/testkit"
 )
 
 // Converse waits for the Greeting, then asks and hears the echo.
@@ -27,6 +29,13 @@ func (h *Harness) BargeIn(c Call) {
 		h.T.Fatal("no clear received")
 	}
 	WaitHeard(h.T, c.Phone, "Sure.")
+	// Both replies' first frames and the barge-in's clear were timed.
+	testkit.Eventually(h.T, 10*time.Second, func() error {
+		if f, c := h.Timings.Frames(), h.Timings.Clears(); f < 2 || c < 1 {
+			return fmt.Errorf("timed %d first frames and %d clears", f, c)
+		}
+		return nil
+	})
 	if strings.Contains(c.Phone.Transcript(), "tell me") {
 		h.T.Fatalf("the interrupted reply played to its end: %q", c.Phone.Transcript())
 	}
