@@ -1,6 +1,7 @@
 package schemacheck_test
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -58,4 +59,26 @@ func TestInvalidSchema(t *testing.T) {
 	if err == nil || errors.Is(err, schemacheck.ErrExternalRef) || strings.Contains(err.Error(), "\n") {
 		t.Fatalf("%v", err)
 	}
+}
+
+// A model's answer is untrusted input: whatever it is, checking it ends
+// in nil or an error of one line, and only a JSON document can pass.
+func FuzzValidate(f *testing.F) {
+	s, err := schemacheck.Compile(lead)
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, seed := range []string{`{"name":"Ada","callback":true,"items":[1]}`, `{"name":"Ada"}`, `[]`, `null`, `{"name":`,
+		"```json\n{}\n```", `{"name":"\ud800","callback":true}`, `{"callback":true,"name":"a","items":[1e400]}`} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		err := s.Validate(doc)
+		if err != nil && strings.Contains(err.Error(), "\n") {
+			t.Fatalf("a message of several lines: %q", err)
+		}
+		if err == nil && !json.Valid(doc) {
+			t.Fatalf("invalid JSON accepted: %q", doc)
+		}
+	})
 }

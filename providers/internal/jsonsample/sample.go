@@ -16,10 +16,13 @@ import (
 )
 
 // Recursion through $ref cycles: past optionalDepth only required
-// properties are filled in, past maxDepth nothing.
+// properties are filled in, past maxDepth nothing. Sizes a schema asks for
+// are capped: a request cannot make a fake build a huge value.
 const (
 	optionalDepth = 8
 	maxDepth      = 32
+	maxItems      = 64
+	maxLength     = 4096
 )
 
 // Sample returns a value following schema, made of plain JSON values
@@ -124,9 +127,9 @@ func (s sampler) object(sch map[string]any, depth int) map[string]any {
 }
 
 func (s sampler) array(sch map[string]any, name string, depth int) []any {
-	n := max(intKeyword(sch, "minItems", 1), 1)
-	if m, ok := sch["maxItems"].(float64); ok {
-		n = min(n, int(m))
+	n := min(max(intKeyword(sch, "minItems", 1), 1), maxItems)
+	if m, ok := sch["maxItems"].(float64); ok && m >= 0 {
+		n = min(n, int(min(m, maxItems)))
 	}
 	out := make([]any, 0, n)
 	items, _ := sch["items"].(map[string]any)
@@ -163,10 +166,10 @@ func str(sch map[string]any, name string) string {
 	if name != "" {
 		out += " " + name
 	}
-	if n := intKeyword(sch, "minLength", 0); len(out) < n {
+	if n := min(intKeyword(sch, "minLength", 0), maxLength); len(out) < n {
 		out += strings.Repeat("x", n-len(out))
 	}
-	if m, ok := sch["maxLength"].(float64); ok && len(out) > int(m) {
+	if m, ok := sch["maxLength"].(float64); ok && m >= 0 && float64(len(out)) > m {
 		out = out[:int(m)]
 	}
 	return out
@@ -198,12 +201,17 @@ func number(sch map[string]any, integer bool) float64 {
 	if hi, ok := sch["maximum"].(float64); ok && v > hi {
 		v = hi
 	}
+	if math.IsInf(v, 0) || math.IsNaN(v) { // bounds beyond float64: no good answer
+		return lo
+	}
 	return v
 }
 
+// intKeyword is a count keyword (minItems…), def when absent or negative,
+// at most maxLength.
 func intKeyword(sch map[string]any, k string, def int) int {
 	if v, ok := sch[k].(float64); ok && v >= 0 {
-		return int(v)
+		return int(min(v, maxLength))
 	}
 	return def
 }

@@ -49,3 +49,23 @@ func TestSamplesFollowTheirSchema(t *testing.T) {
 		}
 	}
 }
+
+// The fakes sample whatever schema a request brings: any JSON object is
+// sampled without a panic, into a value that encodes.
+func FuzzSample(f *testing.F) {
+	for _, seed := range []string{`{"type":"object","properties":{"a":{"type":"string","minLength":3}}}`,
+		`{"$ref":"#"}`, `{"$ref":"#/$defs/x/y"}`, `{"type":["null"]}`, `{"type":"array","minItems":1e9,"maxItems":2}`,
+		`{"type":"integer","minimum":-1e308,"multipleOf":1e-300}`, `{"type":"string","maxLength":-1}`,
+		`{"anyOf":[{"type":"object","properties":{"n":{"$ref":"#"}},"required":["n"]}]}`} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		var schema map[string]any
+		if json.Unmarshal([]byte(raw), &schema) != nil || schema == nil {
+			return
+		}
+		if _, err := json.Marshal(jsonsample.Sample(schema)); err != nil {
+			t.Fatalf("%s: %v", raw, err)
+		}
+	})
+}
