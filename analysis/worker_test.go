@@ -47,7 +47,7 @@ func (c *configs) AssistantConfig(_ context.Context, _, id int64) (assistant.Con
 // queue is a database with an organization and an assistant whose calls
 // are analysed, the provider fakes, and a provider Set pointed at them.
 type queue struct {
-	t       *testing.T
+	t       testing.TB
 	dsn     string
 	store   *persistence.Store
 	org     int64
@@ -58,7 +58,7 @@ type queue struct {
 	clock   *clock.Virtual
 }
 
-func newQueue(t *testing.T) *queue {
+func newQueue(t testing.TB) *queue {
 	t.Helper()
 	ctx := context.Background()
 	q := &queue{t: t, dsn: pgtest.DSN(t), clock: clock.NewVirtual(t0.Add(2 * time.Minute))}
