@@ -13,6 +13,7 @@ import (
 	"github.com/switchboard-voice/switchboard/assistant"
 	"github.com/switchboard-voice/switchboard/clock"
 	"github.com/switchboard-voice/switchboard/internal/backoff"
+	"github.com/switchboard-voice/switchboard/internal/wakeup"
 	"github.com/switchboard-voice/switchboard/persistence"
 	"github.com/switchboard-voice/switchboard/voice"
 )
@@ -100,7 +101,7 @@ const (
 // holds.
 type Worker struct {
 	opt      Options
-	kick     chan struct{}
+	wake     *wakeup.Signal
 	slots    chan struct{}
 	inFlight sync.WaitGroup
 	outcomes map[string]*vm.Counter
@@ -110,7 +111,7 @@ type Worker struct {
 // New returns a worker; Run starts it.
 func New(o Options) *Worker {
 	o.defaults()
-	w := &Worker{opt: o, kick: make(chan struct{}, 1), slots: make(chan struct{}, o.Workers), outcomes: map[string]*vm.Counter{},
+	w := &Worker{opt: o, wake: wakeup.New(), slots: make(chan struct{}, o.Workers), outcomes: map[string]*vm.Counter{},
 		seconds: o.Metrics.NewPrometheusHistogramExt("switchboard_analysis_job_seconds", vm.ExponentialBuckets(0.05, 2, 14))}
 	for _, k := range []string{persistence.AnalysisCompleted, persistence.AnalysisFailed, persistence.AnalysisSkipped, outcomeRetry, outcomeReleased} {
 		w.outcomes[k] = o.Metrics.NewCounter(fmt.Sprintf(`switchboard_analysis_jobs_total{outcome=%q}`, k))
@@ -121,12 +122,7 @@ func New(o Options) *Worker {
 
 // Kick makes a running worker look for due analyses now (the records
 // writer calls it after a write) instead of at its next poll.
-func (w *Worker) Kick() {
-	select {
-	case w.kick <- struct{}{}:
-	default:
-	}
-}
+func (w *Worker) Kick() { w.wake.Kick() }
 
 // Run runs due analyses until ctx ends, starting one whenever a slot is
 // free; then it releases the analyses it had not finished and returns.
@@ -150,16 +146,9 @@ func (w *Worker) Run(ctx context.Context) {
 		default:
 			wait = w.opt.Poll
 		}
-		tick := make(chan struct{})
-		t := w.opt.Clock.AfterFunc(wait, func() { close(tick) })
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if !w.wake.Wait(ctx, w.opt.Clock, wait) {
 			return
-		case <-w.kick:
-		case <-tick:
 		}
-		t.Stop()
 	}
 }
 

@@ -55,14 +55,21 @@ type reportBody struct {
 	}
 }
 
-// The report waits for the analysis and carries it as Burki's does.
-func TestReportCarriesTheAnalysis(t *testing.T) {
+// analysedCallDispatched records an analysed call and delivers what is
+// due a second after its end.
+func analysedCallDispatched(t *testing.T) (*fixture, *clock.Virtual, *receiver, *webhooks.Dispatcher) {
 	f := newFixture(t)
 	clk := clock.NewVirtual(t0.Add(5 * time.Second))
 	rc := newReceiver(t, clk)
 	f.analysedCall("CA1", rc.srv.URL)
 	d := f.dispatcher(clk, webhooks.Options{})
 	drain(t, d)
+	return f, clk, rc, d
+}
+
+// The report waits for the analysis and carries it as Burki's does.
+func TestReportCarriesTheAnalysis(t *testing.T) {
+	f, clk, rc, d := analysedCallDispatched(t)
 	if got := rc.deliveries(); len(got) != 2 {
 		t.Fatalf("%d delivered before the analysis: the report did not wait", len(got))
 	}
@@ -97,12 +104,7 @@ func TestReportCarriesTheAnalysis(t *testing.T) {
 // When the wait runs out first, the report goes without the analysis's
 // results, saying it is still pending.
 func TestReportStopsWaiting(t *testing.T) {
-	f := newFixture(t)
-	clk := clock.NewVirtual(t0.Add(5 * time.Second))
-	rc := newReceiver(t, clk)
-	f.analysedCall("CA1", rc.srv.URL)
-	d := f.dispatcher(clk, webhooks.Options{})
-	drain(t, d)
+	_, clk, rc, d := analysedCallDispatched(t)
 	clk.Advance(59 * time.Second) // the default wait: 60 s after the end, at t0+4s
 	drain(t, d)
 	if got := rc.deliveries(); len(got) != 3 {

@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"github.com/switchboard-voice/switchboard/clock"
+	"github.com/switchboard-voice/switchboard/internal/wakeup"
 	"github.com/switchboard-voice/switchboard/persistence"
 )
 
@@ -113,23 +114,18 @@ const responseLimit = 2048
 // Dispatcher delivers due webhooks.
 type Dispatcher struct {
 	opt  Options
-	kick chan struct{}
+	wake *wakeup.Signal
 }
 
 // New returns a dispatcher; Run starts it.
 func New(o Options) *Dispatcher {
 	o.defaults()
-	return &Dispatcher{opt: o, kick: make(chan struct{}, 1)}
+	return &Dispatcher{opt: o, wake: wakeup.New()}
 }
 
 // Kick makes a running dispatcher look for due webhooks now (the records
 // writer calls it after a write) instead of at its next poll.
-func (d *Dispatcher) Kick() {
-	select {
-	case d.kick <- struct{}{}:
-	default:
-	}
-}
+func (d *Dispatcher) Kick() { d.wake.Kick() }
 
 // Backoff is how long a webhook waits after its attempt-th failure.
 func (d *Dispatcher) Backoff(attempt int) time.Duration {
@@ -157,16 +153,9 @@ func (d *Dispatcher) Run(ctx context.Context) {
 		default:
 			wait = d.opt.Poll
 		}
-		tick := make(chan struct{})
-		t := d.opt.Clock.AfterFunc(wait, func() { close(tick) })
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if !d.wake.Wait(ctx, d.opt.Clock, wait) {
 			return
-		case <-d.kick:
-		case <-tick:
 		}
-		t.Stop()
 	}
 }
 
