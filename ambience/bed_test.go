@@ -170,7 +170,7 @@ func TestNewBedRejects(t *testing.T) {
 }
 
 func TestBuiltins(t *testing.T) {
-	if got := fmt.Sprint(Builtins()); got != "[cafe call-center office]" {
+	if got := fmt.Sprint(Builtins()); got != "[cafe call-center city crowded_room forest nature office]" {
 		t.Fatalf("Builtins() = %s", got)
 	}
 	for _, name := range Builtins() {

@@ -25,9 +25,13 @@ const (
 
 // generators synthesize one ambience into x (at builtinRate) with rng.
 var generators = map[string]func(x []float64, rng *rand.Rand){
-	"office":      office,
-	"cafe":        cafe,
-	"call-center": callCenter,
+	"office":       office,
+	"cafe":         cafe,
+	"call-center":  callCenter,
+	"city":         city,
+	"forest":       forest,
+	"crowded_room": crowdedRoom,
+	"nature":       nature,
 }
 
 // Builtins lists the built-in ambience names, usable as storage keys.
@@ -124,7 +128,7 @@ func office(x []float64, rng *rand.Rand) {
 
 // cafe: a murmur of voices and the clink of cups and cutlery.
 func cafe(x []float64, rng *rand.Rand) {
-	babble(x, rng, 6, 0.8)
+	babble(x, rng, 6, 0.8, 1500)
 	for t := 0.0; ; {
 		t += 0.4 + 2.5*rng.Float64()
 		at := int(t * builtinRate)
@@ -146,14 +150,132 @@ func callCenter(x []float64, rng *rand.Rand) {
 	for i := range x {
 		x[i] = room.next(rng.NormFloat64())
 	}
-	babble(x, rng, 10, 1.2)
+	babble(x, rng, 10, 1.2, 1500)
 }
 
-// babble adds voices: speech-band noise whose level follows a random
-// syllable rhythm (about 4 a second) in phrases separated by pauses.
-func babble(x []float64, rng *rand.Rand, voices int, level float64) {
+// city: the rumble of traffic, cars passing by, and now and then a horn.
+func city(x []float64, rng *rand.Rand) {
+	rumble := newOnePole(90)
+	for i := range x {
+		x[i] = 2.5 * rumble.next(rng.NormFloat64())
+	}
+	for t := 0.0; ; {
+		t += 1.5 + 4*rng.Float64()
+		at := int(t * builtinRate)
+		if at >= len(x) {
+			break
+		}
+		// a car passing: tyre noise swelling and fading over a few seconds
+		d := int((2 + 2*rng.Float64()) * builtinRate)
+		tyres := newBand(150, 900+600*rng.Float64())
+		amp := 0.6 + 0.8*rng.Float64()
+		for i := range min(d, len(x)-at) {
+			w := math.Sin(math.Pi * float64(i) / float64(d))
+			x[at+i] += amp * w * w * tyres.next(rng)
+		}
+		if rng.IntN(5) == 0 { // a horn: two notes a third apart, under 3.4 kHz
+			f := 380 + 120*rng.Float64()
+			k := 0
+			event(x, at+d/3, 0.35, 0.12, func() float64 {
+				k++
+				p := 2 * math.Pi * float64(k) / builtinRate
+				return math.Sin(p*f) + 0.6*math.Sin(p*f*1.26)
+			})
+		}
+	}
+}
+
+// forest: wind in the leaves, rising and falling, and birds calling.
+func forest(x []float64, rng *rand.Rand) {
+	leaves := newBand(400, 2800)
+	gust := newOnePole(0.3)
+	for i := range x {
+		g := 0.5 + math.Abs(gust.next(8*rng.NormFloat64()))
+		x[i] = 1.2 * g * leaves.next(rng)
+	}
+	birds(x, rng, 0.6, 3)
+}
+
+// crowdedRoom: a packed room of voices, louder and denser than a cafe,
+// with bursts of laughter.
+func crowdedRoom(x []float64, rng *rand.Rand) {
+	room := newOnePole(250)
+	for i := range x {
+		x[i] = 0.6 * room.next(rng.NormFloat64())
+	}
+	babble(x, rng, 24, 0.9, 1000)
+	for t := 0.0; ; {
+		t += 3 + 7*rng.Float64()
+		at := int(t * builtinRate)
+		if at >= len(x) {
+			break
+		}
+		laugh := newBand(300, 1400)
+		for j := range 3 + rng.IntN(4) { // "ha" bursts about 180 ms apart
+			event(x, at+j*int(0.18*builtinRate), 0.05, 0.25, func() float64 { return laugh.next(rng) })
+		}
+	}
+}
+
+// nature: a stream running over stones, with birds and crickets.
+func nature(x []float64, rng *rand.Rand) {
+	water := newBand(250, 1500)
+	ripple := newOnePole(12)
+	for i := range x {
+		r := 0.7 + math.Abs(ripple.next(6*rng.NormFloat64()))
+		x[i] = r * water.next(rng)
+	}
+	birds(x, rng, 0.4, 5)
+	// crickets: a steady chirp train around 3 kHz
+	f := 2900 + 300*rng.Float64()
+	for t := 0.0; ; {
+		t += 0.8 + 0.6*rng.Float64()
+		at := int(t * builtinRate)
+		if at >= len(x) {
+			break
+		}
+		for j := range 3 {
+			k := 0
+			event(x, at+j*int(0.05*builtinRate), 0.012, 0.05, func() float64 {
+				k++
+				return math.Sin(2 * math.Pi * f * float64(k) / builtinRate)
+			})
+		}
+	}
+}
+
+// birds adds calls: short whistles sweeping between 1.8 and 3.3 kHz, in
+// phrases every gap seconds or so.
+func birds(x []float64, rng *rand.Rand, amp, gap float64) {
+	for t := 0.0; ; {
+		t += gap * (0.5 + rng.Float64())
+		at := int(t * builtinRate)
+		if at >= len(x) {
+			break
+		}
+		for j := range 1 + rng.IntN(5) {
+			f0, f1 := 1800+900*rng.Float64(), 2200+1100*rng.Float64()
+			d := int((0.06 + 0.1*rng.Float64()) * builtinRate)
+			start := at + j*int((0.12+0.1*rng.Float64())*builtinRate)
+			phase := 0.0
+			for i := range min(d, len(x)-start) {
+				if start+i < 0 {
+					continue
+				}
+				frac := float64(i) / float64(d)
+				phase += 2 * math.Pi * (f0 + (f1-f0)*frac) / builtinRate
+				x[start+i] += 6 * amp * math.Sin(math.Pi*frac) * math.Sin(phase)
+			}
+		}
+	}
+}
+
+// babble adds voices: speech-band noise (up to top Hz and up to 1 kHz more)
+// whose level follows a random syllable rhythm (about 4 a second) in
+// phrases separated by pauses.
+func babble(x []float64, rng *rand.Rand, voices int, level, top float64) {
 	for range voices {
-		b := newBand(250, 1500+1000*rng.Float64())
+		b := newBand(250, top+1000*rng.Float64())
 		env := newOnePole(8) // smooths syllables into a speech-like envelope
 		gain := level * (0.4 + 0.6*rng.Float64())
 		talking, until := rng.IntN(2) == 0, 0

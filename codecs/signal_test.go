@@ -88,7 +88,7 @@ func dominantFrequency(x []int16, rate int) float64 {
 	best := func(from, to, step float64) float64 {
 		f, pow := from, -1.0
 		for g := from; g <= to; g += step {
-			if p := goertzel(x, rate, g); p > pow {
+			if p := goertzel(x, g, rate); p > pow {
 				f, pow = g, p
 			}
 		}
@@ -97,17 +97,6 @@ func dominantFrequency(x []int16, rate int) float64 {
 	bin := math.Max(1, math.Floor(float64(rate)/float64(len(x))))
 	coarse := best(20, float64(rate)/2-bin, bin)
 	return best(math.Max(20, coarse-bin), coarse+bin, 1)
-}
-
-// goertzel returns the power of x at frequency f.
-func goertzel(x []int16, rate int, f float64) float64 {
-	c := 2 * math.Cos(2*math.Pi*f/float64(rate))
-	var s1, s2 float64
-	for _, v := range x {
-		s0 := float64(v) + c*s1 - s2
-		s2, s1 = s1, s0
-	}
-	return s1*s1 + s2*s2 - c*s1*s2
 }
 
 // whiteNoise returns n samples uniformly distributed in ±amp.

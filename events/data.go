@@ -123,8 +123,39 @@ func Data(e Event) any {
 		}{Clean(e.Service), Clean(e.Provider), Clean(e.Error), e.Recovered}
 	case IdlePrompt:
 		return struct {
-			Count int `json:"count"`
-		}{e.Count}
+			Count     int  `json:"count"`
+			Generated bool `json:"generated"`
+		}{e.Count, e.Generated}
+	case StageChanged:
+		return struct {
+			Stage string `json:"stage"`
+		}{Clean(e.Stage)}
+	case Consent:
+		return struct {
+			Decision string `json:"decision"`
+			Asked    int    `json:"asked"`
+		}{Clean(e.Decision), e.Asked}
+	case AnsweredBy:
+		return struct {
+			Who     string  `json:"who"`
+			Signal  string  `json:"signal"`
+			AfterMS float64 `json:"after_ms"`
+		}{Clean(e.Who), Clean(e.Signal), ms(e.After)}
+	case Filler:
+		return struct {
+			Phrase   string `json:"phrase"`
+			TurnKind string `json:"turn_kind"`
+		}{Clean(e.Phrase), Clean(e.TurnKind)}
+	case AssistantTransferred:
+		return struct {
+			From  int64  `json:"from_assistant_id"`
+			To    int64  `json:"to_assistant_id"`
+			Error string `json:"error,omitempty"`
+		}{e.From, e.To, Clean(e.Error)}
+	case CallerEndPhrase:
+		return struct {
+			Phrase string `json:"phrase"`
+		}{Clean(e.Phrase)}
 	case DTMF:
 		return struct {
 			Digits string `json:"digits"`

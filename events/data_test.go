@@ -18,6 +18,7 @@ func TestEveryEventHasItsEncoding(t *testing.T) {
 		Transcript{Speaker: Caller, Text: "hi\x00", Final: true}, CallerSpeechStarted{}, TurnCommitted{}, ReplyStarted{},
 		ReplyFinished{}, Interruption{}, Backchannel{}, ToolCalled{}, Speculation{}, StageTimings{}, ConfigApplied{},
 		ProviderError{}, IdlePrompt{}, History{Messages: []voice.Message{{Role: voice.RoleUser, Content: "x"}}}, DTMF{},
+		StageChanged{}, Consent{}, AnsweredBy{}, Filler{}, AssistantTransferred{}, CallerEndPhrase{},
 	}
 	for _, e := range all {
 		b, err := json.Marshal(Data(e))

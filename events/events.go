@@ -66,6 +66,11 @@ const (
 	// A provider stream stayed down past what the call can bridge.
 	EndRecognitionFailed = "pipeline-error-transcriber-failed"
 	EndSynthesisFailed   = "pipeline-error-voice-failed"
+	// The recording-consent gate: the caller pressed 2, or no key at all.
+	EndConsentDeclined   = "customer-declined-recording"
+	EndConsentUnanswered = "customer-did-not-consent"
+	EndVoicemail         = "voicemail"
+	EndCallerPhrase      = "customer-said-end-phrase"
 )
 
 // Transcript is caller or assistant speech as text. Assistant transcripts
@@ -164,8 +169,49 @@ type ProviderError struct {
 	Recovered bool
 }
 
-// IdlePrompt is the assistant prompting a silent caller.
-type IdlePrompt struct{ Count int }
+// IdlePrompt is the assistant prompting a silent caller; Generated: the
+// model wrote it.
+type IdlePrompt struct {
+	Count     int
+	Generated bool
+}
+
+// StageChanged is the call moving around its conversation proper:
+// screening for a machine, asking for consent, awaiting the caller,
+// conversing, leaving a voicemail message.
+type StageChanged struct{ Stage string }
+
+// Consent is the caller's answer to the recording-consent question:
+// agreed, declined or no-answer, after the message was said Asked times.
+type Consent struct {
+	Decision string
+	Asked    int
+}
+
+// AnsweredBy is who answered the call, human or machine, the signal the
+// decision rests on, and how long after the answer it was made.
+type AnsweredBy struct {
+	Who    string
+	Signal string
+	After  time.Duration
+}
+
+// Filler is a short phrase played while a late reply was prepared.
+type Filler struct {
+	Phrase   string
+	TurnKind string // neutral, positive, negative or question
+}
+
+// AssistantTransferred is the call handed to another assistant; Error
+// says why it could not be.
+type AssistantTransferred struct {
+	From, To int64
+	Error    string
+}
+
+// CallerEndPhrase is the caller saying one of the assistant's end-call
+// phrases.
+type CallerEndPhrase struct{ Phrase string }
 
 // History is the conversation as the model sees it, published whole at
 // every turn boundary and at the end; only the last one of a call matters.
@@ -180,20 +226,26 @@ type DTMF struct {
 }
 
 // Kind implementations.
-func (CallStarted) Kind() string         { return "call-started" }
-func (CallEnded) Kind() string           { return "call-ended" }
-func (Transcript) Kind() string          { return "transcript" }
-func (CallerSpeechStarted) Kind() string { return "speech-started" }
-func (TurnCommitted) Kind() string       { return "turn" }
-func (ReplyStarted) Kind() string        { return "reply-started" }
-func (ReplyFinished) Kind() string       { return "reply-finished" }
-func (Interruption) Kind() string        { return "interruption" }
-func (Backchannel) Kind() string         { return "backchannel" }
-func (ToolCalled) Kind() string          { return "tool-call" }
-func (Speculation) Kind() string         { return "speculation" }
-func (StageTimings) Kind() string        { return "stage-timings" }
-func (ConfigApplied) Kind() string       { return "config-applied" }
-func (ProviderError) Kind() string       { return "provider-error" }
-func (IdlePrompt) Kind() string          { return "idle-prompt" }
-func (DTMF) Kind() string                { return "dtmf" }
-func (History) Kind() string             { return "history" }
+func (CallStarted) Kind() string          { return "call-started" }
+func (CallEnded) Kind() string            { return "call-ended" }
+func (Transcript) Kind() string           { return "transcript" }
+func (CallerSpeechStarted) Kind() string  { return "speech-started" }
+func (TurnCommitted) Kind() string        { return "turn" }
+func (ReplyStarted) Kind() string         { return "reply-started" }
+func (ReplyFinished) Kind() string        { return "reply-finished" }
+func (Interruption) Kind() string         { return "interruption" }
+func (Backchannel) Kind() string          { return "backchannel" }
+func (ToolCalled) Kind() string           { return "tool-call" }
+func (Speculation) Kind() string          { return "speculation" }
+func (StageTimings) Kind() string         { return "stage-timings" }
+func (ConfigApplied) Kind() string        { return "config-applied" }
+func (ProviderError) Kind() string        { return "provider-error" }
+func (IdlePrompt) Kind() string           { return "idle-prompt" }
+func (DTMF) Kind() string                 { return "dtmf" }
+func (History) Kind() string              { return "history" }
+func (StageChanged) Kind() string         { return "stage" }
+func (Consent) Kind() string              { return "consent" }
+func (AnsweredBy) Kind() string           { return "answered-by" }
+func (Filler) Kind() string               { return "filler" }
+func (AssistantTransferred) Kind() string { return "assistant-transfer" }
+func (CallerEndPhrase) Kind() string      { return "end-phrase" }

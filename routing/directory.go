@@ -100,7 +100,7 @@ func (d *Directory) History(ctx context.Context, r *telephony.Route, q telephony
 	switch {
 	case q.ResumeCallID != "":
 		return d.Store.Conversation(ctx, r.OrganizationID, q.ResumeCallID)
-	case r.Snapshot.Config.ConversationContinuityEnabled && q.Caller != "":
+	case r.Snapshot.Config.ConversationContinuityEnabled && !r.Snapshot.Config.PrivacySettings.GDPRMode && q.Caller != "":
 		return d.Store.RecentConversation(ctx, r.AssistantID, q.Caller, ContinuityWindow)
 	}
 	return nil, nil

@@ -38,7 +38,10 @@ type callActor struct {
 	version int
 	m       *turn.Machine
 	started time.Time
-	phases  [2]uint8 // the machine's phases as last shown in the call's state
+	phases  [3]uint8 // the machine's phases and stage as last shown in the call's state
+	beeps   *beepListener
+	// missingVars are the {{variables}} already logged as not given.
+	missingVars []string
 
 	listen *listener
 	speech *speaker
@@ -91,8 +94,7 @@ func (a *callActor) Receive(ctx actor.Context) {
 	case *actor.Stopping, *actor.Stopped, *actor.Restarting:
 		return
 	case *callerAudio:
-		a.out.caller(msg.frame)
-		a.listen.audio(msg.frame)
+		a.callerAudio(msg.frame)
 	case *carrierMark:
 		a.m.MarkPlayed(a.now(), msg.name)
 	case *callerDTMF:
@@ -117,8 +119,14 @@ func (a *callActor) Receive(ctx actor.Context) {
 		a.listen.sup.retry(msg)
 	case *ttsEvent:
 		a.speech.event(msg)
-	case *backchannelEvent:
-		a.speech.ackEvent(msg)
+	case *shortEvent:
+		a.speech.shortDone(msg)
+	case *phraseReady:
+		a.m.ShortPhraseAudio(a.now(), msg.phrase, msg.audio)
+	case *handoverLoaded:
+		a.handoverLoaded(msg)
+	case *carrierAnsweredBy:
+		a.m.CarrierAnsweredBy(a.now(), msg.who)
 	case *streamOpened[voice.TTSSession]:
 		a.speech.sup.opened(msg)
 	case *streamRetry[voice.TTSSession]:
@@ -135,7 +143,9 @@ func (a *callActor) Receive(ctx actor.Context) {
 	case *subscribed:
 		a.subscribed(msg)
 	case *assistants.ConfigChanged:
-		a.configChanged(msg.Snapshot)
+		if msg.Snapshot != nil && msg.Snapshot.ID == a.spec.AssistantID {
+			a.configChanged(msg.Snapshot)
+		}
 	default:
 		a.log.Warn("unexpected message", "type", reflect.TypeOf(msg).String())
 	}
@@ -150,10 +160,12 @@ func (a *callActor) start(ctx actor.Context) {
 	a.self = ctx.Self()
 	a.started = a.now()
 	a.call.setState(func(s *State) { s.Started = a.started })
+	a.cfg = a.render(a.cfg)
 	cfg := a.cfg
-	a.m = turn.New(a, turn.SettingsFrom(cfg, a.version), a.spec.Line.Format(), a.started)
+	a.m = turn.New(a, turn.SettingsFrom(a.spec.AssistantID, cfg, a.version), a.spec.Line.Format(), a.started)
 	a.m.Seed(a.spec.History)
 	a.listen, a.speech, a.out = newListener(a), newSpeaker(a), newOutbound(a)
+	a.beeps = newBeepListener(a.spec.Line.Format())
 	a.out.start(cfg)
 	a.useConfig(cfg)
 	a.listen.sup.open()
@@ -170,7 +182,23 @@ func (a *callActor) start(ctx actor.Context) {
 	})
 	a.log.Info("call started", "assistant_id", id, "config_version", a.version, "carrier", a.spec.Carrier,
 		"direction", a.spec.Direction)
-	a.m.Start(a.started, a.disclosure(cfg.RecordingSettings))
+	a.m.Start(a.started, turn.CallStart{Outbound: a.spec.Direction == "outbound", Disclosure: a.disclosure(cfg.RecordingSettings)})
+}
+
+// callerAudio takes a frame of the caller's: recorded and recognised, but
+// not before the caller has agreed to it; while screening for an
+// answering machine, listened to for its beep.
+func (a *callActor) callerAudio(frame []byte) {
+	switch a.m.Stage() {
+	case turn.Consenting:
+		return
+	case turn.Screening, turn.LeavingMessage:
+		if a.beeps.heard(frame) {
+			a.m.Tone(a.now())
+		}
+	}
+	a.out.caller(frame)
+	a.listen.audio(frame)
 }
 
 // disclosure is what the caller must hear first about the recording, if
@@ -214,7 +242,7 @@ func (a *callActor) subscribed(msg *subscribed) {
 // newest and applies it at the next turn boundary (Port.ApplyConfig).
 func (a *callActor) configChanged(snap *assistants.Snapshot) {
 	if snap != nil {
-		a.m.ChangeConfig(turn.SettingsFrom(snap.Config, snap.Version))
+		a.m.ChangeConfig(a.now(), turn.SettingsFrom(snap.ID, a.render(snap.Config), snap.Version))
 	}
 }
 
@@ -229,6 +257,7 @@ func (a *callActor) settle() {
 		return
 	}
 	now := a.now()
+	a.out.record(now, a.m.Stage() != turn.Consenting)
 	a.out.pump(now)
 	a.showPhases()
 	at, ok := a.m.NextDeadline()
@@ -266,10 +295,12 @@ func (a *callActor) stopTimer() {
 	}
 }
 
-// showPhases updates the call's live state when who is speaking changes.
+// showPhases updates the call's live state when who is speaking, or the
+// call's stage, changes.
 func (a *callActor) showPhases() {
 	as, c := a.m.Phases()
-	if p := [2]uint8{uint8(as), uint8(c)}; p != a.phases {
+	st := a.m.Stage()
+	if p := [3]uint8{uint8(as), uint8(c), uint8(st)}; p != a.phases {
 		a.phases = p
 		speaking := ""
 		switch {
@@ -278,7 +309,7 @@ func (a *callActor) showPhases() {
 		case c == turn.Talking:
 			speaking = "caller"
 		}
-		a.call.setState(func(s *State) { s.Speaking = speaking })
+		a.call.setState(func(s *State) { s.Speaking, s.Stage = speaking, st.String() })
 	}
 }
 

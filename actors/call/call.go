@@ -30,6 +30,8 @@ type Call struct {
 type State struct {
 	Started     time.Time
 	Speaking    string // "caller", "assistant" or ""
+	Stage       string // turn.Stage: screening, consenting, awaiting, conversing, leaving-message
+	AssistantID int64  // the assistant on the call (a handover changes it)
 	Turns       int
 	LastLatency time.Duration // the last reply's first frame after the caller's turn
 }
@@ -39,11 +41,12 @@ var ErrEnded = errors.New("call: ended")
 
 // Messages the gateway posts.
 type (
-	callerAudio    struct{ frame []byte }
-	carrierMark    struct{ name string }
-	callerDTMF     struct{ digits string }
-	carrierStopped struct{}
-	endRequest     struct{ reason, goodbye string }
+	callerAudio       struct{ frame []byte }
+	carrierMark       struct{ name string }
+	callerDTMF        struct{ digits string }
+	carrierStopped    struct{}
+	endRequest        struct{ reason, goodbye string }
+	carrierAnsweredBy struct{ who string }
 )
 
 // Audio delivers one frame of caller audio; the call owns it from now on.
@@ -63,6 +66,10 @@ func (c *Call) Stopped() { c.root.Send(c.pid, &carrierStopped{}) }
 func (c *Call) End(reason, goodbye string) {
 	c.root.Send(c.pid, &endRequest{reason: reason, goodbye: goodbye})
 }
+
+// AnsweredBy reports the carrier's answering-machine detection: "human" or
+// "machine" (turn.AnsweredByHuman, turn.AnsweredByMachine).
+func (c *Call) AnsweredBy(who string) { c.root.Send(c.pid, &carrierAnsweredBy{who: who}) }
 
 // Done is closed once the call has ended and released its resources.
 func (c *Call) Done() <-chan struct{} { return c.done }

@@ -23,21 +23,28 @@ import (
 
 // fakeAssistants serves one assistant and pushes changes to subscribers.
 type fakeAssistants struct {
-	sys  *actor.ActorSystem
-	mu   sync.Mutex
-	snap *assistants.Snapshot
-	subs map[string]*actor.PID
+	sys    *actor.ActorSystem
+	mu     sync.Mutex
+	snap   *assistants.Snapshot
+	others map[int64]*assistants.Snapshot // the organization's other assistants, by id
+	subs   map[string]*actor.PID
 }
 
-func (f *fakeAssistants) Get(context.Context, int64, int64) (*assistants.Snapshot, error) {
+func (f *fakeAssistants) Get(_ context.Context, _, id int64) (*assistants.Snapshot, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if o, ok := f.others[id]; ok {
+		return o, nil
+	}
 	return f.snap, nil
 }
 
-func (f *fakeAssistants) Subscribe(_ context.Context, _, _ int64, pid *actor.PID) (*assistants.Snapshot, error) {
+func (f *fakeAssistants) Subscribe(_ context.Context, _, id int64, pid *actor.PID) (*assistants.Snapshot, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if o, ok := f.others[id]; ok {
+		return o, nil
+	}
 	f.subs[pid.String()] = pid
 	return f.snap, nil
 }

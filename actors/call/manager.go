@@ -69,6 +69,7 @@ type Manager struct {
 	Deps
 	wg      sync.WaitGroup // every goroutine of every call
 	running atomic.Int64   // how many of them are running now
+	phrases phraseCache    // short phrases' audio, for every call
 
 	mu       sync.Mutex
 	calls    map[string]*Call
@@ -104,6 +105,9 @@ type Spec struct {
 	// Returning says the caller has called this assistant before: a
 	// first_call_only recording disclosure is not said again.
 	Returning bool
+	// Variables of this call fill {{name}} in the assistant's prompt and
+	// messages, over the assistant's own (an outbound call's, say).
+	Variables map[string]string
 }
 
 // Start spawns the call's actor. The call then runs until it ends; its
@@ -117,6 +121,7 @@ func (m *Manager) Start(ctx context.Context, spec Spec) (*Call, error) {
 		spec.Snapshot = snap
 	}
 	c := &Call{CallInfo: spec.CallInfo, root: m.System.Root, done: make(chan struct{})}
+	c.state.AssistantID = spec.AssistantID
 	m.mu.Lock()
 	if m.draining {
 		m.mu.Unlock()

@@ -41,7 +41,9 @@ type outbound struct {
 	bedGen  int                 // background sound loads; a superseded one is dropped
 	rec     *recording.Recorder // nil: not recorded
 	recSet  assistant.RecordingSettings
-	flowing bool // the last pump stopped for want of time, not of audio
+	recFrom time.Time // the recording's start: the call's, or the caller's consent
+	recWant bool      // the call is to be recorded, once it may be
+	flowing bool      // the last pump stopped for want of time, not of audio
 }
 
 func newOutbound(a *callActor) *outbound {
@@ -52,20 +54,31 @@ func newOutbound(a *callActor) *outbound {
 	return &outbound{a: a, pacer: p}
 }
 
-// start opens the recording and loads the background sound, as the
-// configuration asks. A recording that is not auto_save is not kept, so
-// it is not made at all.
+// start decides whether the call is recorded and loads the background
+// sound, as the configuration asks. A recording that is not auto_save is
+// not kept, so it is not made at all; in GDPR mode none is.
 func (o *outbound) start(cfg assistant.Config) {
 	a := o.a
-	if rs := cfg.RecordingSettings; rs.Enabled && rs.AutoSave && a.mgr.RecordingsRoot != "" {
-		rec, err := recording.Start(recording.Options{Root: a.mgr.RecordingsRoot, CallID: a.spec.ID,
-			Settings: cfg.RecordingSettings, In: a.spec.Line.Format()})
-		if err != nil {
-			a.log.Error("call not recorded", "err", err)
-		}
-		o.rec, o.recSet = rec, rs
-	}
+	rs := cfg.RecordingSettings
+	o.recWant = rs.Enabled && rs.AutoSave && a.mgr.RecordingsRoot != "" && !cfg.PrivacySettings.GDPRMode
+	o.recSet = rs
 	o.loadBed(cfg.TTSSettings.BackgroundSound)
+}
+
+// record starts the recording once the call may be recorded: at once, or
+// when the caller has agreed to it.
+func (o *outbound) record(now time.Time, allowed bool) {
+	if !o.recWant || !allowed {
+		return
+	}
+	a := o.a
+	o.recWant = false
+	rec, err := recording.Start(recording.Options{Root: a.mgr.RecordingsRoot, CallID: a.spec.ID,
+		Settings: o.recSet, In: a.spec.Line.Format()})
+	if err != nil {
+		a.log.Error("call not recorded", "err", err)
+	}
+	o.rec, o.recFrom = rec, now
 }
 
 // loadBed switches to a background sound, loaded off the actor; a
@@ -101,7 +114,7 @@ func (o *outbound) bedLoaded(m *bedReady) {
 
 // caller records a frame of the caller's.
 func (o *outbound) caller(frame []byte) {
-	o.rec.Caller(o.a.now().Sub(o.a.started), frame)
+	o.rec.Caller(o.a.now().Sub(o.recFrom), frame)
 }
 
 // pump sends every frame due now.
@@ -129,7 +142,7 @@ func (o *outbound) next() (time.Time, bool) { return o.pacer.Next(), o.flowing }
 // at the time it will be heard.
 func (o *outbound) write(now time.Time, frame []byte, mark string) {
 	a := o.a
-	o.rec.Assistant(o.pacer.Send(now).Sub(a.started), frame)
+	o.rec.Assistant(o.pacer.Send(now).Sub(o.recFrom), frame)
 	if err := a.spec.Line.SendAudio(frame); err != nil {
 		a.log.Debug("audio not sent", "err", err)
 	}
@@ -142,7 +155,7 @@ func (o *outbound) write(now time.Time, frame []byte, mark string) {
 // heard, so not recorded either.
 func (o *outbound) clear() {
 	now := o.a.now()
-	o.rec.Truncate(now.Sub(o.a.started))
+	o.rec.Truncate(now.Sub(o.recFrom))
 	o.pacer.Clear(now)
 	_ = o.a.spec.Line.Clear()
 }
@@ -158,7 +171,7 @@ func (o *outbound) close(end time.Time) {
 	if o.rec == nil {
 		return
 	}
-	rec, length, cfg, info := o.rec, end.Sub(a.started), o.recSet, a.spec.CallInfo
+	rec, length, cfg, info := o.rec, end.Sub(o.recFrom), o.recSet, a.spec.CallInfo
 	a.mgr.goTracked(a.log, func() {
 		tracks, err := rec.Close(length)
 		if err != nil {

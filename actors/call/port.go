@@ -124,8 +124,8 @@ func (a *callActor) EndSpeech(id turn.ReplyID) { a.speech.end(id) }
 // CancelSpeech implements turn.Port.
 func (a *callActor) CancelSpeech(id turn.ReplyID) { a.speech.cancel(id) }
 
-// Backchannel implements turn.Port.
-func (a *callActor) Backchannel(phrase string) { a.speech.acknowledge(phrase) }
+// ShortPhrase implements turn.Port.
+func (a *callActor) ShortPhrase(phrase string) { a.speech.shortPhrase(phrase) }
 
 // RunTool implements turn.Port.
 func (a *callActor) RunTool(id turn.ReplyID, call voice.ToolCall) {
@@ -143,8 +143,11 @@ func (a *callActor) RunTool(id turn.ReplyID, call voice.ToolCall) {
 // ApplyConfig implements turn.Port: from this turn boundary on the call
 // runs on s's configuration; streams whose settings changed are replaced.
 func (a *callActor) ApplyConfig(s turn.Settings) {
-	prev := a.cfg
+	prev, prevID := a.cfg, a.spec.AssistantID
 	a.cfg, a.version = s.Config, s.Version
+	if s.AssistantID != prevID {
+		a.switchAssistant(prevID, s.AssistantID)
+	}
 	a.useConfig(a.cfg)
 	if prev.NeedsNewRecogniser(a.cfg) {
 		a.listen.sup.reopen()
@@ -155,6 +158,20 @@ func (a *callActor) ApplyConfig(s turn.Settings) {
 	if bs := a.cfg.TTSSettings.BackgroundSound; !prev.TTSSettings.BackgroundSound.Equal(bs) {
 		a.out.loadBed(bs)
 	}
+	a.speech.setVoice()
+}
+
+// switchAssistant follows the assistant a call was handed to: its
+// configuration changes reach the call from now on, the old one's do not.
+func (a *callActor) switchAssistant(from, to int64) {
+	a.mgr.Assistants.Unsubscribe(from, a.self)
+	a.spec.AssistantID = to
+	a.call.setState(func(s *State) { s.AssistantID = to })
+	org := a.spec.OrganizationID
+	a.mgr.goTracked(a.log, func() {
+		snap, err := a.mgr.Assistants.Subscribe(a.ctx, org, to, a.self)
+		a.send(&subscribed{snap: snap, err: err})
+	})
 }
 
 // Publish implements turn.Port: the event goes to every sink, and the

@@ -21,14 +21,17 @@ var errNoSpeech = errors.New("text-to-speech unavailable")
 const synthesiserBridge = 10 * time.Second
 
 // speaker runs the call's synthesis: one utterance at a time (the reply
-// being spoken, or an acknowledgement), text queued while the session
-// opens.
+// being spoken, or a short phrase), text queued while the session opens.
+// Short phrases (acknowledgements, fillers) come from the node's phrase
+// cache; those the call may need and the cache lacks are synthesised while
+// the session is idle, so that they are ready when wanted.
 type speaker struct {
-	a     *callActor
-	sup   supervisor[voice.TTSSession]
-	cur   *utterance
-	ack   *ack
-	cache map[string][]byte // acknowledgement audio by phrase, per call
+	a        *callActor
+	sup      supervisor[voice.TTSSession]
+	cur      *utterance
+	short    *shortSynth
+	prefetch []string // short phrases to synthesise while idle
+	voice    string   // the voice's key in the phrase cache
 	// staleSession: the configuration changed; the session is replaced
 	// once the utterance in progress is done.
 	staleSession bool
@@ -43,11 +46,13 @@ type utterance struct {
 	ended bool
 }
 
-// ack is an acknowledgement being synthesised for the first time.
-type ack struct {
+// shortSynth is a short phrase being synthesised; wanted: the machine
+// asked for it (else it is only prefetched).
+type shortSynth struct {
 	phrase string
 	u      voice.Utterance
 	audio  []byte
+	wanted bool
 }
 
 type (
@@ -55,19 +60,28 @@ type (
 		id turn.ReplyID
 		ev voice.TTSEvent
 	}
-	backchannelEvent struct {
+	shortEvent struct {
 		phrase string
 		ev     voice.TTSEvent
+	}
+	// phraseReady is a short phrase's audio for the machine.
+	phraseReady struct {
+		phrase string
+		audio  []byte
 	}
 )
 
 func newSpeaker(a *callActor) *speaker {
-	s := &speaker{a: a, cache: map[string][]byte{}}
+	s := &speaker{a: a}
+	s.setVoice()
 	s.sup = supervisor[voice.TTSSession]{a: a, service: "tts", bridge: synthesiserBridge,
 		dial: func(ctx context.Context, _ streamGen) (voice.TTSSession, error) {
 			return a.mgr.Providers.OpenTTS(ctx, &a.spec.CallInfo, a.cfg, a.spec.Line.Format())
 		},
-		up:     func(voice.TTSSession) { s.start() },
+		up: func(voice.TTSSession) {
+			s.start()
+			s.prefetchNext()
+		},
 		failed: s.dropWaiting,
 		gaveUp: func(error) { a.m.End(a.now(), events.EndSynthesisFailed, "") },
 	}
@@ -99,6 +113,7 @@ func (s *speaker) event(m *ttsEvent) {
 		if s.staleSession {
 			s.reopen()
 		}
+		s.prefetchNext()
 	case *voice.TTSError:
 		s.cur = nil
 		s.reopen() // the session may be broken
@@ -108,9 +123,12 @@ func (s *speaker) event(m *ttsEvent) {
 
 // openUtterance starts reply id's utterance, now or once the session opens.
 func (s *speaker) openUtterance(id turn.ReplyID) {
-	if s.ack != nil && s.ack.u != nil {
-		s.ack.u.Cancel()
-		s.ack = nil
+	if s.short != nil {
+		s.short.u.Cancel() // a reply goes first; the phrase is tried again later
+		if !s.short.wanted {
+			s.prefetch = append(s.prefetch, s.short.phrase)
+		}
+		s.short = nil
 	}
 	if s.cur != nil && s.cur.u != nil {
 		s.cur.u.Cancel()
@@ -178,34 +196,75 @@ func (s *speaker) cancel(id turn.ReplyID) {
 			u.u.Cancel()
 		}
 		s.cur = nil
+		s.prefetchNext()
 	}
 }
 
-// acknowledge synthesises an acknowledgement, once per phrase per call.
-func (s *speaker) acknowledge(phrase string) {
-	if audio, ok := s.cache[phrase]; ok {
-		s.ack = &ack{phrase: phrase, audio: audio}
-		s.a.send(&backchannelEvent{phrase: phrase, ev: &voice.TTSDone{}})
+// setVoice keys the phrase cache by the configuration's voice, and
+// queues the short phrases the machine may ask for that it lacks.
+func (s *speaker) setVoice() {
+	a := s.a
+	s.voice = voiceKey(a.cfg.TTSSettings, a.spec.Line.Format())
+	s.prefetch = s.prefetch[:0]
+	for _, p := range turn.ShortPhrases(turn.SettingsFrom(a.spec.AssistantID, a.cfg, a.version)) {
+		if _, ok := a.mgr.phrases.get(phraseKey{s.voice, p}); !ok {
+			s.prefetch = append(s.prefetch, p)
+		}
+	}
+}
+
+// shortPhrase gets a short phrase's audio to the machine: from the cache
+// at once, or synthesised now if the session is free; otherwise the
+// moment passes.
+func (s *speaker) shortPhrase(phrase string) {
+	if audio, ok := s.a.mgr.phrases.get(phraseKey{s.voice, phrase}); ok {
+		s.a.send(&phraseReady{phrase: phrase, audio: audio})
 		return
 	}
+	if s.short != nil && s.short.phrase == phrase {
+		s.short.wanted = true
+		return
+	}
+	s.synthesise(phrase, true)
+}
+
+// prefetchNext synthesises the next phrase the call may need, if idle.
+func (s *speaker) prefetchNext() {
+	for len(s.prefetch) > 0 && s.short == nil && s.cur == nil {
+		p := s.prefetch[0]
+		s.prefetch = s.prefetch[1:]
+		if _, ok := s.a.mgr.phrases.get(phraseKey{s.voice, p}); ok {
+			continue
+		}
+		if !s.synthesise(p, false) {
+			s.prefetch = append([]string{p}, s.prefetch...)
+			return
+		}
+	}
+}
+
+// synthesise starts a short phrase's synthesis if the session is free.
+func (s *speaker) synthesise(phrase string, wanted bool) bool {
 	sess, ok := s.sup.stream()
-	if !ok || s.cur != nil || s.ack != nil {
-		return // the moment will pass; no acknowledgement this time
+	if !ok || s.cur != nil || s.short != nil {
+		return false
 	}
 	a := s.a
-	utt, err := sess.Speak(func(ev voice.TTSEvent) { a.send(&backchannelEvent{phrase: phrase, ev: ev}) })
+	utt, err := sess.Speak(func(ev voice.TTSEvent) { a.send(&shortEvent{phrase: phrase, ev: ev}) })
 	if err != nil {
-		return
+		return false
 	}
-	s.ack = &ack{phrase: phrase, u: utt}
 	if utt.Send(phrase) != nil || utt.End() != nil {
 		utt.Cancel()
-		s.ack = nil
+		return false
 	}
+	s.short = &shortSynth{phrase: phrase, u: utt, wanted: wanted}
+	return true
 }
 
-func (s *speaker) ackEvent(m *backchannelEvent) {
-	b := s.ack
+// shortDone takes a short phrase's synthesis events.
+func (s *speaker) shortDone(m *shortEvent) {
+	b := s.short
 	if b == nil || b.phrase != m.phrase {
 		return
 	}
@@ -213,11 +272,14 @@ func (s *speaker) ackEvent(m *backchannelEvent) {
 	case *voice.TTSAudio:
 		b.audio = append(b.audio, e.Audio...)
 	case *voice.TTSDone:
-		s.ack = nil
-		s.cache[b.phrase] = b.audio
-		s.a.m.BackchannelAudio(s.a.now(), b.phrase, slices.Clone(b.audio))
+		s.short = nil
+		s.a.mgr.phrases.put(phraseKey{s.voice, b.phrase}, b.audio)
+		if b.wanted {
+			s.a.m.ShortPhraseAudio(s.a.now(), b.phrase, slices.Clone(b.audio))
+		}
+		s.prefetchNext()
 	case *voice.TTSError:
-		s.ack = nil
+		s.short = nil
 	}
 }
 
@@ -236,9 +298,9 @@ func (s *speaker) close() {
 	if s.cur != nil && s.cur.u != nil {
 		s.cur.u.Cancel()
 	}
-	if s.ack != nil && s.ack.u != nil {
-		s.ack.u.Cancel()
+	if s.short != nil {
+		s.short.u.Cancel()
 	}
-	s.cur, s.ack = nil, nil
+	s.cur, s.short = nil, nil
 	s.sup.close()
 }

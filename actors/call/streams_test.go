@@ -2,11 +2,13 @@ package call
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/switchboard-voice/switchboard/assistant"
 	"github.com/switchboard-voice/switchboard/events"
+	"github.com/switchboard-voice/switchboard/voice"
 )
 
 // A recogniser that stays down past what the backlog of caller audio can
@@ -48,18 +50,23 @@ func TestConfigChangeReopensOnlyTheStreamsItChanges(t *testing.T) {
 		t.Fatalf("a prompt change opened %d recognition streams and %d synthesis sessions", n, m)
 	}
 	h.until(5*time.Second, "first reply over", func() bool { return len(h.sink.of(cl.call.ID, "reply-finished")) == 1 })
-	h.asst.change(func(c *assistant.Config) { c.STTSettings.Language = "de" })
-	h.run(time.Second)
-	if n := len(h.stt.Streams()); n != 1 {
-		t.Fatal("the recogniser was replaced before a turn boundary")
+	h.llm.Reply = func(voice.LLMRequest) (string, []voice.ToolCall) {
+		return "Second, and a long answer that takes a good few seconds to say in full.", nil
 	}
 	cl.speak("second")
-	h.until(10*time.Second, "the new recogniser", func() bool { return len(h.stt.Streams()) == 2 })
-	h.until(10*time.Second, "second reply", func() bool { return cl.heard() == "You said: first You said: second" })
+	h.until(10*time.Second, "second reply playing", func() bool { return strings.Contains(cl.heard(), "Second") })
+	h.asst.change(func(c *assistant.Config) { c.STTSettings.Language = "de" })
+	h.run(500 * time.Millisecond)
+	if n := len(h.stt.Streams()); n != 1 {
+		t.Fatal("the recogniser was replaced in the middle of a reply")
+	}
+	h.until(20*time.Second, "the new recogniser after the reply", func() bool { return len(h.stt.Streams()) == 2 })
+	if !strings.HasSuffix(cl.heard(), "in full.") {
+		t.Fatalf("the reply was disturbed: %q", cl.heard())
+	}
+	h.llm.Reply = nil
 	cl.speak("third")
-	h.until(10*time.Second, "third reply", func() bool {
-		return cl.heard() == "You said: first You said: second You said: third"
-	})
+	h.until(10*time.Second, "third reply", func() bool { return strings.HasSuffix(cl.heard(), "You said: third") })
 	if !h.stt.Streams()[0].Closed() || h.tts.Sessions() != 1 {
 		t.Fatalf("old recogniser closed %v, %d synthesis sessions", h.stt.Streams()[0].Closed(), h.tts.Sessions())
 	}

@@ -1,6 +1,7 @@
 package call
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/switchboard-voice/switchboard/actors/turn"
@@ -45,6 +46,36 @@ func Tools(cfg assistant.Config) []voice.Tool {
 				"digits": map[string]any{"type": "string", "pattern": "^[0-9*#wW]+$",
 					"description": "Keys to press, in order; w waits half a second."},
 			}, "digits"),
+		})
+	}
+	if ts.CollectKeypad.Enabled {
+		out = append(out, voice.Tool{
+			Name: turn.ToolCollectKeypad,
+			Description: describe("Read digits the caller types on the keypad, such as an account or order number: ask them "+
+				"to type it (and to finish with "+ts.CollectKeypad.StopKey+"), then call this; it returns the digits.",
+				ts.CollectKeypad.Scenarios),
+			Parameters: object(map[string]any{}),
+		})
+	}
+	if at := ts.AssistantTransfer; at.Enabled && len(at.Targets) > 0 {
+		ids := make([]any, len(at.Targets))
+		var about []string
+		for i, t := range at.Targets {
+			ids[i] = t.AssistantID
+			if t.Description != "" {
+				about = append(about, fmt.Sprintf("%d: %s", t.AssistantID, t.Description))
+			}
+		}
+		what := "Hand the call over to another assistant, who continues the same call."
+		if len(about) > 0 {
+			what += " The assistants: " + strings.Join(about, "; ") + "."
+		}
+		out = append(out, voice.Tool{
+			Name:        turn.ToolAssistantTransfer,
+			Description: describe(what, at.Scenarios),
+			Parameters: object(map[string]any{
+				"assistant_id": map[string]any{"type": "integer", "enum": ids, "description": "The assistant to hand the call to."},
+			}, "assistant_id"),
 		})
 	}
 	if ts.SendSMS.Enabled {

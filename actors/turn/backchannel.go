@@ -31,7 +31,7 @@ func (p *ackPlan) resetTurn() { p.due, p.lastAt, p.requested = time.Time{}, time
 func (m *Machine) acknowledgementOpportunity(now time.Time) {
 	every := m.set.BackchannelInterval
 	c := &m.caller
-	if every == 0 || m.assistant != Silent || now.Sub(c.turnStart) < every {
+	if every == 0 || m.assistant != Silent || m.stage != Conversing || now.Sub(c.turnStart) < every {
 		return
 	}
 	if !m.acks.lastAt.IsZero() && now.Sub(m.acks.lastAt) < every {
@@ -48,12 +48,15 @@ func (m *Machine) requestAcknowledgement(now time.Time) {
 	phrase := ackLines[m.acks.spoke%len(ackLines)]
 	m.acks.spoke++
 	m.acks.asked, m.acks.lastAt, m.acks.requested = now, now, phrase
-	m.port.Backchannel(phrase)
+	m.port.ShortPhrase(phrase)
 }
 
-// BackchannelAudio plays a requested acknowledgement, unless the moment
-// has passed: the caller spoke again or a reply began.
-func (m *Machine) BackchannelAudio(now time.Time, phrase string, audio []byte) {
+// ShortPhraseAudio plays a requested acknowledgement or filler, unless the
+// moment has passed.
+func (m *Machine) ShortPhraseAudio(now time.Time, phrase string, audio []byte) {
+	if m.assistant == Ended || m.fillerAudio(now, phrase, audio) {
+		return
+	}
 	if m.assistant != Silent || phrase != m.acks.requested || m.caller.lastSpeech.After(m.acks.asked) {
 		return
 	}

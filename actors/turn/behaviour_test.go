@@ -14,8 +14,8 @@ func TestIdlePromptsThenHangUp(t *testing.T) {
 	set := defaultSettings()
 	set.IdleTimeout = 5 * time.Second
 	set.MaxIdleMessages = 2
-	set.IdleMessage = "Are you still there?"
-	set.EndCallMessage = "Goodbye."
+	set.IdleMessages = []string{"Are you still there?"}
+	set.SilenceFinal = "Goodbye."
 	s := newSim(t, set)
 	s.run(4900 * time.Millisecond)
 	if len(s.has("idle-prompt")) != 0 {
@@ -147,7 +147,7 @@ func TestConfigChangeAtNextTurn(t *testing.T) {
 	next := defaultSettings()
 	next.Version = 2
 	next.SystemPrompt = "You are version two."
-	s.m.ChangeConfig(next)
+	s.m.ChangeConfig(s.now, next)
 	if len(s.has("config-applied")) != 0 {
 		t.Fatal("applied mid-utterance")
 	}

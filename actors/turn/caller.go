@@ -172,7 +172,14 @@ func (m *Machine) dropTurn(now time.Time) {
 // HandleSTT feeds a recognition event. Stream errors are the call shell's
 // to handle (it reopens the stream), not the conversation's.
 func (m *Machine) HandleSTT(now time.Time, ev voice.STTEvent) {
-	if m.assistant == Ended {
+	switch {
+	case m.assistant == Ended, m.stage == Consenting, m.stage == Opening:
+		return // before consent nothing the caller says is heard
+	case m.stage == Screening:
+		m.screenSTT(now, ev)
+		return
+	case m.stage == LeavingMessage:
+		m.greetingSTT(now, ev)
 		return
 	}
 	switch e := ev.(type) {
@@ -268,9 +275,10 @@ func (m *Machine) speechEvidence(now time.Time) {
 	}
 	c.lastSpeech = now
 	c.commitAt = time.Time{}
-	m.idle.lastActivity = now
+	m.idle.heardCaller(now)
 	m.acks.due = time.Time{}
 	m.stopAcknowledgement()
+	m.stopFiller()
 }
 
 // overlapNow says how speech starting now would relate to the assistant's.
@@ -318,7 +326,7 @@ func (m *Machine) commit(now time.Time) {
 	case m.assistant == Ending:
 		c.reset() // the call is ending: no more turns
 		return
-	case m.assistant == Speaking || m.assistant == Paused || (m.reply != nil && m.reply.source == SourceDisclosure):
+	case m.assistant == Speaking || m.assistant == Paused || (m.reply != nil && !m.reply.interruptible()):
 		c.set(Holding)
 		return
 	case now.Before(m.cooldownUntil):
@@ -338,18 +346,44 @@ func (m *Machine) commit(now time.Time) {
 	turn := m.turns
 	kept := m.assistant == Guessing && m.resolveGuess(now, text)
 	if m.assistant == Thinking {
-		m.endReply(now, withdrawn) // a reply nobody has heard, to an earlier turn
+		m.endReply(now, superseded) // a reply nobody has heard, to an earlier turn
 	}
 	if !kept {
-		m.applyPending()
+		m.handover.greet = false // the caller speaks first: the turn is answered, not greeted
+		m.applyPending(now)
 	}
 	m.port.Publish(events.TurnCommitted{Turn: int(turn), Text: text, ConfigVersion: m.set.Version})
 	m.history = append(m.history, voice.Message{Role: voice.RoleUser, Content: text})
-	if kept {
-		m.keepGuess(now, turn)
+	switch phrase := m.endCallPhrase(text); {
+	case phrase != "":
+		if kept {
+			m.endReply(now, withdrawn)
+		}
+		m.port.Publish(events.CallerEndPhrase{Phrase: phrase})
+		m.End(now, events.EndCallerPhrase, m.set.EndCallMessage)
 		return
+	case m.stage == Awaiting:
+		m.greetCaller(now) // the welcome answers the caller's first words
+		return
+	case kept:
+		m.keepGuess(now, turn)
+	default:
+		m.startReply(now, turn, SourceLLM, "", "")
 	}
-	m.startLLMReply(now, turn, "")
+	if r := m.reply; r != nil && m.assistant == Thinking {
+		m.planFiller(now, r, text)
+	}
+}
+
+// endCallPhrase returns the end-call phrase the caller said, if any.
+func (m *Machine) endCallPhrase(text string) string {
+	said := " " + strings.Join(normWords(text), " ") + " "
+	for _, p := range m.set.EndCallPhrases {
+		if w := normWords(p); len(w) > 0 && strings.Contains(said, " "+strings.Join(w, " ")+" ") {
+			return p
+		}
+	}
+	return ""
 }
 
 // CallerDTMF feeds touch-tone digits the caller pressed: they interrupt the
@@ -359,12 +393,27 @@ func (m *Machine) CallerDTMF(now time.Time, digits string) {
 		return
 	}
 	m.port.Publish(events.DTMF{Digits: digits})
+	switch {
+	case m.assistant == Ending:
+		return // the call's last words: keys change nothing
+	case m.stage == Consenting:
+		m.consentKeys(now, digits)
+		return
+	case m.stage == Screening:
+		m.answeredBy(now, AnsweredByHuman, signalKeypad)
+		return
+	case m.stage == LeavingMessage:
+		return
+	case m.reply != nil && m.reply.keypad != nil:
+		m.keypadKeys(now, m.reply, digits)
+		return
+	}
 	m.speechEvidence(now)
 	c := &m.caller
 	if c.phase == Ignoring {
 		c.set(Talking) // keys are never noise
 	}
-	if (m.assistant == Speaking || m.assistant == Paused) && m.reply.source != SourceDisclosure {
+	if (m.assistant == Speaking || m.assistant == Paused) && m.reply.interruptible() && m.set.AllowInterruptions {
 		m.confirm(now, "keypad")
 	}
 	if n := len(c.segments); n > 0 && strings.HasPrefix(c.segments[n-1].text, dtmfPrefix) {

@@ -20,7 +20,7 @@ func youSaid(msgs []voice.Message) llmReply {
 // the caller's next turn is answered.
 func TestHeldGuessFinishesAfterAMiss(t *testing.T) {
 	set := speculative()
-	set.IdleTimeout, set.MaxIdleMessages, set.IdleMessage = 6*time.Second, 1, "Are you still there?"
+	set.IdleTimeout, set.IdleInterval, set.MaxIdleMessages, set.IdleMessages = 6*time.Second, 6*time.Second, 1, []string{"Are you still there?"}
 	s := newSim(t, set)
 	s.llm = youSaid
 	s.say("book a table for two", 0.95, false)
@@ -55,7 +55,6 @@ func TestBackchannelOverTheWelcomeIsNotATurn(t *testing.T) {
 	set.Welcome = "Hello, thanks for calling the bike shop. How can I help you today?"
 	s := newSim(t, set)
 	s.llm = youSaid
-	s.m.Start(s.now, "")
 	s.run(300 * time.Millisecond)
 	s.say("okay", 0.95, true)
 	s.run(8 * time.Second)

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/switchboard-voice/switchboard/assistant"
 	"github.com/switchboard-voice/switchboard/codecs"
 	"github.com/switchboard-voice/switchboard/events"
 	"github.com/switchboard-voice/switchboard/internal/fakespeech"
@@ -92,11 +93,12 @@ type env struct {
 	queue   []queued // frames and marks at the carrier, in play order
 	lossy   bool     // the carrier loses some marks
 
-	gens   map[ReplyID]*fuzzGen
-	utts   map[ReplyID]*fuzzUtt
-	tools  map[ReplyID][]string // call ids running
-	ack    string               // an acknowledgement requested
-	nextID int
+	gens     map[ReplyID]*fuzzGen
+	utts     map[ReplyID]*fuzzUtt
+	tools    map[ReplyID][]string // call ids running
+	ack      string               // a short phrase requested
+	handover int64                // an assistant's configuration requested
+	nextID   int
 
 	// observations
 	cut          map[string]bool     // tracks whose audio a clear cut
@@ -136,27 +138,42 @@ func runScript(t *testing.T, b []byte) {
 		set.BackchannelInterval = time.Second
 	}
 	if s.n(2) == 0 {
-		set.IdleTimeout, set.MaxIdleMessages, set.IdleMessage = 4*time.Second, 2, "Still there?"
+		set.IdleTimeout, set.IdleInterval, set.MaxIdleMessages, set.IdleMessages = 4*time.Second, 4*time.Second, 2, []string{"Still there?"}
 	}
 	if s.n(3) == 0 {
 		set.MaxCallLength, set.EndCallMessage = 40*time.Second, "Time is up, goodbye."
 	}
 	set.Tools.TransferCall.TransferNumbers = []string{"+15550001"}
+	set.Tools.CollectKeypad = assistant.CollectKeypadTool{Enabled: true, TimeoutSeconds: 3, StopKey: "#"}
+	set.Tools.AssistantTransfer = assistant.AssistantTransferTool{Enabled: true,
+		Targets: []assistant.AssistantTransfer{{AssistantID: 2, SpeakGreeting: s.n(2) == 0}}}
+	set.ConsentRequired = s.n(5) == 0
+	set.WaitForCaller = s.n(5) == 0
+	if s.n(3) == 0 {
+		set.VoicemailDetection = "outbound"
+		set.VoicemailMessage = pick(s, []string{"", "Please call us back."})
+	}
+	if s.n(2) == 0 {
+		set.FillerAfter = 700 * time.Millisecond
+		set.FillerPhrases = fillerPhrases(assistant.FillerSettings{})
+	}
+	set.AllowInterruptions = s.n(5) != 0
+	if s.n(3) == 0 {
+		set.InitialSilence = 10 * time.Second
+	}
 	pacer, _ := codecs.NewPacer(voice.FrameDuration, Lead)
 	e := &env{t: t, s: s, set: set, now: time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC), pacer: pacer, lossy: s.n(4) == 0,
 		gens: map[ReplyID]*fuzzGen{}, utts: map[ReplyID]*fuzzUtt{}, tools: map[ReplyID][]string{},
 		cut: map[string]bool{}, finishedWith: map[string]bool{}, played: map[string][]string{}}
-	start := s.n(3)
-	if start != 2 {
+	if s.n(3) != 0 {
 		e.set.Welcome = "Hello, how can I help?"
 	}
 	e.m = New(e, e.set, voice.Telephony, e.now)
-	switch start {
-	case 0:
-		e.m.Start(e.now, "")
-	case 1:
-		e.m.Start(e.now, "This call is recorded.")
+	cs := CallStart{Outbound: s.n(2) == 0}
+	if s.n(3) == 0 {
+		cs.Disclosure = "This call is recorded."
 	}
+	e.m.Start(e.now, cs)
 	e.settle()
 	for s.more() && !e.m.Ended() {
 		e.step()
@@ -208,18 +225,26 @@ func (e *env) step() {
 	case 13:
 		e.deliverAck()
 	case 14:
+		if s.n(3) == 0 {
+			e.deliverHandover()
+			return
+		}
 		next := e.set
 		next.Version = e.set.Version + 1
 		next.Speculative = !next.Speculative
 		next.SystemPrompt = fmt.Sprintf("Prompt %d.", next.Version)
 		e.set = next
-		m.ChangeConfig(next)
+		m.ChangeConfig(e.now, next)
 	case 15:
 		switch s.n(8) {
 		case 0:
 			m.End(e.now, events.EndTerminated, pick(s, []string{"", "Goodbye now."}))
 		case 1:
 			m.CarrierGone(e.now)
+		case 2:
+			m.Tone(e.now)
+		case 3:
+			m.CarrierAnsweredBy(e.now, pick(s, []string{AnsweredByHuman, AnsweredByMachine}))
 		default:
 			e.advance(time.Duration(s.n(40)) * 100 * time.Millisecond)
 		}
@@ -235,7 +260,7 @@ func (e *env) deliverAck() {
 	}
 	phrase := e.ack
 	e.ack = ""
-	e.m.BackchannelAudio(e.now, phrase, slices.Concat(fakespeech.Speak(fakespeech.Utterance{Words: fakespeech.Words(phrase)})...))
+	e.m.ShortPhraseAudio(e.now, phrase, slices.Concat(fakespeech.Speak(fakespeech.Utterance{Words: fakespeech.Words(phrase)})...))
 }
 
 func (e *env) words() string {
@@ -261,8 +286,8 @@ func (e *env) generate() {
 		m.HandleLLM(e.now, id, &voice.TextDelta{Text: pick(s, assistantWords) + " "})
 	case 4:
 		e.nextID++
-		call := voice.ToolCall{ID: fmt.Sprint("c", e.nextID), Name: pick(s, []string{ToolEndCall, ToolTransferCall, ToolSendDTMF, "lookup"}),
-			Arguments: `{"digits":"1"}`}
+		call := voice.ToolCall{ID: fmt.Sprint("c", e.nextID), Arguments: `{"digits":"1","assistant_id":2}`,
+			Name: pick(s, []string{ToolEndCall, ToolTransferCall, ToolSendDTMF, ToolCollectKeypad, ToolAssistantTransfer, "lookup"})}
 		m.HandleLLM(e.now, id, &voice.ToolCallEvent{Call: call})
 	case 5:
 		m.HandleLLM(e.now, id, &voice.LLMServed{Provider: "openai", Fallback: s.n(2) == 0, FailedProviders: []string{"groq"}})
@@ -379,10 +404,12 @@ func (e *env) advance(d time.Duration) {
 func (e *env) settle() {
 	e.flowing = false
 	for !e.m.Ended() && e.pacer.Due(e.now) {
-		t := e.m.playing()
-		frame, mark, ok := e.m.NextFrame(e.now)
+		frame, mark, t, ok := e.m.nextFrame(e.now)
 		if !ok {
 			return
+		}
+		if st := e.m.stage; (st == Screening || st == Opening) && e.m.assistant != Ending {
+			e.t.Fatalf("audio went out while %v", st)
 		}
 		if e.cut[t.id] || e.finishedWith[t.id] {
 			e.t.Fatalf("a frame of %s went out after it was cut or another track played", t.id)
@@ -473,7 +500,7 @@ func (e *env) owed() bool {
 			return true
 		}
 	}
-	return e.ack != ""
+	return e.ack != "" || e.handover != 0
 }
 
 // Port.
@@ -503,6 +530,9 @@ func (e *env) FinalizeSTT()    {}
 func (e *env) StartLLM(id ReplyID, msgs []voice.Message) {
 	if e.m.Ended() {
 		e.t.Fatal("a generation started after the call ended")
+	}
+	if st := e.m.stage; st != Conversing {
+		e.t.Fatalf("the model was asked while %v", st)
 	}
 	g, continuing := e.gens[id]
 	if !continuing {
@@ -554,7 +584,26 @@ func (e *env) EndSpeech(id ReplyID) {
 
 func (e *env) CancelSpeech(id ReplyID) { e.utts[id].cancelled = true }
 
-func (e *env) Backchannel(phrase string) { e.ack = phrase }
+func (e *env) ShortPhrase(phrase string) { e.ack = phrase }
+func (e *env) HandOver(id int64)         { e.handover = id }
+
+// deliverHandover answers a handover: the other assistant's settings, or
+// a failure.
+func (e *env) deliverHandover() {
+	id := e.handover
+	if id == 0 {
+		return
+	}
+	e.handover = 0
+	if e.s.n(4) == 0 {
+		e.m.HandoverFailed(e.now, "gone")
+		return
+	}
+	next := e.set
+	next.AssistantID, next.Version, next.SystemPrompt = id, 1, "You are assistant two."
+	e.set = next
+	e.m.ChangeConfig(e.now, next)
+}
 
 func (e *env) RunTool(id ReplyID, call voice.ToolCall) { e.tools[id] = append(e.tools[id], call.ID) }
 

@@ -26,10 +26,15 @@ type interruption struct {
 const openGap = 800 * time.Millisecond
 
 // checkAt is when to consider recovering: after the confirmation window,
-// once the caller is quiet.
-func (i *interruption) checkAt(c *caller) time.Time {
+// once the caller is quiet; with no word at all, after the false
+// interruption timeout.
+func (i *interruption) checkAt(c *caller, s Settings) time.Time {
 	if i.window.IsZero() {
-		return i.since.Add(noWordsGrace)
+		grace := s.FalseInterruption
+		if grace == 0 {
+			grace = noWordsGrace
+		}
+		return i.since.Add(grace)
 	}
 	gap := quietGap
 	if c.interim.text != "" {
@@ -51,7 +56,7 @@ func (m *Machine) considerInterruption(now time.Time) {
 		return
 	}
 	r := m.reply
-	if r.source == SourceDisclosure || m.caller.phase == Ignoring {
+	if !m.set.AllowInterruptions || !r.interruptible() || m.caller.phase == Ignoring {
 		return
 	}
 	if m.assistant == Speaking {

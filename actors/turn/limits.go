@@ -1,21 +1,10 @@
 package turn
 
-import (
-	"time"
-
-	"github.com/switchboard-voice/switchboard/events"
-)
+import "time"
 
 // goodbyeLimit bounds how long a call's last words may take before the
 // call is hung up regardless (a stuck synthesis must not keep a line open).
 const goodbyeLimit = 20 * time.Second
-
-// idleState counts prompts to a silent caller; the count is per call, not
-// per silence (as Burki does).
-type idleState struct {
-	lastActivity time.Time
-	prompts      int
-}
 
 // ending is why and how the call ends, once the assistant is Ending.
 type ending struct {
@@ -40,29 +29,6 @@ func (m *Machine) finishEnding(now time.Time) {
 	}
 	m.setEnded()
 	m.port.Transfer(m.ending.transferTo)
-}
-
-// idleDeadline is when the caller's silence calls for a prompt.
-func (m *Machine) idleDeadline() time.Time {
-	if m.set.IdleTimeout == 0 || (m.assistant != Silent && m.assistant != Acknowledging) || m.caller.phase != Quiet {
-		return time.Time{}
-	}
-	return m.idle.lastActivity.Add(m.set.IdleTimeout)
-}
-
-func (m *Machine) idleTimeout(now time.Time) {
-	if m.idle.prompts >= m.set.MaxIdleMessages {
-		m.End(now, events.EndIdle, m.set.EndCallMessage)
-		return
-	}
-	m.idle.prompts++
-	m.idle.lastActivity = now
-	m.port.Publish(events.IdlePrompt{Count: m.idle.prompts})
-	text := m.set.IdleMessage
-	if text == "" {
-		text = "Are you still there?"
-	}
-	m.speakStatic(now, SourceIdle, text)
 }
 
 // maxLengthDeadline is when max_call_length ends the call.

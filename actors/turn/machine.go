@@ -1,7 +1,6 @@
 package turn
 
 import (
-	"strings"
 	"time"
 
 	"github.com/switchboard-voice/switchboard/events"
@@ -20,6 +19,7 @@ type Machine struct {
 	turns   TurnNumber      // the last turn number used
 	replies ReplyID         // the last reply id used
 
+	stage     Stage
 	assistant Assistant
 	reply     *reply       // from Guessing to Ending: the reply in progress
 	ack       *track       // Acknowledging: the acknowledgement playing
@@ -27,9 +27,16 @@ type Machine struct {
 	ending    ending       // Ending: why the call ends, and how
 	caller    caller
 
-	acks          ackPlan
-	spec          speculation
-	idle          idleState
+	outbound   bool
+	disclosure string
+	screen     screen   // Screening, LeavingMessage
+	consent    consent  // Consenting
+	handover   handover // to another assistant, under way
+	acks       ackPlan
+	fill       fillers
+	spec       speculation
+	idle       silenceLadder
+
 	cooldownUntil time.Time // after a barge-in the next reply waits until then
 }
 
@@ -38,20 +45,8 @@ type Machine struct {
 func New(port Port, s Settings, f voice.Format, now time.Time) *Machine {
 	m := &Machine{port: port, fmt: f, set: s, start: now}
 	m.history = []voice.Message{{Role: voice.RoleSystem, Content: s.SystemPrompt}}
-	m.idle.lastActivity = now
+	m.idle.start(now)
 	return m
-}
-
-// Start begins the conversation: the welcome message, if any.
-func (m *Machine) Start(now time.Time, disclosure string) {
-	switch {
-	case disclosure != "":
-		// The law asks that the caller hear it: it cannot be interrupted,
-		// and the welcome follows it in the same breath.
-		m.speakStatic(now, SourceDisclosure, strings.TrimSpace(disclosure+" "+m.set.Welcome))
-	case m.set.Welcome != "":
-		m.speakStatic(now, SourceWelcome, m.set.Welcome)
-	}
 }
 
 // Phases reports where both sides of the conversation stand.
@@ -73,31 +68,49 @@ func (m *Machine) Seed(earlier []voice.Message) {
 	}
 }
 
-// ChangeConfig hands the machine a newer configuration. It applies at the
-// next turn boundary, never in the middle of an utterance; the machine
-// keeps the newest one waiting, and ignores any older than what it has.
-func (m *Machine) ChangeConfig(s Settings) {
-	if s.Version <= m.set.Version || (m.pending != nil && s.Version <= m.pending.Version) {
+// ChangeConfig hands the machine a newer configuration of its assistant,
+// or the configuration of the assistant a handover goes to. It applies at
+// the next turn boundary (at once if the call is silent), never in the
+// middle of an utterance; the machine keeps the newest one waiting, and
+// ignores any older than what it has.
+func (m *Machine) ChangeConfig(now time.Time, s Settings) {
+	switch {
+	case m.handover.to != 0 && s.AssistantID == m.handover.to:
+		if m.pending != nil && m.pending.AssistantID == s.AssistantID && s.Version <= m.pending.Version {
+			return
+		}
+	case s.AssistantID != m.set.AssistantID:
+		return // an assistant the call has left, or never had
+	case s.Version <= m.set.Version || (m.pending != nil && m.pending.AssistantID == s.AssistantID && s.Version <= m.pending.Version):
 		return
 	}
 	m.pending = &s
+	if m.assistant == Silent && m.caller.phase == Quiet && m.stage == Conversing {
+		m.applyPending(now)
+	}
 }
 
 // applyPending switches to a waiting configuration, at a turn boundary.
-func (m *Machine) applyPending() {
+func (m *Machine) applyPending(now time.Time) {
 	if m.pending == nil {
 		return
 	}
+	from := m.set.AssistantID
 	m.set, m.pending = *m.pending, nil
 	m.history[0].Content = m.set.SystemPrompt
 	m.port.ApplyConfig(m.set)
 	m.port.Publish(events.ConfigApplied{Version: m.set.Version})
+	if m.set.AssistantID != from {
+		m.handedOver(now, from)
+	}
 }
 
 // atBoundary runs when a reply has ended and the floor is free: a waiting
-// configuration applies, and a caller turn held for the reply is taken.
+// configuration applies, a caller turn held for the reply is taken, and a
+// consent message just heard starts its wait for a key.
 func (m *Machine) atBoundary(now time.Time) {
-	m.applyPending()
+	m.consentHeard(now)
+	m.applyPending(now)
 	if m.caller.phase == Holding {
 		m.commit(now)
 	}
@@ -112,13 +125,28 @@ func (m *Machine) NextDeadline() (time.Time, bool) {
 	if t := m.playing(); t != nil {
 		d.consider(t.playoutDeadline())
 	}
+	if m.assistant == Acknowledging {
+		d.consider(m.ack.playoutDeadline())
+	}
 	if m.assistant == Paused {
-		d.at(m.intr.checkAt(&m.caller))
+		d.at(m.intr.checkAt(&m.caller, m.set))
+	}
+	switch {
+	case m.assistant == Ending:
+		// the call's last words: the opening is over
+	case m.stage == Screening:
+		d.at(m.screenDeadline())
+	case m.stage == LeavingMessage && m.assistant == Silent:
+		d.at(m.greetingDeadline())
+	case m.stage == Consenting:
+		d.at(m.consent.due)
 	}
 	d.consider(m.caller.deadline(m.set))
+	d.at(m.keypadDeadline())
 	d.at(m.acks.due)
+	d.at(m.fill.due)
 	d.at(m.spec.due)
-	d.at(m.idleDeadline())
+	d.at(m.silenceDeadline())
 	d.at(m.maxLengthDeadline())
 	if m.assistant == Ending {
 		d.at(m.ending.force)
@@ -126,7 +154,8 @@ func (m *Machine) NextDeadline() (time.Time, bool) {
 	return d.when, d.set
 }
 
-// Advance runs whatever is due at now.
+// Advance runs whatever is due at now. Each step may end the call; the
+// steps after it then do not run.
 func (m *Machine) Advance(now time.Time) {
 	if m.assistant == Ended {
 		return
@@ -134,12 +163,31 @@ func (m *Machine) Advance(now time.Time) {
 	if m.assistant == Acknowledging {
 		m.endAckIfPlayed(now)
 	}
-	m.checkFinished(now)
-	if m.assistant == Paused && !now.Before(m.intr.checkAt(&m.caller)) {
+	if m.checkFinished(now); m.assistant == Ended {
+		return
+	}
+	if m.assistant == Paused && !now.Before(m.intr.checkAt(&m.caller, m.set)) {
 		m.recover(now, "no confirmation")
 	}
+	switch {
+	case m.assistant == Ending:
+	case m.stage == Screening && due(m.screenDeadline(), now):
+		m.screenTimeout(now)
+	case m.stage == LeavingMessage && m.assistant == Silent && due(m.greetingDeadline(), now):
+		m.leaveMessage(now)
+	case m.stage == Consenting && due(m.consent.due, now):
+		m.consentTimeout(now)
+	}
+	if m.assistant == Ended {
+		return
+	}
 	if at, ok := m.caller.deadline(m.set); ok && !now.Before(at) {
-		m.callerDeadline(now)
+		if m.callerDeadline(now); m.assistant == Ended {
+			return
+		}
+	}
+	if r := m.reply; due(m.keypadDeadline(), now) {
+		m.keypadDone(now, r, "no more keys")
 	}
 	if due(m.spec.due, now) {
 		m.spec.due = time.Time{}
@@ -149,8 +197,14 @@ func (m *Machine) Advance(now time.Time) {
 		m.acks.due = time.Time{}
 		m.requestAcknowledgement(now)
 	}
-	if due(m.idleDeadline(), now) {
-		m.idleTimeout(now)
+	if due(m.fill.due, now) {
+		m.fill.due = time.Time{}
+		m.requestFiller(now)
+	}
+	if due(m.silenceDeadline(), now) {
+		if m.silenceStep(now); m.assistant == Ended {
+			return
+		}
 	}
 	if due(m.maxLengthDeadline(), now) {
 		m.End(now, events.EndMaxDuration, m.set.EndCallMessage)

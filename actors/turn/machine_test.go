@@ -22,7 +22,6 @@ func TestWelcomeThenATurn(t *testing.T) {
 	set.Welcome = "Hello, how can I help?"
 	s := newSim(t, set)
 	s.llm = echo("Sure, what is your order number?")
-	s.m.Start(s.now, "")
 	s.run(3 * time.Second)
 	if got := s.heardText(); got != "Hello, how can I help?" {
 		t.Fatalf("heard %q, want the welcome", got)
@@ -282,9 +281,8 @@ func (e errorString) Error() string { return string(e) }
 func TestDisclosureComesFirstAndIsNotInterrupted(t *testing.T) {
 	set := defaultSettings()
 	set.Welcome = "Hello, how can I help?"
-	s := newSim(t, set)
+	s := startSim(t, set, CallStart{Disclosure: "This call is recorded."})
 	s.llm = echo("Sure.")
-	s.m.Start(s.now, "This call is recorded.")
 	s.run(500 * time.Millisecond)
 	s.say("hello hello can you hear me", 0.95, true)
 	s.run(6 * time.Second)

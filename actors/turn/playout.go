@@ -31,15 +31,17 @@ const charsPerSecond = 14.0
 type track struct {
 	id     string // mark prefix: the reply's id, or "b…" for an acknowledgement
 	fmt    voice.Format
-	audio  []byte // not yet sent
-	sent   int    // bytes sent to the carrier
-	heard  int    // bytes the carrier reports played
-	total  int    // bytes received from synthesis
-	done   bool   // synthesis ended: total is final
-	failed bool   // synthesis failed: the text was not all spoken
-	words  []voice.Word
-	text   strings.Builder // text sent for synthesis, for timing estimates
-	frames int             // frames sent
+	audio  []byte          // not yet sent
+	sent   int             // bytes sent to the carrier
+	heard  int             // bytes the carrier reports played
+	total  int             // bytes received from synthesis
+	done   bool            // synthesis ended: total is final
+	failed bool            // synthesis failed: the text was not all spoken
+	words  []voice.Word    // timings the synthesiser reported, of spoken
+	text   strings.Builder // what the track says, as transcripts and history give it
+	spoken strings.Builder // what the synthesiser was given, after pronunciation rules
+	chunks []textChunk
+	frames int // frames sent
 
 	cleared      bool // marks echoed after a clear do not mean played
 	firstFrameAt time.Time
@@ -53,6 +55,26 @@ func (t *track) add(audio []byte, words []voice.Word) {
 	t.audio = append(t.audio, audio...)
 	t.total += len(audio)
 	t.words = append(t.words, words...)
+}
+
+// textChunk is one piece of text sent for synthesis: its length as said
+// and as spoken (they differ where pronunciation rules replaced words).
+type textChunk struct{ said, spoken int }
+
+// addText records text sent for synthesis.
+func (t *track) addText(said, spoken string) {
+	if t.text.Len() > 0 {
+		t.text.WriteByte(' ')
+		t.spoken.WriteByte(' ')
+	}
+	t.text.WriteString(said)
+	t.spoken.WriteString(spoken)
+	t.chunks = append(t.chunks, textChunk{said: len(said) + 1, spoken: len(spoken) + 1})
+}
+
+// hasFrame reports whether the track has begun or has a frame ready.
+func (t *track) hasFrame() bool {
+	return t.sent > 0 || len(t.audio) >= t.fmt.FrameBytes() || (t.done && len(t.audio) > 0)
 }
 
 // finished reports whether everything has been sent and no more will come.
@@ -147,33 +169,76 @@ func (t *track) fullyHeard() bool { return t.done && !t.failed && t.heard >= t.t
 // heardText returns the words the caller has heard: those at least half
 // played. Without timings from the TTS, words are placed by character
 // count at the utterance's measured (or, until known, a typical) rate.
+// Where pronunciation rules changed what was spoken, positions in the
+// spoken text are carried back to the text as said.
 func (t *track) heardText() string {
 	if t.fullyHeard() {
 		return strings.TrimSpace(t.text.String())
 	}
 	heard := t.fmt.Duration(t.heard)
-	var out []string
+	rewritten := t.spoken.String() != t.text.String()
 	if len(t.words) > 0 {
+		var out []string
 		for _, w := range t.words {
 			if (w.Start+w.End)/2 <= heard {
 				out = append(out, w.Text)
 			}
 		}
-		return strings.Join(out, " ")
+		if !rewritten {
+			return strings.Join(out, " ")
+		}
+		return t.saidUpTo(endOfWords(t.spoken.String(), len(out)))
 	}
-	text := t.text.String()
+	spoken := t.spoken.String()
 	rate := charsPerSecond
 	if t.done && !t.failed && t.total > 0 {
-		rate = float64(len(text)) / t.fmt.Duration(t.total).Seconds()
+		rate = float64(len(spoken)) / t.fmt.Duration(t.total).Seconds()
 	}
 	pos := 0
-	for _, w := range strings.Fields(text) {
+	for _, w := range strings.Fields(spoken) {
 		mid := time.Duration((float64(pos) + float64(len(w))/2) / rate * float64(time.Second))
 		if mid > heard {
 			break
 		}
-		out = append(out, w)
 		pos += len(w) + 1
+	}
+	return t.saidUpTo(pos)
+}
+
+// endOfWords is where the first n words of s end.
+func endOfWords(s string, n int) int {
+	pos := 0
+	for i, w := range strings.Fields(s) {
+		if i == n {
+			break
+		}
+		pos = strings.Index(s[pos:], w) + pos + len(w)
+	}
+	return pos
+}
+
+// saidUpTo returns the words of the text as said that come before
+// position p of the spoken text.
+func (t *track) saidUpTo(p int) string {
+	said := 0
+	for _, c := range t.chunks {
+		if p <= c.spoken {
+			said += p * c.said / max(c.spoken, 1)
+			break
+		}
+		p -= c.spoken
+		said += c.said
+	}
+	text := t.text.String()
+	var out []string
+	pos := 0
+	for _, w := range strings.Fields(text) {
+		start := strings.Index(text[pos:], w) + pos
+		if start+(len(w)+1)/2 > said {
+			break
+		}
+		out = append(out, w)
+		pos = start + len(w)
 	}
 	return strings.Join(out, " ")
 }
@@ -184,12 +249,24 @@ func (t *track) heardText() string {
 // call's outbound clock calls it each time the carrier's queue has room
 // for a frame; the frame is the caller's to keep.
 func (m *Machine) NextFrame(now time.Time) (frame []byte, mark string, ok bool) {
+	frame, mark, _, ok = m.nextFrame(now)
+	return frame, mark, ok
+}
+
+// nextFrame is NextFrame, saying which track the frame is from.
+func (m *Machine) nextFrame(now time.Time) (frame []byte, mark string, from *track, ok bool) {
+	if m.assistant == Thinking && m.fill.track != nil {
+		filler := m.fill.track
+		if frame, mark, ok = m.fillerFrame(now); ok {
+			return frame, mark, filler, true
+		}
+	}
 	t := m.playing()
 	if t == nil {
-		return nil, "", false
+		return nil, "", nil, false
 	}
 	if frame, mark, ok = t.next(now); !ok {
-		return nil, "", false
+		return nil, "", nil, false
 	}
 	if r := m.reply; r != nil && t == r.track && !r.timed {
 		r.timed = true
@@ -198,7 +275,7 @@ func (m *Machine) NextFrame(now time.Time) (frame []byte, mark string, ok bool) 
 			m.setAssistant(Speaking)
 		}
 	}
-	return frame, mark, true
+	return frame, mark, t, true
 }
 
 // playing is the track the caller may hear now, if any.

@@ -32,9 +32,14 @@ type Port interface {
 	EndSpeech(id ReplyID)
 	CancelSpeech(id ReplyID)
 
-	// Backchannel synthesises a short acknowledgement; its audio comes back
-	// through Machine.BackchannelAudio.
-	Backchannel(phrase string)
+	// ShortPhrase synthesises a short phrase (an acknowledgement, a filler);
+	// its audio comes back through Machine.ShortPhraseAudio.
+	ShortPhrase(phrase string)
+
+	// HandOver loads the configuration of the assistant a call is handed
+	// to; it comes back through Machine.ChangeConfig, or
+	// Machine.HandoverFailed.
+	HandOver(assistantID int64)
 
 	// RunTool executes a tool call other than the built-in call controls;
 	// its result comes back through Machine.ToolResult.

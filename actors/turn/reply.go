@@ -23,6 +23,7 @@ const (
 	SourceDisclosure Source = "disclosure" // the recording disclosure: never interrupted
 	SourceIdle       Source = "idle"
 	SourceGoodbye    Source = "goodbye"
+	SourceConsent    Source = "consent" // the recording-consent question: never interrupted
 )
 
 // writing is where a reply's text stands.
@@ -51,6 +52,7 @@ const (
 	heard       outcome = iota // played to its end
 	interrupted                // the caller barged in
 	withdrawn                  // dropped before the caller heard it: a guess that missed, a reply to a turn the caller went on with
+	superseded                 // dropped for what takes the floor at once: a newer turn's reply, the call's opening moving on
 	cut                        // the call is ending
 )
 
@@ -70,6 +72,7 @@ type reply struct {
 	msgStart int             // where this reply's messages start in the history
 	pending  []voice.Message // a guess's messages, added if it is kept
 	held     []string        // a guess's text, spoken if it is kept (safe mode)
+	keypad   *keypad         // digits being read for the model (collect_keypad)
 	track    *track
 
 	endOfTurn  time.Time
@@ -79,6 +82,12 @@ type reply struct {
 	provider   string
 	fallback   bool
 	timed      bool
+}
+
+// interruptible reports whether the caller may barge in on the reply: not
+// on the recording disclosure, nor on the consent question.
+func (r *reply) interruptible() bool {
+	return r.source != SourceDisclosure && r.source != SourceConsent
 }
 
 type runningTool struct {
@@ -95,11 +104,13 @@ func (m *Machine) newReply(now time.Time, turn TurnNumber, source Source) *reply
 	return m.reply
 }
 
-// startLLMReply asks the model for a reply to the history; a guess (guess
-// non-empty) adds the caller text it guesses on.
-func (m *Machine) startLLMReply(now time.Time, turn TurnNumber, guess string) {
+// startReply asks the model for a reply to the history. A guess (guess
+// non-empty) adds the caller text it guesses on; an instruction adds a
+// system message to this request only (the model writing a silence
+// prompt).
+func (m *Machine) startReply(now time.Time, turn TurnNumber, source Source, guess, instruction string) {
 	m.stopAcknowledgement()
-	r := m.newReply(now, turn, SourceLLM)
+	r := m.newReply(now, turn, source)
 	msgs := slices.Clone(m.history)
 	if guess != "" {
 		r.specText, r.endOfTurn = guess, time.Time{}
@@ -108,9 +119,12 @@ func (m *Machine) startLLMReply(now time.Time, turn TurnNumber, guess string) {
 	} else {
 		m.setAssistant(Thinking)
 	}
+	if instruction != "" {
+		msgs = append(msgs, voice.Message{Role: voice.RoleSystem, Content: instruction})
+	}
 	m.port.StartLLM(r.id, msgs)
 	m.port.OpenSpeech(r.id)
-	m.port.Publish(events.ReplyStarted{Turn: int(turn), Speculative: guess != "", Source: string(SourceLLM)})
+	m.port.Publish(events.ReplyStarted{Turn: int(turn), Speculative: guess != "", Source: string(source)})
 }
 
 // speakStatic says fixed text as a reply of its own: a goodbye as the
@@ -149,11 +163,9 @@ func (m *Machine) emitChunk(now time.Time, r *reply, chunk string) {
 	if r.firstChunk.IsZero() {
 		r.firstChunk = now
 	}
-	m.port.Speak(r.id, chunk)
-	if r.track.text.Len() > 0 {
-		r.track.text.WriteByte(' ')
-	}
-	r.track.text.WriteString(chunk)
+	spoken := pronounce(chunk, m.set.Pronunciation)
+	m.port.Speak(r.id, spoken)
+	r.track.addText(chunk, spoken)
 }
 
 // endSpeech ends r's synthesis once its text is complete, unless the text
@@ -308,9 +320,13 @@ func (m *Machine) endReply(now time.Time, o outcome) {
 		t.cleared = true
 		m.port.ClearAudio()
 	}
+	r.keypad = nil
 	for id, rt := range r.running {
 		delete(r.running, id)
 		m.toolDone(now, r, rt.call, rt.start, "", "cancelled: the reply was cut short")
+	}
+	if m.fill.reply == r.id {
+		m.stopFiller()
 	}
 	said := r.track.heardText()
 	if !guess && !r.track.fullyHeard() {
@@ -326,7 +342,7 @@ func (m *Machine) endReply(now time.Time, o outcome) {
 			Start: m.offset(start), End: m.offset(now)})
 	}
 	m.reply = nil
-	m.idle.lastActivity = now
+	m.idle.replied(now, r.source)
 	if o == heard || o == interrupted {
 		m.publishHistory()
 	}
@@ -335,11 +351,11 @@ func (m *Machine) endReply(now time.Time, o outcome) {
 		if o == heard {
 			m.finishEnding(now)
 		}
-	case o != cut:
+	case o == cut || o == superseded:
 		m.setAssistant(Silent)
-		m.atBoundary(now)
 	default:
 		m.setAssistant(Silent)
+		m.atBoundary(now)
 	}
 }
 

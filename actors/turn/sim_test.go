@@ -46,7 +46,8 @@ type sim struct {
 	dtmfSent     []string
 	finalizes    int
 	backchannels []string
-	applied      []int // configuration versions applied
+	applied      []int              // configuration versions applied
+	assistants   map[int64]Settings // the organization's other assistants, for handovers
 
 	// outbound clock and carrier model: frames play in order at real time
 	pacer   *codecs.Pacer
@@ -77,10 +78,14 @@ type llmReply struct {
 func defaultSettings() Settings {
 	c := assistant.Defaults()
 	c.LLMSettings.SystemPrompt = "You are a test."
-	return SettingsFrom(c, 1)
+	return SettingsFrom(1, c, 1)
 }
 
-func newSim(t *testing.T, s Settings) *sim {
+// newSim starts a call without a disclosure.
+func newSim(t *testing.T, s Settings) *sim { return startSim(t, s, CallStart{}) }
+
+// startSim starts a call as cs says.
+func startSim(t *testing.T, s Settings, cs CallStart) *sim {
 	start := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
 	pacer, err := codecs.NewPacer(voice.FrameDuration, Lead)
 	if err != nil {
@@ -90,6 +95,7 @@ func newSim(t *testing.T, s Settings) *sim {
 		llmCalls: map[ReplyID][]voice.Message{}, cancelled: map[ReplyID]bool{}, spoken: map[ReplyID][]string{}, pacer: pacer,
 		ttsEnd: map[ReplyID]time.Time{}, ttsOffset: map[ReplyID]time.Duration{}}
 	sm.m = New(sm, s, voice.Telephony, start)
+	sm.m.Start(start, cs)
 	return sm
 }
 
@@ -266,6 +272,18 @@ func (s *sim) FinalizeSTT()             { s.finalizes++ }
 func (s *sim) Publish(e events.Event)   { s.events = append(s.events, e) }
 func (s *sim) ApplyConfig(set Settings) { s.applied = append(s.applied, set.Version) }
 
+// HandOver loads another assistant's settings after a moment, as the call
+// actor does from the registry.
+func (s *sim) HandOver(id int64) {
+	s.at(s.now.Add(30*time.Millisecond), func() {
+		if set, ok := s.assistants[id]; ok {
+			s.m.ChangeConfig(s.now, set)
+			return
+		}
+		s.m.HandoverFailed(s.now, "no such assistant")
+	})
+}
+
 func (s *sim) StartLLM(id ReplyID, msgs []voice.Message) {
 	s.llmCalls[id] = msgs
 	s.log = append(s.log, fmt.Sprintf("llm %d", id))
@@ -351,10 +369,10 @@ func (s *sim) CancelSpeech(id ReplyID) {
 	s.log = append(s.log, fmt.Sprintf("cancel-speech %d", id))
 }
 
-func (s *sim) Backchannel(phrase string) {
+func (s *sim) ShortPhrase(phrase string) {
 	s.backchannels = append(s.backchannels, phrase)
 	audio := slices.Concat(fakespeech.Speak(fakespeech.Utterance{Words: fakespeech.Words(phrase)})...)
-	s.at(s.now.Add(s.ttsDelay), func() { s.m.BackchannelAudio(s.now, phrase, audio) })
+	s.at(s.now.Add(s.ttsDelay), func() { s.m.ShortPhraseAudio(s.now, phrase, audio) })
 }
 
 func (s *sim) RunTool(id ReplyID, call voice.ToolCall) {

@@ -19,7 +19,7 @@ type speculation struct {
 // callerTextChanged re-arms the speculation debounce, and withdraws a
 // guess the caller's words have moved away from.
 func (m *Machine) callerTextChanged(now time.Time) {
-	if !m.set.Speculative {
+	if !m.set.Speculative || m.stage != Conversing {
 		return
 	}
 	text := m.caller.turnText()
@@ -38,11 +38,11 @@ func (m *Machine) floorFree() bool { return m.assistant == Silent || m.assistant
 
 // speculate starts a guess on text before the caller's turn is over.
 func (m *Machine) speculate(now time.Time, text string) {
-	if c := m.caller.phase; !m.floorFree() || text == "" || (c != Talking && c != Finishing) {
+	if c := m.caller.phase; !m.floorFree() || text == "" || (c != Talking && c != Finishing) || m.stage != Conversing {
 		return
 	}
-	m.applyPending()
-	m.startLLMReply(now, m.turns+1, text)
+	m.applyPending(now)
+	m.startReply(now, m.turns+1, SourceLLM, text, "")
 }
 
 // withdrawGuess drops a guess.
@@ -63,7 +63,7 @@ func (m *Machine) resolveGuess(now time.Time, text string) bool {
 	hit := sim >= m.set.SpeculativeMatch
 	m.port.Publish(events.Speculation{Turn: int(r.turn), Hit: hit, Similarity: sim})
 	if !hit {
-		m.endReply(now, withdrawn)
+		m.endReply(now, superseded)
 	}
 	return hit
 }

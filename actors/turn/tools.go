@@ -2,10 +2,12 @@ package turn
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/switchboard-voice/switchboard/assistant"
 	"github.com/switchboard-voice/switchboard/events"
 	"github.com/switchboard-voice/switchboard/internal/ptr"
 	"github.com/switchboard-voice/switchboard/voice"
@@ -13,9 +15,11 @@ import (
 
 // Built-in tools the machine carries out itself.
 const (
-	ToolEndCall      = "end_call"
-	ToolTransferCall = "transfer_call"
-	ToolSendDTMF     = "send_dtmf"
+	ToolEndCall           = "end_call"
+	ToolTransferCall      = "transfer_call"
+	ToolSendDTMF          = "send_dtmf"
+	ToolCollectKeypad     = "collect_keypad"
+	ToolAssistantTransfer = "assistant_transfer"
 )
 
 // runTools carries out the tool calls of the round just finished. The call
@@ -29,8 +33,9 @@ func (m *Machine) runTools(now time.Time, r *reply) {
 	r.calls = nil
 	continueAfter := false
 	for _, call := range calls {
-		if (call.Name == ToolEndCall || call.Name == ToolTransferCall) && m.assistant == Ending {
-			m.toolDone(now, r, call, now, "", "the call is already ending")
+		if (call.Name == ToolEndCall || call.Name == ToolTransferCall || call.Name == ToolAssistantTransfer) &&
+			(m.assistant == Ending || m.handover.to != 0) {
+			m.toolDone(now, r, call, now, "", "the call is already ending or being handed over")
 			continue
 		}
 		switch call.Name {
@@ -69,13 +74,35 @@ func (m *Machine) runTools(now time.Time, r *reply) {
 				m.toolDone(now, r, call, now, "Sent "+args.Digits+".", "")
 			}
 			continueAfter = true
+		case ToolCollectKeypad:
+			if r.keypad != nil {
+				m.toolDone(now, r, call, now, "", "the keypad is already being read")
+				continueAfter = true
+				continue
+			}
+			r.running[call.ID] = runningTool{call: call, start: now}
+			r.keypad = &keypad{call: call.ID, last: now, stopKey: m.set.Tools.CollectKeypad.StopKey,
+				timeout: time.Duration(m.set.Tools.CollectKeypad.TimeoutSeconds) * time.Second}
+		case ToolAssistantTransfer:
+			target, ok := m.transferAssistant(call.Arguments)
+			if !ok {
+				m.toolDone(now, r, call, now, "", "no such assistant to transfer to")
+				continueAfter = true
+				continue
+			}
+			if target.Message != nil && *target.Message != "" {
+				m.emitChunk(now, r, *target.Message)
+			}
+			m.handover = handover{to: target.AssistantID, greet: target.SpeakGreeting}
+			m.port.HandOver(target.AssistantID)
+			m.toolDone(now, r, call, now, fmt.Sprintf("Handing the call over to assistant %d.", target.AssistantID), "")
 		default:
 			r.running[call.ID] = runningTool{call: call, start: now}
 			m.port.RunTool(r.id, call)
 		}
 	}
 	switch {
-	case m.assistant == Ending:
+	case m.assistant == Ending || m.handover.to != 0:
 		// The last words are said; tools still running finish unheeded.
 		for id, rt := range r.running {
 			delete(r.running, id)
@@ -164,4 +191,77 @@ func firstNonEmpty(ss ...string) string {
 		}
 	}
 	return ""
+}
+
+// transferAssistant picks the configured assistant the model asked for.
+func (m *Machine) transferAssistant(arguments string) (assistant.AssistantTransfer, bool) {
+	var args struct {
+		AssistantID int64 `json:"assistant_id"`
+	}
+	_ = json.Unmarshal([]byte(arguments), &args)
+	at := m.set.Tools.AssistantTransfer
+	for _, t := range at.Targets {
+		if t.AssistantID == args.AssistantID && at.Enabled {
+			return t, true
+		}
+	}
+	return assistant.AssistantTransfer{}, false
+}
+
+// keypad reads the digits the model asked the caller to type
+// (collect_keypad): keys go to it, not to the conversation, until the stop
+// key or a pause of the configured timeout after the last key (or after
+// the request was heard).
+type keypad struct {
+	call    string // the tool call's id
+	digits  strings.Builder
+	last    time.Time
+	stopKey string
+	timeout time.Duration
+}
+
+// keypadKeys takes keys pressed while the keypad is read.
+func (m *Machine) keypadKeys(now time.Time, r *reply, digits string) {
+	k := r.keypad
+	k.last = now
+	for _, d := range digits {
+		if string(d) == k.stopKey {
+			m.keypadDone(now, r, "stop key")
+			return
+		}
+		k.digits.WriteRune(d)
+	}
+}
+
+// keypadDeadline is when reading the keypad gives up waiting for keys.
+func (m *Machine) keypadDeadline() time.Time {
+	r := m.reply
+	if r == nil || r.keypad == nil {
+		return time.Time{}
+	}
+	t := r.track
+	if len(t.audio) >= t.fmt.FrameBytes() {
+		return time.Time{} // the request is still being said
+	}
+	from := r.keypad.last
+	if played := t.lastFrameAt.Add(Lead); played.After(from) {
+		from = played
+	}
+	return from.Add(r.keypad.timeout)
+}
+
+// keypadDone hands the digits read to the model.
+func (m *Machine) keypadDone(now time.Time, r *reply, why string) {
+	k := r.keypad
+	r.keypad = nil
+	rt := r.running[k.call]
+	delete(r.running, k.call)
+	result := k.digits.String()
+	if result == "" {
+		result = "(no digits)"
+	}
+	m.toolDone(now, r, rt.call, rt.start, fmt.Sprintf("The caller typed %s (%s).", result, why), "")
+	if len(r.running) == 0 && r.writing == awaitingTools {
+		m.continueLLM(r)
+	}
 }

@@ -15,8 +15,11 @@ package fakespeech
 
 import (
 	"bytes"
+	"math"
 	"strings"
 	"time"
+
+	"github.com/switchboard-voice/switchboard/codecs"
 )
 
 // FrameBytes is one 20 ms μ-law frame at 8 kHz.
@@ -94,6 +97,23 @@ func Noise(d time.Duration) [][]byte {
 	var out [][]byte
 	for range int(d / FrameDuration) {
 		out = append(out, markedFrame(KindNoise))
+	}
+	return out
+}
+
+// Beep renders d of a pure tone at hz, as an answering machine plays
+// after its greeting: real audio, not marked, so only tone detection finds
+// it.
+func Beep(d time.Duration, hz float64) [][]byte {
+	n := int(d / FrameDuration)
+	pcm := make([]int16, n*FrameBytes)
+	for i := range pcm {
+		pcm[i] = int16(6000 * math.Sin(2*math.Pi*hz*float64(i)/8000))
+	}
+	ulaw := codecs.EncodeUlaw(nil, pcm)
+	out := make([][]byte, n)
+	for i := range out {
+		out[i] = ulaw[i*FrameBytes : (i+1)*FrameBytes]
 	}
 	return out
 }

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/switchboard-voice/switchboard/codecs"
 )
 
 func TestSpeakDecodes(t *testing.T) {
@@ -48,4 +50,24 @@ func TestRealAudioIsNotMarked(t *testing.T) {
 func FuzzDecode(f *testing.F) {
 	f.Add(Speak(Utterance{Words: []string{"x"}})[0])
 	f.Fuzz(func(t *testing.T, b []byte) { _ = Decode(b) })
+}
+
+// A beep is real audio that decodes as nothing marked, and a tone
+// detector finds it.
+func TestBeep(t *testing.T) {
+	frames := Beep(300*time.Millisecond, 1000)
+	d, err := codecs.NewToneDetector(8000, FrameDuration, 150*time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, f := range frames {
+		if Decode(f).Kind != KindNone {
+			t.Fatal("a beep frame decodes as marked")
+		}
+		found = found || d.Process(codecs.DecodeUlaw(nil, f))
+	}
+	if !found {
+		t.Fatal("the beep is not a tone")
+	}
 }

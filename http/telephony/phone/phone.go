@@ -77,6 +77,13 @@ func (p *Phone) Say(text string) {
 	p.mu.Unlock()
 }
 
+// Sound queues frames of audio to send as they are, a beep say.
+func (p *Phone) Sound(frames [][]byte) {
+	p.mu.Lock()
+	p.say = append(p.say, frames...)
+	p.mu.Unlock()
+}
+
 // Speaking reports whether words are still queued to be said.
 func (p *Phone) Speaking() bool {
 	p.mu.Lock()

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"github.com/switchboard-voice/switchboard/http/telephony"
 )
@@ -22,7 +23,8 @@ func (g *Gateway) Place(ctx context.Context, d telephony.Dial) (string, error) {
 	}
 	body := map[string]string{"from": d.From, "to": d.To, "answer_method": "POST",
 		"answer_url": g.cfg.Public.HTTP(PathAnswer) + "?" + url.Values{"t": {ticket}}.Encode(),
-		"hangup_url": g.cfg.Public.HTTP(PathStatus), "hangup_method": "POST"}
+		"hangup_url": g.cfg.Public.HTTP(PathStatus), "hangup_method": "POST",
+		"ring_timeout": strconv.Itoa(route.Snapshot.Config.CallFlowSettings.RingingTimeoutSeconds)}
 	if err := g.api.do(ctx, *route.Credentials.Plivo, http.MethodPost, "/Call/", body, &res); err != nil {
 		return "", err
 	}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"strconv"
 
 	"github.com/switchboard-voice/switchboard/http/telephony"
 )
@@ -16,7 +17,8 @@ func (g *Gateway) Place(ctx context.Context, d telephony.Dial) (string, error) {
 		return "", err
 	}
 	tx := route.Credentials.Telnyx
-	body := map[string]string{"connection_id": tx.ConnectionID, "to": d.To, "from": d.From}
+	body := map[string]string{"connection_id": tx.ConnectionID, "to": d.To, "from": d.From,
+		"timeout_secs": strconv.Itoa(route.Snapshot.Config.CallFlowSettings.RingingTimeoutSeconds)}
 	for k, v := range g.streamParams(ticket) {
 		body[k] = v
 	}

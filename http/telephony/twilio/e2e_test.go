@@ -207,3 +207,35 @@ func (r *rig) waitHungUp() {
 		return nil
 	})
 }
+
+// The recording-consent gate over a real Media Streams socket: the caller
+// hears the question, what they say before answering is not heard, the
+// key (a Twilio dtmf frame) opens the call, and the conversation goes on.
+func TestConsentGate(t *testing.T) {
+	r := newRig(t, func(c *assistant.Config) {
+		telephonytest.Welcome(telephonytest.Greeting)(c)
+		msg := "This call is recorded. Press 1 to agree."
+		c.RecordingSettings.ConsentRequired, c.RecordingSettings.ConsentMessage = true, &msg
+	})
+	c, l := r.dial()
+	telephonytest.WaitHeard(t, c.Phone, "This call is recorded. Press 1 to agree.")
+	l.Say("hello hello")
+	testkit.Eventually(t, 10*time.Second, func() error { // every frame of it sent before the key
+		if c.Phone.Speaking() {
+			return fmt.Errorf("still speaking")
+		}
+		return nil
+	})
+	if err := l.Caller.Press("1"); err != nil {
+		t.Fatal(err)
+	}
+	r.Converse(l)
+	if strings.Contains(c.Phone.Transcript(), "You said: hello hello") {
+		t.Fatalf("words said before consent were answered: %q", c.Phone.Transcript())
+	}
+	consent := r.Events.Of(c.SID, "consent")
+	if len(consent) != 1 || consent[0].(events.Consent).Decision != "agreed" {
+		t.Fatalf("consent events %v", consent)
+	}
+	r.CallerHangsUp(l)
+}

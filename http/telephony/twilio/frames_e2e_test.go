@@ -6,10 +6,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/switchboard-voice/switchboard/assistant"
 	"github.com/switchboard-voice/switchboard/events"
 	"github.com/switchboard-voice/switchboard/http/telephony"
 	"github.com/switchboard-voice/switchboard/http/telephony/telephonytest"
 	"github.com/switchboard-voice/switchboard/http/telephony/twilio"
+	"github.com/switchboard-voice/switchboard/http/telephony/twilio/twiliotest"
+	"github.com/switchboard-voice/switchboard/internal/fakespeech"
 	"github.com/switchboard-voice/switchboard/internal/testkit"
 )
 
@@ -106,4 +109,41 @@ func TestShutdownEndsLiveCalls(t *testing.T) {
 	r.EndedBy(l, events.EndShutdown)
 	<-c.Done()
 	r.waitHungUp()
+}
+
+// An outbound call to an answering machine, with Twilio's detection asked
+// for as well: the greeting plays out, the beep is heard in the audio, and
+// the voicemail message is left before the call ends; the call rang for
+// the assistant's ringing timeout.
+func TestOutboundVoicemail(t *testing.T) {
+	r := newRig(t, func(c *assistant.Config) {
+		welcome, msg := "Hi, this is the bike shop.", "Your bike is ready for pick-up, see you soon."
+		c.LLMSettings.WelcomeMessage = &welcome
+		c.CallFlowSettings.RingingTimeoutSeconds = 25
+		c.VoicemailSettings = assistant.VoicemailSettings{Detection: "outbound", Message: &msg, CarrierDetection: true}
+	}, func(cfg *twiliotest.Config) { cfg.AnsweredBy = func(string) string { return "machine_start" } })
+	sid, err := r.gw.Place(telephonytest.Ctx(t, 10*time.Second), telephony.Dial{OrganizationID: 1, AssistantID: 1,
+		From: telephonytest.Number, To: telephonytest.CallerNumber})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := <-r.cloud.Placed()
+	c.Phone.Say("hi this is sam please leave a message after the tone")
+	c.Phone.Sound(fakespeech.Beep(400*time.Millisecond, 1000))
+	telephonytest.WaitHeard(t, c.Phone, "Your bike is ready for pick-up, see you soon.")
+	r.WaitEnded(sid)
+	if end := r.Events.Of(sid, "call-ended"); end[0].(events.CallEnded).Reason != events.EndVoicemail {
+		t.Fatalf("ended %+v", end)
+	}
+	if a := r.Events.Of(sid, "answered-by"); len(a) != 1 || a[0].(events.AnsweredBy).Who != "machine" {
+		t.Fatalf("answered-by %v", a)
+	}
+	if strings.Contains(c.Phone.Transcript(), "bike shop") {
+		t.Fatalf("the welcome was said to a machine: %q", c.Phone.Transcript())
+	}
+	create := r.cloud.Requests()[0].Form
+	if create.Get("Timeout") != "25" || create.Get("MachineDetection") != "Enable" || create.Get("AsyncAmd") != "true" ||
+		create.Get("AsyncAmdStatusCallback") != r.Public.HTTP(twilio.PathAMD) {
+		t.Fatalf("create %v", create)
+	}
 }

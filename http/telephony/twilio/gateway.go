@@ -15,6 +15,7 @@ const (
 	PathVoice           = "/telephony/twilio/voice"
 	PathStream          = "/telephony/twilio/stream"
 	PathStatus          = "/telephony/twilio/status"
+	PathAMD             = "/telephony/twilio/amd"
 	PathTransferAgent   = "/telephony/twilio/transfer/agent"
 	PathTransferConfirm = "/telephony/twilio/transfer/confirm"
 	PathTransferResult  = "/telephony/twilio/transfer/result"
@@ -75,6 +76,7 @@ func New(cfg Config) (*Gateway, error) {
 func (g *Gateway) Mount(r openapi.Router) {
 	r.Post(PathVoice, docVoice, g.voice)
 	r.Post(PathStatus, docStatus, g.status)
+	r.Post(PathAMD, docAMD, g.amd)
 	r.Post(PathTransferAgent, docAgent, g.transferAgent)
 	r.Post(PathTransferConfirm, docConfirm, g.transferConfirm)
 	r.Post(PathTransferResult, docResult, g.transferResult)

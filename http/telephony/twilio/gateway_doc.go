@@ -17,7 +17,9 @@ var (
 	docVoice = telephony.WithParams(telephony.Webhook("twilioVoice", "Answer a Twilio call with TwiML",
 		"Routes the call by the number called and connects a Media Stream.", form, "text/xml"), ticketParam)
 	docStatus = telephony.Webhook("twilioStatus", "Record a Twilio call status callback", "", form, "")
-	docAgent  = telephony.WithParams(telephony.Webhook("twilioTransferAgent", "Brief the agent of a warm transfer",
+	docAMD    = telephony.Webhook("twilioAMD", "Take what Twilio's answering-machine detection found",
+		"Asynchronous AMD (AnsweredBy) for a call the engine placed with voicemail_settings.carrier_detection.", form, "")
+	docAgent = telephony.WithParams(telephony.Webhook("twilioTransferAgent", "Brief the agent of a warm transfer",
 		"TwiML that reads the summary and asks the agent to press 1.", form, "text/xml"), ticketParam)
 	docConfirm = telephony.WithParams(telephony.Webhook("twilioTransferConfirm",
 		"Take the agent's answer to a warm transfer", "", form, "text/xml"), ticketParam)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"strconv"
 
 	"github.com/switchboard-voice/switchboard/http/telephony"
 )
@@ -22,6 +23,17 @@ func (g *Gateway) Place(ctx context.Context, d telephony.Dial) (string, error) {
 		"StatusCallback":       {g.cfg.Public.HTTP(PathStatus)},
 		"StatusCallbackMethod": {"POST"},
 		"StatusCallbackEvent":  {"initiated", "ringing", "answered", "completed"},
+	}
+	cfg := route.Snapshot.Config
+	// Twilio rings for 5 to 600 seconds.
+	form.Set("Timeout", strconv.Itoa(max(cfg.CallFlowSettings.RingingTimeoutSeconds, 5)))
+	if vm := cfg.VoicemailSettings; vm.CarrierDetection && vm.Detection != "off" {
+		// Asynchronous: the call connects at once, and what Twilio found
+		// arrives as a second opinion beside the engine's own screening.
+		form.Set("MachineDetection", "Enable")
+		form.Set("AsyncAmd", "true")
+		form.Set("AsyncAmdStatusCallback", g.cfg.Public.HTTP(PathAMD))
+		form.Set("AsyncAmdStatusCallbackMethod", "POST")
 	}
 	var res resource
 	if err := g.api.post(ctx, *route.Credentials.Twilio, "/Calls.json", form, &res); err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/switchboard-voice/switchboard/actors/turn"
 	"github.com/switchboard-voice/switchboard/http/telephony"
 )
 
@@ -35,6 +36,29 @@ func (g *Gateway) status(c *fiber.Ctx) error {
 			g.cfg.Log.Error("recording a call status", "call_sid", st.CallID, "err", err)
 			return fiber.ErrServiceUnavailable // Twilio retries status callbacks it could not deliver
 		}
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// amd takes what Twilio's asynchronous answering-machine detection found
+// on a call this node runs.
+func (g *Gateway) amd(c *fiber.Ctx) error {
+	r := readRequest(c, g.cfg.Public)
+	ctx, cancel := context.WithTimeout(c.UserContext(), webhookTimeout)
+	defer cancel()
+	if _, ok := g.accountOf(ctx, r.get("AccountSid"), r); !ok {
+		return forbidden()
+	}
+	who := ""
+	switch by := r.get("AnsweredBy"); {
+	case by == "human":
+		who = turn.AnsweredByHuman
+	case strings.HasPrefix(by, "machine_") || by == "fax":
+		who = turn.AnsweredByMachine
+	}
+	g.cfg.Log.Debug("answering-machine detection", "call_sid", r.get("CallSid"), "answered_by", r.get("AnsweredBy"))
+	if live, ok := g.cfg.Calls.Get(r.get("CallSid")); ok && who != "" {
+		live.AnsweredBy(who)
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }

@@ -26,6 +26,7 @@ func (g *Gateway) Place(ctx context.Context, d telephony.Dial) (string, error) {
 		"answer_method": "GET",
 		"event_url":     []string{g.cfg.Public.HTTP(PathEvent)},
 		"event_method":  "POST",
+		"ringing_timer": route.Snapshot.Config.CallFlowSettings.RingingTimeoutSeconds,
 	}
 	if err := g.api.do(ctx, *route.Credentials.Vonage, http.MethodPost, "/v1/calls", body, &res); err != nil {
 		return "", err

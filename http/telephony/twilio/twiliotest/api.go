@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -94,7 +96,22 @@ func (cl *Cloud) createCall(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusServiceUnavailable, 20503, "closed")
 		return
 	}
+	timeout := 0
+	if t := f.Get("Timeout"); t != "" {
+		n, err := strconv.Atoi(t)
+		if err != nil || n < 5 || n > 600 {
+			apiError(w, http.StatusBadRequest, 21210, "Timeout must be between 5 and 600 seconds")
+			return
+		}
+		timeout = n
+	}
+	amd := f.Get("MachineDetection")
+	if amd != "" && amd != "Enable" && amd != "DetectMessageEnd" {
+		apiError(w, http.StatusBadRequest, 21235, "MachineDetection must be Enable or DetectMessageEnd")
+		return
+	}
 	c := cl.newCall(f.Get("From"), f.Get("To"), "outbound-api")
+	c.Timeout = timeout
 	c.statusURL, c.statusEvent = f.Get("StatusCallback"), f["StatusCallbackEvent"]
 	if len(c.statusEvent) == 0 && c.statusURL != "" {
 		c.statusEvent = []string{"completed"}
@@ -106,9 +123,26 @@ func (cl *Cloud) createCall(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 		defer cancel()
 		if err := cl.start(ctx, c, f.Get("Url")); err == nil {
+			if amd != "" && f.Get("AsyncAmd") == "true" && f.Get("AsyncAmdStatusCallback") != "" {
+				cl.bg.Go(func() { cl.reportAMD(c, f.Get("AsyncAmdStatusCallback")) })
+			}
 			cl.placed <- c
 		}
 	})
+}
+
+// reportAMD posts what answering-machine detection found, as Twilio's
+// asynchronous AMD does once the callee has answered.
+func (cl *Cloud) reportAMD(c *Call, callback string) {
+	who := "human"
+	if cl.cfg.AnsweredBy != nil {
+		who = cl.cfg.AnsweredBy(c.To)
+	}
+	form := url.Values{"CallSid": {c.SID}, "AccountSid": {cl.cfg.AccountSID}, "AnsweredBy": {who},
+		"MachineDetectionDuration": {"2100"}}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, _, _ = cl.post(ctx, callback, form, cl.cfg.AuthToken)
 }
 
 // createMessage records an SMS.

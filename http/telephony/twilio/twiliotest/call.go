@@ -26,6 +26,9 @@ type Call struct {
 	pending     []byte   // TwiML from a REST update, run next
 	statusURL   string   // where status callbacks go
 	statusEvent []string // which (initiated, ringing, answered, completed)
+	// Timeout is how long an outbound call was asked to ring, in seconds
+	// (0: Twilio's default).
+	Timeout int
 }
 
 // Transfer is what a <Dial> did.

@@ -40,6 +40,9 @@ type Config struct {
 	// Forget drops each call once it is over, so a long load run's memory
 	// stays flat; REST requests about a forgotten call get Twilio's 404.
 	Forget bool
+	// AnsweredBy is what answering-machine detection finds at a number
+	// the engine calls with MachineDetection [human].
+	AnsweredBy func(number string) string
 }
 
 // Agent is how a transfer target behaves.
