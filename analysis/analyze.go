@@ -16,8 +16,10 @@ import (
 )
 
 // maxTokens bounds each answer: a summary, an evaluation or the extracted
-// data of one call.
-const maxTokens = 2048
+// data of one call, with room for a reasoning model's thinking. 4096 is
+// the smallest output limit among the models the providers still serve
+// (Claude 3 Haiku's); a larger value would be refused there.
+const maxTokens = 4096
 
 // evaluationSchema is what the evaluation step asks for.
 var evaluationSchema = map[string]any{

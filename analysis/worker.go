@@ -153,7 +153,8 @@ func (w *Worker) Run(ctx context.Context) {
 }
 
 // RunDue claims the analyses due now, up to the worker's slots, runs them
-// and waits for them; it returns how many it claimed.
+// and waits for them; it returns how many it claimed. It is Run's single
+// step, for tests and benchmarks: not to be called while Run runs.
 func (w *Worker) RunDue(ctx context.Context) (int, error) {
 	n, err := w.start(ctx, w.opt.Workers)
 	w.inFlight.Wait()
