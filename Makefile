@@ -8,7 +8,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 ADDR ?= 127.0.0.1:8080
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: build run test bench lint fuzz
+.PHONY: build run test bench bench-instructions lint fuzz
 
 build:
 	@scripts/deps.sh build
@@ -38,6 +38,12 @@ bench:
 	@export DATABASE_URL="$$(scripts/postgres.sh)"; \
 	go test -run='^$$' -bench=. -benchmem -benchtime=1x ./bench/... && \
 	go run ./cmd/switchboard bench --calls 50 --duration 30s
+
+# Instructions per call-second of a scripted call, under callgrind: a
+# figure that does not move with the machine's load.
+bench-instructions:
+	@scripts/deps.sh bench
+	@scripts/bench-instructions.sh
 
 lint:
 	@scripts/deps.sh build

@@ -318,6 +318,7 @@ func (e *Engine) drain(ctx context.Context, goodbye string) error {
 		errs = append(errs, fmt.Errorf("http: %w", err))
 	}
 	e.System.Shutdown()
+	e.Calls.Close()
 	return errors.Join(errs...)
 }
 

@@ -1,6 +1,10 @@
 package recording
 
 import (
+	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -9,47 +13,6 @@ import (
 	"github.com/switchboard-voice/switchboard/codecs"
 	"github.com/switchboard-voice/switchboard/voice"
 )
-
-// A disk slower than real time: the writer is not started until the whole
-// call has been fed, so only Backlog of it can queue. The rest is dropped
-// and counted, the actor is never blocked, and the file still has the
-// call's length with the dropped stretch silent.
-func TestSlowDiskDropsAndKeepsAlignment(t *testing.T) {
-	const rate = 8000
-	r, err := newRecorder(Options{Root: t.TempDir(), CallID: "CA1", Settings: settings("wav", rate, 1), In: voice.Telephony, Backlog: time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	length := 5 * time.Second
-	ats, fs := frames(voice.Telephony, 0, tone(rate*5, rate, 440, 8000))
-	for i := range ats {
-		r.Caller(ats[i], fs[i]) // returns although nothing is written
-	}
-	// Committed: up to 4.7 s (the newest audio minus the 300 ms window, in
-	// 100 ms chunks); queued: the first 1 s; dropped: 1.0–4.7 s.
-	if got := r.Stats().Dropped; got != 3700*time.Millisecond {
-		t.Errorf("dropped %v, want 3.7s", got)
-	}
-	if r.held != 10 {
-		t.Errorf("%d chunks in memory, want the backlog's 10", r.held)
-	}
-	r.startWriter()
-	tracks := closeRecorder(t, r, length)
-	user := decodeTrack(t, tracks[KindUser])
-	if user.duration() != length {
-		t.Fatalf("user track lasts %v, want %v", user.duration(), length)
-	}
-	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
-	for _, c := range []struct {
-		from, to time.Duration
-		loud     bool
-	}{{0, ms(1000), true}, {ms(1000), ms(4700), false}, {ms(4700), ms(5000), true}} {
-		rms := codecs.RMS(span(user.samples, rate, c.from, c.to))
-		if c.loud != (rms > 5000) || !c.loud && rms != 0 {
-			t.Errorf("%v–%v: RMS %.0f, loud %v", c.from, c.to, rms, c.loud)
-		}
-	}
-}
 
 func TestLateAudioIsCounted(t *testing.T) {
 	r := start(t, settings("wav", 8000, 1), voice.Telephony)
@@ -67,10 +30,84 @@ func TestLateAudioIsCounted(t *testing.T) {
 	closeRecorder(t, r, 2*time.Second)
 }
 
-// Close leaves no goroutine behind, and Start's writer is the only one.
-func TestCloseStopsWriter(t *testing.T) {
-	r := start(t, settings("mp3", 16000, 2), voice.Telephony)
-	r.Caller(0, voice.Telephony.Silence())
-	closeRecorder(t, r, time.Second)
-	goleak.VerifyNone(t)
+// While the call lasts nothing runs beside it: no goroutine, no encoder,
+// only the spool on disk. Close encodes the tracks and removes the spool.
+func TestSpoolWhileTheCallLasts(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	root := t.TempDir()
+	before := runtime.NumGoroutine()
+	r, err := Start(Options{Root: root, CallID: "CA-spool", Settings: settings("mp3", 16000, 2), In: voice.Telephony})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ats, fs := frames(voice.Telephony, 0, tone(8000*3, 8000, 440, 8000))
+	for i := range ats {
+		r.Caller(ats[i], fs[i])
+	}
+	if n := runtime.NumGoroutine(); n != before {
+		t.Fatalf("%d goroutines while recording, %d before", n, before)
+	}
+	spool := filepath.Join(root, "recordings", "CA-spool.spool")
+	if fi, err := os.Stat(spool); err != nil || fi.Size() == 0 {
+		t.Fatalf("spool %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "recordings", "CA-spool.mixed.mp3")); !os.IsNotExist(err) {
+		t.Fatalf("a track exists before the call ended: %v", err)
+	}
+	tracks := closeRecorder(t, r, 3*time.Second)
+	if len(tracks) != 3 || tracks[KindMixed].Duration != 3*time.Second {
+		t.Fatalf("tracks %+v", tracks)
+	}
+	if _, err := os.Stat(spool); !os.IsNotExist(err) {
+		t.Fatalf("the spool is left: %v", err)
+	}
+}
+
+// A spool that cannot be written loses the recording from there on, says
+// so at Close, and keeps the tracks' length.
+func TestSpoolWriteFailure(t *testing.T) {
+	r := start(t, settings("wav", 8000, 1), voice.Telephony)
+	ats, fs := frames(voice.Telephony, 0, tone(8000*2, 8000, 440, 8000))
+	for i := range ats[:50] {
+		r.Caller(ats[i], fs[i])
+	}
+	if err := r.spool.flush(); err != nil {
+		t.Fatal(err)
+	}
+	r.spool.w.Reset(failingWriter{}) // the disk is gone
+	for i := range ats[50:] {
+		r.Caller(ats[50+i], fs[50+i])
+	}
+	tracks, err := r.Close(2 * time.Second)
+	if !errors.Is(err, errDiskGone) || r.Stats().Dropped == 0 {
+		t.Fatalf("err %v, stats %+v", err, r.Stats())
+	}
+	for _, tr := range tracks {
+		if tr.Duration != 2*time.Second {
+			t.Fatalf("%s track lasts %v", tr.Kind, tr.Duration)
+		}
+	}
+}
+
+var errDiskGone = errors.New("no space left on device")
+
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errDiskGone }
+
+// Encoders bound the encodings at once.
+func TestEncodersBound(t *testing.T) {
+	enc := NewEncoders(2)
+	a, b := enc.acquire(), enc.acquire()
+	select {
+	case enc.slots <- struct{}{}:
+		t.Fatal("a third encoding at once")
+	default:
+	}
+	a()
+	c := enc.acquire() // a slot freed
+	b()
+	c()
+	var none *Encoders
+	none.acquire()() // no bound
 }

@@ -39,9 +39,8 @@ func benchAudio() (caller, assistant [][]byte) {
 const rusageThread = 1
 
 // cpuTime is the user plus system CPU time of the process (who =
-// syscall.RUSAGE_SELF) or of the calling thread (rusageThread). The writer
-// runs on its own goroutine, often on the other core, so wall time would
-// miss it; and on a shared machine wall time also counts waiting for a core.
+// syscall.RUSAGE_SELF) or of the calling thread (rusageThread). On a shared
+// machine wall time would also count waiting for a core.
 func cpuTime(b *testing.B, who int) time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(who, &ru); err != nil {
@@ -53,7 +52,7 @@ func cpuTime(b *testing.B, who int) time.Duration {
 // BenchmarkRecorder records 30-second calls from a μ-law 8 kHz carrier with
 // the default track selection (user, assistant and mixed) and reports, per
 // 20 ms frame pair (one caller and one assistant frame): the CPU of the
-// whole recording (actor side, writer, encoders, system calls), the CPU the
+// whole recording (actor side, spool, encoders, system calls), the CPU the
 // actor spends in Caller and Assistant (the benchmark goroutine is locked to
 // its thread to measure it), and the bytes written per second of call. One
 // op is a whole call, Start to Close.
@@ -72,7 +71,7 @@ func BenchmarkRecorder(b *testing.B) {
 			cpu0 := cpuTime(b, syscall.RUSAGE_SELF)
 			for i := 0; b.Loop(); i++ {
 				r, err := Start(Options{Root: b.TempDir(), CallID: fmt.Sprintf("CA%d", i), Settings: s,
-					In: voice.Telephony, Backlog: benchCall})
+					In: voice.Telephony})
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -23,15 +23,16 @@
 // written cannot be removed; how much a Truncate missed is counted in
 // Stats.TruncateMissed.
 //
-// # Memory and disk
+// # Memory, disk and encoding
 //
-// The call's actor only decodes frames into the window and hands finished
-// 100 ms chunks to one writer goroutine per recorder, which resamples,
-// mixes, encodes and writes through small buffers; the actor never waits on
-// the disk. At most Backlog of audio (5 s by default) is queued for the
-// writer: when the disk is slower than that, further chunks are dropped,
-// counted in Stats.Dropped, and written as silence once the writer catches
-// up, so every file keeps its length and alignment.
+// While the call lasts, its actor only decodes frames into the window and
+// appends finished 100 ms chunks, raw, to the call's spool file through a
+// small buffer: no encoder, no goroutine, a write system call about once a
+// second. When the call ends, Close encodes the tracks from the spool
+// (resample, mix, WAV or MP3) on the goroutine that calls it, once one of
+// the node's Encoders is free, and removes the spool. A spool write that
+// fails (a full disk) loses the rest of the recording: it is counted in
+// Stats.Dropped, written as silence, and Close returns the error.
 //
 // # Tracks and layout
 //

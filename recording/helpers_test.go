@@ -35,7 +35,7 @@ func settings(format string, rate, channels int) assistant.RecordingSettings {
 // a call fed faster than real time loses nothing however slow the machine.
 func start(t testing.TB, s assistant.RecordingSettings, in voice.Format) *Recorder {
 	t.Helper()
-	r, err := Start(Options{Root: t.TempDir(), CallID: "CA0123456789abcdef", Settings: s, In: in, Backlog: 10 * time.Second})
+	r, err := Start(Options{Root: t.TempDir(), CallID: "CA0123456789abcdef", Settings: s, In: in})
 	if err != nil {
 		t.Fatal(err)
 	}

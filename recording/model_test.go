@@ -24,7 +24,7 @@ func FuzzAlignment(f *testing.F) {
 		const rate = 8000
 		in := voice.Format{Encoding: voice.PCM16, SampleRate: rate}
 		s := settings("wav", rate, 2)
-		r, err := Start(Options{Root: t.TempDir(), CallID: "CA1", Settings: s, In: in, Backlog: time.Minute})
+		r, err := Start(Options{Root: t.TempDir(), CallID: "CA1", Settings: s, In: in})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,6 +1,7 @@
 package recording
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,14 +13,10 @@ import (
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
-// Defaults for Options.
-const (
-	DefaultWindow  = 300 * time.Millisecond
-	DefaultBacklog = 5 * time.Second
-)
+// DefaultWindow is Options.Window's default.
+const DefaultWindow = 300 * time.Millisecond
 
-// chunkDuration is how much audio the recorder hands the writer at once: a
-// goroutine hand-off per 100 ms rather than per frame.
+// chunkDuration is how much audio the recorder spools at once.
 const chunkDuration = 100 * time.Millisecond
 
 // rates are the rates codecs.Resampler converts, for the input and the
@@ -43,8 +40,8 @@ type Options struct {
 	// Truncate can still remove it (DefaultWindow if zero; at least 100 ms).
 	// It must exceed how far ahead of playing assistant audio is scheduled.
 	Window time.Duration
-	// Backlog bounds the audio queued for the disk (DefaultBacklog if zero).
-	Backlog time.Duration
+	// Encoders bounds the node's encodings at once (nil: no bound).
+	Encoders *Encoders
 }
 
 // Stats count what the recording lost. Durations are of call time.
@@ -55,48 +52,32 @@ type Stats struct {
 }
 
 // Recorder records one call. Its methods are meant for one goroutine, the
-// call's actor; Caller, Assistant and Truncate never block. The methods of
-// a nil *Recorder do nothing, which is what Start returns for a call that
-// records nothing.
+// call's actor; Caller, Assistant and Truncate never block on anything but
+// an occasional buffered write. The methods of a nil *Recorder do nothing,
+// which is what Start returns for a call that records nothing.
 type Recorder struct {
-	in      voice.Format
-	window  int64 // samples
-	chunk   int   // samples
-	maxHeld int   // chunks in flight at most
-	held    int   // chunks allocated so far
-	tl      *timeline
-	pcm     []int16 // decode scratch
-	stats   struct{ dropped, late, missed int64 }
+	in       voice.Format
+	window   int64 // samples
+	chunk    int   // samples
+	tl       *timeline
+	pcm      []int16 // decode scratch
+	out      chunk   // the chunk being spooled
+	stats    struct{ dropped, late, missed int64 }
+	spoolErr error // the first write that failed
 
-	work   chan *chunk
-	free   chan *chunk
-	w      *writer
-	done   chan error
+	o      Options
+	dir    string // the tracks' directory, under the root
+	spool  *spool
 	closed bool
 }
 
-// Start creates the track files of a call and starts its writer. It
-// returns a nil *Recorder, and creates nothing, when recording is disabled
-// or no track is selected. The caller must Close a non-nil Recorder.
+// Start checks the settings and where the tracks will go, and opens the
+// call's spool. It returns a nil *Recorder, and creates nothing, when
+// recording is disabled or no track is selected. The caller must Close a
+// non-nil Recorder.
 func Start(o Options) (*Recorder, error) {
-	r, err := newRecorder(o)
-	if r != nil {
-		r.startWriter()
-	}
-	return r, err
-}
-
-// startWriter runs the writer goroutine; Close waits for it.
-func (r *Recorder) startWriter() {
-	go func() { r.done <- r.w.run(r.work, r.free) }()
-}
-
-// newRecorder validates o and creates the files and the Recorder, without
-// its writer goroutine.
-func newRecorder(o Options) (*Recorder, error) {
 	s := o.Settings
-	wantUser := s.RecordUserAudio || s.RecordUserOnlyTrack
-	if !s.Enabled || !(wantUser || s.RecordAssistantAudio || s.RecordMixedAudio) {
+	if !s.Enabled || !(s.RecordUserAudio || s.RecordUserOnlyTrack || s.RecordAssistantAudio || s.RecordMixedAudio) {
 		return nil, nil
 	}
 	if err := checkSettings(s); err != nil {
@@ -111,11 +92,8 @@ func newRecorder(o Options) (*Recorder, error) {
 	if o.Window == 0 {
 		o.Window = DefaultWindow
 	}
-	if o.Backlog == 0 {
-		o.Backlog = DefaultBacklog
-	}
-	if o.Window < chunkDuration || o.Backlog < chunkDuration {
-		return nil, fmt.Errorf("%w: window %v and backlog %v must be at least %v", ErrSettings, o.Window, o.Backlog, chunkDuration)
+	if o.Window < chunkDuration {
+		return nil, fmt.Errorf("%w: window %v must be at least %v", ErrSettings, o.Window, chunkDuration)
 	}
 	if err := os.MkdirAll(o.Root, 0o750); err != nil {
 		return nil, fmt.Errorf("recording: creating the recordings root: %w", err)
@@ -129,53 +107,43 @@ func newRecorder(o Options) (*Recorder, error) {
 	if err := root.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("%w: recordings_dir %q: %v", ErrSettings, s.RecordingsDir, err)
 	}
-
-	var files []*trackFile
-	var rels []string
-	create := func(want bool, kind string, channels int) (*trackFile, error) {
-		if !want {
-			return nil, nil
+	r := &Recorder{in: o.In, o: o, dir: dir}
+	for _, t := range r.plan() {
+		if _, err := root.Lstat(t.rel); err == nil {
+			return nil, fmt.Errorf("recording: creating %s track: %w", t.kind, os.ErrExist)
 		}
-		rel := filepath.Join(dir, o.CallID+"."+kind+"."+s.Format)
-		t, err := openTrack(root, rel, filepath.Join(o.Root, rel),
-			Track{Kind: kind, Format: s.Format, SampleRate: s.SampleRate, Channels: channels})
-		if err == nil {
-			files, rels = append(files, t), append(rels, rel)
-		}
-		return t, err
 	}
-	user, err := create(wantUser, KindUser, 1)
-	var asst, mixed *trackFile
-	if err == nil {
-		asst, err = create(s.RecordAssistantAudio, KindAssistant, 1)
-	}
-	if err == nil {
-		mixed, err = create(s.RecordMixedAudio, KindMixed, s.Channels)
-	}
-	var w *writer
-	if err == nil {
-		w, err = newWriter(o.In.SampleRate, s.SampleRate, samplesIn(o.In.SampleRate, chunkDuration), user, asst, mixed)
-	}
-	if err != nil {
-		for i, t := range files {
-			t.abort(root, rels[i])
-		}
+	if r.spool, err = createSpool(root, filepath.Join(dir, o.CallID+".spool")); err != nil {
 		return nil, err
 	}
-
 	rate := o.In.SampleRate
-	r := &Recorder{
-		in:      o.In,
-		window:  int64(samplesIn(rate, o.Window)),
-		chunk:   samplesIn(rate, chunkDuration),
-		maxHeld: int(o.Backlog / chunkDuration),
-		w:       w,
-		done:    make(chan error, 1),
-	}
+	r.window = int64(samplesIn(rate, o.Window))
+	r.chunk = samplesIn(rate, chunkDuration)
 	r.tl = newTimeline(int(r.window) + 3*r.chunk)
-	r.work = make(chan *chunk, r.maxHeld)
-	r.free = make(chan *chunk, r.maxHeld)
+	r.out = chunk{caller: make([]int16, r.chunk), assistant: make([]int16, r.chunk)}
 	return r, nil
+}
+
+// plannedTrack is a track the recording will make.
+type plannedTrack struct {
+	kind     string
+	rel      string // under the root
+	channels int
+}
+
+// plan lists the tracks the settings ask for.
+func (r *Recorder) plan() []plannedTrack {
+	s := r.o.Settings
+	var out []plannedTrack
+	add := func(want bool, kind string, channels int) {
+		if want {
+			out = append(out, plannedTrack{kind, filepath.Join(r.dir, r.o.CallID+"."+kind+"."+s.Format), channels})
+		}
+	}
+	add(s.RecordUserAudio || s.RecordUserOnlyTrack, KindUser, 1)
+	add(s.RecordAssistantAudio, KindAssistant, 1)
+	add(s.RecordMixedAudio, KindMixed, s.Channels)
+	return out
 }
 
 func checkSettings(s assistant.RecordingSettings) error {
@@ -262,7 +230,7 @@ func (r *Recorder) put(assistant bool, at time.Duration, frame []byte) {
 		n := min(len(pcm), r.chunk)
 		end := i + int64(n)
 		if end > r.tl.end() {
-			r.commit(end-r.window, false)
+			r.commit(end - r.window)
 			r.tl.extend(end)
 		}
 		r.tl.put(assistant, i, pcm[:n])
@@ -297,42 +265,33 @@ func (r *Recorder) Truncate(from time.Duration) {
 	r.tl.silence(true, i)
 }
 
-// commit hands every whole chunk before call sample index horizon to the
-// writer. A stretch past the pending audio is skipped: the writer fills
-// gaps with silence. With wait false, a chunk that finds the queue full is
-// dropped; with wait true, commit waits for the writer.
-func (r *Recorder) commit(horizon int64, wait bool) {
+// commit spools every whole chunk before call sample index horizon. A
+// stretch past the pending audio is skipped: encoding fills gaps with
+// silence.
+func (r *Recorder) commit(horizon int64) {
 	for r.tl.start+int64(r.chunk) <= horizon {
 		if r.tl.n == 0 {
 			c := int64(r.chunk)
 			r.tl.skipTo(r.tl.start + (horizon-r.tl.start)/c*c)
 			return
 		}
-		r.send(r.chunk, wait)
+		r.send(r.chunk)
 	}
 }
 
-// send commits the next k samples as one chunk.
-func (r *Recorder) send(k int, wait bool) {
-	var c *chunk
-	select {
-	case c = <-r.free:
-	default:
-		switch {
-		case r.held < r.maxHeld:
-			r.held++
-			c = &chunk{caller: make([]int16, r.chunk), assistant: make([]int16, r.chunk)}
-		case wait:
-			c = <-r.free
-		}
-	}
-	if c == nil {
+// send spools the next k samples as one chunk. After a failed write the
+// rest is dropped (and counted): the recording is lost, and Close says so.
+func (r *Recorder) send(k int) {
+	if r.spoolErr != nil {
 		r.stats.dropped += int64(k)
 		r.tl.discard(k)
 		return
 	}
-	r.tl.take(c, k)
-	r.work <- c // never blocks: the channel holds every chunk there is
+	r.tl.take(&r.out, k)
+	if err := r.spool.write(&r.out); err != nil {
+		r.spoolErr = fmt.Errorf("recording: writing the spool: %w", err)
+		r.stats.dropped += int64(k)
+	}
 }
 
 // Stats reports what the recording has lost so far.
@@ -346,9 +305,10 @@ func (r *Recorder) Stats() Stats {
 // Close ends the recording at offset end, the call's length: assistant
 // audio scheduled at or after end never played and is dropped, and every
 // track is padded with silence to end (or to what is already written, if
-// that is longer). Close waits for the writer to finish the files, so it
-// can take as long as the disk needs: call it off the actor's hot path. It
-// returns the tracks even with an error, which then names what failed.
+// that is longer). Close then encodes the tracks from the spool, when one
+// of the node's encoders is free, and removes the spool: it takes as long
+// as the encoding, so call it off the actor. It returns the tracks even
+// with an error, which then names what failed.
 func (r *Recorder) Close(end time.Duration) ([]Track, error) {
 	if r == nil {
 		return nil, nil
@@ -360,13 +320,65 @@ func (r *Recorder) Close(end time.Duration) ([]Track, error) {
 	e := r.index(end)
 	r.tl.cut(e)
 	for r.tl.n > 0 {
-		r.send(min(r.chunk, r.tl.n), true)
+		r.send(min(r.chunk, r.tl.n))
 	}
-	r.w.total = max(e, r.tl.start)
-	close(r.work)
-	err := <-r.done
-	tracks := make([]Track, len(r.w.tracks))
-	for i, t := range r.w.tracks {
+	total := max(e, r.tl.start)
+	if err := r.spool.flush(); err != nil && r.spoolErr == nil {
+		r.spoolErr = fmt.Errorf("recording: writing the spool: %w", err)
+	}
+	root, err := os.OpenRoot(r.o.Root)
+	if err != nil {
+		return nil, errors.Join(r.spoolErr, fmt.Errorf("recording: opening the recordings root: %w", err))
+	}
+	defer root.Close()
+	release := r.o.Encoders.acquire()
+	tracks, err := r.encode(root, total)
+	release()
+	return tracks, errors.Join(r.spoolErr, err, r.spool.remove(root))
+}
+
+// encode makes the tracks from the spool.
+func (r *Recorder) encode(root *os.Root, total int64) ([]Track, error) {
+	src, err := r.spool.rewind()
+	if err != nil {
+		return nil, err
+	}
+	s := r.o.Settings
+	files := map[string]*trackFile{}
+	var opened []*trackFile
+	for _, t := range r.plan() {
+		tf, err := openTrack(root, t.rel, filepath.Join(r.o.Root, t.rel),
+			Track{Kind: t.kind, Format: s.Format, SampleRate: s.SampleRate, Channels: t.channels})
+		if err != nil {
+			for i, o := range opened {
+				o.abort(root, r.plan()[i].rel)
+			}
+			return nil, err
+		}
+		files[t.kind] = tf
+		opened = append(opened, tf)
+	}
+	w, err := newWriter(r.in.SampleRate, s.SampleRate, r.chunk, files[KindUser], files[KindAssistant], files[KindMixed])
+	if err == nil {
+		var c chunk
+		for {
+			ok, rerr := src.next(&c)
+			if rerr != nil || !ok {
+				err = rerr
+				break
+			}
+			if err = w.chunk(&c); err != nil {
+				break
+			}
+		}
+	}
+	if err == nil && w != nil {
+		w.total = total
+		err = w.finish()
+	}
+	tracks := make([]Track, len(opened))
+	for i, t := range opened {
+		err = errors.Join(err, t.finish())
 		tracks[i] = t.Track
 	}
 	return tracks, err

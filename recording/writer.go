@@ -1,7 +1,6 @@
 package recording
 
 import (
-	"errors"
 	"math"
 	"slices"
 
@@ -22,9 +21,9 @@ type stream struct {
 	out []int16
 }
 
-// writer turns chunks into the track files on its own goroutine:
-// resample, mix, encode, write. A gap between chunks (audio dropped because
-// the queue was full, or a stretch nobody sent) becomes silence.
+// writer turns chunks into the track files: resample, mix, encode,
+// write. A gap between chunks (a stretch nobody sent, or audio the spool
+// could not take) becomes silence.
 //
 // Each direction a track needs is resampled once and the mixed track is made
 // from the results; when the mono mix is the only track, the mix is made at
@@ -40,7 +39,7 @@ type writer struct {
 	inRate, outRate int
 	inDone          int64 // input samples processed
 	outDone         int64 // output samples (per channel) produced
-	total           int64 // input samples in the call, set before the work channel closes
+	total           int64 // input samples in the call, set before finish
 
 	zeros             []int16 // one chunk of silence
 	mixIn, interleave []int16
@@ -82,25 +81,6 @@ func newWriter(inRate, outRate, chunkSamples int, user, assistant, mixed *trackF
 	}
 	w.skip = int(math.Round(w.streams[0].rs.Delay().Seconds() * float64(outRate)))
 	return w, nil
-}
-
-// run consumes chunks until work is closed, recycling each into free, then
-// finishes the files. It returns the first error; after one, it keeps
-// draining so the recorder never blocks.
-func (w *writer) run(work <-chan *chunk, free chan<- *chunk) error {
-	for c := range work {
-		if w.err == nil {
-			w.err = w.chunk(c)
-		}
-		free <- c
-	}
-	if w.err == nil {
-		w.err = w.finish()
-	}
-	for _, t := range w.tracks {
-		w.err = errors.Join(w.err, t.finish())
-	}
-	return w.err
 }
 
 // chunk writes the silence of a gap before c, then c.

@@ -70,6 +70,7 @@ func TestOutageInTheMiddleOfFiftyLiveCalls(t *testing.T) {
 	mgr := call.NewManager(call.Deps{System: sys, Clock: clk, Sinks: []events.Sink{w, pub},
 		Assistants: calltest.Assistant{Snapshot: &assistants.Snapshot{ID: f.asst, OrganizationID: f.org, Version: 1, Config: cfg}},
 		Providers:  calltest.Providers{STT: &voicetest.STT{Recognize: true}, TTS: &voicetest.TTS{}, Model: &voicetest.LLM{}}})
+	t.Cleanup(mgr.Close)
 
 	lines := make([]*line, calls)
 	for i := range lines {

@@ -14,8 +14,10 @@ import (
 
 	"github.com/switchboard-voice/switchboard/actors"
 	"github.com/switchboard-voice/switchboard/actors/assistants"
+	"github.com/switchboard-voice/switchboard/ambience"
 	"github.com/switchboard-voice/switchboard/assistant"
 	"github.com/switchboard-voice/switchboard/events"
+	"github.com/switchboard-voice/switchboard/recording"
 	"github.com/switchboard-voice/switchboard/voice"
 	"github.com/switchboard-voice/switchboard/voice/voicetest"
 )
@@ -77,6 +79,7 @@ func benchCalls(b *testing.B, n int, reply string) ([]*Call, []*timedLine, *voic
 	reg := &fakeAssistants{sys: sys, snap: &assistants.Snapshot{ID: 1, OrganizationID: 1, Version: 1, Config: cfg}, subs: map[string]*actor.PID{}}
 	llm := &voicetest.LLM{Reply: func(voice.LLMRequest) (string, []voice.ToolCall) { return reply, nil }}
 	mgr := NewManager(Deps{System: sys, Assistants: reg, Providers: staticProviders{stt, &voicetest.TTS{}, llm}})
+	b.Cleanup(mgr.Close)
 	calls := make([]*Call, n)
 	lines := make([]*timedLine, n)
 	for i := range n {
@@ -208,3 +211,59 @@ func BenchmarkBargeIn(b *testing.B) {
 }
 
 var _ events.Sink = (*sink)(nil)
+
+// scriptedCall is one minute of a call in virtual time, recorded (MP3, the
+// default) with a background sound: the welcome, five questions answered,
+// an answer talked over, silence, and the caller hanging up. It returns the
+// call's length.
+func scriptedCall(tb testing.TB) time.Duration {
+	h := newHarness(tb, func(c *assistant.Config) {
+		recorded(c)
+		c.RecordingSettings.Format, c.RecordingSettings.DisclosureEnabled = "mp3", false
+		office := "office"
+		c.TTSSettings.BackgroundSound = assistant.BackgroundSound{Enabled: true, StorageKey: &office, Volume: 0.3, Loop: true}
+	})
+	lib, err := ambience.NewLibrary(ambience.LibraryOptions{Dir: tb.TempDir()})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	h.mgr.Sounds, h.mgr.RecordingsRoot, h.mgr.Recordings = lib, tb.TempDir(), &saved{tracks: map[string][]recording.Track{}}
+	h.llm.Reply = func(req voice.LLMRequest) (string, []voice.ToolCall) {
+		return "Sure, I can help you with that, just a moment while I look it up for you, and then we can go through it.", nil
+	}
+	cl := h.start("CA-scripted")
+	// The background sound is mixed into every frame, so the caller cannot
+	// decode words: the script follows the call's events instead.
+	count := func(kind string) int { return len(h.sink.of(cl.call.ID, kind)) }
+	h.until(5*time.Second, "welcome", func() bool { return count("reply-finished") == 1 })
+	for _, q := range []string{"what are your hours", "do you repair wheels", "how much is a service", "can I book for monday", "where are you"} {
+		n := count("reply-finished")
+		cl.speak(q)
+		h.until(20*time.Second, "reply", func() bool { return count("reply-finished") > n })
+	}
+	n := count("stage-timings")
+	cl.speak("tell me everything")
+	h.until(10*time.Second, "reply playing", func() bool { return count("stage-timings") > n })
+	h.run(1500 * time.Millisecond)
+	cl.speak("no stop please just the price")
+	h.until(10*time.Second, "barge-in", func() bool { return count("interruption") >= 2 })
+	n = count("reply-finished")
+	h.until(20*time.Second, "barge-in answered", func() bool { return count("reply-finished") > n })
+	h.run(2 * time.Second)
+	length := h.clk.Now().Sub(cl.call.State().Started)
+	cl.call.Stopped()
+	h.until(time.Second, "ended", func() bool { return h.ended(cl) })
+	h.mgr.Wait()
+	return length
+}
+
+// BenchmarkScriptedCall runs the scripted call; `make bench-instructions`
+// counts its instructions under callgrind, which are the same whatever the
+// machine is doing, so that a change in the call path's cost shows.
+func BenchmarkScriptedCall(b *testing.B) {
+	var length time.Duration
+	for range b.N {
+		length = scriptedCall(b)
+	}
+	b.ReportMetric(length.Seconds(), "call-s")
+}

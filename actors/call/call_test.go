@@ -181,6 +181,7 @@ func TestThousandCallsLeaveNothingBehind(t *testing.T) {
 	h.until(time.Second, "every call ended", func() bool { return h.mgr.Count() == 0 })
 	h.mgr.Wait()
 	h.sys.Shutdown()
+	h.mgr.Close()
 	if h.tts.Open() != 0 || h.asst.subscribers() != 0 {
 		t.Fatalf("%d synthesis sessions, %d subscriptions left", h.tts.Open(), h.asst.subscribers())
 	}

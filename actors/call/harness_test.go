@@ -162,6 +162,7 @@ func newHarness(t testing.TB, edit func(*assistant.Config)) *harness {
 		if !sys.IsStopped() {
 			sys.Shutdown()
 		}
+		h.mgr.Close()
 	})
 	return h
 }

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
@@ -18,10 +19,12 @@ import (
 
 	"github.com/asynkron/protoactor-go/actor"
 
+	"github.com/switchboard-voice/switchboard/actors"
 	"github.com/switchboard-voice/switchboard/actors/assistants"
 	"github.com/switchboard-voice/switchboard/assistant"
 	"github.com/switchboard-voice/switchboard/clock"
 	"github.com/switchboard-voice/switchboard/events"
+	"github.com/switchboard-voice/switchboard/recording"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -70,6 +73,9 @@ type Manager struct {
 	wg      sync.WaitGroup // every goroutine of every call
 	running atomic.Int64   // how many of them are running now
 	phrases phraseCache    // short phrases' audio, for every call
+	workers *actors.Workers
+	// encoders bound the recordings encoded at once when calls end.
+	encoders *recording.Encoders
 
 	mu       sync.Mutex
 	calls    map[string]*Call
@@ -93,8 +99,21 @@ func NewManager(d Deps) *Manager {
 	}
 	idle := make(chan struct{})
 	close(idle)
-	return &Manager{Deps: d, calls: map[string]*Call{}, idle: idle}
+	// Calls' mailboxes run on long-lived workers: a call wakes 50 times a
+	// second, and a goroutine per wake-up would grow a fresh stack each
+	// time. Their Receive never blocks, so a few per core keep up.
+	workers := actors.NewWorkers(4*runtime.GOMAXPROCS(0), mailboxThroughput)
+	return &Manager{Deps: d, calls: map[string]*Call{}, idle: idle, workers: workers,
+		encoders: recording.NewEncoders(runtime.GOMAXPROCS(0) / 2)}
 }
+
+// mailboxThroughput is how many messages a call handles before it lets
+// another call's mailbox run.
+const mailboxThroughput = 64
+
+// Close stops the workers the calls' mailboxes run on, once no call is
+// live (after a drain).
+func (m *Manager) Close() { m.workers.Close() }
 
 // Spec is what starting a call needs.
 type Spec struct {
@@ -138,7 +157,7 @@ func (m *Manager) Start(ctx context.Context, spec Spec) (*Call, error) {
 	m.mu.Unlock()
 
 	props := actor.PropsFromProducer(func() actor.Actor { return newCallActor(m, spec, c) },
-		actor.WithGuardian(resumeOnPanic))
+		actor.WithGuardian(resumeOnPanic), actor.WithDispatcher(m.workers))
 	c.pid = m.System.Root.Spawn(props)
 	return c, nil
 }

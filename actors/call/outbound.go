@@ -74,7 +74,7 @@ func (o *outbound) record(now time.Time, allowed bool) {
 	a := o.a
 	o.recWant = false
 	rec, err := recording.Start(recording.Options{Root: a.mgr.RecordingsRoot, CallID: a.spec.ID,
-		Settings: o.recSet, In: a.spec.Line.Format()})
+		Settings: o.recSet, In: a.spec.Line.Format(), Encoders: a.mgr.encoders})
 	if err != nil {
 		a.log.Error("call not recorded", "err", err)
 	}

@@ -80,6 +80,7 @@ func newCallsHarness(t *testing.T) *callsHarness {
 	}
 	mgr := call.NewManager(call.Deps{System: sys, Assistants: reg, Sinks: []events.Sink{w}, Log: log,
 		Providers: calltest.Providers{STT: &voicetest.STT{Recognize: true}, TTS: &voicetest.TTS{}, Model: &voicetest.LLM{}}})
+	t.Cleanup(mgr.Close)
 	dialer := &fakeDialer{}
 	app := server.New(server.Options{Log: log})
 	spec := openapi.New(api.Info)

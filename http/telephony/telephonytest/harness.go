@@ -120,6 +120,7 @@ func (h *Harness) Serve(mount func(r openapi.Router)) {
 		<-served
 		h.Calls.Wait()
 		h.System.Shutdown()
+		h.Calls.Close()
 	})
 }
 
