@@ -128,28 +128,14 @@ func (w *Worker) Kick() { w.wake.Kick() }
 // free; then it releases the analyses it had not finished and returns.
 func (w *Worker) Run(ctx context.Context) {
 	defer w.inFlight.Wait()
-	wait := w.opt.Poll
-	for {
+	w.wake.Loop(ctx, w.opt.Clock, w.opt.Poll, func(ctx context.Context) (bool, error) {
 		free := cap(w.slots) - len(w.slots)
-		n, err := 0, error(nil)
-		if free > 0 {
-			n, err = w.start(ctx, free)
+		if free == 0 {
+			return false, nil // a finished analysis kicks
 		}
-		switch {
-		case ctx.Err() != nil:
-			return
-		case err != nil:
-			w.opt.Log.Warn("analysis queue unavailable", "err", err)
-			wait = min(2*wait, 30*time.Second)
-		case n > 0 && n == free:
-			continue // more may be due
-		default:
-			wait = w.opt.Poll
-		}
-		if !w.wake.Wait(ctx, w.opt.Clock, wait) {
-			return
-		}
-	}
+		n, err := w.start(ctx, free)
+		return n > 0 && n == free, err // every slot filled: more may be due
+	}, func(err error) { w.opt.Log.Warn("analysis queue unavailable", "err", err) })
 }
 
 // RunDue claims the analyses due now, up to the worker's slots, runs them

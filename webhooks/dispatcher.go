@@ -139,24 +139,10 @@ func (d *Dispatcher) Backoff(attempt int) time.Duration {
 
 // Run delivers webhooks until ctx ends.
 func (d *Dispatcher) Run(ctx context.Context) {
-	wait := d.opt.Poll
-	for {
+	d.wake.Loop(ctx, d.opt.Clock, d.opt.Poll, func(ctx context.Context) (bool, error) {
 		n, err := d.DispatchDue(ctx)
-		switch {
-		case ctx.Err() != nil:
-			return
-		case err != nil:
-			d.opt.Log.Warn("webhook outbox unavailable", "err", err)
-			wait = min(2*wait, 30*time.Second)
-		case n == d.opt.Batch:
-			continue // more may be due
-		default:
-			wait = d.opt.Poll
-		}
-		if !d.wake.Wait(ctx, d.opt.Clock, wait) {
-			return
-		}
-	}
+		return n == d.opt.Batch, err // a full batch: more may be due
+	}, func(err error) { d.opt.Log.Warn("webhook outbox unavailable", "err", err) })
 }
 
 // DispatchDue claims the webhooks due now, delivers them and records the

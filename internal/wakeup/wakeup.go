@@ -1,5 +1,6 @@
-// Package wakeup wakes a loop that polls a durable queue: at once when
-// kicked (a writer just added work), else when its poll interval passes.
+// Package wakeup runs a loop that polls a durable queue: it looks again at
+// once when kicked (a writer just added work) or when a look found more,
+// else when its poll interval passes, less often while the queue fails.
 package wakeup
 
 import (
@@ -39,4 +40,31 @@ func (s *Signal) Wait(ctx context.Context, clk clock.Clock, d time.Duration) boo
 	case <-tick:
 	}
 	return true
+}
+
+// maxBackoff is the longest wait between looks at a failing queue.
+const maxBackoff = 30 * time.Second
+
+// Loop calls step until ctx ends: again at once when it reports more
+// work, else after a kick or poll on clk. A failing step is reported to
+// failed and looked at again after a wait that doubles, up to 30 s.
+func (s *Signal) Loop(ctx context.Context, clk clock.Clock, poll time.Duration, step func(context.Context) (more bool, err error), failed func(error)) {
+	wait := poll
+	for {
+		more, err := step(ctx)
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err != nil:
+			failed(err)
+			wait = min(2*wait, maxBackoff)
+		case more:
+			continue
+		default:
+			wait = poll
+		}
+		if !s.Wait(ctx, clk, wait) {
+			return
+		}
+	}
 }
