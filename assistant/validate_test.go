@@ -58,6 +58,8 @@ func TestValidationTable(t *testing.T) {
 		{`{"tools_settings":{"collect_keypad":{"stop_key":"0"}}}`, "tools_settings.collect_keypad.stop_key"},
 		{`{"tts_settings":{"pronunciation":[{"to":"x"}]}}`, "tts_settings.pronunciation[0].from"},
 		{`{"analysis_settings":{"structured_data":{"messages":[{"role":"assistant","content":"x"}]}}}`, "analysis_settings.structured_data.messages[0].role"},
+		{`{"analysis_settings":{"structured_data":{"schema":{"type":"object","properties":{"n":{"type":"count"}}}}}}`, "analysis_settings.structured_data.schema"},
+		{`{"analysis_settings":{"structured_data":{"schema":{"type":"object","$ref":"file:///etc/passwd"}}}}`, "analysis_settings.structured_data.schema"},
 		{`{"interruption_settings":{"false_interruption_timeout_ms":100}}`, "interruption_settings.false_interruption_timeout_ms"},
 	}
 	for _, tc := range cases {

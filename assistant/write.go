@@ -6,6 +6,7 @@ import (
 	"slices"
 	"unicode/utf8"
 
+	"github.com/switchboard-voice/switchboard/internal/schemacheck"
 	"github.com/switchboard-voice/switchboard/internal/typeddoc"
 )
 
@@ -205,6 +206,9 @@ func crossCheck(c *Config) []FieldError {
 	}
 	if r := c.RAGSettings; r.ChunkOverlap >= r.ChunkSize {
 		add("must be smaller than chunk_size", "rag_settings", "chunk_overlap")
+	}
+	if _, err := schemacheck.Compile(c.AnalysisSettings.StructuredData.Schema); err != nil {
+		add(fmt.Sprintf("is not a usable JSON Schema: %v", err), "analysis_settings", "structured_data", "schema")
 	}
 	return errs
 }

@@ -26,9 +26,12 @@ const (
 )
 
 // Script is what the demo's fake model answers: a receptionist of a
-// bicycle shop, with a tool call and a goodbye.
+// bicycle shop, with a tool call and a goodbye, and a fixed summary of
+// each call (its evaluation and any extracted data are made up by the
+// fake from their schemas).
 var Script = openaifake.Script{
 	Rules: []openaifake.Rule{
+		{Contains: "Summarize this call", Reply: "A caller rang the bike shop; the receptionist answered about opening hours and repairs."},
 		{Contains: "hours", Reply: "We are open from nine to six, Monday to Saturday."},
 		{Contains: "repair", Reply: "We can look at your bike tomorrow morning. Shall I book you in?"},
 		{Regexp: `(?i)\b(yes|please|book)\b`, Reply: "Done: you are booked for tomorrow at nine. Anything else?"},

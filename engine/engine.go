@@ -1,7 +1,7 @@
 // Package engine assembles a running Switchboard from its parts: the actor
 // system, the assistant registry, the store, the call manager with its
-// providers and record writer, the webhook dispatcher and the HTTP
-// application. The serve command, the integration tests and the
+// providers and record writer, the webhook dispatcher, the post-call
+// analysis worker and the HTTP application. The serve command, the integration tests and the
 // benchmarks all build it here.
 package engine
 
@@ -29,6 +29,7 @@ import (
 	"github.com/switchboard-voice/switchboard/actors/assistants"
 	"github.com/switchboard-voice/switchboard/actors/call"
 	"github.com/switchboard-voice/switchboard/ambience"
+	"github.com/switchboard-voice/switchboard/analysis"
 	"github.com/switchboard-voice/switchboard/assistant"
 	"github.com/switchboard-voice/switchboard/auth"
 	"github.com/switchboard-voice/switchboard/clock"
@@ -76,6 +77,10 @@ type Config struct {
 	// Webhooks tune the dispatcher; its store, secrets, clock, client and
 	// log are the engine's.
 	Webhooks webhooks.Options
+	// Analysis tunes the post-call analysis worker (its slots, retries);
+	// its store, assistants, models, clock, log and metrics are the
+	// engine's.
+	Analysis analysis.Options
 }
 
 // Engine is a wired Switchboard.
@@ -90,6 +95,7 @@ type Engine struct {
 	Calls         *call.Manager
 	Records       *records.Writer
 	Webhooks      *webhooks.Dispatcher
+	Analysis      *analysis.Worker
 	Metrics       *vm.Set
 	Live          *live.Hub
 	Sounds        *ambience.Library
@@ -98,14 +104,15 @@ type Engine struct {
 
 	cfg      Config
 	draining atomic.Bool
-	stop     context.CancelFunc // the dispatcher's
+	stop     context.CancelFunc // the dispatcher's and the analysis worker's
 	done     sync.WaitGroup
 	shutdown sync.Once
 	stopErr  error
 }
 
 // New builds an engine and starts its background work (the webhook
-// dispatcher); Serve accepts connections, Shutdown stops it all.
+// dispatcher, the analysis worker); Serve accepts connections, Shutdown
+// stops it all.
 func New(cfg Config) (*Engine, error) {
 	if cfg.Clock == nil {
 		cfg.Clock = clock.Real{}
@@ -141,9 +148,15 @@ func New(cfg Config) (*Engine, error) {
 		wo.Client = &http.Client{Transport: outbound.Transport, CheckRedirect: noRedirects}
 	}
 	e.Webhooks = webhooks.New(wo)
+	e.Providers = providers.New(providers.Config{Organizations: e.Organizations, Getenv: cfg.Getenv, Log: cfg.Log,
+		Clock: cfg.Clock, AllowPrivateURLs: cfg.AllowPrivateURLs})
+	ao := cfg.Analysis
+	ao.Store, ao.Configs, ao.Models, ao.Clock, ao.Log, ao.Metrics = store, assistantConfigs{e.Assistants}, e.Providers, cfg.Clock, cfg.Log, e.Metrics
+	ao.Finished = e.Webhooks.Kick // the report waiting for the analysis
+	e.Analysis = analysis.New(ao)
 	var err error
 	e.Records, err = records.New(records.Options{Store: store, SpillPath: filepath.Join(cfg.DataDir, "records.spill"),
-		Clock: cfg.Clock, Log: cfg.Log, Written: e.Webhooks.Kick})
+		Clock: cfg.Clock, Log: cfg.Log, Written: func() { e.Webhooks.Kick(); e.Analysis.Kick() }})
 	if err != nil {
 		return nil, fmt.Errorf("engine: %w", err)
 	}
@@ -151,8 +164,6 @@ func New(cfg Config) (*Engine, error) {
 		return nil, fmt.Errorf("engine: %w", err)
 	}
 	recordings := filepath.Join(cfg.DataDir, "recordings")
-	e.Providers = providers.New(providers.Config{Organizations: e.Organizations, Getenv: cfg.Getenv, Log: cfg.Log,
-		Clock: cfg.Clock, AllowPrivateURLs: cfg.AllowPrivateURLs})
 	runner := &tools.Runner{Client: outbound, Log: cfg.Log}
 	e.Calls = call.NewManager(call.Deps{
 		System:         sys,
@@ -206,7 +217,22 @@ func New(cfg Config) (*Engine, error) {
 	ctx, stop := context.WithCancel(context.Background())
 	e.stop = stop
 	e.done.Go(func() { e.Webhooks.Run(ctx) })
+	e.done.Go(func() { e.Analysis.Run(ctx) })
 	return e, nil
+}
+
+// assistantConfigs gives the analysis worker assistants' configurations.
+type assistantConfigs struct{ reg *assistants.Registry }
+
+func (a assistantConfigs) AssistantConfig(ctx context.Context, orgID, id int64) (assistant.Config, error) {
+	snap, err := a.reg.Get(ctx, orgID, id)
+	if errors.Is(err, assistants.ErrNotFound) {
+		return assistant.Config{}, analysis.ErrNoAssistant
+	}
+	if err != nil {
+		return assistant.Config{}, err
+	}
+	return snap.Config, nil
 }
 
 // maxBody is the largest request body: a background sound upload (10 MiB)
@@ -262,8 +288,9 @@ func (e *Engine) Serve(ln net.Listener) error {
 // Shutdown drains the engine: readiness fails at once and new calls are
 // refused; live calls may finish until the drain deadline (ctx's), less a
 // margin in which the rest are ended with goodbye; then call records are
-// written (or spilled), due webhooks are sent, and everything stops. Only
-// the first call does anything.
+// written (or spilled), due webhooks are sent, and everything stops:
+// analyses still running are handed back to the queue, for this node's
+// next start or another node. Only the first call does anything.
 func (e *Engine) Shutdown(ctx context.Context, goodbye string) error {
 	e.shutdown.Do(func() { e.stopErr = e.drain(ctx, goodbye) })
 	return e.stopErr

@@ -28,7 +28,12 @@ import (
 
 // withFakes points the engine's providers at every fake, on loopback.
 func withFakes(t *testing.T) func(*engine.Config) {
-	f, err := fakes.New(fakes.Options{Key: "fake-key", Script: openaifake.Script{Default: "You said: {user}"}})
+	return withScript(t, openaifake.Script{Default: "You said: {user}"})
+}
+
+// withScript is withFakes with the models answering script.
+func withScript(t *testing.T, script openaifake.Script) func(*engine.Config) {
+	f, err := fakes.New(fakes.Options{Key: "fake-key", Script: script})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -57,13 +57,17 @@ func (h *hooks) last(typ string) []byte {
 // twilioEngine is an engine on the provider fakes, its Twilio REST API a
 // fake Twilio that also places calls to it.
 func twilioEngine(t *testing.T) (*enginetest.Server, *twiliotest.Cloud) {
+	return twilioEngineWith(t, withFakes(t))
+}
+
+// twilioEngineWith is twilioEngine on the given fakes.
+func twilioEngineWith(t *testing.T, fakes func(*engine.Config)) (*enginetest.Server, *twiliotest.Cloud) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	apiAddr := ln.Addr().String()
 	ln.Close()
-	fakes := withFakes(t)
 	srv := enginetest.Start(t, func(c *engine.Config) {
 		fakes(c)
 		c.CarrierAPIs = map[string]string{"twilio": "http://" + apiAddr}

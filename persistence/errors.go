@@ -9,4 +9,7 @@ var (
 	ErrVersionConflict = errors.New("persistence: version conflict")
 	// ErrDuplicate means a unique value is already taken.
 	ErrDuplicate = errors.New("persistence: already exists")
+	// ErrStaleClaim means a queued job was claimed again since this claim
+	// (its lease ran out): the claim's outcome is not recorded.
+	ErrStaleClaim = errors.New("persistence: stale claim")
 )

@@ -296,8 +296,8 @@ func queueStatus(b *pgx.Batch, r *Record) {
 }
 
 // queueEnded records a call's end once, and enqueues the ended status
-// update (unless a carrier callback already did) and, unless its recording
-// is awaited, the end-of-call report.
+// update (unless a carrier callback already did), unless its recording is
+// awaited the end-of-call report, and the call's analysis (queueAnalysis).
 func queueEnded(b *pgx.Batch, r *Record) {
 	b.Queue(`
 		WITH up AS (
@@ -311,6 +311,7 @@ func queueEnded(b *pgx.Batch, r *Record) {
 		ORDER BY w.ord
 		ON CONFLICT DO NOTHING`,
 		r.CallSID, r.At, r.End.DurationMS, r.End.Reason, r.End.AwaitRecording)
+	queueAnalysis(b, r)
 }
 
 // queueRecordings records a call's recording files, once each, then

@@ -35,7 +35,8 @@ type OutboxRow struct {
 // they are not due again until now+lease, so no other dispatcher takes
 // them meanwhile (rows another one is claiming are skipped, not waited
 // for). A call's webhooks go out in order: one is due only once every
-// earlier one of its call is delivered or given up.
+// earlier one of its call is delivered or given up. An end-of-call report
+// waits while the call's analysis is pending, until its wait_until.
 func (s *Store) ClaimWebhooks(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]OutboxRow, error) {
 	rows, _ := s.pool.Query(ctx, `
 		WITH due AS (
@@ -44,6 +45,8 @@ func (s *Store) ClaimWebhooks(ctx context.Context, now time.Time, lease time.Dur
 			  AND NOT EXISTS (
 				SELECT 1 FROM webhook_outbox p
 				WHERE p.call_id = o.call_id AND p.id < o.id AND p.delivered_at IS NULL AND p.failed_at IS NULL)
+			  AND NOT (o.webhook_type = 'end-of-call-report' AND EXISTS (
+				SELECT 1 FROM call_analyses a WHERE a.call_id = o.call_id AND a.status = 'pending' AND a.wait_until > $1))
 			ORDER BY o.next_attempt_at, o.id
 			LIMIT $3
 			FOR UPDATE SKIP LOCKED)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/switchboard-voice/switchboard/internal/ptr"
 
@@ -18,16 +19,33 @@ import (
 // may need the database; a call keeps it, so a sticky fallback lasts the
 // call.
 func (s *Set) LLM(c *voice.CallInfo, cfg assistant.Config) (voice.LLM, error) {
+	return s.lazy(c, cfg, s.cfg.FirstTokenTimeout)
+}
+
+// OfflineFirstTokenTimeout is how long a model with fallbacks may take to
+// its first token, off a call's hot path, before the next is tried: long
+// enough for a long prompt (a whole call's transcript) not to cost a
+// second provider.
+const OfflineFirstTokenTimeout = 30 * time.Second
+
+// OfflineLLM is LLM for work that follows a call (its analysis): the same
+// model, keys and fallbacks, but no caller waiting on the first token.
+func (s *Set) OfflineLLM(c *voice.CallInfo, cfg assistant.Config) (voice.LLM, error) {
+	return s.lazy(c, cfg, OfflineFirstTokenTimeout)
+}
+
+func (s *Set) lazy(c *voice.CallInfo, cfg assistant.Config, firstToken time.Duration) (voice.LLM, error) {
 	if _, ok := envKeys[cfg.LLMProvider]; !ok {
 		return nil, fmt.Errorf("llm: %w: %q", ErrUnknownProvider, cfg.LLMProvider)
 	}
-	return &lazyLLM{set: s, info: *c, cfg: cfg}, nil
+	return &lazyLLM{set: s, info: *c, cfg: cfg, firstToken: firstToken}, nil
 }
 
 type lazyLLM struct {
-	set  *Set
-	info voice.CallInfo
-	cfg  assistant.Config
+	set        *Set
+	info       voice.CallInfo
+	cfg        assistant.Config
+	firstToken time.Duration // with fallbacks, each provider's deadline for its first token
 
 	mu  sync.Mutex
 	llm voice.LLM
@@ -47,7 +65,7 @@ func (l *lazyLLM) model(ctx context.Context) (voice.LLM, error) {
 	if l.llm != nil {
 		return l.llm, nil
 	}
-	llm, err := l.set.buildLLM(ctx, &l.info, l.cfg)
+	llm, err := l.set.buildLLM(ctx, &l.info, l.cfg, l.firstToken)
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +75,7 @@ func (l *lazyLLM) model(ctx context.Context) (voice.LLM, error) {
 
 // buildLLM makes the configuration's model: the primary alone, or the
 // primary and its fallbacks behind llmfallback.
-func (s *Set) buildLLM(ctx context.Context, c *voice.CallInfo, cfg assistant.Config) (voice.LLM, error) {
+func (s *Set) buildLLM(ctx context.Context, c *voice.CallInfo, cfg assistant.Config, firstToken time.Duration) (voice.LLM, error) {
 	org := s.organization(ctx, c)
 	pc := cfg.LLMProviderConfig
 	primary, err := s.llmClient(ctx, llmfallback.Spec{Provider: cfg.LLMProvider, Model: pc.Model, BaseURL: ptr.Value(pc.BaseURL),
@@ -87,7 +105,7 @@ func (s *Set) buildLLM(ctx context.Context, c *voice.CallInfo, cfg assistant.Con
 		}
 		chain = append(chain, llmfallback.Provider{Name: f.Provider, LLM: llm})
 	}
-	return llmfallback.New(llmfallback.Options{FirstTokenTimeout: s.cfg.FirstTokenTimeout, Clock: s.cfg.Clock, Sticky: true}, chain...), nil
+	return llmfallback.New(llmfallback.Options{FirstTokenTimeout: firstToken, Clock: s.cfg.Clock, Sticky: true}, chain...), nil
 }
 
 // llmClient completes spec with its key and endpoint and makes its client.

@@ -48,6 +48,20 @@ type LLMRequest struct {
 	Messages []Message // system prompt first
 	Tools    []Tool
 	Settings assistant.LLMSettings
+	// Output, when set, asks for structured output: the reply's text is
+	// one JSON object meant to match Output.Schema, produced in the
+	// provider's structured-output mode. Nothing checks that it does: the
+	// caller validates it.
+	Output *StructuredOutput
+}
+
+// StructuredOutput describes the JSON object a reply must be.
+type StructuredOutput struct {
+	// Name labels the schema ([A-Za-z0-9_-], at most 64 characters): the
+	// response format's name, or the tool the model is made to call.
+	Name        string
+	Description string
+	Schema      map[string]any // JSON Schema of an object
 }
 
 // LLM generates replies. Implementations choose the provider and its

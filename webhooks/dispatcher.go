@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"github.com/switchboard-voice/switchboard/clock"
+	"github.com/switchboard-voice/switchboard/internal/wakeup"
 	"github.com/switchboard-voice/switchboard/persistence"
 )
 
@@ -113,23 +114,18 @@ const responseLimit = 2048
 // Dispatcher delivers due webhooks.
 type Dispatcher struct {
 	opt  Options
-	kick chan struct{}
+	wake *wakeup.Signal
 }
 
 // New returns a dispatcher; Run starts it.
 func New(o Options) *Dispatcher {
 	o.defaults()
-	return &Dispatcher{opt: o, kick: make(chan struct{}, 1)}
+	return &Dispatcher{opt: o, wake: wakeup.New()}
 }
 
 // Kick makes a running dispatcher look for due webhooks now (the records
 // writer calls it after a write) instead of at its next poll.
-func (d *Dispatcher) Kick() {
-	select {
-	case d.kick <- struct{}{}:
-	default:
-	}
-}
+func (d *Dispatcher) Kick() { d.wake.Kick() }
 
 // Backoff is how long a webhook waits after its attempt-th failure.
 func (d *Dispatcher) Backoff(attempt int) time.Duration {
@@ -143,31 +139,10 @@ func (d *Dispatcher) Backoff(attempt int) time.Duration {
 
 // Run delivers webhooks until ctx ends.
 func (d *Dispatcher) Run(ctx context.Context) {
-	wait := d.opt.Poll
-	for {
+	d.wake.Loop(ctx, d.opt.Clock, d.opt.Poll, func(ctx context.Context) (bool, error) {
 		n, err := d.DispatchDue(ctx)
-		switch {
-		case ctx.Err() != nil:
-			return
-		case err != nil:
-			d.opt.Log.Warn("webhook outbox unavailable", "err", err)
-			wait = min(2*wait, 30*time.Second)
-		case n == d.opt.Batch:
-			continue // more may be due
-		default:
-			wait = d.opt.Poll
-		}
-		tick := make(chan struct{})
-		t := d.opt.Clock.AfterFunc(wait, func() { close(tick) })
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return
-		case <-d.kick:
-		case <-tick:
-		}
-		t.Stop()
-	}
+		return n == d.opt.Batch, err // a full batch: more may be due
+	}, func(err error) { d.opt.Log.Warn("webhook outbox unavailable", "err", err) })
 }
 
 // DispatchDue claims the webhooks due now, delivers them and records the

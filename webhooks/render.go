@@ -11,8 +11,11 @@ import (
 
 // The bodies follow Burki's, which follow Vapi's server messages
 // (burki.md §3.1): {"message": {"type": ..., ...}}. Vapi's timestamp (ms
-// since the epoch) and the call's assistant and direction are added; the
-// summary and analysis Burki asks a model for are not produced.
+// since the epoch) and the call's assistant and direction are added. The
+// end-of-call report carries the call's post-call analysis as Burki's does
+// (summary, and analysis with summary, durationSeconds and
+// structuredData), with its status, the evaluation and each failed step's
+// error added.
 
 type envelope struct {
 	Message any `json:"message"`
@@ -41,17 +44,45 @@ type statusUpdate struct {
 }
 
 type endOfCallReport struct {
-	Type            string        `json:"type"`
-	Timestamp       int64         `json:"timestamp"`
-	PhoneNumber     number        `json:"phoneNumber"`
-	Customer        number        `json:"customer"`
-	Call            callRef       `json:"call"`
-	EndedReason     string        `json:"endedReason"`
-	DurationSeconds float64       `json:"durationSeconds"`
-	StartedAt       *time.Time    `json:"startedAt"`
-	EndedAt         *time.Time    `json:"endedAt"`
-	RecordingURL    string        `json:"recordingUrl,omitempty"`
-	Messages        []chatMessage `json:"messages"`
+	Type            string          `json:"type"`
+	Timestamp       int64           `json:"timestamp"`
+	PhoneNumber     number          `json:"phoneNumber"`
+	Customer        number          `json:"customer"`
+	Call            callRef         `json:"call"`
+	EndedReason     string          `json:"endedReason"`
+	DurationSeconds float64         `json:"durationSeconds"`
+	StartedAt       *time.Time      `json:"startedAt"`
+	EndedAt         *time.Time      `json:"endedAt"`
+	RecordingURL    string          `json:"recordingUrl,omitempty"`
+	Messages        []chatMessage   `json:"messages"`
+	Summary         string          `json:"summary,omitempty"`
+	Analysis        *reportAnalysis `json:"analysis,omitempty"`
+}
+
+// reportAnalysis is a call's analysis in its report; absent when the call
+// has none.
+type reportAnalysis struct {
+	Status          string                          `json:"status"` // completed, failed, skipped, or pending when the wait ran out
+	Summary         string                          `json:"summary,omitempty"`
+	DurationSeconds float64                         `json:"durationSeconds"`
+	StructuredData  json.RawMessage                 `json:"structuredData,omitempty"` // only data that follows the schema
+	Evaluation      *persistence.AnalysisEvaluation `json:"evaluation,omitempty"`
+	Errors          map[string]string               `json:"errors,omitempty"` // why a step has no result, by step
+}
+
+func newReportAnalysis(a *persistence.CallAnalysis, duration float64) *reportAnalysis {
+	out := &reportAnalysis{Status: a.Status, DurationSeconds: duration, StructuredData: a.StructuredData, Evaluation: a.Evaluation,
+		Errors: map[string]string{}}
+	if a.Summary != nil {
+		out.Summary = *a.Summary
+	}
+	for step, err := range map[string]*string{"summary": a.SummaryError, "structuredData": a.StructuredDataError,
+		"evaluation": a.EvaluationError, "analysis": a.LastError} {
+		if err != nil {
+			out.Errors[step] = *err
+		}
+	}
+	return out
 }
 
 type chatMessage struct {
@@ -95,6 +126,10 @@ func (d *Dispatcher) render(ctx context.Context, o persistence.OutboxRow, now ti
 		}
 		if c.DurationMS != nil {
 			m.DurationSeconds = float64(*c.DurationMS) / 1000
+		}
+		if c.Analysis != nil {
+			m.Analysis = newReportAnalysis(c.Analysis, m.DurationSeconds)
+			m.Summary = m.Analysis.Summary
 		}
 		if d.opt.Recordings != nil {
 			if m.RecordingURL, err = d.opt.Recordings.RecordingURL(ctx, c.ID); err != nil {

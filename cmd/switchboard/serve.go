@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/switchboard-voice/switchboard/analysis"
 	"github.com/switchboard-voice/switchboard/engine"
 	"github.com/switchboard-voice/switchboard/persistence"
 	"github.com/switchboard-voice/switchboard/secrets"
@@ -26,11 +27,15 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	dataDir := fs.String("data-dir", envOr("SWITCHBOARD_DATA_DIR", "data"), "local data: spilled call records, recordings, uploaded sounds (SWITCHBOARD_DATA_DIR)")
 	drain := fs.Duration("drain-timeout", envDuration("SWITCHBOARD_DRAIN_TIMEOUT", 30*time.Second), "on SIGTERM, how long live calls may go on before they are ended (SWITCHBOARD_DRAIN_TIMEOUT)")
 	goodbye := fs.String("drain-goodbye", envOr("SWITCHBOARD_DRAIN_GOODBYE", "I'm sorry, I have to end our call now. Please call back. Goodbye."), "what calls still live at the drain deadline hear (SWITCHBOARD_DRAIN_GOODBYE)")
+	analysisWorkers := fs.Int("analysis-workers", envInt("SWITCHBOARD_ANALYSIS_WORKERS", 4), "post-call analyses this node runs at once (SWITCHBOARD_ANALYSIS_WORKERS)")
 	demoMode := fs.String("demo", envOr("SWITCHBOARD_DEMO", "auto"), "run on built-in provider fakes with a demo assistant: auto (when no provider key is set), on or off (SWITCHBOARD_DEMO)")
 	var lf logFlags
 	lf.register(fs)
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *analysisWorkers < 1 {
+		return fmt.Errorf("%w: -analysis-workers must be at least 1", errUsage)
 	}
 	log, err := lf.logger(stderr)
 	if err != nil {
@@ -86,7 +91,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		*publicURL = base
 	}
 	eng, err := engine.New(engine.Config{Log: log, Pool: pool, Sealer: box, Secret: key, PublicURL: *publicURL,
-		DataDir: *dataDir, Getenv: getenv, CarrierAPIs: apis, AllowPrivateURLs: *allowPrivate})
+		DataDir: *dataDir, Getenv: getenv, CarrierAPIs: apis, AllowPrivateURLs: *allowPrivate,
+		Analysis: analysis.Options{Workers: *analysisWorkers}})
 	if err != nil {
 		_ = ln.Close()
 		return err

@@ -30,6 +30,7 @@ type CallStore interface {
 	ListChatMessages(ctx context.Context, orgID, callID int64) ([]persistence.ChatMessageRow, error)
 	ListCallEvents(ctx context.Context, orgID, callID int64, kind string) ([]persistence.CallEventRow, error)
 	ListWebhookLogs(ctx context.Context, orgID, callID int64, webhookType string) ([]persistence.WebhookLogRow, error)
+	GetCallAnalysis(ctx context.Context, orgID, callID int64) (persistence.CallAnalysis, error)
 }
 
 // terminateWait is how long terminate waits for the call to end before
@@ -50,6 +51,7 @@ func (a *API) mountCalls(v1 openapi.Router) {
 	cs.Get("/:call_id/messages", docListMessages, a.listChatMessages)
 	cs.Get("/:call_id/events", docListEvents, a.listCallEvents)
 	cs.Get("/:call_id/webhook-logs", docListWebhookLogs, a.listWebhookLogs)
+	cs.Get("/:call_id/analysis", docGetCallAnalysis, a.getCallAnalysis)
 	if a.LiveCalls != nil {
 		cs.Post("/:call_sid/terminate", docTerminateCall, a.terminateCall)
 	}
@@ -79,23 +81,25 @@ func callFail(err error, subject string) error {
 }
 
 // callResponse is Burki's CallResponse without its cost fields, plus the
-// end reason and the configuration version the call started with.
+// end reason, the configuration version the call started with and its
+// post-call analysis.
 type callResponse struct {
-	ID                  int64      `json:"id"`
-	CallSID             string     `json:"call_sid"`
-	AssistantID         *int64     `json:"assistant_id"`
-	AssistantName       *string    `json:"assistant_name"`
-	ToPhoneNumber       string     `json:"to_phone_number"` // the assistant's number
-	CustomerPhoneNumber string     `json:"customer_phone_number"`
-	Status              string     `json:"status"`
-	Duration            *int64     `json:"duration"` // seconds
-	StartedAt           *time.Time `json:"started_at"`
-	EndedAt             *time.Time `json:"ended_at"`
-	EndedReason         *string    `json:"ended_reason"`
-	ConfigVersion       *int       `json:"config_version"`
-	CallMeta            callMeta   `json:"call_meta"`
-	CreatedAt           time.Time  `json:"created_at"`
-	UpdatedAt           time.Time  `json:"updated_at"`
+	ID                  int64             `json:"id"`
+	CallSID             string            `json:"call_sid"`
+	AssistantID         *int64            `json:"assistant_id"`
+	AssistantName       *string           `json:"assistant_name"`
+	ToPhoneNumber       string            `json:"to_phone_number"` // the assistant's number
+	CustomerPhoneNumber string            `json:"customer_phone_number"`
+	Status              string            `json:"status"`
+	Duration            *int64            `json:"duration"` // seconds
+	StartedAt           *time.Time        `json:"started_at"`
+	EndedAt             *time.Time        `json:"ended_at"`
+	EndedReason         *string           `json:"ended_reason"`
+	ConfigVersion       *int              `json:"config_version"`
+	CallMeta            callMeta          `json:"call_meta"`
+	Analysis            *analysisResponse `json:"analysis"` // null: the call is not analysed
+	CreatedAt           time.Time         `json:"created_at"`
+	UpdatedAt           time.Time         `json:"updated_at"`
 }
 
 type callMeta struct {
@@ -114,6 +118,10 @@ func newCallResponse(c persistence.CallRow) callResponse {
 	if c.DurationMS != nil {
 		s := (*c.DurationMS + 500) / 1000
 		out.Duration = &s
+	}
+	if c.Analysis != nil {
+		a := newAnalysisResponse(*c.Analysis)
+		out.Analysis = &a
 	}
 	return out
 }

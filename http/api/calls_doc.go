@@ -16,6 +16,7 @@ var (
 	chatMessagesModel = response[[]chatMessageResponse]("ChatMessages", "The conversation as the model saw it, in order.", nil)
 	callEventsModel   = response[[]callEventResponse]("CallEvents", "A call's events, in the order it published them.", nil)
 	webhookLogsModel  = response[[]webhookLogResponse]("WebhookLogs", "Every webhook delivery attempt of a call.", nil)
+	analysisModel     = response[analysisResponse]("CallAnalysis", "A call's post-call analysis: summary, structured data and evaluation.", nil)
 	terminatedModel   = response[terminated]("Terminated", "A terminated call.", nil)
 	outboundModel     = outboundBody.model("OutboundCall", "A call to place from one of the organization's numbers.")
 	placedModel       = response[placed]("PlacedCall", "A call the carrier accepted, recorded as queued.", nil)
@@ -76,6 +77,15 @@ var (
 			openapi.QueryParam("webhook_type", "Only webhooks of this type.", openapi.Schema{"type": "string",
 				"enum": []string{persistence.WebhookStatusUpdate, persistence.WebhookEndOfCall, persistence.WebhookTranscript}})},
 		Responses: callReadResponses(webhookLogsModel, "The attempts."),
+	}
+	docGetCallAnalysis = openapi.Operation{
+		ID: "getCallAnalysis", Summary: "Get a call's post-call analysis",
+		Description: `What analysis_settings made of the call once it ended: a summary, data extracted against the JSON ` +
+			`Schema (only ever data that validated; an answer that did not is in structured_data_output with its error) ` +
+			`and an evaluation. 404 when the call is not analysed (too few messages, or no step enabled).`,
+		Params: []openapi.Param{callIDParam},
+		Responses: map[int]openapi.Response{200: openapi.JSON("The analysis.", analysisModel),
+			404: notFound("Call or its analysis"), 422: invalid},
 	}
 	docTerminateCall = openapi.Operation{
 		ID: "terminateCall", Summary: "End a live call",

@@ -213,6 +213,7 @@ func TestCallsRecordRoutes(t *testing.T) {
 		"/api/v1/calls/" + ca1 + "/messages":     "/api/v1/calls/{call_id}/messages",
 		"/api/v1/calls/" + ca1 + "/events":       "/api/v1/calls/{call_id}/events",
 		"/api/v1/calls/" + ca1 + "/webhook-logs": "/api/v1/calls/{call_id}/webhook-logs",
+		"/api/v1/calls/" + ca1 + "/analysis":     "/api/v1/calls/{call_id}/analysis",
 		"/api/v1/calls/live":                     "/api/v1/calls/live",
 	} {
 		h.checkExchange(doc, h.keyA, exchange{method: "GET", path: path, op: op, status: http.StatusOK})
@@ -247,6 +248,23 @@ func TestCallsRecordRoutes(t *testing.T) {
 	}
 	if by := h.must(http.StatusOK, "GET", "/api/v1/calls/sid/CA3", h.keyA, nil); by["id"] != one["id"] {
 		t.Fatalf("by SID %v", by)
+	}
+	// The assistants analyse their calls (the defaults: a summary); no
+	// worker runs here, so the analysis waits.
+	an := h.must(http.StatusOK, "GET", fmt.Sprint("/api/v1/calls/", id, "/analysis"), h.keyA, nil)
+	if an["status"] != "pending" || an["summary"] != nil || an["structured_data"] != nil || an["attempts"] != 0.0 ||
+		get(one, "analysis", "status") != "pending" {
+		t.Fatalf("analysis %v, in the call %v", an, one["analysis"])
+	}
+	live := h.must(http.StatusOK, "GET", "/api/v1/calls/sid/CA2", h.keyA, nil)
+	if live["analysis"] != nil {
+		t.Fatalf("a live call's analysis %v", live["analysis"])
+	}
+	for key, path := range map[string]string{h.keyA: fmt.Sprint("/api/v1/calls/", live["id"], "/analysis"),
+		h.keyB: fmt.Sprint("/api/v1/calls/", id, "/analysis")} {
+		if status, out := h.call("GET", path, key, nil); status != http.StatusNotFound {
+			t.Errorf("%s: %d %v", path, status, out)
+		}
 	}
 	ts := h.rawList(fmt.Sprint("/api/v1/calls/", id, "/transcripts"), h.keyA)
 	if len(ts) != 2 || ts[0]["speaker"] != "user" || ts[0]["content"] != "hello" || ts[0]["confidence"] != 0.9 ||
@@ -329,7 +347,8 @@ func TestCallWebhookLogs(t *testing.T) {
 		w.WriteHeader(http.StatusNoContent)
 	}))
 	t.Cleanup(recv.Close)
-	x := h.assistant(h.keyA, map[string]any{"name": "X"})
+	// no analysis for the report to wait for
+	x := h.assistant(h.keyA, map[string]any{"name": "X", "analysis_settings": map[string]any{"summary": map[string]any{"enabled": false}}})
 	h.record("CA1", h.orgA, x, "+15551110001", time.Now(), events.EndCallerHungUp, recv.URL)
 	h.flush()
 	d := webhooks.New(webhooks.Options{Store: h.store, Secrets: orgSecret{}, BackoffBase: time.Millisecond, BackoffMax: time.Millisecond})

@@ -182,11 +182,13 @@ func TestOpenAPIDescribesRealExchanges(t *testing.T) {
 // engineOnly are the rules of assistant and organization writes that the
 // schemas cannot express: relations between fields, paths that must stay
 // inside the recordings root, a masked secret sent back where nothing is
-// stored to keep, and integers written with an exponent or a fraction
-// (1e6, 2.0), which JSON Schema counts as integers.
+// stored to keep, integers written with an exponent or a fraction (1e6,
+// 2.0), which JSON Schema counts as integers, time zones the engine's
+// zone database knows, and a structured-data schema that compiles.
 var engineOnly = []string{
 	"transfer number", "clashes with a built-in", "duplicate custom tool", "at least one fallback",
 	"smaller than chunk_size", "inside the recordings root", "no stored secret", "must be an integer",
+	"IANA time zone", "not a usable JSON Schema",
 }
 
 // writeProbes are a value of each kind and of each rule's shape (fewer

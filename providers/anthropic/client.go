@@ -69,7 +69,8 @@ func New(cfg Config) (*Client, error) {
 
 // Generate streams one reply through emit: LLMServed at the first token,
 // TextDelta per text delta, a ToolCallEvent as each tool_use block
-// completes, LLMUsage, then LLMDone with the stop reason. Errors from the
+// completes, LLMUsage, then LLMDone with the stop reason. With structured
+// output, the forced tool's input arrives as the text. Errors from the
 // service are *sse.StatusError, wrapped.
 func (c *Client) Generate(ctx context.Context, req voice.LLMRequest, emit func(voice.LLMEvent)) error {
 	start := time.Now()
@@ -83,6 +84,9 @@ func (c *Client) Generate(ctx context.Context, req voice.LLMRequest, emit func(v
 	}
 	defer s.Close()
 	d := decoder{model: c.model, start: start}
+	if req.Output != nil {
+		d.output = req.Output.Name
+	}
 	if err := d.consume(s, emit); err != nil {
 		return fail(ctx, err)
 	}

@@ -269,3 +269,40 @@ func TestConnectionReused(t *testing.T) {
 	srv := startFake(t, openaifake.Config{})
 	llmtest.ConnectionReused(t, newClient(t, Config{BaseURL: srv.BaseURL}), llmtest.UserRequest("hi"))
 }
+
+// Structured output is a tool the model is made to call; its input comes
+// back as the reply's text, not as a tool call.
+func TestStructuredOutput(t *testing.T) {
+	srv := startFake(t, openaifake.Config{Script: llmtest.StructuredScript})
+	c := newClient(t, Config{BaseURL: srv.BaseURL})
+	rec := llmtest.CheckStructured(t, c, "a caller", "")
+	if d := rec.Done(); d.Reason != "tool_use" {
+		t.Fatalf("done %+v", d)
+	}
+	_, got := llmtest.LastRequest[anthropicfake.MessagesRequest](t, srv)
+	if f := got.Forced(); f == nil || f.Name != "lead" || f.Description != "What the call says about the lead." || len(got.Tools) != 1 {
+		t.Fatalf("tools %+v, tool_choice %s", got.Tools, got.ToolChoice)
+	}
+	var schema map[string]any
+	if err := json.Unmarshal(got.Tools[0].InputSchema, &schema); err != nil || schema["additionalProperties"] != false {
+		t.Fatalf("input schema %s", got.Tools[0].InputSchema)
+	}
+	llmtest.CheckStructured(t, c, "this is Ada", `{"name":"Ada","callback":true,"seats":4}`)
+	llmtest.CheckStructured(t, c, "this is Bob", `{"name":"Bob","seats":1}`)
+}
+
+// The fake refuses a tool choice that names no offered tool, as the
+// service does.
+func TestToolChoiceChecked(t *testing.T) {
+	srv := startFake(t, openaifake.Config{})
+	for body, want := range map[string]string{
+		`{"type":"tool","name":"missing"}`: `tool \"missing\" not found`,
+		`{"type":"sometimes"}`:             `does not match any of the expected tags`,
+	} {
+		code, resp := faketest.Post(t, srv.BaseURL+"/v1/messages", map[string]string{"x-api-key": testKey, "anthropic-version": "2023-06-01"},
+			`{"model":"m","max_tokens":10,"stream":true,"messages":[{"role":"user","content":"hi"}],"tools":[{"name":"t","input_schema":{"type":"object"}}],"tool_choice":`+body+`}`)
+		if code != 400 || !strings.Contains(resp, want) {
+			t.Errorf("%s: %d %s", body, code, resp)
+		}
+	}
+}

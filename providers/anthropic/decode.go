@@ -60,6 +60,7 @@ type toolUse struct {
 	id, name string
 	input    []byte
 	open     bool
+	output   bool // the structured output's tool: its input is the reply's text
 }
 
 // decoder turns one stream's events into voice events.
@@ -71,6 +72,7 @@ type decoder struct {
 	prompt, completion int
 	hasUsage           bool
 	stopReason         string
+	output             string // the structured output's tool, "" for none
 }
 
 // consume reads the stream to message_stop (or, leniently, to the end of
@@ -131,7 +133,8 @@ func (d *decoder) event(ev sse.Event, emit func(voice.LLMEvent)) (done bool, err
 			if err != nil {
 				return false, err
 			}
-			*t = toolUse{id: e.ContentBlock.ID, name: e.ContentBlock.Name, open: true}
+			*t = toolUse{id: e.ContentBlock.ID, name: e.ContentBlock.Name, open: true,
+				output: d.output != "" && e.ContentBlock.Name == d.output}
 			d.serve(emit)
 		}
 	case "content_block_delta":
@@ -146,12 +149,19 @@ func (d *decoder) event(ev sse.Event, emit func(voice.LLMEvent)) (done bool, err
 			if err != nil {
 				return false, err
 			}
+			if t.output {
+				d.text(e.Delta.PartialJSON, emit)
+				break
+			}
 			t.input = append(t.input, e.Delta.PartialJSON...)
 		}
 	case "content_block_stop":
 		if e.Index >= 0 && e.Index < len(d.tools) && d.tools[e.Index].open {
 			t := &d.tools[e.Index]
 			t.open = false
+			if t.output {
+				break
+			}
 			args := string(t.input)
 			if strings.TrimSpace(args) == "" {
 				args = "{}"

@@ -13,8 +13,14 @@ import (
 )
 
 func decodeStream(t testing.TB, stream string) (*openaifake.Events, error) {
+	return decodeOutput(t, stream, "")
+}
+
+// decodeOutput decodes a stream answering a request for structured output
+// through the tool output ("" for none).
+func decodeOutput(t testing.TB, stream, output string) (*openaifake.Events, error) {
 	rec := &openaifake.Events{}
-	d := decoder{model: "m", start: time.Now()}
+	d := decoder{model: "m", start: time.Now(), output: output}
 	err := d.consume(sse.NewReader(strings.NewReader(stream), 0), rec.Emit)
 	if e := rec.Err(); e != nil {
 		t.Error(e)
@@ -140,7 +146,36 @@ func FuzzDecode(f *testing.F) {
 				t.Fatalf("call without arguments %+v", c)
 			}
 		}
+		// as structured output through the tool f, f's input is text
+		out, oerr := decodeOutput(t, stream, "f")
+		if (oerr == nil) != (err == nil) || (out.Done() != nil) == (oerr != nil) {
+			t.Fatalf("as output: done %v with error %v; plain error %v", out.Done(), oerr, err)
+		}
+		for _, c := range out.Calls() {
+			if c.Name == "f" {
+				t.Fatalf("the output tool came as a call %+v", c)
+			}
+		}
 	})
+}
+
+// With structured output, the forced tool's input streams as the text.
+func TestDecodeOutputTool(t *testing.T) {
+	stream := named("message_start", msgStart,
+		"content_block_start", `{"type":"content_block_start","index":0,"content_block":{"type":"tool_use","id":"t","name":"lead","input":{}}}`,
+		"content_block_delta", `{"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":""}}`,
+		"content_block_delta", `{"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"{\"name\":"}}`,
+		"content_block_delta", `{"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"\"Ada\"}"}}`,
+		"content_block_stop", `{"type":"content_block_stop","index":0}`,
+		"message_delta", `{"type":"message_delta","delta":{"stop_reason":"tool_use"},"usage":{"output_tokens":3}}`,
+		"message_stop", msgStop)
+	rec, err := decodeOutput(t, stream, "lead")
+	if err != nil || rec.Text() != `{"name":"Ada"}` || len(rec.Calls()) != 0 || rec.Deltas() != 2 {
+		t.Fatalf("text %q, calls %+v, %d deltas, %v", rec.Text(), rec.Calls(), rec.Deltas(), err)
+	}
+	if plain, _ := decodeStream(t, stream); len(plain.Calls()) != 1 || plain.Text() != "" {
+		t.Fatalf("without output: %+v", plain.All())
+	}
 }
 
 // BenchmarkDecode measures the client's work per token: SSE parsing, event

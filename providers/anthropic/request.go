@@ -43,6 +43,7 @@ type tool struct {
 
 type toolChoice struct {
 	Type string `json:"type"`
+	Name string `json:"name,omitempty"` // the tool a "tool" choice forces
 }
 
 var emptySchema = map[string]any{"type": "object", "properties": map[string]any{}}
@@ -64,6 +65,9 @@ const opening = "(call connected)"
 // temperature, clamped to the service's 0..1; top_p instead of temperature
 // when it restricts sampling (0 < p < 1), since recent models refuse both;
 // stop sequences. The service has no frequency or presence penalty.
+// Structured output is a tool named after the output, whose input schema
+// is the output's, that the model is made to call (tool_choice "tool"):
+// the API's way to get a JSON object that follows a schema.
 func (c *Client) body(req voice.LLMRequest) ([]byte, error) {
 	set := req.Settings
 	r := request{Model: c.model, MaxTokens: set.MaxTokens, Stream: true}
@@ -115,7 +119,11 @@ func (c *Client) body(req voice.LLMRequest) ([]byte, error) {
 		}
 		r.Tools = append(r.Tools, tool{Name: t.Name, Description: t.Description, InputSchema: schema})
 	}
-	if len(r.Tools) > 0 {
+	switch o := req.Output; {
+	case o != nil:
+		r.Tools = append(r.Tools, tool{Name: o.Name, Description: o.Description, InputSchema: o.Schema})
+		r.ToolChoice = &toolChoice{Type: "tool", Name: o.Name}
+	case len(r.Tools) > 0:
 		r.ToolChoice = &toolChoice{Type: "auto"}
 	}
 	if set.TopP > 0 && set.TopP < 1 {

@@ -286,3 +286,36 @@ func TestConnectionReused(t *testing.T) {
 	srv := startFake(t, openaifake.Config{})
 	llmtest.ConnectionReused(t, newClient(t, Config{BaseURL: srv.BaseURL}), llmtest.UserRequest("hi"))
 }
+
+// Structured output is JSON following responseSchema, the schema cut to
+// the API's Schema (the fake, like the service, refuses other keywords).
+func TestStructuredOutput(t *testing.T) {
+	srv := startFake(t, openaifake.Config{Script: llmtest.StructuredScript})
+	c := newClient(t, Config{BaseURL: srv.BaseURL})
+	llmtest.CheckStructured(t, c, "a caller", "")
+	_, got := llmtest.LastRequest[geminifake.GenerateRequest](t, srv)
+	g := got.GenerationConfig
+	if g == nil || g.ResponseMimeType == nil || *g.ResponseMimeType != "application/json" || strings.Contains(string(g.ResponseSchema), "additionalProperties") ||
+		!strings.Contains(string(g.ResponseSchema), `"enum":["positive","neutral","negative"]`) {
+		t.Fatalf("generation config %+v, schema %s", g, g.ResponseSchema)
+	}
+	llmtest.CheckStructured(t, c, "this is Ada", `{"name":"Ada","callback":true,"seats":4}`)
+	llmtest.CheckStructured(t, c, "this is Bob", `{"name":"Bob","seats":1}`)
+}
+
+// The fake refuses what the service refuses of structured output.
+func TestStructuredOutputChecked(t *testing.T) {
+	srv := startFake(t, openaifake.Config{})
+	url := srv.BaseURL + "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse"
+	for config, want := range map[string]string{
+		`{"responseSchema":{"type":"object"}}`: `response_mime_type must be application/json`,
+		`{"responseMimeType":"application/json","responseSchema":{"type":"object","additionalProperties":false}}`:           `Unknown name \"additionalProperties\"`,
+		`{"responseMimeType":"application/json","responseSchema":{"type":"object"},"responseJsonSchema":{"type":"object"}}`: `only one of`,
+	} {
+		code, body := faketest.Post(t, url, map[string]string{"x-goog-api-key": testKey},
+			`{"contents":[{"role":"user","parts":[{"text":"hi"}]}],"generationConfig":`+config+`}`)
+		if code != 400 || !strings.Contains(body, want) {
+			t.Errorf("%s: %d %s", config, code, body)
+		}
+	}
+}

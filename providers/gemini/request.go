@@ -56,10 +56,12 @@ type toolConfig struct {
 }
 
 type generationConfig struct {
-	Temperature     *float64 `json:"temperature,omitempty"`
-	TopP            *float64 `json:"topP,omitempty"`
-	MaxOutputTokens int      `json:"maxOutputTokens,omitempty"`
-	StopSequences   []string `json:"stopSequences,omitempty"`
+	Temperature      *float64       `json:"temperature,omitempty"`
+	TopP             *float64       `json:"topP,omitempty"`
+	MaxOutputTokens  int            `json:"maxOutputTokens,omitempty"`
+	StopSequences    []string       `json:"stopSequences,omitempty"`
+	ResponseMimeType string         `json:"responseMimeType,omitempty"`
+	ResponseSchema   map[string]any `json:"responseSchema,omitempty"`
 }
 
 // maxStop is the service's limit on stop sequences.
@@ -77,7 +79,9 @@ const opening = "(call connected)"
 // which the service requires); consecutive turns of one role merge, as the
 // service expects. Settings: temperature, topP when it restricts sampling
 // (0 < p < 1), maxOutputTokens, up to five stop sequences. Penalties are
-// not sent: several Gemini models refuse them.
+// not sent: several Gemini models refuse them. Structured output is JSON
+// (responseMimeType) following responseSchema, the output's schema cut to
+// what the API's Schema accepts.
 func (c *Client) body(req voice.LLMRequest) ([]byte, error) {
 	set := req.Settings
 	temp := set.Temperature
@@ -165,6 +169,13 @@ func (c *Client) body(req voice.LLMRequest) ([]byte, error) {
 		r.Tools = []toolSet{{FunctionDeclarations: decls}}
 		r.ToolConfig = &toolConfig{}
 		r.ToolConfig.FunctionCallingConfig.Mode = "AUTO"
+	}
+	if o := req.Output; o != nil {
+		s, err := normalize(o.Schema)
+		if err != nil {
+			return nil, err
+		}
+		r.GenerationConfig.ResponseMimeType, r.GenerationConfig.ResponseSchema = "application/json", schema(s)
 	}
 	return json.Marshal(r)
 }

@@ -437,3 +437,23 @@ func TestConnectionReused(t *testing.T) {
 	srv := startFake(t, openaifake.Options{})
 	llmtest.ConnectionReused(t, newClient(t, Config{BaseURL: srv.BaseURL}), userRequest("hi"))
 }
+
+// Structured output is a json_schema response_format; the reply's text is
+// the object, made up from the schema or scripted (followed or not).
+func TestStructuredOutput(t *testing.T) {
+	srv := startFake(t, openaifake.Options{Config: openaifake.Config{Script: llmtest.StructuredScript}})
+	c := newClient(t, Config{BaseURL: srv.BaseURL})
+	llmtest.CheckStructured(t, c, "a caller", "")
+	_, got := llmtest.LastRequest[map[string]any](t, srv)
+	format, _ := json.Marshal(got["response_format"])
+	want, _ := json.Marshal(map[string]any{"type": "json_schema", "json_schema": map[string]any{"name": "lead",
+		"description": "What the call says about the lead.", "schema": llmtest.LeadSchema(), "strict": false}})
+	if string(format) != string(want) {
+		t.Fatalf("response_format %s\nwant %s", format, want)
+	}
+	llmtest.CheckStructured(t, c, "this is Ada", `{"name":"Ada","callback":true,"seats":4}`)
+	llmtest.CheckStructured(t, c, "this is Bob", `{"name":"Bob","seats":1}`)
+	if rec, _ := llmtest.Generate(t, c, userRequest("this is Ada")); rec.Text() != "You said: this is Ada" {
+		t.Fatalf("a prose request got %q", rec.Text())
+	}
+}

@@ -21,6 +21,23 @@ type chatRequest struct {
 	FrequencyPenalty    float64       `json:"frequency_penalty,omitempty"`
 	PresencePenalty     float64       `json:"presence_penalty,omitempty"`
 	Stop                []string      `json:"stop,omitempty"`
+	ResponseFormat      *responseFmt  `json:"response_format,omitempty"`
+}
+
+// responseFmt asks for structured output (type json_schema).
+type responseFmt struct {
+	Type       string     `json:"type"`
+	JSONSchema jsonSchema `json:"json_schema"`
+}
+
+type jsonSchema struct {
+	Name        string         `json:"name"`
+	Description string         `json:"description,omitempty"`
+	Schema      map[string]any `json:"schema"`
+	// Strict false: strict mode accepts only a subset of JSON Schema
+	// (every property required, no additionalProperties), which tenants'
+	// schemas rarely meet; the caller validates the reply instead.
+	Strict bool `json:"strict"`
 }
 
 type streamOptions struct {
@@ -78,7 +95,8 @@ func reasoning(model string) bool {
 }
 
 // body maps a request: messages as they are, tools as functions with
-// tool_choice auto, usage asked for, and the settings: temperature always;
+// tool_choice auto, structured output as a json_schema response_format,
+// usage asked for, and the settings: temperature always;
 // top_p only when it restricts sampling (0 < p < 1; 0 is taken as unset);
 // penalties when not 0; max tokens when set; at most four stop sequences,
 // omitted when there are none.
@@ -112,6 +130,10 @@ func (c *Client) body(req voice.LLMRequest) ([]byte, error) {
 	}
 	if len(r.Tools) > 0 {
 		r.ToolChoice = "auto"
+	}
+	if o := req.Output; o != nil {
+		r.ResponseFormat = &responseFmt{Type: "json_schema",
+			JSONSchema: jsonSchema{Name: o.Name, Description: o.Description, Schema: o.Schema}}
 	}
 	if reasoning(c.model) {
 		r.MaxCompletionTokens = set.MaxTokens

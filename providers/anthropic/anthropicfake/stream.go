@@ -1,6 +1,7 @@
 package anthropicfake
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -8,10 +9,18 @@ import (
 	"github.com/switchboard-voice/switchboard/providers/openai/openaifake"
 )
 
-// exchange is what the script sees: the last user text, and the tool
-// results if the conversation ends with them.
-func exchange(msgs []Message) openaifake.Exchange {
+// exchange is what the script sees: the last user text, the tool results
+// if the conversation ends with them, and the forced tool's schema, which
+// makes the reply structured.
+func exchange(req *MessagesRequest) openaifake.Exchange {
+	msgs := req.Messages
 	var x openaifake.Exchange
+	if f := req.Forced(); f != nil {
+		_ = json.Unmarshal(f.InputSchema, &x.Schema)
+		if x.Schema == nil {
+			x.Schema = map[string]any{}
+		}
+	}
 	for i, m := range msgs {
 		if m.Role != "user" {
 			continue
@@ -50,9 +59,13 @@ func promptTokens(req *MessagesRequest) int {
 // stream answers a valid request with the service's event order:
 // message_start, per block content_block_start, deltas and
 // content_block_stop (a ping after the first block starts), message_delta
-// with the stop reason and cumulative usage, message_stop.
+// with the stop reason and cumulative usage, message_stop. A forced tool
+// is called with the structured reply as its input, and nothing is said.
 func (f *Fake) stream(w http.ResponseWriter, r *http.Request, req *MessagesRequest) {
-	reply := f.Respond(exchange(req.Messages))
+	reply := f.Respond(exchange(req))
+	if forced := req.Forced(); forced != nil {
+		reply = openaifake.Reply{ToolCalls: []openaifake.ToolCall{{Name: forced.Name, Arguments: json.RawMessage(reply.Text)}}}
+	}
 	out := openaifake.Generate(reply.Text, req.StopSequences, *req.MaxTokens)
 	calls := reply.ToolCalls
 	stop, stopSeq := "end_turn", (*string)(nil)

@@ -41,7 +41,32 @@ func validate(req *MessagesRequest) *apiError {
 			return invalid("tools.%d.custom.input_schema: Field required", i)
 		}
 	}
+	if e := validateChoice(req); e != nil {
+		return e
+	}
 	return validateMessages(req.Messages)
+}
+
+// validateChoice checks tool_choice: a known type, and for "tool" the name
+// of an offered tool.
+func validateChoice(req *MessagesRequest) *apiError {
+	if req.ToolChoice == nil {
+		return nil
+	}
+	typ, name := req.ToolChoiceOf()
+	switch typ {
+	case "auto", "any", "none":
+		return nil
+	case "tool":
+		if name == "" {
+			return invalid("tool_choice.tool.name: Field required")
+		}
+		if req.Forced() == nil {
+			return invalid("tool_choice: tool %q not found in tools", name)
+		}
+		return nil
+	}
+	return invalid("tool_choice: Input tag '%s' found using 'type' does not match any of the expected tags: 'auto', 'any', 'tool', 'none'", typ)
 }
 
 // validateMessages checks roles, non-empty text, and that every tool_use is

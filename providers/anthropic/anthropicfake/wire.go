@@ -46,6 +46,32 @@ type Tool struct {
 	InputSchema json.RawMessage `json:"input_schema"`
 }
 
+// ToolChoiceOf decodes tool_choice: its type (auto when absent) and the
+// tool a "tool" choice names.
+func (r *MessagesRequest) ToolChoiceOf() (typ, name string) {
+	var c struct {
+		Type string `json:"type"`
+		Name string `json:"name"`
+	}
+	_ = json.Unmarshal(r.ToolChoice, &c)
+	if c.Type == "" {
+		c.Type = "auto"
+	}
+	return c.Type, c.Name
+}
+
+// Forced is the tool a "tool" choice makes the model call, nil otherwise.
+func (r *MessagesRequest) Forced() *Tool {
+	if typ, name := r.ToolChoiceOf(); typ == "tool" {
+		for i := range r.Tools {
+			if r.Tools[i].Name == name {
+				return &r.Tools[i]
+			}
+		}
+	}
+	return nil
+}
+
 // Blocks returns a message's content as blocks; a string is one text block.
 func (m Message) Blocks() []Block {
 	var s string

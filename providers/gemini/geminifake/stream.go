@@ -9,10 +9,12 @@ import (
 	"github.com/switchboard-voice/switchboard/providers/openai/openaifake"
 )
 
-// exchange is what the script sees: the last user text, and the function
-// results if the conversation ends with them.
-func exchange(contents []Content) openaifake.Exchange {
-	var x openaifake.Exchange
+// exchange is what the script sees: the last user text, the function
+// results if the conversation ends with them, and the structured output's
+// schema.
+func exchange(req *GenerateRequest) openaifake.Exchange {
+	contents := req.Contents
+	x := openaifake.Exchange{Schema: req.Schema()}
 	for i, c := range contents {
 		if c.Role != "user" {
 			continue
@@ -53,7 +55,7 @@ func promptTokens(req *GenerateRequest) int {
 // the last chunk has the finish reason and the full usage. Lines end with
 // CRLF, as the service's do, and the stream ends with the body.
 func (f *Fake) stream(w http.ResponseWriter, r *http.Request, model string, req *GenerateRequest) {
-	reply := f.Respond(exchange(req.Contents))
+	reply := f.Respond(exchange(req))
 	var stops []string
 	maxTokens := 0
 	if g := req.GenerationConfig; g != nil {

@@ -32,6 +32,7 @@ var known = map[string][]string{
 // children says which fields hold messages to check in turn.
 var children = map[string]map[string]string{
 	"request":             {"contents": "content", "systemInstruction": "content", "tools": "tool", "generationConfig": "generationConfig"},
+	"generationConfig":    {"responseSchema": "schema"},
 	"content":             {"parts": "part"},
 	"part":                {"functionCall": "functionCall", "functionResponse": "functionResponse"},
 	"tool":                {"functionDeclarations": "functionDeclaration"},
@@ -118,6 +119,9 @@ func validate(model string, req *GenerateRequest) *apiError {
 	if g := req.GenerationConfig; g != nil && g.Temperature != nil && (*g.Temperature < 0 || *g.Temperature > 2) {
 		return invalid("* GenerateContentRequest.generation_config.temperature: must be in the range [0, 2]\n")
 	}
+	if e := validateOutput(req.GenerationConfig); e != nil {
+		return e
+	}
 	for i, t := range req.Tools {
 		for j, d := range t.FunctionDeclarations {
 			if d.Name == "" {
@@ -151,6 +155,31 @@ func validate(model string, req *GenerateRequest) *apiError {
 	}
 	if strings.HasPrefix(model, "gemini-3") {
 		return checkSignatures(req.Contents)
+	}
+	return nil
+}
+
+// validateOutput checks the structured output settings: a schema needs
+// JSON output, and only one kind of schema may be given.
+func validateOutput(g *GenerationConfig) *apiError {
+	if g == nil {
+		return nil
+	}
+	mime := ""
+	if g.ResponseMimeType != nil {
+		mime = *g.ResponseMimeType
+	}
+	switch mime {
+	case "", "text/plain", "application/json", "text/x.enum":
+	default:
+		return invalid("* GenerateContentRequest.generation_config.response_mime_type: allowed mimetypes are `text/plain`, `application/json`, `application/xml`, `application/yaml` and `text/x.enum`.\n")
+	}
+	hasSchema, hasJSONSchema := len(g.ResponseSchema) > 0, len(g.ResponseJSONSchema) > 0
+	switch {
+	case hasSchema && hasJSONSchema:
+		return invalid("* GenerateContentRequest.generation_config.response_schema: only one of response_schema and response_json_schema may be set.\n")
+	case (hasSchema || hasJSONSchema) && mime != "application/json" && mime != "text/x.enum":
+		return invalid("* GenerateContentRequest.generation_config.response_mime_type: response_mime_type must be application/json when a response schema is set.\n")
 	}
 	return nil
 }

@@ -69,6 +69,31 @@ type GenerationConfig struct {
 	StopSequences    []string `json:"stopSequences"`
 	PresencePenalty  *float64 `json:"presencePenalty"`
 	FrequencyPenalty *float64 `json:"frequencyPenalty"`
+	// Structured output: JSON (responseMimeType application/json),
+	// following responseSchema (the API's Schema) or responseJsonSchema.
+	ResponseMimeType   *string         `json:"responseMimeType"`
+	ResponseSchema     json.RawMessage `json:"responseSchema"`
+	ResponseJSONSchema json.RawMessage `json:"responseJsonSchema"`
+}
+
+// Schema is the structured output's schema: responseSchema or
+// responseJsonSchema when the reply is to be JSON, any object when only
+// JSON is asked for, nil for prose.
+func (r *GenerateRequest) Schema() map[string]any {
+	g := r.GenerationConfig
+	if g == nil || g.ResponseMimeType == nil || *g.ResponseMimeType != "application/json" {
+		return nil
+	}
+	var s map[string]any
+	for _, raw := range []json.RawMessage{g.ResponseSchema, g.ResponseJSONSchema} {
+		if len(raw) > 0 {
+			_ = json.Unmarshal(raw, &s)
+		}
+	}
+	if s == nil {
+		s = map[string]any{"type": "object"}
+	}
+	return s
 }
 
 // Text joins a turn's text parts, thoughts excluded.

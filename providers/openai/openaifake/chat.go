@@ -8,8 +8,9 @@ import (
 )
 
 // exchange is what the script sees of a chat request.
-func exchange(msgs []ChatMessage) Exchange {
-	var x Exchange
+func exchange(req *ChatRequest) Exchange {
+	msgs := req.Messages
+	x := Exchange{Schema: req.Schema()}
 	for _, m := range msgs {
 		if m.Role == "user" {
 			x.User = m.Text()
@@ -41,6 +42,9 @@ func promptTokens(req *ChatRequest) int {
 	for _, t := range req.Tools {
 		n += CountTokens(t.Function.Name + t.Function.Description + string(t.Function.Parameters))
 	}
+	if f := req.ResponseFormat; f != nil && f.JSONSchema != nil {
+		n += CountTokens(f.JSONSchema.Name + f.JSONSchema.Description + string(f.JSONSchema.Schema))
+	}
 	return n
 }
 
@@ -56,7 +60,7 @@ var (
 // chunk if asked, and [DONE]. Azure adds content filter results, starting
 // with a chunk of prompt filter results and no choices.
 func (f *Fake) stream(w http.ResponseWriter, r *http.Request, req *ChatRequest, model string, azure bool) {
-	reply := f.Respond(exchange(req.Messages))
+	reply := f.Respond(exchange(req))
 	maxTokens := 0
 	for _, m := range []*int{req.MaxTokens, req.MaxCompletionTokens} {
 		if m != nil {

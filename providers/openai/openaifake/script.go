@@ -7,6 +7,8 @@ import (
 	"io"
 	"regexp"
 	"strings"
+
+	"github.com/switchboard-voice/switchboard/providers/internal/jsonsample"
 )
 
 // Script decides what a fake model answers. It is plain data, loadable from
@@ -15,8 +17,14 @@ import (
 //	{"rules": [
 //	   {"contains": "weather", "tool_calls": [{"name": "get_weather", "arguments": {"city": "Paris"}}],
 //	    "after_tool": "It is {result} in Paris."},
-//	   {"regexp": "(?i)^(bye|goodbye)\\b", "reply": "Goodbye!"}],
+//	   {"regexp": "(?i)^(bye|goodbye)\\b", "reply": "Goodbye!"},
+//	   {"contains": "Transcript:", "json": {"intent": "booking"}}],
 //	 "default": "You said: {user}"}
+//
+// A rule with json answers requests for structured output (a JSON Schema
+// the reply must follow) and only those; the others answer prose. A
+// structured request no json rule matches gets a value made up from its
+// schema (package jsonsample).
 type Script struct {
 	// Rules are tried in order against the last user message; the first
 	// that matches answers.
@@ -39,6 +47,10 @@ type Rule struct {
 	Reply     string     `json:"reply,omitempty"` // {user} stands for the message
 	ToolCalls []ToolCall `json:"tool_calls,omitempty"`
 	AfterTool string     `json:"after_tool,omitempty"` // see Script.AfterTool
+	// JSON answers a request for structured output: a JSON object, sent
+	// as it is whether or not it follows the request's schema (a real
+	// model's may not).
+	JSON json.RawMessage `json:"json,omitempty"`
 }
 
 // ToolCall is a call the model makes.
@@ -53,9 +65,13 @@ type Exchange struct {
 	// ToolResults are the results of the model's last tool calls, when the
 	// conversation ends with them.
 	ToolResults []string
+	// Schema is the JSON Schema of the structured output the request asks
+	// for; nil for a reply in prose.
+	Schema map[string]any
 }
 
-// Reply is the model's answer: text, then tool calls.
+// Reply is the model's answer: text, then tool calls. A structured reply
+// is its JSON text, without tool calls.
 type Reply struct {
 	Text      string
 	ToolCalls []ToolCall // arguments compact
@@ -118,6 +134,15 @@ func (s Script) Compile() (*Responder, error) {
 			}
 			c.ToolCalls[j] = ToolCall{Name: tc.Name, Arguments: args}
 		}
+		if len(ru.JSON) > 0 {
+			var obj map[string]json.RawMessage
+			if err := json.Unmarshal(ru.JSON, &obj); err != nil || obj == nil {
+				return nil, fmt.Errorf("%w: rule %d: json is not a JSON object", ErrScript, i)
+			}
+			var b bytes.Buffer
+			_ = json.Compact(&b, ru.JSON)
+			c.JSON = b.Bytes()
+		}
 		r.rules = append(r.rules, c)
 	}
 	return r, nil
@@ -125,7 +150,14 @@ func (s Script) Compile() (*Responder, error) {
 
 // Respond answers an exchange; the same exchange always gets the same reply.
 func (r *Responder) Respond(x Exchange) Reply {
-	ru := r.match(x.User)
+	ru := r.match(x.User, x.Schema != nil)
+	if x.Schema != nil {
+		if ru != nil {
+			return Reply{Text: string(ru.JSON)}
+		}
+		b, _ := json.Marshal(jsonsample.Sample(x.Schema)) // plain JSON values: cannot fail
+		return Reply{Text: string(b)}
+	}
 	if len(x.ToolResults) > 0 {
 		text := r.s.AfterTool
 		if ru != nil && ru.AfterTool != "" {
@@ -146,10 +178,15 @@ func (r *Responder) Respond(x Exchange) Reply {
 	return Reply{Text: strings.ReplaceAll(ru.Reply, "{user}", x.User), ToolCalls: ru.ToolCalls}
 }
 
-func (r *Responder) match(user string) *rule {
+// match finds the first rule for the kind of request (structured or
+// prose) that matches user.
+func (r *Responder) match(user string, structured bool) *rule {
 	lower := strings.ToLower(user)
 	for i := range r.rules {
 		ru := &r.rules[i]
+		if (len(ru.JSON) > 0) != structured {
+			continue
+		}
 		if ru.lower != "" && !strings.Contains(lower, ru.lower) {
 			continue
 		}

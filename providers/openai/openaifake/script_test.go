@@ -14,7 +14,8 @@ func TestScript(t *testing.T) {
 		"rules": [
 			{"contains": "Weather", "reply": "Checking.", "tool_calls": [{"name": "get_weather", "arguments": {"city": "Paris"}}], "after_tool": "It is {result} ({user})."},
 			{"regexp": "(?i)^(bye|goodbye)\\b", "reply": "Goodbye!"},
-			{"contains": "order", "regexp": "[0-9]+", "reply": "Order noted."}
+			{"contains": "order", "regexp": "[0-9]+", "reply": "Order noted."},
+			{"contains": "Transcript", "json": {"intent": "booking", "n": 2}}
 		],
 		"default": "Echo: {user}",
 		"after_tool": "Tool said {result}"}`), &s)
@@ -30,6 +31,10 @@ func TestScript(t *testing.T) {
 		want Reply
 	}{
 		{Exchange{User: "what's the weather?"}, Reply{Text: "Checking.", ToolCalls: []ToolCall{{Name: "get_weather", Arguments: json.RawMessage(`{"city":"Paris"}`)}}}},
+		{Exchange{User: "Transcript: hi", Schema: map[string]any{"type": "object"}}, Reply{Text: `{"intent":"booking","n":2}`}},
+		{Exchange{User: "Transcript: hi"}, Reply{Text: "Echo: Transcript: hi"}}, // json answers structured requests only
+		{Exchange{User: "what's the weather?", Schema: map[string]any{"type": "object",
+			"properties": map[string]any{"ok": map[string]any{"type": "boolean"}}}}, Reply{Text: `{"ok":true}`}}, // made up from the schema
 		{Exchange{User: "what's the weather?", ToolResults: []string{"sunny", "20C"}}, Reply{Text: "It is sunny\n20C (what's the weather?)."}},
 		{Exchange{User: "Goodbye now"}, Reply{Text: "Goodbye!"}},
 		{Exchange{User: "my order"}, Reply{Text: "Echo: my order"}}, // both conditions must hold
@@ -63,6 +68,8 @@ func TestScriptInvalid(t *testing.T) {
 		{Rules: []Rule{{ToolCalls: []ToolCall{{Name: ""}}}}},
 		{Rules: []Rule{{ToolCalls: []ToolCall{{Name: "f", Arguments: json.RawMessage(`[1]`)}}}}},
 		{Rules: []Rule{{ToolCalls: []ToolCall{{Name: "f", Arguments: json.RawMessage(`null`)}}}}},
+		{Rules: []Rule{{JSON: json.RawMessage(`[1]`)}}},
+		{Rules: []Rule{{JSON: json.RawMessage(`{"a":`)}}},
 	} {
 		if _, err := s.Compile(); !errors.Is(err, ErrScript) {
 			t.Errorf("%+v: %v", s, err)

@@ -44,6 +44,9 @@ func validate(req *ChatRequest) *apiError {
 			return invalid(p, "invalid_value", "Invalid '%s': string does not match pattern. Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$'.", p)
 		}
 	}
+	if e := validateFormat(req); e != nil {
+		return e
+	}
 	if e := rangeCheck("temperature", req.Temperature, 0, 2); e != nil {
 		return e
 	}

@@ -23,6 +23,35 @@ type ChatRequest struct {
 	PresencePenalty     *float64        `json:"presence_penalty"`
 	Stop                json.RawMessage `json:"stop"` // a string or an array
 	N                   *int            `json:"n"`
+	ResponseFormat      *ResponseFormat `json:"response_format"`
+}
+
+// ResponseFormat asks for JSON: type text, json_object or json_schema.
+type ResponseFormat struct {
+	Type       string `json:"type"`
+	JSONSchema *struct {
+		Name        string          `json:"name"`
+		Description string          `json:"description"`
+		Schema      json.RawMessage `json:"schema"`
+		Strict      *bool           `json:"strict"`
+	} `json:"json_schema"`
+}
+
+// Schema is the structured output's JSON Schema: a json_schema format's
+// schema, an empty one for json_object (any JSON object), nil otherwise.
+func (r *ChatRequest) Schema() map[string]any {
+	f := r.ResponseFormat
+	switch {
+	case f == nil:
+		return nil
+	case f.Type == "json_object":
+		return map[string]any{"type": "object"}
+	case f.Type == "json_schema" && f.JSONSchema != nil:
+		var s map[string]any
+		_ = json.Unmarshal(f.JSONSchema.Schema, &s)
+		return s
+	}
+	return nil
 }
 
 // StreamOptions are a streaming request's options.

@@ -1,0 +1,265 @@
+package analysis
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	vm "github.com/VictoriaMetrics/metrics"
+
+	"github.com/switchboard-voice/switchboard/assistant"
+	"github.com/switchboard-voice/switchboard/clock"
+	"github.com/switchboard-voice/switchboard/internal/backoff"
+	"github.com/switchboard-voice/switchboard/internal/wakeup"
+	"github.com/switchboard-voice/switchboard/persistence"
+	"github.com/switchboard-voice/switchboard/voice"
+)
+
+// Store is the queue and what an analysis reads: *persistence.Store.
+type Store interface {
+	ClaimAnalyses(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]persistence.AnalysisJob, error)
+	FinishAnalysis(ctx context.Context, o persistence.AnalysisOutcome) error
+	ReleaseAnalysis(ctx context.Context, callID int64, attempt int, now time.Time) error
+	LoadCall(ctx context.Context, id int64) (persistence.CallRow, error)
+	ListChatMessages(ctx context.Context, orgID, callID int64) ([]persistence.ChatMessageRow, error)
+}
+
+// Configs gives an assistant's configuration, secrets opened; ErrNoAssistant
+// when the assistant no longer exists.
+type Configs interface {
+	AssistantConfig(ctx context.Context, orgID, assistantID int64) (assistant.Config, error)
+}
+
+// Models gives the model a configuration names, with its fallbacks, for
+// work off a call's hot path (providers.Set.OfflineLLM).
+type Models interface {
+	OfflineLLM(c *voice.CallInfo, cfg assistant.Config) (voice.LLM, error)
+}
+
+// Options configure a Worker.
+type Options struct {
+	Store   Store
+	Configs Configs
+	Models  Models
+	Clock   clock.Clock // the real clock when nil
+	Log     *slog.Logger
+	Metrics *vm.Set // nil: none
+	// Finished is called after an analysis is done (however it ended), so
+	// that the end-of-call report waiting for it goes out now.
+	Finished func()
+
+	Workers     int            // analyses run at once; 4 when zero
+	Timeout     time.Duration  // one attempt; 5 min when zero
+	Lease       time.Duration  // how long a claim holds an analysis; Timeout + 1 min when zero
+	Poll        time.Duration  // how often to look for due analyses when idle; 1 s when zero
+	MaxAttempts int            // 5 when zero
+	Backoff     backoff.Policy // the wait after a failed attempt; 15 s doubling to 15 min when zero
+}
+
+func (o *Options) defaults() {
+	set := func(v *time.Duration, d time.Duration) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	set(&o.Timeout, 5*time.Minute)
+	set(&o.Lease, o.Timeout+time.Minute)
+	set(&o.Poll, time.Second)
+	set(&o.Backoff.Min, 15*time.Second)
+	set(&o.Backoff.Max, 15*time.Minute)
+	if o.Workers <= 0 {
+		o.Workers = 4
+	}
+	if o.MaxAttempts <= 0 {
+		o.MaxAttempts = 5
+	}
+	if o.Clock == nil {
+		o.Clock = clock.Real{}
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.Finished == nil {
+		o.Finished = func() {}
+	}
+	if o.Metrics == nil {
+		o.Metrics = vm.NewSet()
+	}
+}
+
+// Outcomes of an attempt, as counted in switchboard_analysis_jobs_total.
+const (
+	outcomeRetry    = "retry"
+	outcomeReleased = "released"
+)
+
+// Worker runs the analyses due in the queue, a bounded number at once.
+// Several workers (one per node) share a queue: claims skip what another
+// holds.
+type Worker struct {
+	opt      Options
+	wake     *wakeup.Signal
+	slots    chan struct{}
+	inFlight sync.WaitGroup
+	outcomes map[string]*vm.Counter
+	seconds  *vm.PrometheusHistogram
+}
+
+// New returns a worker; Run starts it.
+func New(o Options) *Worker {
+	o.defaults()
+	w := &Worker{opt: o, wake: wakeup.New(), slots: make(chan struct{}, o.Workers), outcomes: map[string]*vm.Counter{},
+		seconds: o.Metrics.NewPrometheusHistogramExt("switchboard_analysis_job_seconds", vm.ExponentialBuckets(0.05, 2, 14))}
+	for _, k := range []string{persistence.AnalysisCompleted, persistence.AnalysisFailed, persistence.AnalysisSkipped, outcomeRetry, outcomeReleased} {
+		w.outcomes[k] = o.Metrics.NewCounter(fmt.Sprintf(`switchboard_analysis_jobs_total{outcome=%q}`, k))
+	}
+	o.Metrics.NewGauge("switchboard_analysis_jobs_running", func() float64 { return float64(len(w.slots)) })
+	return w
+}
+
+// Kick makes a running worker look for due analyses now (the records
+// writer calls it after a write) instead of at its next poll.
+func (w *Worker) Kick() { w.wake.Kick() }
+
+// Run runs due analyses until ctx ends, starting one whenever a slot is
+// free; then it releases the analyses it had not finished and returns.
+func (w *Worker) Run(ctx context.Context) {
+	defer w.inFlight.Wait()
+	w.wake.Loop(ctx, w.opt.Clock, w.opt.Poll, func(ctx context.Context) (bool, error) {
+		free := cap(w.slots) - len(w.slots)
+		if free == 0 {
+			return false, nil // a finished analysis kicks
+		}
+		n, err := w.start(ctx, free)
+		return n > 0 && n == free, err // every slot filled: more may be due
+	}, func(err error) { w.opt.Log.Warn("analysis queue unavailable", "err", err) })
+}
+
+// RunDue claims the analyses due now, up to the worker's slots, runs them
+// and waits for them; it returns how many it claimed. It is Run's single
+// step, for tests and benchmarks: not to be called while Run runs.
+func (w *Worker) RunDue(ctx context.Context) (int, error) {
+	n, err := w.start(ctx, w.opt.Workers)
+	w.inFlight.Wait()
+	return n, err
+}
+
+// start claims up to limit due analyses and runs each in its own slot.
+func (w *Worker) start(ctx context.Context, limit int) (int, error) {
+	jobs, err := w.opt.Store.ClaimAnalyses(ctx, w.opt.Clock.Now(), w.opt.Lease, limit)
+	if err != nil {
+		return 0, err
+	}
+	for _, j := range jobs {
+		w.slots <- struct{}{}
+		w.inFlight.Go(func() {
+			defer func() {
+				<-w.slots
+				w.Kick() // a slot is free
+			}()
+			w.run(ctx, j)
+		})
+	}
+	return len(jobs), nil
+}
+
+// run makes one attempt at an analysis and records its outcome.
+func (w *Worker) run(ctx context.Context, j persistence.AnalysisJob) {
+	started := time.Now()
+	actx, cancel := context.WithTimeout(ctx, w.opt.Timeout)
+	o := w.attempt(actx, j)
+	cancel()
+	// recorded even if ctx ends: the attempt happened, or is handed back
+	rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer rcancel()
+	now := w.opt.Clock.Now()
+	if ctx.Err() != nil && o.Status == persistence.AnalysisPending {
+		w.outcomes[outcomeReleased].Inc()
+		if err := w.opt.Store.ReleaseAnalysis(rctx, j.CallID, j.Attempt, now); err != nil {
+			w.opt.Log.Warn("analysis not released: it is due again after its lease", "call_id", j.CallID, "err", err)
+		}
+		return
+	}
+	o.CallID, o.Attempt, o.At = j.CallID, j.Attempt, now
+	outcome := o.Status
+	if o.Status == persistence.AnalysisPending {
+		if j.Attempt >= w.opt.MaxAttempts {
+			o.Status, outcome = persistence.AnalysisFailed, persistence.AnalysisFailed
+		} else {
+			o.Retry, outcome = now.Add(w.opt.Backoff.Wait(j.Attempt, 0)), outcomeRetry
+		}
+	}
+	err := w.opt.Store.FinishAnalysis(rctx, o)
+	switch {
+	case errors.Is(err, persistence.ErrStaleClaim):
+		w.opt.Log.Warn("analysis outcome dropped: its lease ran out and it was claimed again", "call_id", j.CallID, "attempt", j.Attempt)
+		return
+	case err != nil:
+		w.opt.Log.Error("analysis outcome not recorded: it is due again after its lease", "call_id", j.CallID, "err", err)
+		return
+	}
+	w.outcomes[outcome].Inc()
+	w.seconds.Update(time.Since(started).Seconds())
+	switch outcome {
+	case outcomeRetry:
+		w.opt.Log.Warn("analysis attempt failed: retrying", "call_id", j.CallID, "attempt", j.Attempt, "retry_at", o.Retry, "err", o.Error)
+	case persistence.AnalysisFailed:
+		w.opt.Log.Warn("analysis given up", "call_id", j.CallID, "attempts", j.Attempt, "err", o.Error)
+		w.opt.Finished()
+	default:
+		w.opt.Finished()
+	}
+}
+
+// attempt runs an analysis: Status is final, or pending with Error for an
+// attempt to retry.
+func (w *Worker) attempt(ctx context.Context, j persistence.AnalysisJob) persistence.AnalysisOutcome {
+	retry := func(err error) persistence.AnalysisOutcome {
+		return persistence.AnalysisOutcome{Status: persistence.AnalysisPending, Result: j.Done, Error: err.Error()}
+	}
+	final := func(status, why string) persistence.AnalysisOutcome {
+		return persistence.AnalysisOutcome{Status: status, Result: j.Done, Error: why}
+	}
+	call, err := w.opt.Store.LoadCall(ctx, j.CallID)
+	if err != nil {
+		return retry(err)
+	}
+	if call.AssistantID == nil {
+		return final(persistence.AnalysisSkipped, "the call's assistant was deleted")
+	}
+	cfg, err := w.opt.Configs.AssistantConfig(ctx, j.OrganizationID, *call.AssistantID)
+	switch {
+	case errors.Is(err, ErrNoAssistant):
+		return final(persistence.AnalysisSkipped, "the call's assistant was deleted")
+	case err != nil:
+		return retry(err)
+	case !Steps(cfg.AnalysisSettings):
+		return final(persistence.AnalysisSkipped, "the assistant's analysis_settings enable no step")
+	}
+	msgs, err := w.opt.Store.ListChatMessages(ctx, j.OrganizationID, j.CallID)
+	if err != nil {
+		return retry(err)
+	}
+	if m := cfg.AnalysisSettings.Model; m != nil && *m != "" {
+		cfg.LLMProviderConfig.Model = *m
+	}
+	info := &voice.CallInfo{ID: call.CallSID, OrganizationID: call.OrganizationID, AssistantID: *call.AssistantID,
+		From: call.From, To: call.To, Direction: call.Direction, Carrier: call.Carrier}
+	llm, err := w.opt.Models.OfflineLLM(info, cfg)
+	if err != nil {
+		return final(persistence.AnalysisFailed, fmt.Sprintf("no model to run it: %v", err))
+	}
+	c := Call{Messages: msgs, Instructions: cfg.LLMSettings.SystemPrompt}
+	if call.EndedReason != nil {
+		c.EndedReason = *call.EndedReason
+	}
+	result, usage, err := Analyze(ctx, llm, cfg.AnalysisSettings, c, j.Done)
+	o := persistence.AnalysisOutcome{Status: persistence.AnalysisCompleted, Result: result, Usage: usage}
+	if err != nil {
+		o.Status, o.Error = persistence.AnalysisPending, err.Error()
+	}
+	return o
+}
