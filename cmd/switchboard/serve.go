@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"strings"
 	"time"
@@ -24,6 +25,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	publicURL := fs.String("public-url", os.Getenv("SWITCHBOARD_PUBLIC_URL"), "where carriers reach this engine, as they are configured (https://host[:port][/prefix]); default http://ADDR (SWITCHBOARD_PUBLIC_URL)")
 	allowPrivate := fs.Bool("allow-private-urls", envBool("SWITCHBOARD_ALLOW_PRIVATE_URLS"), "let webhooks, custom tools, sound URLs and assistants' provider base_url reach loopback and private addresses (SWITCHBOARD_ALLOW_PRIVATE_URLS)")
 	metricsAddr := fs.String("metrics-addr", envOr("SWITCHBOARD_METRICS_ADDR", "127.0.0.1:9091"), "where /metrics is served, apart from the API; empty for nowhere (SWITCHBOARD_METRICS_ADDR)")
+	profiling := fs.Bool("pprof", envBool("SWITCHBOARD_PPROF"), "also serve Go's profiles (/debug/pprof/) on the metrics address, which must then stay private (SWITCHBOARD_PPROF)")
 	dataDir := fs.String("data-dir", envOr("SWITCHBOARD_DATA_DIR", "data"), "local data: spilled call records, recordings, uploaded sounds (SWITCHBOARD_DATA_DIR)")
 	drain := fs.Duration("drain-timeout", envDuration("SWITCHBOARD_DRAIN_TIMEOUT", 30*time.Second), "on SIGTERM, how long live calls may go on before they are ended (SWITCHBOARD_DRAIN_TIMEOUT)")
 	goodbye := fs.String("drain-goodbye", envOr("SWITCHBOARD_DRAIN_GOODBYE", "I'm sorry, I have to end our call now. Please call back. Goodbye."), "what calls still live at the drain deadline hear (SWITCHBOARD_DRAIN_GOODBYE)")
@@ -108,6 +110,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		mux := http.NewServeMux()
 		mux.Handle("GET /metrics", eng.MetricsHandler())
+		if *profiling {
+			mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+			mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+			mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
+		}
 		msrv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 		go func() { _ = msrv.Serve(mln) }()
 		defer msrv.Close()

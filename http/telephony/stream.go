@@ -29,7 +29,8 @@ type StreamConfig struct {
 	// [30 s]; StartTimeout bounds the wait for the stream's start [10 s].
 	IdleTimeout, StartTimeout time.Duration
 	// QueueSize is how many outbound messages may wait for the writer
-	// [512: 10 s of audio; the engine keeps about 60 ms queued].
+	// [512: 10 s of audio; the engine keeps about 60 ms queued, and the
+	// queue is allocated to what waits].
 	QueueSize int
 	// WriteTimeout bounds one write to the carrier [5 s].
 	WriteTimeout time.Duration
@@ -135,7 +136,7 @@ type Stream struct {
 	wire Wire
 	call *call.Call
 
-	out    chan outItem
+	out    *outbox
 	gen    atomic.Uint32 // bumped by Clear: queued audio of older generations is dropped
 	quit   chan struct{}
 	writer sync.WaitGroup
@@ -162,7 +163,7 @@ type Stream struct {
 func (h *Hub) Accept(conn *websocket.Conn, cfg StreamConfig) *Stream {
 	cfg = cfg.withDefaults()
 	s := &Stream{conn: conn, hub: h, cfg: cfg, log: cfg.Log.With("carrier", cfg.Carrier),
-		out: make(chan outItem, cfg.QueueSize), quit: make(chan struct{}), transferred: make(chan struct{})}
+		out: newOutbox(cfg.QueueSize), quit: make(chan struct{}), transferred: make(chan struct{})}
 	conn.SetReadLimit(int64(cfg.ReadLimit))
 	if !h.add(s) {
 		_ = conn.Close()

@@ -36,12 +36,10 @@ func (s *Stream) enqueue(it outItem) error {
 	if s.closed.Load() {
 		return ErrStreamClosed
 	}
-	select {
-	case s.out <- it:
-		return nil
-	default:
+	if !s.out.push(it) {
 		return ErrQueueFull
 	}
+	return nil
 }
 
 // writeLoop encodes and sends queued items until the call ends (then it
@@ -50,12 +48,14 @@ func (s *Stream) enqueue(it outItem) error {
 func (s *Stream) writeLoop() {
 	defer s.writer.Done()
 	var buf []byte
+	var batch []outItem
 	done := s.call.Done()
 	for {
 		select {
-		case it := <-s.out:
+		case <-s.out.ready:
 			var ok bool
-			if buf, ok = s.write(buf, it); !ok {
+			batch = s.out.take(batch)
+			if buf, ok = s.writeAll(buf, batch); !ok {
 				return
 			}
 		case <-done:
@@ -156,15 +156,16 @@ func (s *Stream) finish(buf []byte) {
 
 // flush writes what is queued; false when the socket failed.
 func (s *Stream) flush(buf []byte) ([]byte, bool) {
-	for {
-		select {
-		case it := <-s.out:
-			var ok bool
-			if buf, ok = s.write(buf, it); !ok {
-				return buf, false
-			}
-		default:
-			return buf, true
+	return s.writeAll(buf, s.out.take(nil))
+}
+
+// writeAll writes items in order; false when the socket failed.
+func (s *Stream) writeAll(buf []byte, items []outItem) ([]byte, bool) {
+	for _, it := range items {
+		var ok bool
+		if buf, ok = s.write(buf, it); !ok {
+			return buf, false
 		}
 	}
+	return buf, true
 }
