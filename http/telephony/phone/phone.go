@@ -177,6 +177,7 @@ func (p *Phone) Clear() []string {
 	}
 	p.queue = p.queue[:0]
 	p.cleared++
+	p.audioAt = time.Time{} // what was dropped is not the assistant still talking: its next audio answers the caller
 	if !p.bargeAt.IsZero() {
 		p.barges = append(p.barges, p.now().Sub(p.bargeAt))
 		p.bargeAt = time.Time{}

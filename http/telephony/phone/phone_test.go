@@ -71,3 +71,33 @@ func TestTimings(t *testing.T) {
 		t.Fatalf("barge-ins %v", b)
 	}
 }
+
+// The answer to what the caller said over the assistant is timed too:
+// the audio the clear dropped is not the assistant still talking, however
+// close to the caller's last word the clear came.
+func TestAnswerAfterBargeInIsTimed(t *testing.T) {
+	clk := &fakeClock{t: time.Unix(0, 0)}
+	p := New(clk.now)
+	const said = "sorry one more question"
+	words := len(fakespeech.Speak(fakespeech.Utterance{Words: fakespeech.Words(said)}))
+	reply := fakespeech.Speak(fakespeech.Utterance{Words: fakespeech.Words("one two three four five six seven eight nine ten")})
+	p.Say(said)
+	for i := 0; p.Speaking(); i++ {
+		switch {
+		case i < words-1:
+			p.Receive(reply[i]) // the assistant talks until the clear, at the caller's last word
+		case i == words-1:
+			p.Clear()
+		}
+		p.Next()
+		clk.t = clk.t.Add(20 * time.Millisecond)
+	}
+	if len(p.Timings().BargeIns) != 1 {
+		t.Fatalf("barge-ins %v", p.Timings().BargeIns)
+	}
+	answer := fakespeech.Speak(fakespeech.Utterance{Words: []string{"yes"}})
+	p.Receive(answer[0])
+	if r := p.Timings().Replies; len(r) != 1 {
+		t.Fatalf("replies %v: the answer after the barge-in was not timed", r)
+	}
+}
