@@ -126,6 +126,11 @@ func (c *Call) Inspect(timeout time.Duration) (State, error) {
 	case *endedAnswer:
 		return State{}, ErrEnded
 	}
+	if errors.Is(err, actor.ErrDeadLetter) {
+		// The actor stopped with the request in its mailbox; the future may
+		// even have had its endedAnswer overwritten by the dead letter.
+		return State{}, ErrEnded
+	}
 	return State{}, err
 }
 

@@ -189,6 +189,9 @@ func (h *harness) startSpec(spec Spec) *caller {
 	}
 	close(ready)
 	cl := &caller{call: c, line: line}
+	// The call starts (and starts recording) at the time it was placed,
+	// not a step later.
+	h.inspectAll([]*caller{cl})
 	h.mu.Lock()
 	h.callers[spec.ID] = cl
 	h.mu.Unlock()
@@ -243,7 +246,17 @@ func (h *harness) inspectAll(live []*caller) {
 	var wg sync.WaitGroup
 	for _, cl := range live {
 		wg.Go(func() {
-			if _, err := cl.call.Inspect(10 * time.Second); err != nil && err != ErrEnded {
+			_, err := cl.call.Inspect(10 * time.Second)
+			switch {
+			case err == ErrEnded:
+				// An ending call answers at once, before it has finished
+				// ending: wait for that, or virtual time runs past it.
+				select {
+				case <-cl.call.Done():
+				case <-time.After(10 * time.Second):
+					h.t.Errorf("call %s: ended but not finished", cl.call.ID)
+				}
+			case err != nil:
 				h.t.Errorf("call %s: %v", cl.call.ID, err)
 			}
 		})
