@@ -19,6 +19,7 @@ import (
 	"github.com/switchboard-voice/switchboard/http/openapi"
 	"github.com/switchboard-voice/switchboard/http/server"
 	"github.com/switchboard-voice/switchboard/persistence"
+	"github.com/switchboard-voice/switchboard/privacy"
 )
 
 // CallStore is what the calls routes read.
@@ -441,9 +442,13 @@ func (a *API) placeCall(c *fiber.Ctx) error {
 		return &server.Error{Status: fiber.StatusBadGateway, Body: fiber.Map{"detail": "The carrier did not place the call"},
 			Err: fmt.Errorf("dial: %w", err)}
 	}
+	from, to, private := out.From, out.To, snap.Config.PrivacySettings.GDPRMode
+	if private {
+		from, to = privacy.Parties("outbound", from, to)
+	}
 	a.Placed.CallPlaced(dialed.CallSID, time.Now(), persistence.CallInfo{OrganizationID: org, AssistantID: snap.ID,
-		ConfigVersion: snap.Version, From: out.From, To: out.To, Direction: "outbound", Carrier: dialed.Carrier,
-		WebhookURL: webhookURL(snap)})
+		ConfigVersion: snap.Version, From: from, To: to, Direction: "outbound", Carrier: dialed.Carrier,
+		WebhookURL: webhookURL(snap), Private: private})
 	return c.Status(fiber.StatusCreated).JSON(placed{CallSID: dialed.CallSID, Status: persistence.StatusQueued,
 		AssistantID: snap.ID, From: out.From, To: out.To, Carrier: dialed.Carrier})
 }
