@@ -206,7 +206,7 @@ func New(cfg Config) (*Engine, error) {
 		LiveCalls:     e.Calls,
 		Watchers:      e.Live,
 		Placed:        e.Records,
-		Dialer: dialer{store: store, carriers: map[string]telephony.Dialer{telephony.Twilio: e.Gateways.Twilio,
+		Dialer: dialer{store: store, sealer: cfg.Sealer, carriers: map[string]telephony.Dialer{telephony.Twilio: e.Gateways.Twilio,
 			telephony.Telnyx: e.Gateways.Telnyx, telephony.Vonage: e.Gateways.Vonage, telephony.Plivo: e.Gateways.Plivo}},
 		Recordings:     store,
 		RecordingsRoot: recordings,

@@ -18,6 +18,7 @@ import (
 	"github.com/switchboard-voice/switchboard/events"
 	"github.com/switchboard-voice/switchboard/http/openapi"
 	"github.com/switchboard-voice/switchboard/http/server"
+	"github.com/switchboard-voice/switchboard/internal/ptr"
 	"github.com/switchboard-voice/switchboard/persistence"
 	"github.com/switchboard-voice/switchboard/privacy"
 )
@@ -404,6 +405,9 @@ type outboundRequest struct {
 	AssistantID int64  `json:"assistant_id" check:"required,min=1"`
 	To          string `json:"to" check:"required,e164"`
 	From        string `json:"from" check:"required,e164"` // one of the organization's numbers
+	// Variables fill {{name}} for this call, over the assistant's own
+	// (optional: a pointer).
+	Variables *map[string]string `json:"variables" check:"maxitems=100,varname,maxlen=1000"`
 }
 
 var outboundBody = newStrictBody[outboundRequest]()
@@ -433,7 +437,7 @@ func (a *API) placeCall(c *fiber.Ctx) error {
 	if !snap.Config.IsActive {
 		return badParam("body", "assistant_id", "the assistant is not active")
 	}
-	out := OutboundCall{OrganizationID: org, AssistantID: snap.ID, From: req.From, To: req.To}
+	out := OutboundCall{OrganizationID: org, AssistantID: snap.ID, From: req.From, To: req.To, Variables: ptr.Value(req.Variables)}
 	dialed, err := a.Dialer.Dial(c.UserContext(), out)
 	switch {
 	case errors.Is(err, ErrUnknownNumber):
