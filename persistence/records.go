@@ -387,6 +387,7 @@ type eventColumns struct {
 	sid, kind, data []string
 	seq             []int32
 	at              []time.Time
+	outcomes        bool // a consent or answered-by event, also set on its call
 }
 
 func (c *eventColumns) add(r *Record) {
@@ -395,6 +396,7 @@ func (c *eventColumns) add(r *Record) {
 	c.kind = append(c.kind, r.Event.Kind)
 	c.data = append(c.data, string(r.Event.Data))
 	c.at = append(c.at, r.At)
+	c.outcomes = c.outcomes || r.Event.Kind == "consent" || r.Event.Kind == "answered-by"
 }
 
 func (c *eventColumns) queue(b *pgx.Batch) {
@@ -408,6 +410,19 @@ func (c *eventColumns) queue(b *pgx.Batch) {
 		JOIN calls ON calls.call_sid = e.sid
 		ON CONFLICT (call_id, seq) DO NOTHING`,
 		c.sid, c.seq, c.kind, c.data, c.at)
+	if !c.outcomes {
+		return
+	}
+	b.Queue(`
+		UPDATE calls SET consent = coalesce(o.consent, calls.consent), answered_by = coalesce(o.answered_by, calls.answered_by)
+		FROM (
+			SELECT e.sid, max(e.data::jsonb->>'decision') FILTER (WHERE e.kind = 'consent') AS consent,
+				max(e.data::jsonb->>'who') FILTER (WHERE e.kind = 'answered-by') AS answered_by
+			FROM unnest($1::text[], $2::text[], $3::text[]) AS e(sid, kind, data)
+			WHERE e.kind IN ('consent', 'answered-by')
+			GROUP BY e.sid) AS o
+		WHERE calls.call_sid = o.sid`,
+		c.sid, c.kind, c.data)
 }
 
 // chatColumns replace each call's chat messages with its last history,

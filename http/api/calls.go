@@ -97,6 +97,8 @@ type callResponse struct {
 	StartedAt           *time.Time        `json:"started_at"`
 	EndedAt             *time.Time        `json:"ended_at"`
 	EndedReason         *string           `json:"ended_reason"`
+	Consent             *string           `json:"consent"`     // agreed, declined, no-answer; null: not asked
+	AnsweredBy          *string           `json:"answered_by"` // human or machine; null: not detected
 	ConfigVersion       *int              `json:"config_version"`
 	CallMeta            callMeta          `json:"call_meta"`
 	Analysis            *analysisResponse `json:"analysis"` // null: the call is not analysed
@@ -114,7 +116,7 @@ type callMeta struct {
 func newCallResponse(c persistence.CallRow) callResponse {
 	out := callResponse{ID: c.ID, CallSID: c.CallSID, AssistantID: c.AssistantID, AssistantName: c.AssistantName,
 		ToPhoneNumber: c.AssistantNumber, CustomerPhoneNumber: c.CustomerNumber, Status: c.Status, StartedAt: c.StartedAt,
-		EndedAt: c.EndedAt, EndedReason: c.EndedReason, ConfigVersion: c.ConfigVersion,
+		EndedAt: c.EndedAt, EndedReason: c.EndedReason, Consent: c.Consent, AnsweredBy: c.AnsweredBy, ConfigVersion: c.ConfigVersion,
 		CallMeta:  callMeta{Direction: c.Direction, Carrier: c.Carrier, From: c.From, To: c.To},
 		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
 	if c.DurationMS != nil {
