@@ -1,10 +1,8 @@
 package engine_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -24,29 +22,12 @@ func TestGDPRModeKeepsNothingSaid(t *testing.T) {
 		"llm_settings":{"welcome_message":"Welcome to Chez Ada.","system_prompt":"You take restaurant bookings."},
 		"twilio_config":{"account_sid":%q,"auth_token":%q},
 		"privacy_settings":{"gdpr_mode":true}}`, hook.URL, cloud.AccountSID(), cloud.AuthToken()))
-	if status, _, body := send(t, "POST", srv.URL+"/api/v1/phone-numbers", key, http.Header{"Content-Type": {"application/json"}},
-		strings.NewReader(fmt.Sprintf(`{"phone_number":"+15550007777","provider":"twilio","assistant_id":%d}`, snap.ID))); status != http.StatusCreated {
-		t.Fatalf("create number: %d %s", status, body)
-	}
-
-	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
-	defer cancel()
-	c, err := cloud.Dial(ctx, "+15550001111", "+15550007777")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Phone.WaitHeard(ctx, "Welcome to Chez Ada."); err != nil {
-		t.Fatalf("heard %q: %v", c.Phone.Transcript(), err)
-	}
-	_, _, live := send(t, "GET", srv.URL+"/api/v1/calls/live", key, nil, nil)
-	if strings.Contains(string(live), "5550001111") || !strings.Contains(string(live), "*********111") {
-		t.Errorf("live calls do not mask the caller: %s", live)
-	}
-	c.Say("a table for four please my name is Ada")
-	if err := c.Phone.WaitHeard(ctx, "You said: A table for four please my name is Ada."); err != nil {
-		t.Fatalf("heard %q: %v", c.Phone.Transcript(), err)
-	}
-	c.HangUp()
+	c := bookTable(t, srv, cloud, key, snap.ID, func() {
+		_, _, live := send(t, "GET", srv.URL+"/api/v1/calls/live", key, nil, nil)
+		if strings.Contains(string(live), "5550001111") || !strings.Contains(string(live), "*********111") {
+			t.Errorf("live calls do not mask the caller: %s", live)
+		}
+	})
 
 	var report analysedReport
 	testkit.Eventually(t, 30*time.Second, func() error {
