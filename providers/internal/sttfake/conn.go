@@ -30,6 +30,9 @@ type Timing struct {
 	IdleTimeout time.Duration
 	IdleCode    int
 	IdleReason  string
+	// IdleMessage, if set, is sent before the idle close (services that
+	// report errors in a message first).
+	IdleMessage any
 }
 
 // outMsg is a server message, or a close frame, due at a time.
@@ -109,7 +112,7 @@ func (c *Conn) armIdle() {
 	if c.idle != nil {
 		c.idle.Stop()
 	}
-	c.idle = c.cfg.Clock.AfterFunc(c.cfg.IdleTimeout, func() { c.CloseWith(c.cfg.IdleCode, c.cfg.IdleReason) })
+	c.idle = c.cfg.Clock.AfterFunc(c.cfg.IdleTimeout, func() { c.Fail(c.cfg.IdleMessage, c.cfg.IdleCode, c.cfg.IdleReason) })
 }
 
 func (c *Conn) isEnding() bool {
@@ -138,6 +141,21 @@ func (c *Conn) CloseWith(code int, text string) {
 	c.ending = true
 	c.mu.Unlock()
 	c.enqueue(outMsg{close: true, closeCode: code, closeText: text})
+}
+
+// Fail sends msg (unless nil) and then a close frame, once: later input and
+// failures are ignored.
+func (c *Conn) Fail(msg any, code int, text string) {
+	c.mu.Lock()
+	if c.ending {
+		c.mu.Unlock()
+		return
+	}
+	c.mu.Unlock()
+	if msg != nil {
+		c.Send(msg)
+	}
+	c.CloseWith(code, text)
 }
 
 func (c *Conn) enqueue(m outMsg) {
