@@ -12,6 +12,7 @@ import (
 // the provider's name in configurations.
 var envKeys = map[string]string{
 	"deepgram":   "DEEPGRAM_API_KEY",
+	"soniox":     "SONIOX_API_KEY",
 	"elevenlabs": "ELEVENLABS_API_KEY",
 	"cartesia":   "CARTESIA_API_KEY",
 	"openai":     "OPENAI_API_KEY",
