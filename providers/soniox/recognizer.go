@@ -166,7 +166,9 @@ func (r *recognizer) flush(n int, speechFinal bool) {
 		if len(r.utterance) == 0 {
 			r.uttStart = words[0].Start
 		}
-		r.utterance = append(r.utterance, words...)
+		if r.owesEnd { // kept for the end of turn; without one it would grow all call
+			r.utterance = append(r.utterance, words...)
+		}
 		t.Text, t.Words = sttsocket.JoinWords(words), words
 		t.Confidence = sttsocket.MeanConfidence(words)
 		t.Start, t.End = words[0].Start, words[len(words)-1].End

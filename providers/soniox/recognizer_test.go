@@ -131,7 +131,7 @@ func TestReplayDropsRepeats(t *testing.T) {
 	r.Connect(0, 600*time.Millisecond)
 	feed(t, r, resp(800, 900, tok("One", 0, 200, true), tok(" two", 300, 500, true), tok(" three", 550, 800, true), tok("<end>", 0, 0, true)))
 	got := stttest.Describe(rec.All())
-	if want := `start@0s final("One" 0s-200ms) speechfinal("two three" 300ms-800ms) eot("One two three") `; got != want {
+	if want := `start@0s final("One two" 0s-500ms) speechfinal("three" 550ms-800ms) eot("One two three") `; got != want {
 		t.Fatalf("got  %s\nwant %s", got, want)
 	}
 }
