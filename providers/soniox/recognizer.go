@@ -8,11 +8,6 @@ import (
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
-// speechGap is the pause between tokens after which the next token counts
-// as speech starting again: Soniox has no voice-activity event, so speech
-// starts are derived from the first token after an end of turn or a pause.
-const speechGap = 500 * time.Millisecond
-
 // recognizer maps Soniox responses onto voice events:
 //   - final tokens → a final Transcript of the complete words among them; a
 //     word's last piece may still be coming, so the final word is held back
@@ -23,7 +18,7 @@ const speechGap = 500 * time.Millisecond
 //     utterance's text
 //   - <fin> (after a finalize message) → a final Transcript of what was held
 //   - the first token after an end of turn or a pause → SpeechStarted at the
-//     token's start
+//     token's start (sttsocket.WordStarts)
 //   - utterance_silence_timeout: when processed audio (total_audio_proc_ms)
 //     runs that far past the last word with nothing non-final pending, the
 //     end of turn is derived as if <end> had come
@@ -37,6 +32,7 @@ const speechGap = 500 * time.Millisecond
 // new connection can end it.
 type recognizer struct {
 	sttsocket.Timeline
+	starts  sttsocket.WordStarts // Soniox has no voice-activity event
 	msg     response
 	interim bool          // interim_results
 	endsBy  time.Duration // utterance_silence_timeout; 0 for none
@@ -47,9 +43,7 @@ type recognizer struct {
 	utterance []voice.Word
 	uttStart  time.Duration // start of the utterance's first word
 	emitted   time.Duration // end of the last word emitted in a final
-	heardTo   time.Duration // end of the last token heard, final or not
-	inSpeech  bool
-	lastText  string // the last interim's text
+	lastText  string        // the last interim's text
 	nonFinal  []piece
 }
 
@@ -81,9 +75,7 @@ func (r *recognizer) ReplayFrom() time.Duration {
 
 // Dropped implements sttsocket.Recognizer.
 func (r *recognizer) Dropped() {
-	// the new connection's first token restarts speech, which is only
-	// announced if none was under way
-	r.SuppressStart, r.inSpeech = r.inSpeech, false
+	r.starts.Dropped(&r.Timeline)
 	r.pending, r.complete, r.nonFinal, r.lastText = r.pending[:0], 0, r.nonFinal[:0], ""
 }
 
@@ -110,14 +102,15 @@ func (r *recognizer) Handle(data []byte) (bool, error) {
 		case tokenFin:
 			r.flush(len(r.pending), false)
 			// the engine asked: no <end> is owed for what it cut
-			r.utterance, r.inSpeech = r.utterance[:0], false
+			r.utterance = r.utterance[:0]
+			r.starts.TurnEnded()
 			continue
 		}
 		p := piece{text: string(t.text), start: r.AtMS(t.startMS), end: r.AtMS(t.endMS), conf: t.confidence}
 		if t.endMS > 0 && p.end <= r.emitted {
 			continue // a replay repeating words already emitted
 		}
-		r.heard(p)
+		r.starts.Heard(&r.Timeline, p.start, p.end)
 		if !t.final {
 			r.nonFinal = append(r.nonFinal, p)
 			continue
@@ -132,7 +125,7 @@ func (r *recognizer) Handle(data []byte) (bool, error) {
 	}
 	r.flush(r.complete, false)
 	if r.endsBy > 0 && len(r.nonFinal) == 0 && (len(r.pending) > 0 || len(r.utterance) > 0) &&
-		r.AtMS(m.totalMS)-r.heardTo >= r.endsBy {
+		r.AtMS(m.totalMS)-r.starts.HeardTo() >= r.endsBy {
 		r.endTurn()
 	}
 	if m.finished {
@@ -141,15 +134,6 @@ func (r *recognizer) Handle(data []byte) (bool, error) {
 	}
 	r.interimUpdate()
 	return false, nil
-}
-
-// heard notes a token: speech starts with the first after a turn or pause.
-func (r *recognizer) heard(p piece) {
-	if !r.inSpeech || p.start-r.heardTo >= speechGap {
-		r.inSpeech = true
-		r.SpeechStarted(p.start)
-	}
-	r.heardTo = max(r.heardTo, p.end)
 }
 
 // flush emits the first n held pieces as a final transcript, or an empty
@@ -187,7 +171,8 @@ func (r *recognizer) endTurn() {
 	}
 	r.flush(len(r.pending), true)
 	r.Emit(&voice.EndOfTurn{Text: sttsocket.JoinWords(r.utterance), Confidence: sttsocket.MeanConfidence(r.utterance)})
-	r.utterance, r.inSpeech = r.utterance[:0], false
+	r.utterance = r.utterance[:0]
+	r.starts.TurnEnded()
 }
 
 // interimUpdate emits the words not final yet, held and non-final, if
