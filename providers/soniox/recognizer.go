@@ -103,7 +103,7 @@ func (r *recognizer) Handle(data []byte) (bool, error) {
 			r.flush(len(r.pending), false)
 			// the engine asked: no <end> is owed for what it cut
 			r.utterance = r.utterance[:0]
-			r.starts.TurnEnded()
+			r.starts.TurnEnded(&r.Timeline)
 			continue
 		}
 		p := piece{text: string(t.text), start: r.AtMS(t.startMS), end: r.AtMS(t.endMS), conf: t.confidence}
@@ -172,7 +172,7 @@ func (r *recognizer) endTurn() {
 	r.flush(len(r.pending), true)
 	r.Emit(&voice.EndOfTurn{Text: sttsocket.JoinWords(r.utterance), Confidence: sttsocket.MeanConfidence(r.utterance)})
 	r.utterance = r.utterance[:0]
-	r.starts.TurnEnded()
+	r.starts.TurnEnded(&r.Timeline)
 }
 
 // interimUpdate emits the words not final yet, held and non-final, if

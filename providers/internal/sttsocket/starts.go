@@ -29,8 +29,11 @@ func (w *WordStarts) Heard(t *Timeline, start, end time.Duration) {
 // HeardTo is the end of the last word heard.
 func (w *WordStarts) HeardTo() time.Duration { return w.heardTo }
 
-// TurnEnded makes the next word start speech.
-func (w *WordStarts) TurnEnded() { w.inSpeech = false }
+// TurnEnded makes the next word start speech, even on a connection that
+// replays speech under way at a drop: that speech is over.
+func (w *WordStarts) TurnEnded(t *Timeline) {
+	w.inSpeech, t.SuppressStart = false, false
+}
 
 // Dropped prepares for a new connection: its first word restarts speech,
 // which t announces only if none was under way.

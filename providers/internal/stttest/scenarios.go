@@ -27,6 +27,9 @@ type Target struct {
 	// Settings ask for interim results and end turns after at most 500 ms
 	// of silence.
 	Settings assistant.STTSettings
+	// CloseDropsTurn: the protocol's close ends the audio without
+	// finalizing the turn under way (Deepgram Flux).
+	CloseDropsTurn bool
 }
 
 // testConfig reconnects fast and never gives up waiting on Close.
@@ -36,7 +39,9 @@ var testConfig = sttsocket.Config{BackoffMin: time.Millisecond, BackoffMax: 5 * 
 func Run(t *testing.T, tg Target) {
 	t.Run("stream", tg.stream)
 	t.Run("finalize", tg.finalize)
-	t.Run("close flushes", tg.closeFlushes)
+	if !tg.CloseDropsTurn {
+		t.Run("close flushes", tg.closeFlushes)
+	}
 	t.Run("refused", tg.refused)
 	t.Run("wrong key", tg.wrongKey)
 	t.Run("rate limited", tg.rateLimited)
@@ -210,7 +215,7 @@ func (tg Target) rateLimited(t *testing.T) {
 // dropped runs the call once per drop point: the fake cuts the first
 // connection after n messages, for every n up to a clean run's count.
 // Whatever the point, every word arrives exactly once, in a final, with its
-// true times, and the drop is reported once, not fatally.
+// true times, and the drop is reported at most once, not fatally.
 func (tg Target) dropped(t *testing.T) {
 	var sc Script
 	sc.Say("first words here").Silence(800 * time.Millisecond).Say("and then more").Silence(time.Second)
@@ -235,8 +240,10 @@ func (tg Target) dropped(t *testing.T) {
 			if err := SameWords(FinalWords(evs), sc.Words); err != nil {
 				t.Fatalf("%v\n%s", err, Describe(evs))
 			}
+			// a cut before the service acknowledged the start is a failed
+			// attempt, not a drop
 			errs := Of[*voice.STTError](evs)
-			if len(errs) != 1 || errs[0].Fatal || !errors.Is(errs[0].Err, sttsocket.ErrDropped) {
+			if len(errs) > 1 || len(errs) == 1 && (errs[0].Fatal || !errors.Is(errs[0].Err, sttsocket.ErrDropped)) {
 				t.Fatalf("errors: %s", Describe(evs))
 			}
 			if s := Of[*voice.SpeechStarted](evs); len(s) != len(sc.Starts) {
