@@ -75,7 +75,6 @@ func (r *recognizer) ReplayFrom() time.Duration {
 
 // Dropped implements sttsocket.Recognizer.
 func (r *recognizer) Dropped() {
-	r.starts.Dropped(&r.Timeline)
 	r.pending, r.complete, r.nonFinal, r.lastText = r.pending[:0], 0, r.nonFinal[:0], ""
 }
 
@@ -103,10 +102,11 @@ func (r *recognizer) Handle(data []byte) (bool, error) {
 			r.flush(len(r.pending), false)
 			// the engine asked: no <end> is owed for what it cut
 			r.utterance = r.utterance[:0]
-			r.starts.TurnEnded(&r.Timeline)
+			r.starts.TurnEnded()
 			continue
 		}
 		p := piece{text: string(t.text), start: r.AtMS(t.startMS), end: r.AtMS(t.endMS), conf: t.confidence}
+		p.end = max(p.end, p.start) // times out of order are the service's mistake
 		if t.endMS > 0 && p.end <= r.emitted {
 			continue // a replay repeating words already emitted
 		}
@@ -172,7 +172,7 @@ func (r *recognizer) endTurn() {
 	r.flush(len(r.pending), true)
 	r.Emit(&voice.EndOfTurn{Text: sttsocket.JoinWords(r.utterance), Confidence: sttsocket.MeanConfidence(r.utterance)})
 	r.utterance = r.utterance[:0]
-	r.starts.TurnEnded(&r.Timeline)
+	r.starts.TurnEnded()
 }
 
 // interimUpdate emits the words not final yet, held and non-final, if

@@ -56,7 +56,6 @@ func (r *recognizer) ReplayFrom() time.Duration {
 
 // Dropped implements sttsocket.Recognizer.
 func (r *recognizer) Dropped() {
-	r.starts.Dropped(&r.Timeline)
 	r.lastText = ""
 }
 
@@ -130,7 +129,7 @@ func (r *recognizer) endOfUtterance() {
 	r.Emit(&voice.Transcript{Final: true, SpeechFinal: true, Start: r.emitted, End: r.emitted})
 	r.Emit(&voice.EndOfTurn{Text: sttsocket.JoinWords(r.utterance), Confidence: sttsocket.MeanConfidence(r.utterance)})
 	r.utterance, r.sinceEnd = r.utterance[:0], false
-	r.starts.TurnEnded(&r.Timeline)
+	r.starts.TurnEnded()
 }
 
 // wordsOf converts results to words, attaching punctuation to the word
@@ -147,6 +146,7 @@ func (r *recognizer) wordsOf(rs []result) []voice.Word {
 			continue
 		}
 		start, end := r.At(res.start), r.At(res.end)
+		end = max(end, start) // times out of order are the service's mistake
 		if kept = len(res.content) > 0 && !(res.end > 0 && end <= r.emitted); !kept {
 			continue
 		}

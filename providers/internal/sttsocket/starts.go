@@ -10,7 +10,10 @@ const SpeechGap = 500 * time.Millisecond
 // WordStarts derives speech starts from recognised words, for services
 // that do not signal them: speech starts with the first word after an end
 // of turn, or after a pause of SpeechGap. It reports at the word's start,
-// which arrives with the service's recognition latency.
+// which arrives with the service's recognition latency. Its state is on
+// the stream's timeline, so it carries over a reconnection as it is: a
+// replay's words continue the speech under way, and repeats of words
+// already emitted are dropped before they reach it.
 type WordStarts struct {
 	inSpeech bool
 	heardTo  time.Duration // end of the last word heard
@@ -29,14 +32,5 @@ func (w *WordStarts) Heard(t *Timeline, start, end time.Duration) {
 // HeardTo is the end of the last word heard.
 func (w *WordStarts) HeardTo() time.Duration { return w.heardTo }
 
-// TurnEnded makes the next word start speech, even on a connection that
-// replays speech under way at a drop: that speech is over.
-func (w *WordStarts) TurnEnded(t *Timeline) {
-	w.inSpeech, t.SuppressStart = false, false
-}
-
-// Dropped prepares for a new connection: its first word restarts speech,
-// which t announces only if none was under way.
-func (w *WordStarts) Dropped(t *Timeline) {
-	t.SuppressStart, w.inSpeech = w.inSpeech, false
-}
+// TurnEnded makes the next word start speech.
+func (w *WordStarts) TurnEnded() { w.inSpeech = false }
