@@ -9,9 +9,35 @@ func sttCheck(s STTSettings) []FieldError {
 	add := func(msg string, loc ...any) {
 		errs = append(errs, FieldError{Loc: append([]any{"stt_settings"}, loc...), Msg: msg, Type: "value_error"})
 	}
-	if s.Provider != "soniox" {
-		return nil
+	switch s.Provider {
+	case "soniox":
+		sonioxCheck(s, add)
+	case "speechmatics":
+		speechmaticsCheck(s, add)
 	}
+	return errs
+}
+
+// speechmaticsCheck: operating points for models, and Speechmatics' range
+// for the end-of-utterance trigger.
+func speechmaticsCheck(s STTSettings, add func(string, ...any)) {
+	if s.Model != "standard" && s.Model != "enhanced" {
+		add("speechmatics takes an operating point: standard or enhanced", "model")
+	}
+	if len(s.Keywords) > 0 {
+		add("keywords with intensifiers are Deepgram's: speechmatics takes keyterms or speechmatics_config.additional_vocab", "keywords")
+	}
+	if s.AudioDenoising {
+		add("speechmatics does not denoise audio", "audio_denoising")
+	}
+	if t := s.SpeechmaticsConfig.UtteranceSilenceTimeout; t > 2 {
+		add("speechmatics' end_of_utterance_silence_trigger takes 0 to 2 s", "speechmatics_config", "utterance_silence_timeout")
+	}
+}
+
+// sonioxCheck: real-time models, mono, Soniox's endpoint-delay range, the
+// context shape; translation is refused.
+func sonioxCheck(s STTSettings, add func(string, ...any)) {
 	c := s.SonioxConfig
 	if !strings.HasPrefix(s.Model, "stt-rt") {
 		add("soniox takes a real-time model, e.g. stt-rt-v3", "model")
@@ -55,5 +81,4 @@ func sttCheck(s STTSettings) []FieldError {
 			add(noTranslation, "soniox_config", f.name)
 		}
 	}
-	return errs
 }

@@ -27,3 +27,17 @@ func TestSonioxSettingsAreHonouredOrRefused(t *testing.T) {
 	// Deepgram's settings are not Soniox's business
 	mustApply(t, nil, `{"name":"D","stt_settings":{"soniox_config":{"num_channels":2}}}`)
 }
+
+func TestSpeechmaticsSettingsAreHonouredOrRefused(t *testing.T) {
+	mustApply(t, nil, `{"name":"S","stt_settings":{"provider":"speechmatics","model":"enhanced",
+		"speechmatics_config":{"region":"us","utterance_silence_timeout":0.8}}}`)
+	errs := validationErrors(t, nil, `{"name":"S","stt_settings":{"provider":"speechmatics","model":"nova-2",
+		"keywords":[{"keyword":"Acme"}],"audio_denoising":true,"speechmatics_config":{"utterance_silence_timeout":5}}}`)
+	want := []string{
+		"stt_settings.model", "stt_settings.keywords", "stt_settings.audio_denoising",
+		"stt_settings.speechmatics_config.utterance_silence_timeout",
+	}
+	if got := paths(errs); !slices.Equal(got, want) {
+		t.Fatalf("errors at\n%v\nwant\n%v", got, want)
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/switchboard-voice/switchboard/providers/elevenlabs"
 	"github.com/switchboard-voice/switchboard/providers/openaitts"
 	"github.com/switchboard-voice/switchboard/providers/soniox"
+	"github.com/switchboard-voice/switchboard/providers/speechmatics"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -67,8 +68,9 @@ func New(cfg Config) *Set {
 		env:   readEnvironment(cfg.Getenv),
 		slots: slots{used: map[slotKey]int{}},
 		stt: map[string]voice.STT{
-			"deepgram": deepgram.New(deepgram.Config{}),
-			"soniox":   soniox.New(soniox.Config{}),
+			"deepgram":     deepgram.New(deepgram.Config{}),
+			"soniox":       soniox.New(soniox.Config{}),
+			"speechmatics": speechmatics.New(speechmatics.Config{}),
 		},
 		tts: map[string]voice.TTS{
 			"elevenlabs": &elevenlabs.TTS{},

@@ -13,12 +13,15 @@ import (
 // Every recogniser an assistant can name hears the caller through its
 // fake, with the key found for it by name.
 func TestEveryRecogniserHears(t *testing.T) {
-	w := newWorld(t, "stt-key", nil, map[string]string{"DEEPGRAM_API_KEY": "stt-key", "SONIOX_API_KEY": "stt-key"})
+	w := newWorld(t, "stt-key", nil, map[string]string{
+		"DEEPGRAM_API_KEY": "stt-key", "SONIOX_API_KEY": "stt-key", "SPEECHMATICS_API_KEY": "stt-key",
+	})
 	for _, c := range []struct {
 		provider, model string
 	}{
 		{"deepgram", "nova-2"},
 		{"soniox", "stt-rt-v3"},
+		{"speechmatics", "enhanced"},
 	} {
 		t.Run(c.provider, func(t *testing.T) {
 			cfg := assistant.Defaults()
