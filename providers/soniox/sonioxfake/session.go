@@ -31,24 +31,25 @@ type StartRequest struct {
 // formats are the raw formats the fake simulates; Soniox takes more.
 var formats = map[string]voice.Encoding{"pcm_s16le": voice.PCM16, "mulaw": voice.ULaw, "alaw": voice.ALaw}
 
-// check validates a start request as Soniox would, for what the fake reads.
-func (q *StartRequest) check() error {
+// check validates a start request as Soniox would, for what the fake
+// reads: the error_message, or "".
+func (q *StartRequest) check() string {
 	switch {
 	case !strings.HasPrefix(q.Model, "stt-rt"):
-		return fmt.Errorf("Invalid model: %q is not a real-time model.", q.Model)
+		return fmt.Sprintf("Invalid model: %q is not a real-time model.", q.Model)
 	case q.AudioFormat == "":
-		return fmt.Errorf("Missing audio_format.")
+		return "Missing audio_format."
 	case q.SampleRate <= 0:
-		return fmt.Errorf("sample_rate is required for raw audio.")
+		return "sample_rate is required for raw audio."
 	case q.NumChannels != 1:
-		return fmt.Errorf("num_channels must be 1 (sonioxfake simulates mono).")
+		return "num_channels must be 1 (sonioxfake simulates mono)."
 	case q.MaxEndpointDelayMS != 0 && (q.MaxEndpointDelayMS < 500 || q.MaxEndpointDelayMS > 3000):
-		return fmt.Errorf("max_endpoint_delay_ms must be between 500 and 3000.")
+		return "max_endpoint_delay_ms must be between 500 and 3000."
 	}
 	if _, ok := formats[q.AudioFormat]; !ok {
-		return fmt.Errorf("audio_format %q is not simulated by sonioxfake (pcm_s16le, mulaw, alaw).", q.AudioFormat)
+		return fmt.Sprintf("audio_format %q is not simulated by sonioxfake (pcm_s16le, mulaw, alaw).", q.AudioFormat)
 	}
-	return nil
+	return ""
 }
 
 // tokenJSON and responseJSON are Soniox's response shapes.
@@ -152,8 +153,8 @@ func (s *session) start(b []byte) {
 		s.fail(401, "Invalid API key.")
 		return
 	}
-	if err := q.check(); err != nil {
-		s.fail(400, err.Error())
+	if msg := q.check(); msg != "" {
+		s.fail(400, msg)
 		return
 	}
 	s.req = &q
