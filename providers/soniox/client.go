@@ -51,6 +51,7 @@ func (c *Client) OpenSTT(ctx context.Context, opts voice.STTOptions, emit func(v
 	s := opts.Settings
 	endsBy := time.Duration(s.SonioxConfig.UtteranceSilenceTimeout * float64(time.Second))
 	rec := newRecognizer(emit, s.InterimResults, endsBy, s.SonioxConfig.EnableEndpointDetection)
+	rec.plain = !s.Punctuate
 	return sttsocket.Open(ctx, sttsocket.Options{
 		Provider: "soniox",
 		URL:      u.String(),

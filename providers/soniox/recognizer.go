@@ -3,6 +3,7 @@ package soniox
 import (
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/switchboard-voice/switchboard/providers/internal/sttsocket"
 	"github.com/switchboard-voice/switchboard/voice"
@@ -17,6 +18,7 @@ import (
 //   - <end> → a final Transcript with SpeechFinal, then EndOfTurn with the
 //     utterance's text
 //   - <fin> (after a finalize message) → a final Transcript of what was held
+//   - with punctuate off, tokens of punctuation alone are dropped
 //   - the first token after an end of turn or a pause → SpeechStarted at the
 //     token's start (sttsocket.WordStarts)
 //   - utterance_silence_timeout: when processed audio (total_audio_proc_ms)
@@ -37,6 +39,7 @@ type recognizer struct {
 	interim bool          // interim_results
 	endsBy  time.Duration // utterance_silence_timeout; 0 for none
 	owesEnd bool          // something ends utterances: endpoint detection or endsBy
+	plain   bool          // punctuate off: punctuation tokens are dropped
 
 	pending   []piece // final tokens not emitted yet
 	complete  int     // how many of them make complete words
@@ -103,6 +106,9 @@ func (r *recognizer) Handle(data []byte) (bool, error) {
 			// the engine asked: no <end> is owed for what it cut
 			r.utterance = r.utterance[:0]
 			r.starts.TurnEnded()
+			continue
+		}
+		if r.plain && punctuation(t.text) {
 			continue
 		}
 		p := piece{text: string(t.text), start: r.AtMS(t.startMS), end: r.AtMS(t.endMS), conf: t.confidence}
@@ -214,6 +220,13 @@ func wordsOf(ps []piece) []voice.Word {
 		w.Confidence = min(w.Confidence, p.conf)
 	}
 	return out
+}
+
+// punctuation reports a token of punctuation marks alone (Soniox sends
+// them as their own pieces, attached to the word before).
+func punctuation(text []byte) bool {
+	s := strings.TrimSpace(string(text))
+	return s != "" && strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPunct(r) }) < 0
 }
 
 func startsWord(s string) bool { return s != "" && (s[0] == ' ' || s[0] == '\n') }

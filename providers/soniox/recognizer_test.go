@@ -135,3 +135,13 @@ func TestReplayDropsRepeats(t *testing.T) {
 		t.Fatalf("got  %s\nwant %s", got, want)
 	}
 }
+
+func TestPunctuationOff(t *testing.T) {
+	var rec stttest.Recorder
+	r := newRecognizer(rec.Emit, false, 0, true)
+	r.plain = true
+	feed(t, r, resp(600, 600, tok("Yes", 0, 200, true), tok(",", 200, 210, true), tok(" please", 300, 600, true), tok("?!", 600, 600, true), tok("<end>", 0, 0, true)))
+	if got := stttest.Describe(rec.All()); got != `start@0s speechfinal("Yes please" 0s-600ms) eot("Yes please") ` {
+		t.Fatal(got)
+	}
+}
