@@ -10,12 +10,39 @@ func sttCheck(s STTSettings) []FieldError {
 		errs = append(errs, FieldError{Loc: append([]any{"stt_settings"}, loc...), Msg: msg, Type: "value_error"})
 	}
 	switch s.Provider {
+	case "deepgram":
+		deepgramCheck(s, add)
 	case "soniox":
 		sonioxCheck(s, add)
 	case "speechmatics":
 		speechmaticsCheck(s, add)
 	}
 	return errs
+}
+
+// UsesFlux reports whether Deepgram recognises with a Flux model: one named
+// flux-…, or English with prefer_flux_for_english.
+func (s STTSettings) UsesFlux() bool {
+	l := strings.ToLower(s.Language)
+	return strings.HasPrefix(s.Model, "flux-") || (s.PreferFluxForEnglish && (l == "en" || strings.HasPrefix(l, "en-")))
+}
+
+// deepgramCheck: Deepgram does not denoise, and its Flux models neither
+// diarize nor detect entities. (Keywords and keyterms each go to the
+// models that take them and are left out for the others, as Burki does.)
+func deepgramCheck(s STTSettings, add func(string, ...any)) {
+	if s.AudioDenoising {
+		add("deepgram does not denoise audio", "audio_denoising")
+	}
+	if !s.UsesFlux() {
+		return
+	}
+	if s.Diarize {
+		add("deepgram's flux models do not diarize", "diarize")
+	}
+	if s.DetectEntities {
+		add("deepgram's flux models do not detect entities", "detect_entities")
+	}
 }
 
 // speechmaticsCheck: operating points for models, and Speechmatics' range

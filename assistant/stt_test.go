@@ -41,3 +41,17 @@ func TestSpeechmaticsSettingsAreHonouredOrRefused(t *testing.T) {
 		t.Fatalf("errors at\n%v\nwant\n%v", got, want)
 	}
 }
+
+func TestDeepgramSettingsAreHonouredOrRefused(t *testing.T) {
+	mustApply(t, nil, `{"name":"D","stt_settings":{"provider":"deepgram","model":"nova-2","diarize":true,"detect_entities":true,
+		"keywords":[{"keyword":"Acme","intensifier":2}],"keyterms":["Acme"]}}`)
+	errs := validationErrors(t, nil, `{"name":"D","stt_settings":{"provider":"deepgram","model":"nova-3","language":"en-US",
+		"prefer_flux_for_english":true,"diarize":true,"detect_entities":true,"audio_denoising":true}}`)
+	want := []string{"stt_settings.audio_denoising", "stt_settings.diarize", "stt_settings.detect_entities"}
+	if got := paths(errs); !slices.Equal(got, want) {
+		t.Fatalf("errors at\n%v\nwant\n%v", got, want)
+	}
+	// the same settings in another language keep the nova model, which takes them
+	mustApply(t, nil, `{"name":"D","stt_settings":{"provider":"deepgram","model":"nova-3","language":"de",
+		"prefer_flux_for_english":true,"diarize":true,"detect_entities":true}}`)
+}
