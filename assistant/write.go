@@ -3,6 +3,7 @@ package assistant
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"unicode/utf8"
 
@@ -24,6 +25,9 @@ var ReadOnly = []string{
 type Write struct {
 	Fields            Document
 	ChangeDescription *string
+	// Replace are paths of free-form objects that Fields replaces whole
+	// instead of merging into (the vendor views' opaque JSON).
+	Replace [][]string
 }
 
 // ParseWrite reads a request body. Field problems are reported by Apply;
@@ -77,7 +81,7 @@ func Apply(stored Document, w Write, s Sealer) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	merged := schema.Merge(base, patch)
+	merged := schema.Merge(without(base, patch, w.Replace), patch)
 	applyInterruptionPreset(merged, patch)
 	if stored == nil {
 		problems = append(problems, schema.Validate(merged)...)
@@ -103,6 +107,38 @@ func Apply(stored Document, w Write, s Sealer) (Result, error) {
 	// Unchanged secrets keep their sealed bytes, so sealed documents compare.
 	res.Changed = typeddoc.Changed(base, res.Doc)
 	return res, nil
+}
+
+// without returns doc without its values at those of paths the patch
+// sets, so the patch replaces them; doc itself is not changed.
+func without(doc, patch Document, paths [][]string) Document {
+	for _, p := range paths {
+		at := make([]any, len(p))
+		for i, k := range p {
+			at[i] = k
+		}
+		if typeddoc.Lookup(patch, at) != nil {
+			doc = withoutPath(doc, p)
+		}
+	}
+	return doc
+}
+
+func withoutPath(m map[string]any, p []string) map[string]any {
+	if len(p) == 0 {
+		return m
+	}
+	out := maps.Clone(m)
+	if len(p) == 1 {
+		delete(out, p[0])
+		return out
+	}
+	child, ok := m[p[0]].(map[string]any)
+	if !ok {
+		return m
+	}
+	out[p[0]] = withoutPath(child, p[1:])
+	return out
 }
 
 // Load prepares a stored document for use, filling fields added to the

@@ -18,6 +18,7 @@ import (
 // published: readers share it without locks.
 type Snapshot struct {
 	ID             int64
+	UUID           string
 	OrganizationID int64
 	UserID         *int64
 	Version        int
@@ -33,6 +34,7 @@ type Snapshot struct {
 func newSnapshot(row persistence.AssistantRow, res assistant.Result) (*Snapshot, error) {
 	s := &Snapshot{
 		ID:             row.ID,
+		UUID:           row.UUID,
 		OrganizationID: row.OrganizationID,
 		UserID:         row.UserID,
 		Version:        row.Version,

@@ -105,6 +105,7 @@ func (a *API) Mount(app openapi.Router) {
 	if a.Calls != nil {
 		a.mountCalls(v1)
 	}
+	a.mountFamulor(app)
 	if a.Recordings != nil && a.Links != nil {
 		app.Get("/recordings/:recording_id", docPublicRecording, a.publicRecording)
 	}
