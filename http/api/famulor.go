@@ -80,12 +80,19 @@ var famulorFields = map[string]string{
 }
 
 func famulorField(path string) string {
+	path = dottedIndexes(path)
 	for prefix, field := range famulorFields {
 		if path == prefix || strings.HasPrefix(path, prefix+".") {
 			return field
 		}
 	}
 	return path
+}
+
+// dottedIndexes writes a field path's array indexes as Laravel and
+// VoiceDock do: custom_tools[0].name → custom_tools.0.name.
+func dottedIndexes(path string) string {
+	return strings.NewReplacer("[", ".", "]", "").Replace(path)
 }
 
 func (a *API) mountFamulor(app openapi.Router) {
