@@ -216,3 +216,27 @@ func TestEveryProblemIsListed(t *testing.T) {
 		t.Errorf("valid number reported: %v", got)
 	}
 }
+
+// A write's Replace paths replace free-form objects whole instead of
+// merging into them; paths the write does not set are kept.
+func TestWriteReplacesOpaqueObjects(t *testing.T) {
+	base := mustApply(t, nil, `{"name":"a","variables":{"x":"1","y":"2"},
+		"analysis_settings":{"structured_data":{"schema":{"type":"object","properties":{"old":{"type":"string"}}}}}}`)
+	w := mustWrite(t, `{"analysis_settings":{"structured_data":{"schema":{"type":"object","properties":{"new":{"type":"number"}}}}}}`)
+	w.Replace = [][]string{{"analysis_settings", "structured_data", "schema"}, {"variables"}}
+	res, err := Apply(base.Doc, w, testBox(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	props := res.Config.AnalysisSettings.StructuredData.Schema["properties"].(map[string]any)
+	if _, old := props["old"]; old || props["new"] == nil {
+		t.Fatalf("schema merged instead of replaced: %v", props)
+	}
+	if len(res.Config.Variables) != 2 {
+		t.Fatalf("variables not in the write were dropped: %v", res.Config.Variables)
+	}
+	if !slices.Equal(res.Changed, []string{"analysis_settings.structured_data.schema.properties.new",
+		"analysis_settings.structured_data.schema.properties.old"}) {
+		t.Fatalf("changed %v", res.Changed)
+	}
+}
