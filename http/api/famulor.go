@@ -222,7 +222,7 @@ func (a *API) famulorGet(c *fiber.Ctx) error {
 	if err != nil {
 		return famulorErrors.unavailable(err)
 	}
-	return c.JSON(fiber.Map{"data": v})
+	return c.JSON(famulorOne{Data: v})
 }
 
 func (a *API) famulorDelete(c *fiber.Ctx) error {
@@ -234,6 +234,11 @@ func (a *API) famulorDelete(c *fiber.Ctx) error {
 		return famulorFail(err)
 	}
 	return c.JSON(famulorMessage{Message: "Assistant deleted successfully"})
+}
+
+// famulorOne is one assistant, in Laravel's resource envelope.
+type famulorOne struct {
+	Data famulor.Assistant `json:"data"`
 }
 
 // famulorPageBody is Laravel's paginator.

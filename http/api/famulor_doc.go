@@ -14,8 +14,8 @@ var (
 	famulorMessageModel = response[famulorMessage]("FamulorMessage", "Famulor's (Laravel's) message body.", nil)
 	famulorInvalidModel = response[famulorInvalid]("FamulorValidationError",
 		"Laravel's 422: every problem, keyed by the Famulor field (tools.0.phone_number for array items).", nil)
-	famulorAssistantModel = response[famulor.Assistant]("FamulorAssistant",
-		"An assistant as Famulor's list shows it: every field Famulor writes take, read back from the configuration. "+
+	famulorOneModel = response[famulorOne]("FamulorAssistantResource",
+		"{data}: an assistant as Famulor's list shows it, every field Famulor writes take read back from the configuration. "+
 			"Fields Switchboard does not run always read null, false, [] or their one accepted value.", nil)
 	famulorSavedModel = response[famulorSaved]("FamulorSaved", "A create's or update's confirmation.", nil)
 	famulorPageModel  = response[famulorPageBody]("FamulorAssistantPage", "Laravel's paginator of assistants.", nil)
@@ -26,7 +26,12 @@ var (
 			"A create requires name, voice_id, language_id, type, mode, timezone, initial_message, system_prompt and llm_model_id. " +
 			"Fields Switchboard does not run are refused with a 422 naming them unless they carry the value that " +
 			"describes what Switchboard does (README: Famulor).",
-		Schema: typeddoc.JSONSchema(reflect.TypeFor[famulor.Assistant](), typeddoc.Response, nil)}
+		Schema: viewWrite(typeddoc.JSONSchema(reflect.TypeFor[famulor.Assistant](), typeddoc.Response, nil), nil,
+			map[string]openapi.Schema{"tools": {"type": []any{"array", "null"}, "maxItems": 20, "items": openapi.Schema{
+				"type": "object", "required": []any{"type"}, "description": "A built-in tool, flat: {type, ...its data}.",
+				"properties": openapi.Schema{"type": openapi.Schema{"type": "string", "enum": []any{"end_call", "call_transfer",
+					"dtmf_input", "collect_keypad", "assistant_transfer", "warm_call_transfer", "calendar_integration"}}}}},
+				"variables": {"type": []any{"object", "null"}, "additionalProperties": openapi.Schema{"type": "string"}}})}
 
 	famulorIDParam     = openapi.PathParam("id", "The assistant's id.", idSchema)
 	famulorNotFound404 = openapi.JSON("No such assistant in your organization.", famulorMessageModel)
@@ -48,7 +53,7 @@ var (
 		Responses: map[int]openapi.Response{200: openapi.JSON("Updated.", famulorSavedModel), 404: famulorNotFound404, 422: famulorInvalid422}}
 	docFamulorGet = openapi.Operation{ID: "famulorGetAssistant", Summary: "Famulor: get an assistant (Switchboard's addition)",
 		Params:    []openapi.Param{famulorIDParam},
-		Responses: map[int]openapi.Response{200: openapi.JSON("{data: the assistant}.", famulorAssistantModel), 404: famulorNotFound404}}
+		Responses: map[int]openapi.Response{200: openapi.JSON("The assistant.", famulorOneModel), 404: famulorNotFound404}}
 	docFamulorDelete = openapi.Operation{ID: "famulorDeleteAssistant", Summary: "Famulor: delete an assistant",
 		Params:    []openapi.Param{famulorIDParam},
 		Responses: map[int]openapi.Response{200: openapi.JSON("Deleted.", famulorMessageModel), 404: famulorNotFound404}}

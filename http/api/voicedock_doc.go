@@ -22,7 +22,12 @@ var (
 			"objects merge; arrays replace; the analysis schema and tool parameters are replaced whole. llm_config.tools also take " +
 			"OpenAI's nested form {type: function, function: {name, description, parameters}}. Fields Switchboard does not run " +
 			"are refused with a 400 naming them unless they carry the value that describes what Switchboard does (README: VoiceDock).",
-		Schema: typeddoc.JSONSchema(reflect.TypeFor[voiceDockBody](), typeddoc.Response, nil)["properties"].(map[string]any)["assistant"].(map[string]any)}
+		Schema: viewWrite(typeddoc.JSONSchema(reflect.TypeFor[voiceDockBody](), typeddoc.Response, nil)["properties"].(map[string]any)["assistant"].(map[string]any), nil,
+			map[string]openapi.Schema{
+				"llm_config.tools": {"type": []any{"array", "null"}, "maxItems": 50, "items": openapi.Schema{"type": "object",
+					"description": "{name, description, url, parameters} or OpenAI's {type: function, function: {name, description, parameters}, server: {url}}."}},
+				"analysis_plan.structured_data_plan.schema": {"type": []any{"object", "null"}, "description": "A JSON Schema, replaced whole."},
+			})}
 
 	voiceDockUUIDParam   = openapi.PathParam("uuid", "The assistant's UUID.", openapi.Schema{"type": "string", "format": "uuid"})
 	voiceDockNotFound404 = openapi.JSON("No such assistant in your organization.", voiceDockErrorModel)
