@@ -31,11 +31,11 @@ func TestUpdateReadsBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	doc, _ := assistant.DecodeDocument([]byte(update))
-	w, problems := Translate(doc, Update, &base.Config)
+	ch, problems := Translate(doc, Update, &base.Config)
 	if len(problems) > 0 {
 		t.Fatal(problems)
 	}
-	res, err := assistant.Apply(base.Doc, w, s)
+	res, err := assistant.Apply(base.Doc, ch.Write, s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,11 +79,11 @@ func FuzzTranslate(f *testing.F) {
 		if isUpdate {
 			op, stored, current = Update, base.Doc, &base.Config
 		}
-		w, problems := Translate(doc, op, current)
+		ch, problems := Translate(doc, op, current)
 		if len(problems) > 0 {
 			return
 		}
-		if res, err := assistant.Apply(stored, w, s); err == nil {
+		if res, err := assistant.Apply(stored, ch.Write, s); err == nil {
 			Read(Meta{}, res.Config)
 		}
 	})

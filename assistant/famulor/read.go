@@ -97,18 +97,19 @@ type SchemaField struct {
 
 // Meta are an assistant's fields beyond its configuration.
 type Meta struct {
-	ID        int64
-	UUID      string
-	UserID    *int64
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	ID            int64
+	PhoneNumberID *int64 // the number it answers, if any
+	UUID          string
+	UserID        *int64
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 }
 
 // Read renders a configuration (secrets masked) as Famulor's assistant.
 func Read(m Meta, c assistant.Config) Assistant {
 	ts, is, ss := c.TTSSettings, c.InterruptionSettings, c.SilenceSettings
 	a := Assistant{
-		ID: m.ID, UUID: m.UUID, UserID: m.UserID, Status: "inactive", Name: c.Name, Type: "inbound", Mode: "pipeline",
+		ID: m.ID, UUID: m.UUID, UserID: m.UserID, PhoneNumberID: m.PhoneNumberID, Status: "inactive", Name: c.Name, Type: "inbound", Mode: "pipeline",
 		Timezone: c.CallFlowSettings.Timezone, InitialMessage: c.LLMSettings.WelcomeMessage, SystemPrompt: c.LLMSettings.SystemPrompt,
 		VoiceID:              voiceID(ts.Provider, ts.VoiceID),
 		LanguageID:           languageID(c.STTSettings.Language),

@@ -42,7 +42,6 @@ var unsupported = []struct {
 	{"turn_detection_threshold", nil, "applies to multimodal and dualplex modes, which Switchboard does not run"},
 	{"knowledgebase_id", nil, "knowledge bases are not available"},
 	{"knowledgebase_mode", nil, "knowledge bases are not available"},
-	{"phone_number_id", nil, "assign numbers with the phone numbers API (/api/v1/phone-numbers/{id}/assign)"},
 	{"synthesizer_provider_id", nil, "the voice decides the synthesizer: leave it null"},
 	{"transcriber_provider_id", nil, "Switchboard transcribes with Deepgram: leave it null"},
 	{"folder_id", nil, "folders are not available"},
@@ -70,7 +69,8 @@ var mapped = []string{"name", "voice_id", "language_id", "type", "mode", "timezo
 	"allow_interruptions", "fillers", "filler_config", "record", "wait_for_customer", "max_duration",
 	"max_silence_duration", "max_initial_silence_duration", "ringing_time", "reengagement_interval", "reengagement_prompt",
 	"end_call_on_voicemail", "voice_mail_message", "endpoint_type", "endpoint_sensitivity", "interrupt_sensitivity",
-	"min_interrupt_words", "ambient_sound", "ambient_sound_volume", "post_call_evaluation", "post_call_schema", "variables"}
+	"min_interrupt_words", "ambient_sound", "ambient_sound_volume", "post_call_evaluation", "post_call_schema", "variables",
+	"phone_number_id"}
 
 // Known lists every field a Famulor body may carry.
 func Known() []string {
@@ -84,11 +84,20 @@ func Known() []string {
 	return out
 }
 
-// Translate turns a Famulor create or update body into a configuration
-// write. current is the configuration the update applies to (the
-// voicemail detection it keeps); nil for a create. Problems are reported by
-// Famulor field.
-func Translate(doc assistant.Document, op Op, current *assistant.Config) (assistant.Write, []jsonobj.Problem) {
+// Change is what a Famulor body asks for: a configuration write and,
+// perhaps, which phone number the assistant answers.
+type Change struct {
+	Write assistant.Write
+	// SetNumber: assign the number NumberID to the assistant, or with
+	// NumberID nil unassign its numbers.
+	SetNumber bool
+	NumberID  *int64
+}
+
+// Translate turns a Famulor create or update body into a change. current
+// is the configuration the update applies to (the voicemail detection it
+// keeps); nil for a create. Problems are reported by Famulor field.
+func Translate(doc assistant.Document, op Op, current *assistant.Config) (Change, []jsonobj.Problem) {
 	var errs jsonobj.Problems
 	o := jsonobj.Read(doc, &errs)
 	o.Unknown(Known()...)
@@ -122,7 +131,11 @@ func Translate(doc assistant.Document, op Op, current *assistant.Config) (assist
 	if v, ok := o.Object("variables"); ok {
 		t.variables(v, &w)
 	}
-	return w, errs.List
+	ch := Change{Write: w}
+	if n, ok := o.Int("phone_number_id", 1, 1<<62); ok {
+		ch.SetNumber, ch.NumberID = true, n
+	}
+	return ch, errs.List
 }
 
 type translator struct {

@@ -139,43 +139,115 @@ type famulorSaved struct {
 	Data    famulorSummary `json:"data"`
 }
 
-func famulorRead(s *assistants.Snapshot) (famulor.Assistant, error) {
+func famulorRead(s *assistants.Snapshot, number *int64) (famulor.Assistant, error) {
 	c, err := assistant.Masked(s.Doc)
 	if err != nil {
 		return famulor.Assistant{}, err
 	}
-	return famulor.Read(famulor.Meta{ID: s.ID, UUID: s.UUID, UserID: s.UserID, CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt}, c), nil
+	return famulor.Read(famulor.Meta{ID: s.ID, UUID: s.UUID, UserID: s.UserID, PhoneNumberID: number,
+		CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt}, c), nil
 }
 
 func famulorSavedBody(message string, s *assistants.Snapshot) (famulorSaved, error) {
-	v, err := famulorRead(s)
+	v, err := famulorRead(s, nil)
 	if err != nil {
 		return famulorSaved{}, err
 	}
 	return famulorSaved{Message: message, Data: famulorSummary{ID: v.ID, Name: v.Name, Status: v.Status, Type: v.Type, Mode: v.Mode}}, nil
 }
 
-// famulorWrite decodes and translates a body.
-func famulorWrite(body []byte, op famulor.Op, current *assistant.Config) (assistant.Write, error) {
-	doc, err := assistant.DecodeDocument(body)
+// famulorWrite decodes and translates a body; a phone number it names must
+// be the organization's.
+func (a *API) famulorWrite(c *fiber.Ctx, op famulor.Op, current *assistant.Config) (famulor.Change, error) {
+	doc, err := assistant.DecodeDocument(c.Body())
 	if err != nil {
-		return assistant.Write{}, famulorProblems([]jsonobj.Problem{{Path: "body", Msg: "must be a JSON object: " + err.Error()}})
+		return famulor.Change{}, famulorProblems([]jsonobj.Problem{{Path: "body", Msg: "must be a JSON object: " + err.Error()}})
 	}
-	w, problems := famulor.Translate(doc, op, current)
+	ch, problems := famulor.Translate(doc, op, current)
 	if len(problems) > 0 {
-		return assistant.Write{}, famulorProblems(problems)
+		return famulor.Change{}, famulorProblems(problems)
 	}
-	return w, nil
+	if ch.NumberID != nil {
+		_, err := a.Store.PhoneNumber(c.UserContext(), principal(c).OrganizationID, *ch.NumberID)
+		switch {
+		case errors.Is(err, persistence.ErrNotFound):
+			return famulor.Change{}, famulorProblems([]jsonobj.Problem{{Path: "phone_number_id", Msg: "is not a phone number of your organization"}})
+		case err != nil:
+			return famulor.Change{}, famulorErrors.unavailable(err)
+		}
+	}
+	return ch, nil
+}
+
+// famulorAssignNumber makes the change's number the assistant's only one
+// (Famulor's assistants answer one number), or unassigns its numbers.
+func (a *API) famulorAssignNumber(ctx context.Context, orgID, assistantID int64, ch famulor.Change) error {
+	if !ch.SetNumber {
+		return nil
+	}
+	numbers, _, err := a.Store.ListPhoneNumbers(ctx, orgID, persistence.PhoneNumberFilter{AssistantID: &assistantID, Limit: 1000})
+	if err != nil {
+		return famulorErrors.unavailable(err)
+	}
+	for _, n := range numbers {
+		if ch.NumberID == nil || n.ID != *ch.NumberID {
+			if _, err := a.Store.UpdatePhoneNumber(ctx, orgID, n.ID, persistence.PhoneNumberUpdate{SetAssistant: true}); err != nil {
+				return famulorErrors.unavailable(err)
+			}
+		}
+	}
+	if ch.NumberID != nil {
+		u := persistence.PhoneNumberUpdate{SetAssistant: true, AssistantID: &assistantID}
+		if _, err := a.Store.UpdatePhoneNumber(ctx, orgID, *ch.NumberID, u); err != nil {
+			return famulorErrors.unavailable(err)
+		}
+	}
+	return nil
+}
+
+// famulorNumbers maps each assistant of the organization to the first
+// number it answers.
+func (a *API) famulorNumbers(ctx context.Context, orgID int64, assistantID *int64) (map[int64]int64, error) {
+	const pageSize = 500
+	out := map[int64]int64{}
+	for skip := 0; ; skip += pageSize {
+		numbers, total, err := a.Store.ListPhoneNumbers(ctx, orgID, persistence.PhoneNumberFilter{AssistantID: assistantID, Skip: skip, Limit: pageSize})
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range numbers {
+			if n.AssistantID == nil {
+				continue
+			}
+			if _, seen := out[*n.AssistantID]; !seen {
+				out[*n.AssistantID] = n.ID
+			}
+		}
+		if len(numbers) < pageSize || skip+pageSize >= total {
+			return out, nil
+		}
+	}
+}
+
+func numberOf(numbers map[int64]int64, assistantID int64) *int64 {
+	if n, ok := numbers[assistantID]; ok {
+		return &n
+	}
+	return nil
 }
 
 func (a *API) famulorCreate(c *fiber.Ctx) error {
-	w, err := famulorWrite(c.Body(), famulor.Create, nil)
+	ch, err := a.famulorWrite(c, famulor.Create, nil)
 	if err != nil {
 		return err
 	}
-	snap, err := a.Assistants.Create(c.UserContext(), principal(c), w)
+	p := principal(c)
+	snap, err := a.Assistants.Create(c.UserContext(), p, ch.Write)
 	if err != nil {
 		return famulorFail(err)
+	}
+	if err := a.famulorAssignNumber(c.UserContext(), p.OrganizationID, snap.ID, ch); err != nil {
+		return err
 	}
 	body, err := famulorSavedBody("Assistant created successfully", snap)
 	if err != nil {
@@ -194,13 +266,16 @@ func (a *API) famulorUpdate(c *fiber.Ctx) error {
 	if err != nil {
 		return famulorFail(err)
 	}
-	w, err := famulorWrite(c.Body(), famulor.Update, &current.Config)
+	ch, err := a.famulorWrite(c, famulor.Update, &current.Config)
 	if err != nil {
 		return err
 	}
-	snap, err := a.Assistants.Update(c.UserContext(), p, id, w)
+	snap, err := a.Assistants.Update(c.UserContext(), p, id, ch.Write)
 	if err != nil {
 		return famulorFail(err)
+	}
+	if err := a.famulorAssignNumber(c.UserContext(), p.OrganizationID, id, ch); err != nil {
+		return err
 	}
 	body, err := famulorSavedBody("Assistant updated successfully", snap)
 	if err != nil {
@@ -214,11 +289,16 @@ func (a *API) famulorGet(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	snap, err := a.Assistants.Get(c.UserContext(), principal(c).OrganizationID, id)
+	org := principal(c).OrganizationID
+	snap, err := a.Assistants.Get(c.UserContext(), org, id)
 	if err != nil {
 		return famulorFail(err)
 	}
-	v, err := famulorRead(snap)
+	numbers, err := a.famulorNumbers(c.UserContext(), org, &id)
+	if err != nil {
+		return famulorErrors.unavailable(err)
+	}
+	v, err := famulorRead(snap, numberOf(numbers, id))
 	if err != nil {
 		return famulorErrors.unavailable(err)
 	}
@@ -276,7 +356,7 @@ func (a *API) famulorPage(c *fiber.Ctx) error {
 	if err != nil {
 		return famulorErrors.unavailable(err)
 	}
-	items, err := famulorItems(rows)
+	items, err := a.famulorItems(c.UserContext(), principal(c).OrganizationID, rows)
 	if err != nil {
 		return famulorErrors.unavailable(err)
 	}
@@ -284,7 +364,11 @@ func (a *API) famulorPage(c *fiber.Ctx) error {
 		LastPage: max(1, (total+perPage-1)/perPage)})
 }
 
-func famulorItems(rows []persistence.AssistantRow) ([]famulor.Assistant, error) {
+func (a *API) famulorItems(ctx context.Context, orgID int64, rows []persistence.AssistantRow) ([]famulor.Assistant, error) {
+	numbers, err := a.famulorNumbers(ctx, orgID, nil)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]famulor.Assistant, 0, len(rows))
 	for _, row := range rows {
 		cfg, err := storedConfig(row)
@@ -292,7 +376,7 @@ func famulorItems(rows []persistence.AssistantRow) ([]famulor.Assistant, error) 
 			return nil, err
 		}
 		out = append(out, famulor.Read(famulor.Meta{ID: row.ID, UUID: row.UUID, UserID: row.UserID,
-			CreatedAt: row.CreatedAt, UpdatedAt: row.UpdatedAt}, cfg))
+			PhoneNumberID: numberOf(numbers, row.ID), CreatedAt: row.CreatedAt, UpdatedAt: row.UpdatedAt}, cfg))
 	}
 	return out, nil
 }
@@ -327,7 +411,7 @@ func (a *API) famulorList(c *fiber.Ctx, keep func(famulor.Assistant) bool) error
 	if err != nil {
 		return famulorErrors.unavailable(err)
 	}
-	items, err := famulorItems(rows)
+	items, err := a.famulorItems(c.UserContext(), principal(c).OrganizationID, rows)
 	if err != nil {
 		return famulorErrors.unavailable(err)
 	}

@@ -319,3 +319,39 @@ func countItems(t *testing.T, raw []byte) int {
 	}
 	return len(out)
 }
+
+// phone_number_id assigns one of the organization's numbers: the number
+// then reaches the assistant, as through the phone numbers API.
+func TestFamulorAssignsPhoneNumbers(t *testing.T) {
+	h := newHarness(t)
+	number := func(key, e164 string) int64 {
+		n := h.must(http.StatusCreated, "POST", "/api/v1/phone-numbers", key, map[string]any{"phone_number": e164, "provider": "twilio"})
+		return int64(n["id"].(float64))
+	}
+	first, second, theirs := number(h.keyA, "+15550000001"), number(h.keyA, "+15550000002"), number(h.keyB, "+15550000003")
+	body := famulorCreate()
+	body["phone_number_id"] = first
+	id := int64(h.must(http.StatusCreated, "POST", "/api/user/assistant", h.keyA, body)["data"].(map[string]any)["id"].(float64))
+	if got := famulorItem(h, h.keyA, id)["phone_number_id"]; got != float64(first) {
+		t.Fatalf("phone_number_id %v, want %d", got, first)
+	}
+	path := fmt.Sprintf("/api/user/assistant/%d", id)
+	h.must(http.StatusOK, "PUT", path, h.keyA, map[string]any{"phone_number_id": second})
+	if got := h.must(http.StatusOK, "GET", path, h.keyA, nil)["data"].(map[string]any)["phone_number_id"]; got != float64(second) {
+		t.Fatalf("after reassigning: %v", got)
+	}
+	if n := h.must(http.StatusOK, "GET", fmt.Sprintf("/api/v1/phone-numbers/%d", first), h.keyA, nil); n["assistant_id"] != nil {
+		t.Fatalf("the first number is still assigned: %v", n)
+	}
+	if n := h.must(http.StatusOK, "GET", fmt.Sprintf("/api/v1/phone-numbers/%d", second), h.keyA, nil); n["assistant_id"] != float64(id) {
+		t.Fatalf("the second number is not assigned: %v", n)
+	}
+	status, out := h.call("PUT", path, h.keyA, map[string]any{"phone_number_id": theirs, "name": "not written"})
+	if fields := famulorErrors(h, status, out); len(fields) != 1 || fields[0] != "phone_number_id" {
+		t.Fatalf("another organization's number: %v", out)
+	}
+	h.must(http.StatusOK, "PUT", path, h.keyA, map[string]any{"phone_number_id": nil})
+	if got := famulorItem(h, h.keyA, id); got["phone_number_id"] != nil || got["name"] != "Famulor Sales" {
+		t.Fatalf("after unassigning: %v %v", got["phone_number_id"], got["name"])
+	}
+}
