@@ -19,6 +19,7 @@ import (
 type Store interface {
 	ListAssistants(ctx context.Context, orgID int64, f persistence.AssistantFilter) ([]persistence.AssistantRow, int, error)
 	AssistantIDByUUID(ctx context.Context, orgID int64, uuid string) (int64, error)
+	UserEmail(ctx context.Context, userID int64) (string, error)
 	ListHistory(ctx context.Context, assistantID int64, skip, limit int) ([]persistence.HistoryEntry, int, error)
 	GetHistory(ctx context.Context, assistantID, id int64) (persistence.HistoryEntry, error)
 

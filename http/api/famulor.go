@@ -111,6 +111,7 @@ func (a *API) mountFamulor(app openapi.Router) {
 	g.Get("/assistants/models", docFamulorModels, famulorModels)
 	g.Get("/assistants/synthesizer-providers", docFamulorSynthesizers, func(c *fiber.Ctx) error { return c.JSON(famulor.Synthesizers) })
 	g.Get("/assistants/transcriber-providers", docFamulorTranscribers, func(c *fiber.Ctx) error { return c.JSON(famulor.Transcribers) })
+	g.Get("/me", docFamulorMe, a.famulorMe)
 	g.Fallback(func(c *fiber.Ctx) error {
 		return &server.Error{Status: fiber.StatusNotFound, Body: famulorMessage{Message: "The route " + strings.TrimPrefix(c.Path(), "/") + " could not be found."}}
 	})
@@ -457,4 +458,25 @@ func famulorModels(c *fiber.Ctx) error {
 		return c.JSON([]famulor.Model{})
 	}
 	return c.JSON(famulor.Models)
+}
+
+// famulorAccount is GET /user/me: who the key belongs to. Switchboard
+// bills nothing, so there is no balance.
+type famulorAccount struct {
+	Name         string   `json:"name"`
+	Email        string   `json:"email"`
+	TotalBalance *float64 `json:"total_balance"`
+}
+
+func (a *API) famulorMe(c *fiber.Ctx) error {
+	p := principal(c)
+	org, err := a.Organizations.Get(c.UserContext(), p.OrganizationID)
+	if err != nil {
+		return famulorErrors.unavailable(err)
+	}
+	email, err := a.Store.UserEmail(c.UserContext(), p.UserID)
+	if err != nil {
+		return famulorErrors.unavailable(err)
+	}
+	return c.JSON(famulorAccount{Name: org.Name, Email: email})
 }

@@ -78,6 +78,9 @@ var (
 		Responses: map[int]openapi.Response{200: openapi.JSON("The models.", famulorModelsModel)}}
 	docFamulorSynthesizers = openapi.Operation{ID: "famulorSynthesizerProviders", Summary: "Famulor: synthesizer providers",
 		Responses: map[int]openapi.Response{200: openapi.JSON("The providers.", famulorProvidersModel)}}
+	docFamulorMe = openapi.Operation{ID: "famulorMe", Summary: "Famulor: the key's account (its clients' key check)",
+		Responses: map[int]openapi.Response{200: openapi.JSON("The organization's name, the user's email; total_balance is null (nothing is billed).",
+			response[famulorAccount]("FamulorAccount", "Who the API key belongs to.", nil))}}
 	docFamulorTranscribers = openapi.Operation{ID: "famulorTranscriberProviders", Summary: "Famulor: transcriber providers",
 		Responses: map[int]openapi.Response{200: openapi.JSON("The providers.", famulorProvidersModel)}}
 )

@@ -25,6 +25,9 @@ func TestOpenAPIDescribesTheVendorViews(t *testing.T) {
 	h.checkExchange(doc, h.keyB, exchange{method: "DELETE", path: path, op: "/api/user/assistant/{id}", status: http.StatusNotFound})
 	h.checkExchange(doc, "", exchange{method: "GET", path: "/api/user/assistants", op: "/api/user/assistants", status: http.StatusUnauthorized})
 	ex(exchange{method: "DELETE", path: path, op: "/api/user/assistant/{id}", status: http.StatusOK})
+	if me := ex(exchange{method: "GET", path: "/api/user/me", op: "/api/user/me", status: http.StatusOK}); me["name"] != "Org A" || me["email"] != "a@a.test" {
+		t.Fatalf("me: %v", me)
+	}
 
 	a := ex(exchange{method: "POST", path: vd + "/assistants", op: vd + "/assistants", body: voiceDockFull(), status: http.StatusCreated})
 	uuid := a["assistant"].(map[string]any)["id"].(string)
