@@ -26,6 +26,16 @@ const (
 // required are the fields a create must send.
 var required = []string{"name", "voice_id", "language_id", "type", "mode", "timezone", "initial_message", "system_prompt", "llm_model_id"}
 
+// createDefaults are Famulor's documented defaults of the fields a create
+// leaves out, where Switchboard runs what they describe.
+var createDefaults = map[string]any{
+	"llm_temperature": 0.1, "voice_stability": 0.7, "voice_similarity": 0.5, "speech_speed": 1.0,
+	"allow_interruptions": true, "fillers": false, "record": false, "wait_for_customer": false,
+	"max_duration": 600.0, "max_silence_duration": 40.0, "ringing_time": 30.0, "reengagement_interval": 30.0,
+	"end_call_on_voicemail": true, "endpoint_type": "vad", "endpoint_sensitivity": 0.5, "interrupt_sensitivity": 0.5,
+	"ambient_sound": "off", "ambient_sound_volume": 0.5, "min_interrupt_words": nil,
+}
+
 // readOnly are list-item fields a client may send back; they are ignored.
 var readOnly = []string{"id", "uuid", "user_id", "status", "language", "engine_id", "synthesizer_id", "transcriber_id",
 	"instance_id", "created_at", "updated_at", "deleted_at"}
@@ -99,6 +109,9 @@ type Change struct {
 // keeps); nil for a create. Problems are reported by Famulor field.
 func Translate(doc assistant.Document, op Op, current *assistant.Config) (Change, []jsonobj.Problem) {
 	var errs jsonobj.Problems
+	if op == Create {
+		doc = jsonobj.WithDefaults(doc, createDefaults)
+	}
 	o := jsonobj.Read(doc, &errs)
 	o.Unknown(Known()...)
 	if op == Create {

@@ -19,6 +19,9 @@ import (
 // configuration write. Nested objects merge: only the fields sent change.
 func Translate(doc assistant.Document, current *assistant.Config) (assistant.Write, []jsonobj.Problem) {
 	var errs jsonobj.Problems
+	if current == nil {
+		doc = jsonobj.WithDefaults(doc, createDefaults)
+	}
 	o := jsonobj.Read(doc, &errs)
 	o.Unknown(topLevel...)
 	if current == nil && (!o.Has("name") || o.Null("name")) {
@@ -42,6 +45,20 @@ func Translate(doc assistant.Document, current *assistant.Config) (assistant.Wri
 	}
 	t.speech(o)
 	return w, errs.List
+}
+
+// createDefaults are VoiceDock's documented defaults of the fields a create
+// leaves out, where Switchboard runs what they describe (its model, gpt-5.4,
+// is not one: the configuration's default model stays).
+var createDefaults = map[string]any{
+	"stt_config": map[string]any{"model": "nova-3"},
+	"llm_config": map[string]any{"temperature": 0.7},
+	"tts_config": map[string]any{"model": "eleven_flash_v2_5"},
+	"speech_config": map[string]any{
+		"turn_taking": map[string]any{"endpointing_min_delay": 0.4, "endpointing_max_delay": 2.0,
+			"interruption_min_words": 0.0, "false_interruption_timeout": 1.5},
+		"background_audio": map[string]any{"volume": 0.3},
+	},
 }
 
 var topLevel = []string{"id", "created_at", "updated_at", "name", "business_name", "notification_email", "notification_emails",

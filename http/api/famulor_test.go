@@ -355,3 +355,22 @@ func TestFamulorAssignsPhoneNumbers(t *testing.T) {
 		t.Fatalf("after unassigning: %v %v", got["phone_number_id"], got["name"])
 	}
 }
+
+// A create gets Famulor's documented defaults for what it leaves out.
+func TestFamulorCreateDefaults(t *testing.T) {
+	h := newHarness(t)
+	body := map[string]any{"name": "Minimal", "voice_id": 1, "language_id": 1, "type": "inbound", "mode": "pipeline",
+		"timezone": "UTC", "initial_message": "Hi", "system_prompt": "Help.", "llm_model_id": 1}
+	id := int64(h.must(http.StatusCreated, "POST", "/api/user/assistant", h.keyA, body)["data"].(map[string]any)["id"].(float64))
+	item := famulorItem(h, h.keyA, id)
+	for k, want := range map[string]any{"record": false, "llm_temperature": 0.1, "voice_stability": 0.7, "voice_similarity": 0.5,
+		"speech_speed": 1.0, "allow_interruptions": true, "fillers": false, "wait_for_customer": false, "max_duration": 600.0,
+		"max_silence_duration": 40.0, "ringing_time": 30.0, "reengagement_interval": 30.0, "end_call_on_voicemail": true,
+		"endpoint_type": "vad", "endpoint_sensitivity": 0.5, "interrupt_sensitivity": 0.5, "ambient_sound": "off",
+		"ambient_sound_volume": 0.5, "tts_emotion_enabled": false, "enable_noise_cancellation": false, "min_interrupt_words": nil,
+		"phone_number_id": nil, "tools": []any{}} {
+		if !reflect.DeepEqual(item[k], want) {
+			t.Errorf("%s defaults to %v, want %v", k, item[k], want)
+		}
+	}
+}

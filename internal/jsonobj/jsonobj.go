@@ -7,6 +7,7 @@ package jsonobj
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -283,6 +284,29 @@ func Strs(s []string) []any {
 	out := make([]any, len(s))
 	for i, v := range s {
 		out[i] = v
+	}
+	return out
+}
+
+// WithDefaults returns doc with every field of defaults it does not send
+// (objects filled field by field); doc itself is not changed.
+func WithDefaults(doc, defaults map[string]any) map[string]any {
+	out := maps.Clone(doc)
+	if out == nil {
+		out = map[string]any{}
+	}
+	for k, d := range defaults {
+		v, sent := out[k]
+		switch {
+		case !sent:
+			out[k] = d
+		case v != nil:
+			vm, vIsObj := v.(map[string]any)
+			dm, dIsObj := d.(map[string]any)
+			if vIsObj && dIsObj {
+				out[k] = WithDefaults(vm, dm)
+			}
+		}
 	}
 	return out
 }
