@@ -114,11 +114,12 @@ func Translate(doc assistant.Document, op Op, current *assistant.Config) (Change
 	}
 	o := jsonobj.Read(doc, &errs)
 	o.Unknown(Known()...)
-	if op == Create {
-		for _, k := range required {
-			if !o.Has(k) || o.Null(k) {
-				o.Fail(k, "is required")
-			}
+	for _, k := range required {
+		switch {
+		case op == Create && (!o.Has(k) || o.Null(k)):
+			o.Fail(k, "is required")
+		case o.Null(k) && k != "initial_message" && k != "system_prompt":
+			o.Fail(k, "cannot be cleared")
 		}
 	}
 	for _, u := range unsupported {
@@ -260,8 +261,8 @@ func (t translator) voice() {
 	t.num("voice_similarity", 0, 1, "tts_settings", "similarity_boost")
 	t.num("speech_speed", 0.7, 1.2, "tts_settings", "speed")
 	t.num("llm_temperature", 0, 1, "llm_settings", "temperature")
-	if s, ok := o.Enum("ambient_sound", ambientSounds...); ok && s != nil {
-		if *s == "off" {
+	if s, ok := o.Enum("ambient_sound", ambientSounds...); ok {
+		if s == nil || *s == "off" {
 			t.p.Set(false, "tts_settings", "background_sound", "enabled")
 		} else {
 			t.p.Set(true, "tts_settings", "background_sound", "enabled")
@@ -329,14 +330,27 @@ const (
 
 func (t translator) turnTaking() {
 	o := t.o
-	if s, ok := o.Enum("endpoint_type", "vad", "ai"); ok && s != nil {
-		t.p.Set(*s == "ai", "stt_settings", "incomplete_utterance_detection")
+	// null resets each to the engine's default
+	if s, ok := o.Enum("endpoint_type", "vad", "ai"); ok {
+		if s == nil {
+			t.p.Set(nil, "stt_settings", "incomplete_utterance_detection")
+		} else {
+			t.p.Set(*s == "ai", "stt_settings", "incomplete_utterance_detection")
+		}
 	}
-	if f, ok := o.Number("endpoint_sensitivity", 0, 5); ok && f != nil {
-		t.p.Set(jsonobj.Num(round(endpointBase-endpointStep**f)), "stt_settings", "utterance_timeout_seconds")
+	if f, ok := o.Number("endpoint_sensitivity", 0, 5); ok {
+		if f == nil {
+			t.p.Set(nil, "stt_settings", "utterance_timeout_seconds")
+		} else {
+			t.p.Set(jsonobj.Num(round(endpointBase-endpointStep**f)), "stt_settings", "utterance_timeout_seconds")
+		}
 	}
-	if f, ok := o.Number("interrupt_sensitivity", 0, 5); ok && f != nil {
-		t.p.Set(jsonobj.Num(round((interruptBase-*f)*interruptStep)), "interruption_settings", "min_speaking_time")
+	if f, ok := o.Number("interrupt_sensitivity", 0, 5); ok {
+		if f == nil {
+			t.p.Set(nil, "interruption_settings", "min_speaking_time")
+		} else {
+			t.p.Set(jsonobj.Num(round((interruptBase-*f)*interruptStep)), "interruption_settings", "min_speaking_time")
+		}
 	}
 	// min_interrupt_words: the caller's words that interrupt a reply; null
 	// and 0 mean no minimum, which is one word.

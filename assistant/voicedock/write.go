@@ -87,6 +87,15 @@ func refuse(o jsonobj.Object, ok any, why string, fields ...string) {
 	}
 }
 
+// notNull refuses a null for fields that must have a value.
+func notNull(o jsonobj.Object, fields ...string) {
+	for _, k := range fields {
+		if o.Null(k) {
+			o.Fail(k, "must not be null")
+		}
+	}
+}
+
 func (t translator) str(o jsonobj.Object, k string, min, max int, path ...string) {
 	if s, ok := o.String(k, min, max); ok {
 		if s == nil {
@@ -192,6 +201,7 @@ func (t translator) stt(s jsonobj.Object) {
 	s.Unknown("provider", "model", "language", "keyterms", "smart_format", "endpointing", "utterance_end_ms", "numerals",
 		"filler_words", "no_delay", "tag_audio_events", "include_timestamps", "sample_rate", "languages", "code_switching",
 		"region", "custom_vocabulary", "translation_enabled", "translation_target_languages")
+	notNull(s, "provider", "language", "model")
 	if p, ok := s.Enum("provider", "deepgram", "elevenlabs", "gladia", "mistral", "google"); ok && p != nil && *p != "deepgram" {
 		s.Fail("provider", "is not supported: Switchboard transcribes with deepgram")
 	}
@@ -230,6 +240,7 @@ func (t translator) llm(l jsonobj.Object) {
 	l.Unknown("provider", "model", "temperature", "max_completion_tokens", "messages", "tools", "analysis_model", "voice",
 		"vertexai", "location", "max_output_tokens", "delegation", "turn_detection", "reasoning_effort", "speed",
 		"transcription", "provider_tools")
+	notNull(l, "provider", "model")
 	if p, ok := l.Enum("provider", "openai", "xai", "mistral", "google", "google_realtime", "xai_realtime", "openai_live"); ok && p != nil {
 		switch *p {
 		case "openai", "xai":
@@ -334,6 +345,7 @@ func (t translator) tts(s jsonobj.Object) {
 	}
 	s.Unknown("provider", "voice_id", "model", "stability", "similarity_boost", "style", "use_speaker_boost", "speed",
 		"apply_text_normalization", "apply_language_text_normalization", "language", "instructions", "speaking_rate")
+	notNull(s, "provider", "voice_id")
 	if p, ok := s.Enum("provider", "elevenlabs", "11labs", "inworld", "google", "xai", "voicedock"); ok && p != nil {
 		if *p == "elevenlabs" || *p == "11labs" {
 			t.p.Set("elevenlabs", "tts_settings", "provider")
@@ -431,8 +443,12 @@ func (t translator) speech(o jsonobj.Object) {
 	if ba, ok := sc.Object("background_audio"); ok && !ba.IsNull() {
 		ba.Unknown("enabled", "clip", "volume")
 		t.boolean(ba, "enabled", "tts_settings", "background_sound", "enabled")
-		if c, ok := ba.Enum("clip", "office", "city", "forest", "crowded_room"); ok && c != nil {
-			t.p.Set(*c, "tts_settings", "background_sound", "storage_key")
+		if c, ok := ba.Enum("clip", "office", "city", "forest", "crowded_room"); ok {
+			if c == nil {
+				t.p.Set(nil, "tts_settings", "background_sound", "storage_key")
+			} else {
+				t.p.Set(*c, "tts_settings", "background_sound", "storage_key")
+			}
 		}
 		t.num(ba, "volume", 0.05, 1, "tts_settings", "background_sound", "volume")
 	}

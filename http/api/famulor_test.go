@@ -228,6 +228,9 @@ func TestFamulorRefusesBadAndUnsupportedValues(t *testing.T) {
 		{map[string]any{"timezone": "Mars/Olympus"}, "timezone"},
 		{map[string]any{"variables": map[string]any{"bad name": "x"}}, "variables"},
 		{map[string]any{"colour": "red"}, "colour"},
+		{map[string]any{"voice_id": nil}, "voice_id"},
+		{map[string]any{"type": nil}, "type"},
+		{map[string]any{"record": nil}, "record"},
 	} {
 		status, body := h.call("PUT", path, h.keyA, tc.body)
 		fields := famulorErrors(h, status, body)

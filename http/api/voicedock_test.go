@@ -225,6 +225,9 @@ func TestVoiceDockRefusesBadAndUnsupportedValues(t *testing.T) {
 		{map[string]any{"recording_consent": map[string]any{"enabled": true}}, "recording_consent.message"},
 		{map[string]any{"analysis_plan": map[string]any{"structured_data_plan": map[string]any{"schema": map[string]any{"type": 5}}}}, "analysis_plan.structured_data_plan.schema.type"},
 		{map[string]any{"colour": "red"}, "colour"},
+		{map[string]any{"stt_config": map[string]any{"provider": nil}}, "stt_config.provider"},
+		{map[string]any{"llm_config": map[string]any{"model": nil}}, "llm_config.model"},
+		{map[string]any{"name": nil}, "name"},
 	} {
 		status, body := h.call("PATCH", vd+"/assistants/"+id, h.keyA, tc.body)
 		details, _ := body["details"].([]any)
