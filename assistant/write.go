@@ -28,6 +28,11 @@ type Write struct {
 	// Replace are paths of free-form objects that Fields replaces whole
 	// instead of merging into (the vendor views' opaque JSON).
 	Replace [][]string
+	// Translate, when set, derives the write (its Fields and Replace) from
+	// the configuration it applies to, nil for a new assistant: a vendor
+	// view's body is translated where writes are serialised, so what it
+	// derives from the current configuration is never stale.
+	Translate func(current *Config) (Write, error)
 }
 
 // ParseWrite reads a request body. Field problems are reported by Apply;
@@ -72,6 +77,12 @@ type Result struct {
 // in and the result validated: a *ValidationError lists every problem, and
 // nothing is returned to store then.
 func Apply(stored Document, w Write, s Sealer) (Result, error) {
+	if w.Translate != nil {
+		var err error
+		if w, err = translate(stored, w); err != nil {
+			return Result{}, err
+		}
+	}
 	base := stored
 	if base == nil {
 		base = schema.Defaults()
@@ -107,6 +118,24 @@ func Apply(stored Document, w Write, s Sealer) (Result, error) {
 	// Unchanged secrets keep their sealed bytes, so sealed documents compare.
 	res.Changed = typeddoc.Changed(base, res.Doc)
 	return res, nil
+}
+
+// translate runs a write's Translate on the stored configuration.
+func translate(stored Document, w Write) (Write, error) {
+	var current *Config
+	if stored != nil {
+		var c Config
+		if err := typeddoc.Decode(schema.Normalize(stored), &c); err != nil {
+			return Write{}, err
+		}
+		current = &c
+	}
+	tw, err := w.Translate(current)
+	if err != nil {
+		return Write{}, err
+	}
+	tw.ChangeDescription, tw.Translate = w.ChangeDescription, nil
+	return tw, nil
 }
 
 // without returns doc without its values at those of paths the patch

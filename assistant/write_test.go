@@ -3,6 +3,7 @@ package assistant
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -238,5 +239,32 @@ func TestWriteReplacesOpaqueObjects(t *testing.T) {
 	if !slices.Equal(res.Changed, []string{"analysis_settings.structured_data.schema.properties.new",
 		"analysis_settings.structured_data.schema.properties.old"}) {
 		t.Fatalf("changed %v", res.Changed)
+	}
+}
+
+// A write's Translate derives it from the configuration it applies to.
+func TestWriteTranslatesOnTheCurrentConfiguration(t *testing.T) {
+	base := mustApply(t, nil, `{"name":"a","max_call_length":60}`)
+	desc := "doubled"
+	var seen []*Config
+	w := Write{ChangeDescription: &desc, Translate: func(current *Config) (Write, error) {
+		seen = append(seen, current)
+		n := 100
+		if current != nil {
+			n = *current.MaxCallLength * 2
+		}
+		return Write{Fields: Document{"name": "a", "max_call_length": json.Number(fmt.Sprint(n))}}, nil
+	}}
+	res, err := Apply(base.Doc, w, testBox(t))
+	if err != nil || *res.Config.MaxCallLength != 120 {
+		t.Fatalf("applied on the stored configuration: %v %v", err, res.Config.MaxCallLength)
+	}
+	if res, err = Apply(nil, w, testBox(t)); err != nil || *res.Config.MaxCallLength != 100 || seen[1] != nil {
+		t.Fatalf("a new assistant: %v %v", err, res.Config.MaxCallLength)
+	}
+	refused := errors.New("refused")
+	w.Translate = func(*Config) (Write, error) { return Write{}, refused }
+	if _, err := Apply(base.Doc, w, testBox(t)); !errors.Is(err, refused) {
+		t.Fatalf("a translation's error: %v", err)
 	}
 }

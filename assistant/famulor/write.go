@@ -152,6 +152,19 @@ func Translate(doc assistant.Document, op Op, current *assistant.Config) (Change
 	return ch, errs.List
 }
 
+// Serialised is the write that translates doc again on the configuration
+// it applies to, inside the assistant's actor (see assistant.Write); its
+// problems are a *jsonobj.Problems.
+func Serialised(doc assistant.Document, op Op) assistant.Write {
+	return assistant.Write{Translate: func(current *assistant.Config) (assistant.Write, error) {
+		ch, problems := Translate(doc, op, current)
+		if len(problems) > 0 {
+			return assistant.Write{}, &jsonobj.Problems{List: problems}
+		}
+		return ch.Write, nil
+	}}
+}
+
 type translator struct {
 	o       jsonobj.Object
 	p       jsonobj.Patch

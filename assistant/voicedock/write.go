@@ -61,6 +61,19 @@ var createDefaults = map[string]any{
 	},
 }
 
+// Serialised is the write that translates doc again on the configuration
+// it applies to, inside the assistant's actor (see assistant.Write); its
+// problems are a *jsonobj.Problems.
+func Serialised(doc assistant.Document) assistant.Write {
+	return assistant.Write{Translate: func(current *assistant.Config) (assistant.Write, error) {
+		w, problems := Translate(doc, current)
+		if len(problems) > 0 {
+			return assistant.Write{}, &jsonobj.Problems{List: problems}
+		}
+		return w, nil
+	}}
+}
+
 var topLevel = []string{"id", "created_at", "updated_at", "name", "business_name", "notification_email", "notification_emails",
 	"recording_consent", "first_message", "is_active", "max_duration_seconds", "autonomous_silence_handling",
 	"silence_timeout_seconds", "voicemail_detection", "voicemail_message", "gdpr_mode", "webhook_url", "webhook_secret",

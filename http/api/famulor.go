@@ -58,7 +58,10 @@ func famulorProblems(problems []jsonobj.Problem) error {
 // problem is reported at the Famulor field it came from.
 func famulorFail(err error) error {
 	var ve *assistant.ValidationError
+	var vp *jsonobj.Problems
 	switch {
+	case errors.As(err, &vp):
+		return famulorProblems(vp.List)
 	case errors.As(err, &ve):
 		problems := make([]jsonobj.Problem, len(ve.Errors))
 		for i, e := range ve.Errors {
@@ -140,21 +143,16 @@ type famulorSaved struct {
 	Data    famulorSummary `json:"data"`
 }
 
-func famulorRead(s *assistants.Snapshot, number *int64) (famulor.Assistant, error) {
-	c, err := assistant.Masked(s.Doc)
-	if err != nil {
-		return famulor.Assistant{}, err
-	}
+// famulorRead renders a snapshot. The view shows no secret, so it reads
+// the configuration calls use and cannot fail after a commit.
+func famulorRead(s *assistants.Snapshot, number *int64) famulor.Assistant {
 	return famulor.Read(famulor.Meta{ID: s.ID, UUID: s.UUID, UserID: s.UserID, PhoneNumberID: number,
-		CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt}, c), nil
+		CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt}, s.Config)
 }
 
-func famulorSavedBody(message string, s *assistants.Snapshot) (famulorSaved, error) {
-	v, err := famulorRead(s, nil)
-	if err != nil {
-		return famulorSaved{}, err
-	}
-	return famulorSaved{Message: message, Data: famulorSummary{ID: v.ID, Name: v.Name, Status: v.Status, Type: v.Type, Mode: v.Mode}}, nil
+func famulorSavedBody(message string, s *assistants.Snapshot) famulorSaved {
+	v := famulorRead(s, nil)
+	return famulorSaved{Message: message, Data: famulorSummary{ID: v.ID, Name: v.Name, Status: v.Status, Type: v.Type, Mode: v.Mode}}
 }
 
 // famulorWrite decodes and translates a body; a phone number it names must
@@ -164,10 +162,13 @@ func (a *API) famulorWrite(c *fiber.Ctx, op famulor.Op, current *assistant.Confi
 	if err != nil {
 		return famulor.Change{}, famulorProblems([]jsonobj.Problem{{Path: "body", Msg: "must be a JSON object: " + err.Error()}})
 	}
+	// translated here to answer a bad body at once, and again in the
+	// assistant's actor on the configuration it applies to
 	ch, problems := famulor.Translate(doc, op, current)
 	if len(problems) > 0 {
 		return famulor.Change{}, famulorProblems(problems)
 	}
+	ch.Write = famulor.Serialised(doc, op)
 	if ch.NumberID != nil {
 		_, err := a.Store.PhoneNumber(c.UserContext(), principal(c).OrganizationID, *ch.NumberID)
 		switch {
@@ -250,11 +251,7 @@ func (a *API) famulorCreate(c *fiber.Ctx) error {
 	if err := a.famulorAssignNumber(c.UserContext(), p.OrganizationID, snap.ID, ch); err != nil {
 		return err
 	}
-	body, err := famulorSavedBody("Assistant created successfully", snap)
-	if err != nil {
-		return famulorErrors.unavailable(err)
-	}
-	return c.Status(fiber.StatusCreated).JSON(body)
+	return c.Status(fiber.StatusCreated).JSON(famulorSavedBody("Assistant created successfully", snap))
 }
 
 func (a *API) famulorUpdate(c *fiber.Ctx) error {
@@ -278,11 +275,7 @@ func (a *API) famulorUpdate(c *fiber.Ctx) error {
 	if err := a.famulorAssignNumber(c.UserContext(), p.OrganizationID, id, ch); err != nil {
 		return err
 	}
-	body, err := famulorSavedBody("Assistant updated successfully", snap)
-	if err != nil {
-		return famulorErrors.unavailable(err)
-	}
-	return c.JSON(body)
+	return c.JSON(famulorSavedBody("Assistant updated successfully", snap))
 }
 
 func (a *API) famulorGet(c *fiber.Ctx) error {
@@ -299,11 +292,7 @@ func (a *API) famulorGet(c *fiber.Ctx) error {
 	if err != nil {
 		return famulorErrors.unavailable(err)
 	}
-	v, err := famulorRead(snap, numberOf(numbers, id))
-	if err != nil {
-		return famulorErrors.unavailable(err)
-	}
-	return c.JSON(famulorOne{Data: v})
+	return c.JSON(famulorOne{Data: famulorRead(snap, numberOf(numbers, id))})
 }
 
 func (a *API) famulorDelete(c *fiber.Ctx) error {

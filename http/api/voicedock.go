@@ -75,7 +75,10 @@ func voiceDockField(path string) string {
 
 func voiceDockFail(err error) error {
 	var ve *assistant.ValidationError
+	var vp *jsonobj.Problems
 	switch {
+	case errors.As(err, &vp):
+		return voiceDockProblems(vp.List)
 	case errors.As(err, &ve):
 		problems := make([]jsonobj.Problem, len(ve.Errors))
 		for i, e := range ve.Errors {
@@ -142,11 +145,12 @@ func voiceDockWrite(body []byte, current *assistant.Config) (assistant.Write, er
 	if err != nil {
 		return assistant.Write{}, voiceDockProblems([]jsonobj.Problem{{Path: "body", Msg: "must be a JSON object: " + err.Error()}})
 	}
-	w, problems := voicedock.Translate(doc, current)
-	if len(problems) > 0 {
+	// translated here to answer a bad body at once, and again in the
+	// assistant's actor on the configuration it applies to
+	if _, problems := voicedock.Translate(doc, current); len(problems) > 0 {
 		return assistant.Write{}, voiceDockProblems(problems)
 	}
-	return w, nil
+	return voicedock.Serialised(doc), nil
 }
 
 func (a *API) voiceDockCreate(c *fiber.Ctx) error {

@@ -181,9 +181,17 @@ func TestVoiceDockPatchMergesAndReplacesOpaqueJSON(t *testing.T) {
 	if got["first_message"] != "Good day." || got["gdpr_mode"] != false {
 		t.Fatalf("VoiceDock after a Burki write: %v %v", got["first_message"], got["gdpr_mode"])
 	}
+	// a VoiceDock write is translated on the configuration it applies to:
+	// voicemail_detection true keeps Burki's detection on every call
+	h.must(http.StatusOK, "PATCH", fmt.Sprintf("/api/v1/assistants/%d", burkiID), h.keyA,
+		map[string]any{"voicemail_settings": map[string]any{"detection": "all"}})
+	h.must(http.StatusOK, "PATCH", vd+"/assistants/"+id, h.keyA, map[string]any{"voicemail_detection": true})
+	if b := h.must(http.StatusOK, "GET", fmt.Sprintf("/api/v1/assistants/%d", burkiID), h.keyA, nil); get(b, "voicemail_settings", "detection") != "all" {
+		t.Fatalf("detection %v", get(b, "voicemail_settings", "detection"))
+	}
 	hist := h.must(http.StatusOK, "GET", fmt.Sprintf("/api/v1/assistants/%d/settings-history", burkiID), h.keyA, nil)
-	if hist["total"] != 2.0 {
-		t.Fatalf("history after a VoiceDock and a Burki write: %v", hist["total"])
+	if hist["total"] != 3.0 { // VoiceDock's PATCH, Burki's, Burki's; the last VoiceDock one changed nothing
+		t.Fatalf("history after VoiceDock and Burki writes: %v", hist["total"])
 	}
 }
 

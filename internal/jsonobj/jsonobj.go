@@ -21,8 +21,16 @@ type Problem struct {
 	Msg  string
 }
 
-// Problems collects the problems of one request.
+// Problems collects the problems of one request; it is the error of a
+// request that has some.
 type Problems struct{ List []Problem }
+
+func (p *Problems) Error() string {
+	if len(p.List) == 0 {
+		return "no problems"
+	}
+	return fmt.Sprintf("%s: %s (and %d more)", p.List[0].Path, p.List[0].Msg, len(p.List)-1)
+}
 
 // Add records a problem at path.
 func (p *Problems) Add(path, format string, args ...any) {
