@@ -17,7 +17,7 @@ const MaxChangeDescription = 500
 // ReadOnly are response fields a client may echo back in a write; they are
 // ignored rather than rejected so GET-modify-PUT round trips work.
 var ReadOnly = []string{
-	"id", "organization_id", "user_id", "version", "created_at", "updated_at",
+	"id", "uuid", "organization_id", "user_id", "version", "created_at", "updated_at",
 	"total_calls", "avg_call_duration", "success_rate",
 }
 

@@ -67,7 +67,7 @@ func RenderRow(row persistence.AssistantRow, stats assistant.Stats) ([]byte, err
 
 func render(row persistence.AssistantRow, masked assistant.Config, stats assistant.Stats) ([]byte, error) {
 	body, err := json.Marshal(assistant.View{
-		ID: row.ID, OrganizationID: row.OrganizationID, UserID: row.UserID, Version: row.Version,
+		ID: row.ID, UUID: row.UUID, OrganizationID: row.OrganizationID, UserID: row.UserID, Version: row.Version,
 		CreatedAt: row.CreatedAt, UpdatedAt: row.UpdatedAt, Config: masked, Stats: stats,
 	})
 	if err != nil {

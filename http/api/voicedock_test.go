@@ -94,6 +94,9 @@ func TestVoiceDockCreateReadsBackExactly(t *testing.T) {
 	// the same assistant through Burki's API: the settings calls use
 	items := h.must(http.StatusOK, "GET", "/api/v1/assistants?search=Customer", h.keyA, nil)["items"].([]any)
 	b := items[0].(map[string]any)
+	if b["uuid"] != id {
+		t.Errorf("Burki's uuid %v, want VoiceDock's id %s", b["uuid"], id)
+	}
 	for path, want := range map[string]any{
 		"llm_settings.welcome_message":                        "Hello, welcome to Acme. How can I help you today?",
 		"llm_settings.system_prompt":                          "You support Acme's customers.",
