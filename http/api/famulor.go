@@ -115,6 +115,10 @@ func (a *API) mountFamulor(app openapi.Router) {
 	g.Get("/assistants/synthesizer-providers", docFamulorSynthesizers, func(c *fiber.Ctx) error { return c.JSON(famulor.Synthesizers) })
 	g.Get("/assistants/transcriber-providers", docFamulorTranscribers, func(c *fiber.Ctx) error { return c.JSON(famulor.Transcribers) })
 	g.Get("/me", docFamulorMe, a.famulorMe)
+	for _, hook := range []string{"webhook", "inbound-webhook", "conversation-ended-webhook"} {
+		g.Post("/assistants/enable-"+hook, docFamulorToggle("enable-"+hook), a.famulorEnableWebhook)
+		g.Post("/assistants/disable-"+hook, docFamulorToggle("disable-"+hook), a.famulorDisableWebhook)
+	}
 	g.Fallback(func(c *fiber.Ctx) error {
 		return &server.Error{Status: fiber.StatusNotFound, Body: famulorMessage{Message: "The route " + strings.TrimPrefix(c.Path(), "/") + " could not be found."}}
 	})
@@ -468,4 +472,58 @@ func (a *API) famulorMe(c *fiber.Ctx) error {
 		return famulorErrors.unavailable(err)
 	}
 	return c.JSON(famulorAccount{Name: org.Name, Email: email})
+}
+
+// famulorToggle is the body of the webhook toggles.
+type famulorToggle struct {
+	AssistantID int64   `json:"assistant_id"`
+	WebhookURL  *string `json:"webhook_url"`
+}
+
+// famulorToggled answers a toggle as Famulor does.
+type famulorToggled struct {
+	Message string `json:"message"`
+	Data    []any  `json:"data"`
+}
+
+// famulorToggleAssistant reads a toggle's body and finds its assistant.
+func (a *API) famulorToggleAssistant(c *fiber.Ctx) (famulorToggle, error) {
+	doc, err := assistant.DecodeDocument(c.Body())
+	if err != nil {
+		return famulorToggle{}, famulorProblems([]jsonobj.Problem{{Path: "body", Msg: "must be a JSON object: " + err.Error()}})
+	}
+	var errs jsonobj.Problems
+	o := jsonobj.Read(doc, &errs)
+	o.Unknown("assistant_id", "webhook_url")
+	var t famulorToggle
+	if id, ok := o.Int("assistant_id", 1, 1<<62); ok && id != nil {
+		t.AssistantID = *id
+	} else if !o.Has("assistant_id") || o.Null("assistant_id") {
+		o.Fail("assistant_id", "is required")
+	}
+	t.WebhookURL, _ = o.String("webhook_url", 1, 2000)
+	if len(errs.List) > 0 {
+		return t, famulorProblems(errs.List)
+	}
+	if _, err := a.Assistants.Get(c.UserContext(), principal(c).OrganizationID, t.AssistantID); err != nil {
+		return t, famulorFail(err)
+	}
+	return t, nil
+}
+
+// famulorEnableWebhook refuses: Famulor's webhook payloads are not sent.
+func (a *API) famulorEnableWebhook(c *fiber.Ctx) error {
+	if _, err := a.famulorToggleAssistant(c); err != nil {
+		return err
+	}
+	return famulorProblems([]jsonobj.Problem{{Path: "webhook_url",
+		Msg: "is not supported: Famulor webhooks are not delivered yet; set the assistant's webhook_url through /api/v1 for Switchboard's"}})
+}
+
+// famulorDisableWebhook succeeds: no Famulor webhook is ever sent.
+func (a *API) famulorDisableWebhook(c *fiber.Ctx) error {
+	if _, err := a.famulorToggleAssistant(c); err != nil {
+		return err
+	}
+	return c.JSON(famulorToggled{Message: "Webhook disabled successfully", Data: []any{}})
 }

@@ -81,6 +81,17 @@ var (
 	docFamulorMe = openapi.Operation{ID: "famulorMe", Summary: "Famulor: the key's account (its clients' key check)",
 		Responses: map[int]openapi.Response{200: openapi.JSON("The organization's name, the user's email; total_balance is null (nothing is billed).",
 			response[famulorAccount]("FamulorAccount", "Who the API key belongs to.", nil))}}
+	famulorToggleModel = &openapi.Model{Name: "FamulorWebhookToggle", Description: "{assistant_id, webhook_url?}.",
+		Schema: viewWrite(typeddoc.JSONSchema(reflect.TypeFor[famulorToggle](), typeddoc.Response, nil), []string{"assistant_id"}, nil)}
+	famulorToggledModel    = response[famulorToggled]("FamulorWebhookToggled", "A toggle's confirmation.", nil)
 	docFamulorTranscribers = openapi.Operation{ID: "famulorTranscriberProviders", Summary: "Famulor: transcriber providers",
 		Responses: map[int]openapi.Response{200: openapi.JSON("The providers.", famulorProvidersModel)}}
 )
+
+// docFamulorToggle is a webhook toggle's operation.
+func docFamulorToggle(name string) openapi.Operation {
+	return openapi.Operation{ID: "famulor-" + name, Summary: "Famulor: " + name + " (enabling is refused: Famulor webhooks are not delivered yet)",
+		Body: &openapi.Body{Model: famulorToggleModel, Required: true},
+		Responses: map[int]openapi.Response{200: openapi.JSON("Disabled (no Famulor webhook is ever sent).", famulorToggledModel),
+			404: famulorNotFound404, 422: famulorInvalid422}}
+}

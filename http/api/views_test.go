@@ -24,6 +24,15 @@ func TestOpenAPIDescribesTheVendorViews(t *testing.T) {
 	ex(exchange{method: "GET", path: "/api/user/assistants/voices?language_id=1", op: "/api/user/assistants/voices", status: http.StatusOK})
 	h.checkExchange(doc, h.keyB, exchange{method: "DELETE", path: path, op: "/api/user/assistant/{id}", status: http.StatusNotFound})
 	h.checkExchange(doc, "", exchange{method: "GET", path: "/api/user/assistants", op: "/api/user/assistants", status: http.StatusUnauthorized})
+	toggle := map[string]any{"assistant_id": id}
+	ex(exchange{method: "POST", path: "/api/user/assistants/disable-webhook", op: "/api/user/assistants/disable-webhook", body: toggle, status: http.StatusOK})
+	h.checkExchange(doc, h.keyB, exchange{method: "POST", path: "/api/user/assistants/disable-inbound-webhook",
+		op: "/api/user/assistants/disable-inbound-webhook", body: toggle, status: http.StatusNotFound})
+	toggle["webhook_url"] = "https://hooks.test/famulor"
+	if out := ex(exchange{method: "POST", path: "/api/user/assistants/enable-webhook", op: "/api/user/assistants/enable-webhook",
+		body: toggle, status: http.StatusUnprocessableEntity}); get(out, "errors", "webhook_url") == nil {
+		t.Fatalf("enabling a webhook: %v", out)
+	}
 	ex(exchange{method: "DELETE", path: path, op: "/api/user/assistant/{id}", status: http.StatusOK})
 	if me := ex(exchange{method: "GET", path: "/api/user/me", op: "/api/user/me", status: http.StatusOK}); me["name"] != "Org A" || me["email"] != "a@a.test" {
 		t.Fatalf("me: %v", me)
