@@ -37,7 +37,7 @@ var createDefaults = map[string]any{
 }
 
 // readOnly are list-item fields a client may send back; they are ignored.
-var readOnly = []string{"id", "uuid", "user_id", "status", "language", "engine_id", "synthesizer_id", "transcriber_id",
+var readOnly = []string{"id", "uuid", "user_id", "language", "engine_id", "synthesizer_id", "transcriber_id",
 	"instance_id", "created_at", "updated_at", "deleted_at"}
 
 // unsupported explains fields Switchboard refuses unless they carry the
@@ -80,7 +80,7 @@ var mapped = []string{"name", "voice_id", "language_id", "type", "mode", "timezo
 	"max_silence_duration", "max_initial_silence_duration", "ringing_time", "reengagement_interval", "reengagement_prompt",
 	"end_call_on_voicemail", "voice_mail_message", "endpoint_type", "endpoint_sensitivity", "interrupt_sensitivity",
 	"min_interrupt_words", "ambient_sound", "ambient_sound_volume", "post_call_evaluation", "post_call_schema", "variables",
-	"phone_number_id"}
+	"phone_number_id", "status"}
 
 // Known lists every field a Famulor body may carry.
 func Known() []string {
@@ -227,6 +227,9 @@ func (t translator) core() {
 	t.str("initial_message", 0, 200, "llm_settings", "welcome_message")
 	if s, ok := o.String("system_prompt", 0, 100000); ok {
 		t.p.Set(deref(s), "llm_settings", "system_prompt")
+	}
+	if s, ok := o.Enum("status", "active", "inactive"); ok && s != nil {
+		t.p.Set(*s == "active", "is_active")
 	}
 	if s, ok := o.Enum("type", "inbound", "outbound"); ok && s != nil {
 		t.p.Set(*s, "call_flow_settings", "direction")

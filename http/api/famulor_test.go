@@ -168,14 +168,14 @@ func TestFamulorUpdateChangesOnlyWhatIsSent(t *testing.T) {
 
 	out := h.must(http.StatusOK, "PUT", fmt.Sprintf("/api/user/assistant/%d", id), h.keyA, map[string]any{
 		"initial_message": nil, "voice_mail_message": nil, "tools": []any{}, "max_duration": 300,
-		"variables": map[string]any{"region": "Nord"}, "post_call_schema": []any{},
+		"variables": map[string]any{"region": "Nord"}, "post_call_schema": []any{}, "status": "inactive",
 	})
 	if out["message"] != "Assistant updated successfully" {
 		t.Fatalf("update: %v", out)
 	}
 	after := famulorItem(h, h.keyA, id)
 	changed := map[string]any{"initial_message": nil, "voice_mail_message": nil, "tools": []any{}, "max_duration": 300.0,
-		"variables": map[string]any{"region": "Nord"}, "post_call_schema": []any{}}
+		"variables": map[string]any{"region": "Nord"}, "post_call_schema": []any{}, "status": "inactive"}
 	for k, v := range after {
 		want, isChanged := changed[k]
 		if !isChanged {
