@@ -15,6 +15,7 @@ import (
 // AssistantRow is an assistant as stored.
 type AssistantRow struct {
 	ID             int64
+	UUID           string // stable; VoiceDock's id
 	OrganizationID int64
 	UserID         *int64
 	Name           string
@@ -38,11 +39,11 @@ type HistoryEntry struct {
 	CreatedAt         time.Time
 }
 
-const assistantColumns = `id, organization_id, user_id, name, is_active, version, config, created_at, updated_at`
+const assistantColumns = `id, uuid::text, organization_id, user_id, name, is_active, version, config, created_at, updated_at`
 
 func scanAssistant(row pgx.Row) (AssistantRow, error) {
 	var a AssistantRow
-	err := row.Scan(&a.ID, &a.OrganizationID, &a.UserID, &a.Name, &a.IsActive, &a.Version, &a.Config, &a.CreatedAt, &a.UpdatedAt)
+	err := row.Scan(&a.ID, &a.UUID, &a.OrganizationID, &a.UserID, &a.Name, &a.IsActive, &a.Version, &a.Config, &a.CreatedAt, &a.UpdatedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return AssistantRow{}, ErrNotFound
 	}
@@ -79,6 +80,41 @@ func (s *Store) LoadAssistant(ctx context.Context, id int64) (AssistantRow, erro
 		return AssistantRow{}, fmt.Errorf("persistence: load assistant: %w", err)
 	}
 	return a, err
+}
+
+// AssistantIDByUUID finds an assistant of orgID by its UUID; a malformed
+// UUID, like another organization's, is ErrNotFound.
+func (s *Store) AssistantIDByUUID(ctx context.Context, orgID int64, uuid string) (int64, error) {
+	if !isUUID(uuid) {
+		return 0, ErrNotFound
+	}
+	var id int64
+	err := s.pool.QueryRow(ctx, `SELECT id FROM assistants WHERE organization_id = $1 AND uuid = $2::uuid`, orgID, uuid).Scan(&id)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return 0, ErrNotFound
+	case err != nil:
+		return 0, fmt.Errorf("persistence: assistant by uuid: %w", err)
+	}
+	return id, nil
+}
+
+// isUUID reports whether s is a UUID in its canonical text form.
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i, r := range s {
+		switch {
+		case i == 8 || i == 13 || i == 18 || i == 23:
+			if r != '-' {
+				return false
+			}
+		case !strings.ContainsRune("0123456789abcdefABCDEF", r):
+			return false
+		}
+	}
+	return true
 }
 
 // CommitAssistant stores an assistant's state after one or more writes,

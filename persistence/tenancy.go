@@ -130,3 +130,16 @@ func (s *Store) UpdateOrganizationSettings(ctx context.Context, id int64, update
 	}
 	return nil
 }
+
+// UserEmail returns a user's email.
+func (s *Store) UserEmail(ctx context.Context, userID int64) (string, error) {
+	var email string
+	err := s.pool.QueryRow(ctx, `SELECT email FROM users WHERE id = $1`, userID).Scan(&email)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return "", ErrNotFound
+	case err != nil:
+		return "", fmt.Errorf("persistence: user email: %w", err)
+	}
+	return email, nil
+}

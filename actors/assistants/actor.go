@@ -278,7 +278,7 @@ func (a *assistantActor) stage(w *staged) error {
 	}
 	head := a.head
 	row := persistence.AssistantRow{
-		ID: a.id, OrganizationID: head.OrganizationID, UserID: head.UserID,
+		ID: a.id, UUID: head.UUID, OrganizationID: head.OrganizationID, UserID: head.UserID,
 		Name: res.Config.Name, IsActive: res.Config.IsActive, Version: head.Version + 1,
 		Config: res.JSON, CreatedAt: head.CreatedAt, UpdatedAt: time.Now().UTC().Truncate(time.Microsecond),
 	}

@@ -18,6 +18,8 @@ import (
 // assistants' writes go through their actors instead.
 type Store interface {
 	ListAssistants(ctx context.Context, orgID int64, f persistence.AssistantFilter) ([]persistence.AssistantRow, int, error)
+	AssistantIDByUUID(ctx context.Context, orgID int64, uuid string) (int64, error)
+	UserEmail(ctx context.Context, userID int64) (string, error)
 	ListHistory(ctx context.Context, assistantID int64, skip, limit int) ([]persistence.HistoryEntry, int, error)
 	GetHistory(ctx context.Context, assistantID, id int64) (persistence.HistoryEntry, error)
 
@@ -105,6 +107,8 @@ func (a *API) Mount(app openapi.Router) {
 	if a.Calls != nil {
 		a.mountCalls(v1)
 	}
+	a.mountFamulor(app)
+	a.mountVoiceDock(app)
 	if a.Recordings != nil && a.Links != nil {
 		app.Get("/recordings/:recording_id", docPublicRecording, a.publicRecording)
 	}

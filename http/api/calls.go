@@ -439,6 +439,9 @@ func (a *API) placeCall(c *fiber.Ctx) error {
 	if !snap.Config.IsActive {
 		return badParam("body", "assistant_id", "the assistant is not active")
 	}
+	if snap.Config.CallFlowSettings.Direction == "inbound" {
+		return badParam("body", "assistant_id", "the assistant is for inbound calls only (call_flow_settings.direction)")
+	}
 	out := OutboundCall{OrganizationID: org, AssistantID: snap.ID, From: req.From, To: req.To, Variables: ptr.Value(req.Variables)}
 	dialed, err := a.Dialer.Dial(c.UserContext(), out)
 	switch {

@@ -420,6 +420,7 @@ func TestOutboundCall(t *testing.T) {
 	h := newCallsHarness(t)
 	x := h.assistant(h.keyA, map[string]any{"name": "X", "webhook_url": "https://hooks.test/x"})
 	off := h.assistant(h.keyA, map[string]any{"name": "Off", "is_active": false})
+	inbound := h.assistant(h.keyA, map[string]any{"name": "In", "call_flow_settings": map[string]any{"direction": "inbound"}})
 	z := h.assistant(h.keyB, map[string]any{"name": "Z"})
 
 	bad := []struct {
@@ -433,6 +434,7 @@ func TestOutboundCall(t *testing.T) {
 		{map[string]any{"assistant_id": "x", "to": "+15551234567", "from": "+15550000000"}, []string{"assistant_id"}},
 		{map[string]any{"assistant_id": 0, "to": "+15551234567", "from": "+0"}, []string{"assistant_id", "from"}},
 		{map[string]any{"assistant_id": off, "to": "+15551234567", "from": "+15550000000"}, []string{"assistant_id"}},
+		{map[string]any{"assistant_id": inbound, "to": "+15551234567", "from": "+15550000000"}, []string{"assistant_id"}},
 	}
 	for _, c := range bad {
 		status, out := h.call("POST", "/api/v1/calls/outbound", h.keyA, c.body)

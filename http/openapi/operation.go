@@ -15,6 +15,8 @@ type Operation struct {
 	// Security lists the schemes any one of which admits a request: nil
 	// takes the router's, and an empty list makes the operation public.
 	Security []*SecurityScheme
+	// Deprecated marks an operation kept for old clients.
+	Deprecated bool
 }
 
 // Param is a path or query parameter.

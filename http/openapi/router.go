@@ -110,3 +110,7 @@ func joinPath(prefix, path string) string {
 	}
 	return strings.TrimRight(prefix, "/") + path
 }
+
+// Fallback answers every request under the router's prefix that no route
+// registered before it matched (an API's own 404). It is not an operation.
+func (r Router) Fallback(h fiber.Handler) { r.fiber.Use(h) }

@@ -183,6 +183,7 @@ func operation(op Operation) *operationObject {
 		Summary:     op.Summary,
 		Description: op.Description,
 		Tags:        op.Tags,
+		Deprecated:  op.Deprecated,
 		Responses:   map[string]responseObject{},
 	}
 	for _, p := range op.Params {
