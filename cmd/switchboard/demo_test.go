@@ -89,6 +89,7 @@ func TestDemoConversationThroughTheSoftphone(t *testing.T) {
 		}
 	})
 	id := waitFor(t, serveOut, regexp.MustCompile(`call --assistant (\d+)`))[1]
+	waitFor(t, serveOut, regexp.MustCompile(`database  sbtest_\w+ on 127\.0\.0\.1:\d+ \(DATABASE_URL\)`))
 
 	stdin, typed := io.Pipe()
 	callOut := &syncBuffer{}

@@ -100,8 +100,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	log.Info("switchboard serving", "version", version, "addr", ln.Addr().String())
-	fmt.Fprintf(stdout, "Switchboard %s listening on %s\n  API       %s/api/v1  (OpenAPI: %s/openapi.json)\n  carriers  %s/telephony/{twilio,telnyx,vonage,plivo,web}/…\n  health    %s/healthz  %s/readyz\n",
-		version, base, base, base, *publicURL, base, base)
+	db := pool.Config().ConnConfig
+	fmt.Fprintf(stdout, "Switchboard %s listening on %s\n  API       %s/api/v1  (OpenAPI: %s/openapi.json)\n  carriers  %s/telephony/{twilio,telnyx,vonage,plivo,web}/…\n  health    %s/healthz  %s/readyz\n  database  %s on %s:%d (DATABASE_URL)\n",
+		version, base, base, base, *publicURL, base, base, db.Database, db.Host, db.Port)
 
 	if *metricsAddr != "" {
 		mln, err := net.Listen("tcp", *metricsAddr)
