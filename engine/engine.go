@@ -210,6 +210,8 @@ func New(cfg Config) (*Engine, error) {
 		Links:          links,
 		Sounds:         e.Sounds,
 		WebCalls:       e.Gateways.Web,
+
+		AllowPrivateURLs: cfg.AllowPrivateURLs,
 	}).Mount(routes)
 	e.Gateways.mount(routes)
 	spec.Serve(routes) // last: the document describes the routes registered before it
