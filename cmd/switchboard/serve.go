@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/switchboard-voice/switchboard/analysis"
+	"github.com/switchboard-voice/switchboard/demo"
 	"github.com/switchboard-voice/switchboard/engine"
 	"github.com/switchboard-voice/switchboard/persistence"
 	"github.com/switchboard-voice/switchboard/secrets"
@@ -80,9 +81,6 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		defer dp.Close()
 		getenv = dp.getenv
-		if apis["twilio"] == "" {
-			apis["twilio"] = "http://" + demoTwilioAPI
-		}
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -91,6 +89,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	base := "http://" + ln.Addr().String()
 	if *publicURL == "" {
 		*publicURL = base
+	}
+	if demoOn && apis["twilio"] == "" {
+		carrier, err := demo.StartCarrier(demo.CarrierConfig{Engine: base, Public: *publicURL,
+			Softphone: "http://" + softphoneAPI(), Log: log})
+		if err != nil {
+			_ = ln.Close()
+			return err
+		}
+		defer carrier.Close()
+		apis["twilio"] = carrier.URL()
 	}
 	eng, err := engine.New(engine.Config{Log: log, Pool: pool, Sealer: box, Secret: key, PublicURL: *publicURL,
 		DataDir: *dataDir, Getenv: getenv, CarrierAPIs: apis, AllowPrivateURLs: *allowPrivate,
