@@ -192,9 +192,12 @@ func (d *demoEngine) api(t *testing.T, key, method, path, body string) (int, []b
 
 // In demo mode an outbound call needs no softphone: the demo engine's own
 // carrier puts it through to the built-in callee, who books a repair and
-// says goodbye, which ends the call.
+// says goodbye, which ends the call. A softphone on a call of its own
+// (not --answer) is not rung, and its own call goes on.
 func TestDemoOutboundCallRingsTheBuiltInCallee(t *testing.T) {
 	d := startDemo(t)
+	callOut, typed, done := d.call(t, "--assistant", d.assistant)
+	waitFor(t, callOut, regexp.MustCompile(`How can I help\?`))
 	key, sid := d.placeCall(t, "+15550142424")
 	var call struct {
 		ID     int64  `json:"id"`
@@ -232,6 +235,11 @@ func TestDemoOutboundCallRingsTheBuiltInCallee(t *testing.T) {
 		}
 		return nil
 	})
+	_ = typed.Close()
+	ended(t, done, callOut)
+	if out := callOut.String(); strings.Contains(out, sid) || !strings.Contains(out, "— you hung up.") {
+		t.Fatalf("softphone output:\n%s", out)
+	}
 }
 
 // An outbound demo call rings the softphone when it answers
