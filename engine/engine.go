@@ -142,7 +142,7 @@ func New(cfg Config) (*Engine, error) {
 	outbound := e.tenantClient()
 	links := &api.RecordingLinks{Base: cfg.PublicURL, Key: derive(cfg.Secret, "recording links"), TTL: recordingLinkTTL}
 	wo := cfg.Webhooks
-	wo.Store, wo.Secrets, wo.Clock, wo.Log = store, e.Organizations, cfg.Clock, cfg.Log
+	wo.Store, wo.Secrets, wo.Clock, wo.Log, wo.Metrics = store, e.Organizations, cfg.Clock, cfg.Log, set
 	wo.Recordings = recordingLinks{store: store, links: links}
 	if wo.Client == nil {
 		wo.Client = &http.Client{Transport: outbound.Transport, CheckRedirect: noRedirects}
