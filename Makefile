@@ -8,7 +8,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 ADDR ?= 127.0.0.1:8080
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: build run test bench bench-instructions lint fuzz
+.PHONY: build run test bench bench-instructions lint fuzz observe
 
 build:
 	@scripts/deps.sh build
@@ -51,6 +51,11 @@ lint:
 	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	go vet ./...
 	go run $(STATICCHECK) ./...
+
+# Prometheus and Grafana over a running engine's metrics, with the
+# Switchboard dashboard (scripts/observe.sh says what it starts).
+observe:
+	@scripts/observe.sh
 
 # Runs every fuzz target for FUZZTIME (default 30s) each.
 fuzz:
