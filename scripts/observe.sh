@@ -80,12 +80,13 @@ providers:
       path: $dir/grafana/dashboards
 YAML
 	[ "$(id -u)" = 0 ] && id grafana >/dev/null 2>&1 && chown -R grafana "$dir/grafana"
-	args=(--homepath /usr/share/grafana cfg:default.paths.data="$dir/grafana/data"
-		cfg:default.paths.logs="$dir/grafana" cfg:default.paths.provisioning="$dir/grafana/provisioning"
-		cfg:default.server.http_addr=127.0.0.1 cfg:default.server.http_port="$grafana_port"
-		cfg:default.auth.anonymous.enabled=true cfg:default.auth.anonymous.org_role=Viewer)
+	args=(--homepath /usr/share/grafana)
 	if [ "$(basename "$grafana")" = grafana ]; then args=(server "${args[@]}"); fi
-	run_as grafana "$grafana" "${args[@]}" >"$dir/grafana.log" 2>&1 &
+	# Grafana's settings from the environment (GF_<SECTION>_<KEY>).
+	run_as grafana env GF_PATHS_DATA="$dir/grafana/data" GF_PATHS_LOGS="$dir/grafana" \
+		GF_PATHS_PROVISIONING="$dir/grafana/provisioning" GF_SERVER_HTTP_ADDR=127.0.0.1 \
+		GF_SERVER_HTTP_PORT="$grafana_port" GF_AUTH_ANONYMOUS_ENABLED=true GF_AUTH_ANONYMOUS_ORG_ROLE=Viewer \
+		"$grafana" "${args[@]}" >"$dir/grafana.log" 2>&1 &
 	pids+=($!)
 	echo "Grafana     http://127.0.0.1:$grafana_port/d/switchboard  (admin/admin; log: $dir/grafana.log)"
 fi
