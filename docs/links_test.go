@@ -20,7 +20,7 @@ func TestMarkdownLinksResolveInsideTheRepository(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files := []string{"../README.md", "../BENCHMARKS.md", "ARCHITECTURE.md", "seeds/README.md"}
+	files := []string{"../README.md", "../BENCHMARKS.md", "ARCHITECTURE.md", "OPERATING.md", "seeds/README.md"}
 	checked := 0
 	for _, f := range files {
 		b, err := os.ReadFile(f)
