@@ -33,11 +33,12 @@ test:
 
 # The API benchmarks, then the default call-load profile (50 calls for
 # 30 s against an in-process engine, then the floor relay): under 2 minutes.
+# Its charts go to .local/bench.html.
 bench:
 	@scripts/deps.sh test
 	@export DATABASE_URL="$$(scripts/postgres.sh)"; \
 	go test -run='^$$' -bench=. -benchmem -benchtime=1x ./bench/... && \
-	go run ./cmd/switchboard bench --calls 50 --duration 30s
+	mkdir -p .local && go run ./cmd/switchboard bench --calls 50 --duration 30s --html .local/bench.html
 
 # Instructions per call-second of a scripted call, under callgrind: a
 # figure that does not move with the machine's load.
