@@ -11,11 +11,14 @@ import (
 )
 
 const (
-	// replyGap is the quiet after which the assistant's reply is over.
+	// replyGap is the quiet after which the assistant's line is over.
 	replyGap = 500 * time.Millisecond
-	// pausedGap is the quiet after which a reply the caller spoke over is
-	// over, when no clear cut it: the engine pauses a reply while it
-	// judges speech over it, then cuts it or resumes it.
+	// speakingGap: audio arrived within it (or is still playing) means the
+	// assistant is speaking.
+	speakingGap = 200 * time.Millisecond
+	// pausedGap is how long after the caller spoke over a reply a clear may
+	// still come: the engine pauses a reply while it judges speech over
+	// it, then cuts it (a clear) or resumes it.
 	pausedGap = 2 * time.Second
 )
 
@@ -31,22 +34,27 @@ type console struct {
 	clears  int  // the carrier's clears seen
 	barged  int  // barge-in reaction times printed
 	open    bool // an assistant line is being printed
-	// over: the caller spoke over the reply being printed; its words
-	// still heard continue it ("…"), until the engine's clear cuts it or
-	// it plays to its end.
+	// cut: the caller spoke over the line being printed, which was ended
+	// there; the next words heard continue it ("…").
+	cut bool
+	// over: the caller spoke over the assistant, so the engine's next
+	// clear (within pausedGap of quiet) is the caller interrupting it.
 	over  bool
 	turns []time.Duration
 }
 
 // say speaks a typed line at once, even over the assistant: that is how
-// barge-in is tried by hand. The assistant's line, if one is being
-// printed, is cut there, so the caller's line does not land inside it.
+// barge-in is tried by hand. An assistant line still playing is cut
+// there, so the caller's line does not land inside it.
 func (c *console) say(line string) {
 	line = strings.TrimSpace(line)
 	if line == "" {
 		return
 	}
-	if c.open {
+	switch {
+	case c.call.Phone.Quiet(speakingGap):
+		c.endLine()
+	case c.open:
 		if c.echo {
 			fmt.Fprint(c.out, "…")
 			c.endLine()
@@ -54,6 +62,8 @@ func (c *console) say(line string) {
 			c.open = false
 			c.timing()
 		}
+		c.cut, c.over = true, true
+	default: // speaking, no word printed yet
 		c.over = true
 	}
 	if c.echo {
@@ -62,9 +72,9 @@ func (c *console) say(line string) {
 	c.call.Say(line)
 }
 
-// update prints the words heard since the last update; ends an
-// interrupted reply's line at the engine's clear; and ends the assistant's
-// line once it has been quiet for replyGap.
+// update prints the words heard since the last update; reports the
+// engine's clear of a reply the caller spoke over; and ends the
+// assistant's line once it has been quiet for replyGap.
 func (c *console) update() {
 	p := c.call.Phone
 	if words := p.Heard(); len(words) > c.printed {
@@ -76,41 +86,41 @@ func (c *console) update() {
 		c.clears = n
 		if c.over {
 			c.interrupted()
-			return
 		}
 	}
-	gap := replyGap
-	if c.over {
-		gap = pausedGap
-	}
-	if c.open && p.Quiet(gap) {
+	if c.open && p.Quiet(replyGap) {
 		c.endLine()
-		c.over = false
+	}
+	if c.over && p.Quiet(pausedGap) {
+		c.cut, c.over = false, false // it played out: no barge-in
 	}
 }
 
-// openLine starts an assistant line, marked as the rest of a reply the
-// caller spoke over.
+// openLine starts an assistant line, marked as the rest of a line the
+// caller cut.
 func (c *console) openLine() {
 	if c.open {
 		return
 	}
 	fmt.Fprint(c.out, "assistant:")
-	if c.over {
+	if c.cut {
 		fmt.Fprint(c.out, " …")
+		c.cut = false
 	}
 	c.open = true
 }
 
-// interrupted ends the reply the caller spoke over, which the engine has
-// just cut, with how long it took to stop.
+// interrupted reports that the engine cut the reply the caller spoke
+// over, and how long it took to stop.
 func (c *console) interrupted() {
 	msg := "interrupted"
 	if b := c.call.Phone.Timings().BargeIns; len(b) > c.barged {
 		c.barged = len(b)
 		msg = fmt.Sprintf("interrupted: it stopped %d ms after you started talking", b[len(b)-1].Milliseconds())
 	}
-	c.openLine()
+	if c.cut {
+		c.openLine() // nothing more of it was heard
+	}
 	fmt.Fprintf(c.out, "   [%s]\n", msg)
 	c.open, c.over = false, false
 }

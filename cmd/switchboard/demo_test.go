@@ -261,9 +261,10 @@ func TestDemoOutboundCallRingsTheAnsweringSoftphone(t *testing.T) {
 }
 
 // A line typed while the assistant is speaking is spoken at once and
-// barges in: the greeting is cut where the line was typed, the cut is
-// printed on its own line with how fast the assistant stopped, and the
-// line is answered as its own turn.
+// barges in: the greeting's line is cut where the line was typed, what
+// still played continues it ("…") until the engine's clear, printed with
+// how fast the assistant stopped, and the line is answered as its own
+// turn, on a line of its own.
 func TestSoftphoneBargeIn(t *testing.T) {
 	d := startDemo(t)
 	callOut, typed, done := d.call(t, "--assistant", d.assistant)
@@ -274,7 +275,7 @@ func TestSoftphoneBargeIn(t *testing.T) {
 	ended(t, done, callOut)
 	out := callOut.String()
 	cut := regexp.MustCompile(`\nassistant: Hello,[^\n]*…\nyou: What are your hours\?\n` +
-		`assistant: …[^\n]*   \[interrupted: it stopped \d+ ms after you started talking\]\n` +
+		`assistant: …[^\n]*\n?   \[interrupted: it stopped \d+ ms after you started talking\]\n` +
 		`assistant: We are open from nine to six, Monday to Saturday\.   \[reply started \d+ ms after you stopped\]\n`)
 	if !cut.MatchString(out) || strings.Contains(out, "How can I help?") {
 		t.Fatalf("softphone output:\n%s", out)
