@@ -207,6 +207,7 @@ func crossCheck(c *Config) []FieldError {
 	if r := c.RAGSettings; r.ChunkOverlap >= r.ChunkSize {
 		add("must be smaller than chunk_size", "rag_settings", "chunk_overlap")
 	}
+	errs = append(errs, sttCheck(c.STTSettings)...)
 	if _, err := schemacheck.Compile(c.AnalysisSettings.StructuredData.Schema); err != nil {
 		add(fmt.Sprintf("is not a usable JSON Schema: %v", err), "analysis_settings", "structured_data", "schema")
 	}

@@ -18,7 +18,9 @@ import (
 	"github.com/switchboard-voice/switchboard/events"
 	"github.com/switchboard-voice/switchboard/http/openapi"
 	"github.com/switchboard-voice/switchboard/http/server"
+	"github.com/switchboard-voice/switchboard/internal/ptr"
 	"github.com/switchboard-voice/switchboard/persistence"
+	"github.com/switchboard-voice/switchboard/privacy"
 )
 
 // CallStore is what the calls routes read.
@@ -95,6 +97,8 @@ type callResponse struct {
 	StartedAt           *time.Time        `json:"started_at"`
 	EndedAt             *time.Time        `json:"ended_at"`
 	EndedReason         *string           `json:"ended_reason"`
+	Consent             *string           `json:"consent"`     // agreed, declined, no-answer; null: not asked
+	AnsweredBy          *string           `json:"answered_by"` // human or machine; null: not detected
 	ConfigVersion       *int              `json:"config_version"`
 	CallMeta            callMeta          `json:"call_meta"`
 	Analysis            *analysisResponse `json:"analysis"` // null: the call is not analysed
@@ -112,7 +116,7 @@ type callMeta struct {
 func newCallResponse(c persistence.CallRow) callResponse {
 	out := callResponse{ID: c.ID, CallSID: c.CallSID, AssistantID: c.AssistantID, AssistantName: c.AssistantName,
 		ToPhoneNumber: c.AssistantNumber, CustomerPhoneNumber: c.CustomerNumber, Status: c.Status, StartedAt: c.StartedAt,
-		EndedAt: c.EndedAt, EndedReason: c.EndedReason, ConfigVersion: c.ConfigVersion,
+		EndedAt: c.EndedAt, EndedReason: c.EndedReason, Consent: c.Consent, AnsweredBy: c.AnsweredBy, ConfigVersion: c.ConfigVersion,
 		CallMeta:  callMeta{Direction: c.Direction, Carrier: c.Carrier, From: c.From, To: c.To},
 		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
 	if c.DurationMS != nil {
@@ -403,6 +407,9 @@ type outboundRequest struct {
 	AssistantID int64  `json:"assistant_id" check:"required,min=1"`
 	To          string `json:"to" check:"required,e164"`
 	From        string `json:"from" check:"required,e164"` // one of the organization's numbers
+	// Variables fill {{name}} for this call, over the assistant's own
+	// (optional: a pointer).
+	Variables *map[string]string `json:"variables" check:"maxitems=100,varname,maxlen=1000"`
 }
 
 var outboundBody = newStrictBody[outboundRequest]()
@@ -432,7 +439,7 @@ func (a *API) placeCall(c *fiber.Ctx) error {
 	if !snap.Config.IsActive {
 		return badParam("body", "assistant_id", "the assistant is not active")
 	}
-	out := OutboundCall{OrganizationID: org, AssistantID: snap.ID, From: req.From, To: req.To}
+	out := OutboundCall{OrganizationID: org, AssistantID: snap.ID, From: req.From, To: req.To, Variables: ptr.Value(req.Variables)}
 	dialed, err := a.Dialer.Dial(c.UserContext(), out)
 	switch {
 	case errors.Is(err, ErrUnknownNumber):
@@ -441,9 +448,13 @@ func (a *API) placeCall(c *fiber.Ctx) error {
 		return &server.Error{Status: fiber.StatusBadGateway, Body: fiber.Map{"detail": "The carrier did not place the call"},
 			Err: fmt.Errorf("dial: %w", err)}
 	}
+	from, to, private := out.From, out.To, snap.Config.PrivacySettings.GDPRMode
+	if private {
+		from, to = privacy.Parties("outbound", from, to)
+	}
 	a.Placed.CallPlaced(dialed.CallSID, time.Now(), persistence.CallInfo{OrganizationID: org, AssistantID: snap.ID,
-		ConfigVersion: snap.Version, From: out.From, To: out.To, Direction: "outbound", Carrier: dialed.Carrier,
-		WebhookURL: webhookURL(snap)})
+		ConfigVersion: snap.Version, From: from, To: to, Direction: "outbound", Carrier: dialed.Carrier,
+		WebhookURL: webhookURL(snap), Private: private})
 	return c.Status(fiber.StatusCreated).JSON(placed{CallSID: dialed.CallSID, Status: persistence.StatusQueued,
 		AssistantID: snap.ID, From: out.From, To: out.To, Carrier: dialed.Carrier})
 }

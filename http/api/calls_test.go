@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"sync"
 	"testing"
@@ -466,7 +467,7 @@ func TestOutboundCall(t *testing.T) {
 	out := h.checkExchange(h.openAPI(), h.keyA, exchange{method: "POST", path: "/api/v1/calls/outbound", op: "/api/v1/calls/outbound",
 		body: body, status: http.StatusCreated})
 	if out["call_sid"] != "CAOUT1" || out["status"] != "queued" || len(h.dialer.calls) != 1 ||
-		h.dialer.calls[0] != (api.OutboundCall{OrganizationID: h.orgA, AssistantID: x, From: "+15550000000", To: "+15551234567"}) {
+		!reflect.DeepEqual(h.dialer.calls[0], api.OutboundCall{OrganizationID: h.orgA, AssistantID: x, From: "+15550000000", To: "+15551234567"}) {
 		t.Fatalf("placed %v, dialed %+v", out, h.dialer.calls)
 	}
 	if err := h.writer.RecordStatus(context.Background(), "telnyx", "CAOUT1", persistence.StatusRinging, time.Now()); err != nil {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/switchboard-voice/switchboard/assistant"
+	"github.com/switchboard-voice/switchboard/providers/internal/sttsocket"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -59,21 +60,9 @@ func encoding(f voice.Format) (string, error) {
 // endpoint returns the websocket URL for opts and whether it is Flux. The
 // base URL may carry a path prefix; http(s) becomes ws(s).
 func endpoint(opts voice.STTOptions) (string, bool, error) {
-	base := opts.BaseURL
-	if base == "" {
-		base = DefaultBaseURL
-	}
-	u, err := url.Parse(strings.TrimSuffix(base, "/"))
+	u, err := sttsocket.URL(opts.BaseURL, DefaultBaseURL, "")
 	if err != nil {
-		return "", false, fmt.Errorf("deepgram: base URL: %w", err)
-	}
-	switch u.Scheme {
-	case "http", "ws":
-		u.Scheme = "ws"
-	case "https", "wss":
-		u.Scheme = "wss"
-	default:
-		return "", false, fmt.Errorf("deepgram: base URL scheme %q", u.Scheme)
+		return "", false, fmt.Errorf("deepgram: %w", err)
 	}
 	enc, err := encoding(opts.Format)
 	if err != nil {
