@@ -20,7 +20,11 @@ func TestMarkdownLinksResolveInsideTheRepository(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files := []string{"../README.md", "../BENCHMARKS.md", "ARCHITECTURE.md", "OPERATING.md", "seeds/README.md"}
+	docs, err := filepath.Glob("*.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := append([]string{"../README.md", "../BENCHMARKS.md", "seeds/README.md"}, docs...)
 	checked := 0
 	for _, f := range files {
 		b, err := os.ReadFile(f)
