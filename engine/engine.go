@@ -144,7 +144,7 @@ func New(cfg Config) (*Engine, error) {
 	outbound := e.tenantClient()
 	links := &api.RecordingLinks{Base: cfg.PublicURL, Key: derive(cfg.Secret, "recording links"), TTL: recordingLinkTTL}
 	wo := cfg.Webhooks
-	wo.Store, wo.Secrets, wo.Clock, wo.Log = store, e.Organizations, cfg.Clock, cfg.Log
+	wo.Store, wo.Secrets, wo.Clock, wo.Log, wo.Metrics = store, e.Organizations, cfg.Clock, cfg.Log, set
 	wo.Recordings = recordingLinks{store: store, links: links}
 	if wo.Client == nil {
 		wo.Client = &http.Client{Transport: outbound.Transport, CheckRedirect: noRedirects}
@@ -213,6 +213,8 @@ func New(cfg Config) (*Engine, error) {
 		Links:          links,
 		Sounds:         e.Sounds,
 		WebCalls:       e.Gateways.Web,
+
+		AllowPrivateURLs: cfg.AllowPrivateURLs,
 	}).Mount(routes)
 	e.Gateways.mount(routes)
 	spec.Serve(routes) // last: the document describes the routes registered before it

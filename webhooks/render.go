@@ -11,12 +11,12 @@ import (
 )
 
 // The bodies follow Burki's, which follow Vapi's server messages
-// (burki.md §3.1): {"message": {"type": ..., ...}}. Vapi's timestamp (ms
-// since the epoch) and the call's assistant and direction are added. The
-// end-of-call report carries the call's post-call analysis as Burki's does
-// (summary, and analysis with summary, durationSeconds and
-// structuredData), with its status, the evaluation and each failed step's
-// error added.
+// (docs/reference/burki.md §3.1): {"message": {"type": ..., ...}}.
+// Vapi's timestamp (ms since the epoch) and the call's assistant and
+// direction are added. The end-of-call report carries the call's
+// post-call analysis as Burki's does (summary, and analysis with summary,
+// durationSeconds and structuredData), with its status, the evaluation
+// and each failed step's error added.
 
 type envelope struct {
 	Message any `json:"message"`

@@ -54,6 +54,11 @@ type Deps struct {
 	WebCalls       WebCalls   // nil: no web call tokens
 	Dialer         Dialer
 	Placed         CallPlacer
+
+	// AllowPrivateURLs accepts tenants' URLs (webhook_url, custom tools,
+	// sound and provider URLs) on loopback and private addresses; without
+	// it a write setting one is refused (the engine would refuse to reach it).
+	AllowPrivateURLs bool
 }
 
 // API serves the admin routes.

@@ -30,6 +30,9 @@ func (a *API) createAssistant(c *fiber.Ctx) error {
 	if err != nil {
 		return fail(err, "Assistant")
 	}
+	if err := a.checkTenantURLs(c.UserContext(), w); err != nil {
+		return err
+	}
 	snap, err := a.Assistants.Create(c.UserContext(), principal(c), w)
 	if err != nil {
 		return fail(err, "Assistant")
@@ -60,6 +63,9 @@ func (a *API) updateAssistant(c *fiber.Ctx) error {
 	w, err := assistant.ParseWrite(c.Body())
 	if err != nil {
 		return fail(err, "Assistant")
+	}
+	if err := a.checkTenantURLs(c.UserContext(), w); err != nil {
+		return err
 	}
 	snap, err := a.Assistants.Update(c.UserContext(), principal(c), id, w)
 	if err != nil {
