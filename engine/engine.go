@@ -198,6 +198,7 @@ func New(cfg Config) (*Engine, error) {
 		Store:         store,
 		Organizations: e.Organizations,
 		Authenticator: auth.NewAuthenticator(store),
+		Keys:          store,
 		Stats:         store,
 		Calls:         store,
 		LiveCalls:     e.Calls,

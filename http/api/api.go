@@ -36,7 +36,8 @@ type Deps struct {
 	Store         Store
 	Organizations Organizations
 	Authenticator *auth.Authenticator
-	Stats         Stats // nil: assistants show no calls
+	Keys          KeyStore // nil: no API-key routes
+	Stats         Stats    // nil: assistants show no calls
 
 	// The calls routes are mounted when Calls is set; terminate needs
 	// LiveCalls, outbound needs Dialer and Placed.
@@ -102,6 +103,9 @@ func (a *API) Mount(app openapi.Router) {
 		as.Post("/:assistant_id/web-call", docWebCall, a.webCall)
 	}
 
+	if a.Keys != nil {
+		a.mountKeys(v1)
+	}
 	if a.Calls != nil {
 		a.mountCalls(v1)
 	}

@@ -174,6 +174,20 @@ func TestOpenAPIDescribesRealExchanges(t *testing.T) {
 	ex(exchange{method: "GET", path: "/api/v1/assistants/me/organization", op: "/api/v1/assistants/me/organization", status: http.StatusOK})
 	ex(exchange{method: "POST", path: "/api/v1/organization/webhook-secret", op: "/api/v1/organization/webhook-secret", status: http.StatusOK})
 
+	// API keys.
+	myKeys, orgKeys := "/api/v1/users/me/api-keys", "/api/v1/api-keys"
+	k := ex(exchange{method: "POST", path: myKeys, op: myKeys, status: http.StatusCreated,
+		body: map[string]any{"name": "ci", "expires_at": "2099-01-02T03:04:05Z"}})
+	kid := fmt.Sprint(get(k, "api_key", "id"))
+	h.checkExchange(doc, k["key"].(string), exchange{method: "GET", path: myKeys, op: myKeys, status: http.StatusOK})
+	ex(exchange{method: "GET", path: orgKeys, op: orgKeys, status: http.StatusOK})
+	ex(exchange{method: "PUT", path: myKeys + "/" + kid, op: myKeys + "/{key_id}", status: http.StatusOK, body: map[string]any{"name": "deploy"}})
+	ex(exchange{method: "PUT", path: orgKeys + "/" + kid, op: orgKeys + "/{key_id}", status: http.StatusOK, body: map[string]any{"name": "deploy"}})
+	ex(exchange{method: "POST", path: myKeys, op: myKeys, status: http.StatusUnprocessableEntity, body: `{"name":3,"scopes":[]}`, badBody: true})
+	ex(exchange{method: "DELETE", path: orgKeys + "/" + kid, op: orgKeys + "/{key_id}", status: http.StatusOK})
+	ex(exchange{method: "DELETE", path: myKeys + "/" + kid, op: myKeys + "/{key_id}", status: http.StatusOK})
+	ex(exchange{method: "DELETE", path: orgKeys + "/999999", op: orgKeys + "/{key_id}", status: http.StatusNotFound})
+
 	ex(exchange{method: "DELETE", path: "/api/v1/assistants/" + id, op: one, status: http.StatusOK})
 	ex(exchange{method: "GET", path: "/healthz", op: "/healthz", status: http.StatusOK})
 	ex(exchange{method: "GET", path: "/readyz", op: "/readyz", status: http.StatusOK})

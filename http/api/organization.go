@@ -44,8 +44,13 @@ func orgError(err error) error {
 
 // requireAdmin allows organization-wide changes to admins only.
 func requireAdmin(c *fiber.Ctx) error {
+	return adminOnly(c, "change organization settings")
+}
+
+// adminOnly is a 403 unless the caller is an admin of the organization.
+func adminOnly(c *fiber.Ctx, action string) error {
 	if principal(c).Role != "admin" {
-		return server.Detail(fiber.StatusForbidden, "Only organization admins can change organization settings")
+		return server.Detail(fiber.StatusForbidden, "Only organization admins can "+action)
 	}
 	return nil
 }
