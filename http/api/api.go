@@ -93,7 +93,8 @@ func (a *API) Mount(app openapi.Router) {
 	pn.Post("/:phone_number_id/unassign", docUnassignNumber, a.unassignNumber)
 
 	v1.Get("/organization", docGetOrganization, a.getOrganization)
-	v1.Patch("/organization", docUpdateOrganization, a.updateOrganization)
+	v1.Patch("/organization", docUpdateOrganization, a.updateOrganization(Organizations.Update))
+	v1.Put("/organization", docReplaceOrganization, a.updateOrganization(Organizations.Replace))
 	v1.Post("/organization/webhook-secret", docRotateWebhookSecret, a.rotateWebhookSecret)
 	as.Get("/me/organization", docGetMyOrganization, a.getOrganization) // Burki's path
 	if a.Sounds != nil {

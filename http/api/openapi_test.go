@@ -170,6 +170,11 @@ func TestOpenAPIDescribesRealExchanges(t *testing.T) {
 			"twilio":        map[string]any{"account_sid": "AC9", "auth_token": "tok"},
 			"vonage":        map[string]any{"api_key": "k", "api_secret": "s", "private_key": "pk", "signature_secret": "sig"},
 		}})
+	ex(exchange{method: "PUT", path: "/api/v1/organization", op: "/api/v1/organization", status: http.StatusOK,
+		body: map[string]any{
+			"provider_keys": map[string]any{"openai_api_key": "********"},
+			"plivo":         map[string]any{"auth_id": "MA1", "auth_token": "pt"},
+		}})
 	ex(exchange{method: "GET", path: "/api/v1/organization", op: "/api/v1/organization", status: http.StatusOK})
 	ex(exchange{method: "GET", path: "/api/v1/assistants/me/organization", op: "/api/v1/assistants/me/organization", status: http.StatusOK})
 	ex(exchange{method: "POST", path: "/api/v1/organization/webhook-secret", op: "/api/v1/organization/webhook-secret", status: http.StatusOK})
@@ -299,13 +304,17 @@ func TestOpenAPIWriteSchemasAgreeWithValidation(t *testing.T) {
 		"twilio": map[string]any{"account_sid": "AC", "auth_token": "t"}, "telnyx": map[string]any{"api_key": "k"},
 		"vonage": map[string]any{"api_secret": "s"}, "plivo": map[string]any{"auth_id": "MA", "auth_token": "p"},
 	}
-	agreeWithSchema(t, doc, "PATCH", "/api/v1/organization", settings, func(body []byte) error {
-		patch, err := typeddoc.DecodeDocument(body)
-		if err == nil {
-			_, err = organization.Apply(nil, patch, box)
-		}
-		return err
-	})
+	for method, how := range map[string]func(stored, body typeddoc.Document, s organization.Sealer) (organization.Result, error){
+		"PATCH": organization.Apply, "PUT": organization.Replace,
+	} {
+		agreeWithSchema(t, doc, method, "/api/v1/organization", settings, func(body []byte) error {
+			doc, err := typeddoc.DecodeDocument(body)
+			if err == nil {
+				_, err = how(nil, doc, box)
+			}
+			return err
+		})
+	}
 }
 
 func mustJSON(t *testing.T, v any) []byte {
