@@ -199,6 +199,7 @@ func New(cfg Config) (*Engine, error) {
 		Organizations: e.Organizations,
 		Authenticator: auth.NewAuthenticator(store),
 		Keys:          store,
+		Providers:     e.Providers,
 		Stats:         store,
 		Calls:         store,
 		LiveCalls:     e.Calls,

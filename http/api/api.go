@@ -36,8 +36,9 @@ type Deps struct {
 	Store         Store
 	Organizations Organizations
 	Authenticator *auth.Authenticator
-	Keys          KeyStore // nil: no API-key routes
-	Stats         Stats    // nil: assistants show no calls
+	Keys          KeyStore        // nil: no API-key routes
+	Providers     ProviderCatalog // nil: no /assistants/providers
+	Stats         Stats           // nil: assistants show no calls
 
 	// The calls routes are mounted when Calls is set; terminate needs
 	// LiveCalls, outbound needs Dialer and Placed.
@@ -70,11 +71,17 @@ func (a *API) Mount(app openapi.Router) {
 	as := v1.Group("/assistants").With(assistantsTag)
 	as.Post("/", docCreateAssistant, a.createAssistant)
 	as.Get("/", docListAssistants, a.listAssistants)
+	as.Get("/count", docCountAssistants, a.countAssistants) // before /:assistant_id
+	as.Get("/export", docExportAssistants, a.exportAssistants)
+	if a.Providers != nil {
+		as.Get("/providers", docAssistantProviders, a.assistantProviders)
+	}
 	as.Get("/by-phone/:phone_number", docAssistantByPhone, a.assistantByPhone)
 	as.Get("/:assistant_id", docGetAssistant, a.getAssistant)
 	as.Put("/:assistant_id", docPutAssistant, a.updateAssistant)
 	as.Patch("/:assistant_id", docPatchAssistant, a.updateAssistant)
 	as.Delete("/:assistant_id", docDeleteAssistant, a.deleteAssistant)
+	as.Post("/:assistant_id/duplicate", docDuplicateAssistant, a.duplicateAssistant)
 	as.Patch("/:assistant_id/status", docAssistantStatus, a.setAssistantStatus)
 	as.Get("/:assistant_id/settings-history", docListHistory, a.listHistory)
 	as.Get("/:assistant_id/settings-history/:version_id", docGetHistory, a.getHistory)

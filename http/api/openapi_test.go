@@ -179,6 +179,16 @@ func TestOpenAPIDescribesRealExchanges(t *testing.T) {
 	ex(exchange{method: "GET", path: "/api/v1/assistants/me/organization", op: "/api/v1/assistants/me/organization", status: http.StatusOK})
 	ex(exchange{method: "POST", path: "/api/v1/organization/webhook-secret", op: "/api/v1/organization/webhook-secret", status: http.StatusOK})
 
+	// Assistants' count, export, providers and duplicate.
+	ex(exchange{method: "GET", path: "/api/v1/assistants/count?is_active=false", op: "/api/v1/assistants/count", status: http.StatusOK})
+	h.checkExchange(doc, h.keyA, exchange{method: "GET", path: "/api/v1/assistants/export?format=json", op: "/api/v1/assistants/export", status: http.StatusOK})
+	ex(exchange{method: "GET", path: "/api/v1/assistants/export?format=pdf", op: "/api/v1/assistants/export", status: http.StatusUnprocessableEntity})
+	ex(exchange{method: "GET", path: "/api/v1/assistants/providers", op: "/api/v1/assistants/providers", status: http.StatusOK})
+	ex(exchange{method: "POST", path: "/api/v1/assistants/" + id + "/duplicate", op: one + "/duplicate", status: http.StatusCreated,
+		body: map[string]any{"name": "Documented copy"}})
+	ex(exchange{method: "POST", path: "/api/v1/assistants/" + id + "/duplicate", op: one + "/duplicate", status: http.StatusUnprocessableEntity,
+		body: `{"name":1}`, badBody: true})
+
 	// API keys.
 	myKeys, orgKeys := "/api/v1/users/me/api-keys", "/api/v1/api-keys"
 	k := ex(exchange{method: "POST", path: myKeys, op: myKeys, status: http.StatusCreated,
