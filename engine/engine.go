@@ -202,6 +202,7 @@ func New(cfg Config) (*Engine, error) {
 		Providers:     e.Providers,
 		Stats:         store,
 		Calls:         store,
+		Analytics:     store,
 		LiveCalls:     e.Calls,
 		Watchers:      e.Live,
 		Placed:        e.Records,

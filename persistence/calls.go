@@ -66,9 +66,8 @@ type CallFilter struct {
 	Skip, Limit    int
 }
 
-// ListCalls returns one page of an organization's calls, newest first, and
-// the total matching the filter.
-func (s *Store) ListCalls(ctx context.Context, orgID int64, f CallFilter) ([]CallRow, int, error) {
+// where is the filter as SQL over calls c, with its arguments.
+func (f CallFilter) where(orgID int64) (string, []any) {
 	where := []string{"c.organization_id = $1"}
 	args := []any{orgID}
 	add := func(cond string, v any) {
@@ -90,11 +89,17 @@ func (s *Store) ListCalls(ctx context.Context, orgID int64, f CallFilter) ([]Cal
 	if f.To != nil {
 		add("c.created_at <= $%d", *f.To)
 	}
-	cond := strings.Join(where, " AND ")
-	var total int
-	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM calls c WHERE `+cond, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("persistence: count calls: %w", err)
+	return strings.Join(where, " AND "), args
+}
+
+// ListCalls returns one page of an organization's calls, newest first, and
+// the total matching the filter.
+func (s *Store) ListCalls(ctx context.Context, orgID int64, f CallFilter) ([]CallRow, int, error) {
+	total, err := s.CountCalls(ctx, orgID, f)
+	if err != nil {
+		return nil, 0, err
 	}
+	cond, args := f.where(orgID)
 	args = append(args, f.Limit, f.Skip)
 	rows, _ := s.pool.Query(ctx, fmt.Sprintf(`SELECT %s%s WHERE %s ORDER BY c.created_at DESC, c.id DESC LIMIT $%d OFFSET $%d`,
 		callColumns, callFrom, cond, len(args)-1, len(args)), args...)
@@ -103,6 +108,109 @@ func (s *Store) ListCalls(ctx context.Context, orgID int64, f CallFilter) ([]Cal
 		return nil, 0, fmt.Errorf("persistence: list calls: %w", err)
 	}
 	return list, total, nil
+}
+
+// CountCalls counts an organization's calls matching the filter.
+func (s *Store) CountCalls(ctx context.Context, orgID int64, f CallFilter) (int, error) {
+	cond, args := f.where(orgID)
+	var total int
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM calls c WHERE `+cond, args...).Scan(&total); err != nil {
+		return 0, fmt.Errorf("persistence: count calls: %w", err)
+	}
+	return total, nil
+}
+
+// CallCursor is where a walk through calls, newest first, has got to.
+type CallCursor struct {
+	CreatedAt time.Time
+	ID        int64
+}
+
+// CallsBefore returns up to limit calls matching the filter that come after
+// the cursor (nil: from the newest), newest first. Unlike skip and limit,
+// its cost does not grow with how far the walk has gone.
+func (s *Store) CallsBefore(ctx context.Context, orgID int64, f CallFilter, after *CallCursor, limit int) ([]CallRow, error) {
+	cond, args := f.where(orgID)
+	if after != nil {
+		args = append(args, after.CreatedAt, after.ID)
+		cond += fmt.Sprintf(" AND (c.created_at, c.id) < ($%d, $%d)", len(args)-1, len(args))
+	}
+	args = append(args, limit)
+	rows, _ := s.pool.Query(ctx, fmt.Sprintf(`SELECT %s%s WHERE %s ORDER BY c.created_at DESC, c.id DESC LIMIT $%d`,
+		callColumns, callFrom, cond, len(args)), args...)
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (CallRow, error) { return scanCall(r) })
+	if err != nil {
+		return nil, fmt.Errorf("persistence: walk calls: %w", err)
+	}
+	return list, nil
+}
+
+// CallTally is how many calls ended one way, and how long they lasted.
+type CallTally struct {
+	Status      string
+	EndedReason *string
+	Calls       int64
+	Timed       int64 // the calls with a duration
+	DurationMS  int64 // summed over them
+}
+
+// TallyCalls counts an organization's calls matching the filter by status
+// and end reason, in one pass over the calls' covering index.
+func (s *Store) TallyCalls(ctx context.Context, orgID int64, f CallFilter) ([]CallTally, error) {
+	cond, args := f.where(orgID)
+	rows, _ := s.pool.Query(ctx, `SELECT c.status, c.ended_reason, count(*), count(c.duration_ms), coalesce(sum(c.duration_ms), 0)::bigint
+		FROM calls c WHERE `+cond+` GROUP BY 1, 2`, args...)
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (CallTally, error) {
+		var t CallTally
+		err := r.Scan(&t.Status, &t.EndedReason, &t.Calls, &t.Timed, &t.DurationMS)
+		return t, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("persistence: tally calls: %w", err)
+	}
+	return out, nil
+}
+
+// Bucket is a period analytics group calls by.
+type Bucket string
+
+// Calls are grouped by UTC day or hour.
+const (
+	ByDay  Bucket = "day"
+	ByHour Bucket = "hour"
+)
+
+// CallPeriod is the calls created in one period.
+type CallPeriod struct {
+	Start      time.Time
+	Calls      int64
+	Completed  int64
+	Failed     int64 // busy, failed, no-answer, canceled
+	Timed      int64 // the calls with a duration
+	DurationMS int64 // summed over them
+}
+
+// CallPeriods groups an organization's calls matching the filter by
+// period, oldest first; periods without calls are left out.
+func (s *Store) CallPeriods(ctx context.Context, orgID int64, f CallFilter, by Bucket) ([]CallPeriod, error) {
+	if by != ByDay && by != ByHour {
+		return nil, fmt.Errorf("persistence: call periods by %q", by)
+	}
+	cond, args := f.where(orgID)
+	rows, _ := s.pool.Query(ctx, `SELECT date_trunc('`+string(by)+`', c.created_at, 'UTC'), count(*),
+			count(*) FILTER (WHERE c.status = 'completed'),
+			count(*) FILTER (WHERE c.status IN ('busy', 'failed', 'no-answer', 'canceled')),
+			count(c.duration_ms), coalesce(sum(c.duration_ms), 0)::bigint
+		FROM calls c WHERE `+cond+` GROUP BY 1 ORDER BY 1`, args...)
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (CallPeriod, error) {
+		var p CallPeriod
+		err := r.Scan(&p.Start, &p.Calls, &p.Completed, &p.Failed, &p.Timed, &p.DurationMS)
+		return p, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("persistence: call periods: %w", err)
+	}
+	return out, nil
 }
 
 // GetCall returns a call of the organization.

@@ -43,6 +43,7 @@ type Deps struct {
 	// The calls routes are mounted when Calls is set; terminate needs
 	// LiveCalls, outbound needs Dialer and Placed.
 	Calls     CallStore
+	Analytics CallAnalytics // with Calls: count, stats, analytics, export
 	LiveCalls LiveCalls
 	Watchers  Watchers // the live-call websocket, with LiveCalls
 

@@ -189,6 +189,14 @@ func TestOpenAPIDescribesRealExchanges(t *testing.T) {
 	ex(exchange{method: "POST", path: "/api/v1/assistants/" + id + "/duplicate", op: one + "/duplicate", status: http.StatusUnprocessableEntity,
 		body: `{"name":1}`, badBody: true})
 
+	// Calls' count, stats, analytics and export.
+	h.insertCalls("Org A", a["id"], "CAX1 completed 2026-11-20T10:00:00Z 61000 customer-ended-call", "CAX2 busy 2026-11-20T10:05:00Z - -")
+	ex(exchange{method: "GET", path: "/api/v1/calls/count?status=busy", op: "/api/v1/calls/count", status: http.StatusOK})
+	ex(exchange{method: "GET", path: "/api/v1/calls/stats", op: "/api/v1/calls/stats", status: http.StatusOK})
+	ex(exchange{method: "GET", path: "/api/v1/calls/analytics?interval=hour&date_from=2026-11-20", op: "/api/v1/calls/analytics", status: http.StatusOK})
+	ex(exchange{method: "GET", path: "/api/v1/calls/analytics?interval=minute", op: "/api/v1/calls/analytics", status: http.StatusUnprocessableEntity})
+	h.checkExchange(doc, h.keyA, exchange{method: "GET", path: "/api/v1/calls/export?format=json", op: "/api/v1/calls/export", status: http.StatusOK})
+
 	// API keys.
 	myKeys, orgKeys := "/api/v1/users/me/api-keys", "/api/v1/api-keys"
 	k := ex(exchange{method: "POST", path: myKeys, op: myKeys, status: http.StatusCreated,
