@@ -200,6 +200,7 @@ func New(cfg Config) (*Engine, error) {
 		Authenticator: auth.NewAuthenticator(store),
 		Keys:          store,
 		Providers:     e.Providers,
+		Audit:         store,
 		Stats:         store,
 		Calls:         store,
 		Analytics:     store,

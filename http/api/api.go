@@ -38,6 +38,7 @@ type Deps struct {
 	Authenticator *auth.Authenticator
 	Keys          KeyStore        // nil: no API-key routes
 	Providers     ProviderCatalog // nil: no /assistants/providers
+	Audit         AuditLog        // nil: changes are not audited
 	Stats         Stats           // nil: assistants show no calls
 
 	// The calls routes are mounted when Calls is set; terminate needs
@@ -68,7 +69,11 @@ func New(d Deps) *API { return &API{Deps: d, stats: newStatsCache(d.Stats)} }
 
 // Mount registers the routes under /api/v1, each with its operation.
 func (a *API) Mount(app openapi.Router) {
-	v1 := app.Group("/api/v1", a.authenticate).With(authenticated)
+	handlers := []fiber.Handler{a.authenticate}
+	if a.Audit != nil {
+		handlers = append(handlers, a.audit)
+	}
+	v1 := app.Group("/api/v1", handlers...).With(authenticated)
 	as := v1.Group("/assistants").With(assistantsTag)
 	as.Post("/", docCreateAssistant, a.createAssistant)
 	as.Get("/", docListAssistants, a.listAssistants)
@@ -114,6 +119,9 @@ func (a *API) Mount(app openapi.Router) {
 
 	if a.Keys != nil {
 		a.mountKeys(v1)
+	}
+	if a.Audit != nil {
+		a.mountAudit(v1)
 	}
 	if a.Calls != nil {
 		a.mountCalls(v1)

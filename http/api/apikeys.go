@@ -94,27 +94,36 @@ func (a *API) listKeys(scope keyScope) fiber.Handler {
 	}
 }
 
-// createKey issues a key to the caller's user; the response is the only
-// time it is shown.
-func (a *API) createKey(c *fiber.Ctx) error {
-	w, err := apiKeyCreateBody.parse(c.Body())
+// parseKeyCreate reads a create body: a name that is not blank, and an
+// expiry after now, if any.
+func parseKeyCreate(body []byte, now time.Time) (string, *time.Time, error) {
+	w, err := apiKeyCreateBody.parse(body)
 	if err != nil {
-		return err
+		return "", nil, err
 	}
 	name, err := keyName(w.Name)
 	if err != nil {
-		return err
+		return "", nil, err
 	}
-	var expires *time.Time
-	if w.ExpiresAt != nil {
-		t, err := time.Parse(time.RFC3339, *w.ExpiresAt)
-		if err != nil {
-			return badParam("body", "expires_at", "must be an RFC 3339 time, such as 2030-01-02T15:04:05Z")
-		}
-		if !t.After(time.Now()) {
-			return badParam("body", "expires_at", "must be in the future")
-		}
-		expires = &t
+	if w.ExpiresAt == nil {
+		return name, nil, nil
+	}
+	t, err := time.Parse(time.RFC3339, *w.ExpiresAt)
+	if err != nil {
+		return "", nil, badParam("body", "expires_at", "must be an RFC 3339 time, such as 2030-01-02T15:04:05Z")
+	}
+	if !t.After(now) {
+		return "", nil, badParam("body", "expires_at", "must be in the future")
+	}
+	return name, &t, nil
+}
+
+// createKey issues a key to the caller's user; the response is the only
+// time it is shown.
+func (a *API) createKey(c *fiber.Ctx) error {
+	name, expires, err := parseKeyCreate(c.Body(), time.Now())
+	if err != nil {
+		return err
 	}
 	key, digest, display, err := auth.NewKey()
 	if err != nil {

@@ -112,11 +112,11 @@ type callPeriod struct {
 // analyticsWindows are each interval's default window and the most
 // periods a window may hold.
 var analyticsWindows = map[persistence.Bucket]struct {
-	step, def time.Duration
-	max       int
+	def time.Duration
+	max int
 }{
-	persistence.ByDay:  {step: 24 * time.Hour, def: 30 * 24 * time.Hour, max: 366},
-	persistence.ByHour: {step: time.Hour, def: 24 * time.Hour, max: 31 * 24},
+	persistence.ByDay:  {def: 30 * 24 * time.Hour, max: 366},
+	persistence.ByHour: {def: 24 * time.Hour, max: 31 * 24},
 }
 
 func (a *API) callAnalytics(c *fiber.Ctx) error {
@@ -137,8 +137,9 @@ func (a *API) callAnalytics(c *fiber.Ctx) error {
 		from := f.To.Add(-w.def)
 		f.From = &from
 	}
-	first := f.From.UTC().Truncate(w.step)
-	if n := int(f.To.Sub(first)/w.step) + 1; n > w.max {
+	step := persistence.BucketSteps[by]
+	first := f.From.UTC().Truncate(step)
+	if n := int(f.To.Sub(first)/step) + 1; n > w.max {
 		return badParam("query", "date_from", "the window holds %d %ss; at most %d", n, by, w.max)
 	}
 	periods, err := a.Analytics.CallPeriods(c.UserContext(), principal(c).OrganizationID, f, by)
@@ -147,7 +148,7 @@ func (a *API) callAnalytics(c *fiber.Ctx) error {
 	}
 	out := callAnalytics{Interval: by, DateFrom: f.From.UTC(), DateTo: f.To.UTC(), Periods: []callPeriod{}}
 	i := 0
-	for start := first; !start.After(*f.To); start = start.Add(w.step) {
+	for start := first; !start.After(*f.To); start = start.Add(step) {
 		p := callPeriod{Start: start}
 		if i < len(periods) && periods[i].Start.Equal(start) {
 			got := periods[i]
