@@ -50,6 +50,16 @@ func TestAuditLog(t *testing.T) {
 		t.Errorf("org B's audit log %v", got)
 	}
 
+	// The assistant's settings history names the key of each change.
+	hist := h.must(http.StatusOK, "GET", path+"/settings-history", h.keyA, nil)["items"].([]any)[0].(map[string]any)
+	var keyA float64
+	if err := h.pool.QueryRow(t.Context(), `SELECT k.id FROM api_keys k JOIN users u ON u.id = k.user_id WHERE u.email = 'a@a.test' ORDER BY k.id LIMIT 1`).Scan(&keyA); err != nil {
+		t.Fatal(err)
+	}
+	if hist["changed_by_key_id"] != keyA {
+		t.Errorf("history entry %v, want changed_by_key_id %v", hist, keyA)
+	}
+
 	types := h.must(http.StatusOK, "GET", "/api/v1/audit/event-types", h.keyA, nil)["event_types"].([]any)
 	if !slices.Contains(types, any("createAssistant")) || !slices.Contains(types, any("revokeAPIKey")) || slices.Contains(types, any("listAssistants")) {
 		t.Errorf("event types %v", types)

@@ -25,3 +25,7 @@ CREATE TABLE audit_log (
     created_at       timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX audit_log_organization_idx ON audit_log (organization_id, id DESC);
+
+-- Settings history names the API key a change was made with.
+ALTER TABLE assistant_settings_history
+    ADD COLUMN changed_by_key bigint REFERENCES api_keys(id) ON DELETE SET NULL;
