@@ -54,6 +54,7 @@ func (a *API) mountCalls(v1 openapi.Router) {
 	cs.Get("/sid/:call_sid", docGetCallBySID, a.getCallBySID)
 	cs.Get("/:call_id", docGetCall, a.getCall)
 	cs.Get("/:call_id/transcripts", docListTranscripts, a.listTranscripts)
+	cs.Get("/:call_id/transcripts/export", docExportTranscripts, a.exportTranscripts)
 	cs.Get("/:call_id/messages", docListMessages, a.listChatMessages)
 	cs.Get("/:call_id/events", docListEvents, a.listCallEvents)
 	cs.Get("/:call_id/webhook-logs", docListWebhookLogs, a.listWebhookLogs)
@@ -268,24 +269,34 @@ type transcriptResponse struct {
 }
 
 func (a *API) listTranscripts(c *fiber.Ctx) error {
-	speaker, err := queryEnum(c, "speaker", string(events.Caller), string(events.Assistant))
+	out, err := a.transcriptsOf(c)
 	if err != nil {
 		return err
+	}
+	return c.JSON(out)
+}
+
+// transcriptsOf reads the transcript of the call in the path, optionally
+// one ?speaker='s.
+func (a *API) transcriptsOf(c *fiber.Ctx) ([]transcriptResponse, error) {
+	speaker, err := queryEnum(c, "speaker", string(events.Caller), string(events.Assistant))
+	if err != nil {
+		return nil, err
 	}
 	row, err := a.callOf(c)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	ts, err := a.Calls.ListTranscripts(c.UserContext(), row.OrganizationID, row.ID, speaker)
 	if err != nil {
-		return callFail(err, "Transcripts")
+		return nil, callFail(err, "Transcripts")
 	}
 	out := make([]transcriptResponse, len(ts))
 	for i, t := range ts {
 		out[i] = transcriptResponse{ID: t.ID, CallID: t.CallID, Content: t.Content, IsFinal: true, Speaker: t.Speaker,
 			SegmentStart: t.SegmentStart, SegmentEnd: t.SegmentEnd, Confidence: t.Confidence, CreatedAt: t.CreatedAt}
 	}
-	return c.JSON(out)
+	return out, nil
 }
 
 type chatMessageResponse struct {

@@ -224,3 +224,34 @@ func stampOf(t *time.Time) string {
 	}
 	return t.UTC().Format(time.RFC3339Nano)
 }
+
+// transcriptColumns are a transcript CSV export's columns.
+var transcriptColumns = []string{"id", "call_id", "speaker", "content", "segment_start", "segment_end", "confidence", "created_at"}
+
+// exportTranscripts serves a call's transcript as a CSV or JSON download.
+func (a *API) exportTranscripts(c *fiber.Ctx) error {
+	format, err := exportFormatParam(c)
+	if err != nil {
+		return err
+	}
+	ts, err := a.transcriptsOf(c)
+	if err != nil {
+		return err
+	}
+	out := make([]exportRecord, len(ts))
+	for i, t := range ts {
+		out[i].json = t
+		confidence := ""
+		if t.Confidence != nil {
+			confidence = strconv.FormatFloat(*t.Confidence, 'f', -1, 64)
+		}
+		out[i].csv = []string{strconv.FormatInt(t.ID, 10), strconv.FormatInt(t.CallID, 10), t.Speaker, t.Content,
+			strconv.FormatFloat(t.SegmentStart, 'f', 3, 64), strconv.FormatFloat(t.SegmentEnd, 'f', 3, 64), confidence, stampOf(&t.CreatedAt)}
+	}
+	name := "call-" + c.Params("call_id") + "-transcript" // a positive integer: transcriptsOf checked it
+	return a.sendExport(c, format, name, transcriptColumns, func(context.Context) ([]exportRecord, error) {
+		batch := out
+		out = nil // one page: the whole transcript
+		return batch, nil
+	})
+}

@@ -44,6 +44,18 @@ var (
 			openapi.Schema{"type": "string", "enum": []any{"day", "hour"}, "default": "day"})}, callFilterParams...),
 		Responses: map[int]openapi.Response{200: openapi.JSON("The periods.", callAnalyticsModel), 422: invalid},
 	}
+	transcriptListModel  = listOf("TranscriptList", response[transcriptResponse]("TranscriptSegment", "One final transcript segment.", nil))
+	docExportTranscripts = openapi.Operation{
+		ID: "exportCallTranscripts", Summary: "Download a call's transcript as CSV or JSON (Burki's path)",
+		Params: []openapi.Param{callIDParam, formatParam,
+			openapi.QueryParam("speaker", "Only this speaker's segments.", openapi.Schema{"type": "string", "enum": []string{"user", "assistant"}})},
+		Responses: map[int]openapi.Response{
+			200: {Description: "The segments, in order.", Model: transcriptListModel,
+				Alternatives: map[string]openapi.Schema{"text/csv": csvSchema(transcriptColumns)}},
+			404: callNotFound,
+			422: invalid,
+		},
+	}
 	docExportCalls = openapi.Operation{
 		ID: "exportCalls", Summary: "Export the organization's calls as CSV or JSON, newest first (Burki's path)",
 		Description: "Streamed page by page, so any number of calls can be exported. JSON items are call objects.",

@@ -154,3 +154,45 @@ func TestCallExport(t *testing.T) {
 		t.Errorf("an empty export: %d %q", status, raw)
 	}
 }
+
+func TestTranscriptExport(t *testing.T) {
+	h := newHarness(t)
+	h.insertCalls("Org A", nil, "CA1 completed 2026-11-20T10:00:00Z 61400 customer-ended-call")
+	var id int64
+	if err := h.pool.QueryRow(context.Background(), `SELECT id FROM calls WHERE call_sid = 'CA1'`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.pool.Exec(context.Background(), `
+		INSERT INTO transcripts (call_id, seq, speaker, content, segment_start, segment_end, confidence, created_at) VALUES
+		($1, 1, 'user', 'Hello, =cmd', 0.5, 1.25, 0.9, '2026-11-20T10:00:01Z'),
+		($1, 2, 'assistant', 'Hi, how can I help?', 1.5, 3, NULL, '2026-11-20T10:00:03Z')`, id); err != nil {
+		t.Fatal(err)
+	}
+	p := fmt.Sprintf("/api/v1/calls/%d/transcripts/export", id)
+	status, raw := h.raw("GET", p, h.keyA, nil)
+	rows, err := csv.NewReader(strings.NewReader(string(raw))).ReadAll()
+	if status != http.StatusOK || err != nil || len(rows) != 3 || rows[1][2] != "user" || rows[1][3] != "Hello, =cmd" ||
+		rows[1][4] != "0.500" || rows[2][6] != "" {
+		t.Fatalf("CSV %d %v: %q", status, err, rows)
+	}
+	status, raw = h.raw("GET", p+"?format=json&speaker=assistant", h.keyA, nil)
+	var items []map[string]any
+	if err := json.Unmarshal(raw, &items); status != http.StatusOK || err != nil || len(items) != 1 || items[0]["content"] != "Hi, how can I help?" {
+		t.Fatalf("JSON %d %v: %s", status, err, raw)
+	}
+	for _, tc := range []struct {
+		key, path string
+		status    int
+	}{
+		{h.keyB, p, http.StatusNotFound},
+		{h.keyA, "/api/v1/calls/987654/transcripts/export", http.StatusNotFound},
+		{"", p, http.StatusUnauthorized},
+		{h.keyA, p + "?format=doc", http.StatusUnprocessableEntity},
+		{h.keyA, p + "?speaker=bot", http.StatusUnprocessableEntity},
+		{h.keyA, "/api/v1/calls/x/transcripts/export", http.StatusUnprocessableEntity},
+	} {
+		if status, out := h.call("GET", tc.path, tc.key, nil); status != tc.status {
+			t.Errorf("%s: %d, want %d: %v", tc.path, status, tc.status, out)
+		}
+	}
+}

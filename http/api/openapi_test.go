@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -196,6 +197,12 @@ func TestOpenAPIDescribesRealExchanges(t *testing.T) {
 	ex(exchange{method: "GET", path: "/api/v1/calls/analytics?interval=hour&date_from=2026-11-20", op: "/api/v1/calls/analytics", status: http.StatusOK})
 	ex(exchange{method: "GET", path: "/api/v1/calls/analytics?interval=minute", op: "/api/v1/calls/analytics", status: http.StatusUnprocessableEntity})
 	h.checkExchange(doc, h.keyA, exchange{method: "GET", path: "/api/v1/calls/export?format=json", op: "/api/v1/calls/export", status: http.StatusOK})
+	var cax int64
+	if err := h.pool.QueryRow(context.Background(), `SELECT id FROM calls WHERE call_sid = 'CAX1'`).Scan(&cax); err != nil {
+		t.Fatal(err)
+	}
+	h.checkExchange(doc, h.keyA, exchange{method: "GET", path: fmt.Sprintf("/api/v1/calls/%d/transcripts/export?format=json", cax),
+		op: "/api/v1/calls/{call_id}/transcripts/export", status: http.StatusOK})
 
 	// API keys.
 	myKeys, orgKeys := "/api/v1/users/me/api-keys", "/api/v1/api-keys"
