@@ -198,16 +198,12 @@ var BucketSteps = map[Bucket]time.Duration{ByDay: 24 * time.Hour, ByHour: time.H
 // calls are left out. Each period is its own range scan of the covering
 // index: no sort and no per-row arithmetic, whatever the window holds.
 func (s *Store) CallPeriods(ctx context.Context, orgID int64, f CallFilter, by Bucket) ([]CallPeriod, error) {
-	step, ok := BucketSteps[by]
-	if !ok || f.From == nil || f.To == nil {
-		return nil, fmt.Errorf("persistence: call periods by %q need a bucket and a window", by)
-	}
-	var starts []time.Time
-	for t := f.From.UTC().Truncate(step); !t.After(*f.To); t = t.Add(step) {
-		starts = append(starts, t)
+	step, err := periodStep(f, by)
+	if err != nil {
+		return nil, err
 	}
 	cond, args := f.where(orgID)
-	args = append(args, starts, fmt.Sprintf("%d seconds", int64(step/time.Second)))
+	args = append(args, periodStarts(f, step), fmt.Sprintf("%d seconds", int64(step/time.Second)))
 	rows, _ := s.pool.Query(ctx, fmt.Sprintf(`SELECT b, x.* FROM unnest($%d::timestamptz[]) b,
 		LATERAL (SELECT count(*),
 				count(*) FILTER (WHERE c.status = 'completed'),
@@ -472,6 +468,65 @@ func (m ChatMessage) Message() (voice.Message, error) {
 		for i, c := range calls {
 			out.ToolCalls[i] = voice.ToolCall(c)
 		}
+	}
+	return out, nil
+}
+
+func periodStep(f CallFilter, by Bucket) (time.Duration, error) {
+	step, ok := BucketSteps[by]
+	if !ok || f.From == nil || f.To == nil {
+		return 0, fmt.Errorf("persistence: call periods by %q need a bucket and a window", by)
+	}
+	return step, nil
+}
+
+// periodStarts are the starts of the periods the filter's window spans.
+func periodStarts(f CallFilter, step time.Duration) []time.Time {
+	var starts []time.Time
+	for t := f.From.UTC().Truncate(step); !t.After(*f.To); t = t.Add(step) {
+		starts = append(starts, t)
+	}
+	return starts
+}
+
+// TurnPeriod is how the turns of the calls created in one period went.
+type TurnPeriod struct {
+	Start time.Time
+	Turns int64
+	// LatencyP50 and LatencyP95 are percentiles of the turns' latency (the
+	// caller's turn ending to the reply's first audio frame out), in ms.
+	LatencyP50, LatencyP95 *float64
+	Interruptions          int64 // confirmed barge-ins
+}
+
+// TurnPeriods reads the recorded stage timings and interruptions of an
+// organization's calls matching the filter, by period as CallPeriods
+// groups them; periods without calls are left out. It reads every turn of
+// the window, so it costs far more than CallPeriods.
+func (s *Store) TurnPeriods(ctx context.Context, orgID int64, f CallFilter, by Bucket) ([]TurnPeriod, error) {
+	step, err := periodStep(f, by)
+	if err != nil {
+		return nil, err
+	}
+	cond, args := f.where(orgID)
+	args = append(args, periodStarts(f, step), fmt.Sprintf("%d seconds", int64(step/time.Second)))
+	rows, _ := s.pool.Query(ctx, fmt.Sprintf(`SELECT b, y.* FROM unnest($%d::timestamptz[]) b,
+		LATERAL (SELECT count(*) FILTER (WHERE e.kind = 'stage-timings'),
+				percentile_cont(0.5) WITHIN GROUP (ORDER BY (e.data->>'first_frame_out_ms')::float8) FILTER (WHERE e.kind = 'stage-timings'),
+				percentile_cont(0.95) WITHIN GROUP (ORDER BY (e.data->>'first_frame_out_ms')::float8) FILTER (WHERE e.kind = 'stage-timings'),
+				count(*) FILTER (WHERE e.kind = 'interruption' AND e.data->>'stage' = 'confirmed'),
+				count(DISTINCT c.id)
+			FROM calls c JOIN call_events e ON e.call_id = c.id AND e.kind IN ('stage-timings', 'interruption')
+			WHERE %s AND c.created_at >= b AND c.created_at < b + $%d::interval) y(turns, p50, p95, interruptions, calls)
+		WHERE y.calls > 0 ORDER BY b`, len(args)-1, cond, len(args)), args...)
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (TurnPeriod, error) {
+		var p TurnPeriod
+		var calls int64
+		err := r.Scan(&p.Start, &p.Turns, &p.LatencyP50, &p.LatencyP95, &p.Interruptions, &calls)
+		return p, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("persistence: turn periods: %w", err)
 	}
 	return out, nil
 }

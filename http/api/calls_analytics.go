@@ -17,6 +17,7 @@ type CallAnalytics interface {
 	CountCalls(ctx context.Context, orgID int64, f persistence.CallFilter) (int, error)
 	TallyCalls(ctx context.Context, orgID int64, f persistence.CallFilter) ([]persistence.CallTally, error)
 	CallPeriods(ctx context.Context, orgID int64, f persistence.CallFilter, by persistence.Bucket) ([]persistence.CallPeriod, error)
+	TurnPeriods(ctx context.Context, orgID int64, f persistence.CallFilter, by persistence.Bucket) ([]persistence.TurnPeriod, error)
 	CallsBefore(ctx context.Context, orgID int64, f persistence.CallFilter, after *persistence.CallCursor, limit int) ([]persistence.CallRow, error)
 }
 
@@ -91,6 +92,14 @@ func ratio(n, of int64) *float64 {
 
 func round2(x float64) float64 { return math.Round(x*100) / 100 }
 
+func roundMS(ms *float64) *float64 {
+	if ms == nil {
+		return nil
+	}
+	r := math.Round(*ms*10) / 10
+	return &r
+}
+
 // callAnalytics is the calls in each period of a window.
 type callAnalytics struct {
 	Interval persistence.Bucket `json:"interval"`
@@ -107,6 +116,17 @@ type callPeriod struct {
 	CompletionRate     *float64  `json:"completion_rate"`
 	Minutes            float64   `json:"minutes"`
 	AvgDurationSeconds *float64  `json:"avg_duration_seconds"`
+	Turns              *turnStats `json:"turns"` // null unless asked for with turns=true
+}
+
+// turnStats are how a period's turns went, from their recorded stage timings.
+type turnStats struct {
+	Count int64 `json:"count"`
+	// LatencyP50MS and LatencyP95MS: the caller's turn ending to the
+	// reply's first audio frame out; null without turns.
+	LatencyP50MS  *float64 `json:"latency_p50_ms"`
+	LatencyP95MS  *float64 `json:"latency_p95_ms"`
+	Interruptions int64    `json:"interruptions"` // confirmed barge-ins
 }
 
 // analyticsWindows are each interval's default window and the most
@@ -142,14 +162,32 @@ func (a *API) callAnalytics(c *fiber.Ctx) error {
 	if n := int(f.To.Sub(first)/step) + 1; n > w.max {
 		return badParam("query", "date_from", "the window holds %d %ss; at most %d", n, by, w.max)
 	}
+	withTurns, err := queryBool(c, "turns")
+	if err != nil {
+		return err
+	}
 	periods, err := a.Analytics.CallPeriods(c.UserContext(), principal(c).OrganizationID, f, by)
 	if err != nil {
 		return callFail(err, "Calls")
 	}
+	var turns []persistence.TurnPeriod
+	if withTurns != nil && *withTurns {
+		if turns, err = a.Analytics.TurnPeriods(c.UserContext(), principal(c).OrganizationID, f, by); err != nil {
+			return callFail(err, "Calls")
+		}
+	}
 	out := callAnalytics{Interval: by, DateFrom: f.From.UTC(), DateTo: f.To.UTC(), Periods: []callPeriod{}}
-	i := 0
+	i, j := 0, 0
 	for start := first; !start.After(*f.To); start = start.Add(step) {
 		p := callPeriod{Start: start}
+		if withTurns != nil && *withTurns {
+			p.Turns = &turnStats{}
+			if j < len(turns) && turns[j].Start.Equal(start) {
+				t := turns[j]
+				j++
+				p.Turns = &turnStats{Count: t.Turns, LatencyP50MS: roundMS(t.LatencyP50), LatencyP95MS: roundMS(t.LatencyP95), Interruptions: t.Interruptions}
+			}
+		}
 		if i < len(periods) && periods[i].Start.Equal(start) {
 			got := periods[i]
 			i++

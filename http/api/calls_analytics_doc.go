@@ -41,7 +41,10 @@ var (
 		Description: "The window is date_from to date_to, by default the last 30 days (interval=day, at most 366 days) " +
 			"or the last 24 hours (interval=hour, at most 31 days).",
 		Params: append([]openapi.Param{openapi.QueryParam("interval", "Group calls by UTC day or hour.",
-			openapi.Schema{"type": "string", "enum": []any{"day", "hour"}, "default": "day"})}, callFilterParams...),
+			openapi.Schema{"type": "string", "enum": []any{"day", "hour"}, "default": "day"}),
+			openapi.QueryParam("turns", "Also each period's turns: count, latency percentiles (the caller's turn ending to the "+
+				"reply's first audio out, from the recorded stage timings) and confirmed interruptions. Reads every turn of the window.",
+				openapi.Schema{"type": "boolean", "default": false})}, callFilterParams...),
 		Responses: map[int]openapi.Response{200: openapi.JSON("The periods.", callAnalyticsModel), 422: invalid},
 	}
 	transcriptListModel  = listOf("TranscriptList", response[transcriptResponse]("TranscriptSegment", "One final transcript segment.", nil))

@@ -77,6 +77,35 @@ func TestCallCountStatsAnalytics(t *testing.T) {
 		ten["minutes"] != float64(3) || ten["avg_duration_seconds"] != float64(90) || periods[0].(map[string]any)["calls"] != float64(0) {
 		t.Errorf("10:00 %v", ten)
 	}
+	if ten["turns"] != nil {
+		t.Errorf("turns without turns=true: %v", ten)
+	}
+
+	// Turns: latency percentiles from the stage timings, confirmed interruptions.
+	if _, err := h.pool.Exec(context.Background(), `
+		INSERT INTO call_events (call_id, seq, kind, data, created_at)
+		SELECT c.id, v.seq, v.kind, v.data::jsonb, c.created_at FROM calls c JOIN (VALUES
+			('CA1', 10, 'stage-timings', '{"turn":1,"first_frame_out_ms":400}'),
+			('CA1', 11, 'interruption', '{"turn":1,"stage":"tentative"}'),
+			('CA1', 12, 'interruption', '{"turn":1,"stage":"confirmed"}'),
+			('CA1', 13, 'stage-timings', '{"turn":2,"first_frame_out_ms":800}'),
+			('CA2', 10, 'stage-timings', '{"turn":1,"first_frame_out_ms":600}'),
+			('CA2', 11, 'backchannel', '{"phrase":"mm"}')) v(sid, seq, kind, data) ON v.sid = c.call_sid`); err != nil {
+		t.Fatal(err)
+	}
+	an = h.must(http.StatusOK, "GET", "/api/v1/calls/analytics?interval=hour&turns=true&date_from=2026-11-20T10:00:00Z&date_to=2026-11-20T11:59:59Z", h.keyA, nil)
+	periods = an["periods"].([]any)
+	if tu := get(periods[0], "turns"); get(tu, "count") != float64(3) || get(tu, "latency_p50_ms") != float64(600) ||
+		get(tu, "latency_p95_ms") != float64(780) || get(tu, "interruptions") != float64(1) {
+		t.Errorf("10:00 turns %v", tu)
+	}
+	if tu := get(periods[1], "turns"); get(tu, "count") != float64(0) || get(tu, "latency_p50_ms") != nil {
+		t.Errorf("11:00 turns %v", tu)
+	}
+	if status, out := h.call("GET", "/api/v1/calls/analytics?turns=maybe", h.keyA, nil); status != http.StatusUnprocessableEntity || loc(out) != "query.turns" {
+		t.Errorf("turns=maybe: %d %v", status, out)
+	}
+
 	an = h.must(http.StatusOK, "GET", "/api/v1/calls/analytics?date_from=2026-11-20&date_to=2026-11-21", h.keyA, nil)
 	if p := an["periods"].([]any); an["interval"] != "day" || len(p) != 2 || p[1].(map[string]any)["calls"] != float64(1) {
 		t.Errorf("daily analytics %v", an)

@@ -194,7 +194,7 @@ func TestOpenAPIDescribesRealExchanges(t *testing.T) {
 	h.insertCalls("Org A", a["id"], "CAX1 completed 2026-11-20T10:00:00Z 61000 customer-ended-call", "CAX2 busy 2026-11-20T10:05:00Z - -")
 	ex(exchange{method: "GET", path: "/api/v1/calls/count?status=busy", op: "/api/v1/calls/count", status: http.StatusOK})
 	ex(exchange{method: "GET", path: "/api/v1/calls/stats", op: "/api/v1/calls/stats", status: http.StatusOK})
-	ex(exchange{method: "GET", path: "/api/v1/calls/analytics?interval=hour&date_from=2026-11-20", op: "/api/v1/calls/analytics", status: http.StatusOK})
+	ex(exchange{method: "GET", path: "/api/v1/calls/analytics?interval=hour&date_from=2026-11-20&turns=true", op: "/api/v1/calls/analytics", status: http.StatusOK})
 	ex(exchange{method: "GET", path: "/api/v1/calls/analytics?interval=minute", op: "/api/v1/calls/analytics", status: http.StatusUnprocessableEntity})
 	h.checkExchange(doc, h.keyA, exchange{method: "GET", path: "/api/v1/calls/export?format=json", op: "/api/v1/calls/export", status: http.StatusOK})
 	var cax int64

@@ -29,3 +29,8 @@ CREATE INDEX audit_log_organization_idx ON audit_log (organization_id, id DESC);
 -- Settings history names the API key a change was made with.
 ALTER TABLE assistant_settings_history
     ADD COLUMN changed_by_key bigint REFERENCES api_keys(id) ON DELETE SET NULL;
+
+-- Turn analytics read only stage timings and interruptions of a window's
+-- calls.
+CREATE INDEX call_events_turns_idx ON call_events (call_id)
+    WHERE kind IN ('stage-timings', 'interruption');
