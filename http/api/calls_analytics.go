@@ -109,13 +109,13 @@ type callAnalytics struct {
 }
 
 type callPeriod struct {
-	Start              time.Time `json:"start"`
-	Calls              int64     `json:"calls"`
-	Completed          int64     `json:"completed"`
-	Failed             int64     `json:"failed"` // busy, failed, no-answer or canceled
-	CompletionRate     *float64  `json:"completion_rate"`
-	Minutes            float64   `json:"minutes"`
-	AvgDurationSeconds *float64  `json:"avg_duration_seconds"`
+	Start              time.Time  `json:"start"`
+	Calls              int64      `json:"calls"`
+	Completed          int64      `json:"completed"`
+	Failed             int64      `json:"failed"` // busy, failed, no-answer or canceled
+	CompletionRate     *float64   `json:"completion_rate"`
+	Minutes            float64    `json:"minutes"`
+	AvgDurationSeconds *float64   `json:"avg_duration_seconds"`
 	Turns              *turnStats `json:"turns"` // null unless asked for with turns=true
 }
 
