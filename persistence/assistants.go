@@ -36,6 +36,7 @@ type HistoryEntry struct {
 	ChangeType        string
 	ChangeDescription *string
 	ChangedBy         *int64
+	ChangedByKey      *int64 // the API key the change was made with
 	CreatedAt         time.Time
 }
 
@@ -134,9 +135,9 @@ func (s *Store) CommitAssistant(ctx context.Context, a AssistantRow, expected in
 			})
 		for _, h := range history {
 			b.Queue(`INSERT INTO assistant_settings_history
-				(assistant_id, version, snapshot, changed_fields, change_type, change_description, changed_by, created_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-				a.ID, h.Version, string(h.Snapshot), h.ChangedFields, h.ChangeType, h.ChangeDescription, h.ChangedBy, h.CreatedAt)
+				(assistant_id, version, snapshot, changed_fields, change_type, change_description, changed_by, changed_by_key, created_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+				a.ID, h.Version, string(h.Snapshot), h.ChangedFields, h.ChangeType, h.ChangeDescription, h.ChangedBy, h.ChangedByKey, h.CreatedAt)
 		}
 		return tx.SendBatch(ctx, b).Close()
 	})
@@ -199,11 +200,11 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-const historyColumns = `id, assistant_id, version, snapshot, changed_fields, change_type, change_description, changed_by, created_at`
+const historyColumns = `id, assistant_id, version, snapshot, changed_fields, change_type, change_description, changed_by, changed_by_key, created_at`
 
 func scanHistory(row pgx.Row) (HistoryEntry, error) {
 	var h HistoryEntry
-	err := row.Scan(&h.ID, &h.AssistantID, &h.Version, &h.Snapshot, &h.ChangedFields, &h.ChangeType, &h.ChangeDescription, &h.ChangedBy, &h.CreatedAt)
+	err := row.Scan(&h.ID, &h.AssistantID, &h.Version, &h.Snapshot, &h.ChangedFields, &h.ChangeType, &h.ChangeDescription, &h.ChangedBy, &h.ChangedByKey, &h.CreatedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return HistoryEntry{}, ErrNotFound
 	}

@@ -3,13 +3,11 @@ package api
 import (
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/switchboard-voice/switchboard/actors/assistants"
 	"github.com/switchboard-voice/switchboard/assistant"
-	"github.com/switchboard-voice/switchboard/persistence"
 )
 
 func (a *API) sendSnapshot(c *fiber.Ctx, status int, s *assistants.Snapshot) error {
@@ -136,13 +134,12 @@ func (a *API) listAssistants(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	active, err := queryBool(c, "is_active")
+	f, err := assistantFilter(c)
 	if err != nil {
 		return err
 	}
-	search := strings.Clone(c.Query("search"))
-	rows, total, err := a.Store.ListAssistants(c.UserContext(), principal(c).OrganizationID,
-		persistence.AssistantFilter{IsActive: active, Search: search, Skip: pg.Skip, Limit: pg.Limit})
+	f.Skip, f.Limit = pg.Skip, pg.Limit
+	rows, total, err := a.Store.ListAssistants(c.UserContext(), principal(c).OrganizationID, f)
 	if err != nil {
 		return fail(fmt.Errorf("%w: %w", assistants.ErrUnavailable, err), "Assistant")
 	}

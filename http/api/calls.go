@@ -44,12 +44,19 @@ const terminateWait = 3 * time.Second
 func (a *API) mountCalls(v1 openapi.Router) {
 	cs := v1.Group("/calls").With(callsTag)
 	cs.Get("/", docListCalls, a.listCalls)
+	if a.Analytics != nil { // before /:call_id
+		cs.Get("/count", docCountCalls, a.countCalls)
+		cs.Get("/stats", docCallStats, a.callStats)
+		cs.Get("/analytics", docCallAnalytics, a.callAnalytics)
+		cs.Get("/export", docExportCalls, a.exportCalls)
+	}
 	if a.LiveCalls != nil {
 		cs.Get("/live", docListLiveCalls, a.listLiveCalls) // before /:call_id
 	}
 	cs.Get("/sid/:call_sid", docGetCallBySID, a.getCallBySID)
 	cs.Get("/:call_id", docGetCall, a.getCall)
 	cs.Get("/:call_id/transcripts", docListTranscripts, a.listTranscripts)
+	cs.Get("/:call_id/transcripts/export", docExportTranscripts, a.exportTranscripts)
 	cs.Get("/:call_id/messages", docListMessages, a.listChatMessages)
 	cs.Get("/:call_id/events", docListEvents, a.listCallEvents)
 	cs.Get("/:call_id/webhook-logs", docListWebhookLogs, a.listWebhookLogs)
@@ -135,28 +142,11 @@ func (a *API) listCalls(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := persistence.CallFilter{Skip: pg.Skip, Limit: pg.Limit, CustomerNumber: strings.TrimSpace(c.Query("customer_phone"))}
-	if s := c.Query("status"); s != "" {
-		if !slices.Contains(persistence.CallStatuses, s) {
-			return badParam("query", "status", "must be one of %s", strings.Join(persistence.CallStatuses, ", "))
-		}
-		f.Status = strings.Clone(s)
-	}
-	if raw := c.Query("assistant_id"); raw != "" {
-		if f.AssistantID, err = strconv.ParseInt(raw, 10, 64); err != nil || f.AssistantID <= 0 {
-			return badParam("query", "assistant_id", "must be a positive integer")
-		}
-	}
-	if f.From, err = queryTime(c, "date_from", false); err != nil {
+	f, err := callFilter(c)
+	if err != nil {
 		return err
 	}
-	if f.To, err = queryTime(c, "date_to", true); err != nil {
-		return err
-	}
-	if f.From != nil && f.To != nil && f.To.Before(*f.From) {
-		return badParam("query", "date_to", "must not be before date_from")
-	}
-	f.CustomerNumber = strings.Clone(f.CustomerNumber)
+	f.Skip, f.Limit = pg.Skip, pg.Limit
 	rows, total, err := a.Calls.ListCalls(c.UserContext(), principal(c).OrganizationID, f)
 	if err != nil {
 		return callFail(err, "Calls")
@@ -166,6 +156,34 @@ func (a *API) listCalls(c *fiber.Ctx) error {
 		out.Items[i] = newCallResponse(r)
 	}
 	return c.JSON(out)
+}
+
+// callFilter reads the calls' filters: status, assistant_id,
+// customer_phone, date_from and date_to.
+func callFilter(c *fiber.Ctx) (persistence.CallFilter, error) {
+	f := persistence.CallFilter{CustomerNumber: strings.Clone(strings.TrimSpace(c.Query("customer_phone")))}
+	if s := c.Query("status"); s != "" {
+		if !slices.Contains(persistence.CallStatuses, s) {
+			return f, badParam("query", "status", "must be one of %s", strings.Join(persistence.CallStatuses, ", "))
+		}
+		f.Status = strings.Clone(s)
+	}
+	var err error
+	if raw := c.Query("assistant_id"); raw != "" {
+		if f.AssistantID, err = strconv.ParseInt(raw, 10, 64); err != nil || f.AssistantID <= 0 {
+			return f, badParam("query", "assistant_id", "must be a positive integer")
+		}
+	}
+	if f.From, err = queryTime(c, "date_from", false); err != nil {
+		return f, err
+	}
+	if f.To, err = queryTime(c, "date_to", true); err != nil {
+		return f, err
+	}
+	if f.From != nil && f.To != nil && f.To.Before(*f.From) {
+		return f, badParam("query", "date_to", "must not be before date_from")
+	}
+	return f, nil
 }
 
 // queryTime reads an ISO 8601 date or date-time; one without a zone is
@@ -255,24 +273,34 @@ type transcriptResponse struct {
 }
 
 func (a *API) listTranscripts(c *fiber.Ctx) error {
-	speaker, err := queryEnum(c, "speaker", string(events.Caller), string(events.Assistant))
+	out, err := a.transcriptsOf(c)
 	if err != nil {
 		return err
+	}
+	return c.JSON(out)
+}
+
+// transcriptsOf reads the transcript of the call in the path, optionally
+// one ?speaker='s.
+func (a *API) transcriptsOf(c *fiber.Ctx) ([]transcriptResponse, error) {
+	speaker, err := queryEnum(c, "speaker", string(events.Caller), string(events.Assistant))
+	if err != nil {
+		return nil, err
 	}
 	row, err := a.callOf(c)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	ts, err := a.Calls.ListTranscripts(c.UserContext(), row.OrganizationID, row.ID, speaker)
 	if err != nil {
-		return callFail(err, "Transcripts")
+		return nil, callFail(err, "Transcripts")
 	}
 	out := make([]transcriptResponse, len(ts))
 	for i, t := range ts {
 		out[i] = transcriptResponse{ID: t.ID, CallID: t.CallID, Content: t.Content, IsFinal: true, Speaker: t.Speaker,
 			SegmentStart: t.SegmentStart, SegmentEnd: t.SegmentEnd, Confidence: t.Confidence, CreatedAt: t.CreatedAt}
 	}
-	return c.JSON(out)
+	return out, nil
 }
 
 type chatMessageResponse struct {

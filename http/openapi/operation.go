@@ -53,6 +53,9 @@ type Response struct {
 	Model       *Model // JSON body
 	MediaType   string // a body that is not a model, described by Schema
 	Schema      Schema
+	// Alternatives are other media types the response may take instead,
+	// by their schemas (an export's CSV beside its JSON).
+	Alternatives map[string]Schema
 }
 
 // JSON is a response whose body is model m.

@@ -205,6 +205,12 @@ func operation(op Operation) *operationObject {
 		case r.MediaType != "":
 			ro.Content = map[string]mediaTypeObject{r.MediaType: {Schema: r.Schema}}
 		}
+		for mt, sch := range r.Alternatives {
+			if ro.Content == nil {
+				ro.Content = map[string]mediaTypeObject{}
+			}
+			ro.Content[mt] = mediaTypeObject{Schema: sch}
+		}
 		o.Responses[strconv.Itoa(status)] = ro
 	}
 	for _, sc := range op.Security {
