@@ -7,6 +7,6 @@ type Principal struct {
 	KeyID          int64
 	UserID         int64
 	OrganizationID int64
-	Role           string
+	Role           Role
 	ExpiresAt      *time.Time // the key's expiry; nil: never
 }

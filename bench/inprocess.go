@@ -97,7 +97,7 @@ func adminKey(ctx context.Context, store *persistence.Store) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("bench: %w", err)
 	}
-	user, err := store.EnsureUser(ctx, org.ID, "bench@switchboard.local")
+	user, err := store.EnsureUser(ctx, org.ID, "bench@switchboard.local", auth.RoleAdmin)
 	if err != nil {
 		return "", fmt.Errorf("bench: %w", err)
 	}

@@ -56,7 +56,7 @@ func Setup(ctx context.Context, e *engine.Engine, org string) (Info, error) {
 	if err != nil {
 		return Info{}, fmt.Errorf("demo: %w", err)
 	}
-	user, err := e.Store.EnsureUser(ctx, o.ID, Email)
+	user, err := e.Store.EnsureUser(ctx, o.ID, Email, auth.RoleAdmin)
 	if err != nil {
 		return Info{}, fmt.Errorf("demo: %w", err)
 	}
@@ -82,7 +82,7 @@ func Setup(ctx context.Context, e *engine.Engine, org string) (Info, error) {
 	if err != nil {
 		return Info{}, fmt.Errorf("demo: %w", err)
 	}
-	snap, err := e.Assistants.Create(ctx, auth.Principal{OrganizationID: o.ID, UserID: user, Role: "admin"}, w)
+	snap, err := e.Assistants.Create(ctx, auth.Principal{OrganizationID: o.ID, UserID: user, Role: auth.RoleAdmin}, w)
 	if err != nil {
 		return Info{}, fmt.Errorf("demo: assistant: %w", err)
 	}

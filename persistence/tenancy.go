@@ -55,18 +55,24 @@ func (s *Store) OrganizationByName(ctx context.Context, name string) (Organizati
 }
 
 // EnsureUser returns the user with email in the organization, creating it
-// as an admin. A user of another organization with that email is an error.
-func (s *Store) EnsureUser(ctx context.Context, orgID int64, email string) (int64, error) {
-	var id, owner int64
+// with role. A user of another organization with that email, or of another
+// role, is an error: roles are not changed in passing.
+func (s *Store) EnsureUser(ctx context.Context, orgID int64, email string, role auth.Role) (int64, error) {
+	var (
+		id, owner int64
+		has       auth.Role
+	)
 	err := s.pool.QueryRow(ctx, `
-		INSERT INTO users (organization_id, email) VALUES ($1, $2)
+		INSERT INTO users (organization_id, email, role) VALUES ($1, $2, $3)
 		ON CONFLICT (email) DO UPDATE SET email = EXCLUDED.email
-		RETURNING id, organization_id`, orgID, email).Scan(&id, &owner)
-	if err != nil {
+		RETURNING id, organization_id, role`, orgID, email, string(role)).Scan(&id, &owner, &has)
+	switch {
+	case err != nil:
 		return 0, fmt.Errorf("persistence: ensure user: %w", err)
-	}
-	if owner != orgID {
+	case owner != orgID:
 		return 0, fmt.Errorf("persistence: user %s belongs to another organization", email)
+	case has != role:
+		return 0, fmt.Errorf("persistence: user %s is a %s, not a %s", email, has, role)
 	}
 	return id, nil
 }

@@ -57,11 +57,11 @@ func principal(t *testing.T, ctx context.Context, s *persistence.Store, org, ema
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, err := s.EnsureUser(ctx, o.ID, email)
+	u, err := s.EnsureUser(ctx, o.ID, email, auth.RoleAdmin)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return auth.Principal{UserID: u, OrganizationID: o.ID, Role: "admin"}
+	return auth.Principal{UserID: u, OrganizationID: o.ID, Role: auth.RoleAdmin}
 }
 
 func write(t testing.TB, body string) assistant.Write {

@@ -71,7 +71,8 @@ func createKey(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs := flag.NewFlagSet("keys create", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	org := orgFlag(fs)
-	email := fs.String("email", os.Getenv("SWITCHBOARD_KEY_EMAIL"), "the key's user, created as an admin if missing; default admin@<org>.local (SWITCHBOARD_KEY_EMAIL)")
+	email := fs.String("email", os.Getenv("SWITCHBOARD_KEY_EMAIL"), "the key's user, created with --role if missing; default admin@<org>.local (SWITCHBOARD_KEY_EMAIL)")
+	roleName := fs.String("role", envOr("SWITCHBOARD_KEY_ROLE", string(auth.RoleAdmin)), "the user's role when it is created: admin, user or viewer (SWITCHBOARD_KEY_ROLE)")
 	name := fs.String("name", envOr("SWITCHBOARD_KEY_NAME", "cli"), "a label for the key (SWITCHBOARD_KEY_NAME)")
 	expiresIn := fs.Duration("expires-in", 0, "the key stops working after this long, e.g. 720h; 0: never")
 	if err := parse(fs, args); err != nil {
@@ -83,6 +84,11 @@ func createKey(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	if *expiresIn < 0 {
 		fmt.Fprintln(stderr, "keys create: --expires-in must not be negative")
+		return errUsage
+	}
+	role, err := auth.ParseRole(*roleName)
+	if err != nil {
+		fmt.Fprintln(stderr, "keys create: --role:", err)
 		return errUsage
 	}
 	if *email == "" {
@@ -97,7 +103,7 @@ func createKey(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	userID, err := store.EnsureUser(ctx, o.ID, *email)
+	userID, err := store.EnsureUser(ctx, o.ID, *email, role)
 	if err != nil {
 		return err
 	}

@@ -45,11 +45,17 @@ func TestKeysCreateListRevoke(t *testing.T) {
 
 	for _, args := range [][]string{
 		{}, {"rotate"}, {"list"}, {"revoke", "--org", "Acme"}, {"revoke", "--org", "Acme", "x"},
-		{"create", "--org", "Acme", "--expires-in", "-1h"},
+		{"create", "--org", "Acme", "--expires-in", "-1h"}, {"create", "--org", "Acme", "--role", "owner"},
 	} {
 		if _, err := run(args...); !errors.Is(err, errUsage) {
 			t.Errorf("keys %q: %v, want a usage error", args, err)
 		}
+	}
+	if _, err := run("create", "--org", "Acme", "--email", "viewer@acme.test", "--role", "viewer"); err != nil {
+		t.Fatalf("a viewer's key: %v", err)
+	}
+	if _, err := run("create", "--org", "Acme", "--email", "viewer@acme.test", "--role", "admin"); err == nil {
+		t.Error("keys create changed a user's role in passing")
 	}
 	if _, err := run("list", "--org", "Nobody"); err == nil {
 		t.Error("keys list of an unknown organization succeeded")

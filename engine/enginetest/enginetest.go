@@ -76,7 +76,7 @@ func NewKey(tb testing.TB, store *persistence.Store, org, email string) (int64, 
 	if err != nil {
 		tb.Fatal(err)
 	}
-	u, err := store.EnsureUser(ctx, o.ID, email)
+	u, err := store.EnsureUser(ctx, o.ID, email, auth.RoleAdmin)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -14,22 +14,29 @@ import (
 )
 
 // memberKey is a key of a user who is not an admin of org.
-func (h *harness) memberKey(org, email string) string {
+func (h *harness) memberKey(org, email string) string { return h.roleKey(org, email, auth.RoleUser) }
+
+// roleKey is a key of a new user of org with role.
+func (h *harness) roleKey(org, email string, role auth.Role) string {
 	h.t.Helper()
 	ctx := context.Background()
 	o, err := h.store.EnsureOrganization(ctx, org)
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	var user int64
-	if err := h.pool.QueryRow(ctx, `INSERT INTO users (organization_id, email, role) VALUES ($1, $2, 'user') RETURNING id`, o.ID, email).Scan(&user); err != nil {
+	user, err := h.store.EnsureUser(ctx, o.ID, email, role)
+	if err != nil {
 		h.t.Fatal(err)
 	}
 	key, digest, display, err := auth.NewKey()
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	if _, err := h.store.CreateAPIKey(ctx, o.ID, user, "member", digest, display); err != nil {
+	name := string(role)
+	if role == auth.RoleUser {
+		name = "member"
+	}
+	if _, err := h.store.CreateAPIKey(ctx, o.ID, user, name, digest, display); err != nil {
 		h.t.Fatal(err)
 	}
 	return key

@@ -18,7 +18,8 @@ type AuditLog interface {
 	ListAudit(ctx context.Context, orgID int64, f persistence.AuditFilter) ([]persistence.AuditEntry, int, error)
 }
 
-// readOnly are the methods that change nothing, and are not audited.
+// readOnly are the methods that change nothing: not audited, and all a
+// viewer may use.
 var readOnly = []string{fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions}
 
 // audit records every change the API makes: the operation, who made it

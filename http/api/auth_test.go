@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
+
+	"github.com/switchboard-voice/switchboard/auth"
 )
 
 func TestAuthentication(t *testing.T) {
@@ -86,4 +89,36 @@ func TestCrossOrganizationMatrix(t *testing.T) {
 	if list := h.must(http.StatusOK, "GET", "/api/v1/assistants", h.keyB, nil); list["total"] != float64(0) {
 		t.Fatalf("org B lists org A's assistants: %v", list)
 	}
+}
+
+// A viewer reads everything and changes nothing, through every API, each
+// refusing in its own shape; a member changes assistants but not the
+// organization; an admin does both.
+func TestRolesThroughEveryAPI(t *testing.T) {
+	h := newHarness(t)
+	viewer, member := h.roleKey("Org A", "viewer@a.test", auth.RoleViewer), h.memberKey("Org A", "member@a.test")
+	created := h.must(http.StatusCreated, "POST", "/api/v1/assistants", member, map[string]any{"name": "By a member"})
+	id := created["id"]
+	h.must(http.StatusOK, "GET", fmt.Sprintf("/api/v1/assistants/%v", id), viewer, nil)
+	h.must(http.StatusOK, "GET", "/api/v1/calls", viewer, nil)
+	for _, p := range []string{"/api/user/assistants", "/voicedock/api/v1/assistants"} {
+		if status, body := h.raw("GET", p, viewer, nil); status != http.StatusOK {
+			t.Errorf("viewer GET %s: %d %s", p, status, body)
+		}
+	}
+	for _, r := range []struct{ method, path, field, want string }{
+		{"PATCH", fmt.Sprintf("/api/v1/assistants/%v", id), "detail", "Viewers can read but not change anything"},
+		{"POST", "/api/v1/assistants", "detail", "Viewers can read but not change anything"},
+		{"DELETE", fmt.Sprintf("/api/v1/assistants/%v", id), "detail", "Viewers can read but not change anything"},
+		{"POST", "/api/user/assistant", "message", "Viewers can read but not change anything"},
+		{"POST", "/voicedock/api/v1/assistants", "error", "Forbidden"},
+	} {
+		status, out := h.call(r.method, r.path, viewer, map[string]any{"name": "x"})
+		if got, _ := out[r.field].(string); status != http.StatusForbidden || !strings.HasPrefix(got, r.want) {
+			t.Errorf("viewer %s %s: %d %v", r.method, r.path, status, out)
+		}
+	}
+	h.must(http.StatusOK, "PATCH", fmt.Sprintf("/api/v1/assistants/%v", id), member, map[string]any{"description": "changed"})
+	h.must(http.StatusForbidden, "PATCH", "/api/v1/organization", member, map[string]any{"provider_keys": map[string]any{}})
+	h.must(http.StatusOK, "PATCH", "/api/v1/organization", h.keyA, map[string]any{"provider_keys": map[string]any{}})
 }

@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -18,7 +19,8 @@ const principalKey localKey = iota
 // authenticate requires "Authorization: Bearer <key>" on every /api route.
 func (a *API) authenticate(c *fiber.Ctx) error { return a.authenticateAs(c, burkiErrors) }
 
-// authenticateAs authenticates with the errors of an API's shape.
+// authenticateAs authenticates with the errors of an API's shape, and
+// refuses a change to a role that may not make any (auth.Role).
 func (a *API) authenticateAs(c *fiber.Ctx, shape errorShape) error {
 	scheme, key, _ := strings.Cut(c.Get(fiber.HeaderAuthorization), " ")
 	if !strings.EqualFold(scheme, "Bearer") || key == "" {
@@ -33,6 +35,9 @@ func (a *API) authenticateAs(c *fiber.Ctx, shape errorShape) error {
 	if err != nil {
 		return shape.unavailable(fmt.Errorf("authenticate: %w", err))
 	}
+	if !p.Role.CanChange() && !slices.Contains(readOnly, c.Method()) {
+		return shape.forbidden("Viewers can read but not change anything: ask an admin of your organization")
+	}
 	c.Locals(principalKey, p)
 	return c.Next()
 }
@@ -40,11 +45,13 @@ func (a *API) authenticateAs(c *fiber.Ctx, shape errorShape) error {
 // errorShape renders the errors every API answers alike in its own shape.
 type errorShape struct {
 	unauthorized func(detail string) error
+	forbidden    func(detail string) error // the caller's role may not
 	unavailable  func(cause error) error
 }
 
 var burkiErrors = errorShape{
 	unauthorized: func(detail string) error { return server.Detail(fiber.StatusUnauthorized, detail) },
+	forbidden:    func(detail string) error { return server.Detail(fiber.StatusForbidden, detail) },
 	unavailable: func(cause error) error {
 		return &server.Error{Status: fiber.StatusServiceUnavailable, Body: server.Message{Detail: "Service temporarily unavailable"}, Err: cause}
 	},

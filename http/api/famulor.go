@@ -37,6 +37,9 @@ var famulorErrors = errorShape{
 	unauthorized: func(string) error {
 		return &server.Error{Status: fiber.StatusUnauthorized, Body: famulorMessage{Message: "Unauthenticated."}}
 	},
+	forbidden: func(detail string) error {
+		return &server.Error{Status: fiber.StatusForbidden, Body: famulorMessage{Message: detail}}
+	},
 	unavailable: func(cause error) error {
 		return &server.Error{Status: fiber.StatusServiceUnavailable, Body: famulorMessage{Message: "Service temporarily unavailable, retry shortly."}, Err: cause}
 	},

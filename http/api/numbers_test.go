@@ -1,11 +1,12 @@
 package api_test
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/switchboard-voice/switchboard/auth"
 )
 
 func TestPhoneNumbers(t *testing.T) {
@@ -88,10 +89,7 @@ func TestOrganizationSettings(t *testing.T) {
 	h.must(http.StatusUnprocessableEntity, "PATCH", "/api/v1/organization", h.keyA, `{"concurrency":{"deepgram":0}}`)
 
 	// Only admins change organization settings.
-	if _, err := h.pool.Exec(context.Background(), `UPDATE users SET role = 'viewer' WHERE email = 'b@b.test'`); err != nil {
-		t.Fatal(err)
-	}
-	viewer := h.newKey(context.Background(), "Org B", "b@b.test")
+	viewer := h.roleKey("Org B", "viewer@b.test", auth.RoleViewer)
 	h.must(http.StatusForbidden, "PATCH", "/api/v1/organization", viewer, `{"provider_keys":{}}`)
 	h.must(http.StatusForbidden, "POST", "/api/v1/organization/webhook-secret", viewer, nil)
 	h.must(http.StatusOK, "GET", "/api/v1/organization", viewer, nil)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/switchboard-voice/switchboard/auth"
 	"github.com/switchboard-voice/switchboard/http/server"
 	"github.com/switchboard-voice/switchboard/internal/typeddoc"
 	"github.com/switchboard-voice/switchboard/organization"
@@ -50,7 +51,7 @@ func requireAdmin(c *fiber.Ctx) error {
 
 // adminOnly is a 403 unless the caller is an admin of the organization.
 func adminOnly(c *fiber.Ctx, action string) error {
-	if principal(c).Role != "admin" {
+	if principal(c).Role != auth.RoleAdmin {
 		return server.Detail(fiber.StatusForbidden, "Only organization admins can "+action)
 	}
 	return nil

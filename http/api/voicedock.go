@@ -32,6 +32,9 @@ var voiceDockErrors = errorShape{
 	unauthorized: func(detail string) error {
 		return &server.Error{Status: fiber.StatusUnauthorized, Body: voiceDockError{Error: "Invalid API key", Message: detail}}
 	},
+	forbidden: func(detail string) error {
+		return &server.Error{Status: fiber.StatusForbidden, Body: voiceDockError{Error: "Forbidden", Message: detail}}
+	},
 	unavailable: func(cause error) error {
 		return &server.Error{Status: fiber.StatusServiceUnavailable,
 			Body: voiceDockError{Error: "Service unavailable", Message: "Retry shortly."}, Err: cause}
