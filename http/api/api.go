@@ -74,13 +74,19 @@ type API struct {
 // New returns the API.
 func New(d Deps) *API { return &API{Deps: d, stats: newStatsCache(d.Stats)} }
 
+// guard is what runs before every route of an API: authentication in its
+// error shape, then the audit of what the route changes.
+func (a *API) guard(shape errorShape) []fiber.Handler {
+	hs := []fiber.Handler{func(c *fiber.Ctx) error { return a.authenticateAs(c, shape) }}
+	if a.Audit != nil {
+		hs = append(hs, a.audit)
+	}
+	return hs
+}
+
 // Mount registers the routes under /api/v1, each with its operation.
 func (a *API) Mount(app openapi.Router) {
-	handlers := []fiber.Handler{a.authenticate}
-	if a.Audit != nil {
-		handlers = append(handlers, a.audit)
-	}
-	v1 := app.Group("/api/v1", handlers...).With(authenticated)
+	v1 := app.Group("/api/v1", a.guard(burkiErrors)...).With(authenticated)
 	as := v1.Group("/assistants").With(assistantsTag)
 	as.Post("/", docCreateAssistant, a.createAssistant)
 	as.Get("/", docListAssistants, a.listAssistants)

@@ -49,6 +49,13 @@ func TestAuditLog(t *testing.T) {
 	if got := h.must(http.StatusOK, "GET", "/api/v1/audit/logs", h.keyB, nil); got["total"] != float64(1) {
 		t.Errorf("org B's audit log %v", got)
 	}
+	// Changes through the vendors' views are audited alike.
+	h.must(http.StatusOK, "PUT", fmt.Sprintf("/api/user/assistant/%v", a["id"]), h.keyA, map[string]any{"name": "Via Famulor"})
+	h.must(http.StatusOK, "PATCH", fmt.Sprintf("/voicedock/api/v1/assistants/%v", a["uuid"]), h.keyA, map[string]any{"first_message": "Hi."})
+	vendors := h.must(http.StatusOK, "GET", "/api/v1/audit/logs?limit=2", h.keyA, nil)["items"].([]any)
+	if get(vendors[0], "action") != "voiceDockUpdateAssistant" || get(vendors[1], "action") != "famulorUpdateAssistant" {
+		t.Errorf("vendor views' changes %v", vendors)
+	}
 
 	// The assistant's settings history names the key of each change.
 	hist := h.must(http.StatusOK, "GET", path+"/settings-history", h.keyA, nil)["items"].([]any)[0].(map[string]any)

@@ -16,10 +16,8 @@ type localKey int
 
 const principalKey localKey = iota
 
-// authenticate requires "Authorization: Bearer <key>" on every /api route.
-func (a *API) authenticate(c *fiber.Ctx) error { return a.authenticateAs(c, burkiErrors) }
-
-// authenticateAs authenticates with the errors of an API's shape, and
+// authenticateAs requires "Authorization: Bearer <key>" on every API
+// route, answering in the API's error shape, and
 // refuses a change to a role that may not make any (auth.Role).
 func (a *API) authenticateAs(c *fiber.Ctx, shape errorShape) error {
 	scheme, key, _ := strings.Cut(c.Get(fiber.HeaderAuthorization), " ")

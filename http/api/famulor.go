@@ -102,7 +102,7 @@ func dottedIndexes(path string) string {
 }
 
 func (a *API) mountFamulor(app openapi.Router) {
-	g := app.Group("/api/user", func(c *fiber.Ctx) error { return a.authenticateAs(c, famulorErrors) }).
+	g := app.Group("/api/user", a.guard(famulorErrors)...).
 		With(openapi.Defaults{Tags: []string{"Famulor"}, Security: []*openapi.SecurityScheme{apiKey},
 			Responses: map[int]openapi.Response{401: openapi.JSON("Unauthenticated.", famulorMessageModel)}})
 	g.Post("/assistant", docFamulorCreate, a.famulorCreate)

@@ -96,7 +96,7 @@ func voiceDockFail(err error) error {
 }
 
 func (a *API) mountVoiceDock(app openapi.Router) {
-	g := app.Group("/voicedock/api/v1", func(c *fiber.Ctx) error { return a.authenticateAs(c, voiceDockErrors) }).
+	g := app.Group("/voicedock/api/v1", a.guard(voiceDockErrors)...).
 		With(openapi.Defaults{Tags: []string{"VoiceDock"}, Security: []*openapi.SecurityScheme{apiKey},
 			Responses: map[int]openapi.Response{401: openapi.JSON("No API key, or an unknown one.", voiceDockErrorModel)}})
 	for _, prefix := range []string{"/assistants", "/agents"} {
