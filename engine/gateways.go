@@ -37,7 +37,7 @@ func (e *Engine) buildGateways() error {
 			Organizations: e.Organizations, Sealer: e.cfg.Sealer, Log: e.Log}, calls: e.Calls},
 		Tickets: telephony.NewTickets(derive(e.cfg.Secret, "media tickets"), nil),
 		Hub:     e.Streams,
-		Status:  statuses{w: e.Records},
+		Status:  statuses{w: e.Records, e: e},
 		Public:  pub,
 		Log:     e.Log,
 	}

@@ -71,6 +71,7 @@ type CallInfo struct {
 	Direction      string `json:"direction"`
 	Carrier        string `json:"carrier"`
 	WebhookURL     string `json:"webhook_url,omitempty"`
+	Boot           string `json:"boot,omitempty"` // the engine process running the call (started records)
 }
 
 // StatusUpdate is a carrier's status callback; Status is one of the
@@ -263,10 +264,10 @@ func queueStarted(b *pgx.Batch, r *Record) {
 	b.Queue(`
 		WITH up AS (
 			INSERT INTO calls (call_sid, organization_id, assistant_id, carrier, direction, from_number, to_number,
-				status, config_version, webhook_url, created_at, started_at, updated_at)
-			VALUES ($1, $2, (SELECT id FROM assistants WHERE id = $3), $4, $5, $6, $7, 'in-progress', $8, $9, $10, $10, $10)
+				status, config_version, webhook_url, created_at, started_at, updated_at, boot_id)
+			VALUES ($1, $2, (SELECT id FROM assistants WHERE id = $3), $4, $5, $6, $7, 'in-progress', $8, $9, $10, $10, $10, nullif($11, ''))
 			ON CONFLICT (call_sid) DO UPDATE SET
-				started_at = EXCLUDED.started_at, config_version = EXCLUDED.config_version,
+				started_at = EXCLUDED.started_at, config_version = EXCLUDED.config_version, boot_id = EXCLUDED.boot_id,
 				webhook_url = EXCLUDED.webhook_url, carrier = EXCLUDED.carrier, updated_at = EXCLUDED.updated_at,
 				status = CASE WHEN call_status_rank(calls.status) < 2 THEN 'in-progress' ELSE calls.status END
 			WHERE calls.started_at IS NULL
@@ -275,7 +276,7 @@ func queueStarted(b *pgx.Batch, r *Record) {
 		WHERE webhook_url <> '' AND status = 'in-progress'
 		ON CONFLICT DO NOTHING`,
 		r.CallSID, c.OrganizationID, c.AssistantID, c.Carrier, direction(c.Direction), c.From, c.To,
-		c.ConfigVersion, c.WebhookURL, r.At)
+		c.ConfigVersion, c.WebhookURL, r.At, c.Boot)
 }
 
 // queueStatus moves a call's status forward (never back) and enqueues the

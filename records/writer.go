@@ -62,6 +62,7 @@ type Options struct {
 	RetryMin        time.Duration // first wait after a failed write; 100 ms when zero
 	RetryMax        time.Duration // longest wait between attempts; 5 s when zero
 	LiveTranscripts bool          // also send `transcript` webhooks, interim and final
+	Boot            string        // this engine process (persistence.BootID): the owner of the calls it records
 	Clock           clock.Clock   // the real clock when nil
 	Log             *slog.Logger
 	// Written, when set, is called after each batch written, on the
@@ -173,7 +174,7 @@ func New(o Options) (*Writer, error) {
 		return nil, err
 	}
 	w := &Writer{
-		opt: o, log: o.Log, conv: newConverter(o.LiveTranscripts, o.Log), backlog: newBacklog(), spill: sp,
+		opt: o, log: o.Log, conv: newConverter(o.LiveTranscripts, o.Boot, o.Log), backlog: newBacklog(), spill: sp,
 		wake: make(chan struct{}, 1), tick: make(chan struct{}, 1), flushes: make(chan chan error), results: make(chan error, 1),
 		stop: make(chan context.Context), done: make(chan struct{}), need: o.BatchSize,
 	}
