@@ -2,6 +2,7 @@ package assistant
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"unicode/utf8"
@@ -30,6 +31,9 @@ type Write struct {
 // here only the JSON itself and change_description are checked.
 func ParseWrite(body []byte) (Write, error) {
 	doc, err := DecodeDocument(body)
+	if te := (*typeddoc.TextError)(nil); errors.As(err, &te) {
+		return Write{}, typeddoc.Invalid("value_error", te.Msg, te.Loc...)
+	}
 	if err != nil {
 		return Write{}, typeddoc.Invalid("json_invalid", err.Error())
 	}

@@ -3,7 +3,6 @@ package api
 import (
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -26,7 +25,11 @@ func (a *API) sendSnapshot(c *fiber.Ctx, status int, s *assistants.Snapshot) err
 }
 
 func (a *API) createAssistant(c *fiber.Ctx) error {
-	w, err := assistant.ParseWrite(c.Body())
+	body, err := jsonBody(c)
+	if err != nil {
+		return err
+	}
+	w, err := assistant.ParseWrite(body)
 	if err != nil {
 		return fail(err, "Assistant")
 	}
@@ -57,7 +60,11 @@ func (a *API) updateAssistant(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	w, err := assistant.ParseWrite(c.Body())
+	body, err := jsonBody(c)
+	if err != nil {
+		return err
+	}
+	w, err := assistant.ParseWrite(body)
 	if err != nil {
 		return fail(err, "Assistant")
 	}
@@ -86,10 +93,14 @@ func (a *API) setAssistantStatus(c *fiber.Ctx) error {
 		return err
 	}
 	if active == nil {
-		if len(c.Body()) == 0 {
+		body, err := jsonBody(c)
+		if err != nil {
+			return err
+		}
+		if len(body) == 0 {
 			return badParam("body", "is_active", "field required: true or false, in the body or the query")
 		}
-		w, err := statusBody.parse(c.Body())
+		w, err := statusBody.parse(body)
 		if err != nil {
 			return err
 		}
@@ -134,7 +145,10 @@ func (a *API) listAssistants(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	search := strings.Clone(c.Query("search"))
+	search, err := queryText(c, "search")
+	if err != nil {
+		return err
+	}
 	rows, total, err := a.Store.ListAssistants(c.UserContext(), principal(c).OrganizationID,
 		persistence.AssistantFilter{IsActive: active, Search: search, Skip: pg.Skip, Limit: pg.Limit})
 	if err != nil {

@@ -1,11 +1,17 @@
 package api
 
 import (
+	"errors"
 	"fmt"
+	"mime"
 	"reflect"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
 
 	"github.com/switchboard-voice/switchboard/assistant"
 	"github.com/switchboard-voice/switchboard/http/openapi"
+	"github.com/switchboard-voice/switchboard/http/server"
 	"github.com/switchboard-voice/switchboard/internal/typeddoc"
 )
 
@@ -19,10 +25,30 @@ func newStrictBody[T any]() strictBody[T] {
 	return strictBody[T]{schema: typeddoc.New(func() T { var zero T; return zero }, typeddoc.Options{})}
 }
 
-// decodeBody reads a JSON object body; anything else is a 422.
+// jsonBody is the request's body once its content type says JSON, or says
+// nothing (FastAPI reads such a body as JSON too): anything else is a 415.
+func jsonBody(c *fiber.Ctx) ([]byte, error) {
+	body := c.Body()
+	if ct := c.Get(fiber.HeaderContentType); len(body) > 0 && ct != "" && !isJSON(ct) {
+		return nil, server.Detail(fiber.StatusUnsupportedMediaType, "Content-Type must be application/json")
+	}
+	return body, nil
+}
+
+func isJSON(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	return err == nil && (mt == fiber.MIMEApplicationJSON || strings.HasSuffix(mt, "+json"))
+}
+
+// decodeBody reads a JSON object body; anything else is a 422, naming the
+// field when a string in it cannot be stored as text.
 func decodeBody(body []byte) (typeddoc.Document, error) {
 	doc, err := typeddoc.DecodeDocument(body)
-	if err != nil {
+	var te *typeddoc.TextError
+	switch {
+	case errors.As(err, &te):
+		return nil, validation("body", []assistant.FieldError{{Loc: te.Loc, Msg: te.Msg, Type: "value_error"}})
+	case err != nil:
 		return nil, validation("body", []assistant.FieldError{{Msg: err.Error(), Type: "json_invalid"}})
 	}
 	return doc, nil

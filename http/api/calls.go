@@ -131,7 +131,12 @@ func (a *API) listCalls(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := persistence.CallFilter{Skip: pg.Skip, Limit: pg.Limit, CustomerNumber: strings.TrimSpace(c.Query("customer_phone"))}
+	f := persistence.CallFilter{Skip: pg.Skip, Limit: pg.Limit}
+	customer, err := queryText(c, "customer_phone")
+	if err != nil {
+		return err
+	}
+	f.CustomerNumber = strings.TrimSpace(customer)
 	if s := c.Query("status"); s != "" {
 		if !slices.Contains(persistence.CallStatuses, s) {
 			return badParam("query", "status", "must be one of %s", strings.Join(persistence.CallStatuses, ", "))
@@ -321,7 +326,11 @@ func (a *API) listCallEvents(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	evs, err := a.Calls.ListCallEvents(c.UserContext(), row.OrganizationID, row.ID, strings.Clone(c.Query("kind")))
+	kind, err := queryText(c, "kind")
+	if err != nil {
+		return err
+	}
+	evs, err := a.Calls.ListCallEvents(c.UserContext(), row.OrganizationID, row.ID, kind)
 	if err != nil {
 		return callFail(err, "Events")
 	}
@@ -420,7 +429,11 @@ type placed struct {
 // placeCall places an outbound call for an active assistant of the
 // organization and records it as queued.
 func (a *API) placeCall(c *fiber.Ctx) error {
-	req, err := outboundBody.parse(c.Body())
+	body, err := jsonBody(c)
+	if err != nil {
+		return err
+	}
+	req, err := outboundBody.parse(body)
 	if err != nil {
 		return err
 	}

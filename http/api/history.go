@@ -109,8 +109,12 @@ func (a *API) rollback(c *fiber.Ctx) error {
 		return err
 	}
 	var desc *string
-	if len(c.Body()) > 0 {
-		w, err := assistant.ParseWrite(c.Body())
+	body, err := jsonBody(c)
+	if err != nil {
+		return err
+	}
+	if len(body) > 0 {
+		w, err := assistant.ParseWrite(body)
 		if err != nil {
 			return fail(err, "Assistant")
 		}

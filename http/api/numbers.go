@@ -96,7 +96,11 @@ func numberError(err error, id int64) error {
 }
 
 func (a *API) createNumber(c *fiber.Ctx) error {
-	w, err := numberCreateBody.parse(c.Body())
+	body, err := jsonBody(c)
+	if err != nil {
+		return err
+	}
+	w, err := numberCreateBody.parse(body)
 	if err != nil {
 		return err
 	}
@@ -155,7 +159,11 @@ func (a *API) updateNumber(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	u, err := parseNumberUpdate(c.Body())
+	body, err := jsonBody(c)
+	if err != nil {
+		return err
+	}
+	u, err := parseNumberUpdate(body)
 	if err != nil {
 		return err
 	}
@@ -197,7 +205,11 @@ func (a *API) assignNumber(c *fiber.Ctx) error {
 			return err
 		}
 	} else {
-		w, err := numberAssignBody.parse(c.Body())
+		body, err := jsonBody(c)
+		if err != nil {
+			return err
+		}
+		w, err := numberAssignBody.parse(body)
 		if err != nil {
 			return err
 		}

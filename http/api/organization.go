@@ -62,7 +62,11 @@ func (a *API) updateOrganization(c *fiber.Ctx) error {
 	if err := requireAdmin(c); err != nil {
 		return err
 	}
-	patch, err := decodeBody(c.Body())
+	body, err := jsonBody(c)
+	if err != nil {
+		return err
+	}
+	patch, err := decodeBody(body)
 	if err != nil {
 		return err
 	}

@@ -2,10 +2,12 @@ package api
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/switchboard-voice/switchboard/http/openapi"
+	"github.com/switchboard-voice/switchboard/internal/typeddoc"
 )
 
 // pathID parses an integer id from the path.
@@ -64,6 +66,16 @@ func queryInt(c *fiber.Ctx, name string, def, lo, hi int) (int, error) {
 		return 0, badParam("query", name, "must be an integer between %d and %d", lo, hi)
 	}
 	return n, nil
+}
+
+// queryText reads a text query parameter: one that cannot be stored as
+// text (not UTF-8, or a NUL) is a 422.
+func queryText(c *fiber.Ctx, name string) (string, error) {
+	v := c.Query(name)
+	if te := typeddoc.CheckText(v); te != nil {
+		return "", badParam("query", name, "%s", te.Msg)
+	}
+	return strings.Clone(v), nil
 }
 
 // queryBool reads an optional true/false query parameter.
