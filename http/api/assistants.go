@@ -56,7 +56,7 @@ func (a *API) getAssistant(c *fiber.Ctx) error {
 // updateAssistant serves PUT and PATCH alike: Burki applies only the fields
 // sent in both, deep-merging nested objects.
 func (a *API) updateAssistant(c *fiber.Ctx) error {
-	id, err := pathID(c, "assistant_id")
+	id, err := a.ownedAssistant(c) // before the body is read
 	if err != nil {
 		return err
 	}
@@ -84,7 +84,7 @@ type statusWrite struct {
 var statusBody = newStrictBody[statusWrite]()
 
 func (a *API) setAssistantStatus(c *fiber.Ctx) error {
-	id, err := pathID(c, "assistant_id")
+	id, err := a.ownedAssistant(c) // before the body is read
 	if err != nil {
 		return err
 	}

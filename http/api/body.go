@@ -25,12 +25,20 @@ func newStrictBody[T any]() strictBody[T] {
 	return strictBody[T]{schema: typeddoc.New(func() T { var zero T; return zero }, typeddoc.Options{})}
 }
 
+// maxJSONBody bounds a JSON body (the server's own limit is set for sound
+// uploads).
+const maxJSONBody = 1 << 20
+
 // jsonBody is the request's body once its content type says JSON, or says
-// nothing (FastAPI reads such a body as JSON too): anything else is a 415.
+// nothing (FastAPI reads such a body as JSON too): anything else is a 415,
+// and a body over maxJSONBody a 413.
 func jsonBody(c *fiber.Ctx) ([]byte, error) {
 	body := c.Body()
 	if ct := c.Get(fiber.HeaderContentType); len(body) > 0 && ct != "" && !isJSON(ct) {
 		return nil, server.Detail(fiber.StatusUnsupportedMediaType, "Content-Type must be application/json")
+	}
+	if len(body) > maxJSONBody {
+		return nil, server.Detail(fiber.StatusRequestEntityTooLarge, fmt.Sprintf("a JSON body is at most %d bytes", maxJSONBody))
 	}
 	return body, nil
 }

@@ -213,7 +213,10 @@ func (a *API) getCall(c *fiber.Ctx) error {
 }
 
 func (a *API) getCallBySID(c *fiber.Ctx) error {
-	sid := c.Params("call_sid")
+	sid, err := pathText(c, "call_sid")
+	if err != nil {
+		return err
+	}
 	row, err := a.Calls.GetCallBySID(c.UserContext(), principal(c).OrganizationID, sid)
 	if err != nil {
 		return callFail(err, fmt.Sprintf("Call with SID %s", sid))
@@ -390,7 +393,10 @@ type terminated struct {
 
 // terminateCall ends a live call of the organization through its actor.
 func (a *API) terminateCall(c *fiber.Ctx) error {
-	sid := c.Params("call_sid")
+	sid, err := pathText(c, "call_sid")
+	if err != nil {
+		return err
+	}
 	live, ok := a.LiveCalls.Get(sid)
 	if !ok || live.OrganizationID != principal(c).OrganizationID {
 		return server.Detail(fiber.StatusNotFound, fmt.Sprintf("No live call %s in your organization", sid))

@@ -100,7 +100,7 @@ func (a *API) getHistory(c *fiber.Ctx) error {
 }
 
 func (a *API) rollback(c *fiber.Ctx) error {
-	id, err := pathID(c, "assistant_id")
+	id, err := a.ownedAssistant(c) // before the body is read
 	if err != nil {
 		return err
 	}

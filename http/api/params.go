@@ -1,6 +1,7 @@
 package api
 
 import (
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -10,9 +11,27 @@ import (
 	"github.com/switchboard-voice/switchboard/internal/typeddoc"
 )
 
+// pathText is a path parameter, percent-decoded once (clients encode
+// "+" as %2B): one that does not decode, or cannot be stored as text, is a
+// 422.
+func pathText(c *fiber.Ctx, name string) (string, error) {
+	v, err := url.PathUnescape(strings.Clone(c.Params(name))) // Params is the request buffer's, reused
+	if err != nil {
+		return "", badParam("path", name, "is not percent-encoded correctly")
+	}
+	if te := typeddoc.CheckText(v); te != nil {
+		return "", badParam("path", name, "%s", te.Msg)
+	}
+	return v, nil
+}
+
 // pathID parses an integer id from the path.
 func pathID(c *fiber.Ctx, name string) (int64, error) {
-	id, err := strconv.ParseInt(c.Params(name), 10, 64)
+	raw, err := pathText(c, name)
+	if err != nil {
+		return 0, err
+	}
+	id, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil || id <= 0 {
 		return 0, badParam("path", name, "must be a positive integer")
 	}

@@ -86,4 +86,8 @@ func TestTextThatCannotBeStored(t *testing.T) {
 	if resp.StatusCode != http.StatusUnsupportedMediaType {
 		t.Fatalf("form body: %d, want 415", resp.StatusCode)
 	}
+	big := `{"description":"` + strings.Repeat("x", 2<<20) + `"}`
+	if status, out := h.call("PATCH", path, h.keyA, big); status != http.StatusRequestEntityTooLarge {
+		t.Fatalf("2 MiB body: %d %v, want 413", status, out)
+	}
 }
