@@ -17,3 +17,11 @@ CREATE INDEX engine_boots_node_idx ON engine_boots (node, started_at);
 -- migration, or by a process that did not say).
 ALTER TABLE calls ADD COLUMN boot_id text;
 CREATE INDEX calls_open_idx ON calls (boot_id) WHERE ended_reason IS NULL AND started_at IS NOT NULL;
+
+-- Media-stream tickets redeemed, by MAC, until they expire: each ticket
+-- starts one stream, across restarts and nodes.
+CREATE TABLE media_tickets (
+    mac         bytea PRIMARY KEY,
+    expires_at  timestamptz NOT NULL
+);
+CREATE INDEX media_tickets_expiry_idx ON media_tickets (expires_at);
