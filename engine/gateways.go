@@ -40,6 +40,7 @@ func (e *Engine) buildGateways() error {
 		Tickets: tickets,
 		Hub:     e.Streams,
 		Status:  statuses{w: e.Records, e: e},
+		Started: e.Store,
 		Public:  pub,
 		Log:     e.Log,
 	}

@@ -47,6 +47,10 @@ func (g *Gateway) voice(c *fiber.Ctx) error {
 	}
 	g.upgrades.remember(*acct)
 	callSID := r.get("CallSid")
+	if g.cfg.Replayed(ctx, telephony.Twilio, callSID) {
+		g.cfg.Log.Warn("voice webhook for a call that exists: no second call", "call_sid", callSID)
+		return twiml(c, twimlDoc(hangup))
+	}
 	if to, ok := telephony.Bypass(route.Snapshot, q.Caller); ok {
 		g.cfg.Log.Info("bypass caller transferred", "call_sid", callSID, "assistant_id", route.AssistantID)
 		return twiml(c, twimlDoc(dial(to)))
