@@ -84,8 +84,8 @@ func (g *Gateway) answer(c *fiber.Ctx) error {
 	if err != nil {
 		text, refused := telephony.Refusal(err)
 		if !refused {
-			g.cfg.Log.Error("routing a call", "call_sid", tk.CallID, "err", err)
-			return server.Detail(fiber.StatusServiceUnavailable, "routing unavailable")
+			g.cfg.Log.Error("routing a call: refusing it", "call_sid", tk.CallID, "err", err)
+			text = telephony.RefusalUnavailable
 		}
 		if _, ok := g.account(ctx, r); !ok {
 			return forbidden()

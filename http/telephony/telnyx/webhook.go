@@ -159,7 +159,8 @@ func (g *Gateway) incoming(ctx context.Context, acct telephony.Credentials, p pa
 	if err != nil {
 		text, refused := telephony.Refusal(err)
 		if !refused {
-			return err
+			g.cfg.Log.Error("routing a call: refusing it", "call_sid", p.CallControlID, "err", err)
+			text = telephony.RefusalUnavailable
 		}
 		g.cfg.Log.Info("call refused", "call_sid", p.CallControlID, "to", p.To, "reason", err)
 		return g.api.command(ctx, acct.Telnyx.APIKey, p.CallControlID, "answer",

@@ -111,8 +111,8 @@ func (g *Gateway) answer(c *fiber.Ctx) error {
 	if err != nil {
 		text, refused := telephony.Refusal(err)
 		if !refused {
-			g.cfg.Log.Error("routing a call", "call_sid", p.UUID, "err", err)
-			return server.Detail(fiber.StatusServiceUnavailable, "routing unavailable")
+			g.cfg.Log.Error("routing a call: refusing it", "call_sid", p.UUID, "err", err)
+			text = telephony.RefusalUnavailable
 		}
 		if _, ok := g.account(ctx, c); !ok {
 			return forbidden()
