@@ -96,6 +96,10 @@ func (g *Gateway) answer(c *fiber.Ctx) error {
 	if route.Credentials.Plivo == nil || !r.signedBy(route.Credentials.Plivo.AuthToken) {
 		return forbidden()
 	}
+	if g.cfg.Replayed(ctx, telephony.Plivo, tk.CallID) {
+		g.cfg.Log.Warn("answer webhook for a call that exists: no second call", "call_sid", tk.CallID)
+		return plivoXML(c, "<Hangup/>")
+	}
 	if to, ok := telephony.Bypass(route.Snapshot, q.Caller); ok {
 		g.cfg.Log.Info("bypass caller transferred", "call_sid", tk.CallID, "assistant_id", route.AssistantID)
 		return plivoXML(c, dial(to))

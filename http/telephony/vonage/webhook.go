@@ -123,6 +123,10 @@ func (g *Gateway) answer(c *fiber.Ctx) error {
 	if !g.signed(c, route.Credentials.Vonage) {
 		return forbidden()
 	}
+	if g.cfg.Replayed(ctx, telephony.Vonage, p.UUID) {
+		g.cfg.Log.Warn("answer webhook for a call that exists: no second call", "call_sid", p.UUID)
+		return answerNCCO(c, ncco{}) // nothing to do: the call ends
+	}
 	if to, ok := telephony.Bypass(route.Snapshot, q.Caller); ok {
 		g.cfg.Log.Info("bypass caller transferred", "call_sid", p.UUID, "assistant_id", route.AssistantID)
 		return answerNCCO(c, ncco{connectPhone(q.Number, to)})
