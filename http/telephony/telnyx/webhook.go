@@ -154,6 +154,10 @@ func (g *Gateway) webhook(c *fiber.Ctx) error {
 // incoming answers a call: with the media stream, a transfer for bypass
 // callers, or a spoken refusal.
 func (g *Gateway) incoming(ctx context.Context, acct telephony.Credentials, p payload) error {
+	if g.cfg.Replayed(ctx, telephony.Telnyx, p.CallControlID) {
+		g.cfg.Log.Warn("call.initiated for a call that exists: no second call", "call_sid", p.CallControlID)
+		return nil
+	}
 	q := telephony.Lookup{Carrier: telephony.Telnyx, Number: p.To, Caller: p.From}
 	route, err := telephony.Resolve(ctx, g.cfg.Directory, q)
 	if err != nil {
