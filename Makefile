@@ -8,7 +8,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 ADDR ?= 127.0.0.1:8080
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: build run test bench bench-instructions lint fuzz
+.PHONY: build run test bench bench-instructions lint fuzz observe
 
 build:
 	@scripts/deps.sh build
@@ -33,11 +33,12 @@ test:
 
 # The API benchmarks, then the default call-load profile (50 calls for
 # 30 s against an in-process engine, then the floor relay): under 2 minutes.
+# Its charts go to .local/bench.html.
 bench:
 	@scripts/deps.sh test
 	@export DATABASE_URL="$$(scripts/postgres.sh)"; \
 	go test -run='^$$' -bench=. -benchmem -benchtime=1x ./bench/... && \
-	go run ./cmd/switchboard bench --calls 50 --duration 30s
+	mkdir -p .local && go run ./cmd/switchboard bench --calls 50 --duration 30s --html .local/bench.html
 
 # Instructions per call-second of a scripted call, under callgrind: a
 # figure that does not move with the machine's load.
@@ -51,6 +52,11 @@ lint:
 	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	go vet ./...
 	go run $(STATICCHECK) ./...
+
+# Prometheus and Grafana over a running engine's metrics, with the
+# Switchboard dashboard (scripts/observe.sh says what it starts).
+observe:
+	@scripts/observe.sh
 
 # Runs every fuzz target for FUZZTIME (default 30s) each.
 fuzz:

@@ -18,6 +18,9 @@ type CallFlowSettings struct {
 	EndCallPhrases []string `json:"end_call_phrases" check:"maxitems=5,maxlen=100"`
 	// Timezone is the assistant's IANA time zone, for {{now}} and {{date}}.
 	Timezone string `json:"timezone" check:"timezone"`
+	// Direction is which calls the assistant is for: any, inbound or
+	// outbound (Famulor's type). An inbound assistant places no calls.
+	Direction string `json:"direction" check:"enum=any|inbound|outbound"`
 }
 
 // SilenceSettings complete the idle prompts (idle_timeout, idle_message,

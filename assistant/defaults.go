@@ -129,7 +129,7 @@ func Defaults() Config {
 			CreateDatabaseRecords: true,
 			DisclosureMode:        "every_call",
 		},
-		CallFlowSettings: CallFlowSettings{RingingTimeoutSeconds: 30, EndCallPhrases: []string{}, Timezone: "UTC"},
+		CallFlowSettings: CallFlowSettings{RingingTimeoutSeconds: 30, EndCallPhrases: []string{}, Timezone: "UTC", Direction: "any"},
 		SilenceSettings:  SilenceSettings{Messages: []string{}},
 		FillerSettings: FillerSettings{AfterMS: 900, Positive: []string{}, Negative: []string{}, Question: []string{},
 			Neutral: []string{}},

@@ -6,6 +6,7 @@ import "time"
 // plus the configuration version calls record per turn.
 type View struct {
 	ID             int64     `json:"id"`
+	UUID           string    `json:"uuid"` // stable; the id of the VoiceDock view
 	OrganizationID int64     `json:"organization_id"`
 	UserID         *int64    `json:"user_id"`
 	Version        int       `json:"version"`

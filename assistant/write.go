@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"unicode/utf8"
 
@@ -17,7 +18,7 @@ const MaxChangeDescription = 500
 // ReadOnly are response fields a client may echo back in a write; they are
 // ignored rather than rejected so GET-modify-PUT round trips work.
 var ReadOnly = []string{
-	"id", "organization_id", "user_id", "version", "created_at", "updated_at",
+	"id", "uuid", "organization_id", "user_id", "version", "created_at", "updated_at",
 	"total_calls", "avg_call_duration", "success_rate",
 }
 
@@ -25,6 +26,14 @@ var ReadOnly = []string{
 type Write struct {
 	Fields            Document
 	ChangeDescription *string
+	// Replace are paths of free-form objects that Fields replaces whole
+	// instead of merging into (the vendor views' opaque JSON).
+	Replace [][]string
+	// Translate, when set, derives the write (its Fields and Replace) from
+	// the configuration it applies to, nil for a new assistant: a vendor
+	// view's body is translated where writes are serialised, so what it
+	// derives from the current configuration is never stale.
+	Translate func(current *Config) (Write, error)
 }
 
 // ParseWrite reads a request body. Field problems are reported by Apply;
@@ -73,6 +82,12 @@ type Result struct {
 // in and the result validated: a *ValidationError lists every problem, and
 // nothing is returned to store then.
 func Apply(stored Document, w Write, s Sealer) (Result, error) {
+	if w.Translate != nil {
+		var err error
+		if w, err = translate(stored, w); err != nil {
+			return Result{}, err
+		}
+	}
 	base := stored
 	if base == nil {
 		base = schema.Defaults()
@@ -82,7 +97,7 @@ func Apply(stored Document, w Write, s Sealer) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	merged := schema.Merge(base, patch)
+	merged := schema.Merge(without(base, patch, w.Replace), patch)
 	applyInterruptionPreset(merged, patch)
 	if stored == nil {
 		problems = append(problems, schema.Validate(merged)...)
@@ -108,6 +123,56 @@ func Apply(stored Document, w Write, s Sealer) (Result, error) {
 	// Unchanged secrets keep their sealed bytes, so sealed documents compare.
 	res.Changed = typeddoc.Changed(base, res.Doc)
 	return res, nil
+}
+
+// translate runs a write's Translate on the stored configuration.
+func translate(stored Document, w Write) (Write, error) {
+	var current *Config
+	if stored != nil {
+		var c Config
+		if err := typeddoc.Decode(schema.Normalize(stored), &c); err != nil {
+			return Write{}, err
+		}
+		current = &c
+	}
+	tw, err := w.Translate(current)
+	if err != nil {
+		return Write{}, err
+	}
+	tw.ChangeDescription, tw.Translate = w.ChangeDescription, nil
+	return tw, nil
+}
+
+// without returns doc without its values at those of paths the patch
+// sets, so the patch replaces them; doc itself is not changed.
+func without(doc, patch Document, paths [][]string) Document {
+	for _, p := range paths {
+		at := make([]any, len(p))
+		for i, k := range p {
+			at[i] = k
+		}
+		if typeddoc.Lookup(patch, at) != nil {
+			doc = withoutPath(doc, p)
+		}
+	}
+	return doc
+}
+
+func withoutPath(m map[string]any, p []string) map[string]any {
+	if len(p) == 0 {
+		return m
+	}
+	out := maps.Clone(m)
+	if len(p) == 1 {
+		delete(out, p[0])
+		return out
+	}
+	child, ok := m[p[0]].(map[string]any)
+	if !ok {
+		return m
+	}
+	out[p[0]] = withoutPath(child, p[1:])
+	return out
 }
 
 // Load prepares a stored document for use, filling fields added to the
@@ -218,6 +283,7 @@ func crossCheck(c *Config) []FieldError {
 	if r := c.RAGSettings; r.ChunkOverlap >= r.ChunkSize {
 		add("must be smaller than chunk_size", "rag_settings", "chunk_overlap")
 	}
+	errs = append(errs, sttCheck(c.STTSettings)...)
 	if _, err := schemacheck.Compile(c.AnalysisSettings.StructuredData.Schema); err != nil {
 		add(fmt.Sprintf("is not a usable JSON Schema: %v", err), "analysis_settings", "structured_data", "schema")
 	}

@@ -3,6 +3,7 @@ package assistant
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -214,5 +215,56 @@ func TestEveryProblemIsListed(t *testing.T) {
 	}
 	if slices.Contains(got, "bypass_numbers[1]") {
 		t.Errorf("valid number reported: %v", got)
+	}
+}
+
+// A write's Replace paths replace free-form objects whole instead of
+// merging into them; paths the write does not set are kept.
+func TestWriteReplacesOpaqueObjects(t *testing.T) {
+	base := mustApply(t, nil, `{"name":"a","variables":{"x":"1","y":"2"},
+		"analysis_settings":{"structured_data":{"schema":{"type":"object","properties":{"old":{"type":"string"}}}}}}`)
+	w := mustWrite(t, `{"analysis_settings":{"structured_data":{"schema":{"type":"object","properties":{"new":{"type":"number"}}}}}}`)
+	w.Replace = [][]string{{"analysis_settings", "structured_data", "schema"}, {"variables"}}
+	res, err := Apply(base.Doc, w, testBox(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	props := res.Config.AnalysisSettings.StructuredData.Schema["properties"].(map[string]any)
+	if _, old := props["old"]; old || props["new"] == nil {
+		t.Fatalf("schema merged instead of replaced: %v", props)
+	}
+	if len(res.Config.Variables) != 2 {
+		t.Fatalf("variables not in the write were dropped: %v", res.Config.Variables)
+	}
+	if !slices.Equal(res.Changed, []string{"analysis_settings.structured_data.schema.properties.new",
+		"analysis_settings.structured_data.schema.properties.old"}) {
+		t.Fatalf("changed %v", res.Changed)
+	}
+}
+
+// A write's Translate derives it from the configuration it applies to.
+func TestWriteTranslatesOnTheCurrentConfiguration(t *testing.T) {
+	base := mustApply(t, nil, `{"name":"a","max_call_length":60}`)
+	desc := "doubled"
+	var seen []*Config
+	w := Write{ChangeDescription: &desc, Translate: func(current *Config) (Write, error) {
+		seen = append(seen, current)
+		n := 100
+		if current != nil {
+			n = *current.MaxCallLength * 2
+		}
+		return Write{Fields: Document{"name": "a", "max_call_length": json.Number(fmt.Sprint(n))}}, nil
+	}}
+	res, err := Apply(base.Doc, w, testBox(t))
+	if err != nil || *res.Config.MaxCallLength != 120 {
+		t.Fatalf("applied on the stored configuration: %v %v", err, res.Config.MaxCallLength)
+	}
+	if res, err = Apply(nil, w, testBox(t)); err != nil || *res.Config.MaxCallLength != 100 || seen[1] != nil {
+		t.Fatalf("a new assistant: %v %v", err, res.Config.MaxCallLength)
+	}
+	refused := errors.New("refused")
+	w.Translate = func(*Config) (Write, error) { return Write{}, refused }
+	if _, err := Apply(base.Doc, w, testBox(t)); !errors.Is(err, refused) {
+		t.Fatalf("a translation's error: %v", err)
 	}
 }

@@ -13,8 +13,10 @@ type KeyStore interface {
 	LookupKey(ctx context.Context, digest []byte) (Principal, error)
 }
 
-// cacheTTL bounds how long a deactivated key keeps working on one node.
-const cacheTTL = 30 * time.Second
+// cacheTTL bounds how long a key revoked on another node keeps working on
+// this one: every node re-reads a key at most once per TTL, so a revocation
+// anywhere is effective everywhere within it.
+const cacheTTL = time.Second
 
 // cacheLimit bounds the cache; it is cleared when full.
 const cacheLimit = 10_000
@@ -27,6 +29,7 @@ type Authenticator struct {
 
 	mu    sync.Mutex
 	cache map[[sha256.Size]byte]cachedPrincipal
+	gen   uint64 // bumped by every Forget: a lookup begun before one is stale
 }
 
 type cachedPrincipal struct {
@@ -48,6 +51,7 @@ func (a *Authenticator) Authenticate(ctx context.Context, key string) (Principal
 	now := a.now()
 	a.mu.Lock()
 	c, ok := a.cache[d]
+	gen := a.gen
 	a.mu.Unlock()
 	if ok && now.Before(c.expires) {
 		return c.p, nil
@@ -56,11 +60,29 @@ func (a *Authenticator) Authenticate(ctx context.Context, key string) (Principal
 	if err != nil {
 		return Principal{}, err
 	}
-	a.mu.Lock()
-	if len(a.cache) >= cacheLimit {
-		clear(a.cache)
+	expires := now.Add(cacheTTL)
+	if p.ExpiresAt != nil && p.ExpiresAt.Before(expires) {
+		expires = *p.ExpiresAt
 	}
-	a.cache[d] = cachedPrincipal{p: p, expires: now.Add(cacheTTL)}
+	a.mu.Lock()
+	if a.gen == gen {
+		if len(a.cache) >= cacheLimit {
+			clear(a.cache)
+		}
+		a.cache[d] = cachedPrincipal{p: p, expires: expires}
+	}
 	a.mu.Unlock()
 	return p, nil
+}
+
+// Forget drops the key with digest from the cache, so that its revocation
+// is effective on this node at once.
+func (a *Authenticator) Forget(digest []byte) {
+	if len(digest) != sha256.Size {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.gen++
+	delete(a.cache, [sha256.Size]byte(digest))
 }

@@ -75,3 +75,57 @@ func TestAuthenticatorCachesHitsForTTL(t *testing.T) {
 		}
 	}
 }
+
+func TestAuthenticatorForgetAndExpiry(t *testing.T) {
+	now := time.Unix(1000, 0)
+	expiry := now.Add(cacheTTL / 2)
+	store := &countingStore{known: "good", p: Principal{KeyID: 1, OrganizationID: 7}}
+	a := NewAuthenticator(store)
+	a.now = func() time.Time { return now }
+	ctx := context.Background()
+
+	if _, err := a.Authenticate(ctx, "good"); err != nil {
+		t.Fatal(err)
+	}
+	a.Forget(Digest("good"))
+	store.known = "" // revoked
+	if _, err := a.Authenticate(ctx, "good"); !errors.Is(err, ErrUnknownKey) {
+		t.Fatalf("a forgotten, revoked key: %v", err)
+	}
+
+	// A key expiring before the TTL is cached only until it expires.
+	store.known, store.p.ExpiresAt = "good", &expiry
+	if _, err := a.Authenticate(ctx, "good"); err != nil {
+		t.Fatal(err)
+	}
+	calls := store.calls
+	now = expiry
+	if _, err := a.Authenticate(ctx, "good"); err != nil || store.calls != calls+1 {
+		t.Fatalf("an expired cache entry was used: err=%v calls=%d", err, store.calls)
+	}
+	a.Forget([]byte("short")) // not a digest: ignored
+}
+
+// A lookup that began before a Forget is not cached: the key may have been
+// revoked after the store answered.
+func TestAuthenticatorForgetDuringLookup(t *testing.T) {
+	store := &forgettingStore{p: Principal{KeyID: 1}}
+	a := NewAuthenticator(store)
+	store.a = a
+	if _, err := a.Authenticate(context.Background(), "k"); err != nil {
+		t.Fatal(err)
+	}
+	if len(a.cache) != 0 {
+		t.Fatal("a lookup overtaken by Forget was cached")
+	}
+}
+
+type forgettingStore struct {
+	a *Authenticator
+	p Principal
+}
+
+func (s *forgettingStore) LookupKey(_ context.Context, d []byte) (Principal, error) {
+	s.a.Forget(d)
+	return s.p, nil
+}

@@ -33,6 +33,26 @@ type Result struct {
 	Pacing       Pacing         `json:"pacing"`
 	Resources    Resources      `json:"resources"`
 	Errors       map[string]int `json:"errors"`
+	// Samples are every timed turn and barge-in, sorted: the histograms of
+	// the HTML report.
+	Samples Samples `json:"samples"`
+	// Timeline is the process's resource use second by second.
+	Timeline []Point `json:"timeline"`
+}
+
+// Samples are a run's measured latencies, sorted.
+type Samples struct {
+	Turns    []time.Duration `json:"turns_ns"`
+	BargeIns []time.Duration `json:"barge_ins_ns"`
+}
+
+// Point is one second of a run.
+type Point struct {
+	Elapsed    time.Duration `json:"elapsed_ns"`
+	Live       int           `json:"live_calls"`
+	CPUPercent float64       `json:"cpu_percent"` // over the second before; 100 is one core
+	RSS        int64         `json:"rss_bytes"`
+	Goroutines int           `json:"goroutines"`
 }
 
 // Progress is a running run's state, reported every second.
@@ -59,13 +79,14 @@ type load struct {
 	once        bool          // each caller places one call (tests)
 	every       time.Duration // how often resources are sampled for the soak; 0: not kept
 
-	errs    *errorCounts
-	samples []Sample
-	pacing  pacingMeter
-	live    atomic.Int64
-	started atomic.Int64
-	done    atomic.Int64
-	turns   atomic.Int64
+	errs     *errorCounts
+	samples  []Sample
+	timeline []Point
+	pacing   pacingMeter
+	live     atomic.Int64
+	started  atomic.Int64
+	done     atomic.Int64
+	turns    atomic.Int64
 
 	mu         sync.Mutex
 	replies    []time.Duration
@@ -116,7 +137,8 @@ func (l *load) run(ctx context.Context) Result {
 		CallsStarted: int(l.started.Load()), CallsCompleted: int(l.done.Load()),
 		Turns: Summarize(l.replies), Overhead: Summarize(overhead), TurnDelay: l.turnDelay,
 		BargeIns: Summarize(l.barges), AfterBargeIn: Summarize(l.afterBarge), Pacing: l.pacing.result(),
-		Resources: resources(idle, from, to, l.calls), Errors: l.errs.snapshot()}
+		Resources: resources(idle, from, to, l.calls), Errors: l.errs.snapshot(),
+		Samples: Samples{Turns: l.replies, BargeIns: l.barges}, Timeline: l.timeline} // Summarize sorted them
 }
 
 // watch reports progress every second until the run's end, and returns
@@ -138,10 +160,13 @@ func (l *load) watch(ctx context.Context, start time.Time, stagger time.Duration
 			from = sample()
 		case now := <-t.C:
 			s := sample()
+			cpu := 100 * (s.CPU - last.CPU).Seconds() / s.At.Sub(last.At).Seconds()
+			live := int(l.live.Load())
+			l.timeline = append(l.timeline, Point{Elapsed: now.Sub(start), Live: live, CPUPercent: cpu, RSS: s.RSS,
+				Goroutines: s.Goroutines})
 			if l.progress != nil {
-				l.progress(Progress{Name: l.name, Elapsed: now.Sub(start), Duration: l.duration, Live: int(l.live.Load()),
-					Turns: int(l.turns.Load()), Errors: l.errs.total(),
-					CPUPercent: 100 * (s.CPU - last.CPU).Seconds() / s.At.Sub(last.At).Seconds(), RSS: s.RSS})
+				l.progress(Progress{Name: l.name, Elapsed: now.Sub(start), Duration: l.duration, Live: live,
+					Turns: int(l.turns.Load()), Errors: l.errs.total(), CPUPercent: cpu, RSS: s.RSS})
 			}
 			if l.every > 0 && now.Sub(start) >= stagger && (len(l.samples) == 0 || s.At.Sub(l.samples[len(l.samples)-1].At) >= l.every) {
 				l.samples = append(l.samples, s)

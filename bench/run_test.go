@@ -36,4 +36,7 @@ func TestConversationsAgainstEngine(t *testing.T) {
 	if r.Pacing.Frames == 0 {
 		t.Fatal("no assistant frames observed")
 	}
+	if len(r.Samples.Turns) != r.Turns.Count || len(r.Samples.BargeIns) != r.BargeIns.Count || len(r.Timeline) == 0 {
+		t.Fatalf("%d turn and %d barge-in samples, %d seconds of timeline", len(r.Samples.Turns), len(r.Samples.BargeIns), len(r.Timeline))
+	}
 }

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/switchboard-voice/switchboard/engine/enginetest"
+	"github.com/switchboard-voice/switchboard/http/telephony/twilio/twiliotest"
 	"github.com/switchboard-voice/switchboard/internal/schemacheck"
 	"github.com/switchboard-voice/switchboard/internal/testkit"
 	"github.com/switchboard-voice/switchboard/providers/openai/openaifake"
@@ -32,6 +34,35 @@ var analysisScript = openaifake.Script{
 		{Contains: "Extract the data", JSON: json.RawMessage(`{"name":"Ada","party_size":4,"appointment_booked":true}`)},
 	},
 	Default: "You said: {user}",
+}
+
+// bookTable gives assistantID the number +15550007777 and books a table
+// on it from +15550001111, through Twilio's real protocol: the welcome
+// ("Welcome to Chez Ada."), then during (if set), one turn, the hang-up.
+func bookTable(t *testing.T, srv *enginetest.Server, cloud *twiliotest.Cloud, key string, assistantID int64, during func()) *twiliotest.Call {
+	t.Helper()
+	if status, _, body := send(t, "POST", srv.URL+"/api/v1/phone-numbers", key, http.Header{"Content-Type": {"application/json"}},
+		strings.NewReader(fmt.Sprintf(`{"phone_number":"+15550007777","provider":"twilio","assistant_id":%d}`, assistantID))); status != http.StatusCreated {
+		t.Fatalf("create number: %d %s", status, body)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	defer cancel()
+	c, err := cloud.Dial(ctx, "+15550001111", "+15550007777")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Phone.WaitHeard(ctx, "Welcome to Chez Ada."); err != nil {
+		t.Fatalf("heard %q: %v", c.Phone.Transcript(), err)
+	}
+	if during != nil {
+		during()
+	}
+	c.Say("a table for four please my name is Ada")
+	if err := c.Phone.WaitHeard(ctx, "You said: A table for four please my name is Ada."); err != nil {
+		t.Fatalf("heard %q: %v", c.Phone.Transcript(), err)
+	}
+	c.HangUp()
+	return c
 }
 
 type analysedReport struct {
@@ -73,25 +104,9 @@ func TestCompletedCallReportCarriesItsAnalysis(t *testing.T) {
 			"structured_data":{"enabled":true,"schema":%s,
 				"messages":[{"role":"system","content":"Analyze the following call transcript according to this schema: {{schema}}"}]}}}`,
 		hook.URL, cloud.AccountSID(), cloud.AuthToken(), bookingSchema))
-	if status, _, body := send(t, "POST", srv.URL+"/api/v1/phone-numbers", key, http.Header{"Content-Type": {"application/json"}},
-		strings.NewReader(fmt.Sprintf(`{"phone_number":"+15550007777","provider":"twilio","assistant_id":%d}`, snap.ID))); status != http.StatusCreated {
-		t.Fatalf("create number: %d %s", status, body)
-	}
-
+	c := bookTable(t, srv, cloud, key, snap.ID, nil)
 	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()
-	c, err := cloud.Dial(ctx, "+15550001111", "+15550007777")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Phone.WaitHeard(ctx, "Welcome to Chez Ada."); err != nil {
-		t.Fatalf("heard %q: %v", c.Phone.Transcript(), err)
-	}
-	c.Say("a table for four please my name is Ada")
-	if err := c.Phone.WaitHeard(ctx, "You said: A table for four please my name is Ada."); err != nil {
-		t.Fatalf("heard %q: %v", c.Phone.Transcript(), err)
-	}
-	c.HangUp()
 
 	var report analysedReport
 	testkit.Eventually(t, 30*time.Second, func() error {

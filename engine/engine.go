@@ -43,6 +43,7 @@ import (
 	"github.com/switchboard-voice/switchboard/metrics"
 	"github.com/switchboard-voice/switchboard/organization"
 	"github.com/switchboard-voice/switchboard/persistence"
+	"github.com/switchboard-voice/switchboard/privacy"
 	"github.com/switchboard-voice/switchboard/providers"
 	"github.com/switchboard-voice/switchboard/records"
 	"github.com/switchboard-voice/switchboard/tools"
@@ -100,6 +101,7 @@ type Engine struct {
 	Records       *records.Writer
 	Webhooks      *webhooks.Dispatcher
 	Analysis      *analysis.Worker
+	Private       *privacy.Purger
 	Metrics       *vm.Set
 	Live          *live.Hub
 	Sounds        *ambience.Library
@@ -109,7 +111,7 @@ type Engine struct {
 
 	cfg      Config
 	draining atomic.Bool
-	stop     context.CancelFunc // the dispatcher's and the analysis worker's
+	stop     context.CancelFunc // the dispatcher's, the analysis worker's and the purger's
 	done     sync.WaitGroup
 	shutdown sync.Once
 	stopErr  error
@@ -154,7 +156,7 @@ func New(cfg Config) (*Engine, error) {
 	outbound := e.tenantClient()
 	links := &api.RecordingLinks{Base: cfg.PublicURL, Key: derive(cfg.Secret, "recording links"), TTL: recordingLinkTTL}
 	wo := cfg.Webhooks
-	wo.Store, wo.Secrets, wo.Clock, wo.Log = store, e.Organizations, cfg.Clock, cfg.Log
+	wo.Store, wo.Secrets, wo.Clock, wo.Log, wo.Metrics = store, e.Organizations, cfg.Clock, cfg.Log, set
 	wo.Recordings = recordingLinks{store: store, links: links}
 	if wo.Client == nil {
 		wo.Client = &http.Client{Transport: outbound.Transport, CheckRedirect: noRedirects}
@@ -164,11 +166,12 @@ func New(cfg Config) (*Engine, error) {
 		Clock: cfg.Clock, AllowPrivateURLs: cfg.AllowPrivateURLs})
 	ao := cfg.Analysis
 	ao.Store, ao.Configs, ao.Models, ao.Clock, ao.Log, ao.Metrics = store, assistantConfigs{e.Assistants}, e.Providers, cfg.Clock, cfg.Log, e.Metrics
-	ao.Finished = e.Webhooks.Kick // the report waiting for the analysis
+	e.Private = privacy.NewPurger(store, cfg.Clock, cfg.Log)
+	ao.Finished = func() { e.Webhooks.Kick(); e.Private.Kick() } // the report waiting for the analysis; a private call's words
 	e.Analysis = analysis.New(ao)
 	var err error
 	e.Records, err = records.New(records.Options{Store: store, SpillPath: filepath.Join(cfg.DataDir, "records.spill"),
-		Clock: cfg.Clock, Log: cfg.Log, Boot: string(boot), Written: func() { e.Webhooks.Kick(); e.Analysis.Kick() }})
+		Clock: cfg.Clock, Log: cfg.Log, Boot: string(boot), Written: func() { e.Webhooks.Kick(); e.Analysis.Kick(); e.Private.Kick() }})
 	if err != nil {
 		return nil, fmt.Errorf("engine: %w", err)
 	}
@@ -210,18 +213,24 @@ func New(cfg Config) (*Engine, error) {
 		Store:         store,
 		Organizations: e.Organizations,
 		Authenticator: auth.NewAuthenticator(store),
+		Keys:          store,
+		Providers:     e.Providers,
+		Audit:         store,
 		Stats:         store,
 		Calls:         store,
+		Analytics:     store,
 		LiveCalls:     e.Calls,
 		Watchers:      e.Live,
 		Placed:        e.Records,
-		Dialer: dialer{store: store, carriers: map[string]telephony.Dialer{telephony.Twilio: e.Gateways.Twilio,
+		Dialer: dialer{store: store, sealer: cfg.Sealer, carriers: map[string]telephony.Dialer{telephony.Twilio: e.Gateways.Twilio,
 			telephony.Telnyx: e.Gateways.Telnyx, telephony.Vonage: e.Gateways.Vonage, telephony.Plivo: e.Gateways.Plivo}},
 		Recordings:     store,
 		RecordingsRoot: recordings,
 		Links:          links,
 		Sounds:         e.Sounds,
 		WebCalls:       e.Gateways.Web,
+
+		AllowPrivateURLs: cfg.AllowPrivateURLs,
 	}).Mount(routes)
 	e.Gateways.mount(routes)
 	spec.Serve(routes) // last: the document describes the routes registered before it
@@ -230,6 +239,7 @@ func New(cfg Config) (*Engine, error) {
 	e.stop = stop
 	e.done.Go(func() { e.Webhooks.Run(ctx) })
 	e.done.Go(func() { e.Analysis.Run(ctx) })
+	e.done.Go(func() { e.Private.Run(ctx) })
 	e.done.Go(func() { e.beat(ctx) })
 	e.done.Go(func() { e.closeOrphans(ctx) })
 	return e, nil

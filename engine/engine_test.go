@@ -39,7 +39,8 @@ func withScript(t *testing.T, script openaifake.Script) func(*engine.Config) {
 	}
 	srv := httptest.NewServer(f)
 	t.Cleanup(func() { f.Close(); srv.Close() })
-	env := map[string]string{"DEEPGRAM_API_KEY": "fake-key", "OPENAI_API_KEY": "fake-key", "ELEVENLABS_API_KEY": "fake-key"}
+	env := map[string]string{"DEEPGRAM_API_KEY": "fake-key", "OPENAI_API_KEY": "fake-key", "ELEVENLABS_API_KEY": "fake-key",
+		"SONIOX_API_KEY": "fake-key", "SPEECHMATICS_API_KEY": "fake-key"}
 	for _, kv := range f.Env(srv.URL) {
 		k, v, _ := strings.Cut(kv, "=")
 		env[k] = v

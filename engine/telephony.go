@@ -2,6 +2,9 @@ package engine
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -20,9 +23,12 @@ import (
 // The adapters between the gateways, the API, the calls and the records.
 
 // dialer places the API's outbound calls through the carrier of the
-// number they are placed from.
+// number they are placed from. Call-time variables are sealed into the
+// database before the dial, under an id its tickets carry: whichever node
+// the answered call's stream reaches reads them, and no URL holds them.
 type dialer struct {
 	store    *persistence.Store
+	sealer   assistant.Sealer
 	carriers map[string]telephony.Dialer
 }
 
@@ -38,11 +44,37 @@ func (d dialer) Dial(ctx context.Context, c api.OutboundCall) (api.Dialed, error
 	if !ok {
 		return api.Dialed{}, fmt.Errorf("engine: dial from %s: %w: %s places no calls", c.From, telephony.ErrUnsupported, n.Provider)
 	}
-	sid, err := place.Place(ctx, telephony.Dial{OrganizationID: c.OrganizationID, AssistantID: c.AssistantID, From: c.From, To: c.To})
+	dial := telephony.Dial{OrganizationID: c.OrganizationID, AssistantID: c.AssistantID, From: c.From, To: c.To}
+	if len(c.Variables) > 0 {
+		if dial.ID, err = d.saveVariables(ctx, c); err != nil {
+			return api.Dialed{}, err
+		}
+	}
+	sid, err := place.Place(ctx, dial)
 	if err != nil {
 		return api.Dialed{}, err
 	}
 	return api.Dialed{CallSID: sid, Carrier: n.Provider}, nil
+}
+
+// saveVariables seals a dial's variables into the database under a new
+// dial id.
+func (d dialer) saveVariables(ctx context.Context, c api.OutboundCall) (string, error) {
+	id := make([]byte, 16)
+	_, _ = rand.Read(id)
+	plain, err := json.Marshal(c.Variables)
+	if err != nil {
+		return "", fmt.Errorf("engine: dial variables: %w", err)
+	}
+	sealed, err := d.sealer.Seal(string(plain))
+	if err != nil {
+		return "", fmt.Errorf("engine: dial variables: %w", err)
+	}
+	dialID := base64.RawURLEncoding.EncodeToString(id)
+	if err := d.store.SaveDialVariables(ctx, c.OrganizationID, dialID, sealed, time.Now()); err != nil {
+		return "", fmt.Errorf("engine: dial variables: %w", err)
+	}
+	return dialID, nil
 }
 
 // texter sends the send_sms tool's messages through the call's carrier,

@@ -219,7 +219,7 @@ func TestOutboundCallThroughTwilio(t *testing.T) {
 	srv, cloud := twilioEngine(t)
 	org, key := srv.Key("Dialer")
 	snap := createAssistant(t, srv, org, key, fmt.Sprintf(`{"name":"Caller",
-		"llm_settings":{"welcome_message":"Hello, this is the clinic calling."},
+		"llm_settings":{"welcome_message":"Hello {{customer_name}}, this is the clinic calling."},
 		"twilio_config":{"account_sid":%q,"auth_token":%q},"recording_settings":{"enabled":false}}`,
 		cloud.AccountSID(), cloud.AuthToken()))
 	asJSON := http.Header{"Content-Type": {"application/json"}}
@@ -227,7 +227,14 @@ func TestOutboundCallThroughTwilio(t *testing.T) {
 		strings.NewReader(fmt.Sprintf(`{"phone_number":"+15550008888","provider":"twilio","assistant_id":%d}`, snap.ID))); status != http.StatusCreated {
 		t.Fatalf("create number: %d %s", status, body)
 	}
-	outbound := fmt.Sprintf(`{"assistant_id":%d,"to":"+15550009999","from":"+15550008888"}`, snap.ID)
+	if status, _, body := send(t, "POST", srv.URL+"/api/v1/calls/outbound", key, asJSON, strings.NewReader(fmt.Sprintf(
+		`{"assistant_id":%d,"to":"+15550009999","from":"+15550008888","variables":{"not a name":"x"}}`, snap.ID))); status != http.StatusUnprocessableEntity ||
+		!strings.Contains(string(body), "variables") {
+		t.Fatalf("a bad variable name: %d %s", status, body)
+	}
+	// Call-time variables reach the call, sealed in the database meanwhile
+	// (never in the carrier's URLs).
+	outbound := fmt.Sprintf(`{"assistant_id":%d,"to":"+15550009999","from":"+15550008888","variables":{"customer_name":"Ada"}}`, snap.ID)
 	_, other := srv.Key("Other")
 	if status, _, _ := send(t, "POST", srv.URL+"/api/v1/calls/outbound", other, asJSON, strings.NewReader(outbound)); status != http.StatusNotFound {
 		t.Fatalf("another organization placed the call: %d", status)
@@ -244,7 +251,7 @@ func TestOutboundCallThroughTwilio(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
 	defer cancel()
-	if err := c.Phone.WaitHeard(ctx, "Hello, this is the clinic calling."); err != nil {
+	if err := c.Phone.WaitHeard(ctx, "Hello Ada, this is the clinic calling."); err != nil {
 		t.Fatalf("heard %q: %v", c.Phone.Transcript(), err)
 	}
 	if c.To != "+15550009999" || c.From != "+15550008888" || !strings.Contains(string(body), c.SID) {

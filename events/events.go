@@ -40,6 +40,9 @@ type CallStarted struct {
 	Direction      string // inbound or outbound
 	Carrier        string // twilio, telnyx, vonage, plivo or web
 	WebhookURL     string // the assistant's webhook_url, "" for none
+	// Private: the assistant is in GDPR mode. The customer's number is
+	// masked here already, and what is said is not kept after the call.
+	Private bool
 }
 
 // CallEnded closes it. Reason is one of the EndReason values.

@@ -82,13 +82,23 @@ func (d *Directory) Get(ctx context.Context, id int64) (*Org, error) {
 
 // Update applies a PATCH to an organization's settings.
 func (d *Directory) Update(ctx context.Context, id int64, patch typeddoc.Document) (*Org, error) {
+	return d.change(ctx, id, patch, Apply)
+}
+
+// Replace applies a PUT: the writable settings become body's.
+func (d *Directory) Replace(ctx context.Context, id int64, body typeddoc.Document) (*Org, error) {
+	return d.change(ctx, id, body, Replace)
+}
+
+func (d *Directory) change(ctx context.Context, id int64, body typeddoc.Document,
+	how func(stored, body typeddoc.Document, s Sealer) (Result, error)) (*Org, error) {
 	var res Result
 	err := d.store.UpdateOrganizationSettings(ctx, id, func(current []byte) ([]byte, error) {
 		doc, err := typeddoc.DecodeDocument(current)
 		if err != nil {
 			return nil, err
 		}
-		res, err = Apply(doc, patch, d.sealer)
+		res, err = how(doc, body, d.sealer)
 		return res.JSON, err
 	})
 	var ve *typeddoc.ValidationError

@@ -133,3 +133,49 @@ func TestRotateAndConcurrentUpdates(t *testing.T) {
 		t.Fatalf("%d keys after 20 concurrent updates: updates were lost", len(o.Settings.ProviderKeys))
 	}
 }
+
+// PUT replaces the writable settings: what it leaves out returns to its
+// default, a masked secret keeps its value, the webhook secret stays.
+func TestReplace(t *testing.T) {
+	dir, _, id := setup(t)
+	ctx := context.Background()
+	before, err := dir.Update(ctx, id, patch(t, `{"provider_keys":{"deepgram_api_key":"dg","openai_api_key":"sk"},"twilio":{"account_sid":"AC1","auth_token":"tw"},"concurrency":{"deepgram":4}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := dir.Replace(ctx, id, patch(t, `{"provider_keys":{"deepgram_api_key":"********"},"twilio":{"auth_token":"********"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := o.Settings
+	if len(s.ProviderKeys) != 1 || s.ProviderKeys["deepgram_api_key"] != "dg" || len(s.Concurrency) != 0 {
+		t.Fatalf("replaced keys %v, concurrency %v", s.ProviderKeys, s.Concurrency)
+	}
+	if s.Twilio == nil || s.Twilio.AccountSID != nil || *s.Twilio.AuthToken != "tw" {
+		t.Fatalf("replaced twilio %+v", s.Twilio)
+	}
+	if s.WebhookSecret != before.Settings.WebhookSecret {
+		t.Fatal("PUT changed the webhook secret")
+	}
+	want := []string{"concurrency.deepgram", "provider_keys.openai_api_key", "twilio.account_sid"}
+	if !slices.Equal(o.Changed, want) {
+		t.Errorf("changed %v, want %v", o.Changed, want)
+	}
+
+	o, err = dir.Replace(ctx, id, patch(t, `{}`))
+	if err != nil || o.Settings.Twilio != nil || len(o.Settings.ProviderKeys) != 0 {
+		t.Fatalf("an empty PUT: %v %+v", err, o.Settings)
+	}
+	for body, where := range map[string]string{
+		`{"webhook_secret":"mine"}`:                "webhook_secret",
+		`{"twilio":{"auth_token":"********"}}`:     "twilio.auth_token", // nothing stored any more
+		`{"concurrency":{"deepgram":0}}`:           "concurrency.deepgram",
+		`{"plivo":{"auth_id":"x","colour":"red"}}`: "plivo.colour",
+	} {
+		_, err := dir.Replace(ctx, id, patch(t, body))
+		var ve *typeddoc.ValidationError
+		if !errors.As(err, &ve) || ve.Errors[0].Path() != where {
+			t.Errorf("PUT %s: %v, want a problem at %s", body, err, where)
+		}
+	}
+}

@@ -15,6 +15,7 @@ import (
 // AssistantRow is an assistant as stored.
 type AssistantRow struct {
 	ID             int64
+	UUID           string // stable; VoiceDock's id
 	OrganizationID int64
 	UserID         *int64
 	Name           string
@@ -35,14 +36,15 @@ type HistoryEntry struct {
 	ChangeType        string
 	ChangeDescription *string
 	ChangedBy         *int64
+	ChangedByKey      *int64 // the API key the change was made with
 	CreatedAt         time.Time
 }
 
-const assistantColumns = `id, organization_id, user_id, name, is_active, version, config, created_at, updated_at`
+const assistantColumns = `id, uuid::text, organization_id, user_id, name, is_active, version, config, created_at, updated_at`
 
 func scanAssistant(row pgx.Row) (AssistantRow, error) {
 	var a AssistantRow
-	err := row.Scan(&a.ID, &a.OrganizationID, &a.UserID, &a.Name, &a.IsActive, &a.Version, &a.Config, &a.CreatedAt, &a.UpdatedAt)
+	err := row.Scan(&a.ID, &a.UUID, &a.OrganizationID, &a.UserID, &a.Name, &a.IsActive, &a.Version, &a.Config, &a.CreatedAt, &a.UpdatedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return AssistantRow{}, ErrNotFound
 	}
@@ -81,6 +83,41 @@ func (s *Store) LoadAssistant(ctx context.Context, id int64) (AssistantRow, erro
 	return a, err
 }
 
+// AssistantIDByUUID finds an assistant of orgID by its UUID; a malformed
+// UUID, like another organization's, is ErrNotFound.
+func (s *Store) AssistantIDByUUID(ctx context.Context, orgID int64, uuid string) (int64, error) {
+	if !isUUID(uuid) {
+		return 0, ErrNotFound
+	}
+	var id int64
+	err := s.pool.QueryRow(ctx, `SELECT id FROM assistants WHERE organization_id = $1 AND uuid = $2::uuid`, orgID, uuid).Scan(&id)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return 0, ErrNotFound
+	case err != nil:
+		return 0, fmt.Errorf("persistence: assistant by uuid: %w", err)
+	}
+	return id, nil
+}
+
+// isUUID reports whether s is a UUID in its canonical text form.
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i, r := range s {
+		switch {
+		case i == 8 || i == 13 || i == 18 || i == 23:
+			if r != '-' {
+				return false
+			}
+		case !strings.ContainsRune("0123456789abcdefABCDEF", r):
+			return false
+		}
+	}
+	return true
+}
+
 // CommitAssistant stores an assistant's state after one or more writes,
 // with the history entry of each, in one transaction. It fails with
 // ErrVersionConflict unless the stored version is still expected, so a
@@ -98,9 +135,9 @@ func (s *Store) CommitAssistant(ctx context.Context, a AssistantRow, expected in
 			})
 		for _, h := range history {
 			b.Queue(`INSERT INTO assistant_settings_history
-				(assistant_id, version, snapshot, changed_fields, change_type, change_description, changed_by, created_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-				a.ID, h.Version, string(h.Snapshot), h.ChangedFields, h.ChangeType, h.ChangeDescription, h.ChangedBy, h.CreatedAt)
+				(assistant_id, version, snapshot, changed_fields, change_type, change_description, changed_by, changed_by_key, created_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+				a.ID, h.Version, string(h.Snapshot), h.ChangedFields, h.ChangeType, h.ChangeDescription, h.ChangedBy, h.ChangedByKey, h.CreatedAt)
 		}
 		return tx.SendBatch(ctx, b).Close()
 	})
@@ -163,11 +200,11 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-const historyColumns = `id, assistant_id, version, snapshot, changed_fields, change_type, change_description, changed_by, created_at`
+const historyColumns = `id, assistant_id, version, snapshot, changed_fields, change_type, change_description, changed_by, changed_by_key, created_at`
 
 func scanHistory(row pgx.Row) (HistoryEntry, error) {
 	var h HistoryEntry
-	err := row.Scan(&h.ID, &h.AssistantID, &h.Version, &h.Snapshot, &h.ChangedFields, &h.ChangeType, &h.ChangeDescription, &h.ChangedBy, &h.CreatedAt)
+	err := row.Scan(&h.ID, &h.AssistantID, &h.Version, &h.Snapshot, &h.ChangedFields, &h.ChangeType, &h.ChangeDescription, &h.ChangedBy, &h.ChangedByKey, &h.CreatedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return HistoryEntry{}, ErrNotFound
 	}

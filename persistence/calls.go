@@ -35,6 +35,8 @@ type CallRow struct {
 	EndedAt         *time.Time
 	DurationMS      *int64
 	EndedReason     *string
+	Consent         *string // the caller's answer to the recording-consent question, if asked
+	AnsweredBy      *string // human or machine, if it was detected
 	UpdatedAt       time.Time
 	// Analysis is the call's post-call analysis; nil when it has none.
 	Analysis *CallAnalysis
@@ -42,7 +44,7 @@ type CallRow struct {
 
 const callColumns = `c.id, c.call_sid, c.organization_id, c.assistant_id, a.name, c.carrier, c.direction, c.from_number,
 	c.to_number, c.customer_phone_number, c.assistant_phone_number, c.status, c.config_version, c.webhook_url,
-	c.created_at, c.started_at, c.ended_at, c.duration_ms, c.ended_reason, c.updated_at, ` + analysisJSON
+	c.created_at, c.started_at, c.ended_at, c.duration_ms, c.ended_reason, c.consent, c.answered_by, c.updated_at, ` + analysisJSON
 
 const callFrom = ` FROM calls c LEFT JOIN assistants a ON a.id = c.assistant_id`
 
@@ -50,7 +52,7 @@ func scanCall(row pgx.Row) (CallRow, error) {
 	var c CallRow
 	err := row.Scan(&c.ID, &c.CallSID, &c.OrganizationID, &c.AssistantID, &c.AssistantName, &c.Carrier, &c.Direction,
 		&c.From, &c.To, &c.CustomerNumber, &c.AssistantNumber, &c.Status, &c.ConfigVersion, &c.WebhookURL,
-		&c.CreatedAt, &c.StartedAt, &c.EndedAt, &c.DurationMS, &c.EndedReason, &c.UpdatedAt, &c.Analysis)
+		&c.CreatedAt, &c.StartedAt, &c.EndedAt, &c.DurationMS, &c.EndedReason, &c.Consent, &c.AnsweredBy, &c.UpdatedAt, &c.Analysis)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return CallRow{}, ErrNotFound
 	}
@@ -66,9 +68,8 @@ type CallFilter struct {
 	Skip, Limit    int
 }
 
-// ListCalls returns one page of an organization's calls, newest first, and
-// the total matching the filter.
-func (s *Store) ListCalls(ctx context.Context, orgID int64, f CallFilter) ([]CallRow, int, error) {
+// where is the filter as SQL over calls c, with its arguments.
+func (f CallFilter) where(orgID int64) (string, []any) {
 	where := []string{"c.organization_id = $1"}
 	args := []any{orgID}
 	add := func(cond string, v any) {
@@ -90,11 +91,17 @@ func (s *Store) ListCalls(ctx context.Context, orgID int64, f CallFilter) ([]Cal
 	if f.To != nil {
 		add("c.created_at <= $%d", *f.To)
 	}
-	cond := strings.Join(where, " AND ")
-	var total int
-	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM calls c WHERE `+cond, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("persistence: count calls: %w", err)
+	return strings.Join(where, " AND "), args
+}
+
+// ListCalls returns one page of an organization's calls, newest first, and
+// the total matching the filter.
+func (s *Store) ListCalls(ctx context.Context, orgID int64, f CallFilter) ([]CallRow, int, error) {
+	total, err := s.CountCalls(ctx, orgID, f)
+	if err != nil {
+		return nil, 0, err
 	}
+	cond, args := f.where(orgID)
 	args = append(args, f.Limit, f.Skip)
 	rows, _ := s.pool.Query(ctx, fmt.Sprintf(`SELECT %s%s WHERE %s ORDER BY c.created_at DESC, c.id DESC LIMIT $%d OFFSET $%d`,
 		callColumns, callFrom, cond, len(args)-1, len(args)), args...)
@@ -103,6 +110,118 @@ func (s *Store) ListCalls(ctx context.Context, orgID int64, f CallFilter) ([]Cal
 		return nil, 0, fmt.Errorf("persistence: list calls: %w", err)
 	}
 	return list, total, nil
+}
+
+// CountCalls counts an organization's calls matching the filter.
+func (s *Store) CountCalls(ctx context.Context, orgID int64, f CallFilter) (int, error) {
+	cond, args := f.where(orgID)
+	var total int
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM calls c WHERE `+cond, args...).Scan(&total); err != nil {
+		return 0, fmt.Errorf("persistence: count calls: %w", err)
+	}
+	return total, nil
+}
+
+// CallCursor is where a walk through calls, newest first, has got to.
+type CallCursor struct {
+	CreatedAt time.Time
+	ID        int64
+}
+
+// CallsBefore returns up to limit calls matching the filter that come after
+// the cursor (nil: from the newest), newest first. Unlike skip and limit,
+// its cost does not grow with how far the walk has gone.
+func (s *Store) CallsBefore(ctx context.Context, orgID int64, f CallFilter, after *CallCursor, limit int) ([]CallRow, error) {
+	cond, args := f.where(orgID)
+	if after != nil {
+		args = append(args, after.CreatedAt, after.ID)
+		cond += fmt.Sprintf(" AND (c.created_at, c.id) < ($%d, $%d)", len(args)-1, len(args))
+	}
+	args = append(args, limit)
+	rows, _ := s.pool.Query(ctx, fmt.Sprintf(`SELECT %s%s WHERE %s ORDER BY c.created_at DESC, c.id DESC LIMIT $%d`,
+		callColumns, callFrom, cond, len(args)), args...)
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (CallRow, error) { return scanCall(r) })
+	if err != nil {
+		return nil, fmt.Errorf("persistence: walk calls: %w", err)
+	}
+	return list, nil
+}
+
+// CallTally is how many calls ended one way, and how long they lasted.
+type CallTally struct {
+	Status      string
+	EndedReason *string
+	Calls       int64
+	Timed       int64 // the calls with a duration
+	DurationMS  int64 // summed over them
+}
+
+// TallyCalls counts an organization's calls matching the filter by status
+// and end reason, in one pass over the calls' covering index.
+func (s *Store) TallyCalls(ctx context.Context, orgID int64, f CallFilter) ([]CallTally, error) {
+	cond, args := f.where(orgID)
+	rows, _ := s.pool.Query(ctx, `SELECT c.status, c.ended_reason, count(*), count(c.duration_ms), coalesce(sum(c.duration_ms), 0)::bigint
+		FROM calls c WHERE `+cond+` GROUP BY 1, 2`, args...)
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (CallTally, error) {
+		var t CallTally
+		err := r.Scan(&t.Status, &t.EndedReason, &t.Calls, &t.Timed, &t.DurationMS)
+		return t, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("persistence: tally calls: %w", err)
+	}
+	return out, nil
+}
+
+// Bucket is a period analytics group calls by.
+type Bucket string
+
+// Calls are grouped by UTC day or hour.
+const (
+	ByDay  Bucket = "day"
+	ByHour Bucket = "hour"
+)
+
+// CallPeriod is the calls created in one period.
+type CallPeriod struct {
+	Start      time.Time
+	Calls      int64
+	Completed  int64
+	Failed     int64 // busy, failed, no-answer, canceled
+	Timed      int64 // the calls with a duration
+	DurationMS int64 // summed over them
+}
+
+// BucketSteps are how long each bucket lasts.
+var BucketSteps = map[Bucket]time.Duration{ByDay: 24 * time.Hour, ByHour: time.Hour}
+
+// CallPeriods groups an organization's calls matching the filter, which
+// must bound the window, by UTC day or hour, oldest first; periods without
+// calls are left out. Each period is its own range scan of the covering
+// index: no sort and no per-row arithmetic, whatever the window holds.
+func (s *Store) CallPeriods(ctx context.Context, orgID int64, f CallFilter, by Bucket) ([]CallPeriod, error) {
+	step, err := periodStep(f, by)
+	if err != nil {
+		return nil, err
+	}
+	cond, args := f.where(orgID)
+	args = append(args, periodStarts(f, step), fmt.Sprintf("%d seconds", int64(step/time.Second)))
+	rows, _ := s.pool.Query(ctx, fmt.Sprintf(`SELECT b, x.* FROM unnest($%d::timestamptz[]) b,
+		LATERAL (SELECT count(*),
+				count(*) FILTER (WHERE c.status = 'completed'),
+				count(*) FILTER (WHERE c.status IN ('busy', 'failed', 'no-answer', 'canceled')),
+				count(c.duration_ms), coalesce(sum(c.duration_ms), 0)::bigint
+			FROM calls c WHERE %s AND c.created_at >= b AND c.created_at < b + $%d::interval) x(calls, completed, failed, timed, ms)
+		WHERE x.calls > 0 ORDER BY b`, len(args)-1, cond, len(args)), args...)
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (CallPeriod, error) {
+		var p CallPeriod
+		err := r.Scan(&p.Start, &p.Calls, &p.Completed, &p.Failed, &p.Timed, &p.DurationMS)
+		return p, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("persistence: call periods: %w", err)
+	}
+	return out, nil
 }
 
 // GetCall returns a call of the organization.
@@ -351,6 +470,65 @@ func (m ChatMessage) Message() (voice.Message, error) {
 		for i, c := range calls {
 			out.ToolCalls[i] = voice.ToolCall(c)
 		}
+	}
+	return out, nil
+}
+
+func periodStep(f CallFilter, by Bucket) (time.Duration, error) {
+	step, ok := BucketSteps[by]
+	if !ok || f.From == nil || f.To == nil {
+		return 0, fmt.Errorf("persistence: call periods by %q need a bucket and a window", by)
+	}
+	return step, nil
+}
+
+// periodStarts are the starts of the periods the filter's window spans.
+func periodStarts(f CallFilter, step time.Duration) []time.Time {
+	var starts []time.Time
+	for t := f.From.UTC().Truncate(step); !t.After(*f.To); t = t.Add(step) {
+		starts = append(starts, t)
+	}
+	return starts
+}
+
+// TurnPeriod is how the turns of the calls created in one period went.
+type TurnPeriod struct {
+	Start time.Time
+	Turns int64
+	// LatencyP50 and LatencyP95 are percentiles of the turns' latency (the
+	// caller's turn ending to the reply's first audio frame out), in ms.
+	LatencyP50, LatencyP95 *float64
+	Interruptions          int64 // confirmed barge-ins
+}
+
+// TurnPeriods reads the recorded stage timings and interruptions of an
+// organization's calls matching the filter, by period as CallPeriods
+// groups them; periods without calls are left out. It reads every turn of
+// the window, so it costs far more than CallPeriods.
+func (s *Store) TurnPeriods(ctx context.Context, orgID int64, f CallFilter, by Bucket) ([]TurnPeriod, error) {
+	step, err := periodStep(f, by)
+	if err != nil {
+		return nil, err
+	}
+	cond, args := f.where(orgID)
+	args = append(args, periodStarts(f, step), fmt.Sprintf("%d seconds", int64(step/time.Second)))
+	rows, _ := s.pool.Query(ctx, fmt.Sprintf(`SELECT b, y.* FROM unnest($%d::timestamptz[]) b,
+		LATERAL (SELECT count(*) FILTER (WHERE e.kind = 'stage-timings'),
+				percentile_cont(0.5) WITHIN GROUP (ORDER BY (e.data->>'first_frame_out_ms')::float8) FILTER (WHERE e.kind = 'stage-timings'),
+				percentile_cont(0.95) WITHIN GROUP (ORDER BY (e.data->>'first_frame_out_ms')::float8) FILTER (WHERE e.kind = 'stage-timings'),
+				count(*) FILTER (WHERE e.kind = 'interruption' AND e.data->>'stage' = 'confirmed'),
+				count(DISTINCT c.id)
+			FROM calls c JOIN call_events e ON e.call_id = c.id AND e.kind IN ('stage-timings', 'interruption')
+			WHERE %s AND c.created_at >= b AND c.created_at < b + $%d::interval) y(turns, p50, p95, interruptions, calls)
+		WHERE y.calls > 0 ORDER BY b`, len(args)-1, cond, len(args)), args...)
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (TurnPeriod, error) {
+		var p TurnPeriod
+		var calls int64
+		err := r.Scan(&p.Start, &p.Turns, &p.LatencyP50, &p.LatencyP95, &p.Interruptions, &calls)
+		return p, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("persistence: turn periods: %w", err)
 	}
 	return out, nil
 }

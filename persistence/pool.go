@@ -12,8 +12,10 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// DefaultDSN is the local server `make run` and the tests fall back to.
-const DefaultDSN = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+// DefaultDSN is the database `make run` and the tests fall back to:
+// Switchboard's own on the local server (scripts/postgres.sh creates it),
+// not the server's default `postgres` database.
+const DefaultDSN = "postgres://postgres@127.0.0.1:5432/switchboard?sslmode=disable"
 
 // Open connects a pool and checks the server answers. Pool settings may be
 // overridden in the DSN (pool_max_conns=…).

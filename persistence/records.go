@@ -72,6 +72,8 @@ type CallInfo struct {
 	Carrier        string `json:"carrier"`
 	WebhookURL     string `json:"webhook_url,omitempty"`
 	Boot           string `json:"boot,omitempty"` // the engine process running the call (started records)
+	// Private: GDPR mode; the customer's number is masked by the caller.
+	Private bool `json:"private,omitempty"`
 }
 
 // StatusUpdate is a carrier's status callback; Status is one of the
@@ -250,10 +252,10 @@ func queuePlaced(b *pgx.Batch, r *Record) {
 	c := r.Call
 	b.Queue(`
 		INSERT INTO calls (call_sid, organization_id, assistant_id, carrier, direction, from_number, to_number,
-			status, webhook_url, created_at, updated_at)
-		VALUES ($1, $2, (SELECT id FROM assistants WHERE id = $3), $4, $5, $6, $7, 'queued', $8, $9, $9)
+			status, webhook_url, private, created_at, updated_at)
+		VALUES ($1, $2, (SELECT id FROM assistants WHERE id = $3), $4, $5, $6, $7, 'queued', $8, $9, $10, $10)
 		ON CONFLICT (call_sid) DO NOTHING`,
-		r.CallSID, c.OrganizationID, c.AssistantID, c.Carrier, direction(c.Direction), c.From, c.To, c.WebhookURL, r.At)
+		r.CallSID, c.OrganizationID, c.AssistantID, c.Carrier, direction(c.Direction), c.From, c.To, c.WebhookURL, c.Private, r.At)
 }
 
 // queueStarted creates the call row, or completes the one placed earlier,
@@ -264,10 +266,15 @@ func queueStarted(b *pgx.Batch, r *Record) {
 	b.Queue(`
 		WITH up AS (
 			INSERT INTO calls (call_sid, organization_id, assistant_id, carrier, direction, from_number, to_number,
-				status, config_version, webhook_url, created_at, started_at, updated_at, boot_id)
-			VALUES ($1, $2, (SELECT id FROM assistants WHERE id = $3), $4, $5, $6, $7, 'in-progress', $8, $9, $10, $10, $10, nullif($11, ''))
+				status, config_version, webhook_url, private, created_at, started_at, updated_at, boot_id)
+			VALUES ($1, $2, (SELECT id FROM assistants WHERE id = $3), $4, $5, $6, $7, 'in-progress', $8, $9, $11, $10, $10, $10, nullif($12, ''))
 			ON CONFLICT (call_sid) DO UPDATE SET
 				started_at = EXCLUDED.started_at, config_version = EXCLUDED.config_version, boot_id = EXCLUDED.boot_id,
+				-- a call becomes private when it starts in GDPR mode: its
+				-- numbers as masked then
+				private = calls.private OR EXCLUDED.private,
+				from_number = CASE WHEN EXCLUDED.private THEN EXCLUDED.from_number ELSE calls.from_number END,
+				to_number = CASE WHEN EXCLUDED.private THEN EXCLUDED.to_number ELSE calls.to_number END,
 				webhook_url = EXCLUDED.webhook_url, carrier = EXCLUDED.carrier, updated_at = EXCLUDED.updated_at,
 				status = CASE WHEN call_status_rank(calls.status) < 2 THEN 'in-progress' ELSE calls.status END
 			WHERE calls.started_at IS NULL
@@ -276,7 +283,7 @@ func queueStarted(b *pgx.Batch, r *Record) {
 		WHERE webhook_url <> '' AND status = 'in-progress'
 		ON CONFLICT DO NOTHING`,
 		r.CallSID, c.OrganizationID, c.AssistantID, c.Carrier, direction(c.Direction), c.From, c.To,
-		c.ConfigVersion, c.WebhookURL, r.At, c.Boot)
+		c.ConfigVersion, c.WebhookURL, r.At, c.Private, c.Boot)
 }
 
 // queueStatus moves a call's status forward (never back) and enqueues the
@@ -381,6 +388,7 @@ type eventColumns struct {
 	sid, kind, data []string
 	seq             []int32
 	at              []time.Time
+	outcomes        bool // a consent or answered-by event, also set on its call
 }
 
 func (c *eventColumns) add(r *Record) {
@@ -389,6 +397,7 @@ func (c *eventColumns) add(r *Record) {
 	c.kind = append(c.kind, r.Event.Kind)
 	c.data = append(c.data, string(r.Event.Data))
 	c.at = append(c.at, r.At)
+	c.outcomes = c.outcomes || r.Event.Kind == "consent" || r.Event.Kind == "answered-by"
 }
 
 func (c *eventColumns) queue(b *pgx.Batch) {
@@ -402,6 +411,19 @@ func (c *eventColumns) queue(b *pgx.Batch) {
 		JOIN calls ON calls.call_sid = e.sid
 		ON CONFLICT (call_id, seq) DO NOTHING`,
 		c.sid, c.seq, c.kind, c.data, c.at)
+	if !c.outcomes {
+		return
+	}
+	b.Queue(`
+		UPDATE calls SET consent = coalesce(o.consent, calls.consent), answered_by = coalesce(o.answered_by, calls.answered_by)
+		FROM (
+			SELECT e.sid, max(e.data::jsonb->>'decision') FILTER (WHERE e.kind = 'consent') AS consent,
+				max(e.data::jsonb->>'who') FILTER (WHERE e.kind = 'answered-by') AS answered_by
+			FROM unnest($1::text[], $2::text[], $3::text[]) AS e(sid, kind, data)
+			WHERE e.kind IN ('consent', 'answered-by')
+			GROUP BY e.sid) AS o
+		WHERE calls.call_sid = o.sid`,
+		c.sid, c.kind, c.data)
 }
 
 // chatColumns replace each call's chat messages with its last history,

@@ -41,6 +41,19 @@ func (s *Store) EnsureOrganization(ctx context.Context, name string) (Organizati
 	return o, nil
 }
 
+// OrganizationByName returns the organization called name, or ErrNotFound.
+func (s *Store) OrganizationByName(ctx context.Context, name string) (Organization, error) {
+	var o Organization
+	err := s.pool.QueryRow(ctx, `SELECT id, name FROM organizations WHERE name = $1`, name).Scan(&o.ID, &o.Name)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Organization{}, ErrNotFound
+	}
+	if err != nil {
+		return Organization{}, fmt.Errorf("persistence: organization %q: %w", name, err)
+	}
+	return o, nil
+}
+
 // EnsureUser returns the user with email in the organization, creating it
 // as an admin. A user of another organization with that email is an error.
 func (s *Store) EnsureUser(ctx context.Context, orgID int64, email string) (int64, error) {
@@ -58,30 +71,24 @@ func (s *Store) EnsureUser(ctx context.Context, orgID int64, email string) (int6
 	return id, nil
 }
 
-// CreateAPIKey stores a key's digest and display prefix.
+// CreateAPIKey stores a key's digest and display prefix; it never expires.
 func (s *Store) CreateAPIKey(ctx context.Context, orgID, userID int64, name string, digest []byte, display string) (int64, error) {
-	var id int64
-	err := s.pool.QueryRow(ctx, `
-		INSERT INTO api_keys (organization_id, user_id, name, key_hash, key_prefix)
-		VALUES ($1, $2, $3, $4, $5) RETURNING id`, orgID, userID, name, digest, display).Scan(&id)
-	if err != nil {
-		return 0, fmt.Errorf("persistence: create API key: %w", err)
-	}
-	return id, nil
+	k, err := s.InsertAPIKey(ctx, NewAPIKey{OrganizationID: orgID, UserID: userID, Name: name, Digest: digest, Display: display})
+	return k.ID, err
 }
 
-// LookupKey implements auth.KeyStore: an active key of an active user in an
-// active organization. It records the key's use.
+// LookupKey implements auth.KeyStore: an active, unexpired key of an active
+// user in an active organization. It records the key's use.
 func (s *Store) LookupKey(ctx context.Context, digest []byte) (auth.Principal, error) {
 	var p auth.Principal
 	err := s.pool.QueryRow(ctx, `
 		UPDATE api_keys k SET last_used_at = now()
 		FROM users u, organizations o
-		WHERE k.key_hash = $1 AND k.is_active
+		WHERE k.key_hash = $1 AND k.is_active AND (k.expires_at IS NULL OR k.expires_at > now())
 		  AND u.id = k.user_id AND u.is_active
 		  AND o.id = k.organization_id AND o.is_active
-		RETURNING k.id, k.user_id, k.organization_id, u.role`, digest).
-		Scan(&p.KeyID, &p.UserID, &p.OrganizationID, &p.Role)
+		RETURNING k.id, k.user_id, k.organization_id, u.role, k.expires_at`, digest).
+		Scan(&p.KeyID, &p.UserID, &p.OrganizationID, &p.Role, &p.ExpiresAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return auth.Principal{}, auth.ErrUnknownKey
 	}
@@ -129,4 +136,17 @@ func (s *Store) UpdateOrganizationSettings(ctx context.Context, id int64, update
 		return fmt.Errorf("persistence: update organization %d settings: %w", id, err)
 	}
 	return nil
+}
+
+// UserEmail returns a user's email.
+func (s *Store) UserEmail(ctx context.Context, userID int64) (string, error) {
+	var email string
+	err := s.pool.QueryRow(ctx, `SELECT email FROM users WHERE id = $1`, userID).Scan(&email)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return "", ErrNotFound
+	case err != nil:
+		return "", fmt.Errorf("persistence: user email: %w", err)
+	}
+	return email, nil
 }

@@ -154,3 +154,14 @@ func (s *Store) ListWebhookLogs(ctx context.Context, orgID, callID int64, webhoo
 	}
 	return list, nil
 }
+
+// PendingWebhooks counts the webhooks neither delivered nor given up: the
+// outbox's backlog.
+func (s *Store) PendingWebhooks(ctx context.Context) (int, error) {
+	var n int
+	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM webhook_outbox WHERE delivered_at IS NULL AND failed_at IS NULL`).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("persistence: pending webhooks: %w", err)
+	}
+	return n, nil
+}

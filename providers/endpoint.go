@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
-	"net/url"
 
 	"github.com/switchboard-voice/switchboard/internal/netguard"
 )
@@ -31,21 +29,14 @@ func (s *Set) endpoint(ctx context.Context, provider, configured string) (string
 	return configured, nil
 }
 
-// public checks that every address raw's host resolves to is public. A
-// name that later resolves elsewhere (DNS rebinding) is not caught here.
+// public checks that every address raw's host resolves to is public.
 func public(ctx context.Context, raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil || u.Hostname() == "" {
-		return fmt.Errorf("providers: base_url %q is not a URL", raw)
+	err := netguard.CheckURL(ctx, raw)
+	if errors.Is(err, netguard.ErrBlocked) {
+		return fmt.Errorf("%w: %w", ErrPrivateEndpoint, err)
 	}
-	addrs, err := net.DefaultResolver.LookupNetIP(ctx, "ip", u.Hostname())
 	if err != nil {
-		return fmt.Errorf("providers: base_url host %s: %w", u.Hostname(), err)
-	}
-	for _, a := range addrs {
-		if !netguard.Public(a.Unmap()) {
-			return fmt.Errorf("%w: %s is %s", ErrPrivateEndpoint, u.Hostname(), a)
-		}
+		return fmt.Errorf("providers: base_url: %w", err)
 	}
 	return nil
 }

@@ -11,16 +11,18 @@ import (
 // envKeys are the environment variables holding each provider's key, by
 // the provider's name in configurations.
 var envKeys = map[string]string{
-	"deepgram":   "DEEPGRAM_API_KEY",
-	"elevenlabs": "ELEVENLABS_API_KEY",
-	"cartesia":   "CARTESIA_API_KEY",
-	"openai":     "OPENAI_API_KEY",
-	"azure":      "AZURE_OPENAI_API_KEY",
-	"anthropic":  "ANTHROPIC_API_KEY",
-	"gemini":     "GEMINI_API_KEY",
-	"groq":       "GROQ_API_KEY",
-	"xai":        "XAI_API_KEY",
-	"custom":     "CUSTOM_LLM_API_KEY",
+	"deepgram":     "DEEPGRAM_API_KEY",
+	"soniox":       "SONIOX_API_KEY",
+	"speechmatics": "SPEECHMATICS_API_KEY",
+	"elevenlabs":   "ELEVENLABS_API_KEY",
+	"cartesia":     "CARTESIA_API_KEY",
+	"openai":       "OPENAI_API_KEY",
+	"azure":        "AZURE_OPENAI_API_KEY",
+	"anthropic":    "ANTHROPIC_API_KEY",
+	"gemini":       "GEMINI_API_KEY",
+	"groq":         "GROQ_API_KEY",
+	"xai":          "XAI_API_KEY",
+	"custom":       "CUSTOM_LLM_API_KEY",
 }
 
 // Where a key came from, for logs: never the key itself.

@@ -15,6 +15,8 @@ import (
 	"github.com/switchboard-voice/switchboard/providers/deepgram"
 	"github.com/switchboard-voice/switchboard/providers/elevenlabs"
 	"github.com/switchboard-voice/switchboard/providers/openaitts"
+	"github.com/switchboard-voice/switchboard/providers/soniox"
+	"github.com/switchboard-voice/switchboard/providers/speechmatics"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -43,7 +45,7 @@ type Set struct {
 	cfg   Config
 	env   environment
 	slots slots
-	stt   voice.STT
+	stt   map[string]voice.STT // by stt_settings.provider
 	tts   map[string]voice.TTS // by tts_settings.provider
 }
 
@@ -65,7 +67,11 @@ func New(cfg Config) *Set {
 		cfg:   cfg,
 		env:   readEnvironment(cfg.Getenv),
 		slots: slots{used: map[slotKey]int{}},
-		stt:   deepgram.New(deepgram.Config{}),
+		stt: map[string]voice.STT{
+			"deepgram":     deepgram.New(deepgram.Config{}),
+			"soniox":       soniox.New(soniox.Config{}),
+			"speechmatics": speechmatics.New(speechmatics.Config{}),
+		},
 		tts: map[string]voice.TTS{
 			"elevenlabs": &elevenlabs.TTS{},
 			"deepgram":   &aura.TTS{},
@@ -79,7 +85,8 @@ func New(cfg Config) *Set {
 func (s *Set) OpenSTT(ctx context.Context, c *voice.CallInfo, cfg assistant.Config, f voice.Format, emit func(voice.STTEvent)) (voice.STTStream, error) {
 	st := cfg.STTSettings
 	provider := st.Provider
-	if provider != "deepgram" {
+	stt, ok := s.stt[provider]
+	if !ok {
 		return nil, fmt.Errorf("stt: %w: %q", ErrUnknownProvider, provider)
 	}
 	base, err := s.endpoint(ctx, provider, stringSetting(st.ProviderConfig, "base_url"))
@@ -91,7 +98,7 @@ func (s *Set) OpenSTT(ctx context.Context, c *voice.CallInfo, cfg assistant.Conf
 	if err != nil {
 		return nil, err
 	}
-	stream, err := s.stt.OpenSTT(ctx, voice.STTOptions{Settings: st, Format: f, Key: key, BaseURL: base}, emit)
+	stream, err := stt.OpenSTT(ctx, voice.STTOptions{Settings: st, Format: f, Key: key, BaseURL: base}, emit)
 	if err != nil {
 		h.done()
 		return nil, fmt.Errorf("stt: %w", err)

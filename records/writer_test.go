@@ -493,3 +493,26 @@ func TestEndOfCallReportWaitsForTheRecording(t *testing.T) {
 		t.Fatalf("%d recordings", n)
 	}
 }
+
+// The opening's decisions land on the call row beside their events: the
+// consent answer and who answered, even when both come in one batch.
+func TestOpeningDecisionsAreOnTheCall(t *testing.T) {
+	f := newFixture(t)
+	w := f.writer(f.store, records.Options{})
+	w.Publish("CA1", t0, events.CallStarted{OrganizationID: f.org, AssistantID: f.asst, Carrier: "twilio", Direction: "outbound"})
+	w.Publish("CA1", t0, events.AnsweredBy{Who: "human", Signal: "speech"})
+	w.Publish("CA1", t0, events.Consent{Decision: "agreed", Asked: 1})
+	w.Publish("CA2", t0, events.CallStarted{OrganizationID: f.org, AssistantID: f.asst, Carrier: "twilio"})
+	w.Publish("CA2", t0, events.DTMF{Digits: "2"})
+	f.flush(w)
+	c, err := f.store.GetCallBySID(context.Background(), f.org, "CA1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Consent == nil || *c.Consent != "agreed" || c.AnsweredBy == nil || *c.AnsweredBy != "human" {
+		t.Fatalf("call row consent %v, answered by %v", c.Consent, c.AnsweredBy)
+	}
+	if c, err = f.store.GetCallBySID(context.Background(), f.org, "CA2"); err != nil || c.Consent != nil || c.AnsweredBy != nil {
+		t.Fatalf("a call never asked: %+v, %v", c, err)
+	}
+}

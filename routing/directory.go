@@ -6,6 +6,7 @@ package routing
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -29,6 +30,7 @@ type Store interface {
 	HasCalled(ctx context.Context, assistantID int64, caller string) (bool, error)
 	RecentConversation(ctx context.Context, assistantID int64, caller string, within time.Duration) ([]voice.Message, error)
 	Conversation(ctx context.Context, orgID int64, callSID string) ([]voice.Message, error)
+	DialVariables(ctx context.Context, orgID int64, dialID string) (string, error)
 	OrganizationsWith(ctx context.Context, key string) ([]int64, error)
 	AssistantsWith(ctx context.Context, key string) ([]persistence.AssistantRow, error)
 }
@@ -93,6 +95,24 @@ func (d *Directory) Route(ctx context.Context, q telephony.Lookup) (*telephony.R
 		}
 	}
 	return r, nil
+}
+
+// Variables implements telephony.Directory: the dial's variables, sealed
+// by the node that placed the call (engine's dialer).
+func (d *Directory) Variables(ctx context.Context, r *telephony.Route, q telephony.Lookup) (map[string]string, error) {
+	sealed, err := d.Store.DialVariables(ctx, r.OrganizationID, q.Dial)
+	if err != nil {
+		return nil, fmt.Errorf("routing: variables of dial %s: %w", q.Dial, err)
+	}
+	plain, err := d.Sealer.Open(sealed)
+	if err != nil {
+		return nil, fmt.Errorf("routing: variables of dial %s: %w", q.Dial, err)
+	}
+	var vars map[string]string
+	if err := json.Unmarshal([]byte(plain), &vars); err != nil {
+		return nil, fmt.Errorf("routing: variables of dial %s: %w", q.Dial, err)
+	}
+	return vars, nil
 }
 
 // History implements telephony.Directory.

@@ -26,7 +26,10 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
+
+	vm "github.com/VictoriaMetrics/metrics"
 
 	"github.com/switchboard-voice/switchboard/clock"
 	"github.com/switchboard-voice/switchboard/internal/wakeup"
@@ -37,6 +40,7 @@ import (
 type Store interface {
 	ClaimWebhooks(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]persistence.OutboxRow, error)
 	FinishWebhook(ctx context.Context, a persistence.WebhookAttempt) error
+	PendingWebhooks(ctx context.Context) (int, error)
 	LoadCall(ctx context.Context, id int64) (persistence.CallRow, error)
 	ListTranscripts(ctx context.Context, orgID, callID int64, speaker string) ([]persistence.TranscriptRow, error)
 }
@@ -60,6 +64,10 @@ type Options struct {
 	Client     *http.Client // nil: a client without redirects
 	Clock      clock.Clock  // the real clock when nil
 	Log        *slog.Logger
+	// Metrics, when set, receives attempts by outcome
+	// (switchboard_webhook_attempts_total) and the outbox's backlog
+	// (switchboard_webhooks_pending, counted after each dispatch).
+	Metrics *vm.Set
 
 	Timeout     time.Duration // one request; 10 s when zero
 	Lease       time.Duration // how long a claim holds a webhook; Timeout + 30 s when zero
@@ -113,14 +121,33 @@ const responseLimit = 2048
 
 // Dispatcher delivers due webhooks.
 type Dispatcher struct {
-	opt  Options
-	wake *wakeup.Signal
+	opt      Options
+	wake     *wakeup.Signal
+	outcomes map[outcome]*vm.Counter // nil without Metrics
+	pending  atomic.Int64            // the backlog last counted
 }
+
+// outcome is how an attempt ended, a metric label.
+type outcome string
+
+const (
+	delivered outcome = "delivered"
+	retrying  outcome = "retrying"
+	givenUp   outcome = "given_up"
+)
 
 // New returns a dispatcher; Run starts it.
 func New(o Options) *Dispatcher {
 	o.defaults()
-	return &Dispatcher{opt: o, wake: wakeup.New()}
+	d := &Dispatcher{opt: o, wake: wakeup.New()}
+	if o.Metrics != nil {
+		d.outcomes = map[outcome]*vm.Counter{}
+		for _, k := range []outcome{delivered, retrying, givenUp} {
+			d.outcomes[k] = o.Metrics.NewCounter(fmt.Sprintf(`switchboard_webhook_attempts_total{outcome=%q}`, k))
+		}
+		o.Metrics.NewGauge("switchboard_webhooks_pending", func() float64 { return float64(d.pending.Load()) })
+	}
+	return d
 }
 
 // Kick makes a running dispatcher look for due webhooks now (the records
@@ -162,6 +189,13 @@ func (d *Dispatcher) DispatchDue(ctx context.Context) (int, error) {
 		})
 	}
 	wg.Wait()
+	if d.outcomes != nil {
+		n, err := d.opt.Store.PendingWebhooks(ctx)
+		if err != nil {
+			return len(rows), err
+		}
+		d.pending.Store(int64(n))
+	}
 	return len(rows), nil
 }
 
@@ -183,8 +217,21 @@ func (d *Dispatcher) deliver(ctx context.Context, o persistence.OutboxRow) {
 	if err := d.opt.Store.FinishWebhook(rctx, a); err != nil {
 		d.opt.Log.Error("webhook attempt not recorded: it will be retried after its lease", "webhook_id", o.ID, "err", err)
 	}
-	if !a.Success && a.Retry == nil {
+	switch {
+	case a.Success:
+		d.count(delivered)
+	case a.Retry != nil:
+		d.count(retrying)
+	default:
+		d.count(givenUp)
 		d.opt.Log.Warn("webhook given up", "webhook_id", o.ID, "type", o.Type, "attempts", o.Attempt, "err", a.Error)
+	}
+}
+
+// count counts an attempt's outcome, if metrics are kept.
+func (d *Dispatcher) count(o outcome) {
+	if c := d.outcomes[o]; c != nil {
+		c.Inc()
 	}
 }
 

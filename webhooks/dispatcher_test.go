@@ -10,10 +10,12 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	vm "github.com/VictoriaMetrics/metrics"
 	"go.uber.org/goleak"
 
 	"github.com/switchboard-voice/switchboard/clock"
@@ -302,7 +304,9 @@ func TestRetriesWithBackoffThenGivesUp(t *testing.T) {
 		}
 	}
 	f.call("CA1", rc.srv.URL, false)
-	d := f.dispatcher(clk, webhooks.Options{BackoffBase: 10 * time.Second, MaxAttempts: 3, Timeout: 100 * time.Millisecond})
+	set := vm.NewSet()
+	d := f.dispatcher(clk, webhooks.Options{BackoffBase: 10 * time.Second, MaxAttempts: 3, Timeout: 100 * time.Millisecond,
+		Metrics: set})
 	if d.Backoff(1) != 7500*time.Millisecond || d.Backoff(2) != 15*time.Second || d.Backoff(40) != 45*time.Minute {
 		t.Fatalf("backoff %v %v %v", d.Backoff(1), d.Backoff(2), d.Backoff(40))
 	}
@@ -314,7 +318,10 @@ func TestRetriesWithBackoffThenGivesUp(t *testing.T) {
 			t.Fatalf("after %v: claimed %d (%v), want %d", advance, n, err, wantClaimed)
 		}
 	}
-	step(0, 1)                     // in-progress: 500
+	step(0, 1) // in-progress: 500
+	if got := metricsText(set); !strings.Contains(got, "switchboard_webhooks_pending 3\n") {
+		t.Fatalf("metrics after the first attempt:\n%s", got)
+	}
 	step(7*time.Second, 0)         // not due yet: 7.5 s
 	step(500*time.Millisecond, 1)  // 500 again
 	step(15*time.Second, 1)        // delivered
@@ -346,6 +353,20 @@ func TestRetriesWithBackoffThenGivesUp(t *testing.T) {
 	if *logs[0].ResponseBody != "busy\n" || *logs[0].ErrorMessage != "status 500" {
 		t.Fatalf("first log %+v", logs[0])
 	}
+	got := metricsText(set)
+	for _, want := range []string{`switchboard_webhook_attempts_total{outcome="delivered"} 2`,
+		`switchboard_webhook_attempts_total{outcome="retrying"} 4`, `switchboard_webhook_attempts_total{outcome="given_up"} 1`,
+		"switchboard_webhooks_pending 0"} {
+		if !strings.Contains(got, want+"\n") {
+			t.Fatalf("no %s in the metrics:\n%s", want, got)
+		}
+	}
+}
+
+func metricsText(set *vm.Set) string {
+	var b strings.Builder
+	set.WritePrometheus(&b)
+	return b.String()
 }
 
 // Without a secret nothing is sent unsigned: the attempt fails and waits.

@@ -6,16 +6,17 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/switchboard-voice/switchboard/internal/ptr"
 	"github.com/switchboard-voice/switchboard/persistence"
 )
 
 // The bodies follow Burki's, which follow Vapi's server messages
-// (burki.md §3.1): {"message": {"type": ..., ...}}. Vapi's timestamp (ms
-// since the epoch) and the call's assistant and direction are added. The
-// end-of-call report carries the call's post-call analysis as Burki's does
-// (summary, and analysis with summary, durationSeconds and
-// structuredData), with its status, the evaluation and each failed step's
-// error added.
+// (docs/reference/burki.md §3.1): {"message": {"type": ..., ...}}.
+// Vapi's timestamp (ms since the epoch) and the call's assistant and
+// direction are added. The end-of-call report carries the call's
+// post-call analysis as Burki's does (summary, and analysis with summary,
+// durationSeconds and structuredData), with its status, the evaluation
+// and each failed step's error added.
 
 type envelope struct {
 	Message any `json:"message"`
@@ -54,6 +55,8 @@ type endOfCallReport struct {
 	StartedAt       *time.Time      `json:"startedAt"`
 	EndedAt         *time.Time      `json:"endedAt"`
 	RecordingURL    string          `json:"recordingUrl,omitempty"`
+	Consent         string          `json:"consent,omitempty"`    // the caller's answer to the recording-consent question
+	AnsweredBy      string          `json:"answeredBy,omitempty"` // human or machine, when detected
 	Messages        []chatMessage   `json:"messages"`
 	Summary         string          `json:"summary,omitempty"`
 	Analysis        *reportAnalysis `json:"analysis,omitempty"`
@@ -124,6 +127,7 @@ func (d *Dispatcher) render(ctx context.Context, o persistence.OutboxRow, now ti
 		if c.EndedReason != nil {
 			m.EndedReason = *c.EndedReason
 		}
+		m.Consent, m.AnsweredBy = ptr.Value(c.Consent), ptr.Value(c.AnsweredBy)
 		if c.DurationMS != nil {
 			m.DurationSeconds = float64(*c.DurationMS) / 1000
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/asynkron/protoactor-go/actor"
 
 	"github.com/switchboard-voice/switchboard/assistant"
+	"github.com/switchboard-voice/switchboard/auth"
 	"github.com/switchboard-voice/switchboard/persistence"
 )
 
@@ -47,7 +48,7 @@ type assistantActor struct {
 type staged struct {
 	replyTo *actor.PID
 	op      func(head *Snapshot) (assistant.Result, persistence.HistoryEntry, error)
-	by      int64
+	by      auth.Principal
 	snap    *Snapshot                 // the state after this write
 	hist    *persistence.HistoryEntry // nil for a write that changed nothing
 	retried bool
@@ -94,7 +95,7 @@ func (a *assistantActor) Receive(ctx actor.Context) {
 			a.respond(ctx, ctx.Sender(), snap, err)
 		})
 	case *writeRequest:
-		a.guard(ctx, func() { a.write(ctx, m.by.OrganizationID, m.by.UserID, a.updateOp(m)) })
+		a.guard(ctx, func() { a.write(ctx, m.by, a.updateOp(m)) })
 	case *rollbackRequest:
 		a.guard(ctx, func() { a.rollback(ctx, m) })
 	case *deleteRequest:
@@ -239,7 +240,7 @@ func (a *assistantActor) rollback(ctx actor.Context, m *rollbackRequest) {
 		d := fmt.Sprintf("Rolled back to version %d", h.Version)
 		desc = &d
 	}
-	a.write(ctx, m.by.OrganizationID, m.by.UserID, func(head *Snapshot) (assistant.Result, persistence.HistoryEntry, error) {
+	a.write(ctx, m.by, func(head *Snapshot) (assistant.Result, persistence.HistoryEntry, error) {
 		target, err := assistant.DecodeDocument(h.Snapshot)
 		if err != nil {
 			return assistant.Result{}, persistence.HistoryEntry{}, fmt.Errorf("assistants: history %d: %w", h.ID, err)
@@ -251,8 +252,8 @@ func (a *assistantActor) rollback(ctx actor.Context, m *rollbackRequest) {
 
 // write stages a write on top of the current head and commits it with
 // whatever else is waiting.
-func (a *assistantActor) write(ctx actor.Context, orgID, by int64, op func(*Snapshot) (assistant.Result, persistence.HistoryEntry, error)) {
-	if _, err := a.loaded(orgID); err != nil {
+func (a *assistantActor) write(ctx actor.Context, by auth.Principal, op func(*Snapshot) (assistant.Result, persistence.HistoryEntry, error)) {
+	if _, err := a.loaded(by.OrganizationID); err != nil {
 		a.respond(ctx, ctx.Sender(), nil, err)
 		return
 	}
@@ -279,7 +280,7 @@ func (a *assistantActor) stage(w *staged) error {
 	}
 	head := a.head
 	row := persistence.AssistantRow{
-		ID: a.id, OrganizationID: head.OrganizationID, UserID: head.UserID,
+		ID: a.id, UUID: head.UUID, OrganizationID: head.OrganizationID, UserID: head.UserID,
 		Name: res.Config.Name, IsActive: res.Config.IsActive, Version: head.Version + 1,
 		Config: res.JSON, CreatedAt: head.CreatedAt, UpdatedAt: time.Now().UTC().Truncate(time.Microsecond),
 	}
@@ -293,8 +294,11 @@ func (a *assistantActor) stage(w *staged) error {
 	if h.ChangedFields == nil {
 		h.ChangedFields = []string{}
 	}
-	by := w.by
-	h.ChangedBy = &by
+	user := w.by.UserID
+	h.ChangedBy = &user
+	if key := w.by.KeyID; key != 0 { // 0: a change made by the engine itself (the demo), not through a key
+		h.ChangedByKey = &key
+	}
 	h.CreatedAt = row.UpdatedAt
 	w.snap, w.hist = snap, &h
 	a.head = snap

@@ -18,6 +18,7 @@ import (
 // published: readers share it without locks.
 type Snapshot struct {
 	ID             int64
+	UUID           string
 	OrganizationID int64
 	UserID         *int64
 	Version        int
@@ -34,6 +35,7 @@ type Snapshot struct {
 func newSnapshot(row persistence.AssistantRow, res assistant.Result) (*Snapshot, error) {
 	s := &Snapshot{
 		ID:             row.ID,
+		UUID:           row.UUID,
 		OrganizationID: row.OrganizationID,
 		UserID:         row.UserID,
 		Version:        row.Version,
@@ -67,7 +69,7 @@ func RenderRow(row persistence.AssistantRow, stats assistant.Stats) ([]byte, err
 
 func render(row persistence.AssistantRow, masked assistant.Config, stats assistant.Stats) ([]byte, error) {
 	body, err := json.Marshal(assistant.View{
-		ID: row.ID, OrganizationID: row.OrganizationID, UserID: row.UserID, Version: row.Version,
+		ID: row.ID, UUID: row.UUID, OrganizationID: row.OrganizationID, UserID: row.UserID, Version: row.Version,
 		CreatedAt: row.CreatedAt, UpdatedAt: row.UpdatedAt, Config: masked, Stats: stats,
 	})
 	if err != nil {

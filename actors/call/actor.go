@@ -16,6 +16,7 @@ import (
 	"github.com/switchboard-voice/switchboard/clock"
 	"github.com/switchboard-voice/switchboard/events"
 	"github.com/switchboard-voice/switchboard/internal/ptr"
+	"github.com/switchboard-voice/switchboard/privacy"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -183,10 +184,14 @@ func (a *callActor) start(ctx actor.Context) {
 		snap, err := a.mgr.Assistants.Subscribe(a.ctx, org, id, a.self)
 		a.send(&subscribed{snap: snap, err: err})
 	})
+	from, to, private := a.spec.From, a.spec.To, cfg.PrivacySettings.GDPRMode
+	if private {
+		from, to = privacy.Parties(a.spec.Direction, from, to)
+	}
 	a.publish(events.CallStarted{
 		OrganizationID: org, AssistantID: id, ConfigVersion: a.version,
-		From: a.spec.From, To: a.spec.To, Direction: a.spec.Direction, Carrier: a.spec.Carrier,
-		WebhookURL: ptr.Value(cfg.WebhookURL),
+		From: from, To: to, Direction: a.spec.Direction, Carrier: a.spec.Carrier,
+		WebhookURL: ptr.Value(cfg.WebhookURL), Private: private,
 	})
 	a.log.Info("call started", "assistant_id", id, "config_version", a.version, "carrier", a.spec.Carrier,
 		"direction", a.spec.Direction)

@@ -15,9 +15,12 @@ import (
 // actor's answer).
 type Call struct {
 	voice.CallInfo
-	root *actor.RootContext
-	pid  *actor.PID
-	done chan struct{}
+	// Private: the call started in GDPR mode, so views mask the customer's
+	// number (privacy.Parties).
+	Private bool
+	root    *actor.RootContext
+	pid     *actor.PID
+	done    chan struct{}
 
 	mu      sync.Mutex
 	reason  string

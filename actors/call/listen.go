@@ -38,6 +38,7 @@ type sttEvent struct {
 func newListener(a *callActor) *listener {
 	l := &listener{a: a}
 	l.sup = supervisor[voice.STTStream]{a: a, service: "stt", bridge: recogniserBridge,
+		provider: func() string { return a.cfg.STTSettings.Provider },
 		dial: func(ctx context.Context, gen streamGen) (voice.STTStream, error) {
 			return a.mgr.Providers.OpenSTT(ctx, &a.spec.CallInfo, a.cfg, a.spec.Line.Format(),
 				func(ev voice.STTEvent) { a.send(&sttEvent{gen: gen, ev: ev, at: mono.Now()}) })
@@ -73,7 +74,7 @@ func (l *listener) event(m *sttEvent) {
 	case e.Fatal:
 		l.sup.fail(e.Err)
 	default:
-		a.publish(events.ProviderError{Service: "stt", Error: e.Err.Error(), Recovered: true})
+		a.publish(events.ProviderError{Service: "stt", Provider: a.cfg.STTSettings.Provider, Error: e.Err.Error(), Recovered: true})
 	}
 }
 

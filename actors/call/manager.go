@@ -140,7 +140,7 @@ func (m *Manager) Start(ctx context.Context, spec Spec) (*Call, error) {
 		}
 		spec.Snapshot = snap
 	}
-	c := &Call{CallInfo: spec.CallInfo, root: m.System.Root, done: make(chan struct{})}
+	c := &Call{CallInfo: spec.CallInfo, Private: spec.Snapshot.Config.PrivacySettings.GDPRMode, root: m.System.Root, done: make(chan struct{})}
 	c.state.AssistantID = spec.AssistantID
 	m.mu.Lock()
 	if m.draining {

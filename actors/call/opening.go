@@ -4,13 +4,13 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/switchboard-voice/switchboard/actors/assistants"
 	"github.com/switchboard-voice/switchboard/actors/turn"
 	"github.com/switchboard-voice/switchboard/assistant"
 	"github.com/switchboard-voice/switchboard/codecs"
+	"github.com/switchboard-voice/switchboard/privacy"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -82,21 +82,13 @@ func (a *callActor) facts(cfg assistant.Config) map[string]string {
 		customer, own = a.spec.To, a.spec.From
 	}
 	if cfg.PrivacySettings.GDPRMode {
-		customer = maskNumber(customer)
+		customer = privacy.Mask(customer)
 	}
 	return map[string]string{
 		"customer_number": customer, "assistant_number": own, "call_id": a.spec.ID, "direction": a.spec.Direction,
 		"now": now.Format("Monday 2 January 2006, 15:04 MST"), "date": now.Format("Monday 2 January 2006"),
 		"time": now.Format("15:04"), "timezone": loc.String(),
 	}
-}
-
-// maskNumber keeps a phone number's last three digits.
-func maskNumber(n string) string {
-	if len(n) <= 3 {
-		return strings.Repeat("*", len(n))
-	}
-	return strings.Repeat("*", len(n)-3) + n[len(n)-3:]
 }
 
 // handoverLoaded is the configuration of the assistant a call is handed

@@ -77,6 +77,7 @@ func newSpeaker(a *callActor) *speaker {
 	s := &speaker{a: a}
 	s.setVoice()
 	s.sup = supervisor[voice.TTSSession]{a: a, service: "tts", bridge: synthesiserBridge,
+		provider: func() string { return a.cfg.TTSSettings.Provider },
 		dial: func(ctx context.Context, _ streamGen) (voice.TTSSession, error) {
 			return a.mgr.Providers.OpenTTS(ctx, &a.spec.CallInfo, a.cfg, a.spec.Line.Format())
 		},

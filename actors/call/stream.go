@@ -35,12 +35,14 @@ const (
 // streams off the actor. The recogniser and the synthesiser each have one.
 type supervisor[S io.Closer] struct {
 	a       *callActor
-	service string        // "stt" or "tts", as events name it
-	bridge  time.Duration // how long the call can do without the stream
-	dial    func(ctx context.Context, gen streamGen) (S, error)
-	up      func(S)     // on the actor, once a stream is open
-	failed  func()      // on the actor, after each failure
-	gaveUp  func(error) // on the actor, when the call cannot go on without it
+	service string // "stt" or "tts", as events name it
+	// provider names the configured provider, for events and metrics
+	provider func() string
+	bridge   time.Duration // how long the call can do without the stream
+	dial     func(ctx context.Context, gen streamGen) (S, error)
+	up       func(S)     // on the actor, once a stream is open
+	failed   func()      // on the actor, after each failure
+	gaveUp   func(error) // on the actor, when the call cannot go on without it
 
 	state     streamState
 	gen       streamGen
@@ -107,11 +109,11 @@ func (v *supervisor[S]) fail(err error) {
 	}
 	if now.Sub(v.downSince) >= v.bridge {
 		v.state = streamClosed
-		a.publish(events.ProviderError{Service: v.service, Error: err.Error()})
+		a.publish(events.ProviderError{Service: v.service, Provider: v.provider(), Error: err.Error()})
 		v.gaveUp(err)
 		return
 	}
-	a.publish(events.ProviderError{Service: v.service, Error: err.Error(), Recovered: true})
+	a.publish(events.ProviderError{Service: v.service, Provider: v.provider(), Error: err.Error(), Recovered: true})
 	v.failed()
 	v.state = streamBackingOff
 	v.failures++

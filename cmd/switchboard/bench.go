@@ -29,6 +29,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	noFloor := fs.Bool("no-floor", envBool("SWITCHBOARD_BENCH_NO_FLOOR"), "skip the floor relay's run (SWITCHBOARD_BENCH_NO_FLOOR)")
 	cpuProfile := fs.String("cpu-profile", os.Getenv("SWITCHBOARD_BENCH_CPU_PROFILE"), "write a CPU profile of the whole run to this file, for go tool pprof (SWITCHBOARD_BENCH_CPU_PROFILE)")
 	asJSON := fs.Bool("json", envBool("SWITCHBOARD_BENCH_JSON"), "print the report as JSON (SWITCHBOARD_BENCH_JSON)")
+	htmlPath := fs.String("html", os.Getenv("SWITCHBOARD_BENCH_HTML"), "also write the report as an HTML page of charts to this file: latency histograms, live calls, CPU per call and memory over time (SWITCHBOARD_BENCH_HTML)")
 	fs.StringVar(&o.Target, "target", os.Getenv("SWITCHBOARD_BENCH_TARGET"), "an engine's public URL to call instead of one in this process; it must use the fakes at --fakes-addr (SWITCHBOARD_BENCH_TARGET)")
 	fs.StringVar(&o.APIKey, "api-key", os.Getenv("SWITCHBOARD_BENCH_API_KEY"), "with --target: an admin API key there, to create the assistants and numbers (SWITCHBOARD_BENCH_API_KEY)")
 	fs.StringVar(&o.FakesAddr, "fakes-addr", envOr("SWITCHBOARD_BENCH_FAKES_ADDR", "127.0.0.1:9300"), "with --target: where the provider fakes listen; start the target with the environment `switchboard fakes` prints for this address (SWITCHBOARD_BENCH_FAKES_ADDR)")
@@ -61,6 +62,12 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	rep, err := bench.Run(ctx, o)
 	if rep == nil {
 		return err
+	}
+	if *htmlPath != "" {
+		if herr := writeHTMLReport(rep, *htmlPath); herr != nil {
+			return herr
+		}
+		fmt.Fprintf(stderr, "charts: %s\n", *htmlPath)
 	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
@@ -103,4 +110,17 @@ func envInt(name string, def int) int {
 		return n
 	}
 	return def
+}
+
+// writeHTMLReport writes the report's charts to path.
+func writeHTMLReport(rep *bench.Report, path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("--html: %w", err)
+	}
+	if err := rep.WriteHTML(f); err != nil {
+		_ = f.Close()
+		return fmt.Errorf("--html: %w", err)
+	}
+	return f.Close()
 }

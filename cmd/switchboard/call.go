@@ -16,9 +16,6 @@ import (
 	"github.com/switchboard-voice/switchboard/persistence"
 )
 
-// replyGap is the quiet after which the assistant's reply is over.
-const replyGap = 500 * time.Millisecond
-
 // call is a terminal softphone: it plays Twilio, places a call to one of
 // the engine's numbers through the voice webhook and a Media Stream, speaks
 // each line typed on stdin, and prints what the assistant says and how
@@ -33,7 +30,8 @@ func call(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	publicURL := fs.String("public-url", os.Getenv("SWITCHBOARD_PUBLIC_URL"), "the engine's public URL, which Twilio signs over; default --engine (SWITCHBOARD_PUBLIC_URL)")
 	accountSID := fs.String("account-sid", envOr("SWITCHBOARD_CALL_TWILIO_ACCOUNT_SID", demo.AccountSID), "the Twilio account played; default the demo's (SWITCHBOARD_CALL_TWILIO_ACCOUNT_SID)")
 	authToken := fs.String("auth-token", envOr("SWITCHBOARD_CALL_TWILIO_AUTH_TOKEN", demo.AuthToken), "its auth token, which signs the webhooks (SWITCHBOARD_CALL_TWILIO_AUTH_TOKEN)")
-	apiAddr := fs.String("api-addr", envOr("SWITCHBOARD_CALL_API_ADDR", demoTwilioAPI), "where the fake Twilio REST API listens for the engine (SWITCHBOARD_CALL_API_ADDR)")
+	apiAddr := fs.String("api-addr", softphoneAPI(), "where the softphone's fake Twilio REST API listens, which a demo engine relays to (SWITCHBOARD_CALL_API_ADDR)")
+	answer := fs.Bool("answer", envBool("SWITCHBOARD_CALL_ANSWER"), "instead of calling, answer the calls a demo engine places (POST /api/v1/calls/outbound), one after another (SWITCHBOARD_CALL_ANSWER)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -41,9 +39,12 @@ func call(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		*publicURL = *engineURL
 	}
 	number := *to
-	if number == "" {
+	switch {
+	case *answer && (number != "" || *assistantID != 0):
+		return fmt.Errorf("%w: --answer takes calls: it calls neither --assistant nor --to", errUsage)
+	case !*answer && number == "":
 		if *assistantID == 0 {
-			return fmt.Errorf("%w: --assistant or --to is required", errUsage)
+			return fmt.Errorf("%w: --assistant or --to is required (or --answer)", errUsage)
 		}
 		n, err := assistantNumber(ctx, *assistantID)
 		if err != nil {
@@ -53,11 +54,17 @@ func call(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	}
 
 	cloud, err := twiliotest.New(twiliotest.Config{Engine: strings.TrimSuffix(*engineURL, "/"),
-		Public: strings.TrimSuffix(*publicURL, "/"), AccountSID: *accountSID, AuthToken: *authToken, APIAddr: *apiAddr})
+		Public: strings.TrimSuffix(*publicURL, "/"), AccountSID: *accountSID, AuthToken: *authToken, APIAddr: *apiAddr,
+		RefuseCalls: !*answer, Forget: *answer})
 	if err != nil {
 		return err
 	}
 	defer cloud.Close()
+	lines := readLines(stdin)
+	echo := !isTerminal(stdin)
+	if *answer {
+		return answerCalls(ctx, cloud, lines, stdout, echo)
+	}
 	fmt.Fprintf(stdout, "Calling %s from %s…\n", number, *from)
 	dctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	c, err := cloud.Dial(dctx, *from, number)
@@ -66,8 +73,42 @@ func call(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		return fmt.Errorf("call %s: %w", number, err)
 	}
 	fmt.Fprintf(stdout, "Connected (call %s). Type what you say, Enter to speak it; Ctrl-D hangs up.\n", c.SID)
-	lines := readLines(stdin)
-	console := &console{out: stdout, call: c, echo: !isTerminal(stdin)}
+	_, err = talk(ctx, cloud, c, lines, stdout, echo)
+	return err
+}
+
+// answerCalls waits for the calls the engine places, and talks on each
+// until stdin ends or ctx is done.
+func answerCalls(ctx context.Context, cloud *twiliotest.Cloud, lines <-chan string, stdout io.Writer, echo bool) error {
+	waiting := func() {
+		fmt.Fprintln(stdout, "Waiting for calls: a demo engine's outbound calls (POST /api/v1/calls/outbound) ring here. Ctrl-D stops.")
+	}
+	waiting()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case _, ok := <-lines:
+			if !ok {
+				return nil
+			}
+			fmt.Fprintln(stdout, "(no call to say it to)")
+		case c := <-cloud.Placed():
+			fmt.Fprintf(stdout, "Incoming call from %s to %s answered (call %s). Type what you say, Enter to speak it; Ctrl-D hangs up.\n",
+				c.From, c.To, c.SID)
+			stopped, err := talk(ctx, cloud, c, lines, stdout, echo)
+			if stopped || err != nil {
+				return err
+			}
+			waiting()
+		}
+	}
+}
+
+// talk runs the console of call c until it ends (stopped false) or the
+// caller hangs up: stdin ended or ctx is done (stopped true).
+func talk(ctx context.Context, cloud *twiliotest.Cloud, c *twiliotest.Call, lines <-chan string, stdout io.Writer, echo bool) (stopped bool, err error) {
+	console := &console{out: stdout, call: c, echo: echo}
 	tick := time.NewTicker(50 * time.Millisecond)
 	defer tick.Stop()
 	for {
@@ -75,17 +116,17 @@ func call(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		case <-ctx.Done():
 			c.HangUp()
 			console.hungUp("you hung up")
-			return nil
+			return true, nil
 		case <-c.Done():
 			console.update()
 			console.hungUp("the call ended: " + c.Status())
 			awaitHangUp(ctx, cloud, c.SID)
-			return c.Err()
+			return false, c.Err()
 		case line, ok := <-lines:
 			if !ok {
 				c.HangUp()
 				console.hungUp("you hung up")
-				return nil
+				return true, nil
 			}
 			console.say(line)
 		case <-tick.C:
@@ -153,74 +194,4 @@ func isTerminal(r io.Reader) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
-
-// console prints a call as it goes: the assistant's words as they play,
-// and each reply's latency when it is over.
-type console struct {
-	out     io.Writer
-	call    *twiliotest.Call
-	echo    bool // print the caller's lines (stdin is not a terminal)
-	printed int  // words printed
-	timed   int  // reply latencies printed
-	open    bool // an assistant line is being printed
-	turns   []time.Duration
-}
-
-func (c *console) say(line string) {
-	line = strings.TrimSpace(line)
-	if line == "" {
-		return
-	}
-	c.endLine()
-	if c.echo {
-		fmt.Fprintf(c.out, "you: %s\n", line)
-	}
-	c.call.Say(line)
-}
-
-// update prints the words heard since the last update, and ends the
-// assistant's line once it has been quiet for replyGap.
-func (c *console) update() {
-	words := c.call.Phone.Heard()
-	if len(words) > c.printed {
-		if !c.open {
-			fmt.Fprint(c.out, "assistant:")
-			c.open = true
-		}
-		fmt.Fprint(c.out, " "+strings.Join(words[c.printed:], " "))
-		c.printed = len(words)
-		return
-	}
-	if c.open && c.call.Phone.Quiet(replyGap) {
-		c.endLine()
-	}
-}
-
-// endLine ends the assistant's line with the latency of the reply it
-// printed, if the phone timed one.
-func (c *console) endLine() {
-	if !c.open {
-		return
-	}
-	c.open = false
-	replies := c.call.Phone.Timings().Replies
-	if len(replies) > c.timed {
-		d := replies[len(replies)-1]
-		c.turns = append(c.turns, d)
-		c.timed = len(replies)
-		fmt.Fprintf(c.out, "   [reply started %d ms after you stopped]", d.Milliseconds())
-	}
-	fmt.Fprintln(c.out)
-}
-
-func (c *console) hungUp(why string) {
-	c.endLine()
-	fmt.Fprintf(c.out, "— %s.", why)
-	if n := len(c.turns); n > 0 {
-		s := slices.Clone(c.turns)
-		slices.Sort(s)
-		fmt.Fprintf(c.out, " %d timed replies, median %d ms.", n, s[n/2].Milliseconds())
-	}
-	fmt.Fprintln(c.out)
 }

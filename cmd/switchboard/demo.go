@@ -23,9 +23,13 @@ import (
 // for: the demo assistant is listed with that key.
 const demoOrganization = "Local"
 
-// demoTwilioAPI is where `switchboard call` serves the fake Twilio REST
-// API that a demo engine uses (hang-ups, transfers, SMS).
+// demoTwilioAPI is where `switchboard call` serves its fake Twilio REST
+// API: the demo engine's carrier relays its calls' requests there
+// (hang-ups, transfers), and rings it when it answers (--answer).
 const demoTwilioAPI = "127.0.0.1:9302"
+
+// softphoneAPI is where the softphone's REST API listens, for both sides.
+func softphoneAPI() string { return envOr("SWITCHBOARD_CALL_API_ADDR", demoTwilioAPI) }
 
 // wantDemo decides whether serve runs the demo: "on", "off", or "auto",
 // which is on when the environment holds no provider key.
@@ -110,7 +114,8 @@ func setUpDemo(ctx context.Context, eng *engine.Engine, stdout io.Writer) error 
 	}
 	fmt.Fprintf(stdout, "\nDemo mode: speech and models run on the built-in provider fakes.\n"+
 		"  Assistant %d (%q, organization %q) answers %s on a fake Twilio account.\n"+
-		"  Call it from another terminal:  %sbin/switchboard call --assistant %d\n",
+		"  Call it from another terminal:  %sbin/switchboard call --assistant %d\n"+
+		"  Its outbound calls (POST /api/v1/calls/outbound) ring a built-in callee, or  bin/switchboard call --answer\n",
 		info.AssistantID, demo.Name, demoOrganization, info.Number, env, info.AssistantID)
 	return nil
 }

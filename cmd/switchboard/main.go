@@ -19,6 +19,8 @@ Commands:
   serve                 run the engine (HTTP API, carrier webhooks and media streams)
   migrate               apply pending database migrations
   keys create --org N   create an API key for organization N (printed once, on the last line)
+  keys list --org N     list organization N's API keys (prefix, name, creator, status, dates)
+  keys revoke --org N ID  revoke API key ID of organization N
   fakes                 run loopback fakes of every provider (STT, LLM, TTS) and print their base URLs
   call --assistant ID   a terminal softphone: call an assistant through the Twilio path and talk by typing
   bench                 simulate Twilio callers against an engine and measure turn latency, pacing and cost

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/switchboard-voice/switchboard/analysis"
+	"github.com/switchboard-voice/switchboard/demo"
 	"github.com/switchboard-voice/switchboard/engine"
 	"github.com/switchboard-voice/switchboard/persistence"
 	"github.com/switchboard-voice/switchboard/secrets"
@@ -81,9 +82,6 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		defer dp.Close()
 		getenv = dp.getenv
-		if apis["twilio"] == "" {
-			apis["twilio"] = "http://" + demoTwilioAPI
-		}
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -93,6 +91,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *publicURL == "" {
 		*publicURL = base
 	}
+	if demoOn && apis["twilio"] == "" {
+		carrier, err := demo.StartCarrier(demo.CarrierConfig{Engine: base, Public: *publicURL,
+			Softphone: "http://" + softphoneAPI(), Log: log})
+		if err != nil {
+			_ = ln.Close()
+			return err
+		}
+		defer carrier.Close()
+		apis["twilio"] = carrier.URL()
+	}
 	eng, err := engine.New(engine.Config{Log: log, Pool: pool, Sealer: box, Secret: key, PublicURL: *publicURL,
 		DataDir: *dataDir, Node: *nodeName, Getenv: getenv, CarrierAPIs: apis, AllowPrivateURLs: *allowPrivate,
 		Analysis: analysis.Options{Workers: *analysisWorkers}})
@@ -101,8 +109,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	log.Info("switchboard serving", "version", version, "addr", ln.Addr().String())
-	fmt.Fprintf(stdout, "Switchboard %s listening on %s\n  API       %s/api/v1  (OpenAPI: %s/openapi.json)\n  carriers  %s/telephony/{twilio,telnyx,vonage,plivo,web}/…\n  health    %s/healthz  %s/readyz\n",
-		version, base, base, base, *publicURL, base, base)
+	db := pool.Config().ConnConfig
+	fmt.Fprintf(stdout, "Switchboard %s listening on %s\n  API       %s/api/v1  (OpenAPI: %s/openapi.json)\n  carriers  %s/telephony/{twilio,telnyx,vonage,plivo,web}/…\n  health    %s/healthz  %s/readyz\n  database  %s on %s:%d (DATABASE_URL)\n",
+		version, base, base, base, *publicURL, base, base, db.Database, db.Host, db.Port)
 
 	if *metricsAddr != "" {
 		mln, err := net.Listen("tcp", *metricsAddr)

@@ -18,6 +18,8 @@ import (
 // assistants' writes go through their actors instead.
 type Store interface {
 	ListAssistants(ctx context.Context, orgID int64, f persistence.AssistantFilter) ([]persistence.AssistantRow, int, error)
+	AssistantIDByUUID(ctx context.Context, orgID int64, uuid string) (int64, error)
+	UserEmail(ctx context.Context, userID int64) (string, error)
 	ListHistory(ctx context.Context, assistantID int64, skip, limit int) ([]persistence.HistoryEntry, int, error)
 	GetHistory(ctx context.Context, assistantID, id int64) (persistence.HistoryEntry, error)
 
@@ -36,11 +38,15 @@ type Deps struct {
 	Store         Store
 	Organizations Organizations
 	Authenticator *auth.Authenticator
-	Stats         Stats // nil: assistants show no calls
+	Keys          KeyStore        // nil: no API-key routes
+	Providers     ProviderCatalog // nil: no /assistants/providers
+	Audit         AuditLog        // nil: changes are not audited
+	Stats         Stats           // nil: assistants show no calls
 
 	// The calls routes are mounted when Calls is set; terminate needs
 	// LiveCalls, outbound needs Dialer and Placed.
 	Calls     CallStore
+	Analytics CallAnalytics // with Calls: count, stats, analytics, export
 	LiveCalls LiveCalls
 	Watchers  Watchers // the live-call websocket, with LiveCalls
 
@@ -52,6 +58,11 @@ type Deps struct {
 	WebCalls       WebCalls   // nil: no web call tokens
 	Dialer         Dialer
 	Placed         CallPlacer
+
+	// AllowPrivateURLs accepts tenants' URLs (webhook_url, custom tools,
+	// sound and provider URLs) on loopback and private addresses; without
+	// it a write setting one is refused (the engine would refuse to reach it).
+	AllowPrivateURLs bool
 }
 
 // API serves the admin routes.
@@ -65,15 +76,25 @@ func New(d Deps) *API { return &API{Deps: d, stats: newStatsCache(d.Stats)} }
 
 // Mount registers the routes under /api/v1, each with its operation.
 func (a *API) Mount(app openapi.Router) {
-	v1 := app.Group("/api/v1", a.authenticate).With(authenticated)
+	handlers := []fiber.Handler{a.authenticate}
+	if a.Audit != nil {
+		handlers = append(handlers, a.audit)
+	}
+	v1 := app.Group("/api/v1", handlers...).With(authenticated)
 	as := v1.Group("/assistants").With(assistantsTag)
 	as.Post("/", docCreateAssistant, a.createAssistant)
 	as.Get("/", docListAssistants, a.listAssistants)
+	as.Get("/count", docCountAssistants, a.countAssistants) // before /:assistant_id
+	as.Get("/export", docExportAssistants, a.exportAssistants)
+	if a.Providers != nil {
+		as.Get("/providers", docAssistantProviders, a.assistantProviders)
+	}
 	as.Get("/by-phone/:phone_number", docAssistantByPhone, a.assistantByPhone)
 	as.Get("/:assistant_id", docGetAssistant, a.getAssistant)
 	as.Put("/:assistant_id", docPutAssistant, a.updateAssistant)
 	as.Patch("/:assistant_id", docPatchAssistant, a.updateAssistant)
 	as.Delete("/:assistant_id", docDeleteAssistant, a.deleteAssistant)
+	as.Post("/:assistant_id/duplicate", docDuplicateAssistant, a.duplicateAssistant)
 	as.Patch("/:assistant_id/status", docAssistantStatus, a.setAssistantStatus)
 	as.Get("/:assistant_id/settings-history", docListHistory, a.listHistory)
 	as.Get("/:assistant_id/settings-history/:version_id", docGetHistory, a.getHistory)
@@ -92,7 +113,8 @@ func (a *API) Mount(app openapi.Router) {
 	pn.Post("/:phone_number_id/unassign", docUnassignNumber, a.unassignNumber)
 
 	v1.Get("/organization", docGetOrganization, a.getOrganization)
-	v1.Patch("/organization", docUpdateOrganization, a.updateOrganization)
+	v1.Patch("/organization", docUpdateOrganization, a.updateOrganization(Organizations.Update))
+	v1.Put("/organization", docReplaceOrganization, a.updateOrganization(Organizations.Replace))
 	v1.Post("/organization/webhook-secret", docRotateWebhookSecret, a.rotateWebhookSecret)
 	as.Get("/me/organization", docGetMyOrganization, a.getOrganization) // Burki's path
 	if a.Sounds != nil {
@@ -102,9 +124,17 @@ func (a *API) Mount(app openapi.Router) {
 		as.Post("/:assistant_id/web-call", docWebCall, a.webCall)
 	}
 
+	if a.Keys != nil {
+		a.mountKeys(v1)
+	}
+	if a.Audit != nil {
+		a.mountAudit(v1)
+	}
 	if a.Calls != nil {
 		a.mountCalls(v1)
 	}
+	a.mountFamulor(app)
+	a.mountVoiceDock(app)
 	if a.Recordings != nil && a.Links != nil {
 		app.Get("/recordings/:recording_id", docPublicRecording, a.publicRecording)
 	}

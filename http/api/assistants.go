@@ -8,7 +8,6 @@ import (
 
 	"github.com/switchboard-voice/switchboard/actors/assistants"
 	"github.com/switchboard-voice/switchboard/assistant"
-	"github.com/switchboard-voice/switchboard/persistence"
 )
 
 func (a *API) sendSnapshot(c *fiber.Ctx, status int, s *assistants.Snapshot) error {
@@ -32,6 +31,9 @@ func (a *API) createAssistant(c *fiber.Ctx) error {
 	w, err := assistant.ParseWrite(body)
 	if err != nil {
 		return fail(err, "Assistant")
+	}
+	if err := a.checkTenantURLs(c.UserContext(), w); err != nil {
+		return err
 	}
 	snap, err := a.Assistants.Create(c.UserContext(), principal(c), w)
 	if err != nil {
@@ -67,6 +69,9 @@ func (a *API) updateAssistant(c *fiber.Ctx) error {
 	w, err := assistant.ParseWrite(body)
 	if err != nil {
 		return fail(err, "Assistant")
+	}
+	if err := a.checkTenantURLs(c.UserContext(), w); err != nil {
+		return err
 	}
 	snap, err := a.Assistants.Update(c.UserContext(), principal(c), id, w)
 	if err != nil {
@@ -141,16 +146,12 @@ func (a *API) listAssistants(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	active, err := queryBool(c, "is_active")
+	f, err := assistantFilter(c)
 	if err != nil {
 		return err
 	}
-	search, err := queryText(c, "search")
-	if err != nil {
-		return err
-	}
-	rows, total, err := a.Store.ListAssistants(c.UserContext(), principal(c).OrganizationID,
-		persistence.AssistantFilter{IsActive: active, Search: search, Skip: pg.Skip, Limit: pg.Limit})
+	f.Skip, f.Limit = pg.Skip, pg.Limit
+	rows, total, err := a.Store.ListAssistants(c.UserContext(), principal(c).OrganizationID, f)
 	if err != nil {
 		return fail(fmt.Errorf("%w: %w", assistants.ErrUnavailable, err), "Assistant")
 	}

@@ -1,6 +1,11 @@
 package api
 
-import "github.com/switchboard-voice/switchboard/http/openapi"
+import (
+	"strings"
+
+	"github.com/switchboard-voice/switchboard/http/openapi"
+	"github.com/switchboard-voice/switchboard/providers"
+)
 
 // The assistant routes' operations.
 
@@ -18,9 +23,7 @@ var (
 	}
 	docListAssistants = openapi.Operation{
 		ID: "listAssistants", Summary: "List the organization's assistants, newest first",
-		Params: append(listLimits.params(),
-			openapi.QueryParam("is_active", "Only active (true) or inactive (false) assistants.", openapi.Schema{"type": "boolean"}),
-			openapi.QueryParam("search", "Only assistants whose name contains this.", openapi.Schema{"type": "string"})),
+		Params: append(listLimits.params(), assistantFilterParams...),
 		Responses: map[int]openapi.Response{
 			200: openapi.JSON("One page of assistants.", assistantPageModel),
 			422: invalid,
@@ -134,3 +137,64 @@ var assistantWriteResponses = map[int]openapi.Response{
 	404: notFound("Assistant"),
 	422: invalid,
 }
+
+// csvSchema describes a CSV export: a header row naming columns, then a row an item.
+func csvSchema(columns []string) openapi.Schema {
+	return openapi.Schema{"type": "string", "contentMediaType": "text/csv",
+		"description": "A header row (" + strings.Join(columns, ", ") + "), then one row an item."}
+}
+
+// listOf is the model of a JSON array of item.
+func listOf(name string, item *openapi.Model) *openapi.Model {
+	return &openapi.Model{Name: name, Description: "Every item, in one array.",
+		Schema: openapi.Schema{"type": "array", "items": openapi.Ref(item)}, Refs: []*openapi.Model{item}}
+}
+
+var (
+	assistantFilterParams = []openapi.Param{
+		openapi.QueryParam("is_active", "Only active (true) or inactive (false) assistants.", openapi.Schema{"type": "boolean"}),
+		openapi.QueryParam("search", "Only assistants whose name contains this.", openapi.Schema{"type": "string"}),
+	}
+	countModel          = response[countBody]("Count", "How many items match.", nil)
+	assistantListModel  = listOf("AssistantList", assistantModel)
+	duplicateModel      = duplicateBody.model("AssistantDuplicate", "The copy's name; by default the original's with \" (copy)\".")
+	providerOffersModel = response[providers.Offers]("ProviderOffers",
+		"Every LLM, STT and TTS provider an assistant may name, and whether the organization's assistants can use it "+
+			"on this engine without their own key: available when the organization's provider_keys or the engine's "+
+			"environment hold a key, or the engine points the provider at its own endpoint.", nil)
+
+	docCountAssistants = openapi.Operation{
+		ID: "countAssistants", Summary: "Count the organization's assistants (Burki's path)",
+		Params: assistantFilterParams,
+		Responses: map[int]openapi.Response{
+			200: openapi.JSON("The count.", countModel),
+			422: invalid,
+		},
+	}
+	docExportAssistants = openapi.Operation{
+		ID: "exportAssistants", Summary: "Export the organization's assistants as CSV or JSON, newest first (Burki's path)",
+		Description: "Streamed. JSON items are assistant objects (secrets masked); CSV rows hold the columns that tell assistants apart, never a secret.",
+		Params:      append([]openapi.Param{formatParam}, assistantFilterParams...),
+		Responses: map[int]openapi.Response{
+			200: {Description: "The assistants.", Model: assistantListModel,
+				Alternatives: map[string]openapi.Schema{"text/csv": csvSchema(assistantColumns)}},
+			422: invalid,
+		},
+	}
+	docAssistantProviders = openapi.Operation{
+		ID: "listAssistantProviders", Summary: "What providers the organization's assistants can run here (Burki's path)",
+		Responses: map[int]openapi.Response{200: openapi.JSON("The providers, by kind.", providerOffersModel)},
+	}
+	docDuplicateAssistant = openapi.Operation{
+		ID: "duplicateAssistant", Summary: "Duplicate an assistant (Burki's path)",
+		Description: "The copy has the original's configuration, secrets included; phone numbers stay with the original. " +
+			"Its settings history starts afresh.",
+		Params: []openapi.Param{assistantIDParam},
+		Body:   &openapi.Body{Model: duplicateModel},
+		Responses: map[int]openapi.Response{
+			201: openapi.JSON("The copy.", assistantModel),
+			404: notFound("Assistant"),
+			422: invalid,
+		},
+	}
+)

@@ -12,6 +12,7 @@ import (
 	"github.com/switchboard-voice/switchboard/assistant"
 	"github.com/switchboard-voice/switchboard/http/openapi"
 	"github.com/switchboard-voice/switchboard/http/server"
+	"github.com/switchboard-voice/switchboard/internal/jsonobj"
 	"github.com/switchboard-voice/switchboard/internal/typeddoc"
 )
 
@@ -88,4 +89,18 @@ func (b strictBody[T]) check(doc typeddoc.Document) (T, error) {
 func (b strictBody[T]) model(name, description string) *openapi.Model {
 	return &openapi.Model{Name: name, Description: description,
 		Schema: typeddoc.JSONSchema(reflect.TypeFor[T](), typeddoc.Strict, nil)}
+}
+
+// viewBodyProblem is a vendor view's problem for a body that did not
+// decode: at the field holding text that cannot be stored, else the body.
+func viewBodyProblem(err error) jsonobj.Problem {
+	var te *typeddoc.TextError
+	if !errors.As(err, &te) || len(te.Loc) == 0 {
+		return jsonobj.Problem{Path: "body", Msg: "must be a JSON object: " + err.Error()}
+	}
+	parts := make([]string, len(te.Loc))
+	for i, p := range te.Loc {
+		parts[i] = fmt.Sprint(p)
+	}
+	return jsonobj.Problem{Path: strings.Join(parts, "."), Msg: te.Msg}
 }

@@ -18,7 +18,9 @@ import (
 	"github.com/switchboard-voice/switchboard/events"
 	"github.com/switchboard-voice/switchboard/http/openapi"
 	"github.com/switchboard-voice/switchboard/http/server"
+	"github.com/switchboard-voice/switchboard/internal/ptr"
 	"github.com/switchboard-voice/switchboard/persistence"
+	"github.com/switchboard-voice/switchboard/privacy"
 )
 
 // CallStore is what the calls routes read.
@@ -42,12 +44,19 @@ const terminateWait = 3 * time.Second
 func (a *API) mountCalls(v1 openapi.Router) {
 	cs := v1.Group("/calls").With(callsTag)
 	cs.Get("/", docListCalls, a.listCalls)
+	if a.Analytics != nil { // before /:call_id
+		cs.Get("/count", docCountCalls, a.countCalls)
+		cs.Get("/stats", docCallStats, a.callStats)
+		cs.Get("/analytics", docCallAnalytics, a.callAnalytics)
+		cs.Get("/export", docExportCalls, a.exportCalls)
+	}
 	if a.LiveCalls != nil {
 		cs.Get("/live", docListLiveCalls, a.listLiveCalls) // before /:call_id
 	}
 	cs.Get("/sid/:call_sid", docGetCallBySID, a.getCallBySID)
 	cs.Get("/:call_id", docGetCall, a.getCall)
 	cs.Get("/:call_id/transcripts", docListTranscripts, a.listTranscripts)
+	cs.Get("/:call_id/transcripts/export", docExportTranscripts, a.exportTranscripts)
 	cs.Get("/:call_id/messages", docListMessages, a.listChatMessages)
 	cs.Get("/:call_id/events", docListEvents, a.listCallEvents)
 	cs.Get("/:call_id/webhook-logs", docListWebhookLogs, a.listWebhookLogs)
@@ -95,6 +104,8 @@ type callResponse struct {
 	StartedAt           *time.Time        `json:"started_at"`
 	EndedAt             *time.Time        `json:"ended_at"`
 	EndedReason         *string           `json:"ended_reason"`
+	Consent             *string           `json:"consent"`     // agreed, declined, no-answer; null: not asked
+	AnsweredBy          *string           `json:"answered_by"` // human or machine; null: not detected
 	ConfigVersion       *int              `json:"config_version"`
 	CallMeta            callMeta          `json:"call_meta"`
 	Analysis            *analysisResponse `json:"analysis"` // null: the call is not analysed
@@ -112,7 +123,7 @@ type callMeta struct {
 func newCallResponse(c persistence.CallRow) callResponse {
 	out := callResponse{ID: c.ID, CallSID: c.CallSID, AssistantID: c.AssistantID, AssistantName: c.AssistantName,
 		ToPhoneNumber: c.AssistantNumber, CustomerPhoneNumber: c.CustomerNumber, Status: c.Status, StartedAt: c.StartedAt,
-		EndedAt: c.EndedAt, EndedReason: c.EndedReason, ConfigVersion: c.ConfigVersion,
+		EndedAt: c.EndedAt, EndedReason: c.EndedReason, Consent: c.Consent, AnsweredBy: c.AnsweredBy, ConfigVersion: c.ConfigVersion,
 		CallMeta:  callMeta{Direction: c.Direction, Carrier: c.Carrier, From: c.From, To: c.To},
 		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
 	if c.DurationMS != nil {
@@ -131,33 +142,11 @@ func (a *API) listCalls(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := persistence.CallFilter{Skip: pg.Skip, Limit: pg.Limit}
-	customer, err := queryText(c, "customer_phone")
+	f, err := callFilter(c)
 	if err != nil {
 		return err
 	}
-	f.CustomerNumber = strings.TrimSpace(customer)
-	if s := c.Query("status"); s != "" {
-		if !slices.Contains(persistence.CallStatuses, s) {
-			return badParam("query", "status", "must be one of %s", strings.Join(persistence.CallStatuses, ", "))
-		}
-		f.Status = strings.Clone(s)
-	}
-	if raw := c.Query("assistant_id"); raw != "" {
-		if f.AssistantID, err = strconv.ParseInt(raw, 10, 64); err != nil || f.AssistantID <= 0 {
-			return badParam("query", "assistant_id", "must be a positive integer")
-		}
-	}
-	if f.From, err = queryTime(c, "date_from", false); err != nil {
-		return err
-	}
-	if f.To, err = queryTime(c, "date_to", true); err != nil {
-		return err
-	}
-	if f.From != nil && f.To != nil && f.To.Before(*f.From) {
-		return badParam("query", "date_to", "must not be before date_from")
-	}
-	f.CustomerNumber = strings.Clone(f.CustomerNumber)
+	f.Skip, f.Limit = pg.Skip, pg.Limit
 	rows, total, err := a.Calls.ListCalls(c.UserContext(), principal(c).OrganizationID, f)
 	if err != nil {
 		return callFail(err, "Calls")
@@ -167,6 +156,37 @@ func (a *API) listCalls(c *fiber.Ctx) error {
 		out.Items[i] = newCallResponse(r)
 	}
 	return c.JSON(out)
+}
+
+// callFilter reads the calls' filters: status, assistant_id,
+// customer_phone, date_from and date_to.
+func callFilter(c *fiber.Ctx) (persistence.CallFilter, error) {
+	customer, err := queryText(c, "customer_phone")
+	if err != nil {
+		return persistence.CallFilter{}, err
+	}
+	f := persistence.CallFilter{CustomerNumber: strings.TrimSpace(customer)}
+	if s := c.Query("status"); s != "" {
+		if !slices.Contains(persistence.CallStatuses, s) {
+			return f, badParam("query", "status", "must be one of %s", strings.Join(persistence.CallStatuses, ", "))
+		}
+		f.Status = strings.Clone(s)
+	}
+	if raw := c.Query("assistant_id"); raw != "" {
+		if f.AssistantID, err = strconv.ParseInt(raw, 10, 64); err != nil || f.AssistantID <= 0 {
+			return f, badParam("query", "assistant_id", "must be a positive integer")
+		}
+	}
+	if f.From, err = queryTime(c, "date_from", false); err != nil {
+		return f, err
+	}
+	if f.To, err = queryTime(c, "date_to", true); err != nil {
+		return f, err
+	}
+	if f.From != nil && f.To != nil && f.To.Before(*f.From) {
+		return f, badParam("query", "date_to", "must not be before date_from")
+	}
+	return f, nil
 }
 
 // queryTime reads an ISO 8601 date or date-time; one without a zone is
@@ -259,24 +279,34 @@ type transcriptResponse struct {
 }
 
 func (a *API) listTranscripts(c *fiber.Ctx) error {
-	speaker, err := queryEnum(c, "speaker", string(events.Caller), string(events.Assistant))
+	out, err := a.transcriptsOf(c)
 	if err != nil {
 		return err
+	}
+	return c.JSON(out)
+}
+
+// transcriptsOf reads the transcript of the call in the path, optionally
+// one ?speaker='s.
+func (a *API) transcriptsOf(c *fiber.Ctx) ([]transcriptResponse, error) {
+	speaker, err := queryEnum(c, "speaker", string(events.Caller), string(events.Assistant))
+	if err != nil {
+		return nil, err
 	}
 	row, err := a.callOf(c)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	ts, err := a.Calls.ListTranscripts(c.UserContext(), row.OrganizationID, row.ID, speaker)
 	if err != nil {
-		return callFail(err, "Transcripts")
+		return nil, callFail(err, "Transcripts")
 	}
 	out := make([]transcriptResponse, len(ts))
 	for i, t := range ts {
 		out[i] = transcriptResponse{ID: t.ID, CallID: t.CallID, Content: t.Content, IsFinal: true, Speaker: t.Speaker,
 			SegmentStart: t.SegmentStart, SegmentEnd: t.SegmentEnd, Confidence: t.Confidence, CreatedAt: t.CreatedAt}
 	}
-	return c.JSON(out)
+	return out, nil
 }
 
 type chatMessageResponse struct {
@@ -418,6 +448,9 @@ type outboundRequest struct {
 	AssistantID int64  `json:"assistant_id" check:"required,min=1"`
 	To          string `json:"to" check:"required,e164"`
 	From        string `json:"from" check:"required,e164"` // one of the organization's numbers
+	// Variables fill {{name}} for this call, over the assistant's own
+	// (optional: a pointer).
+	Variables *map[string]string `json:"variables" check:"maxitems=100,varname,maxlen=1000"`
 }
 
 var outboundBody = newStrictBody[outboundRequest]()
@@ -451,7 +484,10 @@ func (a *API) placeCall(c *fiber.Ctx) error {
 	if !snap.Config.IsActive {
 		return badParam("body", "assistant_id", "the assistant is not active")
 	}
-	out := OutboundCall{OrganizationID: org, AssistantID: snap.ID, From: req.From, To: req.To}
+	if snap.Config.CallFlowSettings.Direction == "inbound" {
+		return badParam("body", "assistant_id", "the assistant is for inbound calls only (call_flow_settings.direction)")
+	}
+	out := OutboundCall{OrganizationID: org, AssistantID: snap.ID, From: req.From, To: req.To, Variables: ptr.Value(req.Variables)}
 	dialed, err := a.Dialer.Dial(c.UserContext(), out)
 	switch {
 	case errors.Is(err, ErrUnknownNumber):
@@ -460,9 +496,13 @@ func (a *API) placeCall(c *fiber.Ctx) error {
 		return &server.Error{Status: fiber.StatusBadGateway, Body: fiber.Map{"detail": "The carrier did not place the call"},
 			Err: fmt.Errorf("dial: %w", err)}
 	}
+	from, to, private := out.From, out.To, snap.Config.PrivacySettings.GDPRMode
+	if private {
+		from, to = privacy.Parties("outbound", from, to)
+	}
 	a.Placed.CallPlaced(dialed.CallSID, time.Now(), persistence.CallInfo{OrganizationID: org, AssistantID: snap.ID,
-		ConfigVersion: snap.Version, From: out.From, To: out.To, Direction: "outbound", Carrier: dialed.Carrier,
-		WebhookURL: webhookURL(snap)})
+		ConfigVersion: snap.Version, From: from, To: to, Direction: "outbound", Carrier: dialed.Carrier,
+		WebhookURL: webhookURL(snap), Private: private})
 	return c.Status(fiber.StatusCreated).JSON(placed{CallSID: dialed.CallSID, Status: persistence.StatusQueued,
 		AssistantID: snap.ID, From: out.From, To: out.To, Carrier: dialed.Carrier})
 }

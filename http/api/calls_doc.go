@@ -32,14 +32,7 @@ var (
 var (
 	docListCalls = openapi.Operation{
 		ID: "listCalls", Summary: "List the organization's calls, newest first",
-		Params: append(listLimits.params(),
-			openapi.QueryParam("status", "Only calls in this status.", openapi.Schema{"type": "string", "enum": persistence.CallStatuses}),
-			openapi.QueryParam("assistant_id", "Only this assistant's calls.", idSchema),
-			openapi.QueryParam("customer_phone", "Only calls with this customer number.", openapi.Schema{"type": "string"}),
-			openapi.QueryParam("date_from", "Only calls created at or after this ISO 8601 date or date-time (UTC without a zone).",
-				openapi.Schema{"type": "string"}),
-			openapi.QueryParam("date_to", "Only calls created at or before this date (its whole day) or date-time.",
-				openapi.Schema{"type": "string"})),
+		Params:    append(listLimits.params(), callFilterParams...),
 		Responses: map[int]openapi.Response{200: openapi.JSON("One page of calls.", callPageModel), 422: invalid},
 	}
 	docListLiveCalls = openapi.Operation{

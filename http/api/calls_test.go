@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"sync"
 	"testing"
@@ -419,6 +420,7 @@ func TestOutboundCall(t *testing.T) {
 	h := newCallsHarness(t)
 	x := h.assistant(h.keyA, map[string]any{"name": "X", "webhook_url": "https://hooks.test/x"})
 	off := h.assistant(h.keyA, map[string]any{"name": "Off", "is_active": false})
+	inbound := h.assistant(h.keyA, map[string]any{"name": "In", "call_flow_settings": map[string]any{"direction": "inbound"}})
 	z := h.assistant(h.keyB, map[string]any{"name": "Z"})
 
 	bad := []struct {
@@ -432,6 +434,7 @@ func TestOutboundCall(t *testing.T) {
 		{map[string]any{"assistant_id": "x", "to": "+15551234567", "from": "+15550000000"}, []string{"assistant_id"}},
 		{map[string]any{"assistant_id": 0, "to": "+15551234567", "from": "+0"}, []string{"assistant_id", "from"}},
 		{map[string]any{"assistant_id": off, "to": "+15551234567", "from": "+15550000000"}, []string{"assistant_id"}},
+		{map[string]any{"assistant_id": inbound, "to": "+15551234567", "from": "+15550000000"}, []string{"assistant_id"}},
 	}
 	for _, c := range bad {
 		status, out := h.call("POST", "/api/v1/calls/outbound", h.keyA, c.body)
@@ -466,7 +469,7 @@ func TestOutboundCall(t *testing.T) {
 	out := h.checkExchange(h.openAPI(), h.keyA, exchange{method: "POST", path: "/api/v1/calls/outbound", op: "/api/v1/calls/outbound",
 		body: body, status: http.StatusCreated})
 	if out["call_sid"] != "CAOUT1" || out["status"] != "queued" || len(h.dialer.calls) != 1 ||
-		h.dialer.calls[0] != (api.OutboundCall{OrganizationID: h.orgA, AssistantID: x, From: "+15550000000", To: "+15551234567"}) {
+		!reflect.DeepEqual(h.dialer.calls[0], api.OutboundCall{OrganizationID: h.orgA, AssistantID: x, From: "+15550000000", To: "+15551234567"}) {
 		t.Fatalf("placed %v, dialed %+v", out, h.dialer.calls)
 	}
 	if err := h.writer.RecordStatus(context.Background(), "telnyx", "CAOUT1", persistence.StatusRinging, time.Now()); err != nil {

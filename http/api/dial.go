@@ -22,6 +22,7 @@ type OutboundCall struct {
 	OrganizationID int64
 	AssistantID    int64
 	From, To       string
+	Variables      map[string]string // call-time {{name}} values, nil for none
 }
 
 // Dialed is a call the carrier accepted.

@@ -12,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/switchboard-voice/switchboard/engine"
 	"github.com/switchboard-voice/switchboard/engine/enginetest"
 	"github.com/switchboard-voice/switchboard/persistence"
 )
@@ -30,7 +31,14 @@ type harness struct {
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
-	srv := enginetest.Start(t, nil)
+	return newHarnessWith(t, nil)
+}
+
+// newHarnessWith is newHarness with configure adjusting the engine's
+// configuration.
+func newHarnessWith(t *testing.T, configure func(*engine.Config)) *harness {
+	t.Helper()
+	srv := enginetest.Start(t, configure)
 	h := &harness{t: t, app: srv.App, base: srv.URL, pool: srv.Store.Pool(), store: srv.Store}
 	h.keyA = h.newKey(context.Background(), "Org A", "a@a.test")
 	h.keyB = h.newKey(context.Background(), "Org B", "b@b.test")

@@ -22,6 +22,7 @@ type historyView struct {
 	ChangeType        string           `json:"change_type"`
 	ChangeDescription *string          `json:"change_description"`
 	ChangedBy         *int64           `json:"changed_by"`
+	ChangedByKey      *int64           `json:"changed_by_key_id"` // the API key the change was made with
 	CreatedAt         time.Time        `json:"created_at"`
 }
 
@@ -38,7 +39,7 @@ func viewHistory(h persistence.HistoryEntry) (historyView, error) {
 	return historyView{
 		ID: h.ID, AssistantID: h.AssistantID, Version: h.Version, SettingsSnapshot: masked,
 		ChangedFields: h.ChangedFields, ChangeType: h.ChangeType, ChangeDescription: h.ChangeDescription,
-		ChangedBy: h.ChangedBy, CreatedAt: h.CreatedAt,
+		ChangedBy: h.ChangedBy, ChangedByKey: h.ChangedByKey, CreatedAt: h.CreatedAt,
 	}, nil
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/switchboard-voice/switchboard/http/server"
 	"github.com/switchboard-voice/switchboard/live"
+	"github.com/switchboard-voice/switchboard/privacy"
 )
 
 // Watchers lets clients watch live calls: *live.Hub.
@@ -45,7 +46,11 @@ func (a *API) listLiveCalls(c *fiber.Ctx) error {
 			continue
 		}
 		st := lc.State()
-		item := liveCall{CallSID: lc.ID, AssistantID: lc.AssistantID, From: lc.From, To: lc.To, Direction: lc.Direction,
+		from, to := lc.From, lc.To
+		if lc.Private {
+			from, to = privacy.Parties(lc.Direction, from, to)
+		}
+		item := liveCall{CallSID: lc.ID, AssistantID: lc.AssistantID, From: from, To: to, Direction: lc.Direction,
 			Carrier: lc.Carrier, StartedAt: st.Started.UTC(), Speaking: st.Speaking, Turns: st.Turns}
 		if st.LastLatency > 0 {
 			ms := float64(st.LastLatency.Microseconds()) / 1000

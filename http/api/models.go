@@ -60,6 +60,10 @@ var (
 	organizationUpdateModel = &openapi.Model{Name: "OrganizationUpdate",
 		Description: "A change to the organization's settings. " + mergeRules,
 		Schema:      organizationWrite()}
+	organizationReplaceModel = &openapi.Model{Name: "OrganizationReplace",
+		Description: "The organization's writable settings, whole: fields left out take their defaults, " +
+			"and a secret sent as " + typeddoc.Mask + " keeps its stored value. Every problem is reported at once in a 422.",
+		Schema: organizationWrite()}
 	webhookSecretModel = response[webhookSecretBody]("WebhookSecret",
 		"A new webhook signing secret: shown this once, masked afterwards.", nil)
 

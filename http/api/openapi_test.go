@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -170,9 +171,52 @@ func TestOpenAPIDescribesRealExchanges(t *testing.T) {
 			"twilio":        map[string]any{"account_sid": "AC9", "auth_token": "tok"},
 			"vonage":        map[string]any{"api_key": "k", "api_secret": "s", "private_key": "pk", "signature_secret": "sig"},
 		}})
+	ex(exchange{method: "PUT", path: "/api/v1/organization", op: "/api/v1/organization", status: http.StatusOK,
+		body: map[string]any{
+			"provider_keys": map[string]any{"openai_api_key": "********"},
+			"plivo":         map[string]any{"auth_id": "MA1", "auth_token": "pt"},
+		}})
 	ex(exchange{method: "GET", path: "/api/v1/organization", op: "/api/v1/organization", status: http.StatusOK})
 	ex(exchange{method: "GET", path: "/api/v1/assistants/me/organization", op: "/api/v1/assistants/me/organization", status: http.StatusOK})
 	ex(exchange{method: "POST", path: "/api/v1/organization/webhook-secret", op: "/api/v1/organization/webhook-secret", status: http.StatusOK})
+
+	// Assistants' count, export, providers and duplicate.
+	ex(exchange{method: "GET", path: "/api/v1/assistants/count?is_active=false", op: "/api/v1/assistants/count", status: http.StatusOK})
+	h.checkExchange(doc, h.keyA, exchange{method: "GET", path: "/api/v1/assistants/export?format=json", op: "/api/v1/assistants/export", status: http.StatusOK})
+	ex(exchange{method: "GET", path: "/api/v1/assistants/export?format=pdf", op: "/api/v1/assistants/export", status: http.StatusUnprocessableEntity})
+	ex(exchange{method: "GET", path: "/api/v1/assistants/providers", op: "/api/v1/assistants/providers", status: http.StatusOK})
+	ex(exchange{method: "POST", path: "/api/v1/assistants/" + id + "/duplicate", op: one + "/duplicate", status: http.StatusCreated,
+		body: map[string]any{"name": "Documented copy"}})
+	ex(exchange{method: "POST", path: "/api/v1/assistants/" + id + "/duplicate", op: one + "/duplicate", status: http.StatusUnprocessableEntity,
+		body: `{"name":1}`, badBody: true})
+
+	// Calls' count, stats, analytics and export.
+	h.insertCalls("Org A", a["id"], "CAX1 completed 2026-11-20T10:00:00Z 61000 customer-ended-call", "CAX2 busy 2026-11-20T10:05:00Z - -")
+	ex(exchange{method: "GET", path: "/api/v1/calls/count?status=busy", op: "/api/v1/calls/count", status: http.StatusOK})
+	ex(exchange{method: "GET", path: "/api/v1/calls/stats", op: "/api/v1/calls/stats", status: http.StatusOK})
+	ex(exchange{method: "GET", path: "/api/v1/calls/analytics?interval=hour&date_from=2026-11-20&turns=true", op: "/api/v1/calls/analytics", status: http.StatusOK})
+	ex(exchange{method: "GET", path: "/api/v1/calls/analytics?interval=minute", op: "/api/v1/calls/analytics", status: http.StatusUnprocessableEntity})
+	h.checkExchange(doc, h.keyA, exchange{method: "GET", path: "/api/v1/calls/export?format=json", op: "/api/v1/calls/export", status: http.StatusOK})
+	var cax int64
+	if err := h.pool.QueryRow(context.Background(), `SELECT id FROM calls WHERE call_sid = 'CAX1'`).Scan(&cax); err != nil {
+		t.Fatal(err)
+	}
+	h.checkExchange(doc, h.keyA, exchange{method: "GET", path: fmt.Sprintf("/api/v1/calls/%d/transcripts/export?format=json", cax),
+		op: "/api/v1/calls/{call_id}/transcripts/export", status: http.StatusOK})
+
+	// API keys.
+	myKeys, orgKeys := "/api/v1/users/me/api-keys", "/api/v1/api-keys"
+	k := ex(exchange{method: "POST", path: myKeys, op: myKeys, status: http.StatusCreated,
+		body: map[string]any{"name": "ci", "expires_at": "2099-01-02T03:04:05Z"}})
+	kid := fmt.Sprint(get(k, "api_key", "id"))
+	h.checkExchange(doc, k["key"].(string), exchange{method: "GET", path: myKeys, op: myKeys, status: http.StatusOK})
+	ex(exchange{method: "GET", path: orgKeys, op: orgKeys, status: http.StatusOK})
+	ex(exchange{method: "PUT", path: myKeys + "/" + kid, op: myKeys + "/{key_id}", status: http.StatusOK, body: map[string]any{"name": "deploy"}})
+	ex(exchange{method: "PUT", path: orgKeys + "/" + kid, op: orgKeys + "/{key_id}", status: http.StatusOK, body: map[string]any{"name": "deploy"}})
+	ex(exchange{method: "POST", path: myKeys, op: myKeys, status: http.StatusUnprocessableEntity, body: `{"name":3,"scopes":[]}`, badBody: true})
+	ex(exchange{method: "DELETE", path: orgKeys + "/" + kid, op: orgKeys + "/{key_id}", status: http.StatusOK})
+	ex(exchange{method: "DELETE", path: myKeys + "/" + kid, op: myKeys + "/{key_id}", status: http.StatusOK})
+	ex(exchange{method: "DELETE", path: orgKeys + "/999999", op: orgKeys + "/{key_id}", status: http.StatusNotFound})
 
 	ex(exchange{method: "DELETE", path: "/api/v1/assistants/" + id, op: one, status: http.StatusOK})
 	ex(exchange{method: "GET", path: "/healthz", op: "/healthz", status: http.StatusOK})
@@ -285,13 +329,17 @@ func TestOpenAPIWriteSchemasAgreeWithValidation(t *testing.T) {
 		"twilio": map[string]any{"account_sid": "AC", "auth_token": "t"}, "telnyx": map[string]any{"api_key": "k"},
 		"vonage": map[string]any{"api_secret": "s"}, "plivo": map[string]any{"auth_id": "MA", "auth_token": "p"},
 	}
-	agreeWithSchema(t, doc, "PATCH", "/api/v1/organization", settings, func(body []byte) error {
-		patch, err := typeddoc.DecodeDocument(body)
-		if err == nil {
-			_, err = organization.Apply(nil, patch, box)
-		}
-		return err
-	})
+	for method, how := range map[string]func(stored, body typeddoc.Document, s organization.Sealer) (organization.Result, error){
+		"PATCH": organization.Apply, "PUT": organization.Replace,
+	} {
+		agreeWithSchema(t, doc, method, "/api/v1/organization", settings, func(body []byte) error {
+			doc, err := typeddoc.DecodeDocument(body)
+			if err == nil {
+				_, err = how(nil, doc, box)
+			}
+			return err
+		})
+	}
 }
 
 func mustJSON(t *testing.T, v any) []byte {

@@ -16,6 +16,7 @@ import (
 type Organizations interface {
 	Get(ctx context.Context, id int64) (*organization.Org, error)
 	Update(ctx context.Context, id int64, patch typeddoc.Document) (*organization.Org, error)
+	Replace(ctx context.Context, id int64, body typeddoc.Document) (*organization.Org, error)
 	RotateWebhookSecret(ctx context.Context, id int64) (string, error)
 }
 
@@ -44,8 +45,13 @@ func orgError(err error) error {
 
 // requireAdmin allows organization-wide changes to admins only.
 func requireAdmin(c *fiber.Ctx) error {
+	return adminOnly(c, "change organization settings")
+}
+
+// adminOnly is a 403 unless the caller is an admin of the organization.
+func adminOnly(c *fiber.Ctx, action string) error {
 	if principal(c).Role != "admin" {
-		return server.Detail(fiber.StatusForbidden, "Only organization admins can change organization settings")
+		return server.Detail(fiber.StatusForbidden, "Only organization admins can "+action)
 	}
 	return nil
 }
@@ -58,23 +64,27 @@ func (a *API) getOrganization(c *fiber.Ctx) error {
 	return c.JSON(organizationView{ID: o.ID, Name: o.Name, Settings: o.Masked})
 }
 
-func (a *API) updateOrganization(c *fiber.Ctx) error {
-	if err := requireAdmin(c); err != nil {
-		return err
+// updateOrganization serves PATCH (the fields sent change) and PUT (the
+// writable settings become the body's, as Burki's PUT replaces them).
+func (a *API) updateOrganization(change func(Organizations, context.Context, int64, typeddoc.Document) (*organization.Org, error)) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if err := requireAdmin(c); err != nil {
+			return err
+		}
+		raw, err := jsonBody(c)
+		if err != nil {
+			return err
+		}
+		body, err := decodeBody(raw)
+		if err != nil {
+			return err
+		}
+		o, err := change(a.Organizations, c.UserContext(), principal(c).OrganizationID, body)
+		if err != nil {
+			return orgError(err)
+		}
+		return c.JSON(organizationView{ID: o.ID, Name: o.Name, Settings: o.Masked})
 	}
-	body, err := jsonBody(c)
-	if err != nil {
-		return err
-	}
-	patch, err := decodeBody(body)
-	if err != nil {
-		return err
-	}
-	o, err := a.Organizations.Update(c.UserContext(), principal(c).OrganizationID, patch)
-	if err != nil {
-		return orgError(err)
-	}
-	return c.JSON(organizationView{ID: o.ID, Name: o.Name, Settings: o.Masked})
 }
 
 // rotateWebhookSecret replaces the webhook signing secret; the response is

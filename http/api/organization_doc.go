@@ -26,6 +26,17 @@ var (
 			422: invalid,
 		},
 	}
+	docReplaceOrganization = openapi.Operation{
+		ID: "replaceOrganization", Tags: organizationTag, Summary: "Replace the organization's settings (Burki's PUT)",
+		Description: "The writable settings become the body's: those left out return to a new organization's defaults. " +
+			"A secret sent back masked keeps its stored value; the webhook secret is kept.",
+		Body: &openapi.Body{Model: organizationReplaceModel, Required: true},
+		Responses: map[int]openapi.Response{
+			200: openapi.JSON("The organization as replaced.", organizationModel),
+			403: onlyAdmins,
+			422: invalid,
+		},
+	}
 	docRotateWebhookSecret = openapi.Operation{
 		ID: "rotateWebhookSecret", Tags: organizationTag, Summary: "Replace the webhook signing secret",
 		Description: "The response is the only time the new secret is shown.",

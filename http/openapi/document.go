@@ -26,6 +26,7 @@ type operationObject struct {
 	RequestBody *requestBodyObject        `json:"requestBody,omitempty"`
 	Responses   map[string]responseObject `json:"responses"`
 	Security    []map[string][]string     `json:"security,omitempty"`
+	Deprecated  bool                      `json:"deprecated,omitempty"`
 }
 
 type parameterObject struct {

@@ -15,6 +15,8 @@ type Operation struct {
 	// Security lists the schemes any one of which admits a request: nil
 	// takes the router's, and an empty list makes the operation public.
 	Security []*SecurityScheme
+	// Deprecated marks an operation kept for old clients.
+	Deprecated bool
 }
 
 // Param is a path or query parameter.
@@ -51,6 +53,9 @@ type Response struct {
 	Model       *Model // JSON body
 	MediaType   string // a body that is not a model, described by Schema
 	Schema      Schema
+	// Alternatives are other media types the response may take instead,
+	// by their schemas (an export's CSV beside its JSON).
+	Alternatives map[string]Schema
 }
 
 // JSON is a response whose body is model m.

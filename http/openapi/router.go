@@ -55,34 +55,37 @@ func (r Router) With(d Defaults) Router {
 	return w
 }
 
+// Routes are named by their operation's ID (fiber.Ctx.Route().Name), so
+// that middleware can tell what a request did.
+
 // Get registers a GET route (and, as Fiber does, HEAD).
 func (r Router) Get(path string, op Operation, handlers ...fiber.Handler) {
 	r.describe(fiber.MethodGet, path, op)
-	r.fiber.Get(path, handlers...)
+	r.fiber.Get(path, handlers...).Name(op.ID)
 }
 
 // Post registers a POST route.
 func (r Router) Post(path string, op Operation, handlers ...fiber.Handler) {
 	r.describe(fiber.MethodPost, path, op)
-	r.fiber.Post(path, handlers...)
+	r.fiber.Post(path, handlers...).Name(op.ID)
 }
 
 // Put registers a PUT route.
 func (r Router) Put(path string, op Operation, handlers ...fiber.Handler) {
 	r.describe(fiber.MethodPut, path, op)
-	r.fiber.Put(path, handlers...)
+	r.fiber.Put(path, handlers...).Name(op.ID)
 }
 
 // Patch registers a PATCH route.
 func (r Router) Patch(path string, op Operation, handlers ...fiber.Handler) {
 	r.describe(fiber.MethodPatch, path, op)
-	r.fiber.Patch(path, handlers...)
+	r.fiber.Patch(path, handlers...).Name(op.ID)
 }
 
 // Delete registers a DELETE route.
 func (r Router) Delete(path string, op Operation, handlers ...fiber.Handler) {
 	r.describe(fiber.MethodDelete, path, op)
-	r.fiber.Delete(path, handlers...)
+	r.fiber.Delete(path, handlers...).Name(op.ID)
 }
 
 func (r Router) describe(method, path string, op Operation) {
@@ -110,3 +113,7 @@ func joinPath(prefix, path string) string {
 	}
 	return strings.TrimRight(prefix, "/") + path
 }
+
+// Fallback answers every request under the router's prefix that no route
+// registered before it matched (an API's own 404). It is not an operation.
+func (r Router) Fallback(h fiber.Handler) { r.fiber.Use(h) }

@@ -183,6 +183,7 @@ func operation(op Operation) *operationObject {
 		Summary:     op.Summary,
 		Description: op.Description,
 		Tags:        op.Tags,
+		Deprecated:  op.Deprecated,
 		Responses:   map[string]responseObject{},
 	}
 	for _, p := range op.Params {
@@ -203,6 +204,12 @@ func operation(op Operation) *operationObject {
 			ro.Content = map[string]mediaTypeObject{mimeJSON: {Schema: Ref(r.Model)}}
 		case r.MediaType != "":
 			ro.Content = map[string]mediaTypeObject{r.MediaType: {Schema: r.Schema}}
+		}
+		for mt, sch := range r.Alternatives {
+			if ro.Content == nil {
+				ro.Content = map[string]mediaTypeObject{}
+			}
+			ro.Content[mt] = mediaTypeObject{Schema: sch}
 		}
 		o.Responses[strconv.Itoa(status)] = ro
 	}

@@ -8,6 +8,9 @@ type Dial struct {
 	OrganizationID, AssistantID int64
 	From                        string // one of the organization's numbers on the carrier (E.164)
 	To                          string // who to call (E.164)
+	// ID names the dial's call-time variables (Directory.Variables), ""
+	// for none; the call's tickets carry it.
+	ID string
 }
 
 // Dialer places outbound calls; it returns the carrier's call id. The call

@@ -35,6 +35,9 @@ type Directory interface {
 	// when the assistant has conversation continuity enabled, the caller's
 	// last conversation with it.
 	History(ctx context.Context, r *Route, q Lookup) ([]voice.Message, error)
+	// Variables are the call-time variables q.Dial was placed with, nil
+	// for none.
+	Variables(ctx context.Context, r *Route, q Lookup) (map[string]string, error)
 	// Credentials lists every credential configured for a carrier, in
 	// organizations' settings and in assistants' own configurations, for
 	// checking signatures that arrive before a call is known.
@@ -54,6 +57,9 @@ type Lookup struct {
 	OrganizationID, AssistantID int64
 	// ResumeCallID names the call whose conversation continues.
 	ResumeCallID string
+	// Dial names the outbound dial that placed the call, whose call-time
+	// variables it renders.
+	Dial string
 }
 
 // TicketLookup routes the call a ticket was sealed for, on carrier: to
@@ -61,7 +67,8 @@ type Lookup struct {
 // call the engine placed is ours); a resumed call continues its
 // conversation.
 func TicketLookup(carrier string, tk Ticket) Lookup {
-	q := Lookup{Carrier: carrier, Number: tk.To, Caller: tk.From, OrganizationID: tk.OrganizationID, AssistantID: tk.AssistantID}
+	q := Lookup{Carrier: carrier, Number: tk.To, Caller: tk.From, OrganizationID: tk.OrganizationID, AssistantID: tk.AssistantID,
+		Dial: tk.Dial}
 	if tk.Direction == Outbound {
 		q.Number, q.Caller = tk.From, tk.To
 	}

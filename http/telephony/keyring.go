@@ -12,7 +12,7 @@ import (
 // are refetched after TTL; a miss may force a refetch, at most once per
 // MinRefresh, so forged requests cannot hammer the directory.
 type Keyring struct {
-	dir        Directory
+	dir        CredentialSource
 	carrier    string
 	ttl        time.Duration
 	minRefresh time.Duration
@@ -24,8 +24,13 @@ type Keyring struct {
 	version int // increases with every fetch
 }
 
+// CredentialSource lists a carrier's configured credentials: a Directory.
+type CredentialSource interface {
+	Credentials(ctx context.Context, carrier string) ([]Credentials, error)
+}
+
 // NewKeyring returns a keyring of carrier's credentials.
-func NewKeyring(dir Directory, carrier string) *Keyring {
+func NewKeyring(dir CredentialSource, carrier string) *Keyring {
 	return &Keyring{dir: dir, carrier: carrier, ttl: time.Minute, minRefresh: 5 * time.Second, now: time.Now}
 }
 

@@ -4,18 +4,10 @@ import (
 	"context"
 	"testing"
 	"time"
-
-	"github.com/switchboard-voice/switchboard/voice"
 )
 
 type countingDirectory struct{ fetches int }
 
-func (d *countingDirectory) Route(context.Context, Lookup) (*Route, error) {
-	return nil, ErrUnknownNumber
-}
-func (d *countingDirectory) History(context.Context, *Route, Lookup) ([]voice.Message, error) {
-	return nil, nil
-}
 func (d *countingDirectory) Credentials(context.Context, string) ([]Credentials, error) {
 	d.fetches++
 	return []Credentials{{OrganizationID: int64(d.fetches)}}, nil

@@ -22,7 +22,7 @@ func PlaceTicket(ctx context.Context, dir Directory, tickets *Tickets, carrier s
 		return nil, "", err
 	}
 	ticket, err := tickets.Seal(Ticket{Carrier: carrier, OrganizationID: route.OrganizationID,
-		AssistantID: route.AssistantID, From: d.From, To: d.To, Direction: Outbound,
+		AssistantID: route.AssistantID, From: d.From, To: d.To, Direction: Outbound, Dial: d.ID,
 		Expires: tickets.Now().Add(placeTTL)})
 	if err != nil {
 		return nil, "", err

@@ -26,13 +26,14 @@ type Ticket struct {
 	From, To       string // as the carrier reported them
 	Direction      string // Inbound or Outbound
 	Resume         bool   // the call continues its conversation (after a failed warm transfer)
+	Dial           string // the outbound dial that placed the call: names its call-time variables
 	Expires        time.Time
 }
 
 const (
-	ticketVersion = "t1"
+	ticketVersion = "t2"
 	ticketMACLen  = 16 // bytes of HMAC-SHA256 kept: 128 bits
-	ticketFields  = 10
+	ticketFields  = 11
 )
 
 var b64 = base64.RawURLEncoding
@@ -78,7 +79,7 @@ func (t *Tickets) Now() time.Time { return t.now() }
 
 // Seal encodes and signs a ticket.
 func (t *Tickets) Seal(tk Ticket) (string, error) {
-	for _, f := range []string{tk.Carrier, tk.CallID, tk.From, tk.To, tk.Direction} {
+	for _, f := range []string{tk.Carrier, tk.CallID, tk.From, tk.To, tk.Direction, tk.Dial} {
 		if strings.ContainsAny(f, "|") {
 			return "", fmt.Errorf("%w: field %q holds a separator", ErrBadTicket, f)
 		}
@@ -89,7 +90,7 @@ func (t *Tickets) Seal(tk Ticket) (string, error) {
 	}
 	payload := strings.Join([]string{ticketVersion, tk.Carrier, tk.CallID,
 		strconv.FormatInt(tk.OrganizationID, 10), strconv.FormatInt(tk.AssistantID, 10),
-		tk.From, tk.To, tk.Direction, resume, strconv.FormatInt(tk.Expires.Unix(), 10)}, "|")
+		tk.From, tk.To, tk.Direction, resume, strconv.FormatInt(tk.Expires.Unix(), 10), tk.Dial}, "|")
 	return b64.EncodeToString([]byte(payload)) + "." + b64.EncodeToString(t.mac([]byte(payload))), nil
 }
 
@@ -168,7 +169,7 @@ func (t *Tickets) open(s string) (Ticket, string, error) {
 		return Ticket{}, "", ErrBadTicket
 	}
 	tk := Ticket{Carrier: f[1], CallID: f[2], OrganizationID: org, AssistantID: asst, From: f[5], To: f[6],
-		Direction: f[7], Resume: f[8] == "1", Expires: time.Unix(exp, 0)}
+		Direction: f[7], Resume: f[8] == "1", Expires: time.Unix(exp, 0), Dial: f[10]}
 	if !t.now().Before(tk.Expires) {
 		return Ticket{}, "", ErrTicketExpired
 	}

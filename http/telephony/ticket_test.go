@@ -11,7 +11,7 @@ func TestTicketRoundTrip(t *testing.T) {
 	now := time.Unix(1_800_000_000, 0)
 	tickets := NewTickets([]byte("0123456789abcdef0123456789abcdef"), func() time.Time { return now })
 	tk := Ticket{Carrier: Twilio, CallID: "CA1", OrganizationID: 7, AssistantID: 9, From: "+15551", To: "+15552",
-		Direction: Inbound, Resume: true, Expires: now.Add(time.Minute)}
+		Direction: Inbound, Resume: true, Dial: "d1aL", Expires: now.Add(time.Minute)}
 	s, err := tickets.Seal(tk)
 	if err != nil {
 		t.Fatal(err)

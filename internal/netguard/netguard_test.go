@@ -32,3 +32,23 @@ func TestTransportRefusesLocalAddresses(t *testing.T) {
 		}
 	}
 }
+
+// A URL whose host is or resolves to a non-public address is refused
+// before any request; a public literal passes without a lookup.
+func TestCheckURL(t *testing.T) {
+	for raw, blocked := range map[string]bool{
+		"http://127.0.0.1:8080/hook": true, "http://localhost/hook": true, "https://[::1]/x": true,
+		"http://10.0.0.7/x": true, "http://169.254.169.254/latest": true, "https://8.8.8.8/hook": false,
+	} {
+		err := CheckURL(t.Context(), raw)
+		if got := errors.Is(err, ErrBlocked); got != blocked {
+			t.Errorf("CheckURL(%s) = %v, blocked want %v", raw, err, blocked)
+		}
+		if !blocked && err != nil {
+			t.Errorf("CheckURL(%s) = %v", raw, err)
+		}
+	}
+	if err := CheckURL(t.Context(), "no host"); err == nil || errors.Is(err, ErrBlocked) {
+		t.Errorf("CheckURL(no host) = %v, want a parse error", err)
+	}
+}

@@ -45,7 +45,7 @@ func DSN(t testing.TB) string {
 	t.Helper()
 	templateOnce.Do(func() { templateName, templateErr = ensureTemplate(AdminDSN()) })
 	if templateErr != nil {
-		t.Fatalf("pgtest: PostgreSQL at %s is not usable: %v\n(run `make test`, which starts a local server, or set DATABASE_URL)", redact(AdminDSN()), templateErr)
+		t.Fatalf("pgtest: PostgreSQL at %s is not usable: %v\n(run `make test`, which starts a local server and creates its switchboard database, or set DATABASE_URL)", redact(AdminDSN()), templateErr)
 	}
 	name := "sbtest_" + randomHex(8)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

@@ -22,8 +22,8 @@ func benchHandle(b *testing.B, r recognizer, msg []byte) {
 	base := time.Duration(0)
 	for b.Loop() {
 		base += time.Minute
-		r.connect(base, 0)
-		if _, err := r.handle(msg); err != nil {
+		r.Connect(base, 0)
+		if _, err := r.Handle(msg); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -3,39 +3,26 @@ package deepgram
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"strconv"
 	"time"
 
-	"github.com/fasthttp/websocket"
-
-	"github.com/switchboard-voice/switchboard/internal/backoff"
+	"github.com/switchboard-voice/switchboard/providers/internal/sttsocket"
 	"github.com/switchboard-voice/switchboard/voice"
 )
-
-// maxMessage bounds one server message. Results are a few KB; compression
-// is never negotiated, so the limit is the real size.
-const maxMessage = 1 << 20
 
 // Client opens Deepgram recognition streams (v1 live or Flux). It is safe
 // for concurrent use; one Client serves every call.
 type Client struct {
-	cfg    Config
-	dialer websocket.Dialer
+	cfg Config
 }
 
 var _ voice.STT = (*Client)(nil)
 
 // New returns a client tuned by cfg (zero for the defaults).
 func New(cfg Config) *Client {
-	cfg = cfg.withDefaults()
-	return &Client{cfg: cfg, dialer: websocket.Dialer{
-		Proxy:            http.ProxyFromEnvironment,
-		HandshakeTimeout: cfg.HandshakeTimeout,
-	}}
+	return &Client{cfg: cfg.WithDefaults()}
 }
 
 // OpenSTT connects a recognition stream for one call: Flux or v1 as
@@ -52,26 +39,20 @@ func (c *Client) OpenSTT(ctx context.Context, opts voice.STTOptions, emit func(v
 	if err != nil {
 		return nil, err
 	}
-	s := newStream(ctx, c, u, opts, emit, flux)
-	conn, err := s.connect(nil)
-	if err != nil {
-		s.cancel()
-		return nil, err
+	var rec recognizer
+	if flux {
+		rec = newFlux(emit)
+	} else {
+		rec = newV1(emit, opts.Settings.InterimResults && opts.Settings.UtteranceEndMS > 0)
 	}
-	go s.run(conn)
-	return s, nil
-}
-
-func (c *Client) dial(ctx context.Context, url string, h http.Header) (*websocket.Conn, error) {
-	conn, resp, err := c.dialer.DialContext(ctx, url, h)
-	if err != nil {
-		if resp != nil {
-			return nil, statusError(resp)
-		}
-		return nil, fmt.Errorf("deepgram: dial: %w", err)
-	}
-	conn.SetReadLimit(maxMessage)
-	return conn, nil
+	return sttsocket.Open(ctx, sttsocket.Options{
+		Provider: "deepgram",
+		URL:      u,
+		Header:   http.Header{"Authorization": {"Token " + opts.Key}},
+		Format:   opts.Format,
+		Config:   c.cfg,
+		Refused:  statusError,
+	}, protocol{rec}, emit)
 }
 
 // statusError reads Deepgram's refusal: the dg-error and dg-request-id
@@ -100,15 +81,4 @@ func statusError(resp *http.Response) error {
 		e.RetryAfter = time.Duration(s) * time.Second
 	}
 	return e
-}
-
-// backoff is the wait before attempt n (from 1) after a failure: at
-// least a 429's Retry-After.
-func (c *Client) backoff(n int, last error) time.Duration {
-	var floor time.Duration
-	var se *StatusError
-	if errors.As(last, &se) {
-		floor = se.RetryAfter
-	}
-	return backoff.Policy{Min: c.cfg.BackoffMin, Max: c.cfg.BackoffMax}.Wait(n, floor)
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"time"
+
+	"github.com/switchboard-voice/switchboard/providers/internal/sttsocket"
 )
 
 // Sentinel errors. Stream errors reach the engine inside voice.STTError,
@@ -14,24 +16,24 @@ var (
 	ErrMalformed = errors.New("deepgram: malformed message")
 	// ErrClosed is returned by a stream's methods after Close or after its
 	// context ended.
-	ErrClosed = errors.New("deepgram: stream closed")
+	ErrClosed = sttsocket.ErrClosed
 	// ErrNoKey is an empty API key.
 	ErrNoKey = errors.New("deepgram: no API key")
 	// ErrFormat is audio the service cannot take raw.
 	ErrFormat = errors.New("deepgram: unsupported audio format")
 	// ErrDropped is a lost connection; the stream reconnects by itself.
-	ErrDropped = errors.New("deepgram: connection dropped")
+	ErrDropped = sttsocket.ErrDropped
 	// ErrGaveUp ends a stream whose reconnections kept failing.
-	ErrGaveUp = errors.New("deepgram: gave up reconnecting")
+	ErrGaveUp = sttsocket.ErrGaveUp
 	// ErrStalled is a connection on which audio went unanswered for
 	// Config.StallTimeout; it is dropped and replaced.
-	ErrStalled = errors.New("deepgram: service stopped answering")
+	ErrStalled = sttsocket.ErrStalled
 	// ErrAudioDropped reports audio discarded because the service fell more
 	// than Config.MaxBuffered behind; words in it are lost.
-	ErrAudioDropped = errors.New("deepgram: audio dropped, service too far behind")
+	ErrAudioDropped = sttsocket.ErrAudioDropped
 	// ErrUnexpectedClose is the service closing a connection the stream had
 	// not asked to close.
-	ErrUnexpectedClose = errors.New("deepgram: connection closed by the service")
+	ErrUnexpectedClose = sttsocket.ErrUnexpectedClose
 )
 
 // StatusError is a websocket handshake the service refused. Status tells
@@ -61,13 +63,9 @@ func (e *StatusError) Retryable() bool {
 	return e.Status == http.StatusTooManyRequests || e.Status == http.StatusRequestTimeout || e.Status >= 500
 }
 
+// RetryDelay implements sttsocket.Refusal.
+func (e *StatusError) RetryDelay() time.Duration { return e.RetryAfter }
+
 // ServerError is an error the service reported on an open connection: a
 // Flux Error message, or a close frame with a reason (NET-0001 and friends).
-type ServerError struct {
-	Code        string // Flux code, e.g. INTERNAL_SERVER_ERROR; or the close code
-	Description string
-}
-
-func (e *ServerError) Error() string {
-	return fmt.Sprintf("deepgram: service error %s: %s", e.Code, e.Description)
-}
+type ServerError = sttsocket.ServerError

@@ -3,6 +3,7 @@ package deepgram
 import (
 	"time"
 
+	"github.com/switchboard-voice/switchboard/providers/internal/sttsocket"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -32,28 +33,28 @@ type fluxRecognizer struct {
 var finalizeFlux = []byte(`{"type":"ForceEndTurn"}`)
 
 func newFlux(emit func(voice.STTEvent)) *fluxRecognizer {
-	return &fluxRecognizer{timeline: timeline{emit: emit}}
+	return &fluxRecognizer{timeline: timeline{Timeline: sttsocket.Timeline{Emit: emit}}}
 }
 
 func (*fluxRecognizer) finalizeMessage() []byte { return finalizeFlux }
 
 // replayFrom is the end of the last turn: a turn under way replays whole.
-func (r *fluxRecognizer) replayFrom() time.Duration { return r.final }
+func (r *fluxRecognizer) ReplayFrom() time.Duration { return r.Final }
 
 // keepsAlive is false: Flux documents no KeepAlive message, and the engine
 // streams audio (silence included) all call long.
 func (*fluxRecognizer) keepsAlive() bool { return false }
 
-func (r *fluxRecognizer) dropped() {
+func (r *fluxRecognizer) Dropped() {
 	if r.eager {
 		r.eager = false
-		r.emit(&voice.TurnResumed{})
+		r.Emit(&voice.TurnResumed{})
 	}
-	r.suppressStart = r.inTurn
+	r.SuppressStart = r.inTurn
 	r.inTurn, r.lastInterim = false, ""
 }
 
-func (r *fluxRecognizer) handle(data []byte) (bool, error) {
+func (r *fluxRecognizer) Handle(data []byte) (bool, error) {
 	m := &r.msg
 	if err := m.parse(&r.dec, data); err != nil {
 		return false, err
@@ -62,7 +63,7 @@ func (r *fluxRecognizer) handle(data []byte) (bool, error) {
 	case msgTurnInfo:
 		r.turnInfo()
 	case msgError:
-		return false, &ServerError{Code: m.errCode, Description: m.description}
+		return false, &ServerError{Provider: "deepgram", Code: m.errCode, Description: m.description}
 	}
 	return false, nil
 }
@@ -71,12 +72,12 @@ func (r *fluxRecognizer) turnInfo() {
 	m := &r.msg
 	switch m.event {
 	case eventStartOfTurn:
-		at := r.at(m.windowStart)
+		at := r.At(m.windowStart)
 		if len(m.words) > 0 {
-			at = r.at(m.words[0].start)
+			at = r.At(m.words[0].start)
 		}
 		r.inTurn, r.lastInterim = true, ""
-		r.speechStarted(at)
+		r.SpeechStarted(at)
 		r.interim()
 	case eventUpdate:
 		switch {
@@ -84,35 +85,36 @@ func (r *fluxRecognizer) turnInfo() {
 			r.interim()
 		case m.transcript == "":
 			// idle: audio well before the window's end holds no turn
-			r.final = max(r.final, r.at(m.windowEnd)-fluxIdleMargin)
+			r.Final = max(r.Final, r.At(m.windowEnd)-fluxIdleMargin)
 		}
 	case eventEagerEndOfTurn:
 		r.eager = true
-		r.emit(&voice.EagerEndOfTurn{Text: m.transcript, Confidence: m.eotConfidence})
+		r.Emit(&voice.EagerEndOfTurn{Text: m.transcript, Confidence: m.eotConfidence})
 	case eventTurnResumed:
 		if r.eager {
 			r.eager = false
-			r.emit(&voice.TurnResumed{})
+			r.Emit(&voice.TurnResumed{})
 		}
 	case eventEndOfTurn:
-		end := r.at(m.windowEnd)
-		if m.windowEnd > 0 && end <= r.final {
+		end := r.At(m.windowEnd)
+		if m.windowEnd > 0 && end <= r.Final {
 			return // a repeat of a turn already ended
 		}
 		words, trimmed := r.words(m.words)
 		text := m.transcript
 		if trimmed {
-			text = joinWords(words)
+			text = sttsocket.JoinWords(words)
 		}
-		r.final = max(r.final, end)
+		r.Final = max(r.Final, end)
 		r.inTurn, r.eager, r.lastInterim = false, false, ""
 		if text != "" {
-			r.emit(&voice.Transcript{
-				Text: text, Confidence: meanConfidence(words), Words: words,
-				Final: true, SpeechFinal: true, Start: r.at(m.windowStart), End: end,
+			r.Emit(&voice.Transcript{
+				Text: text, Confidence: sttsocket.MeanConfidence(words), Words: words,
+				Final: true, SpeechFinal: true, Start: r.At(m.windowStart), End: end,
 			})
+
 		}
-		r.emit(&voice.EndOfTurn{Text: text, Confidence: m.eotConfidence})
+		r.Emit(&voice.EndOfTurn{Text: text, Confidence: m.eotConfidence})
 	}
 }
 
@@ -125,21 +127,9 @@ func (r *fluxRecognizer) interim() {
 	}
 	r.lastInterim = m.transcript
 	words, _ := r.words(m.words)
-	r.emit(&voice.Transcript{
-		Text: m.transcript, Confidence: meanConfidence(words), Words: words,
-		Start: r.at(m.windowStart), End: r.at(m.windowEnd),
+	r.Emit(&voice.Transcript{
+		Text: m.transcript, Confidence: sttsocket.MeanConfidence(words), Words: words,
+		Start: r.At(m.windowStart), End: r.At(m.windowEnd),
 	})
-}
 
-// meanConfidence stands in for a transcript confidence, which Flux does not
-// report.
-func meanConfidence(ws []voice.Word) float64 {
-	if len(ws) == 0 {
-		return 0
-	}
-	var sum float64
-	for _, w := range ws {
-		sum += w.Confidence
-	}
-	return sum / float64(len(ws))
 }

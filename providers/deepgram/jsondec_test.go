@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/switchboard-voice/switchboard/providers/internal/sttsocket"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -54,7 +55,7 @@ func TestDecoderMatchesEncodingJSON(t *testing.T) {
 	}
 	var d decoder
 	d.reset([]byte(`1e999`))
-	if f, err := d.float(); err != nil || !math.IsInf(f, 1) || seconds(f) != maxSeconds*time.Second {
+	if f, err := d.float(); err != nil || !math.IsInf(f, 1) || sttsocket.Seconds(f) != sttsocket.MaxSeconds*time.Second {
 		t.Errorf("huge number: %v %v", f, err)
 	}
 }
@@ -156,7 +157,7 @@ func FuzzDecoder(f *testing.F) {
 
 // mapAll runs a message through a recognizer and checks the events' times.
 func mapAll(t *testing.T, r recognizer, rec *recorder, b []byte) {
-	_, _ = r.handle(b)
+	_, _ = r.Handle(b)
 	for _, e := range rec.all() {
 		switch e := e.(type) {
 		case *voice.Transcript:
@@ -184,7 +185,7 @@ func FuzzParseV1(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var rec recorder
 		r := newV1(rec.emit, true)
-		r.connect(time.Second, 2*time.Second)
+		r.Connect(time.Second, 2*time.Second)
 		mapAll(t, r, &rec, b)
 		var m v1Message
 		var d decoder
@@ -203,7 +204,7 @@ func FuzzParseFlux(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var rec recorder
 		r := newFlux(rec.emit)
-		r.connect(time.Second, 2*time.Second)
+		r.Connect(time.Second, 2*time.Second)
 		mapAll(t, r, &rec, b)
 		var m fluxMessage
 		var d decoder

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/switchboard-voice/switchboard/assistant"
+	"github.com/switchboard-voice/switchboard/providers/internal/sttsocket"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -22,22 +23,17 @@ const minUtteranceEnd = 1000
 // UsesFlux reports whether settings run on Deepgram Flux (/v2/listen) rather
 // than the v1 live API, and with which model and tuning: a flux-* model uses
 // Flux with flux_config. prefer_flux_for_english is Burki's "swap to Flux
-// for English" switch; this engine has only the Deepgram provider, so it
-// means: when the language is English (en, en-US, …), use flux-general-en
-// with english_flux_config from the start.
+// for English" switch: when the language is English (en, en-US, …), the
+// call uses flux-general-en with english_flux_config from the start
+// (assistant.STTSettings.UsesFlux decides).
 func UsesFlux(s assistant.STTSettings) (model string, cfg assistant.FluxConfig, ok bool) {
 	switch {
+	case !s.UsesFlux():
+		return "", assistant.FluxConfig{}, false
 	case strings.HasPrefix(s.Model, "flux-"):
 		return s.Model, s.FluxConfig, true
-	case s.PreferFluxForEnglish && isEnglish(s.Language):
-		return englishFluxModel, s.EnglishFluxConfig, true
 	}
-	return "", assistant.FluxConfig{}, false
-}
-
-func isEnglish(lang string) bool {
-	l := strings.ToLower(lang)
-	return l == "en" || strings.HasPrefix(l, "en-")
+	return englishFluxModel, s.EnglishFluxConfig, true
 }
 
 // encoding names a format the way Deepgram's encoding parameter does.
@@ -59,21 +55,9 @@ func encoding(f voice.Format) (string, error) {
 // endpoint returns the websocket URL for opts and whether it is Flux. The
 // base URL may carry a path prefix; http(s) becomes ws(s).
 func endpoint(opts voice.STTOptions) (string, bool, error) {
-	base := opts.BaseURL
-	if base == "" {
-		base = DefaultBaseURL
-	}
-	u, err := url.Parse(strings.TrimSuffix(base, "/"))
+	u, err := sttsocket.URL(opts.BaseURL, DefaultBaseURL, "")
 	if err != nil {
-		return "", false, fmt.Errorf("deepgram: base URL: %w", err)
-	}
-	switch u.Scheme {
-	case "http", "ws":
-		u.Scheme = "ws"
-	case "https", "wss":
-		u.Scheme = "wss"
-	default:
-		return "", false, fmt.Errorf("deepgram: base URL scheme %q", u.Scheme)
+		return "", false, fmt.Errorf("deepgram: %w", err)
 	}
 	enc, err := encoding(opts.Format)
 	if err != nil {
@@ -104,8 +88,8 @@ func endpoint(opts voice.STTOptions) (string, bool, error) {
 //     (nova-3); each list is left out for the other kind, as Burki does.
 //   - vad_events is always on: the engine needs SpeechStarted.
 //
-// audio_denoising, provider_config and the other providers' sections do not
-// apply to Deepgram.
+// audio_denoising is refused for Deepgram when the assistant is written;
+// provider_config and the other providers' sections do not apply to it.
 func v1Query(s assistant.STTSettings) url.Values {
 	q := url.Values{}
 	q.Set("model", s.Model)

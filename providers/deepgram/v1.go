@@ -3,6 +3,7 @@ package deepgram
 import (
 	"time"
 
+	"github.com/switchboard-voice/switchboard/providers/internal/sttsocket"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -39,22 +40,22 @@ type v1Recognizer struct {
 var finalizeV1 = []byte(`{"type":"Finalize"}`)
 
 func newV1(emit func(voice.STTEvent), utteranceEnds bool) *v1Recognizer {
-	return &v1Recognizer{timeline: timeline{emit: emit}, utteranceEnds: utteranceEnds}
+	return &v1Recognizer{timeline: timeline{Timeline: sttsocket.Timeline{Emit: emit}}, utteranceEnds: utteranceEnds}
 }
 
-func (r *v1Recognizer) replayFrom() time.Duration {
+func (r *v1Recognizer) ReplayFrom() time.Duration {
 	if r.owesEndpoint || r.owesUtteranceEnd {
-		return min(r.final, r.lastWords)
+		return min(r.Final, r.lastWords)
 	}
-	return r.final
+	return r.Final
 }
 
 func (*v1Recognizer) finalizeMessage() []byte { return finalizeV1 }
 func (*v1Recognizer) keepsAlive() bool        { return true }
 
-func (r *v1Recognizer) dropped() { r.suppressStart = r.inSpeech }
+func (r *v1Recognizer) Dropped() { r.SuppressStart = r.inSpeech }
 
-func (r *v1Recognizer) handle(data []byte) (bool, error) {
+func (r *v1Recognizer) Handle(data []byte) (bool, error) {
 	m := &r.msg
 	if err := m.parse(&r.dec, data); err != nil {
 		return false, err
@@ -64,19 +65,19 @@ func (r *v1Recognizer) handle(data []byte) (bool, error) {
 		r.results()
 	case msgSpeechStarted:
 		r.inSpeech = true
-		r.speechStarted(r.at(m.timestamp))
+		r.SpeechStarted(r.At(m.timestamp))
 	case msgUtteranceEnd:
-		end := r.at(m.lastWordEnd)
+		end := r.At(m.lastWordEnd)
 		if r.utteranceEnded && end <= r.utteranceEnd {
 			return false, nil
 		}
 		r.utteranceEnd, r.utteranceEnded = end, true
 		r.inSpeech, r.owesUtteranceEnd = false, false
-		r.emit(&voice.EndOfTurn{})
+		r.Emit(&voice.EndOfTurn{})
 	case msgMetadata:
 		return true, nil
 	case msgError:
-		return false, &ServerError{Code: m.errCode, Description: m.description}
+		return false, &ServerError{Provider: "deepgram", Code: m.errCode, Description: m.description}
 	}
 	return false, nil
 }
@@ -85,22 +86,22 @@ func (r *v1Recognizer) results() {
 	m := &r.msg
 	// a replay's results start inside audio already finalized: they are
 	// reported from where the last final ended
-	start, end := max(r.at(m.start), r.final), r.at(m.start+max(m.duration, 0))
-	if m.isFinal && m.duration > 0 && end <= r.final {
+	start, end := max(r.At(m.start), r.Final), r.At(m.start+max(m.duration, 0))
+	if m.isFinal && m.duration > 0 && end <= r.Final {
 		return // a repeat of finalized audio
 	}
 	words, trimmed := r.words(m.words)
 	text := m.transcript
 	if trimmed {
-		text = joinWords(words)
+		text = sttsocket.JoinWords(words)
 	}
 	if !m.isFinal {
 		if text != "" {
-			r.emit(&voice.Transcript{Text: text, Confidence: m.confidence, Words: words, Start: start, End: end})
+			r.Emit(&voice.Transcript{Text: text, Confidence: m.confidence, Words: words, Start: start, End: end})
 		}
 		return
 	}
-	r.final = max(r.final, end)
+	r.Final = max(r.Final, end)
 	if text != "" {
 		r.lastWords, r.owesEndpoint, r.owesUtteranceEnd = start, true, r.utteranceEnds
 	}
@@ -110,8 +111,9 @@ func (r *v1Recognizer) results() {
 	if text == "" && !m.speechFinal {
 		return
 	}
-	r.emit(&voice.Transcript{
+	r.Emit(&voice.Transcript{
 		Text: text, Confidence: m.confidence, Words: words,
 		Final: true, SpeechFinal: m.speechFinal, Start: start, End: end,
 	})
+
 }

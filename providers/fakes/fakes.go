@@ -24,6 +24,8 @@ import (
 	"github.com/switchboard-voice/switchboard/providers/gemini/geminifake"
 	"github.com/switchboard-voice/switchboard/providers/openai/openaifake"
 	"github.com/switchboard-voice/switchboard/providers/openaitts/openaittsfake"
+	"github.com/switchboard-voice/switchboard/providers/soniox/sonioxfake"
+	"github.com/switchboard-voice/switchboard/providers/speechmatics/speechmaticsfake"
 )
 
 // Options configure the fakes.
@@ -84,6 +86,12 @@ func New(o Options) (*Fakes, error) {
 	sttFaults := &fault.Injector{}
 	stt := deepgramfake.New(deepgramfake.Config{Key: o.Key, Clock: o.Clock, Delay: o.STTDelay, Faults: sttFaults})
 	f.add("deepgram", sttFaults, stt.Close)
+	sonioxFaults := &fault.Injector{}
+	son := sonioxfake.New(sonioxfake.Config{Key: o.Key, Clock: o.Clock, Delay: o.STTDelay, Faults: sonioxFaults})
+	f.add("soniox", sonioxFaults, son.Close)
+	smFaults := &fault.Injector{}
+	sm := speechmaticsfake.New(speechmaticsfake.Config{Key: o.Key, Clock: o.Clock, Delay: o.STTDelay, Faults: smFaults})
+	f.add("speechmatics", smFaults, sm.Close)
 	aura := aurafake.New(aurafake.Options{Key: o.Key, Clock: o.Clock, FirstByte: o.TTSFirstByte, Speed: o.TTSSpeed, FlushLimit: -1})
 	f.add("deepgram-tts", aura.Faults(), aura.Close)
 	eleven := elevenlabsfake.New(elevenlabsfake.Options{Key: o.Key, Clock: o.Clock, FirstByte: o.TTSFirstByte, Speed: o.TTSSpeed})
@@ -105,6 +113,8 @@ func New(o Options) (*Fakes, error) {
 	f.mount("gemini", "/gemini", gem)
 	f.mount("elevenlabs", "/elevenlabs", eleven)
 	f.mount("cartesia", "/cartesia", cart)
+	f.mount("soniox", "/soniox", son)
+	f.mount("speechmatics", "/speechmatics", sm)
 	f.mux.HandleFunc("/_faults/{target}", f.serveFaults)
 	return f, nil
 }

@@ -104,7 +104,10 @@ func (p *Phone) Next() []byte {
 	}
 	now := p.now()
 	speech := !fakespeech.IsSilence(f)
-	assistantTalking := now.Sub(p.audioAt) < bargeWindow
+	// The assistant is talking while its audio keeps arriving, or while
+	// what arrived is still to play (a loaded engine may pause its sends
+	// for longer than the window with the caller still hearing it).
+	assistantTalking := now.Sub(p.audioAt) < bargeWindow || p.audioQueued()
 	switch {
 	case speech:
 		if !p.speaking {
@@ -120,6 +123,16 @@ func (p *Phone) Next() []byte {
 		p.speaking, p.awaiting = false, !assistantTalking
 	}
 	return f
+}
+
+// audioQueued reports whether assistant audio waits to be played.
+func (p *Phone) audioQueued() bool {
+	for _, it := range p.queue {
+		if it.frame != nil && !fakespeech.IsSilence(it.frame) {
+			return true
+		}
+	}
+	return false
 }
 
 // Receive queues a frame of the assistant's audio to play.

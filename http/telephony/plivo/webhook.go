@@ -76,9 +76,9 @@ func (g *Gateway) answer(c *fiber.Ctx) error {
 		if err != nil || placed.Carrier != telephony.Plivo || placed.Direction != telephony.Outbound {
 			return forbidden()
 		}
-		tk.From, tk.To, tk.Direction = placed.From, placed.To, telephony.Outbound
+		tk.From, tk.To, tk.Direction, tk.Dial = placed.From, placed.To, telephony.Outbound, placed.Dial
 		q = telephony.Lookup{Carrier: telephony.Plivo, Number: placed.From, Caller: placed.To,
-			OrganizationID: placed.OrganizationID, AssistantID: placed.AssistantID}
+			OrganizationID: placed.OrganizationID, AssistantID: placed.AssistantID, Dial: placed.Dial}
 	}
 	route, err := telephony.Resolve(ctx, g.cfg.Directory, q)
 	if err != nil {

@@ -28,6 +28,7 @@ type Directory struct {
 	assistants map[int64]*assistants.Snapshot
 	lookups    []telephony.Lookup
 	subs       map[string]bool
+	dials      map[string]map[string]string // call-time variables by dial id
 }
 
 type number struct {
@@ -135,6 +136,24 @@ func (d *Directory) credsFor(snap *assistants.Snapshot, carrier string) telephon
 		c.Plivo = d.creds.Plivo
 	}
 	return c
+}
+
+// SetDialVariables stores a dial's call-time variables, as the engine's
+// dialer does.
+func (d *Directory) SetDialVariables(dial string, vars map[string]string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.dials == nil {
+		d.dials = map[string]map[string]string{}
+	}
+	d.dials[dial] = vars
+}
+
+// Variables implements telephony.Directory.
+func (d *Directory) Variables(_ context.Context, _ *telephony.Route, q telephony.Lookup) (map[string]string, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.dials[q.Dial], nil
 }
 
 // History implements telephony.Directory from the recorded events.

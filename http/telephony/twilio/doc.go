@@ -4,8 +4,8 @@
 // for hanging up, transferring, placing calls and sending SMS.
 //
 // Every webhook and the websocket upgrade are checked against
-// X-Twilio-Signature (protocols.md §1.5): a missing or wrong signature is a
-// 403 and nothing else happens.
+// X-Twilio-Signature (docs/reference/protocols.md §1.5): a missing or
+// wrong signature is a 403 and nothing else happens.
 //
 // Routes (fixed, so Twilio numbers can be pointed at them):
 //

@@ -2,7 +2,7 @@ package twilio
 
 import "testing"
 
-// The vectors of protocols.md §1.5 (recomputed there with Python's hmac).
+// The vectors of docs/reference/protocols.md §1.5 (recomputed there with Python's hmac).
 var vectorParams = []Param{
 	{"CallSid", "CA1234567890ABCDE"}, {"Caller", "+14158675309"}, {"Digits", "1234"},
 	{"From", "+14158675309"}, {"To", "+18005551212"},

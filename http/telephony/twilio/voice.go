@@ -73,7 +73,7 @@ func (g *Gateway) voiceLookup(c *fiber.Ctx, r *request) (telephony.Lookup, telep
 			return telephony.Lookup{}, tk, errors.Join(telephony.ErrBadTicket, err)
 		}
 		return telephony.Lookup{Carrier: telephony.Twilio, Number: tk.From, Caller: tk.To,
-			OrganizationID: tk.OrganizationID, AssistantID: tk.AssistantID}, tk, nil
+			OrganizationID: tk.OrganizationID, AssistantID: tk.AssistantID, Dial: tk.Dial}, tk, nil
 	}
 	tk := telephony.Ticket{From: r.get("From"), To: r.get("To"), Direction: telephony.Inbound}
 	return telephony.Lookup{Carrier: telephony.Twilio, Number: tk.To, Caller: tk.From}, tk, nil

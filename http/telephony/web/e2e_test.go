@@ -159,7 +159,7 @@ func TestBadFramesEndTheCall(t *testing.T) {
 }
 
 // Carrier and browser sockets never negotiate compression, so the read
-// limit bounds what a frame can inflate to (go-stack §2.1).
+// limit bounds what a frame can inflate to (docs/reference/go-stack.md §2.1).
 func TestNoCompression(t *testing.T) {
 	r := newRig(t, nil)
 	tok, err := r.gw.Issue(telephonytest.Ctx(t, 5*time.Second), telephonytest.OrgID, 1)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/switchboard-voice/switchboard/internal/fakespeech"
+	"github.com/switchboard-voice/switchboard/providers/internal/sttfake"
 )
 
 // fluxUpdateInterval is how often Flux reports a turn's progress.
@@ -24,7 +25,7 @@ type fluxTurns struct {
 	cfg    *Config
 	p      fluxParams
 	c      *conn
-	frames *framer
+	frames *sttfake.Framer
 
 	seq         int // sequence_id of the next message
 	now         time.Duration
@@ -40,11 +41,11 @@ type fluxTurns struct {
 }
 
 func newFluxTurns(cfg *Config, p fluxParams, c *conn) *fluxTurns {
-	return &fluxTurns{cfg: cfg, p: p, c: c, frames: newFramer(p.audioParams), nextUpdate: fluxUpdateInterval}
+	return &fluxTurns{cfg: cfg, p: p, c: c, frames: p.audioParams.framer(), nextUpdate: fluxUpdateInterval}
 }
 
-func (f *fluxTurns) open() {
-	f.c.send(connectedMsg{Type: "Connected", RequestID: f.c.id, SequenceID: f.next()})
+func (f *fluxTurns) Open() {
+	f.c.Send(connectedMsg{Type: "Connected", RequestID: f.c.id, SequenceID: f.next()})
 }
 
 func (f *fluxTurns) next() int {
@@ -52,13 +53,13 @@ func (f *fluxTurns) next() int {
 	return f.seq - 1
 }
 
-func (f *fluxTurns) audio(b []byte) {
-	f.frames.feed(b, f.frame)
-	audio := f.frames.duration()
+func (f *fluxTurns) Audio(b []byte) {
+	f.frames.Feed(b, f.frame)
+	audio := f.frames.Duration()
 	f.c.record(func(s *Session) { s.Audio = audio })
 }
 
-func (f *fluxTurns) text(b []byte) {
+func (f *fluxTurns) Text(b []byte) {
 	ctl, err := parseControl(b)
 	if err != nil {
 		f.fatal("UNPARSABLE_CLIENT_MESSAGE", err.Error())
@@ -68,7 +69,7 @@ func (f *fluxTurns) text(b []byte) {
 	case "CloseStream":
 		f.c.record(func(s *Session) { s.CloseStreams++ })
 		f.turnInfo("Update", "")
-		f.c.closeWith(0, "")
+		f.c.CloseWith(0, "")
 	case "ForceEndTurn":
 		f.c.record(func(s *Session) { s.ForceEndTurns++ })
 		if f.inTurn {
@@ -90,8 +91,8 @@ func (f *fluxTurns) text(b []byte) {
 // fatal sends Flux's Error message and closes. The codes for client
 // mistakes are not documented; this one is the fake's [unverified].
 func (f *fluxTurns) fatal(code, desc string) {
-	f.c.send(fluxErrorMsg{Type: "Error", SequenceID: f.next(), Code: code, Description: desc})
-	f.c.closeWith(1008, desc)
+	f.c.Send(fluxErrorMsg{Type: "Error", SequenceID: f.next(), Code: code, Description: desc})
+	f.c.CloseWith(1008, desc)
 }
 
 func (f *fluxTurns) configure(ctl control) {
@@ -110,7 +111,7 @@ func (f *fluxTurns) configure(ctl control) {
 	bad := t.check() != nil || checkKeyterms(ctl.Keyterms) != nil ||
 		(ctl.LanguageHints != nil && f.p.model != "flux-general-multi")
 	if bad {
-		f.c.send(configureFailureMsg{Type: "ConfigureFailure", RequestID: f.c.id, SequenceID: f.next()})
+		f.c.Send(configureFailureMsg{Type: "ConfigureFailure", RequestID: f.c.id, SequenceID: f.next()})
 		return
 	}
 	f.p.thresholds = t
@@ -128,19 +129,19 @@ func (f *fluxTurns) configure(ctl control) {
 	if t.eager > 0 {
 		m.Thresholds.EagerEOTThreshold = &t.eager
 	}
-	f.c.send(m)
+	f.c.Send(m)
 }
 
-func (f *fluxTurns) frame(h heard) {
+func (f *fluxTurns) frame(h sttfake.Heard) {
 	t := f.now
-	f.now += frameDuration
+	f.now += sttfake.FrameDuration
 	f.sent = false
 	switch {
-	case h.kind == fakespeech.KindWord:
-		f.word(h.word, h.conf, t, false)
-	case h.kind == fakespeech.KindSpeech && f.cur != nil && !f.cur.filler:
+	case h.Kind == fakespeech.KindWord:
+		f.word(h.Word, h.Conf, t, false)
+	case h.Kind == fakespeech.KindSpeech && f.cur != nil && !f.cur.filler:
 		f.cur.end = f.now
-	case h.loud && f.cfg.NoiseWord != "":
+	case h.Loud && f.cfg.NoiseWord != "":
 		if f.cur != nil && f.cur.filler {
 			f.cur.end = f.now
 		} else {
@@ -162,7 +163,7 @@ func (f *fluxTurns) frame(h heard) {
 // word starts a word at t, starting or resuming the turn.
 func (f *fluxTurns) word(text string, conf float64, t time.Duration, filler bool) {
 	f.endWord()
-	f.cur = &word{text: text, conf: conf, start: t, end: t + frameDuration, filler: filler}
+	f.cur = &word{text: text, conf: conf, start: t, end: t + sttfake.FrameDuration, filler: filler}
 	switch {
 	case !f.inTurn:
 		f.inTurn = true
@@ -245,5 +246,5 @@ func (f *fluxTurns) turnInfo(event, trigger string) {
 		m.LanguagesHinted = f.p.hints
 	}
 	f.sent = true
-	f.c.send(m)
+	f.c.Send(m)
 }

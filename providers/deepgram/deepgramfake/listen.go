@@ -12,6 +12,7 @@ import (
 	"github.com/fasthttp/websocket"
 
 	"github.com/switchboard-voice/switchboard/internal/fakespeech"
+	"github.com/switchboard-voice/switchboard/providers/internal/sttfake"
 )
 
 // word is a word being or having been heard, in audio time.
@@ -29,7 +30,7 @@ type listener struct {
 	cfg    *Config
 	p      listenParams
 	c      *conn
-	frames *framer
+	frames *sttfake.Framer
 	sum    hash.Hash
 
 	now      time.Duration
@@ -48,22 +49,22 @@ type listener struct {
 }
 
 func newListener(cfg *Config, p listenParams, c *conn) *listener {
-	return &listener{cfg: cfg, p: p, c: c, frames: newFramer(p.audioParams), sum: sha256.New(), nextCapital: true}
+	return &listener{cfg: cfg, p: p, c: c, frames: p.audioParams.framer(), sum: sha256.New(), nextCapital: true}
 }
 
-func (l *listener) open() {}
+func (l *listener) Open() {}
 
-func (l *listener) audio(b []byte) {
+func (l *listener) Audio(b []byte) {
 	l.sum.Write(b)
-	l.frames.feed(b, l.frame)
-	audio := l.frames.duration()
+	l.frames.Feed(b, l.frame)
+	audio := l.frames.Duration()
 	l.c.record(func(s *Session) { s.Audio = audio })
 }
 
-func (l *listener) text(b []byte) {
+func (l *listener) Text(b []byte) {
 	ctl, err := parseControl(b)
 	if err != nil {
-		l.c.closeWith(websocket.ClosePolicyViolation, "Invalid control message: "+err.Error())
+		l.c.CloseWith(websocket.ClosePolicyViolation, "Invalid control message: "+err.Error())
 		return
 	}
 	switch ctl.Type {
@@ -79,30 +80,31 @@ func (l *listener) text(b []byte) {
 		if len(l.seg) > 0 || l.now > l.segStart {
 			l.final(false, false)
 		}
-		l.c.send(metadataMsg{
+		l.c.Send(metadataMsg{
 			Type: "Metadata", TransactionKey: "deprecated", RequestID: l.c.id,
 			SHA256: hex.EncodeToString(l.sum.Sum(nil)), Created: l.cfg.Clock.Now().UTC().Format(time.RFC3339Nano),
 			Duration: l.now.Seconds(), Channels: 1,
 		})
-		l.c.closeWith(websocket.CloseNormalClosure, "")
+
+		l.c.CloseWith(websocket.CloseNormalClosure, "")
 	default:
-		l.c.closeWith(websocket.ClosePolicyViolation, "Unknown control message type "+ctl.Type)
+		l.c.CloseWith(websocket.ClosePolicyViolation, "Unknown control message type "+ctl.Type)
 	}
 }
 
 // frame advances audio time by one frame.
-func (l *listener) frame(h heard) {
+func (l *listener) frame(h sttfake.Heard) {
 	t := l.now
-	l.now += frameDuration
+	l.now += sttfake.FrameDuration
 	switch {
-	case h.kind == fakespeech.KindWord:
+	case h.Kind == fakespeech.KindWord:
 		l.endWord()
-		l.startWord(h.word, h.conf, t, false)
+		l.startWord(h.Word, h.Conf, t, false)
 		l.sound(t)
-	case h.kind == fakespeech.KindSpeech && l.cur != nil && !l.cur.filler:
+	case h.Kind == fakespeech.KindSpeech && l.cur != nil && !l.cur.filler:
 		l.cur.end = l.now
 		l.sound(t)
-	case h.loud: // noise, a continuation without its word, or unmarked audio
+	case h.Loud: // noise, a continuation without its word, or unmarked audio
 		switch {
 		case l.cfg.NoiseWord == "":
 			l.endWord()
@@ -122,7 +124,7 @@ func (l *listener) frame(h heard) {
 }
 
 func (l *listener) startWord(text string, conf float64, at time.Duration, filler bool) {
-	l.cur = &word{text: text, conf: conf, start: at, end: at + frameDuration, capital: l.nextCapital, filler: filler}
+	l.cur = &word{text: text, conf: conf, start: at, end: at + sttfake.FrameDuration, capital: l.nextCapital, filler: filler}
 	l.nextCapital = false
 }
 
@@ -145,14 +147,14 @@ func (l *listener) sound(t time.Duration) {
 	if !l.vad {
 		l.vad = true
 		if l.p.vadEvents {
-			l.c.send(speechStartedMsg{Type: "SpeechStarted", Channel: []int{0}, Timestamp: t.Seconds()})
+			l.c.Send(speechStartedMsg{Type: "SpeechStarted", Channel: []int{0}, Timestamp: t.Seconds()})
 		}
 	}
 }
 
 // quiet is a silent frame: words end, endpoints and utterance ends come.
 func (l *listener) quiet() {
-	l.silence += frameDuration
+	l.silence += sttfake.FrameDuration
 	if l.endWord() && l.p.interim {
 		l.interim()
 	}
@@ -164,7 +166,7 @@ func (l *listener) quiet() {
 	}
 	if l.p.utteranceEnd > 0 && l.utterance && l.now-l.lastWordEnd >= l.p.utteranceEnd {
 		l.utterance = false
-		l.c.send(utteranceEndMsg{Type: "UtteranceEnd", Channel: []int{0, 1}, LastWordEnd: l.lastWordEnd.Seconds()})
+		l.c.Send(utteranceEndMsg{Type: "UtteranceEnd", Channel: []int{0, 1}, LastWordEnd: l.lastWordEnd.Seconds()})
 	}
 	if l.now-l.segStart >= l.cfg.MaxSegment {
 		l.final(false, false)
@@ -179,12 +181,12 @@ func (l *listener) interim() {
 		ws = append(ws[:len(ws):len(ws)], w)
 	}
 	l.lastInterim = l.now
-	l.c.send(l.results(ws, false, false, false))
+	l.c.Send(l.results(ws, false, false, false))
 }
 
 // final finalizes the segment up to now.
 func (l *listener) final(speechFinal, fromFinalize bool) {
-	l.c.send(l.results(l.seg, true, speechFinal, fromFinalize))
+	l.c.Send(l.results(l.seg, true, speechFinal, fromFinalize))
 	l.segStart, l.seg, l.lastInterim = l.now, nil, l.now
 	if speechFinal {
 		l.pendingEndpoint, l.nextCapital = false, true

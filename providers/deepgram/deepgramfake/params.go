@@ -8,12 +8,19 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/switchboard-voice/switchboard/providers/internal/sttfake"
+	"github.com/switchboard-voice/switchboard/voice"
 )
 
 // audioParams are the raw-audio parameters both APIs take.
 type audioParams struct {
 	encoding   string
 	sampleRate int
+}
+
+func (a audioParams) framer() *sttfake.Framer {
+	return sttfake.NewFramer(simulated[a.encoding], a.sampleRate)
 }
 
 // listenParams are a /v1/listen request's parameters that shape results.
@@ -43,7 +50,7 @@ type thresholds struct {
 }
 
 // simulated are the encodings the fake decodes; Deepgram takes more.
-var simulated = map[string]bool{"linear16": true, "mulaw": true, "alaw": true}
+var simulated = map[string]voice.Encoding{"linear16": voice.PCM16, "mulaw": voice.ULaw, "alaw": voice.ALaw}
 
 var (
 	v1Encodings = []string{"linear16", "linear32", "flac", "alaw", "mulaw", "amr-nb", "amr-wb", "opus", "ogg-opus", "speex", "g729"}
@@ -71,7 +78,7 @@ func parseAudio(q url.Values, encodings []string) (audioParams, error) {
 	if !slices.Contains(encodings, a.encoding) {
 		return a, badParam("encoding", a.encoding, "unknown encoding")
 	}
-	if !simulated[a.encoding] {
+	if _, ok := simulated[a.encoding]; !ok {
 		return a, badParam("encoding", a.encoding, "not simulated by deepgramfake (linear16, mulaw, alaw)")
 	}
 	sr := q.Get("sample_rate")

@@ -251,9 +251,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}()
 	c := newConn(s, ws, rec, id, fault.FromRequest(r))
 	if version == 1 {
-		c.run(newListener(&s.cfg, lp, c))
+		c.Run(newListener(&s.cfg, lp, c))
 	} else {
-		c.run(newFluxTurns(&s.cfg, fp, c))
+		c.Run(newFluxTurns(&s.cfg, fp, c))
 	}
 }
 

@@ -243,3 +243,7 @@ func (s *Scanner) Skip() {
 		s.Num()
 	}
 }
+
+// IsString reports whether the next value is a string, for fields a
+// service sends as either a string or a number.
+func (s *Scanner) IsString() bool { return s.peek() == '"' }

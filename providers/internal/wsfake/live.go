@@ -1,5 +1,5 @@
-// Package wsfake holds the websocket plumbing the TTS fakes share: the
-// handshake and the set of open sockets that Close must end.
+// Package wsfake holds the websocket plumbing the TTS and recogniser fakes
+// share: the handshake and the set of open sockets that Close must end.
 package wsfake
 
 import (

@@ -96,6 +96,10 @@ func (cl *Cloud) createCall(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusServiceUnavailable, 20503, "closed")
 		return
 	}
+	if cl.cfg.RefuseCalls {
+		apiError(w, http.StatusServiceUnavailable, 20503, "this cloud takes no calls placed through the API")
+		return
+	}
 	timeout := 0
 	if t := f.Get("Timeout"); t != "" {
 		n, err := strconv.Atoi(t)

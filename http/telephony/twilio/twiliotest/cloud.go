@@ -43,6 +43,9 @@ type Config struct {
 	// AnsweredBy is what answering-machine detection finds at a number
 	// the engine calls with MachineDetection [human].
 	AnsweredBy func(number string) string
+	// RefuseCalls refuses calls placed through the REST API (Calls.json)
+	// with a 503, as a cloud whose only phone is busy placing its own call.
+	RefuseCalls bool
 }
 
 // Agent is how a transfer target behaves.

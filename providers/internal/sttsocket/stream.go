@@ -1,11 +1,10 @@
-package deepgram
+package sttsocket
 
 import (
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"sync/atomic"
 	"time"
 
@@ -16,9 +15,7 @@ import (
 
 // errGap is audio discarded (Config.MaxBuffered) before it could be sent:
 // the connection's timeline is broken, so a new one starts after the gap.
-var errGap = errors.New("deepgram: unsent audio discarded")
-
-var keepAlive = []byte(`{"type":"KeepAlive"}`)
+var errGap = errors.New("stt: unsent audio discarded")
 
 // stream is one call's recognition session. Two goroutines serve it: the
 // writer (run), which owns the connection's lifecycle, sends audio and
@@ -26,13 +23,11 @@ var keepAlive = []byte(`{"type":"KeepAlive"}`)
 // one reader per connection, which maps server messages to events. Emits
 // happen on those two goroutines only, and Close waits for both.
 type stream struct {
-	client *Client
+	opts   Options
 	cfg    Config
-	url    string
-	header http.Header
 	format voice.Format
 	emit   func(voice.STTEvent)
-	rec    recognizer
+	proto  Protocol
 	out    outbox
 	chunk  int // largest audio message
 
@@ -45,7 +40,7 @@ type stream struct {
 	lastRecv  atomic.Int64 // time since t0 of the last server message
 	final     atomic.Int64 // the recognizer's finalized point, for the writer
 	keep      atomic.Int64 // and its replay point
-	closeSent atomic.Bool  // CloseStream went out on the current connection
+	closeSent atomic.Bool  // the close message went out on the current connection
 
 	// writer goroutine only
 	sent     int64  // stream offset sent on the current connection
@@ -55,27 +50,21 @@ type stream struct {
 	rbuf bytes.Buffer
 }
 
-func newStream(ctx context.Context, c *Client, url string, opts voice.STTOptions, emit func(voice.STTEvent), flux bool) *stream {
+func newStream(ctx context.Context, opts Options, p Protocol, emit func(voice.STTEvent)) *stream {
 	s := &stream{
-		client: c,
-		cfg:    c.cfg,
-		url:    url,
-		header: http.Header{"Authorization": {"Token " + opts.Key}},
+		opts:   opts,
+		cfg:    opts.Config,
 		format: opts.Format,
 		emit:   emit,
+		proto:  p,
 		chunk:  opts.Format.Bytes(250 * time.Millisecond),
 		wake:   make(chan struct{}, 1),
 		done:   make(chan struct{}),
 		t0:     time.Now(),
 	}
 	s.ctx, s.cancel = context.WithCancel(ctx)
-	if flux {
-		s.rec = newFlux(emit)
-	} else {
-		s.rec = newV1(emit, opts.Settings.InterimResults && opts.Settings.UtteranceEndMS > 0)
-	}
 	s.out.frame = int64(opts.Format.FrameBytes())
-	s.out.limit = opts.Format.Bytes(c.cfg.MaxBuffered)
+	s.out.limit = opts.Format.Bytes(s.cfg.MaxBuffered)
 	return s
 }
 
@@ -88,9 +77,12 @@ func (s *stream) SendAudio(frame []byte) error {
 	return nil
 }
 
-// Finalize asks the service to finalize the audio sent so far: Finalize on
-// v1, ForceEndTurn on Flux.
+// Finalize asks the service to finalize the audio sent so far, with the
+// protocol's message for it.
 func (s *stream) Finalize() error {
+	if typ, _ := s.proto.Finalize(); typ == 0 {
+		return ErrUnsupported
+	}
 	if err := s.out.control(ctrlFinalize); err != nil {
 		return err
 	}
@@ -98,7 +90,7 @@ func (s *stream) Finalize() error {
 	return nil
 }
 
-// Close sends the queued audio and CloseStream, waits up to
+// Close sends the queued audio and the close message, waits up to
 // Config.CloseTimeout for the last results, then releases everything.
 // Nothing is emitted once it returns.
 func (s *stream) Close() error {
@@ -135,7 +127,7 @@ func (s *stream) connect(last error) (*websocket.Conn, error) {
 			return nil, fmt.Errorf("%w after %d attempts: %w", ErrGaveUp, s.failures, last)
 		}
 		if s.failures > 0 {
-			t := time.NewTimer(s.client.backoff(s.failures, last))
+			t := time.NewTimer(s.backoff(s.failures, last))
 			select {
 			case <-t.C:
 			case <-s.ctx.Done():
@@ -144,15 +136,14 @@ func (s *stream) connect(last error) (*websocket.Conn, error) {
 			}
 		}
 		s.failures++
-		c, err := s.client.dial(s.ctx, s.url, s.header)
+		c, err := s.dial()
 		if err == nil {
 			return c, nil
 		}
 		if s.ctx.Err() != nil {
 			return nil, fmt.Errorf("%w: %w", ErrClosed, context.Cause(s.ctx))
 		}
-		var se *StatusError
-		if errors.As(err, &se) && !se.Retryable() {
+		if permanent(err) {
 			return nil, err
 		}
 		last = err
@@ -174,8 +165,13 @@ func (s *stream) run(c *websocket.Conn) {
 			s.out.finish(ErrClosed)
 			return
 		}
+		if permanent(err) {
+			s.out.finish(err)
+			s.emit(&voice.STTError{Err: err, Fatal: true})
+			return
+		}
 		s.emit(&voice.STTError{Err: fmt.Errorf("%w: %w", ErrDropped, err)})
-		s.rec.dropped()
+		s.proto.Dropped()
 		if c, err = s.connect(err); err != nil {
 			if s.ctx.Err() != nil {
 				s.out.finish(ErrClosed)
@@ -190,7 +186,8 @@ func (s *stream) run(c *websocket.Conn) {
 
 // serve runs one connection: it replays the audio not yet finalized, then
 // sends new audio and controls as they come. It returns nil when the
-// service has finished after CloseStream, else why the connection ended.
+// service has finished after the close message, else why the connection
+// ended.
 func (s *stream) serve(c *websocket.Conn) error {
 	s.trim(^uint64(0))
 	s.out.mu.Lock()
@@ -198,7 +195,7 @@ func (s *stream) serve(c *websocket.Conn) error {
 	s.out.mu.Unlock()
 	s.sent, s.sentSeq = start, 0
 	s.closeSent.Store(false)
-	s.rec.connect(s.format.Duration(int(start)), s.format.Duration(int(replayEnd)))
+	s.proto.Connect(s.format.Duration(int(start)), s.format.Duration(int(replayEnd)))
 
 	// a cancelled stream must not wait for a write stuck on a full socket
 	stop := context.AfterFunc(s.ctx, func() { c.Close() })
@@ -260,7 +257,7 @@ func (s *stream) flush(w *connWriter) error {
 		case gap:
 			return errGap
 		case len(audio) > 0:
-			if err := w.write(websocket.BinaryMessage, audio); err != nil {
+			if err := w.write(s.proto.Audio(audio)); err != nil {
 				return err
 			}
 			s.sent += int64(len(audio))
@@ -268,13 +265,13 @@ func (s *stream) flush(w *connWriter) error {
 				w.awaiting = w.last
 			}
 		case ctl.kind == ctrlFinalize:
-			if err := w.write(websocket.TextMessage, s.rec.finalizeMessage()); err != nil {
+			if err := w.write(s.proto.Finalize()); err != nil {
 				return err
 			}
 			s.sentSeq = ctl.seq
 		case ctl.kind == ctrlClose:
 			s.closeSent.Store(true)
-			if err := w.write(websocket.TextMessage, closeStream); err != nil {
+			if err := w.write(s.proto.Close()); err != nil {
 				return err
 			}
 			s.sentSeq = ctl.seq
@@ -284,7 +281,7 @@ func (s *stream) flush(w *connWriter) error {
 	}
 }
 
-// tick keeps an idle v1 connection alive, detects a service that stopped
+// tick keeps an idle connection alive, detects a service that stopped
 // answering, and reports audio discarded for lack of room.
 func (s *stream) tick(w *connWriter) error {
 	if n := s.out.takeDropped(); n > 0 {
@@ -299,8 +296,8 @@ func (s *stream) tick(w *connWriter) error {
 			return ErrStalled
 		}
 	}
-	if s.rec.keepsAlive() && !s.closeSent.Load() && now.Sub(w.last) >= s.cfg.KeepAlive {
-		return w.write(websocket.TextMessage, keepAlive)
+	if ka := s.proto.KeepAlive(); ka != nil && !s.closeSent.Load() && now.Sub(w.last) >= s.cfg.KeepAlive {
+		return w.write(websocket.TextMessage, ka)
 	}
 	return nil
 }
@@ -318,9 +315,9 @@ func (s *stream) trim(sentSeq uint64) {
 }
 
 // read is a connection's reader goroutine. It reports on done why the
-// connection ended: nil when the service finished after CloseStream.
+// connection ended: nil when the service finished after the close message.
 func (s *stream) read(c *websocket.Conn, done chan<- error) {
-	ended := false // the service sent its last message (v1 Metadata)
+	ended := false // the service sent its last message
 	for {
 		typ, r, err := c.NextReader()
 		if err != nil {
@@ -336,7 +333,7 @@ func (s *stream) read(c *websocket.Conn, done chan<- error) {
 			done <- err
 			return
 		}
-		fin, err := s.rec.handle(s.rbuf.Bytes())
+		fin, err := s.proto.Handle(s.rbuf.Bytes())
 		var se *ServerError
 		switch {
 		case errors.As(err, &se):
@@ -346,8 +343,8 @@ func (s *stream) read(c *websocket.Conn, done chan<- error) {
 			s.emit(&voice.STTError{Err: err})
 		}
 		ended = ended || fin
-		s.final.Store(int64(s.rec.finalized()))
-		s.keep.Store(int64(s.rec.replayFrom()))
+		s.final.Store(int64(s.proto.Finalized()))
+		s.keep.Store(int64(s.proto.ReplayFrom()))
 	}
 }
 

@@ -1,0 +1,111 @@
+package assistant
+
+import "strings"
+
+// sttCheck refuses stt_settings the configured recogniser cannot honour,
+// naming each field, rather than storing settings a call would ignore.
+func sttCheck(s STTSettings) []FieldError {
+	var errs []FieldError
+	add := func(msg string, loc ...any) {
+		errs = append(errs, FieldError{Loc: append([]any{"stt_settings"}, loc...), Msg: msg, Type: "value_error"})
+	}
+	switch s.Provider {
+	case "deepgram":
+		deepgramCheck(s, add)
+	case "soniox":
+		sonioxCheck(s, add)
+	case "speechmatics":
+		speechmaticsCheck(s, add)
+	}
+	return errs
+}
+
+// UsesFlux reports whether Deepgram recognises with a Flux model: one named
+// flux-…, or English with prefer_flux_for_english.
+func (s STTSettings) UsesFlux() bool {
+	l := strings.ToLower(s.Language)
+	return strings.HasPrefix(s.Model, "flux-") || (s.PreferFluxForEnglish && (l == "en" || strings.HasPrefix(l, "en-")))
+}
+
+// deepgramCheck: Deepgram does not denoise, and its Flux models neither
+// diarize nor detect entities. (Keywords and keyterms each go to the
+// models that take them and are left out for the others, as Burki does.)
+func deepgramCheck(s STTSettings, add func(string, ...any)) {
+	if s.AudioDenoising {
+		add("deepgram does not denoise audio", "audio_denoising")
+	}
+	if !s.UsesFlux() {
+		return
+	}
+	if s.Diarize {
+		add("deepgram's flux models do not diarize", "diarize")
+	}
+	if s.DetectEntities {
+		add("deepgram's flux models do not detect entities", "detect_entities")
+	}
+}
+
+// speechmaticsCheck: operating points for models, and Speechmatics' range
+// for the end-of-utterance trigger.
+func speechmaticsCheck(s STTSettings, add func(string, ...any)) {
+	if s.Model != "standard" && s.Model != "enhanced" {
+		add("speechmatics takes an operating point: standard or enhanced", "model")
+	}
+	if len(s.Keywords) > 0 {
+		add("keywords with intensifiers are Deepgram's: speechmatics takes keyterms or speechmatics_config.additional_vocab", "keywords")
+	}
+	if s.AudioDenoising {
+		add("speechmatics does not denoise audio", "audio_denoising")
+	}
+	if t := s.SpeechmaticsConfig.UtteranceSilenceTimeout; t > 2 {
+		add("speechmatics' end_of_utterance_silence_trigger takes 0 to 2 s", "speechmatics_config", "utterance_silence_timeout")
+	}
+}
+
+// sonioxCheck: real-time models, mono, Soniox's endpoint-delay range, the
+// context shape; translation is refused.
+func sonioxCheck(s STTSettings, add func(string, ...any)) {
+	c := s.SonioxConfig
+	if !strings.HasPrefix(s.Model, "stt-rt") {
+		add("soniox takes a real-time model, e.g. stt-rt-v3", "model")
+	}
+	if len(s.Keywords) > 0 {
+		add("keywords with intensifiers are Deepgram's: soniox takes keyterms or soniox_config.context_terms", "keywords")
+	}
+	if s.DetectEntities {
+		add("soniox does not detect entities", "detect_entities")
+	}
+	if s.AudioDenoising {
+		add("soniox does not denoise audio", "audio_denoising")
+	}
+	if c.NumChannels != 1 {
+		add("calls send mono audio: must be 1", "soniox_config", "num_channels")
+	}
+	if d := c.MaxEndpointDelayMS; d != 0 && (d < 500 || d > 3000) {
+		add("soniox takes 500 to 3000 ms (0 for its default)", "soniox_config", "max_endpoint_delay_ms")
+	}
+	for i, g := range c.ContextGeneral {
+		_, k := g["key"].(string)
+		_, v := g["value"].(string)
+		if !k || !v || len(g) != 2 {
+			add(`each item must be {"key": string, "value": string}`, "soniox_config", "context_general", i)
+		}
+	}
+	// the engine recognises the caller's own words: a translation would be
+	// paid for and never used
+	const noTranslation = "translation is not used by calls: the recogniser transcribes the caller's own words"
+	if len(c.ContextTranslationTerms) > 0 {
+		add(noTranslation, "soniox_config", "context_translation_terms")
+	}
+	for _, f := range []struct {
+		name string
+		v    *string
+	}{
+		{"translation_type", c.TranslationType}, {"translation_target_language", c.TranslationTargetLanguage},
+		{"translation_language_a", c.TranslationLanguageA}, {"translation_language_b", c.TranslationLanguageB},
+	} {
+		if f.v != nil && *f.v != "" {
+			add(noTranslation, "soniox_config", f.name)
+		}
+	}
+}

@@ -1,0 +1,97 @@
+package soniox
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/fasthttp/websocket"
+
+	"github.com/switchboard-voice/switchboard/providers/internal/sttsocket"
+	"github.com/switchboard-voice/switchboard/voice"
+)
+
+// DefaultBaseURL is Soniox's real-time API.
+const DefaultBaseURL = "wss://stt-rt.soniox.com"
+
+// path is the real-time endpoint under the base URL.
+const path = "/transcribe-websocket"
+
+// Config tunes a Client; see sttsocket.Config for the fields and defaults.
+type Config = sttsocket.Config
+
+// Client opens Soniox real-time recognition streams. It is safe for
+// concurrent use; one Client serves every call.
+type Client struct {
+	cfg Config
+}
+
+var _ voice.STT = (*Client)(nil)
+
+// New returns a client tuned by cfg (zero for the defaults).
+func New(cfg Config) *Client { return &Client{cfg: cfg.WithDefaults()} }
+
+// OpenSTT connects a recognition stream for one call. It returns once the
+// first connection is up, retrying refusals that may pass like a
+// reconnection. ctx bounds the stream's whole life.
+func (c *Client) OpenSTT(ctx context.Context, opts voice.STTOptions, emit func(voice.STTEvent)) (voice.STTStream, error) {
+	if opts.Key == "" {
+		return nil, ErrNoKey
+	}
+	start, err := startMessage(opts.Settings, opts.Format)
+	if err != nil {
+		return nil, err
+	}
+	u, err := sttsocket.URL(opts.BaseURL, DefaultBaseURL, path)
+	if err != nil {
+		return nil, err
+	}
+	s := opts.Settings
+	endsBy := time.Duration(s.SonioxConfig.UtteranceSilenceTimeout * float64(time.Second))
+	rec := newRecognizer(emit, s.InterimResults, endsBy, s.SonioxConfig.EnableEndpointDetection)
+	rec.plain = !s.Punctuate
+	return sttsocket.Open(ctx, sttsocket.Options{
+		Provider: "soniox",
+		URL:      u.String(),
+		Header:   http.Header{"Authorization": {"Bearer " + opts.Key}},
+		Format:   opts.Format,
+		Config:   c.cfg,
+		Refused:  statusError,
+	}, &protocol{recognizer: rec, start: start}, emit)
+}
+
+var (
+	finalize  = []byte(`{"type":"finalize"}`)
+	keepalive = []byte(`{"type":"keepalive"}`)
+)
+
+// protocol frames a Soniox stream: the configuration first as text, audio
+// as binary messages, finalize and keepalive as JSON, and an empty binary
+// message to end the audio (the service answers {"finished": true} and
+// closes).
+type protocol struct {
+	*recognizer
+	start []byte
+}
+
+func (p *protocol) Start(c *websocket.Conn) error {
+	return c.WriteMessage(websocket.TextMessage, p.start)
+}
+func (*protocol) Audio(b []byte) (int, []byte) { return websocket.BinaryMessage, b }
+func (*protocol) Finalize() (int, []byte)      { return websocket.TextMessage, finalize }
+func (*protocol) Close() (int, []byte)         { return websocket.BinaryMessage, []byte{} }
+func (*protocol) KeepAlive() []byte            { return keepalive }
+
+// statusError reads a refused handshake.
+func statusError(resp *http.Response) error {
+	e := &StatusError{Status: resp.StatusCode}
+	if b, err := io.ReadAll(io.LimitReader(resp.Body, 4096)); err == nil {
+		e.Message = string(b)
+	}
+	if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s > 0 {
+		e.RetryAfter = time.Duration(s) * time.Second
+	}
+	return e
+}
