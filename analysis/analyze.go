@@ -12,6 +12,7 @@ import (
 	"github.com/switchboard-voice/switchboard/internal/schemacheck"
 	"github.com/switchboard-voice/switchboard/persistence"
 	"github.com/switchboard-voice/switchboard/providers/llmfallback"
+	"github.com/switchboard-voice/switchboard/secrets"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -190,7 +191,7 @@ func refused(err error) (string, error) {
 	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || llmfallback.Retryable(err) {
 		return "", err
 	}
-	return fmt.Sprintf("the provider refused the request: %v", err), nil
+	return secrets.Scrub(fmt.Sprintf("the provider refused the request: %v", err)), nil // providers echo keys
 }
 
 // settings are the analysis' generation settings: deterministic, with

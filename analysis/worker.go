@@ -15,6 +15,7 @@ import (
 	"github.com/switchboard-voice/switchboard/internal/backoff"
 	"github.com/switchboard-voice/switchboard/internal/wakeup"
 	"github.com/switchboard-voice/switchboard/persistence"
+	"github.com/switchboard-voice/switchboard/secrets"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -218,7 +219,7 @@ func (w *Worker) run(ctx context.Context, j persistence.AnalysisJob) {
 // attempt to retry.
 func (w *Worker) attempt(ctx context.Context, j persistence.AnalysisJob) persistence.AnalysisOutcome {
 	retry := func(err error) persistence.AnalysisOutcome {
-		return persistence.AnalysisOutcome{Status: persistence.AnalysisPending, Result: j.Done, Error: err.Error()}
+		return persistence.AnalysisOutcome{Status: persistence.AnalysisPending, Result: j.Done, Error: secrets.Scrub(err.Error())}
 	}
 	final := func(status, why string) persistence.AnalysisOutcome {
 		return persistence.AnalysisOutcome{Status: status, Result: j.Done, Error: why}

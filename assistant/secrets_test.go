@@ -34,6 +34,11 @@ func TestSecretsAreSealedAndMasked(t *testing.T) {
 		c.STTSettings.ProviderConfig["api_key"] != "dg-override" || c.ToolsSettings.CustomTools[0].Headers["Authorization"] != "Bearer hook" {
 		t.Errorf("opened config lost secrets: %+v", c)
 	}
+	for _, p := range plaintexts {
+		if !slices.Contains(res.Secrets, p) {
+			t.Errorf("opened secret %q not listed for scrubbing: %q", p, res.Secrets)
+		}
+	}
 	if *c.TwilioConfig.AccountSID != "AC1" || c.STTSettings.ProviderConfig["base_url"] != "http://127.0.0.1:1" {
 		t.Error("non-secret fields were altered")
 	}

@@ -2,6 +2,7 @@ package assistant
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -39,6 +40,9 @@ type Write struct {
 // here only the JSON itself and change_description are checked.
 func ParseWrite(body []byte) (Write, error) {
 	doc, err := DecodeDocument(body)
+	if te := (*typeddoc.TextError)(nil); errors.As(err, &te) {
+		return Write{}, typeddoc.Invalid("value_error", te.Msg, te.Loc...)
+	}
 	if err != nil {
 		return Write{}, typeddoc.Invalid("json_invalid", err.Error())
 	}
@@ -68,6 +72,7 @@ type Result struct {
 	JSON    []byte   // Doc encoded
 	Config  Config   // secrets opened: what calls use
 	Masked  Config   // secrets masked: what responses show
+	Secrets []string // the opened secret values: scrubbed from provider errors
 	Changed []string // field paths this write changed (from defaults for a new assistant); empty for a no-op
 }
 
@@ -202,7 +207,13 @@ func finish(c Config, s Sealer) (Result, error) {
 	if err := typeddoc.Decode(res.Doc, &res.Config); err != nil {
 		return Result{}, err
 	}
-	if err := schema.EachTypedSecret(&res.Config, s.Open); err != nil {
+	if err := schema.EachTypedSecret(&res.Config, func(sealed string) (string, error) {
+		open, err := s.Open(sealed)
+		if err == nil && open != "" {
+			res.Secrets = append(res.Secrets, open)
+		}
+		return open, err
+	}); err != nil {
 		return Result{}, fmt.Errorf("open secrets: %w", err)
 	}
 	maskConfig(&c)

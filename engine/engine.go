@@ -75,6 +75,10 @@ type Config struct {
 	// loopback and private addresses (tests, single-network deployments).
 	AllowPrivateURLs bool
 	Clock            clock.Clock // nil: the real clock
+	// Node names the machine (one engine process per node): a new start
+	// of a node closes the calls its earlier runs left in progress. The
+	// host name when empty.
+	Node string
 	// Webhooks tune the dispatcher; its store, secrets, clock, client and
 	// log are the engine's.
 	Webhooks webhooks.Options
@@ -103,6 +107,7 @@ type Engine struct {
 	Sounds        *ambience.Library
 	Streams       *telephony.Hub // the carriers' live media sockets
 	Gateways      Gateways
+	Boot          persistence.BootID // this run of the engine: the owner of its calls
 
 	cfg      Config
 	draining atomic.Bool
@@ -129,7 +134,14 @@ func New(cfg Config) (*Engine, error) {
 	sys := actors.NewSystem(cfg.Log)
 	set := vm.NewSet()
 	overhead := metrics.NewOverhead(set)
+	boot := persistence.NewBootID()
+	bctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := store.StartBoot(bctx, boot, node(cfg.Node)); err != nil {
+		return nil, fmt.Errorf("engine: %w", err)
+	}
 	e := &Engine{
+		Boot:          boot,
 		cfg:           cfg,
 		Log:           cfg.Log,
 		App:           server.New(server.Options{Log: cfg.Log, BodyLimit: maxBody}),
@@ -159,7 +171,7 @@ func New(cfg Config) (*Engine, error) {
 	e.Analysis = analysis.New(ao)
 	var err error
 	e.Records, err = records.New(records.Options{Store: store, SpillPath: filepath.Join(cfg.DataDir, "records.spill"),
-		Clock: cfg.Clock, Log: cfg.Log, Written: func() { e.Webhooks.Kick(); e.Analysis.Kick(); e.Private.Kick() }})
+		Clock: cfg.Clock, Log: cfg.Log, Boot: string(boot), Written: func() { e.Webhooks.Kick(); e.Analysis.Kick(); e.Private.Kick() }})
 	if err != nil {
 		return nil, fmt.Errorf("engine: %w", err)
 	}
@@ -228,6 +240,8 @@ func New(cfg Config) (*Engine, error) {
 	e.done.Go(func() { e.Webhooks.Run(ctx) })
 	e.done.Go(func() { e.Analysis.Run(ctx) })
 	e.done.Go(func() { e.Private.Run(ctx) })
+	e.done.Go(func() { e.beat(ctx) })
+	e.done.Go(func() { e.closeOrphans(ctx) })
 	return e, nil
 }
 
@@ -327,6 +341,11 @@ func (e *Engine) drain(ctx context.Context, goodbye string) error {
 	}
 	e.stop()
 	e.done.Wait()
+	if len(errs) == 0 {
+		if err := e.endBoot(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("boot: %w", err))
+		}
+	}
 	if err := e.App.ShutdownWithContext(ctx); err != nil {
 		errs = append(errs, fmt.Errorf("http: %w", err))
 	}

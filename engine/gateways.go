@@ -31,13 +31,16 @@ func (e *Engine) buildGateways() error {
 	if err != nil {
 		return fmt.Errorf("engine: public URL: %w", err)
 	}
+	tickets := telephony.NewTickets(derive(e.cfg.Secret, "media tickets"), nil)
+	tickets.UseLedger(e.Store)
 	deps := telephony.Deps{
 		Calls: e.Calls,
 		Directory: drainingDirectory{Directory: &routing.Directory{Store: e.Store, Assistants: e.Assistants,
 			Organizations: e.Organizations, Sealer: e.cfg.Sealer, Log: e.Log}, calls: e.Calls},
-		Tickets: telephony.NewTickets(derive(e.cfg.Secret, "media tickets"), nil),
+		Tickets: tickets,
 		Hub:     e.Streams,
-		Status:  statuses{w: e.Records},
+		Status:  statuses{w: e.Records, e: e},
+		Started: e.Store,
 		Public:  pub,
 		Log:     e.Log,
 	}

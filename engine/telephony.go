@@ -22,13 +22,6 @@ import (
 
 // The adapters between the gateways, the API, the calls and the records.
 
-// statuses records carriers' status callbacks with the calls' records.
-type statuses struct{ w *records.Writer }
-
-func (s statuses) RecordStatus(ctx context.Context, st telephony.CallStatus) error {
-	return s.w.RecordStatus(ctx, st.Carrier, st.CallID, st.Status, st.At)
-}
-
 // dialer places the API's outbound calls through the carrier of the
 // number they are placed from. Call-time variables are sealed into the
 // database before the dial, under an id its tickets carry: whichever node

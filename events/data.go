@@ -4,6 +4,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/switchboard-voice/switchboard/secrets"
 )
 
 // ms expresses a duration in milliseconds.
@@ -120,7 +122,7 @@ func Data(e Event) any {
 			Provider  string `json:"provider"`
 			Error     string `json:"error"`
 			Recovered bool   `json:"recovered"`
-		}{Clean(e.Service), Clean(e.Provider), Clean(e.Error), e.Recovered}
+		}{Clean(e.Service), Clean(e.Provider), Clean(secrets.Scrub(e.Error)), e.Recovered}
 	case IdlePrompt:
 		return struct {
 			Count     int  `json:"count"`

@@ -74,6 +74,11 @@ const (
 	EndConsentUnanswered = "customer-did-not-consent"
 	EndVoicemail         = "voicemail"
 	EndCallerPhrase      = "customer-said-end-phrase"
+	// The engine process running the call stopped (kill -9, a drain that ran
+	// out of time) before the call ended: closed at an engine's start-up, or
+	// when the carrier reported the call's end.
+	EndEngineRestarted = "engine-restarted"
+	EndEngineGone      = "engine-gone-carrier-ended"
 )
 
 // Transcript is caller or assistant speech as text. Assistant transcripts

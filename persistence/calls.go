@@ -532,3 +532,14 @@ func (s *Store) TurnPeriods(ctx context.Context, orgID int64, f CallFilter, by B
 	}
 	return out, nil
 }
+
+// CallStarted reports whether a carrier's call has started its
+// conversation here before: a webhook for it is a replay.
+func (s *Store) CallStarted(ctx context.Context, carrier, callSID string) (bool, error) {
+	var started bool
+	if err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM calls WHERE call_sid = $1 AND carrier = $2 AND started_at IS NOT NULL)`,
+		callSID, carrier).Scan(&started); err != nil {
+		return false, fmt.Errorf("persistence: call started: %w", err)
+	}
+	return started, nil
+}

@@ -71,6 +71,7 @@ type CallInfo struct {
 	Direction      string `json:"direction"`
 	Carrier        string `json:"carrier"`
 	WebhookURL     string `json:"webhook_url,omitempty"`
+	Boot           string `json:"boot,omitempty"` // the engine process running the call (started records)
 	// Private: GDPR mode; the customer's number is masked by the caller.
 	Private bool `json:"private,omitempty"`
 }
@@ -265,10 +266,10 @@ func queueStarted(b *pgx.Batch, r *Record) {
 	b.Queue(`
 		WITH up AS (
 			INSERT INTO calls (call_sid, organization_id, assistant_id, carrier, direction, from_number, to_number,
-				status, config_version, webhook_url, private, created_at, started_at, updated_at)
-			VALUES ($1, $2, (SELECT id FROM assistants WHERE id = $3), $4, $5, $6, $7, 'in-progress', $8, $9, $11, $10, $10, $10)
+				status, config_version, webhook_url, private, created_at, started_at, updated_at, boot_id)
+			VALUES ($1, $2, (SELECT id FROM assistants WHERE id = $3), $4, $5, $6, $7, 'in-progress', $8, $9, $11, $10, $10, $10, nullif($12, ''))
 			ON CONFLICT (call_sid) DO UPDATE SET
-				started_at = EXCLUDED.started_at, config_version = EXCLUDED.config_version,
+				started_at = EXCLUDED.started_at, config_version = EXCLUDED.config_version, boot_id = EXCLUDED.boot_id,
 				-- a call becomes private when it starts in GDPR mode: its
 				-- numbers as masked then
 				private = calls.private OR EXCLUDED.private,
@@ -282,7 +283,7 @@ func queueStarted(b *pgx.Batch, r *Record) {
 		WHERE webhook_url <> '' AND status = 'in-progress'
 		ON CONFLICT DO NOTHING`,
 		r.CallSID, c.OrganizationID, c.AssistantID, c.Carrier, direction(c.Direction), c.From, c.To,
-		c.ConfigVersion, c.WebhookURL, r.At, c.Private)
+		c.ConfigVersion, c.WebhookURL, r.At, c.Private, c.Boot)
 }
 
 // queueStatus moves a call's status forward (never back) and enqueues the

@@ -23,13 +23,14 @@ type callState struct {
 // converter turns a call's events into records, numbering them per call.
 // It runs on the writer's goroutine only.
 type converter struct {
-	live  bool // live transcript webhooks
+	live  bool   // live transcript webhooks
+	boot  string // the engine process running the calls: their rows' owner
 	log   *slog.Logger
 	calls map[string]*callState
 }
 
-func newConverter(live bool, log *slog.Logger) *converter {
-	return &converter{live: live, log: log, calls: map[string]*callState{}}
+func newConverter(live bool, boot string, log *slog.Logger) *converter {
+	return &converter{live: live, boot: boot, log: log, calls: map[string]*callState{}}
 }
 
 // Events of the writer's own making, queued with the calls' events so that
@@ -65,7 +66,7 @@ func (c *converter) convert(sid string, at time.Time, e events.Event, emit func(
 		rec.Kind = persistence.RecordStarted
 		rec.Call = &persistence.CallInfo{OrganizationID: e.OrganizationID, AssistantID: e.AssistantID,
 			ConfigVersion: e.ConfigVersion, From: events.Clean(e.From), To: events.Clean(e.To), Direction: events.Clean(e.Direction),
-			Carrier: events.Clean(e.Carrier), WebhookURL: events.Clean(e.WebhookURL), Private: e.Private}
+			Carrier: events.Clean(e.Carrier), WebhookURL: events.Clean(e.WebhookURL), Private: e.Private, Boot: c.boot}
 	case events.CallEnded:
 		rec.Kind = persistence.RecordEnded
 		rec.End = &persistence.CallEnd{Reason: events.Clean(e.Reason), DurationMS: e.Duration.Milliseconds(),

@@ -5,11 +5,15 @@
 // they cause (persistence.Record says which rows).
 //
 // Writes never hold a call up. Publish appends to a queue under a mutex
-// and returns; one goroutine does the rest. While PostgreSQL cannot be
-// written to, records wait in memory, up to Options.MaxBuffered, then go to
-// an append-only spill file; once the database answers again the spill
-// file is written first, in order, then what is in memory. A spill file
-// left by an earlier process is written before anything else. Every record
+// and returns; one goroutine does the rest, with one batch write in flight
+// at a time on a goroutine of its own. A record that is not written within
+// Options.SpillAfter (the database is down, or slow) is appended to an
+// append-only spill file and synced, in small batches: a crash loses at
+// most the records of the last SpillAfter. Memory holds at most
+// Options.MaxBuffered records between those appends. Once the database
+// answers again the spill file is written first, in order, then what is in
+// memory. A spill file left by an earlier process is written before
+// anything else. Every record
 // is idempotent (keyed by call SID and its number within the call, or
 // guarded by the call's state), so whatever is written twice — a batch
 // whose commit was not acknowledged, a spill file replayed again after a
@@ -50,13 +54,15 @@ type Options struct {
 	Store     Store
 	SpillPath string // the spill file; it need not exist
 
-	MaxBuffered     int           // records held in memory before spilling; 50,000 when zero
+	SpillAfter      time.Duration // how long a record not yet written stays in memory only: the most a crash loses; 200 ms when zero
+	MaxBuffered     int           // records held in memory before spilling sooner; 50,000 when zero
 	BatchSize       int           // records per batch; 1,000 when zero
 	Interval        time.Duration // how long a record may wait for a fuller batch; 50 ms when zero
 	AttemptTimeout  time.Duration // bound of one batch write; 5 s when zero
 	RetryMin        time.Duration // first wait after a failed write; 100 ms when zero
 	RetryMax        time.Duration // longest wait between attempts; 5 s when zero
 	LiveTranscripts bool          // also send `transcript` webhooks, interim and final
+	Boot            string        // this engine process (persistence.BootID): the owner of the calls it records
 	Clock           clock.Clock   // the real clock when nil
 	Log             *slog.Logger
 	// Written, when set, is called after each batch written, on the
@@ -77,6 +83,7 @@ func (o *Options) defaults() {
 		o.BatchSize = 1000
 	}
 	set(&o.Interval, 50*time.Millisecond)
+	set(&o.SpillAfter, 200*time.Millisecond)
 	set(&o.AttemptTimeout, 5*time.Second)
 	set(&o.RetryMin, 100*time.Millisecond)
 	set(&o.RetryMax, 5*time.Second)
@@ -108,13 +115,14 @@ type Writer struct {
 	mu     sync.Mutex
 	queue  []input // published, not yet taken by the loop
 	spare  []input
-	idle   bool // the loop sleeps with nothing to do: wake it
+	idle   bool // the loop waits for a first record: wake it
 	need   int  // queue length that completes a batch with the backlog: wake the loop (0: never, while down)
 	closed bool
 
 	wake    chan struct{}
 	tick    chan struct{}
 	flushes chan chan error
+	results chan error // the outcome of the batch in flight
 	stop    chan context.Context
 	done    chan struct{}
 
@@ -126,16 +134,33 @@ type Writer struct {
 	stopOnce   sync.Once
 
 	// owned by the loop
-	conv    *converter
-	backlog *backlog
-	spill   *spill
-	down    bool
-	backoff time.Duration
-	retryAt time.Time
-	timer   clock.Timer
-	timerAt time.Time
-	waiters []chan error
+	conv       *converter
+	backlog    *backlog
+	spill      *spill
+	flight     *batch               // the batch being written, nil when none is
+	buf        []persistence.Record // the records of a batch from the backlog (reused)
+	spillRetry time.Time            // after a failed append, the next one waits until then
+	down       bool
+	backoff    time.Duration
+	retryAt    time.Time
+	timer      clock.Timer
+	timerAt    time.Time
+	waiters    []chan error
 }
+
+// batch is a write in flight and where its records come from.
+type batch struct {
+	recs   []persistence.Record
+	source source
+}
+
+type source int
+
+const (
+	fromBacklog source = iota // dropped from the backlog once written
+	fromSpill                 // consumed from the spill file once written
+	respilled                 // from the backlog, since appended to the spill file: written again from there
+)
 
 // New opens the spill file (writing what an earlier process left in it
 // comes first) and starts the writer.
@@ -149,8 +174,8 @@ func New(o Options) (*Writer, error) {
 		return nil, err
 	}
 	w := &Writer{
-		opt: o, log: o.Log, conv: newConverter(o.LiveTranscripts, o.Log), backlog: newBacklog(), spill: sp,
-		wake: make(chan struct{}, 1), tick: make(chan struct{}, 1), flushes: make(chan chan error),
+		opt: o, log: o.Log, conv: newConverter(o.LiveTranscripts, o.Boot, o.Log), backlog: newBacklog(), spill: sp,
+		wake: make(chan struct{}, 1), tick: make(chan struct{}, 1), flushes: make(chan chan error), results: make(chan error, 1),
 		stop: make(chan context.Context), done: make(chan struct{}), need: o.BatchSize,
 	}
 	if torn > 0 {
@@ -262,35 +287,26 @@ func (w *Writer) Dropped() int64 { return w.dropped.Load() }
 func (w *Writer) run() {
 	defer close(w.done)
 	for {
-		if w.due() {
-			select {
-			case r := <-w.flushes:
-				w.waiters = append(w.waiters, r)
-			case ctx := <-w.stop:
-				w.shutdown(ctx)
-				return
-			default:
-			}
-		} else {
-			w.arm()
-			select {
-			case <-w.wake:
-			case <-w.tick:
-				w.timer, w.timerAt = nil, time.Time{}
-			case r := <-w.flushes:
-				w.waiters = append(w.waiters, r)
-			case ctx := <-w.stop:
-				w.shutdown(ctx)
-				return
-			}
-		}
 		w.take()
+		w.spillStale()
 		w.bound()
-		var err error
-		if w.due() {
-			err = w.writeChunk()
+		if w.flight == nil && w.due() {
+			w.launch()
 		}
-		w.answer(err)
+		w.answer(nil)
+		w.arm()
+		select {
+		case <-w.wake:
+		case <-w.tick:
+			w.timer, w.timerAt = nil, time.Time{}
+		case r := <-w.flushes:
+			w.waiters = append(w.waiters, r)
+		case err := <-w.results:
+			_ = w.land(err) // a failure answers the Flush calls waiting
+		case ctx := <-w.stop:
+			w.shutdown(ctx)
+			return
+		}
 	}
 }
 
@@ -324,30 +340,46 @@ func (w *Writer) due() bool {
 		!now.Before(w.backlog.since.Add(w.opt.Interval))
 }
 
+// spillAt is when the backlog goes to the spill file: SpillAfter after its
+// oldest record came in (zero when it is empty).
+func (w *Writer) spillAt() time.Time {
+	if w.backlog.len() == 0 {
+		return time.Time{}
+	}
+	at := w.backlog.since.Add(w.opt.SpillAfter)
+	if at.Before(w.spillRetry) {
+		return w.spillRetry
+	}
+	return at
+}
+
 // arm sets the timer for the next time something is due, and tells
-// publishers when to wake the loop: when it sleeps with nothing to do, or
-// once they complete a batch.
+// publishers when to wake the loop: when the backlog is empty (the first
+// record must be taken to be spilled in time), or once they complete a
+// batch it can write.
 func (w *Writer) arm() {
-	var at time.Time
-	switch {
-	case w.spill.empty() && w.backlog.len() == 0: // nothing to write: no timer
-	case w.down:
-		at = w.retryAt
-	default:
-		at = w.backlog.since.Add(w.opt.Interval)
+	at := w.spillAt()
+	if w.flight == nil && !(w.spill.empty() && w.backlog.len() == 0) {
+		next := w.backlog.since.Add(w.opt.Interval)
+		if w.down {
+			next = w.retryAt
+		}
+		if at.IsZero() || next.Before(at) {
+			at = next
+		}
 	}
 	need := max(w.opt.BatchSize-w.backlog.len(), 1)
-	if w.down {
-		need = 0 // the retry timer wakes the loop
+	if w.down || w.flight != nil {
+		need = 0 // the retry timer or the write's end wakes the loop
 	}
 	w.mu.Lock()
-	w.idle = at.IsZero()
+	w.idle = w.backlog.len() == 0 // the first record starts the SpillAfter clock
 	w.need = need
 	pending := len(w.queue)
 	w.mu.Unlock()
 	// What was published since the loop last took the queue may already
-	// complete a batch: publishers compared against the previous need.
-	if pending > 0 && (at.IsZero() || (need > 0 && pending >= need)) {
+	// be due: publishers compared against the previous need.
+	if pending > 0 && (w.backlog.len() == 0 || (need > 0 && pending >= need)) {
 		w.poke(w.wake)
 	}
 	if at.Equal(w.timerAt) {
@@ -370,46 +402,78 @@ func (w *Writer) poke(c chan struct{}) {
 	}
 }
 
-// bound moves the backlog to the spill file once it holds more than
-// MaxBuffered records. If the file cannot be written they stay in memory:
-// losing them would be worse.
-func (w *Writer) bound() {
-	n := w.backlog.len()
-	if n <= w.opt.MaxBuffered {
-		return
+// spillStale moves the backlog to the spill file once its oldest record
+// has waited SpillAfter without being written.
+func (w *Writer) spillStale() {
+	if at := w.spillAt(); !at.IsZero() && !w.opt.Clock.Now().Before(at) {
+		w.spillBacklog()
 	}
+}
+
+// bound moves the backlog to the spill file once it holds more than
+// MaxBuffered records.
+func (w *Writer) bound() {
+	if w.backlog.len() > w.opt.MaxBuffered && !w.opt.Clock.Now().Before(w.spillRetry) {
+		w.spillBacklog()
+	}
+}
+
+// spillBacklog appends the backlog to the spill file. If the file cannot
+// be written the records stay in memory (losing them would be worse) and
+// the next append waits SpillAfter.
+func (w *Writer) spillBacklog() {
+	n := w.backlog.len()
 	if err := w.spill.append(w.backlog.peek(n)); err != nil {
 		w.log.Error("call records cannot be spilled: keeping them in memory", "records", n, "err", err)
+		w.spillRetry = w.opt.Clock.Now().Add(w.opt.SpillAfter)
 		return
+	}
+	w.spillRetry = time.Time{}
+	if w.flight != nil && w.flight.source == fromBacklog {
+		w.flight.source = respilled
 	}
 	w.backlog.drop(n)
 	w.backlogLen.Store(0)
 	w.spillBytes.Store(w.spill.size)
 }
 
-// writeChunk writes the oldest batch: from the spill file while it has
-// records, else from the backlog.
-func (w *Writer) writeChunk() error {
-	fromSpill := !w.spill.empty()
-	var recs []persistence.Record
-	if fromSpill {
-		var bad int
-		var err error
-		recs, bad, err = w.spill.peek(w.opt.BatchSize)
+// launch starts writing the oldest batch: from the spill file while it has
+// records, else from the backlog. A batch from the backlog is copied: the
+// backlog may change while it is written.
+func (w *Writer) launch() {
+	b := &batch{source: fromBacklog}
+	if !w.spill.empty() {
+		recs, bad, err := w.spill.peek(w.opt.BatchSize)
 		if err != nil {
 			w.fail(err)
-			return err
+			w.answer(err)
+			return
 		}
 		if bad > 0 {
 			w.dropped.Add(int64(bad))
 			w.log.Error("unreadable spill file lines skipped", "path", w.opt.SpillPath, "lines", bad)
 		}
+		b.recs, b.source = recs, fromSpill
 	} else {
-		recs = w.backlog.peek(w.opt.BatchSize)
+		w.buf = append(w.buf[:0], w.backlog.peek(w.opt.BatchSize)...)
+		b.recs = w.buf
 	}
-	if err := w.write(recs); err != nil {
+	w.flight = b
+	go func() { w.results <- w.write(b.recs) }()
+}
+
+// land takes the outcome of the batch in flight.
+func (w *Writer) land(err error) error {
+	b := w.flight
+	w.flight = nil
+	if b.source != fromSpill {
+		clear(w.buf) // let the collector have them
+	}
+	if err != nil {
 		w.fail(err)
-		return fmt.Errorf("%w: %w", ErrUnavailable, err)
+		err = fmt.Errorf("%w: %w", ErrUnavailable, err)
+		w.answer(err)
+		return err
 	}
 	if w.down {
 		w.log.Info("database writable again: writing buffered call records", "in_memory", w.backlog.len(),
@@ -419,14 +483,16 @@ func (w *Writer) writeChunk() error {
 	if w.opt.Written != nil {
 		w.opt.Written()
 	}
-	if fromSpill {
+	switch b.source {
+	case fromSpill:
 		if err := w.spill.advance(); err != nil {
 			w.log.Error("spill file not truncated: it will be written again (harmlessly)", "err", err)
 		}
 		w.spillBytes.Store(w.spill.size)
-	} else {
-		w.backlog.drop(len(recs))
+	case fromBacklog:
+		w.backlog.drop(len(b.recs))
 		w.backlogLen.Store(int64(w.backlog.len()))
+	case respilled: // written again from the spill file: idempotent
 	}
 	return nil
 }
@@ -471,10 +537,10 @@ func (w *Writer) fail(err error) {
 	w.retryAt = w.opt.Clock.Now().Add(w.backoff)
 }
 
-// answer completes the Flush calls waiting: with err if the write failed,
+// answer completes the Flush calls waiting: with err if a write failed,
 // with nil once everything is written.
 func (w *Writer) answer(err error) {
-	if len(w.waiters) == 0 || (err == nil && (!w.spill.empty() || w.backlog.len() > 0)) {
+	if len(w.waiters) == 0 || (err == nil && (w.flight != nil || !w.spill.empty() || w.backlog.len() > 0)) {
 		return
 	}
 	for _, r := range w.waiters {
@@ -483,7 +549,8 @@ func (w *Writer) answer(err error) {
 	w.waiters = nil
 }
 
-// shutdown writes while it can, spills the rest and closes the file.
+// shutdown waits for the write in flight, writes while it can, spills the
+// rest and closes the file.
 func (w *Writer) shutdown(ctx context.Context) {
 	w.mu.Lock()
 	w.closed = true
@@ -491,9 +558,15 @@ func (w *Writer) shutdown(ctx context.Context) {
 	if w.timer != nil {
 		w.timer.Stop()
 	}
+	if w.flight != nil {
+		_ = w.land(<-w.results)
+	}
 	w.take()
 	for (!w.spill.empty() || w.backlog.len() > 0) && ctx.Err() == nil {
-		if err := w.writeChunk(); err != nil {
+		if w.launch(); w.flight == nil {
+			break // the spill file cannot be read
+		}
+		if err := w.land(<-w.results); err != nil {
 			break
 		}
 	}

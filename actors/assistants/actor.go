@@ -40,6 +40,7 @@ type assistantActor struct {
 	head       *Snapshot // state after every staged write
 	queued     []*staged // applied, waiting for the next commit
 	committing []*staged // in the transaction now in flight
+	alone      int       // writes still to commit one per transaction: a group's data was refused
 	deferred   []func()  // requests that need no write in progress (delete)
 }
 
@@ -312,6 +313,10 @@ func (a *assistantActor) flush(ctx actor.Context) {
 	}
 	batch := a.queued
 	a.queued = nil
+	if a.alone > 0 {
+		batch, a.queued = batch[:1:1], batch[1:]
+		a.alone--
+	}
 	var final *Snapshot
 	var history []persistence.HistoryEntry
 	for _, w := range batch {
@@ -323,6 +328,10 @@ func (a *assistantActor) flush(ctx actor.Context) {
 	if final == nil { // only no-ops: answer in order
 		for _, w := range batch {
 			a.respond(ctx, w.replyTo, w.snap, nil)
+		}
+		if len(a.queued) > 0 { // writes left to commit alone
+			a.flush(ctx)
+			return
 		}
 		a.runDeferred()
 		return
@@ -385,8 +394,17 @@ func (a *assistantActor) committed(ctx actor.Context, m *commitDone) {
 			w.retried = true
 		}
 		a.restage(ctx, append(m.batch, a.queued...), a.load())
+	case persistence.Rejected(m.err) && len(m.batch) > 1:
+		// The database refused data of one of the writes: commit them
+		// one by one, so that it fails alone.
+		a.alone = len(m.batch)
+		a.head = a.snap
+		a.restage(ctx, append(m.batch, a.queued...), nil)
 	default:
-		if !errors.Is(m.err, persistence.ErrVersionConflict) && !errors.Is(m.err, ErrCrashed) {
+		switch {
+		case persistence.Rejected(m.err):
+			m.err = fmt.Errorf("%w: %w", ErrRejected, m.err)
+		case !errors.Is(m.err, persistence.ErrVersionConflict) && !errors.Is(m.err, ErrCrashed):
 			m.err = fmt.Errorf("%w: %w", ErrUnavailable, m.err)
 		}
 		a.answer(ctx, m.batch, m.err)

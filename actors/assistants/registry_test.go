@@ -18,6 +18,7 @@ import (
 	"github.com/switchboard-voice/switchboard/assistant"
 	"github.com/switchboard-voice/switchboard/auth"
 	"github.com/switchboard-voice/switchboard/internal/testkit"
+	"github.com/switchboard-voice/switchboard/internal/typeddoc"
 	"github.com/switchboard-voice/switchboard/persistence"
 	"github.com/switchboard-voice/switchboard/persistence/pgtest"
 	"github.com/switchboard-voice/switchboard/secrets"
@@ -446,5 +447,61 @@ func TestTwoNodesDoNotLoseWrites(t *testing.T) {
 	}
 	if got.Version != 3 || len(got.Config.CustomSettings) != 2 {
 		t.Fatalf("stale node's write: version %d, custom %v", got.Version, got.Config.CustomSettings)
+	}
+}
+
+// A write whose data the database refuses (text jsonb cannot hold) fails
+// alone, as a refusal: the valid writes committed in the same group are
+// kept, each with its version.
+func TestRefusedWriteFailsAlone(t *testing.T) {
+	gs := &gateStore{gate: make(chan struct{})}
+	f := newFixture(t, func(s Store) Store { gs.Store = s; return gs })
+	ctx := context.Background()
+	a, err := f.reg.Create(ctx, f.alice, write(t, `{"name":"grouped"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() { // holds the first commit open while the group forms
+		if _, err := f.reg.Update(ctx, f.alice, a.ID, write(t, `{"custom_settings":{"first":true}}`)); err != nil {
+			t.Error(err)
+		}
+	})
+	testkit.Eventually(t, 5*time.Second, func() error {
+		if gs.commits.Load() != 1 {
+			return errors.New("first commit not started")
+		}
+		return nil
+	})
+	errs := make([]error, 6)
+	for i := range errs {
+		w := write(t, fmt.Sprintf(`{"custom_settings":{"w%d":true}}`, i))
+		if i == 3 { // past the HTTP decoder's check: what the database refuses
+			w = assistant.Write{Fields: typeddoc.Document{"description": "a\x00b"}}
+		}
+		wg.Go(func() { _, errs[i] = f.reg.Update(ctx, f.alice, a.ID, w) })
+	}
+	testkit.Eventually(t, 5*time.Second, func() error {
+		f.reg.mu.Lock()
+		defer f.reg.mu.Unlock()
+		if n := f.reg.entries[a.ID].inflight; n != 7 {
+			return fmt.Errorf("%d writers waiting", n)
+		}
+		return nil
+	})
+	close(gs.gate)
+	wg.Wait()
+	for i, err := range errs {
+		if i == 3 {
+			if !errors.Is(err, ErrRejected) {
+				t.Fatalf("refused write: %v", err)
+			}
+		} else if err != nil {
+			t.Fatalf("valid write %d lost with the refused one: %v", i, err)
+		}
+	}
+	got, err := f.reg.Get(ctx, f.alice.OrganizationID, a.ID)
+	if err != nil || got.Version != 7 || got.Config.Description != nil || len(got.Config.CustomSettings) != 6 {
+		t.Fatalf("after the group: version %d, %+v, %v", got.Version, got.Config.CustomSettings, err)
 	}
 }

@@ -25,6 +25,7 @@ type Snapshot struct {
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 	Config         assistant.Config   // secrets opened, for calls
+	Secrets        []string           // Config's opened secrets, scrubbed from what providers echo
 	Doc            assistant.Document // as stored, secrets sealed
 	JSON           []byte             // Doc encoded
 	Body           []byte             // the API response, secrets masked, with zero statistics
@@ -41,6 +42,7 @@ func newSnapshot(row persistence.AssistantRow, res assistant.Result) (*Snapshot,
 		CreatedAt:      row.CreatedAt,
 		UpdatedAt:      row.UpdatedAt,
 		Config:         res.Config,
+		Secrets:        res.Secrets,
 		Doc:            res.Doc,
 		JSON:           res.JSON,
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"reflect"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -36,6 +37,7 @@ type callActor struct {
 	cancel context.CancelFunc
 
 	cfg     assistant.Config // the configuration in use
+	secrets []string         // every configuration's opened keys: scrubbed from provider errors
 	version int
 	m       *turn.Machine
 	started time.Time
@@ -80,7 +82,8 @@ type subscribed struct {
 func newCallActor(m *Manager, spec Spec, c *Call) *callActor {
 	a := &callActor{mgr: m, spec: spec, call: c, clk: m.Clock, root: m.System.Root,
 		log: m.Log.With("call_sid", spec.ID), cfg: spec.Snapshot.Config, version: spec.Snapshot.Version,
-		gens: map[turn.ReplyID]context.CancelFunc{}}
+		secrets: slices.Clone(spec.Snapshot.Secrets),
+		gens:    map[turn.ReplyID]context.CancelFunc{}}
 	a.ctx, a.cancel = context.WithCancel(context.Background())
 	return a
 }
@@ -252,7 +255,18 @@ func (a *callActor) subscribed(msg *subscribed) {
 // newest and applies it at the next turn boundary (Port.ApplyConfig).
 func (a *callActor) configChanged(snap *assistants.Snapshot) {
 	if snap != nil {
+		a.keepSecrets(snap)
 		a.m.ChangeConfig(a.now(), turn.SettingsFrom(snap.ID, a.render(snap.Config), snap.Version))
+	}
+}
+
+// keepSecrets adds a configuration's secrets to those scrubbed from
+// provider errors: the call may still use a key it started with.
+func (a *callActor) keepSecrets(snap *assistants.Snapshot) {
+	for _, s := range snap.Secrets {
+		if !slices.Contains(a.secrets, s) {
+			a.secrets = append(a.secrets, s)
+		}
 	}
 }
 

@@ -119,5 +119,6 @@ func (a *callActor) handoverLoaded(m *handoverLoaded) {
 		a.m.HandoverFailed(a.now(), m.err.Error())
 		return
 	}
+	a.keepSecrets(m.snap)
 	a.m.ChangeConfig(a.now(), turn.SettingsFrom(m.snap.ID, a.render(m.snap.Config), m.snap.Version))
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/switchboard-voice/switchboard/actors/turn"
 	"github.com/switchboard-voice/switchboard/events"
 	"github.com/switchboard-voice/switchboard/internal/ptr"
+	"github.com/switchboard-voice/switchboard/secrets"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -198,11 +199,13 @@ func (a *callActor) publish(e events.Event) {
 }
 
 // withProviders names the providers of the call's configuration in the
-// events the conversation machine publishes without them.
+// events the conversation machine publishes without them, and scrubs
+// credentials from provider errors before any sink sees them.
 func (a *callActor) withProviders(e events.Event) events.Event {
 	cfg := &a.cfg
 	switch ev := e.(type) {
 	case events.ProviderError:
+		ev.Error = secrets.Scrub(ev.Error, a.secrets...) // providers echo keys back
 		if ev.Provider == "" {
 			switch ev.Service {
 			case "stt":

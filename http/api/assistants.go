@@ -24,7 +24,11 @@ func (a *API) sendSnapshot(c *fiber.Ctx, status int, s *assistants.Snapshot) err
 }
 
 func (a *API) createAssistant(c *fiber.Ctx) error {
-	w, err := assistant.ParseWrite(c.Body())
+	body, err := jsonBody(c)
+	if err != nil {
+		return err
+	}
+	w, err := assistant.ParseWrite(body)
 	if err != nil {
 		return fail(err, "Assistant")
 	}
@@ -54,11 +58,15 @@ func (a *API) getAssistant(c *fiber.Ctx) error {
 // updateAssistant serves PUT and PATCH alike: Burki applies only the fields
 // sent in both, deep-merging nested objects.
 func (a *API) updateAssistant(c *fiber.Ctx) error {
-	id, err := pathID(c, "assistant_id")
+	id, err := a.ownedAssistant(c) // before the body is read
 	if err != nil {
 		return err
 	}
-	w, err := assistant.ParseWrite(c.Body())
+	body, err := jsonBody(c)
+	if err != nil {
+		return err
+	}
+	w, err := assistant.ParseWrite(body)
 	if err != nil {
 		return fail(err, "Assistant")
 	}
@@ -81,7 +89,7 @@ type statusWrite struct {
 var statusBody = newStrictBody[statusWrite]()
 
 func (a *API) setAssistantStatus(c *fiber.Ctx) error {
-	id, err := pathID(c, "assistant_id")
+	id, err := a.ownedAssistant(c) // before the body is read
 	if err != nil {
 		return err
 	}
@@ -90,10 +98,14 @@ func (a *API) setAssistantStatus(c *fiber.Ctx) error {
 		return err
 	}
 	if active == nil {
-		if len(c.Body()) == 0 {
+		body, err := jsonBody(c)
+		if err != nil {
+			return err
+		}
+		if len(body) == 0 {
 			return badParam("body", "is_active", "field required: true or false, in the body or the query")
 		}
-		w, err := statusBody.parse(c.Body())
+		w, err := statusBody.parse(body)
 		if err != nil {
 			return err
 		}

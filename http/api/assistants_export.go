@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -29,7 +28,11 @@ func assistantFilter(c *fiber.Ctx) (persistence.AssistantFilter, error) {
 	if err != nil {
 		return persistence.AssistantFilter{}, err
 	}
-	return persistence.AssistantFilter{IsActive: active, Search: strings.Clone(c.Query("search"))}, nil
+	search, err := queryText(c, "search")
+	if err != nil {
+		return persistence.AssistantFilter{}, err
+	}
+	return persistence.AssistantFilter{IsActive: active, Search: search}, nil
 }
 
 func (a *API) countAssistants(c *fiber.Ctx) error {

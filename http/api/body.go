@@ -1,11 +1,18 @@
 package api
 
 import (
+	"errors"
 	"fmt"
+	"mime"
 	"reflect"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
 
 	"github.com/switchboard-voice/switchboard/assistant"
 	"github.com/switchboard-voice/switchboard/http/openapi"
+	"github.com/switchboard-voice/switchboard/http/server"
+	"github.com/switchboard-voice/switchboard/internal/jsonobj"
 	"github.com/switchboard-voice/switchboard/internal/typeddoc"
 )
 
@@ -19,10 +26,38 @@ func newStrictBody[T any]() strictBody[T] {
 	return strictBody[T]{schema: typeddoc.New(func() T { var zero T; return zero }, typeddoc.Options{})}
 }
 
-// decodeBody reads a JSON object body; anything else is a 422.
+// maxJSONBody bounds a JSON body (the server's own limit is set for sound
+// uploads).
+const maxJSONBody = 1 << 20
+
+// jsonBody is the request's body once its content type says JSON, or says
+// nothing (FastAPI reads such a body as JSON too): anything else is a 415,
+// and a body over maxJSONBody a 413.
+func jsonBody(c *fiber.Ctx) ([]byte, error) {
+	body := c.Body()
+	if ct := c.Get(fiber.HeaderContentType); len(body) > 0 && ct != "" && !isJSON(ct) {
+		return nil, server.Detail(fiber.StatusUnsupportedMediaType, "Content-Type must be application/json")
+	}
+	if len(body) > maxJSONBody {
+		return nil, server.Detail(fiber.StatusRequestEntityTooLarge, fmt.Sprintf("a JSON body is at most %d bytes", maxJSONBody))
+	}
+	return body, nil
+}
+
+func isJSON(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	return err == nil && (mt == fiber.MIMEApplicationJSON || strings.HasSuffix(mt, "+json"))
+}
+
+// decodeBody reads a JSON object body; anything else is a 422, naming the
+// field when a string in it cannot be stored as text.
 func decodeBody(body []byte) (typeddoc.Document, error) {
 	doc, err := typeddoc.DecodeDocument(body)
-	if err != nil {
+	var te *typeddoc.TextError
+	switch {
+	case errors.As(err, &te):
+		return nil, validation("body", []assistant.FieldError{{Loc: te.Loc, Msg: te.Msg, Type: "value_error"}})
+	case err != nil:
 		return nil, validation("body", []assistant.FieldError{{Msg: err.Error(), Type: "json_invalid"}})
 	}
 	return doc, nil
@@ -54,4 +89,18 @@ func (b strictBody[T]) check(doc typeddoc.Document) (T, error) {
 func (b strictBody[T]) model(name, description string) *openapi.Model {
 	return &openapi.Model{Name: name, Description: description,
 		Schema: typeddoc.JSONSchema(reflect.TypeFor[T](), typeddoc.Strict, nil)}
+}
+
+// viewBodyProblem is a vendor view's problem for a body that did not
+// decode: at the field holding text that cannot be stored, else the body.
+func viewBodyProblem(err error) jsonobj.Problem {
+	var te *typeddoc.TextError
+	if !errors.As(err, &te) || len(te.Loc) == 0 {
+		return jsonobj.Problem{Path: "body", Msg: "must be a JSON object: " + err.Error()}
+	}
+	parts := make([]string, len(te.Loc))
+	for i, p := range te.Loc {
+		parts[i] = fmt.Sprint(p)
+	}
+	return jsonobj.Problem{Path: strings.Join(parts, "."), Msg: te.Msg}
 }

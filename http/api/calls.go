@@ -161,14 +161,17 @@ func (a *API) listCalls(c *fiber.Ctx) error {
 // callFilter reads the calls' filters: status, assistant_id,
 // customer_phone, date_from and date_to.
 func callFilter(c *fiber.Ctx) (persistence.CallFilter, error) {
-	f := persistence.CallFilter{CustomerNumber: strings.Clone(strings.TrimSpace(c.Query("customer_phone")))}
+	customer, err := queryText(c, "customer_phone")
+	if err != nil {
+		return persistence.CallFilter{}, err
+	}
+	f := persistence.CallFilter{CustomerNumber: strings.TrimSpace(customer)}
 	if s := c.Query("status"); s != "" {
 		if !slices.Contains(persistence.CallStatuses, s) {
 			return f, badParam("query", "status", "must be one of %s", strings.Join(persistence.CallStatuses, ", "))
 		}
 		f.Status = strings.Clone(s)
 	}
-	var err error
 	if raw := c.Query("assistant_id"); raw != "" {
 		if f.AssistantID, err = strconv.ParseInt(raw, 10, 64); err != nil || f.AssistantID <= 0 {
 			return f, badParam("query", "assistant_id", "must be a positive integer")
@@ -230,7 +233,10 @@ func (a *API) getCall(c *fiber.Ctx) error {
 }
 
 func (a *API) getCallBySID(c *fiber.Ctx) error {
-	sid := c.Params("call_sid")
+	sid, err := pathText(c, "call_sid")
+	if err != nil {
+		return err
+	}
 	row, err := a.Calls.GetCallBySID(c.UserContext(), principal(c).OrganizationID, sid)
 	if err != nil {
 		return callFail(err, fmt.Sprintf("Call with SID %s", sid))
@@ -353,7 +359,11 @@ func (a *API) listCallEvents(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	evs, err := a.Calls.ListCallEvents(c.UserContext(), row.OrganizationID, row.ID, strings.Clone(c.Query("kind")))
+	kind, err := queryText(c, "kind")
+	if err != nil {
+		return err
+	}
+	evs, err := a.Calls.ListCallEvents(c.UserContext(), row.OrganizationID, row.ID, kind)
 	if err != nil {
 		return callFail(err, "Events")
 	}
@@ -413,7 +423,10 @@ type terminated struct {
 
 // terminateCall ends a live call of the organization through its actor.
 func (a *API) terminateCall(c *fiber.Ctx) error {
-	sid := c.Params("call_sid")
+	sid, err := pathText(c, "call_sid")
+	if err != nil {
+		return err
+	}
 	live, ok := a.LiveCalls.Get(sid)
 	if !ok || live.OrganizationID != principal(c).OrganizationID {
 		return server.Detail(fiber.StatusNotFound, fmt.Sprintf("No live call %s in your organization", sid))
@@ -455,7 +468,11 @@ type placed struct {
 // placeCall places an outbound call for an active assistant of the
 // organization and records it as queued.
 func (a *API) placeCall(c *fiber.Ctx) error {
-	req, err := outboundBody.parse(c.Body())
+	body, err := jsonBody(c)
+	if err != nil {
+		return err
+	}
+	req, err := outboundBody.parse(body)
 	if err != nil {
 		return err
 	}

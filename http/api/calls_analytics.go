@@ -286,7 +286,11 @@ func (a *API) exportTranscripts(c *fiber.Ctx) error {
 		out[i].csv = []string{strconv.FormatInt(t.ID, 10), strconv.FormatInt(t.CallID, 10), t.Speaker, t.Content,
 			strconv.FormatFloat(t.SegmentStart, 'f', 3, 64), strconv.FormatFloat(t.SegmentEnd, 'f', 3, 64), confidence, stampOf(&t.CreatedAt)}
 	}
-	name := "call-" + c.Params("call_id") + "-transcript" // a positive integer: transcriptsOf checked it
+	id, err := pathID(c, "call_id") // decoded as transcriptsOf did: the file is named after the number
+	if err != nil {
+		return err
+	}
+	name := "call-" + strconv.FormatInt(id, 10) + "-transcript"
 	return a.sendExport(c, format, name, transcriptColumns, func(context.Context) ([]exportRecord, error) {
 		batch := out
 		out = nil // one page: the whole transcript

@@ -19,6 +19,9 @@ func fail(err error, subject string) error {
 		return validation("body", ve.Errors)
 	case errors.Is(err, assistants.ErrNotFound), errors.Is(err, assistants.ErrHistoryNotFound):
 		return server.Detail(fiber.StatusNotFound, subject+" not found in your organization")
+	case errors.Is(err, assistants.ErrRejected):
+		return &server.Error{Status: fiber.StatusUnprocessableEntity, Err: err, Body: validationBody{Detail: []assistant.FieldError{
+			{Loc: []any{"body"}, Msg: "a value in this body cannot be stored", Type: "value_error"}}}}
 	case errors.Is(err, assistants.ErrUnavailable):
 		return &server.Error{Status: fiber.StatusServiceUnavailable, Body: server.Message{Detail: "Service temporarily unavailable, retry shortly"}, Err: err}
 	default:

@@ -167,7 +167,7 @@ func famulorSavedBody(message string, s *assistants.Snapshot) famulorSaved {
 func (a *API) famulorWrite(c *fiber.Ctx, op famulor.Op, current *assistant.Config) (famulor.Change, error) {
 	doc, err := assistant.DecodeDocument(c.Body())
 	if err != nil {
-		return famulor.Change{}, famulorProblems([]jsonobj.Problem{{Path: "body", Msg: "must be a JSON object: " + err.Error()}})
+		return famulor.Change{}, famulorProblems([]jsonobj.Problem{viewBodyProblem(err)})
 	}
 	// translated here to answer a bad body at once, and again in the
 	// assistant's actor on the configuration it applies to
@@ -493,7 +493,7 @@ type famulorToggled struct {
 func (a *API) famulorToggleAssistant(c *fiber.Ctx) (famulorToggle, error) {
 	doc, err := assistant.DecodeDocument(c.Body())
 	if err != nil {
-		return famulorToggle{}, famulorProblems([]jsonobj.Problem{{Path: "body", Msg: "must be a JSON object: " + err.Error()}})
+		return famulorToggle{}, famulorProblems([]jsonobj.Problem{viewBodyProblem(err)})
 	}
 	var errs jsonobj.Problems
 	o := jsonobj.Read(doc, &errs)

@@ -101,7 +101,7 @@ func (a *API) getHistory(c *fiber.Ctx) error {
 }
 
 func (a *API) rollback(c *fiber.Ctx) error {
-	id, err := pathID(c, "assistant_id")
+	id, err := a.ownedAssistant(c) // before the body is read
 	if err != nil {
 		return err
 	}
@@ -110,8 +110,12 @@ func (a *API) rollback(c *fiber.Ctx) error {
 		return err
 	}
 	var desc *string
-	if len(c.Body()) > 0 {
-		w, err := assistant.ParseWrite(c.Body())
+	body, err := jsonBody(c)
+	if err != nil {
+		return err
+	}
+	if len(body) > 0 {
+		w, err := assistant.ParseWrite(body)
 		if err != nil {
 			return fail(err, "Assistant")
 		}

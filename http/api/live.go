@@ -2,7 +2,6 @@ package api
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/gofiber/contrib/websocket"
@@ -77,7 +76,10 @@ func (a *API) watchCall(c *fiber.Ctx) error {
 	if !websocket.IsWebSocketUpgrade(c) {
 		return fiber.ErrUpgradeRequired
 	}
-	sid := strings.Clone(c.Params("call_sid"))
+	sid, err := pathText(c, "call_sid")
+	if err != nil {
+		return err
+	}
 	lc, ok := a.LiveCalls.Get(sid)
 	if !ok || lc.OrganizationID != principal(c).OrganizationID {
 		return server.Detail(fiber.StatusNotFound, fmt.Sprintf("No live call %s in your organization", sid))

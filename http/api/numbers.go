@@ -96,7 +96,11 @@ func numberError(err error, id int64) error {
 }
 
 func (a *API) createNumber(c *fiber.Ctx) error {
-	w, err := numberCreateBody.parse(c.Body())
+	body, err := jsonBody(c)
+	if err != nil {
+		return err
+	}
+	w, err := numberCreateBody.parse(body)
 	if err != nil {
 		return err
 	}
@@ -150,12 +154,31 @@ func (a *API) getNumber(c *fiber.Ctx) error {
 	return c.JSON(n)
 }
 
-func (a *API) updateNumber(c *fiber.Ctx) error {
+// ownedNumber is the path's phone_number_id once the number is the
+// caller's organization's (else a 404): checked before any body is read.
+func (a *API) ownedNumber(c *fiber.Ctx) (persistence.PhoneNumber, error) {
 	id, err := pathID(c, "phone_number_id")
+	if err != nil {
+		return persistence.PhoneNumber{}, err
+	}
+	n, err := a.Store.PhoneNumber(c.UserContext(), principal(c).OrganizationID, id)
+	if err != nil {
+		return persistence.PhoneNumber{}, numberError(err, id)
+	}
+	return n, nil
+}
+
+func (a *API) updateNumber(c *fiber.Ctx) error {
+	n, err := a.ownedNumber(c)
 	if err != nil {
 		return err
 	}
-	u, err := parseNumberUpdate(c.Body())
+	id := n.ID
+	body, err := jsonBody(c)
+	if err != nil {
+		return err
+	}
+	u, err := parseNumberUpdate(body)
 	if err != nil {
 		return err
 	}
@@ -187,17 +210,26 @@ func (a *API) deleteNumber(c *fiber.Ctx) error {
 // assignNumber serves both POST /phone-numbers/{id}/assign {assistant_id}
 // and Burki's POST /assistants/{id}/phone-numbers/{phone_number_id}/assign.
 func (a *API) assignNumber(c *fiber.Ctx) error {
-	id, err := pathID(c, "phone_number_id")
+	// the resources in the path first (404), then the body (422)
+	var assistantID int64
+	var err error
+	inPath := c.Params("assistant_id") != ""
+	if inPath {
+		if assistantID, err = a.ownedAssistant(c); err != nil {
+			return err
+		}
+	}
+	n, err := a.ownedNumber(c)
 	if err != nil {
 		return err
 	}
-	var assistantID int64
-	if c.Params("assistant_id") != "" {
-		if assistantID, err = pathID(c, "assistant_id"); err != nil {
+	id := n.ID
+	if !inPath {
+		body, err := jsonBody(c)
+		if err != nil {
 			return err
 		}
-	} else {
-		w, err := numberAssignBody.parse(c.Body())
+		w, err := numberAssignBody.parse(body)
 		if err != nil {
 			return err
 		}
@@ -207,19 +239,20 @@ func (a *API) assignNumber(c *fiber.Ctx) error {
 }
 
 func (a *API) unassignNumber(c *fiber.Ctx) error {
-	id, err := pathID(c, "phone_number_id")
+	var aid int64
+	var err error
+	inPath := c.Params("assistant_id") != ""
+	if inPath {
+		if aid, err = a.ownedAssistant(c); err != nil {
+			return err
+		}
+	}
+	n, err := a.ownedNumber(c)
 	if err != nil {
 		return err
 	}
-	if c.Params("assistant_id") != "" {
-		aid, err := pathID(c, "assistant_id")
-		if err != nil {
-			return err
-		}
-		n, err := a.Store.PhoneNumber(c.UserContext(), principal(c).OrganizationID, id)
-		if err != nil {
-			return numberError(err, id)
-		}
+	id := n.ID
+	if inPath {
 		if n.AssistantID == nil || *n.AssistantID != aid {
 			return server.Detail(fiber.StatusNotFound, fmt.Sprintf("Phone number %d is not assigned to assistant %d", id, aid))
 		}
@@ -243,7 +276,10 @@ func (a *API) assistantNumbers(c *fiber.Ctx) error {
 // assistantByPhone finds the assistant a number of the caller's
 // organization is assigned to.
 func (a *API) assistantByPhone(c *fiber.Ctx) error {
-	number := c.Params("phone_number")
+	number, err := pathText(c, "phone_number")
+	if err != nil {
+		return err
+	}
 	n, err := a.Store.PhoneNumberByNumber(c.UserContext(), number)
 	org := principal(c).OrganizationID
 	if errors.Is(err, persistence.ErrNotFound) || (err == nil && (n.OrganizationID != org || n.AssistantID == nil)) {

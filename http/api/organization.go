@@ -72,7 +72,11 @@ func (a *API) updateOrganization(change func(Organizations, context.Context, int
 		if err := requireAdmin(c); err != nil {
 			return err
 		}
-		body, err := decodeBody(c.Body())
+		raw, err := jsonBody(c)
+		if err != nil {
+			return err
+		}
+		body, err := decodeBody(raw)
 		if err != nil {
 			return err
 		}

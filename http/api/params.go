@@ -1,16 +1,37 @@
 package api
 
 import (
+	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/switchboard-voice/switchboard/http/openapi"
+	"github.com/switchboard-voice/switchboard/internal/typeddoc"
 )
+
+// pathText is a path parameter, percent-decoded once (clients encode
+// "+" as %2B): one that does not decode, or cannot be stored as text, is a
+// 422.
+func pathText(c *fiber.Ctx, name string) (string, error) {
+	v, err := url.PathUnescape(strings.Clone(c.Params(name))) // Params is the request buffer's, reused
+	if err != nil {
+		return "", badParam("path", name, "is not percent-encoded correctly")
+	}
+	if te := typeddoc.CheckText(v); te != nil {
+		return "", badParam("path", name, "%s", te.Msg)
+	}
+	return v, nil
+}
 
 // pathID parses an integer id from the path.
 func pathID(c *fiber.Ctx, name string) (int64, error) {
-	id, err := strconv.ParseInt(c.Params(name), 10, 64)
+	raw, err := pathText(c, name)
+	if err != nil {
+		return 0, err
+	}
+	id, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil || id <= 0 {
 		return 0, badParam("path", name, "must be a positive integer")
 	}
@@ -64,6 +85,16 @@ func queryInt(c *fiber.Ctx, name string, def, lo, hi int) (int, error) {
 		return 0, badParam("query", name, "must be an integer between %d and %d", lo, hi)
 	}
 	return n, nil
+}
+
+// queryText reads a text query parameter: one that cannot be stored as
+// text (not UTF-8, or a NUL) is a 422.
+func queryText(c *fiber.Ctx, name string) (string, error) {
+	v := c.Query(name)
+	if te := typeddoc.CheckText(v); te != nil {
+		return "", badParam("query", name, "%s", te.Msg)
+	}
+	return strings.Clone(v), nil
 }
 
 // queryBool reads an optional true/false query parameter.

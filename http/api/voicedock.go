@@ -146,7 +146,7 @@ func (a *API) voiceDockAssistant(c *fiber.Ctx) (*assistants.Snapshot, error) {
 func voiceDockWrite(body []byte, current *assistant.Config) (assistant.Write, error) {
 	doc, err := assistant.DecodeDocument(body)
 	if err != nil {
-		return assistant.Write{}, voiceDockProblems([]jsonobj.Problem{{Path: "body", Msg: "must be a JSON object: " + err.Error()}})
+		return assistant.Write{}, voiceDockProblems([]jsonobj.Problem{viewBodyProblem(err)})
 	}
 	// translated here to answer a bad body at once, and again in the
 	// assistant's actor on the configuration it applies to

@@ -61,7 +61,10 @@ func New(o Options) *fiber.App {
 		WriteTimeout:          15 * time.Second,
 		IdleTimeout:           60 * time.Second,
 		ReadBufferSize:        16 << 10,
-		ErrorHandler:          errorHandler(o.Log),
+		// A multipart body is parsed by the handler that takes it, after
+		// authentication: not by the server before any route runs.
+		DisablePreParseMultipartForm: true,
+		ErrorHandler:                 errorHandler(o.Log),
 	})
 	app.Use(fiberrecover.New())
 	app.Use(requestid.New())

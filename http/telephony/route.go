@@ -15,6 +15,9 @@ const (
 	RefusalUnknown  = "Sorry, this number is not in service. Goodbye."
 	RefusalInactive = "Sorry, this line is not taking calls right now. Goodbye."
 	RefusalDraining = "Sorry, we cannot take your call right now. Please call back in a few minutes. Goodbye."
+	// The engine cannot route the call (its database is away): the caller
+	// hears so in the carrier's language, not an HTTP error.
+	RefusalUnavailable = "Sorry, we are having technical difficulties and cannot take your call right now. Please call back in a few minutes. Goodbye."
 )
 
 // Refusal is what to say for a routing error (ErrUnknownNumber,

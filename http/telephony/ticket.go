@@ -1,6 +1,7 @@
 package telephony
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -38,10 +39,12 @@ const (
 var b64 = base64.RawURLEncoding
 
 // Tickets seals and opens tickets with a server secret, and remembers
-// redeemed ones until they expire so each is used once (per node).
+// redeemed ones until they expire so each is used once: in memory, and
+// with a ledger across restarts and nodes.
 type Tickets struct {
-	key []byte
-	now func() time.Time
+	key    []byte
+	now    func() time.Time
+	ledger TicketLedger
 
 	mu       sync.Mutex
 	used     map[string]time.Time // MAC → expiry
@@ -56,6 +59,20 @@ func NewTickets(secret []byte, now func() time.Time) *Tickets {
 	}
 	return &Tickets{key: append([]byte(nil), secret...), now: now, used: map[string]time.Time{}}
 }
+
+// TicketLedger records redeemed tickets durably (*persistence.Store).
+type TicketLedger interface {
+	// ClaimTicket is false for a ticket claimed before.
+	ClaimTicket(ctx context.Context, mac []byte, expires time.Time) (bool, error)
+}
+
+// ledgerTimeout bounds a claim: a stream's start waits on it.
+const ledgerTimeout = 2 * time.Second
+
+// UseLedger makes redemptions single-use across restarts and nodes. While
+// the ledger cannot be reached, the node's own memory still refuses a
+// ticket used twice on it.
+func (t *Tickets) UseLedger(l TicketLedger) { t.ledger = l }
 
 // Now is the tickets' clock.
 func (t *Tickets) Now() time.Time { return t.now() }
@@ -91,20 +108,36 @@ func (t *Tickets) Open(s string) (Ticket, error) {
 	return tk, err
 }
 
-// Redeem opens a ticket once: a second redemption before it expires is
+// Redeem opens a ticket once: a second redemption before it expires, on
+// this node or (with a ledger) any other or an earlier run, is
 // ErrTicketUsed.
 func (t *Tickets) Redeem(s string) (Ticket, error) {
 	tk, mac, err := t.open(s)
 	if err != nil {
 		return tk, err
 	}
+	if !t.remember(mac, tk.Expires) {
+		return Ticket{}, ErrTicketUsed
+	}
+	if t.ledger != nil { // outside the lock: other streams do not wait on it
+		ctx, cancel := context.WithTimeout(context.Background(), ledgerTimeout)
+		defer cancel()
+		if fresh, err := t.ledger.ClaimTicket(ctx, []byte(mac), tk.Expires); err == nil && !fresh {
+			return Ticket{}, ErrTicketUsed
+		}
+	}
+	return tk, nil
+}
+
+// remember records a ticket as used on this node; false if it was.
+func (t *Tickets) remember(mac string, expires time.Time) bool {
 	now := t.now()
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if exp, ok := t.used[mac]; ok && now.Before(exp) {
-		return Ticket{}, ErrTicketUsed
+		return false
 	}
-	t.used[mac] = tk.Expires
+	t.used[mac] = expires
 	if t.redeemed++; t.redeemed%256 == 0 {
 		for k, exp := range t.used {
 			if !now.Before(exp) {
@@ -112,7 +145,7 @@ func (t *Tickets) Redeem(s string) (Ticket, error) {
 			}
 		}
 	}
-	return tk, nil
+	return true
 }
 
 func (t *Tickets) open(s string) (Ticket, string, error) {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"reflect"
 )
 
@@ -14,7 +15,8 @@ import (
 // Documents are never mutated once built: they share subtrees.
 type Document = map[string]any
 
-// DecodeDocument parses a JSON object, keeping numbers exact.
+// DecodeDocument parses a JSON object, keeping numbers exact. A string
+// that cannot be stored as text is a *TextError locating it.
 func DecodeDocument(data []byte) (Document, error) {
 	var v any
 	if err := decodeJSON(data, &v); err != nil {
@@ -23,6 +25,9 @@ func DecodeDocument(data []byte) (Document, error) {
 	doc, ok := v.(map[string]any)
 	if !ok {
 		return nil, fmt.Errorf("%w: expected a JSON object", ErrInvalidJSON)
+	}
+	if te := checkText(data, doc); te != nil {
+		return nil, te
 	}
 	return doc, nil
 }
@@ -33,7 +38,7 @@ func decodeJSON(data []byte, v any) error {
 	if err := dec.Decode(v); err != nil {
 		return fmt.Errorf("%w: %s", ErrInvalidJSON, jsonErrorText(err))
 	}
-	if dec.More() {
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) { // More misses a closing } or ]
 		return fmt.Errorf("%w: unexpected data after the JSON value", ErrInvalidJSON)
 	}
 	return nil

@@ -84,8 +84,8 @@ func (g *Gateway) answer(c *fiber.Ctx) error {
 	if err != nil {
 		text, refused := telephony.Refusal(err)
 		if !refused {
-			g.cfg.Log.Error("routing a call", "call_sid", tk.CallID, "err", err)
-			return server.Detail(fiber.StatusServiceUnavailable, "routing unavailable")
+			g.cfg.Log.Error("routing a call: refusing it", "call_sid", tk.CallID, "err", err)
+			text = telephony.RefusalUnavailable
 		}
 		if _, ok := g.account(ctx, r); !ok {
 			return forbidden()
@@ -95,6 +95,10 @@ func (g *Gateway) answer(c *fiber.Ctx) error {
 	}
 	if route.Credentials.Plivo == nil || !r.signedBy(route.Credentials.Plivo.AuthToken) {
 		return forbidden()
+	}
+	if g.cfg.Replayed(ctx, telephony.Plivo, tk.CallID) {
+		g.cfg.Log.Warn("answer webhook for a call that exists: no second call", "call_sid", tk.CallID)
+		return plivoXML(c, "<Hangup/>")
 	}
 	if to, ok := telephony.Bypass(route.Snapshot, q.Caller); ok {
 		g.cfg.Log.Info("bypass caller transferred", "call_sid", tk.CallID, "assistant_id", route.AssistantID)

@@ -22,6 +22,7 @@ type Directory struct {
 	events *Recorder
 
 	mu         sync.Mutex
+	routeErr   error                 // every Route fails with it (the database is away)
 	creds      telephony.Credentials // the organization's
 	numbers    map[string]number
 	assistants map[int64]*assistants.Snapshot
@@ -39,6 +40,13 @@ type number struct {
 func NewDirectory(events *Recorder) *Directory {
 	return &Directory{events: events, numbers: map[string]number{}, assistants: map[int64]*assistants.Snapshot{},
 		subs: map[string]bool{}}
+}
+
+// FailRoutes makes every Route fail with err (nil: work again).
+func (d *Directory) FailRoutes(err error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.routeErr = err
 }
 
 // SetCredentials sets the organization's carrier credentials.
@@ -84,6 +92,9 @@ func (d *Directory) Route(_ context.Context, q telephony.Lookup) (*telephony.Rou
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.lookups = append(d.lookups, q)
+	if d.routeErr != nil {
+		return nil, d.routeErr
+	}
 	id := q.AssistantID
 	if id == 0 {
 		n, ok := d.numbers[q.Number]

@@ -154,12 +154,17 @@ func (g *Gateway) webhook(c *fiber.Ctx) error {
 // incoming answers a call: with the media stream, a transfer for bypass
 // callers, or a spoken refusal.
 func (g *Gateway) incoming(ctx context.Context, acct telephony.Credentials, p payload) error {
+	if g.cfg.Replayed(ctx, telephony.Telnyx, p.CallControlID) {
+		g.cfg.Log.Warn("call.initiated for a call that exists: no second call", "call_sid", p.CallControlID)
+		return nil
+	}
 	q := telephony.Lookup{Carrier: telephony.Telnyx, Number: p.To, Caller: p.From}
 	route, err := telephony.Resolve(ctx, g.cfg.Directory, q)
 	if err != nil {
 		text, refused := telephony.Refusal(err)
 		if !refused {
-			return err
+			g.cfg.Log.Error("routing a call: refusing it", "call_sid", p.CallControlID, "err", err)
+			text = telephony.RefusalUnavailable
 		}
 		g.cfg.Log.Info("call refused", "call_sid", p.CallControlID, "to", p.To, "reason", err)
 		return g.api.command(ctx, acct.Telnyx.APIKey, p.CallControlID, "answer",

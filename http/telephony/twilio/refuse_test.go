@@ -2,6 +2,7 @@ package twilio_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -56,6 +57,21 @@ func TestUnknownAndInactiveNumbersAreRefused(t *testing.T) {
 	}
 	if r.Events.Started() != 0 {
 		t.Fatal("a refused call started")
+	}
+}
+
+// A call the engine cannot route (its database is away) is told so in
+// TwiML and hung up, not answered with an HTTP error Twilio speaks as one.
+func TestUnroutableCallHearsAnApology(t *testing.T) {
+	r := newRig(t, nil)
+	r.Dir.FailRoutes(errors.New("database unreachable"))
+	c, err := r.cloud.Dial(telephonytest.Ctx(t, 10*time.Second), telephonytest.CallerNumber, telephonytest.Number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-c.Done()
+	if said := c.Said(); len(said) != 1 || said[0] != telephony.RefusalUnavailable || c.Status() != "completed" || c.Streams() != 0 {
+		t.Fatalf("said %q, status %s, %d streams, err %v", said, c.Status(), c.Streams(), c.Err())
 	}
 }
 

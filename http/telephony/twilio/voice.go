@@ -6,7 +6,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/switchboard-voice/switchboard/http/server"
 	"github.com/switchboard-voice/switchboard/http/telephony"
 )
 
@@ -27,8 +26,8 @@ func (g *Gateway) voice(c *fiber.Ctx) error {
 	if err != nil {
 		text, refused := telephony.Refusal(err)
 		if !refused {
-			g.cfg.Log.Error("routing a call", "call_sid", r.get("CallSid"), "err", err)
-			return server.Detail(fiber.StatusServiceUnavailable, "routing unavailable")
+			g.cfg.Log.Error("routing a call: refusing it", "call_sid", r.get("CallSid"), "err", err)
+			text = telephony.RefusalUnavailable
 		}
 		// Nobody takes the call, but only Twilio hears so.
 		if _, ok := g.accountOf(ctx, r.get("AccountSid"), r); !ok {
@@ -47,6 +46,10 @@ func (g *Gateway) voice(c *fiber.Ctx) error {
 	}
 	g.upgrades.remember(*acct)
 	callSID := r.get("CallSid")
+	if g.cfg.Replayed(ctx, telephony.Twilio, callSID) {
+		g.cfg.Log.Warn("voice webhook for a call that exists: no second call", "call_sid", callSID)
+		return twiml(c, twimlDoc(hangup))
+	}
 	if to, ok := telephony.Bypass(route.Snapshot, q.Caller); ok {
 		g.cfg.Log.Info("bypass caller transferred", "call_sid", callSID, "assistant_id", route.AssistantID)
 		return twiml(c, twimlDoc(dial(to)))

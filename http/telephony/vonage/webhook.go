@@ -111,8 +111,8 @@ func (g *Gateway) answer(c *fiber.Ctx) error {
 	if err != nil {
 		text, refused := telephony.Refusal(err)
 		if !refused {
-			g.cfg.Log.Error("routing a call", "call_sid", p.UUID, "err", err)
-			return server.Detail(fiber.StatusServiceUnavailable, "routing unavailable")
+			g.cfg.Log.Error("routing a call: refusing it", "call_sid", p.UUID, "err", err)
+			text = telephony.RefusalUnavailable
 		}
 		if _, ok := g.account(ctx, c); !ok {
 			return forbidden()
@@ -122,6 +122,10 @@ func (g *Gateway) answer(c *fiber.Ctx) error {
 	}
 	if !g.signed(c, route.Credentials.Vonage) {
 		return forbidden()
+	}
+	if g.cfg.Replayed(ctx, telephony.Vonage, p.UUID) {
+		g.cfg.Log.Warn("answer webhook for a call that exists: no second call", "call_sid", p.UUID)
+		return answerNCCO(c, ncco{}) // nothing to do: the call ends
 	}
 	if to, ok := telephony.Bypass(route.Snapshot, q.Caller); ok {
 		g.cfg.Log.Info("bypass caller transferred", "call_sid", p.UUID, "assistant_id", route.AssistantID)

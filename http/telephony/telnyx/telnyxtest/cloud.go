@@ -151,6 +151,9 @@ func (cl *Cloud) event(ctx context.Context, kind string, c *Call, extra map[stri
 	return nil
 }
 
+// SigningKey is the key Telnyx signs its webhooks with (to replay one).
+func (cl *Cloud) SigningKey() ed25519.PrivateKey { return cl.key }
+
 // Post sends a raw webhook body signed with key (nil: unsigned).
 func (cl *Cloud) Post(ctx context.Context, body []byte, key ed25519.PrivateKey) (int, []byte, error) {
 	h := http.Header{}

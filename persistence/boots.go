@@ -1,0 +1,115 @@
+package persistence
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// BootID names one run of an engine process: the owner of the calls it
+// runs (calls.boot_id).
+type BootID string
+
+// NewBootID returns a random boot id.
+func NewBootID() BootID { return BootID(rand.Text()) }
+
+// Boot liveness: a boot beats every BootHeartbeat and is gone once its
+// last beat is older than BootTTL, or once a later boot of its node
+// started (a node runs one engine process).
+const (
+	BootHeartbeat = 15 * time.Second
+	BootTTL       = 3 * BootHeartbeat
+)
+
+// StartBoot registers a boot of node.
+func (s *Store) StartBoot(ctx context.Context, id BootID, node string) error {
+	if _, err := s.pool.Exec(ctx, `INSERT INTO engine_boots (boot_id, node, started_at, heartbeat_at)
+		VALUES ($1, $2, clock_timestamp(), clock_timestamp())`, id, node); err != nil {
+		return fmt.Errorf("persistence: start boot: %w", err)
+	}
+	return nil
+}
+
+// BeatBoot keeps a boot alive.
+func (s *Store) BeatBoot(ctx context.Context, id BootID) error {
+	if _, err := s.pool.Exec(ctx, `UPDATE engine_boots SET heartbeat_at = clock_timestamp() WHERE boot_id = $1`, id); err != nil {
+		return fmt.Errorf("persistence: boot heartbeat: %w", err)
+	}
+	return nil
+}
+
+// EndBoot unregisters a boot that stopped cleanly: a call it leaves open
+// is an orphan at once.
+func (s *Store) EndBoot(ctx context.Context, id BootID) error {
+	if _, err := s.pool.Exec(ctx, `DELETE FROM engine_boots WHERE boot_id = $1`, id); err != nil {
+		return fmt.Errorf("persistence: end boot: %w", err)
+	}
+	return nil
+}
+
+// orphansQuery finds calls in progress (started, not ended) that no live
+// boot runs, other than boot $1, optionally one call ($2: its SID, $3:
+// its carrier), with when they were last heard of: the carrier's end if
+// it reported one, else the call's last record.
+const orphansQuery = `
+	SELECT c.call_sid, c.started_at, coalesce(c.ended_at, greatest(c.updated_at,
+		(SELECT max(t.created_at) FROM transcripts t WHERE t.call_id = c.id),
+		(SELECT max(e.created_at) FROM call_events e WHERE e.call_id = c.id)))
+	FROM calls c
+	WHERE c.ended_reason IS NULL AND c.started_at IS NOT NULL AND c.boot_id IS DISTINCT FROM $1
+		AND ($2 = '' OR (c.call_sid = $2 AND c.carrier = $3))
+		AND NOT EXISTS (SELECT 1 FROM engine_boots b
+			WHERE b.boot_id = c.boot_id AND b.heartbeat_at > clock_timestamp() - make_interval(secs => $4)
+				AND NOT EXISTS (SELECT 1 FROM engine_boots later WHERE later.node = b.node AND later.started_at > b.started_at))
+	ORDER BY c.id
+	LIMIT 500`
+
+// CloseOrphans ends every call in progress that no live boot (and not
+// boot me) runs, with reason, as the call's own end would: status, ended
+// status update, end-of-call report and analysis, each once. It returns
+// the SIDs of the calls it closed.
+func (s *Store) CloseOrphans(ctx context.Context, me BootID, reason string) ([]string, error) {
+	var closed []string
+	for {
+		sids, err := s.closeOrphans(ctx, me, reason, "", "")
+		closed = append(closed, sids...)
+		if err != nil || len(sids) < 500 {
+			return closed, err
+		}
+	}
+}
+
+// CloseOrphan is CloseOrphans for one call of a carrier; it reports
+// whether the call was an orphan and is now closed.
+func (s *Store) CloseOrphan(ctx context.Context, me BootID, reason, carrier, callSID string) (bool, error) {
+	sids, err := s.closeOrphans(ctx, me, reason, carrier, callSID)
+	return len(sids) > 0, err
+}
+
+func (s *Store) closeOrphans(ctx context.Context, me BootID, reason, carrier, callSID string) ([]string, error) {
+	rows, _ := s.pool.Query(ctx, orphansQuery, me, callSID, carrier, BootTTL.Seconds())
+	var recs []Record
+	var sid string
+	var started, last time.Time
+	if _, err := pgx.ForEachRow(rows, []any{&sid, &started, &last}, func() error {
+		recs = append(recs, Record{Kind: RecordEnded, CallSID: sid, At: last,
+			End: &CallEnd{Reason: reason, DurationMS: max(last.Sub(started), 0).Milliseconds()}})
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("persistence: find orphaned calls: %w", err)
+	}
+	if len(recs) == 0 {
+		return nil, nil
+	}
+	if err := s.WriteRecords(ctx, recs); err != nil {
+		return nil, err
+	}
+	sids := make([]string, len(recs))
+	for i := range recs {
+		sids[i] = recs[i].CallSID
+	}
+	return sids, nil
+}
