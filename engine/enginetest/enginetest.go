@@ -51,7 +51,7 @@ func Start(tb testing.TB, configure func(*engine.Config)) *Server {
 	}
 	go func() { _ = eng.Serve(ln) }()
 	tb.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		if err := eng.Shutdown(ctx, ""); err != nil {
 			tb.Errorf("engine shutdown: %v", err)
