@@ -14,18 +14,19 @@ import (
 	"github.com/switchboard-voice/switchboard/internal/testkit"
 	"github.com/switchboard-voice/switchboard/providers/deepgram/deepgramfake"
 	"github.com/switchboard-voice/switchboard/providers/fault"
+	"github.com/switchboard-voice/switchboard/providers/internal/stttest"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
-func openWith(c *Client, base, key string, rec *recorder) (voice.STTStream, error) {
-	return c.OpenSTT(context.Background(), voice.STTOptions{Settings: v1Settings(), Format: voice.Telephony, Key: key, BaseURL: base}, rec.emit)
+func openWith(c *Client, base, key string, rec *stttest.Recorder) (voice.STTStream, error) {
+	return c.OpenSTT(context.Background(), voice.STTOptions{Settings: v1Settings(), Format: voice.Telephony, Key: key, BaseURL: base}, rec.Emit)
 }
 
 func TestOpenRefusals(t *testing.T) {
 	var inj fault.Injector
 	srv, base := startFake(t, deepgramfake.Config{Faults: &inj})
 	c := New(testConfig)
-	var rec recorder
+	var rec stttest.Recorder
 
 	// a wrong key: 401 at once, no retry
 	_, err := openWith(c, base, "wrong", &rec)
@@ -44,7 +45,7 @@ func TestOpenRefusals(t *testing.T) {
 	inj.Reset()
 	// a bad parameter: 400, not retried
 	if _, err := c.OpenSTT(t.Context(), voice.STTOptions{Settings: fluxSettings(), Format: voice.Format{Encoding: voice.PCM16, SampleRate: 7999},
-		Key: testKey, BaseURL: base}, rec.emit); !errors.As(err, &se) || se.Status != 400 || se.Message == "" {
+		Key: testKey, BaseURL: base}, rec.Emit); !errors.As(err, &se) || se.Status != 400 || se.Message == "" {
 		t.Fatalf("bad parameter: %v", err)
 	}
 
@@ -55,8 +56,8 @@ func TestOpenRefusals(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%v: %v", k, err)
 		}
-		rec.closeStream(t, st)
-		rec = recorder{}
+		rec.Close(t, st)
+		rec = stttest.Recorder{}
 	}
 	// until they do not
 	inj.Always(fault.Fault{Kind: fault.Unavailable})
@@ -65,8 +66,8 @@ func TestOpenRefusals(t *testing.T) {
 		t.Fatalf("always 503: %v", err)
 	}
 	inj.Reset()
-	if len(rec.all()) != 0 {
-		t.Fatalf("OpenSTT emitted: %s", describe(rec.all()))
+	if len(rec.All()) != 0 {
+		t.Fatalf("OpenSTT emitted: %s", stttest.Describe(rec.All()))
 	}
 }
 
@@ -100,16 +101,16 @@ func TestCancelDuringOpen(t *testing.T) {
 func TestCancelMidStream(t *testing.T) {
 	srv, base := startFake(t, deepgramfake.Config{})
 	ctx, cancel := context.WithCancel(t.Context())
-	var rec recorder
-	st, err := New(testConfig).OpenSTT(ctx, voice.STTOptions{Settings: v1Settings(), Format: voice.Telephony, Key: testKey, BaseURL: base}, rec.emit)
+	var rec stttest.Recorder
+	st, err := New(testConfig).OpenSTT(ctx, voice.STTOptions{Settings: v1Settings(), Format: voice.Telephony, Key: testKey, BaseURL: base}, rec.Emit)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var sc script
-	sc.say("one two three four five six")
-	sc.send(t, st)
+	var sc stttest.Script
+	sc.Say("one two three four five six")
+	sc.Send(t, st)
 	testkit.Eventually(t, 5*time.Second, func() error {
-		if len(of[*voice.Transcript](rec.all())) == 0 {
+		if len(stttest.Of[*voice.Transcript](rec.All())) == 0 {
 			return errors.New("no transcript yet")
 		}
 		return nil
@@ -117,11 +118,11 @@ func TestCancelMidStream(t *testing.T) {
 	cancel()
 	// Close returns without waiting for CloseStream's answer, and nothing is
 	// emitted afterwards
-	rec.closeStream(t, st)
-	if err := st.SendAudio(sc.frames[0]); !errors.Is(err, ErrClosed) {
+	rec.Close(t, st)
+	if err := st.SendAudio(sc.Frames[0]); !errors.Is(err, ErrClosed) {
 		t.Fatalf("SendAudio after cancel: %v", err)
 	}
-	for _, e := range of[*voice.STTError](rec.all()) {
+	for _, e := range stttest.Of[*voice.STTError](rec.All()) {
 		t.Errorf("cancellation emitted %v", e.Err)
 	}
 	testkit.Eventually(t, 5*time.Second, func() error {
@@ -140,25 +141,25 @@ func TestStallReconnects(t *testing.T) {
 	inj.Next(fault.Fault{Kind: fault.Stall, After: 1}, 1)
 	cfg := testConfig
 	cfg.StallTimeout = 100 * time.Millisecond
-	var rec recorder
+	var rec stttest.Recorder
 	st := open(t, New(cfg), base, v1Settings(), &rec)
-	var sc script
-	sc.say("are you there").silence(400 * time.Millisecond)
-	sc.send(t, st)
+	var sc stttest.Script
+	sc.Say("are you there").Silence(400 * time.Millisecond)
+	sc.Send(t, st)
 	// a caller keeps sending audio (silence), which the stalled service
 	// leaves unanswered
-	sc.keepTalking(t, st, func() bool { return len(finals(rec.all())) > 0 })
-	rec.closeStream(t, st)
-	evs := rec.all()
-	if err := sameWords(finalWords(evs), sc.words); err != nil {
-		t.Fatalf("%v: %s", err, describe(evs))
+	sc.KeepTalking(t, st, func() bool { return len(stttest.Finals(rec.All())) > 0 })
+	rec.Close(t, st)
+	evs := rec.All()
+	if err := stttest.SameWords(stttest.FinalWords(evs), sc.Words); err != nil {
+		t.Fatalf("%v: %s", err, stttest.Describe(evs))
 	}
-	errs := of[*voice.STTError](evs)
+	errs := stttest.Of[*voice.STTError](evs)
 	if len(errs) != 1 || errs[0].Fatal || !errors.Is(errs[0].Err, ErrStalled) {
-		t.Fatalf("%s", describe(evs))
+		t.Fatalf("%s", stttest.Describe(evs))
 	}
-	if n := len(of[*voice.SpeechStarted](evs)); n != 1 {
-		t.Fatalf("%d speech starts: %s", n, describe(evs))
+	if n := len(stttest.Of[*voice.SpeechStarted](evs)); n != 1 {
+		t.Fatalf("%d speech starts: %s", n, stttest.Describe(evs))
 	}
 	if len(srv.Sessions()) != 2 {
 		t.Fatalf("%d sessions", len(srv.Sessions()))
@@ -192,33 +193,33 @@ func TestReconnectRefused(t *testing.T) {
 			_, base := startFake(t, deepgramfake.Config{Faults: &inj})
 			inj.Next(fault.Fault{Kind: fault.Drop, After: 1}, 1)
 			inj.Always(tc.then)
-			var rec recorder
+			var rec stttest.Recorder
 			st := open(t, New(testConfig), base, v1Settings(), &rec)
-			var sc script
-			sc.say("hello")
-			sc.send(t, st)
+			var sc stttest.Script
+			sc.Say("hello")
+			sc.Send(t, st)
 			testkit.Eventually(t, 10*time.Second, func() error {
-				for _, e := range of[*voice.STTError](rec.all()) {
+				for _, e := range stttest.Of[*voice.STTError](rec.All()) {
 					if e.Fatal {
 						return nil
 					}
 				}
 				return errors.New("not fatal yet")
 			})
-			errs := of[*voice.STTError](rec.all())
+			errs := stttest.Of[*voice.STTError](rec.All())
 			last := errs[len(errs)-1]
 			if !tc.check(last.Err) {
 				t.Fatalf("fatal error %v", last.Err)
 			}
 			for _, e := range errs[:len(errs)-1] {
 				if e.Fatal || !errors.Is(e.Err, ErrDropped) {
-					t.Fatalf("%s", describe(rec.all()))
+					t.Fatalf("%s", stttest.Describe(rec.All()))
 				}
 			}
-			if err := st.SendAudio(sc.frames[0]); err == nil || !errors.Is(err, last.Err) && err != last.Err {
+			if err := st.SendAudio(sc.Frames[0]); err == nil || !errors.Is(err, last.Err) && err != last.Err {
 				t.Fatalf("SendAudio after giving up: %v", err)
 			}
-			rec.closeStream(t, st)
+			rec.Close(t, st)
 		})
 	}
 }
@@ -252,23 +253,23 @@ func TestMalformedMessages(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	var rec recorder
+	var rec stttest.Recorder
 	st := open(t, New(testConfig), srv.URL, v1Settings(), &rec)
 	testkit.Eventually(t, 5*time.Second, func() error {
-		if len(of[*voice.STTError](rec.all())) < 2 {
+		if len(stttest.Of[*voice.STTError](rec.All())) < 2 {
 			return errors.New("waiting")
 		}
 		return nil
 	})
-	rec.closeStream(t, st)
-	evs := rec.all()
-	errs := of[*voice.STTError](evs)
+	rec.Close(t, st)
+	evs := rec.All()
+	errs := stttest.Of[*voice.STTError](evs)
 	var se *ServerError
 	if !errors.Is(errs[0].Err, ErrMalformed) || errs[0].Fatal || !errors.As(errs[1].Err, &se) || se.Description != "boom" {
-		t.Fatalf("%s", describe(evs))
+		t.Fatalf("%s", stttest.Describe(evs))
 	}
-	if fs := finals(evs); len(fs) != 1 || fs[0].Text != "ok" || fs[0].Words[0].End != 300*time.Millisecond {
-		t.Fatalf("%s", describe(evs))
+	if fs := stttest.Finals(evs); len(fs) != 1 || fs[0].Text != "ok" || fs[0].Words[0].End != 300*time.Millisecond {
+		t.Fatalf("%s", stttest.Describe(evs))
 	}
 }
 
@@ -282,18 +283,18 @@ func TestOverflow(t *testing.T) {
 	cfg.MaxBuffered = time.Second
 	cfg.KeepAlive = 40 * time.Millisecond    // ticks report the overflow
 	cfg.CloseTimeout = 50 * time.Millisecond // the stalled service never answers CloseStream
-	var rec recorder
+	var rec stttest.Recorder
 	st := open(t, New(cfg), base, v1Settings(), &rec)
-	var sc script
-	sc.say("this goes on and on and on for a long while").silence(3 * time.Second)
-	sc.send(t, st)
+	var sc stttest.Script
+	sc.Say("this goes on and on and on for a long while").Silence(3 * time.Second)
+	sc.Send(t, st)
 	testkit.Eventually(t, 10*time.Second, func() error {
-		for _, e := range of[*voice.STTError](rec.all()) {
+		for _, e := range stttest.Of[*voice.STTError](rec.All()) {
 			if errors.Is(e.Err, ErrAudioDropped) && !e.Fatal {
 				return nil
 			}
 		}
 		return errors.New("no overflow reported")
 	})
-	rec.closeStream(t, st)
+	rec.Close(t, st)
 }

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/switchboard-voice/switchboard/providers/internal/sttsocket"
+	"github.com/switchboard-voice/switchboard/providers/internal/stttest"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -156,9 +157,9 @@ func FuzzDecoder(f *testing.F) {
 }
 
 // mapAll runs a message through a recognizer and checks the events' times.
-func mapAll(t *testing.T, r recognizer, rec *recorder, b []byte) {
+func mapAll(t *testing.T, r recognizer, rec *stttest.Recorder, b []byte) {
 	_, _ = r.Handle(b)
-	for _, e := range rec.all() {
+	for _, e := range rec.All() {
 		switch e := e.(type) {
 		case *voice.Transcript:
 			if e.Start < 0 || e.End < 0 || !utf8.ValidString(e.Text) && utf8.Valid(b) {
@@ -183,8 +184,8 @@ func FuzzParseV1(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		var rec recorder
-		r := newV1(rec.emit, true)
+		var rec stttest.Recorder
+		r := newV1(rec.Emit, true)
 		r.Connect(time.Second, 2*time.Second)
 		mapAll(t, r, &rec, b)
 		var m v1Message
@@ -202,8 +203,8 @@ func FuzzParseFlux(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		var rec recorder
-		r := newFlux(rec.emit)
+		var rec stttest.Recorder
+		r := newFlux(rec.Emit)
 		r.Connect(time.Second, 2*time.Second)
 		mapAll(t, r, &rec, b)
 		var m fluxMessage

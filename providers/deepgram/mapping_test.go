@@ -8,6 +8,7 @@ import (
 
 	"github.com/switchboard-voice/switchboard/assistant"
 	"github.com/switchboard-voice/switchboard/providers/deepgram/deepgramfake"
+	"github.com/switchboard-voice/switchboard/providers/internal/stttest"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -97,12 +98,12 @@ func TestSettingsMapping(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := assistant.Defaults().STTSettings
 			tc.edit(&s)
-			var rec recorder
-			st, err := New(testConfig).OpenSTT(t.Context(), voice.STTOptions{Settings: s, Format: tc.format, Key: testKey, BaseURL: base}, rec.emit)
+			var rec stttest.Recorder
+			st, err := New(testConfig).OpenSTT(t.Context(), voice.STTOptions{Settings: s, Format: tc.format, Key: testKey, BaseURL: base}, rec.Emit)
 			if err != nil {
 				t.Fatal(err)
 			}
-			rec.closeStream(t, st)
+			rec.Close(t, st)
 			sess := srv.Sessions()[i]
 			if sess.Path != tc.path || sess.Status != 101 {
 				t.Fatalf("session %+v", sess)

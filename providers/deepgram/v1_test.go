@@ -7,41 +7,42 @@ import (
 
 	"github.com/switchboard-voice/switchboard/internal/testkit"
 	"github.com/switchboard-voice/switchboard/providers/deepgram/deepgramfake"
+	"github.com/switchboard-voice/switchboard/providers/internal/stttest"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
 func TestV1Events(t *testing.T) {
 	_, base := startFake(t, deepgramfake.Config{})
-	var rec recorder
+	var rec stttest.Recorder
 	st := open(t, New(testConfig), base, v1Settings(), &rec)
-	var sc script
-	sc.silence(100 * time.Millisecond).say("hello there").silence(1200 * time.Millisecond).say("bye").silence(400 * time.Millisecond)
-	sc.send(t, st)
-	rec.closeStream(t, st)
-	evs := rec.all()
+	var sc stttest.Script
+	sc.Silence(100 * time.Millisecond).Say("hello there").Silence(1200 * time.Millisecond).Say("bye").Silence(400 * time.Millisecond)
+	sc.Send(t, st)
+	rec.Close(t, st)
+	evs := rec.All()
 
-	starts := of[*voice.SpeechStarted](evs)
-	if len(starts) != 2 || starts[0].At != sc.starts[0] || starts[1].At != sc.starts[1] {
-		t.Fatalf("speech starts: %s", describe(evs))
+	starts := stttest.Of[*voice.SpeechStarted](evs)
+	if len(starts) != 2 || starts[0].At != sc.Starts[0] || starts[1].At != sc.Starts[1] {
+		t.Fatalf("speech starts: %s", stttest.Describe(evs))
 	}
-	if err := sameWords(finalWords(evs), sc.words); err != nil {
-		t.Fatalf("%v\n%s", err, describe(evs))
+	if err := stttest.SameWords(stttest.FinalWords(evs), sc.Words); err != nil {
+		t.Fatalf("%v\n%s", err, stttest.Describe(evs))
 	}
-	fs := finals(evs)
+	fs := stttest.Finals(evs)
 	if len(fs) != 2 || fs[0].Text != "hello there" || !fs[0].SpeechFinal || fs[1].Text != "bye" || !fs[1].SpeechFinal {
-		t.Fatalf("finals: %s", describe(evs))
+		t.Fatalf("finals: %s", stttest.Describe(evs))
 	}
 	// the first final spans the stream's start to its endpoint (300 ms
 	// after "there" ends)
-	if fs[0].Start != 0 || fs[0].End != sc.words[1].End+300*time.Millisecond || fs[0].Confidence != 0.99 {
+	if fs[0].Start != 0 || fs[0].End != sc.Words[1].End+300*time.Millisecond || fs[0].Confidence != 0.99 {
 		t.Errorf("final window %v-%v conf %v", fs[0].Start, fs[0].End, fs[0].Confidence)
 	}
 	// UtteranceEnd after 1000 ms of silence: only the first utterance has it
-	if n := len(of[*voice.EndOfTurn](evs)); n != 1 {
-		t.Errorf("%d ends of turn: %s", n, describe(evs))
+	if n := len(stttest.Of[*voice.EndOfTurn](evs)); n != 1 {
+		t.Errorf("%d ends of turn: %s", n, stttest.Describe(evs))
 	}
 	interims := 0
-	for _, tr := range of[*voice.Transcript](evs) {
+	for _, tr := range stttest.Of[*voice.Transcript](evs) {
 		if !tr.Final {
 			interims++
 			if tr.Text == "" || len(tr.Words) == 0 {
@@ -50,10 +51,10 @@ func TestV1Events(t *testing.T) {
 		}
 	}
 	if interims < 3 {
-		t.Errorf("%d interims: %s", interims, describe(evs))
+		t.Errorf("%d interims: %s", interims, stttest.Describe(evs))
 	}
-	if errs := of[*voice.STTError](evs); len(errs) > 0 {
-		t.Errorf("errors: %s", describe(evs))
+	if errs := stttest.Of[*voice.STTError](evs); len(errs) > 0 {
+		t.Errorf("errors: %s", stttest.Describe(evs))
 	}
 }
 
@@ -61,15 +62,15 @@ func TestV1Punctuation(t *testing.T) {
 	_, base := startFake(t, deepgramfake.Config{})
 	s := v1Settings()
 	s.SmartFormat = true
-	var rec recorder
+	var rec stttest.Recorder
 	st := open(t, New(testConfig), base, s, &rec)
-	var sc script
-	sc.say("good morning").silence(400 * time.Millisecond)
-	sc.send(t, st)
-	rec.closeStream(t, st)
-	fs := finals(rec.all())
+	var sc stttest.Script
+	sc.Say("good morning").Silence(400 * time.Millisecond)
+	sc.Send(t, st)
+	rec.Close(t, st)
+	fs := stttest.Finals(rec.All())
 	if len(fs) != 1 || fs[0].Text != "Good morning." || fs[0].Words[0].Text != "Good" || fs[0].Words[1].Text != "morning." {
-		t.Fatalf("%s", describe(rec.all()))
+		t.Fatalf("%s", stttest.Describe(rec.All()))
 	}
 }
 
@@ -77,36 +78,36 @@ func TestV1NoInterimsAndNoise(t *testing.T) {
 	_, base := startFake(t, deepgramfake.Config{})
 	s := v1Settings()
 	s.InterimResults = false
-	var rec recorder
+	var rec stttest.Recorder
 	st := open(t, New(testConfig), base, s, &rec)
-	var sc script
-	sc.noise(200 * time.Millisecond).silence(500 * time.Millisecond).say("yes").silence(400 * time.Millisecond)
-	sc.send(t, st)
-	rec.closeStream(t, st)
-	evs := rec.all()
+	var sc stttest.Script
+	sc.Noise(200 * time.Millisecond).Silence(500 * time.Millisecond).Say("yes").Silence(400 * time.Millisecond)
+	sc.Send(t, st)
+	rec.Close(t, st)
+	evs := rec.All()
 	// noise: a speech start but no words
-	if starts := of[*voice.SpeechStarted](evs); len(starts) != 2 || starts[0].At != 0 {
-		t.Fatalf("speech starts: %s", describe(evs))
+	if starts := stttest.Of[*voice.SpeechStarted](evs); len(starts) != 2 || starts[0].At != 0 {
+		t.Fatalf("speech starts: %s", stttest.Describe(evs))
 	}
-	for _, tr := range of[*voice.Transcript](evs) {
+	for _, tr := range stttest.Of[*voice.Transcript](evs) {
 		if !tr.Final {
-			t.Fatalf("interim without interim_results: %s", describe(evs))
+			t.Fatalf("interim without interim_results: %s", stttest.Describe(evs))
 		}
 	}
-	if err := sameWords(finalWords(evs), sc.words); err != nil {
+	if err := stttest.SameWords(stttest.FinalWords(evs), sc.Words); err != nil {
 		t.Fatal(err)
 	}
 
 	// a fake that hears noise as a low-confidence filler
 	_, base = startFake(t, deepgramfake.Config{NoiseWord: "um", NoiseConfidence: 0.2})
-	rec = recorder{}
+	rec = stttest.Recorder{}
 	st = open(t, New(testConfig), base, s, &rec)
-	sc = script{}
-	sc.noise(200 * time.Millisecond).silence(400 * time.Millisecond)
-	sc.send(t, st)
-	rec.closeStream(t, st)
-	if fs := finals(rec.all()); len(fs) != 1 || fs[0].Text != "um" || fs[0].Words[0].Confidence != 0.2 {
-		t.Fatalf("filler: %s", describe(rec.all()))
+	sc = stttest.Script{}
+	sc.Noise(200 * time.Millisecond).Silence(400 * time.Millisecond)
+	sc.Send(t, st)
+	rec.Close(t, st)
+	if fs := stttest.Finals(rec.All()); len(fs) != 1 || fs[0].Text != "um" || fs[0].Words[0].Confidence != 0.2 {
+		t.Fatalf("filler: %s", stttest.Describe(rec.All()))
 	}
 }
 
@@ -114,51 +115,51 @@ func TestV1Finalize(t *testing.T) {
 	srv, base := startFake(t, deepgramfake.Config{})
 	s := v1Settings()
 	s.Endpointing.SilenceThreshold = 5000
-	var rec recorder
+	var rec stttest.Recorder
 	st := open(t, New(testConfig), base, s, &rec)
-	var sc script
-	sc.say("quick answer")
-	sc.send(t, st)
+	var sc stttest.Script
+	sc.Say("quick answer")
+	sc.Send(t, st)
 	if err := st.Finalize(); err != nil {
 		t.Fatal(err)
 	}
 	testkit.Eventually(t, 5*time.Second, func() error {
-		if len(finals(rec.all())) == 0 {
+		if len(stttest.Finals(rec.All())) == 0 {
 			return errors.New("no final")
 		}
 		return nil
 	})
-	fs := finals(rec.all())
-	if fs[0].Text != "quick answer" || fs[0].SpeechFinal || fs[0].End != sc.at() {
-		t.Fatalf("%s", describe(rec.all()))
+	fs := stttest.Finals(rec.All())
+	if fs[0].Text != "quick answer" || fs[0].SpeechFinal || fs[0].End != sc.At() {
+		t.Fatalf("%s", stttest.Describe(rec.All()))
 	}
 	if n := srv.Sessions()[0].Finalizes; n != 1 {
 		t.Fatalf("%d Finalize messages", n)
 	}
-	rec.closeStream(t, st)
+	rec.Close(t, st)
 }
 
 func TestV1CloseFlushes(t *testing.T) {
 	srv, base := startFake(t, deepgramfake.Config{})
 	s := v1Settings()
 	s.Endpointing.SilenceThreshold = 5000
-	var rec recorder
+	var rec stttest.Recorder
 	st := open(t, New(testConfig), base, s, &rec)
-	var sc script
-	sc.say("last words")
-	sc.send(t, st)
-	rec.closeStream(t, st)
+	var sc stttest.Script
+	sc.Say("last words")
+	sc.Send(t, st)
+	rec.Close(t, st)
 	// CloseStream made the fake finalize what it had; Close waited for it
 	// and for Metadata, then the fake closed normally: no error
-	evs := rec.all()
-	if err := sameWords(finalWords(evs), sc.words); err != nil {
-		t.Fatalf("%v: %s", err, describe(evs))
+	evs := rec.All()
+	if err := stttest.SameWords(stttest.FinalWords(evs), sc.Words); err != nil {
+		t.Fatalf("%v: %s", err, stttest.Describe(evs))
 	}
-	if len(of[*voice.STTError](evs)) > 0 {
-		t.Fatalf("%s", describe(evs))
+	if len(stttest.Of[*voice.STTError](evs)) > 0 {
+		t.Fatalf("%s", stttest.Describe(evs))
 	}
 	sess := srv.Sessions()
-	if len(sess) != 1 || sess[0].CloseStreams != 1 || sess[0].Audio != sc.at() {
+	if len(sess) != 1 || sess[0].CloseStreams != 1 || sess[0].Audio != sc.At() {
 		t.Fatalf("sessions %+v", sess)
 	}
 	testkit.Eventually(t, 5*time.Second, func() error {
@@ -167,12 +168,12 @@ func TestV1CloseFlushes(t *testing.T) {
 		}
 		return nil
 	})
-	for _, err := range []error{st.SendAudio(sc.frames[0]), st.Finalize(), st.Close()} {
+	for _, err := range []error{st.SendAudio(sc.Frames[0]), st.Finalize(), st.Close()} {
 		if err != nil && !errors.Is(err, ErrClosed) {
 			t.Errorf("after Close: %v", err)
 		}
 	}
-	if err := st.SendAudio(sc.frames[0]); !errors.Is(err, ErrClosed) {
+	if err := st.SendAudio(sc.Frames[0]); !errors.Is(err, ErrClosed) {
 		t.Errorf("SendAudio after Close: %v", err)
 	}
 }
@@ -181,7 +182,7 @@ func TestKeepAlive(t *testing.T) {
 	srv, base := startFake(t, deepgramfake.Config{IdleTimeout: 100 * time.Millisecond})
 	cfg := testConfig
 	cfg.KeepAlive = 20 * time.Millisecond
-	var rec recorder
+	var rec stttest.Recorder
 	st := open(t, New(cfg), base, v1Settings(), &rec)
 	// no audio: KeepAlives hold the connection past the idle timeout
 	testkit.Eventually(t, 10*time.Second, func() error {
@@ -190,17 +191,17 @@ func TestKeepAlive(t *testing.T) {
 		}
 		return nil
 	})
-	if len(srv.Sessions()) != 1 || len(rec.all()) != 0 {
-		t.Fatalf("sessions %d, events %s", len(srv.Sessions()), describe(rec.all()))
+	if len(srv.Sessions()) != 1 || len(rec.All()) != 0 {
+		t.Fatalf("sessions %d, events %s", len(srv.Sessions()), stttest.Describe(rec.All()))
 	}
-	rec.closeStream(t, st)
+	rec.Close(t, st)
 }
 
 func TestNET0001Reconnects(t *testing.T) {
 	srv, base := startFake(t, deepgramfake.Config{IdleTimeout: 50 * time.Millisecond})
 	cfg := testConfig
 	cfg.KeepAlive = time.Hour // too late: the fake closes the idle connection
-	var rec recorder
+	var rec stttest.Recorder
 	st := open(t, New(cfg), base, v1Settings(), &rec)
 	testkit.Eventually(t, 10*time.Second, func() error {
 		if len(srv.Sessions()) < 2 {
@@ -208,16 +209,16 @@ func TestNET0001Reconnects(t *testing.T) {
 		}
 		return nil
 	})
-	errs := of[*voice.STTError](rec.all())
+	errs := stttest.Of[*voice.STTError](rec.All())
 	if len(errs) == 0 || errs[0].Fatal || !errors.Is(errs[0].Err, ErrDropped) || !errors.Is(errs[0].Err, ErrUnexpectedClose) {
-		t.Fatalf("%s", describe(rec.all()))
+		t.Fatalf("%s", stttest.Describe(rec.All()))
 	}
 	// the stream still works: speak and close before the next idle close
-	var sc script
-	sc.say("still here").silence(400 * time.Millisecond)
-	sc.send(t, st)
-	rec.closeStream(t, st)
-	if err := sameWords(finalWords(rec.all()), sc.words); err != nil {
-		t.Fatalf("%v: %s", err, describe(rec.all()))
+	var sc stttest.Script
+	sc.Say("still here").Silence(400 * time.Millisecond)
+	sc.Send(t, st)
+	rec.Close(t, st)
+	if err := stttest.SameWords(stttest.FinalWords(rec.All()), sc.Words); err != nil {
+		t.Fatalf("%v: %s", err, stttest.Describe(rec.All()))
 	}
 }

@@ -129,6 +129,12 @@ func (s *Script) Silence(d time.Duration) *Script {
 	return s
 }
 
+// Noise adds d of noise that is not speech.
+func (s *Script) Noise(d time.Duration) *Script {
+	s.Frames = append(s.Frames, fakespeech.Noise(d)...)
+	return s
+}
+
 // Say speaks words with 80 ms gaps.
 func (s *Script) Say(text string) *Script {
 	s.Starts = append(s.Starts, s.At())
@@ -147,6 +153,22 @@ func (s *Script) Say(text string) *Script {
 func (s *Script) Send(t *testing.T, st voice.STTStream) {
 	t.Helper()
 	for _, f := range s.Frames {
+		if err := st.SendAudio(f); err != nil {
+			t.Fatalf("SendAudio: %v", err)
+		}
+	}
+}
+
+// SendPaced sends n frames a millisecond, like a carrier but faster than
+// real time; the ticker paces the caller, it does not wait for a result.
+func (s *Script) SendPaced(t *testing.T, st voice.STTStream, n int) {
+	t.Helper()
+	tk := time.NewTicker(time.Millisecond)
+	defer tk.Stop()
+	for i, f := range s.Frames {
+		if i%n == 0 {
+			<-tk.C
+		}
 		if err := st.SendAudio(f); err != nil {
 			t.Fatalf("SendAudio: %v", err)
 		}
