@@ -2,6 +2,7 @@ package telephonytest
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/switchboard-voice/switchboard/assistant"
@@ -49,5 +50,24 @@ func CheckBypassAndRefusals[C RefusedCall](h *Harness, dial func(ctx context.Con
 	}
 	if h.Events.Started() != 0 {
 		h.T.Fatal("a call reached the assistant")
+	}
+}
+
+// CheckUnroutable checks that a call the engine cannot route (its
+// database is away) is told so in the carrier's language and hung up, not
+// answered with an HTTP error, and never reaches the assistant.
+func CheckUnroutable[C RefusedCall](h *Harness, dial func(ctx context.Context, from, to string) (C, error)) {
+	h.T.Helper()
+	h.Dir.FailRoutes(errors.New("database unreachable"))
+	c, err := dial(Ctx(h.T, 10*time.Second), CallerNumber, Number)
+	if err != nil {
+		h.T.Fatal(err)
+	}
+	<-c.Done()
+	if said := c.Said(); len(said) != 1 || said[0] != telephony.RefusalUnavailable || c.Streams() != 0 {
+		h.T.Fatalf("said %q, %d streams", said, c.Streams())
+	}
+	if h.Events.Started() != 0 {
+		h.T.Fatal("an unroutable call started")
 	}
 }
