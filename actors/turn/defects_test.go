@@ -161,4 +161,8 @@ func TestModelFailureAfterAFragmentApologises(t *testing.T) {
 	if m := s.lastMessage(); m.Content != "Let me check that. Your order "+apology {
 		t.Fatalf("history %q", m.Content)
 	}
+	// The reply was lost, and the error says so.
+	if errs := s.has("provider-error"); len(errs) != 1 || errs[0].(events.ProviderError).Recovered {
+		t.Fatalf("provider errors %+v", errs)
+	}
 }
