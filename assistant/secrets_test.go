@@ -11,7 +11,7 @@ import (
 
 const secretfulBody = `{"name":"a",
 	"llm_provider_config":{"api_key":"sk-primary"},
-	"llm_fallback_providers":{"enabled":true,"fallbacks":[{"provider":"anthropic","api_key":"sk-ant"},{"provider":"groq","api_key":"gsk-groq"}]},
+	"llm_fallback_providers":{"enabled":true,"fallbacks":[{"provider":"anthropic","api_key":"sk-ant","model":"claude-haiku-4-5"},{"provider":"groq","api_key":"gsk-groq","model":"llama-3.3-70b-versatile"}]},
 	"api_keys":{"deepgram_api_key":"dg-key","elevenlabs_api_key":"el-key"},
 	"twilio_config":{"account_sid":"AC1","auth_token":"tw-token"},
 	"telnyx_config":{"api_key":"KEYtelnyx","connection_id":"c1"},
@@ -113,7 +113,7 @@ func ptr[T any](v T) *T { return &v }
 // Masked secrets in arrays follow their element, not its index.
 func TestMaskedSecretsFollowReorderedElements(t *testing.T) {
 	stored := mustApply(t, nil, secretfulBody).Doc
-	res := mustApply(t, stored, `{"llm_fallback_providers":{"fallbacks":[{"provider":"groq","api_key":"********"},{"provider":"anthropic","api_key":"********"}]}}`)
+	res := mustApply(t, stored, `{"llm_fallback_providers":{"fallbacks":[{"provider":"groq","api_key":"********","model":"llama-3.3-70b-versatile"},{"provider":"anthropic","api_key":"********","model":"claude-haiku-4-5"}]}}`)
 	fb := res.Config.LLMFallbackProviders.Fallbacks
 	if fb[0].Provider != "groq" || *fb[0].APIKey != "gsk-groq" || fb[1].Provider != "anthropic" || *fb[1].APIKey != "sk-ant" {
 		t.Fatalf("reordered fallbacks got the wrong keys: %+v %s, %+v %s", fb[0], *fb[0].APIKey, fb[1], *fb[1].APIKey)

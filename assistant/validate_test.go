@@ -47,6 +47,8 @@ func TestValidationTable(t *testing.T) {
 		{`{"tools_settings":{"transfer_call":{"enabled":true}}}`, "tools_settings.transfer_call.transfer_numbers"},
 		{`{"rag_settings":{"chunk_size":500,"chunk_overlap":500}}`, "rag_settings.chunk_overlap"},
 		{`{"llm_fallback_providers":{"fallbacks":[{"model":"x"}]}}`, "llm_fallback_providers.fallbacks[0].provider"},
+		{`{"llm_provider":"openai","llm_fallback_providers":{"enabled":true,"fallbacks":[{"provider":"anthropic"}]}}`, "llm_fallback_providers.fallbacks[0].model"},
+		{`{"llm_provider":"openai","llm_fallback_providers":{"enabled":true,"fallbacks":[{"provider":"openai"},{"provider":"gemini","model":" "}]}}`, "llm_fallback_providers.fallbacks[1].model"},
 		{`{"stt_settings":{"keywords":[{"intensifier":2}]}}`, "stt_settings.keywords[0].keyword"},
 		{`{"variables":{"first-name":"Ada"}}`, "variables.first-name"},
 		{`{"variables":{"note":"` + strings.Repeat("x", 1001) + `"}}`, "variables.note"},

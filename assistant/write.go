@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/switchboard-voice/switchboard/internal/schemacheck"
@@ -277,8 +278,17 @@ func crossCheck(c *Config) []FieldError {
 		}
 		seen[ct.Name] = true
 	}
-	if c.LLMFallbackProviders.Enabled && len(c.LLMFallbackProviders.Fallbacks) == 0 {
-		add("at least one fallback is required when fallbacks are enabled", "llm_fallback_providers", "fallbacks")
+	if fb := c.LLMFallbackProviders; fb.Enabled {
+		if len(fb.Fallbacks) == 0 {
+			add("at least one fallback is required when fallbacks are enabled", "llm_fallback_providers", "fallbacks")
+		}
+		// Without a model a fallback can only borrow the primary's, which
+		// names a model of llm_provider: required, as the primary's is.
+		for i, f := range fb.Fallbacks {
+			if f.Provider != c.LLMProvider && (f.Model == nil || strings.TrimSpace(*f.Model) == "") {
+				add("a fallback whose provider is not llm_provider needs its own model", "llm_fallback_providers", "fallbacks", i, "model")
+			}
+		}
 	}
 	if r := c.RAGSettings; r.ChunkOverlap >= r.ChunkSize {
 		add("must be smaller than chunk_size", "rag_settings", "chunk_overlap")

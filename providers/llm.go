@@ -19,7 +19,7 @@ import (
 // may need the database; a call keeps it, so a sticky fallback lasts the
 // call.
 func (s *Set) LLM(c *voice.CallInfo, cfg assistant.Config) (voice.LLM, error) {
-	return s.lazy(c, cfg, s.cfg.FirstTokenTimeout)
+	return s.lazy(c, cfg, llmfallback.Options{FirstTokenTimeout: s.cfg.FirstTokenTimeout})
 }
 
 // OfflineFirstTokenTimeout is how long a model with fallbacks may take to
@@ -31,21 +31,21 @@ const OfflineFirstTokenTimeout = 30 * time.Second
 // OfflineLLM is LLM for work that follows a call (its analysis): the same
 // model, keys and fallbacks, but no caller waiting on the first token.
 func (s *Set) OfflineLLM(c *voice.CallInfo, cfg assistant.Config) (voice.LLM, error) {
-	return s.lazy(c, cfg, OfflineFirstTokenTimeout)
+	return s.lazy(c, cfg, llmfallback.Options{FirstTokenTimeout: OfflineFirstTokenTimeout, StallTimeout: OfflineFirstTokenTimeout})
 }
 
-func (s *Set) lazy(c *voice.CallInfo, cfg assistant.Config, firstToken time.Duration) (voice.LLM, error) {
+func (s *Set) lazy(c *voice.CallInfo, cfg assistant.Config, deadlines llmfallback.Options) (voice.LLM, error) {
 	if _, ok := envKeys[cfg.LLMProvider]; !ok {
 		return nil, fmt.Errorf("llm: %w: %q", ErrUnknownProvider, cfg.LLMProvider)
 	}
-	return &lazyLLM{set: s, info: *c, cfg: cfg, firstToken: firstToken}, nil
+	return &lazyLLM{set: s, info: *c, cfg: cfg, deadlines: deadlines}, nil
 }
 
 type lazyLLM struct {
-	set        *Set
-	info       voice.CallInfo
-	cfg        assistant.Config
-	firstToken time.Duration // with fallbacks, each provider's deadline for its first token
+	set       *Set
+	info      voice.CallInfo
+	cfg       assistant.Config
+	deadlines llmfallback.Options // each provider's first-token deadline (with fallbacks) and stall deadline
 
 	mu  sync.Mutex
 	llm voice.LLM
@@ -65,7 +65,7 @@ func (l *lazyLLM) model(ctx context.Context) (voice.LLM, error) {
 	if l.llm != nil {
 		return l.llm, nil
 	}
-	llm, err := l.set.buildLLM(ctx, &l.info, l.cfg, l.firstToken)
+	llm, err := l.set.buildLLM(ctx, &l.info, l.cfg, l.deadlines)
 	if err != nil {
 		return nil, err
 	}
@@ -73,9 +73,10 @@ func (l *lazyLLM) model(ctx context.Context) (voice.LLM, error) {
 	return llm, nil
 }
 
-// buildLLM makes the configuration's model: the primary alone, or the
-// primary and its fallbacks behind llmfallback.
-func (s *Set) buildLLM(ctx context.Context, c *voice.CallInfo, cfg assistant.Config, firstToken time.Duration) (voice.LLM, error) {
+// buildLLM makes the configuration's model: the primary and its
+// fallbacks, if any, behind llmfallback, which also cuts off a stalled
+// reply.
+func (s *Set) buildLLM(ctx context.Context, c *voice.CallInfo, cfg assistant.Config, opts llmfallback.Options) (voice.LLM, error) {
 	org := s.organization(ctx, c)
 	pc := cfg.LLMProviderConfig
 	primary, err := s.llmClient(ctx, llmfallback.Spec{Provider: cfg.LLMProvider, Model: pc.Model, BaseURL: ptr.Value(pc.BaseURL),
@@ -83,11 +84,12 @@ func (s *Set) buildLLM(ctx context.Context, c *voice.CallInfo, cfg assistant.Con
 	if err != nil {
 		return nil, fmt.Errorf("llm: %s: %w", cfg.LLMProvider, err)
 	}
-	fb := cfg.LLMFallbackProviders
-	if !fb.Enabled || len(fb.Fallbacks) == 0 {
-		return primary, nil
-	}
+	opts.Clock, opts.Sticky = s.cfg.Clock, true
 	chain := []llmfallback.Provider{{Name: cfg.LLMProvider, LLM: primary}}
+	fb := cfg.LLMFallbackProviders
+	if !fb.Enabled {
+		return llmfallback.New(opts, chain...), nil
+	}
 	for i, f := range fb.Fallbacks {
 		model := ptr.Value(f.Model)
 		if model == "" && f.Provider == cfg.LLMProvider {
@@ -105,7 +107,7 @@ func (s *Set) buildLLM(ctx context.Context, c *voice.CallInfo, cfg assistant.Con
 		}
 		chain = append(chain, llmfallback.Provider{Name: f.Provider, LLM: llm})
 	}
-	return llmfallback.New(llmfallback.Options{FirstTokenTimeout: firstToken, Clock: s.cfg.Clock, Sticky: true}, chain...), nil
+	return llmfallback.New(opts, chain...), nil
 }
 
 // llmClient completes spec with its key and endpoint and makes its client.

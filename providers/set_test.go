@@ -13,11 +13,13 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/switchboard-voice/switchboard/assistant"
+	"github.com/switchboard-voice/switchboard/clock"
 	"github.com/switchboard-voice/switchboard/internal/fakespeech"
 	"github.com/switchboard-voice/switchboard/internal/testkit"
 	"github.com/switchboard-voice/switchboard/organization"
 	"github.com/switchboard-voice/switchboard/providers/fakes"
 	"github.com/switchboard-voice/switchboard/providers/fault"
+	"github.com/switchboard-voice/switchboard/providers/llmfallback"
 	"github.com/switchboard-voice/switchboard/providers/openai/openaifake"
 	"github.com/switchboard-voice/switchboard/voice"
 )
@@ -390,5 +392,35 @@ func TestAssistantEndpointsMustBePublic(t *testing.T) {
 	}
 	if err := sess.Close(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A model without fallbacks that stalls mid-reply is cut off at the stall
+// deadline, not left to the stream's 30 s idle limit.
+func TestALoneModelThatStallsIsCutOff(t *testing.T) {
+	w := newWorld(t, "", nil, map[string]string{"OPENAI_API_KEY": "sk-1"})
+	inj, _ := w.fakes.Faults("openai")
+	inj.Next(fault.Fault{Kind: fault.Stall, After: 2}, 1)
+	vc := clock.NewVirtual(time.Unix(1_700_000_000, 0))
+	set := New(Config{Getenv: func(k string) string { return w.env[k] }, Clock: vc})
+	llm, err := set.LLM(info, assistant.Defaults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ev openaifake.Events
+	done := make(chan error, 1)
+	go func() {
+		done <- llm.Generate(t.Context(), voice.LLMRequest{Messages: []voice.Message{{Role: "user", Content: "tell me a long story"}},
+			Settings: assistant.Defaults().LLMSettings}, ev.Emit)
+	}()
+	testkit.Eventually(t, 10*time.Second, func() error {
+		if ev.Text() == "" || vc.Pending() == 0 {
+			return errors.New("no token yet")
+		}
+		return nil
+	})
+	vc.Advance(llmfallback.DefaultStallTimeout)
+	if err := <-done; !errors.Is(err, llmfallback.ErrStalled) || ev.Text() == "" {
+		t.Fatalf("%q %v", ev.Text(), err)
 	}
 }

@@ -125,6 +125,10 @@ type Dispatcher struct {
 	wake     *wakeup.Signal
 	outcomes map[outcome]*vm.Counter // nil without Metrics
 	pending  atomic.Int64            // the backlog last counted
+	// turn lets one dispatch run at a time: a call's webhooks go out in
+	// order, so a dispatch must see the deliveries of the one before it
+	// finished (a drain's final dispatches follow the loop's).
+	turn chan struct{}
 }
 
 // outcome is how an attempt ended, a metric label.
@@ -139,7 +143,7 @@ const (
 // New returns a dispatcher; Run starts it.
 func New(o Options) *Dispatcher {
 	o.defaults()
-	d := &Dispatcher{opt: o, wake: wakeup.New()}
+	d := &Dispatcher{opt: o, wake: wakeup.New(), turn: make(chan struct{}, 1)}
 	if o.Metrics != nil {
 		d.outcomes = map[outcome]*vm.Counter{}
 		for _, k := range []outcome{delivered, retrying, givenUp} {
@@ -173,8 +177,15 @@ func (d *Dispatcher) Run(ctx context.Context) {
 }
 
 // DispatchDue claims the webhooks due now, delivers them and records the
-// attempts; it returns how many it claimed.
+// attempts; it returns how many it claimed. It waits for a dispatch
+// already running (until ctx ends).
 func (d *Dispatcher) DispatchDue(ctx context.Context) (int, error) {
+	select {
+	case d.turn <- struct{}{}:
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
+	defer func() { <-d.turn }()
 	rows, err := d.opt.Store.ClaimWebhooks(ctx, d.opt.Clock.Now(), d.opt.Lease, d.opt.Batch)
 	if err != nil {
 		return 0, err

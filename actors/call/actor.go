@@ -112,7 +112,11 @@ func (a *callActor) Receive(ctx actor.Context) {
 		a.finish(events.EndCallerHungUp)
 		return
 	case *endRequest:
-		a.m.End(a.now(), msg.reason, msg.goodbye)
+		if msg.within > 0 {
+			a.m.EndWithin(a.now(), msg.reason, msg.goodbye, msg.within)
+		} else {
+			a.m.End(a.now(), msg.reason, msg.goodbye)
+		}
 	case *tick:
 		if !a.armed || msg.n != a.timerN {
 			return // superseded

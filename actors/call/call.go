@@ -44,11 +44,14 @@ var ErrEnded = errors.New("call: ended")
 
 // Messages the gateway posts.
 type (
-	callerAudio       struct{ frame []byte }
-	carrierMark       struct{ name string }
-	callerDTMF        struct{ digits string }
-	carrierStopped    struct{}
-	endRequest        struct{ reason, goodbye string }
+	callerAudio    struct{ frame []byte }
+	carrierMark    struct{ name string }
+	callerDTMF     struct{ digits string }
+	carrierStopped struct{}
+	endRequest     struct {
+		reason, goodbye string
+		within          time.Duration // 0: the turn machine's own bound on last words
+	}
 	carrierAnsweredBy struct{ who string }
 )
 
@@ -68,6 +71,12 @@ func (c *Call) Stopped() { c.root.Send(c.pid, &carrierStopped{}) }
 // End asks the call to end for reason, after goodbye if it is not empty.
 func (c *Call) End(reason, goodbye string) {
 	c.root.Send(c.pid, &endRequest{reason: reason, goodbye: goodbye})
+}
+
+// EndWithin is End with the call hung up within the given time, the
+// goodbye cut if it takes longer.
+func (c *Call) EndWithin(reason, goodbye string, within time.Duration) {
+	c.root.Send(c.pid, &endRequest{reason: reason, goodbye: goodbye, within: within})
 }
 
 // AnsweredBy reports the carrier's answering-machine detection: "human" or

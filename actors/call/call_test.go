@@ -136,7 +136,7 @@ func TestEndFromOutside(t *testing.T) {
 func TestDrainRefusesNewCalls(t *testing.T) {
 	h := newHarness(t, nil)
 	cl := h.start("CA7")
-	h.mgr.Drain(events.EndShutdown, "")
+	h.mgr.Drain(events.EndShutdown, "", 0)
 	h.until(time.Second, "ended", func() bool { return h.ended(cl) })
 	if _, err := h.mgr.Start(t.Context(), Spec{CallInfo: voice.CallInfo{ID: "CA8", AssistantID: 1, OrganizationID: 1}, Line: cl.line}); !errors.Is(err, ErrDraining) {
 		t.Fatalf("start while draining: %v", err)

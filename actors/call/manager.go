@@ -221,8 +221,9 @@ func (m *Manager) Idle() <-chan struct{} {
 }
 
 // Drain refuses new calls from now on and asks every live call to end with
-// reason and, if set, a spoken goodbye.
-func (m *Manager) Drain(reason, goodbye string) {
+// reason and, if set, a spoken goodbye, hung up within the given time (0:
+// the calls' own bound on last words).
+func (m *Manager) Drain(reason, goodbye string, within time.Duration) {
 	m.mu.Lock()
 	m.draining = true
 	live := make([]*Call, 0, len(m.calls))
@@ -231,7 +232,7 @@ func (m *Manager) Drain(reason, goodbye string) {
 	}
 	m.mu.Unlock()
 	for _, c := range live {
-		c.End(reason, goodbye)
+		c.EndWithin(reason, goodbye, within)
 	}
 }
 

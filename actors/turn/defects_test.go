@@ -161,4 +161,35 @@ func TestModelFailureAfterAFragmentApologises(t *testing.T) {
 	if m := s.lastMessage(); m.Content != "Let me check that. Your order "+apology {
 		t.Fatalf("history %q", m.Content)
 	}
+	// The reply was lost, and the error says so.
+	if errs := s.has("provider-error"); len(errs) != 1 || errs[0].(events.ProviderError).Recovered {
+		t.Fatalf("provider errors %+v", errs)
+	}
+}
+
+// A drain's goodbye must fit its margin: one that runs longer is cut at the
+// bound and the call hung up, what was said of it kept.
+func TestGoodbyeCutAtTheDrainBound(t *testing.T) {
+	s := newSim(t, defaultSettings())
+	s.say("where is my order", 0.95, true)
+	s.run(100 * time.Millisecond)
+	s.reply(s.lastLLM(), "Let me check that for you. It left the depot this morning and should be with you soon.")
+	s.run(time.Second) // mid-reply
+	goodbye := "I am so sorry, but I have to end our call right now because the service is restarting. Please call us back in a few minutes. Goodbye."
+	s.m.EndWithin(s.now, events.EndShutdown, goodbye, 2*time.Second)
+	s.run(2*time.Second - time.Millisecond)
+	if s.hungUp != "" {
+		t.Fatalf("hung up %q before the bound", s.hungUp)
+	}
+	s.run(time.Millisecond)
+	if s.hungUp != events.EndShutdown {
+		t.Fatalf("not hung up at the bound: %q", s.hungUp)
+	}
+	heard := s.heardText()
+	if m := s.lastMessage(); !strings.HasPrefix(m.Content, "I am so sorry") || m.Content == goodbye {
+		t.Fatalf("history keeps %q of the goodbye", m.Content)
+	}
+	if !strings.Contains(heard, "I am so sorry") || strings.HasSuffix(heard, "Goodbye.") {
+		t.Fatalf("heard %q", heard)
+	}
 }

@@ -44,13 +44,23 @@ func (m *Machine) maxLengthDeadline() time.Time {
 // saying its last words goes on with them, unless this end has no goodbye:
 // then they are cut and the call is hung up at once (a drain out of time).
 func (m *Machine) End(now time.Time, reason, goodbye string) {
+	m.EndWithin(now, reason, goodbye, goodbyeLimit)
+}
+
+// EndWithin is End with the call hung up within the given time (at most
+// goodbyeLimit), its last words cut if they take longer: a drain's goodbye
+// must fit its margin.
+func (m *Machine) EndWithin(now time.Time, reason, goodbye string, within time.Duration) {
+	force := now.Add(min(within, goodbyeLimit))
 	switch m.assistant {
 	case Ended:
 		return
 	case Ending:
 		if goodbye == "" {
 			m.hangUp(now)
+			return
 		}
+		m.ending.force = minTime(m.ending.force, force)
 		return
 	}
 	if m.reply != nil {
@@ -63,7 +73,7 @@ func (m *Machine) End(now time.Time, reason, goodbye string) {
 		return
 	}
 	m.speakStatic(now, SourceGoodbye, goodbye)
-	m.ending = ending{reason: reason, force: now.Add(goodbyeLimit)}
+	m.ending = ending{reason: reason, force: force}
 	m.caller.reset() // no turn of the caller's is answered any more
 }
 

@@ -243,11 +243,13 @@ func (m *Machine) LLMFinished(now time.Time, id ReplyID, err error) {
 		m.emitChunk(now, r, rest)
 	}
 	if err != nil {
-		m.port.Publish(events.ProviderError{Service: "llm", Provider: r.provider, Error: err.Error(), Recovered: true})
 		if m.assistant == Guessing {
+			m.port.Publish(events.ProviderError{Service: "llm", Provider: r.provider, Error: err.Error(), Recovered: true})
 			m.withdrawGuess(now) // the turn's reply is asked for again when it ends
 			return
 		}
+		// The reply is lost: the caller hears an apology instead.
+		m.port.Publish(events.ProviderError{Service: "llm", Provider: r.provider, Error: err.Error(), Recovered: false})
 		r.calls = nil
 		if r.round.Len() > 0 {
 			r.round.WriteByte(' ')

@@ -29,7 +29,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	profiling := fs.Bool("pprof", envBool("SWITCHBOARD_PPROF"), "also serve Go's profiles (/debug/pprof/) on the metrics address, which must then stay private (SWITCHBOARD_PPROF)")
 	dataDir := fs.String("data-dir", envOr("SWITCHBOARD_DATA_DIR", "data"), "local data: spilled call records, recordings, uploaded sounds (SWITCHBOARD_DATA_DIR)")
 	drain := fs.Duration("drain-timeout", envDuration("SWITCHBOARD_DRAIN_TIMEOUT", 30*time.Second), "on SIGTERM, how long live calls may go on before they are ended (SWITCHBOARD_DRAIN_TIMEOUT)")
-	goodbye := fs.String("drain-goodbye", envOr("SWITCHBOARD_DRAIN_GOODBYE", "I'm sorry, I have to end our call now. Please call back. Goodbye."), "what calls still live at the drain deadline hear (SWITCHBOARD_DRAIN_GOODBYE)")
+	goodbye := fs.String("drain-goodbye", envOr("SWITCHBOARD_DRAIN_GOODBYE", engine.DefaultGoodbye), "what calls still live at the drain deadline hear (SWITCHBOARD_DRAIN_GOODBYE)")
 	nodeName := fs.String("node", os.Getenv("SWITCHBOARD_NODE"), "this node's name, one engine process per node; the host name when empty (SWITCHBOARD_NODE)")
 	analysisWorkers := fs.Int("analysis-workers", envInt("SWITCHBOARD_ANALYSIS_WORKERS", 4), "post-call analyses this node runs at once (SWITCHBOARD_ANALYSIS_WORKERS)")
 	demoMode := fs.String("demo", envOr("SWITCHBOARD_DEMO", "auto"), "run on built-in provider fakes with a demo assistant: auto (when no provider key is set), on or off (SWITCHBOARD_DEMO)")

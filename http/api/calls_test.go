@@ -96,7 +96,7 @@ func newCallsHarness(t *testing.T) *callsHarness {
 	go func() { _ = app.Listener(ln) }()
 	t.Cleanup(func() {
 		_ = app.ShutdownWithTimeout(time.Second)
-		mgr.Drain(events.EndShutdown, "")
+		mgr.Drain(events.EndShutdown, "", 0)
 		for _, c := range mgr.Live() {
 			<-c.Done()
 		}

@@ -9,6 +9,9 @@ var (
 	// ErrFirstTokenTimeout is a provider's failure to produce its first
 	// token within the deadline.
 	ErrFirstTokenTimeout = errors.New("llmfallback: no first token within the deadline")
+	// ErrStalled is a provider falling silent mid-reply for longer than the
+	// stall deadline.
+	ErrStalled = errors.New("llmfallback: the reply stalled")
 	// ErrNoProviders is returned by Generate on an LLM built without any.
 	ErrNoProviders = errors.New("llmfallback: no providers")
 )

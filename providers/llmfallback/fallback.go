@@ -2,6 +2,8 @@
 // providers that works: when one fails before its first token, the next
 // gets the same request. Once a provider has produced its first token it
 // answers alone: its later errors are final, so no text is ever repeated.
+// A provider that stalls mid-reply is cut off at the stall deadline, and
+// the next generation starts with the provider after it.
 package llmfallback
 
 import (
@@ -21,6 +23,11 @@ import (
 // token before the next is tried: past it a caller hears dead air.
 const DefaultFirstTokenTimeout = 3 * time.Second
 
+// DefaultStallTimeout is the longest gap between a reply's events once it
+// has started: a provider silent for longer has stalled, and the caller
+// hears an apology now rather than a fragment half a minute later.
+const DefaultStallTimeout = 5 * time.Second
+
 // Provider is one model in the chain.
 type Provider struct {
 	Name string // as reported in LLMServed.FailedProviders, e.g. "openai"
@@ -33,7 +40,10 @@ type Options struct {
 	// except the last provider's, which has no one to hand over to;
 	// 0 means DefaultFirstTokenTimeout.
 	FirstTokenTimeout time.Duration
-	Clock             clock.Clock // nil: the real clock
+	// StallTimeout bounds the gap between a reply's events after its first,
+	// every provider's, the last one's too; 0 means DefaultStallTimeout.
+	StallTimeout time.Duration
+	Clock        clock.Clock // nil: the real clock
 	// Sticky starts each generation with the provider that answered the
 	// last one, trying the others after it in order, so a dead primary
 	// costs one failure rather than one per turn. Burki keeps a call on
@@ -46,6 +56,7 @@ type Options struct {
 type LLM struct {
 	providers []Provider
 	timeout   time.Duration
+	stall     time.Duration
 	clock     clock.Clock
 	sticky    bool
 	last      atomic.Int32 // index of the provider that answered last, if sticky
@@ -55,9 +66,12 @@ var _ voice.LLM = (*LLM)(nil)
 
 // New returns an LLM trying providers in order: the primary first.
 func New(opts Options, providers ...Provider) *LLM {
-	l := &LLM{providers: providers, timeout: opts.FirstTokenTimeout, clock: opts.Clock, sticky: opts.Sticky}
+	l := &LLM{providers: providers, timeout: opts.FirstTokenTimeout, stall: opts.StallTimeout, clock: opts.Clock, sticky: opts.Sticky}
 	if l.timeout <= 0 {
 		l.timeout = DefaultFirstTokenTimeout
+	}
+	if l.stall <= 0 {
+		l.stall = DefaultStallTimeout
 	}
 	if l.clock == nil {
 		l.clock = clock.Real{}
@@ -72,7 +86,9 @@ func New(opts Options, providers ...Provider) *LLM {
 // recur elsewhere and is returned at once. Only the answering provider's
 // events reach emit, starting with its LLMServed, marked Fallback with the
 // names of the providers that failed; its FirstToken is that provider's
-// own, from its request.
+// own, from its request. A reply that stalls after its first event ends
+// with ErrStalled; when sticky, the next generation starts with the
+// provider after the one that stalled.
 func (l *LLM) Generate(ctx context.Context, req voice.LLMRequest, emit func(voice.LLMEvent)) error {
 	if len(l.providers) == 0 {
 		return ErrNoProviders
@@ -89,6 +105,9 @@ func (l *LLM) Generate(ctx context.Context, req voice.LLMRequest, emit func(voic
 		committed, err := l.attempt(ctx, p, req, emit, failed, k == n-1)
 		if committed {
 			if l.sticky {
+				if errors.Is(err, ErrStalled) {
+					i = (i + 1) % n
+				}
 				l.last.Store(int32(i))
 			}
 			return err
@@ -118,11 +137,14 @@ func Retryable(err error) bool {
 
 // An attempt's state: it waits for its first event, then either commits
 // to the provider (the event came first) or abandons it (the deadline
-// came first, or the provider finished without a word).
+// came first, or the provider finished without a word). A committed
+// provider silent past the stall deadline is stalled: cut off, its
+// reply ended.
 const (
 	waiting = iota
 	committed
 	abandoned
+	stalled
 )
 
 // attempt runs one provider. committed reports that it produced its first
@@ -143,16 +165,37 @@ func (l *LLM) attempt(ctx context.Context, p Provider, req voice.LLMRequest, emi
 		})
 		defer t.Stop()
 	}
+	stall := l.clock.AfterFunc(l.stall, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if state == committed {
+			state = stalled
+			cancel()
+		}
+	})
+	stall.Stop() // armed after each event once committed
+	defer stall.Stop()
+	rearm := func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if state == committed {
+			stall.Reset(l.stall)
+		}
+	}
 	forward := func(e voice.LLMEvent) {
 		mu.Lock()
 		s := state
 		if s == waiting {
 			state = committed
 		}
+		if s == waiting || s == committed {
+			stall.Stop() // a slow consumer is not a stalled provider
+			defer rearm()
+		}
 		mu.Unlock()
 		switch s {
-		case abandoned:
-			return // a late token from a provider already replaced
+		case abandoned, stalled:
+			return // a late token from a provider already replaced or cut off
 		case committed:
 			emit(e)
 			return
@@ -174,11 +217,13 @@ func (l *LLM) attempt(ctx context.Context, p Provider, req voice.LLMRequest, emi
 	err := p.LLM.Generate(actx, req, forward)
 	mu.Lock()
 	s := state
-	if s == waiting {
+	if s == waiting || s == committed {
 		state = abandoned // late timers and events are ignored from now on
 	}
 	mu.Unlock()
 	switch {
+	case s == stalled:
+		return true, fmt.Errorf("%s: %w", p.Name, ErrStalled)
 	case s == committed:
 		return true, err
 	case s == abandoned:

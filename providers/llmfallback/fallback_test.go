@@ -403,3 +403,79 @@ func TestNewClient(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// staller answers with one token, then falls silent until cancelled.
+type staller struct {
+	name string
+	said chan struct{} // closed once the token is emitted
+}
+
+func (s staller) Generate(ctx context.Context, _ voice.LLMRequest, emit func(voice.LLMEvent)) error {
+	emit(&voice.LLMServed{Provider: s.name})
+	emit(&voice.TextDelta{Text: "Let me"})
+	close(s.said)
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+// A provider that stalls after its first token is cut off at the stall
+// deadline, not left to the stream's idle timeout; the next generation
+// starts with the fallback.
+func TestStallAfterFirstToken(t *testing.T) {
+	vc := clock.NewVirtual(time.Unix(0, 0))
+	b := newScripted("b")
+	close(b.go_)
+	a := staller{"a", make(chan struct{})}
+	l := New(Options{Clock: vc, Sticky: true}, Provider{"a", a}, Provider{"b", b})
+	done := make(chan error, 1)
+	var rec *openaifake.Events
+	go func() {
+		var err error
+		rec, err = run(t, l, context.Background())
+		done <- err
+	}()
+	<-a.said
+	testkit.Eventually(t, 5*time.Second, func() error {
+		if vc.Pending() != 2 { // the first-token deadline, and the stall's
+			return errors.New("no stall timer")
+		}
+		return nil
+	})
+	vc.Advance(DefaultStallTimeout - time.Millisecond)
+	select {
+	case err := <-done:
+		t.Fatalf("cut off before the deadline: %v", err)
+	default:
+	}
+	vc.Advance(time.Millisecond)
+	if err := <-done; !errors.Is(err, ErrStalled) || rec.Text() != "Let me" {
+		t.Fatalf("%q %v", rec.Text(), err)
+	}
+	next, err := run(t, l, context.Background())
+	if err != nil || next.Served().Provider != "b" || next.Text() != "from b" {
+		t.Fatalf("%v %+v %q", err, next.Served(), next.Text())
+	}
+}
+
+// A single model has no fallback, but its stall still ends the reply.
+func TestStallWithoutFallback(t *testing.T) {
+	vc := clock.NewVirtual(time.Unix(0, 0))
+	a := staller{"a", make(chan struct{})}
+	l := New(Options{Clock: vc, StallTimeout: time.Second}, Provider{"a", a})
+	done := make(chan error, 1)
+	go func() {
+		_, err := run(t, l, context.Background())
+		done <- err
+	}()
+	<-a.said
+	testkit.Eventually(t, 5*time.Second, func() error {
+		if vc.Pending() == 0 {
+			return errors.New("no stall timer")
+		}
+		return nil
+	})
+	vc.Advance(time.Second)
+	if err := <-done; !errors.Is(err, ErrStalled) {
+		t.Fatal(err)
+	}
+}

@@ -114,7 +114,7 @@ func (h *Harness) Serve(mount func(r openapi.Router)) {
 	h.T.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
-		h.Calls.Drain(events.EndShutdown, "")
+		h.Calls.Drain(events.EndShutdown, "", 0)
 		if err := h.Hub.Close(ctx); err != nil {
 			h.T.Errorf("streams still open at the end: %v", err)
 		}
