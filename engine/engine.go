@@ -137,6 +137,9 @@ func New(cfg Config) (*Engine, error) {
 	boot := persistence.NewBootID()
 	bctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	if err := store.CheckSecretKey(bctx, cfg.Sealer); err != nil {
+		return nil, fmt.Errorf("engine: %w", err)
+	}
 	if err := store.StartBoot(bctx, boot, node(cfg.Node)); err != nil {
 		return nil, fmt.Errorf("engine: %w", err)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -104,6 +105,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	eng, err := engine.New(engine.Config{Log: log, Pool: pool, Sealer: box, Secret: key, PublicURL: *publicURL,
 		DataDir: *dataDir, Node: *nodeName, Getenv: getenv, CarrierAPIs: apis, AllowPrivateURLs: *allowPrivate,
 		Analysis: analysis.Options{Workers: *analysisWorkers}})
+	if errors.Is(err, persistence.ErrWrongSecretKey) {
+		_ = ln.Close()
+		return fmt.Errorf("SWITCHBOARD_SECRET_KEY is not the key the secrets in database %s were sealed with: start with that key (`make run` keeps it in .local/secret.key): %w",
+			pool.Config().ConnConfig.Database, err)
+	}
 	if err != nil {
 		_ = ln.Close()
 		return err
