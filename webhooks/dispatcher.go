@@ -51,6 +51,12 @@ type Secrets interface {
 	WebhookSecret(ctx context.Context, orgID int64) (string, error)
 }
 
+// AssistantSecrets gives an assistant's own webhook signing secret
+// (webhook_settings.secret), "" when it has none or is gone.
+type AssistantSecrets interface {
+	AssistantWebhookSecret(ctx context.Context, orgID, assistantID int64) (string, error)
+}
+
 // Recordings gives the URL of a call's recording, "" when it has none.
 type Recordings interface {
 	RecordingURL(ctx context.Context, callID int64) (string, error)
@@ -58,8 +64,11 @@ type Recordings interface {
 
 // Options configure a Dispatcher.
 type Options struct {
-	Store      Store
-	Secrets    Secrets
+	Store   Store
+	Secrets Secrets
+	// Assistants, when set, give the assistants' own secrets, which sign
+	// their calls' webhooks instead of the organization's.
+	Assistants AssistantSecrets
 	Recordings Recordings   // nil: reports carry no recording URL
 	Client     *http.Client // nil: a client without redirects
 	Clock      clock.Clock  // the real clock when nil
@@ -256,7 +265,7 @@ func (d *Dispatcher) attempt(ctx context.Context, o persistence.OutboxRow, a *pe
 		}
 		a.Payload = body
 	}
-	secret, err := d.opt.Secrets.WebhookSecret(ctx, o.OrganizationID)
+	secret, err := d.secret(ctx, o)
 	if err == nil && secret == "" {
 		err = errors.New("empty secret")
 	}
@@ -270,9 +279,8 @@ func (d *Dispatcher) attempt(ctx context.Context, o persistence.OutboxRow, a *pe
 		return fmt.Errorf("request: %w", err)
 	}
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("User-Agent", "Switchboard-Webhook/1.0")
 	req.Header.Set(IDHeader, strconv.FormatInt(o.ID, 10))
-	req.Header.Set(SignatureHeader, Sign(secret, a.At, a.Payload))
+	sign(req.Header, o.Format, o.Type, secret, a.At, a.Payload)
 	for k := range req.Header {
 		a.Headers[k] = req.Header.Get(k)
 	}
@@ -291,4 +299,16 @@ func (d *Dispatcher) attempt(ctx context.Context, o persistence.OutboxRow, a *pe
 		return fmt.Errorf("status %d", resp.StatusCode)
 	}
 	return nil
+}
+
+// secret is the key that signs a webhook: its assistant's own secret, or
+// the organization's.
+func (d *Dispatcher) secret(ctx context.Context, o persistence.OutboxRow) (string, error) {
+	if d.opt.Assistants != nil && o.AssistantID != nil {
+		s, err := d.opt.Assistants.AssistantWebhookSecret(ctx, o.OrganizationID, *o.AssistantID)
+		if err != nil || s != "" {
+			return s, err
+		}
+	}
+	return d.opt.Secrets.WebhookSecret(ctx, o.OrganizationID)
 }

@@ -14,7 +14,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/switchboard-voice/switchboard/actors/assistants"
 	"github.com/switchboard-voice/switchboard/events"
 	"github.com/switchboard-voice/switchboard/http/openapi"
 	"github.com/switchboard-voice/switchboard/http/server"
@@ -500,16 +499,11 @@ func (a *API) placeCall(c *fiber.Ctx) error {
 	if private {
 		from, to = privacy.Parties("outbound", from, to)
 	}
-	a.Placed.CallPlaced(dialed.CallSID, time.Now(), persistence.CallInfo{OrganizationID: org, AssistantID: snap.ID,
-		ConfigVersion: snap.Version, From: from, To: to, Direction: "outbound", Carrier: dialed.Carrier,
-		WebhookURL: webhookURL(snap), Private: private})
+	info := persistence.CallInfo{OrganizationID: org, AssistantID: snap.ID,
+		ConfigVersion: snap.Version, From: from, To: to, Direction: "outbound", Carrier: dialed.Carrier, Private: private}
+	info.SetWebhook(snap.Config.CallWebhook())
+	a.Placed.CallPlaced(dialed.CallSID, time.Now(), info)
 	return c.Status(fiber.StatusCreated).JSON(placed{CallSID: dialed.CallSID, Status: persistence.StatusQueued,
 		AssistantID: snap.ID, From: out.From, To: out.To, Carrier: dialed.Carrier})
 }
 
-func webhookURL(s *assistants.Snapshot) string {
-	if s.Config.WebhookURL == nil {
-		return ""
-	}
-	return *s.Config.WebhookURL
-}
