@@ -6,9 +6,12 @@
 // Every node may run a Dispatcher: claims skip rows another node holds
 // (SELECT … FOR UPDATE SKIP LOCKED) and lease them for longer than a
 // request may take, so two dispatchers never send the same webhook at the
-// same time. A call's webhooks go out in order. Each request is signed
-// (SignatureHeader) with the organization's secret; a webhook is never
-// sent unsigned. Failures (no response, a timeout, a status outside 2xx)
+// same time. A call's webhooks go out in order, in the shape its
+// assistant's webhook_settings.format chose when the call started:
+// Switchboard's (Burki's), VoiceDock's or Famulor's. Each request is
+// signed, with the assistant's own secret or else the organization's, as
+// its format signs (SignatureHeader, or VoiceDock's X-Webhook-Signature);
+// a webhook is never sent unsigned. Failures (no response, a timeout, a status outside 2xx)
 // are retried with exponential backoff and jitter up to MaxAttempts, and
 // every attempt is logged in webhook_logs. Delivery is at least once: a
 // node that dies between a delivery and its record sends it again after
