@@ -506,4 +506,3 @@ func (a *API) placeCall(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(placed{CallSID: dialed.CallSID, Status: persistence.StatusQueued,
 		AssistantID: snap.ID, From: out.From, To: out.To, Carrier: dialed.Carrier})
 }
-

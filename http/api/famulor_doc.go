@@ -89,9 +89,22 @@ var (
 )
 
 // docFamulorToggle is a webhook toggle's operation.
-func docFamulorToggle(name string) openapi.Operation {
-	return openapi.Operation{ID: "famulor-" + name, Summary: "Famulor: " + name + " (enabling is refused: Famulor webhooks are not delivered yet)",
+var (
+	docFamulorEnableWebhook = openapi.Operation{ID: "famulor-enable-webhook",
+		Summary: "Famulor: turn the post-call webhook on, to webhook_url (Famulor's payload, after each call)",
+		Body:    &openapi.Body{Model: famulorToggleModel, Required: true},
+		Responses: map[int]openapi.Response{200: openapi.JSON("Enabled.", famulorToggledModel),
+			404: famulorNotFound404, 422: famulorInvalid422}}
+	docFamulorDisableWebhook = openapi.Operation{ID: "famulor-disable-webhook",
+		Summary: "Famulor: turn the post-call webhook off (its URL is kept)",
+		Body:    &openapi.Body{Model: famulorToggleModel, Required: true},
+		Responses: map[int]openapi.Response{200: openapi.JSON("Disabled.", famulorToggledModel),
+			404: famulorNotFound404, 422: famulorInvalid422}}
+)
+
+func docFamulorRefusedToggle(name, why string) openapi.Operation {
+	return openapi.Operation{ID: "famulor-" + name, Summary: "Famulor: " + name + " (enabling is refused: " + why + ")",
 		Body: &openapi.Body{Model: famulorToggleModel, Required: true},
-		Responses: map[int]openapi.Response{200: openapi.JSON("Disabled (no Famulor webhook is ever sent).", famulorToggledModel),
+		Responses: map[int]openapi.Response{200: openapi.JSON("Disabled (this webhook is never sent).", famulorToggledModel),
 			404: famulorNotFound404, 422: famulorInvalid422}}
 }
