@@ -71,7 +71,7 @@ func famulorFail(err error) error {
 			problems[i] = jsonobj.Problem{Path: famulorField(e.Path()), Msg: e.Msg}
 		}
 		return famulorProblems(problems)
-	case errors.Is(err, assistants.ErrNotFound):
+	case errors.Is(err, assistants.ErrNotFound), errors.Is(err, persistence.ErrNotFound):
 		return famulorNotFound
 	default:
 		return famulorErrors.unavailable(err)
@@ -118,6 +118,7 @@ func (a *API) mountFamulor(app openapi.Router) {
 	g.Get("/assistants/synthesizer-providers", docFamulorSynthesizers, func(c *fiber.Ctx) error { return c.JSON(famulor.Synthesizers) })
 	g.Get("/assistants/transcriber-providers", docFamulorTranscribers, func(c *fiber.Ctx) error { return c.JSON(famulor.Transcribers) })
 	g.Get("/me", docFamulorMe, a.famulorMe)
+	g.Post("/make_call", docFamulorMakeCall, a.famulorMakeCall)
 	g.Post("/assistants/enable-webhook", docFamulorEnableWebhook, a.famulorEnableWebhook)
 	g.Post("/assistants/disable-webhook", docFamulorDisableWebhook, a.famulorDisableWebhook)
 	for _, r := range famulorRefusedHooks {

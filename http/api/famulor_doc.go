@@ -108,3 +108,23 @@ func docFamulorRefusedToggle(name, why string) openapi.Operation {
 		Responses: map[int]openapi.Response{200: openapi.JSON("Disabled (this webhook is never sent).", famulorToggledModel),
 			404: famulorNotFound404, 422: famulorInvalid422}}
 }
+
+var (
+	famulorCallModel = &openapi.Model{Name: "FamulorMakeCall", Description: "An outbound call to place.",
+		Schema: openapi.Schema{"type": "object", "required": []string{"phone_number", "assistant_id"}, "additionalProperties": false,
+			"properties": map[string]any{
+				"phone_number": map[string]any{"type": "string", "description": "The number to call, E.164."},
+				"assistant_id": map[string]any{"type": []string{"integer", "string"},
+					"description": "The assistant's id, or its uuid; it calls from the first phone number assigned to it."},
+				"variables": map[string]any{"type": []string{"object", "null"}, "maxProperties": maxCallVariables,
+					"description": "{{name}} values for this call (text, numbers or booleans), over the assistant's own.",
+					"additionalProperties": map[string]any{"type": []string{"string", "number", "boolean"}}},
+			}}}
+	docFamulorMakeCall = openapi.Operation{ID: "famulorMakeCall",
+		Summary: "Famulor: place an outbound call from the assistant's phone number (as POST /api/v1/calls/outbound)",
+		Body:    &openapi.Body{Model: famulorCallModel, Required: true},
+		Responses: map[int]openapi.Response{
+			200: openapi.JSON("Placed: the carrier accepted the call, recorded as queued.", response[famulorPlaced]("FamulorPlacedCall", "A placed call.", nil)),
+			404: famulorNotFound404, 422: famulorInvalid422,
+			502: openapi.JSON("The carrier did not place the call.", famulorMessageModel)}}
+)
