@@ -117,7 +117,7 @@ var (
 				"assistant_id": map[string]any{"type": []string{"integer", "string"},
 					"description": "The assistant's id, or its uuid; it calls from the first phone number assigned to it."},
 				"variables": map[string]any{"type": []string{"object", "null"}, "maxProperties": maxCallVariables,
-					"description": "{{name}} values for this call (text, numbers or booleans), over the assistant's own.",
+					"description":          "{{name}} values for this call (text, numbers or booleans), over the assistant's own.",
 					"additionalProperties": map[string]any{"type": []string{"string", "number", "boolean"}}},
 			}}}
 	docFamulorMakeCall = openapi.Operation{ID: "famulorMakeCall",
