@@ -47,6 +47,7 @@ import (
 	"github.com/switchboard-voice/switchboard/privacy"
 	"github.com/switchboard-voice/switchboard/providers"
 	"github.com/switchboard-voice/switchboard/records"
+	"github.com/switchboard-voice/switchboard/routing"
 	"github.com/switchboard-voice/switchboard/tools"
 	"github.com/switchboard-voice/switchboard/webhooks"
 )
@@ -159,6 +160,7 @@ func New(cfg Config) (*Engine, error) {
 	wo := cfg.Webhooks
 	wo.Store, wo.Secrets, wo.Clock, wo.Log, wo.Metrics = store, e.Organizations, cfg.Clock, cfg.Log, set
 	wo.Assistants = assistantConfigs{e.Assistants}
+	wo.Variables = &routing.Directory{Store: store, Sealer: cfg.Sealer}
 	wo.Recordings = recordingLinks{store: store, links: links}
 	if wo.Client == nil {
 		wo.Client = &http.Client{Transport: outbound.Transport, CheckRedirect: noRedirects}

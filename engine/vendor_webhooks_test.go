@@ -126,6 +126,7 @@ func TestFamulorClientEndToEnd(t *testing.T) {
 		Duration           int64          `json:"duration"`
 		Status             string         `json:"status"`
 		ExtractedVariables map[string]any `json:"extracted_variables"`
+		InputVariables     map[string]any `json:"input_variables"`
 		Transcript         []struct{ Text, Type, Sender string }
 		RecordingURL       *string `json:"recording_url"`
 	}
@@ -137,7 +138,7 @@ func TestFamulorClientEndToEnd(t *testing.T) {
 	ev := p.ExtractedVariables
 	if p.ID != int64(call["id"].(float64)) || p.CustomerPhone != "+15550009999" || p.AssistantPhone != "+15550008888" ||
 		p.Status != "completed" || ev["guest"] != "Ada" || ev["party_size"] != 4.0 || ev["summary"] != "Ada booked a table for four." ||
-		ev["status"] == nil || p.RecordingURL != nil || len(p.Transcript) < 2 || p.Transcript[0].Sender != "bot" {
+		ev["status"] == nil || fmt.Sprint(p.InputVariables) != "map[customer_name:Ada]" || p.RecordingURL != nil || len(p.Transcript) < 2 || p.Transcript[0].Sender != "bot" {
 		t.Fatalf("Famulor payload %s", body)
 	}
 }

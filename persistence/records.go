@@ -79,6 +79,9 @@ type CallInfo struct {
 	// Webhook says how the call's webhooks are sent; nil: Switchboard's
 	// defaults.
 	Webhook *CallWebhook `json:"webhook,omitempty"`
+	// DialID names the call-time variables of a placed call (placed
+	// records), sealed in dial_variables.
+	DialID string `json:"dial_id,omitempty"`
 }
 
 // CallWebhook is how a call's webhooks are sent (the calls.webhook_*
@@ -284,11 +287,11 @@ func queuePlaced(b *pgx.Batch, r *Record) {
 	format, events, reports, recording := c.Webhook.columns()
 	b.Queue(`
 		INSERT INTO calls (call_sid, organization_id, assistant_id, carrier, direction, from_number, to_number,
-			status, webhook_url, private, created_at, updated_at, webhook_format, webhook_events, webhook_reports, webhook_recording)
-		VALUES ($1, $2, (SELECT id FROM assistants WHERE id = $3), $4, $5, $6, $7, 'queued', $8, $9, $10, $10, $11, $12, $13, $14)
+			status, webhook_url, private, created_at, updated_at, webhook_format, webhook_events, webhook_reports, webhook_recording, dial_id)
+		VALUES ($1, $2, (SELECT id FROM assistants WHERE id = $3), $4, $5, $6, $7, 'queued', $8, $9, $10, $10, $11, $12, $13, $14, nullif($15, ''))
 		ON CONFLICT (call_sid) DO NOTHING`,
 		r.CallSID, c.OrganizationID, c.AssistantID, c.Carrier, direction(c.Direction), c.From, c.To, c.WebhookURL, c.Private, r.At,
-		format, events, reports, recording)
+		format, events, reports, recording, c.DialID)
 }
 
 // queueStarted creates the call row, or completes the one placed earlier,

@@ -60,6 +60,12 @@ type AssistantSecrets interface {
 	AssistantWebhookSecret(ctx context.Context, orgID, assistantID int64) (string, error)
 }
 
+// DialVariables gives the call-time variables an outbound call was placed
+// with (routing.Directory); persistence.ErrNotFound once they expired.
+type DialVariables interface {
+	DialVariables(ctx context.Context, orgID int64, dialID string) (map[string]string, error)
+}
+
 // Recordings gives the URL of a call's recording, "" when it has none.
 type Recordings interface {
 	RecordingURL(ctx context.Context, callID int64) (string, error)
@@ -72,10 +78,13 @@ type Options struct {
 	// Assistants, when set, give the assistants' own secrets, which sign
 	// their calls' webhooks instead of the organization's.
 	Assistants AssistantSecrets
-	Recordings Recordings   // nil: reports carry no recording URL
-	Client     *http.Client // nil: a client without redirects
-	Clock      clock.Clock  // the real clock when nil
-	Log        *slog.Logger
+	Recordings Recordings // nil: reports carry no recording URL
+	// Variables, when set, give placed calls' variables to the payloads
+	// that carry them (Famulor's input_variables).
+	Variables DialVariables
+	Client    *http.Client // nil: a client without redirects
+	Clock     clock.Clock  // the real clock when nil
+	Log       *slog.Logger
 	// Metrics, when set, receives attempts by outcome
 	// (switchboard_webhook_attempts_total) and the outbox's backlog
 	// (switchboard_webhooks_pending, counted after each dispatch).

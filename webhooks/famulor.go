@@ -3,6 +3,7 @@ package webhooks
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -64,6 +65,15 @@ func (d *Dispatcher) renderFamulor(ctx context.Context, o persistence.OutboxRow,
 		}
 		if a.Summary != nil {
 			m.ExtractedVariables["summary"] = *a.Summary
+		}
+	}
+	if c.DialID != nil && d.opt.Variables != nil {
+		vars, err := d.opt.Variables.DialVariables(ctx, c.OrganizationID, *c.DialID)
+		switch {
+		case err == nil:
+			m.InputVariables = vars
+		case !errors.Is(err, persistence.ErrNotFound): // expired: a day after the dial
+			return nil, fmt.Errorf("variables of call %d: %w", c.ID, err)
 		}
 	}
 	u, err := d.recordingURL(ctx, c)

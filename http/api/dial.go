@@ -32,6 +32,7 @@ type OutboundCall struct {
 type Dialed struct {
 	CallSID string
 	Carrier string // twilio, telnyx, vonage, plivo
+	DialID  string // what the call's variables are sealed under; "" without variables
 }
 
 // ErrUnknownNumber is what a Dialer returns when From is not a number of
@@ -78,7 +79,8 @@ func (a *API) place(ctx context.Context, snap *assistants.Snapshot, out Outbound
 		from, to = privacy.Parties("outbound", from, to)
 	}
 	info := persistence.CallInfo{OrganizationID: out.OrganizationID, AssistantID: snap.ID,
-		ConfigVersion: snap.Version, From: from, To: to, Direction: "outbound", Carrier: dialed.Carrier, Private: private}
+		ConfigVersion: snap.Version, From: from, To: to, Direction: "outbound", Carrier: dialed.Carrier, Private: private,
+		DialID: dialed.DialID}
 	info.SetWebhook(snap.Config.CallWebhook())
 	a.Placed.CallPlaced(dialed.CallSID, time.Now(), info)
 	return dialed, nil

@@ -10,7 +10,10 @@ ALTER TABLE calls
     ADD COLUMN webhook_events text[],
     ADD COLUMN webhook_reports text NOT NULL DEFAULT 'answered'
         CHECK (webhook_reports IN ('answered', 'completed', 'all')),
-    ADD COLUMN webhook_recording boolean NOT NULL DEFAULT true;
+    ADD COLUMN webhook_recording boolean NOT NULL DEFAULT true,
+    -- a placed call's dial: its call-time variables (dial_variables, sealed
+    -- and kept a day), which Famulor's payload carries as input_variables
+    ADD COLUMN dial_id text;
 
 -- webhook_wanted says whether a call with these events sends a webhook of
 -- this type.
