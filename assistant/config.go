@@ -48,6 +48,7 @@ type Config struct {
 	VoicemailSettings VoicemailSettings `json:"voicemail_settings"`
 	AnalysisSettings  AnalysisSettings  `json:"analysis_settings"`
 	PrivacySettings   PrivacySettings   `json:"privacy_settings"`
+	WebhookSettings   WebhookSettings   `json:"webhook_settings"`
 	// Variables fill {{name}} in the prompt and the messages; a call can
 	// bring its own.
 	Variables map[string]string `json:"variables" check:"maxitems=100,varname,maxlen=1000"`

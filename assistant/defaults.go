@@ -140,10 +140,11 @@ func Defaults() Config {
 			MinMessages:        2,
 			WebhookWaitSeconds: 60,
 		},
-		Variables: map[string]string{},
-		APIKeys:   map[string]string{},
-		TTSLimit:  &tts,
-		STTLimit:  &stt,
+		WebhookSettings: WebhookSettings{Enabled: true, Format: "switchboard", Reports: "answered", IncludeRecording: true},
+		Variables:       map[string]string{},
+		APIKeys:         map[string]string{},
+		TTSLimit:        &tts,
+		STTLimit:        &stt,
 	}
 }
 

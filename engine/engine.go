@@ -39,6 +39,7 @@ import (
 	"github.com/switchboard-voice/switchboard/http/server"
 	"github.com/switchboard-voice/switchboard/http/telephony"
 	"github.com/switchboard-voice/switchboard/internal/netguard"
+	"github.com/switchboard-voice/switchboard/internal/ptr"
 	"github.com/switchboard-voice/switchboard/live"
 	"github.com/switchboard-voice/switchboard/metrics"
 	"github.com/switchboard-voice/switchboard/organization"
@@ -46,6 +47,7 @@ import (
 	"github.com/switchboard-voice/switchboard/privacy"
 	"github.com/switchboard-voice/switchboard/providers"
 	"github.com/switchboard-voice/switchboard/records"
+	"github.com/switchboard-voice/switchboard/routing"
 	"github.com/switchboard-voice/switchboard/tools"
 	"github.com/switchboard-voice/switchboard/webhooks"
 )
@@ -160,6 +162,8 @@ func New(cfg Config) (*Engine, error) {
 	links := &api.RecordingLinks{Base: cfg.PublicURL, Key: derive(cfg.Secret, "recording links"), TTL: recordingLinkTTL}
 	wo := cfg.Webhooks
 	wo.Store, wo.Secrets, wo.Clock, wo.Log, wo.Metrics = store, e.Organizations, cfg.Clock, cfg.Log, set
+	wo.Assistants = assistantConfigs{e.Assistants}
+	wo.Variables = &routing.Directory{Store: store, Sealer: cfg.Sealer}
 	wo.Recordings = recordingLinks{store: store, links: links}
 	if wo.Client == nil {
 		wo.Client = &http.Client{Transport: outbound.Transport, CheckRedirect: noRedirects}
@@ -260,6 +264,19 @@ func (a assistantConfigs) AssistantConfig(ctx context.Context, orgID, id int64) 
 		return assistant.Config{}, err
 	}
 	return snap.Config, nil
+}
+
+// AssistantWebhookSecret gives the dispatcher an assistant's own webhook
+// secret; "" when it has none or is gone (the organization's signs).
+func (a assistantConfigs) AssistantWebhookSecret(ctx context.Context, orgID, id int64) (string, error) {
+	snap, err := a.reg.Get(ctx, orgID, id)
+	if errors.Is(err, assistants.ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return ptr.Value(snap.Config.WebhookSettings.Secret), nil
 }
 
 // maxBody is the largest request body: a background sound upload (10 MiB)

@@ -61,6 +61,8 @@ var voiceDockFields = []struct{ ours, theirs string }{
 	{"analysis_settings.structured_data.schema", "analysis_plan.structured_data_plan.schema"},
 	{"analysis_settings.model", "llm_config.analysis_model"},
 	{"variables", "business_name"},
+	{"webhook_settings.secret", "webhook_secret"},
+	{"webhook_settings.events", "webhook_events"},
 	{"stt_settings", "stt_config"},
 	{"tts_settings.pronunciation", "speech_config.pronunciation"},
 	{"tts_settings", "tts_config"},
