@@ -30,6 +30,7 @@ import (
 	"github.com/switchboard-voice/switchboard/actors/call"
 	"github.com/switchboard-voice/switchboard/ambience"
 	"github.com/switchboard-voice/switchboard/analysis"
+	"github.com/switchboard-voice/switchboard/knowledge"
 	"github.com/switchboard-voice/switchboard/assistant"
 	"github.com/switchboard-voice/switchboard/auth"
 	"github.com/switchboard-voice/switchboard/clock"
@@ -86,6 +87,10 @@ type Config struct {
 	// its store, assistants, models, clock, log and metrics are the
 	// engine's.
 	Analysis analysis.Options
+	// Knowledge tunes the document processing worker (its slots,
+	// retries); its queue, assistants, embedders, clock, log and metrics
+	// are the engine's.
+	Knowledge knowledge.WorkerOptions
 }
 
 // Engine is a wired Switchboard.
@@ -101,6 +106,8 @@ type Engine struct {
 	Records       *records.Writer
 	Webhooks      *webhooks.Dispatcher
 	Analysis      *analysis.Worker
+	Documents     *knowledge.Worker    // processes uploaded documents
+	Knowledge     *knowledge.Retriever // searches them on calls
 	Private       *privacy.Purger
 	Metrics       *vm.Set
 	Live          *live.Hub
@@ -169,6 +176,11 @@ func New(cfg Config) (*Engine, error) {
 	e.Private = privacy.NewPurger(store, cfg.Clock, cfg.Log)
 	ao.Finished = func() { e.Webhooks.Kick(); e.Private.Kick() } // the report waiting for the analysis; a private call's words
 	e.Analysis = analysis.New(ao)
+	e.Knowledge = knowledge.NewRetriever(knowledge.RetrieverOptions{Chunks: store, Embedders: e.Providers, Clock: cfg.Clock, Log: cfg.Log})
+	ko := cfg.Knowledge
+	ko.Queue, ko.Configs, ko.Embedders, ko.Clock, ko.Log, ko.Metrics = store, knowledgeConfigs{e.Assistants}, e.Providers, cfg.Clock, cfg.Log, e.Metrics
+	ko.Changed = e.Knowledge.Invalidate
+	e.Documents = knowledge.NewWorker(ko)
 	var err error
 	e.Records, err = records.New(records.Options{Store: store, SpillPath: filepath.Join(cfg.DataDir, "records.spill"),
 		Clock: cfg.Clock, Log: cfg.Log, Boot: string(boot), Written: func() { e.Webhooks.Kick(); e.Analysis.Kick(); e.Private.Kick() }})
@@ -179,12 +191,13 @@ func New(cfg Config) (*Engine, error) {
 		return nil, fmt.Errorf("engine: %w", err)
 	}
 	recordings := filepath.Join(cfg.DataDir, "recordings")
-	runner := &tools.Runner{Client: outbound, Log: cfg.Log}
+	runner := &tools.Runner{Client: outbound, Knowledge: e.Knowledge, Log: cfg.Log}
 	e.Calls = call.NewManager(call.Deps{
 		System:         sys,
 		Assistants:     e.Assistants,
 		Providers:      e.Providers,
 		Tools:          runner,
+		Knowledge:      e.Knowledge,
 		Sinks:          []events.Sink{e.Records, metrics.NewCalls(e.Metrics), e.Live},
 		RecordingsRoot: recordings,
 		Recordings:     recordingFiles{root: recordings, w: e.Records},
@@ -229,6 +242,9 @@ func New(cfg Config) (*Engine, error) {
 		Links:          links,
 		Sounds:         e.Sounds,
 		WebCalls:       e.Gateways.Web,
+		Documents:      store,
+		Knowledge:      knowledgeEvents{e},
+		DocumentClient: outbound,
 
 		AllowPrivateURLs: cfg.AllowPrivateURLs,
 	}).Mount(routes)
@@ -239,6 +255,7 @@ func New(cfg Config) (*Engine, error) {
 	e.stop = stop
 	e.done.Go(func() { e.Webhooks.Run(ctx) })
 	e.done.Go(func() { e.Analysis.Run(ctx) })
+	e.done.Go(func() { e.Documents.Run(ctx) })
 	e.done.Go(func() { e.Private.Run(ctx) })
 	e.done.Go(func() { e.beat(ctx) })
 	e.done.Go(func() { e.closeOrphans(ctx) })
@@ -259,9 +276,30 @@ func (a assistantConfigs) AssistantConfig(ctx context.Context, orgID, id int64) 
 	return snap.Config, nil
 }
 
-// maxBody is the largest request body: a background sound upload (10 MiB)
-// and its multipart framing.
-const maxBody = 11 << 20
+// knowledgeConfigs gives the document worker assistants' configurations.
+type knowledgeConfigs struct{ reg *assistants.Registry }
+
+func (k knowledgeConfigs) AssistantConfig(ctx context.Context, orgID, id int64) (assistant.Config, error) {
+	snap, err := k.reg.Get(ctx, orgID, id)
+	if errors.Is(err, assistants.ErrNotFound) {
+		return assistant.Config{}, knowledge.ErrNoAssistant
+	}
+	if err != nil {
+		return assistant.Config{}, err
+	}
+	return snap.Config, nil
+}
+
+// knowledgeEvents tells the document worker and the retriever of the
+// API's document changes.
+type knowledgeEvents struct{ e *Engine }
+
+func (k knowledgeEvents) Queued()                   { k.e.Documents.Kick() }
+func (k knowledgeEvents) Changed(assistantID int64) { k.e.Knowledge.Invalidate(assistantID) }
+
+// maxBody is the largest request body: a document upload
+// (knowledge.MaxFileBytes, 20 MiB) and its multipart framing.
+const maxBody = knowledge.MaxFileBytes + 1<<20
 
 // recordingLinkTTL is how long a webhook's recording link works.
 const recordingLinkTTL = 7 * 24 * time.Hour

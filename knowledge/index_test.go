@@ -148,7 +148,7 @@ type labelled struct {
 // of the right section is among the top 3 for each labelled question.
 func recallAt3(t testing.TB, c knowledge.Chunking) (hits, total int) {
 	t.Helper()
-	doc, err := os.ReadFile("../demo/harbour-dental.md")
+	doc, err := os.ReadFile("../demo/bike-shop.md")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +174,7 @@ func recallAt3(t testing.TB, c knowledge.Chunking) (hits, total int) {
 		head, body, _ := strings.Cut(s, "\n")
 		sections[head] = strings.TrimSpace(body)
 	}
-	idx, err := knowledge.NewIndex(chunksOf(t, parts, "harbour-dental.md"))
+	idx, err := knowledge.NewIndex(chunksOf(t, parts, "bike-shop.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,6 +201,7 @@ func recallAt3(t testing.TB, c knowledge.Chunking) (hits, total int) {
 
 func TestRetrievalQualityOnTheBundledDocument(t *testing.T) {
 	for _, c := range []knowledge.Chunking{
+		{Strategy: knowledge.StrategyRecursive, Size: 1000, Overlap: 200}, // the defaults
 		{Strategy: knowledge.StrategyRecursive, Size: 300, Overlap: 50},
 		{Strategy: knowledge.StrategyRecursive, Size: 500, Overlap: 100},
 		{Strategy: knowledge.StrategyParagraph, Size: 300, Overlap: 0},

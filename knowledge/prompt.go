@@ -1,7 +1,6 @@
 package knowledge
 
 import (
-	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -22,21 +21,19 @@ const contextHeading = "## Available Document Context\nAnswer from these excerpt
 const charsPerToken = 4
 
 // Format renders hits as excerpts for the model, best first, within
-// maxTokens (estimated), each under its document's name when
-// includeSource. An excerpt that does not fit whole is cut; those after
-// it are left out. No hit gives "".
+// maxTokens (estimated), separated by blank lines, each under its
+// document's name when includeSource. An excerpt that does not fit whole
+// is cut; those after it are left out. No hit gives "".
 func Format(hits []Hit, includeSource bool, maxTokens int) string {
 	if len(hits) == 0 {
 		return ""
 	}
 	budget := maxTokens * charsPerToken
 	var b strings.Builder
-	for i, h := range hits {
+	for _, h := range hits {
 		var head string
 		if includeSource {
 			head = "[Source: " + h.Document + "]\n"
-		} else {
-			head = "[Excerpt " + strconv.Itoa(i+1) + "]\n"
 		}
 		need := utf8.RuneCountInString(head) + utf8.RuneCountInString(h.Content) + 2
 		if need > budget {

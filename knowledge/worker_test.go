@@ -132,11 +132,11 @@ func (k *kb) doc(id int64) persistence.Document {
 func TestWorkerProcessesDocumentsIntoSearchableChunks(t *testing.T) {
 	k := newKB(t)
 	ctx := context.Background()
-	guide, err := os.ReadFile("../demo/harbour-dental.md")
+	guide, err := os.ReadFile("../demo/bike-shop.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	md := k.upload("harbour-dental.md", guide)
+	md := k.upload("bike-shop.md", guide)
 	pdf := k.upload("leaflet.pdf", knowledgetest.PDF("Late appointments", "On Wednesdays the clinic stays open until 9 pm for late appointments."))
 	docx := k.upload("whitening.docx", knowledgetest.DOCX("Whitening aftercare", "Avoid coffee and red wine for 48 hours after teeth whitening."))
 	broken := k.upload("broken.pdf", knowledgetest.PDF("x")[:70])
@@ -175,10 +175,10 @@ func TestWorkerProcessesDocumentsIntoSearchableChunks(t *testing.T) {
 	cfg := k.cfg
 	cfg.RAGSettings.SimilarityThreshold = 0.2
 	for q, want := range map[string]string{
-		"How late are you open on Wednesday?":         "9 pm",
-		"Can I drink coffee after whitening?":         "48 hours",
-		"What is the emergency number at night?":      "0800 555 0199",
-		"How much does a professional cleaning cost?": "80 euros",
+		"How late are you open on Wednesday?":     "9 pm",
+		"Can I drink coffee after whitening?":     "48 hours",
+		"What deposit do I leave to rent a bike?": "200 euros",
+		"How much does a full service cost?":      "119 euros",
 	} {
 		hits, err := r.Search(ctx, k.org, k.asst, cfg, q)
 		if err != nil {
