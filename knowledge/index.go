@@ -90,16 +90,22 @@ func (x *Index) Bytes() int { return 4*len(x.vecs) + 8*len(x.signs) }
 // Search returns up to k chunks whose similarity to q is at least
 // threshold, best first. A query of another dimension finds nothing.
 func (x *Index) Search(q []float32, k int, threshold float32) []Hit {
+	cands := len(x.chunks)
+	if cands*x.dims > exactLimit {
+		cands = max(oversample*k, minCandidates)
+	}
+	return x.search(q, k, threshold, cands)
+}
+
+// search scores cands chunks exactly: every chunk when cands is the
+// index's length, else those nearest by sign bits.
+func (x *Index) search(q []float32, k int, threshold float32, cands int) []Hit {
 	if len(x.chunks) == 0 || len(q) != x.dims || k <= 0 {
 		return nil
 	}
 	q = slices.Clone(q)
 	unit(q)
 	n := len(x.chunks)
-	cands := n
-	if n*x.dims > exactLimit {
-		cands = max(oversample*k, minCandidates)
-	}
 	top := newTopK(k)
 	if cands >= n {
 		for i := range n {
