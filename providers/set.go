@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"sync"
 	"time"
 
 	"github.com/switchboard-voice/switchboard/assistant"
@@ -47,6 +49,9 @@ type Set struct {
 	slots slots
 	stt   map[string]voice.STT // by stt_settings.provider
 	tts   map[string]voice.TTS // by tts_settings.provider
+
+	embedOnce sync.Once
+	embedHTTP *http.Client
 }
 
 // ErrNoKey means no key was found for a provider whose real service needs one.

@@ -237,6 +237,7 @@ func (a *callActor) useConfig(cfg assistant.Config) {
 	}
 	a.llm = llm
 	a.tools = Tools(cfg)
+	a.warmKnowledge(cfg)
 }
 
 // failingLLM stands in for a model that cannot be set up, so the call

@@ -5,6 +5,7 @@ package api
 import (
 	"context"
 	"log/slog"
+	"net/http"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -55,7 +56,13 @@ type Deps struct {
 	RecordingsRoot string
 	Links          *RecordingLinks
 	Sounds         SoundStore // nil: no background-sound uploads
-	WebCalls       WebCalls   // nil: no web call tokens
+	// The documents routes are mounted when Documents is set; Knowledge
+	// hears of their changes, DocumentClient fetches documents by URL
+	// (nil: public addresses only).
+	Documents      DocumentStore
+	Knowledge      KnowledgeBase
+	DocumentClient *http.Client
+	WebCalls       WebCalls // nil: no web call tokens
 	Dialer         Dialer
 	Placed         CallPlacer
 
@@ -125,6 +132,13 @@ func (a *API) Mount(app openapi.Router) {
 	as.Get("/me/organization", docGetMyOrganization, a.getOrganization) // Burki's path
 	if a.Sounds != nil {
 		as.Post("/:assistant_id/background-sounds/upload", docUploadSound, a.uploadSound)
+	}
+	if a.Documents != nil {
+		as.Post("/:assistant_id/documents/upload", docUploadDocument, a.uploadDocument)
+		as.Get("/:assistant_id/documents", docListDocuments, a.listDocuments)
+		as.Get("/:assistant_id/documents/:document_id/status", docDocumentStatus, a.documentStatusOf)
+		as.Delete("/:assistant_id/documents/:document_id", docDeleteDocument, a.deleteDocument)
+		as.Post("/:assistant_id/documents/:document_id/process", docProcessDocument, a.processDocument)
 	}
 	if a.WebCalls != nil {
 		as.Post("/:assistant_id/web-call", docWebCall, a.webCall)

@@ -20,6 +20,7 @@ import (
 	"github.com/switchboard-voice/switchboard/providers/cartesia/cartesiafake"
 	"github.com/switchboard-voice/switchboard/providers/deepgram/deepgramfake"
 	"github.com/switchboard-voice/switchboard/providers/elevenlabs/elevenlabsfake"
+	"github.com/switchboard-voice/switchboard/providers/embeddings/embeddingsfake"
 	"github.com/switchboard-voice/switchboard/providers/fault"
 	"github.com/switchboard-voice/switchboard/providers/gemini/geminifake"
 	"github.com/switchboard-voice/switchboard/providers/openai/openaifake"
@@ -43,6 +44,8 @@ type Options struct {
 	// audio rate as a multiple of real time (0: as fast as possible).
 	TTSFirstByte time.Duration
 	TTSSpeed     float64
+	// Embeddings is the embeddings endpoint's latency per request.
+	Embeddings time.Duration
 }
 
 // llmNames are the OpenAI-compatible providers, each with its own fake so
@@ -98,13 +101,15 @@ func New(o Options) (*Fakes, error) {
 	f.add("elevenlabs", eleven.Faults(), eleven.Close)
 	cart := cartesiafake.New(cartesiafake.Options{Key: o.Key, Clock: o.Clock, FirstByte: o.TTSFirstByte, Speed: o.TTSSpeed})
 	f.add("cartesia", cart.Faults(), cart.Close)
+	emb := embeddingsfake.New(embeddingsfake.Options{Key: o.Key, Clock: o.Clock, Latency: o.Embeddings})
+	f.add("openai-embeddings", emb.Faults(), func() {})
 	speech := openaittsfake.New(openaittsfake.Options{Key: o.Key, Clock: o.Clock, FirstByte: o.TTSFirstByte, Speed: o.TTSSpeed})
 	f.add("openai-tts", speech.Faults(), speech.Close)
 
 	// Deepgram's recognizer and Aura share a host, as do OpenAI's chat and
 	// speech endpoints: one base URL each, told apart by path.
 	f.mount("deepgram", "/deepgram", bySuffix("/v1/speak", aura, stt))
-	f.mount("openai", "/openai/v1", bySuffix("/audio/speech", speech, chat["openai"]))
+	f.mount("openai", "/openai/v1", bySuffix("/audio/speech", speech, bySuffix("/embeddings", emb, chat["openai"])))
 	f.mount("azure", "/azure", chat["azure"])
 	f.mount("groq", "/groq/openai/v1", chat["groq"])
 	f.mount("xai", "/xai/v1", chat["xai"])
@@ -172,8 +177,8 @@ func (f *Fakes) Env(root string) []string {
 }
 
 // Faults is the injector of a target: a provider's name, or
-// "deepgram-tts" (Aura) and "openai-tts" for the synthesizers that share
-// a host with another fake.
+// "deepgram-tts" (Aura), "openai-tts" and "openai-embeddings" for the
+// fakes that share a host with another.
 func (f *Fakes) Faults(target string) (*fault.Injector, bool) {
 	inj, ok := f.faults[target]
 	return inj, ok
