@@ -212,6 +212,7 @@ func New(cfg Config) (*Engine, error) {
 		Assistants:    e.Assistants,
 		Store:         store,
 		Organizations: e.Organizations,
+		Sealer:        cfg.Sealer,
 		Authenticator: auth.NewAuthenticator(store),
 		Keys:          store,
 		Providers:     e.Providers,
