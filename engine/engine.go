@@ -74,7 +74,12 @@ type Config struct {
 	// AllowPrivateURLs lets webhooks, custom tools and sound URLs reach
 	// loopback and private addresses (tests, single-network deployments).
 	AllowPrivateURLs bool
-	Clock            clock.Clock // nil: the real clock
+	// SIPAddr, when set, is where the SIP trunk listener takes calls (UDP
+	// and TCP, host:port); SIPMediaAddr is the address RTP is received on
+	// and advertised in SDP (the SIP address's host when empty).
+	SIPAddr      string
+	SIPMediaAddr string
+	Clock        clock.Clock // nil: the real clock
 	// Node names the machine (one engine process per node): a new start
 	// of a node closes the calls its earlier runs left in progress. The
 	// host name when empty.
