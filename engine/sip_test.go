@@ -68,3 +68,19 @@ func TestSIPTrunkCall(t *testing.T) {
 		t.Fatalf("RTP violations: %v", v)
 	}
 }
+
+// Outbound calls through a trunk are not placed yet: the API says so.
+func TestSIPNumberPlacesNoCalls(t *testing.T) {
+	srv := enginetest.Start(t, withFakes(t))
+	org, key := srv.Key("Trunked")
+	snap := createAssistant(t, srv, org, key, `{"name":"Caller"}`)
+	body := fmt.Sprintf(`{"phone_number":"+15550008889","provider":"sip","assistant_id":%d}`, snap.ID)
+	if status, _, out := send(t, "POST", srv.URL+"/api/v1/phone-numbers", key, http.Header{"Content-Type": {"application/json"}}, strings.NewReader(body)); status != http.StatusCreated {
+		t.Fatalf("number: %d %s", status, out)
+	}
+	body = fmt.Sprintf(`{"assistant_id":%d,"from":"+15550008889","to":"+15550142424"}`, snap.ID)
+	status, _, out := send(t, "POST", srv.URL+"/api/v1/calls/outbound", key, http.Header{"Content-Type": {"application/json"}}, strings.NewReader(body))
+	if status != http.StatusUnprocessableEntity || !strings.Contains(string(out), "from") {
+		t.Fatalf("outbound from a sip number: %d %s", status, out)
+	}
+}

@@ -18,6 +18,7 @@ import (
 	"github.com/switchboard-voice/switchboard/events"
 	"github.com/switchboard-voice/switchboard/http/openapi"
 	"github.com/switchboard-voice/switchboard/http/server"
+	"github.com/switchboard-voice/switchboard/http/telephony"
 	"github.com/switchboard-voice/switchboard/internal/ptr"
 	"github.com/switchboard-voice/switchboard/persistence"
 	"github.com/switchboard-voice/switchboard/privacy"
@@ -492,6 +493,8 @@ func (a *API) placeCall(c *fiber.Ctx) error {
 	switch {
 	case errors.Is(err, ErrUnknownNumber):
 		return badParam("body", "from", "not a phone number of your organization")
+	case errors.Is(err, telephony.ErrUnsupported):
+		return badParam("body", "from", "this number's carrier places no calls (SIP trunks take inbound calls only, for now)")
 	case err != nil:
 		return &server.Error{Status: fiber.StatusBadGateway, Body: fiber.Map{"detail": "The carrier did not place the call"},
 			Err: fmt.Errorf("dial: %w", err)}
