@@ -15,6 +15,7 @@ import (
 	"github.com/switchboard-voice/switchboard/http/openapi"
 	"github.com/switchboard-voice/switchboard/http/telephony/phone"
 	"github.com/switchboard-voice/switchboard/http/telephony/telephonytest"
+	"github.com/switchboard-voice/switchboard/internal/testkit"
 	"github.com/switchboard-voice/switchboard/persistence"
 	"github.com/switchboard-voice/switchboard/secrets"
 	"github.com/switchboard-voice/switchboard/sip/gateway"
@@ -278,4 +279,37 @@ func TestMalformedRTPIsDropped(t *testing.T) {
 	if !(len(r.Logs.Find("dropping RTP packets")) > 0) {
 		t.Fatal("the dropped packets were not logged")
 	}
+}
+
+// A re-INVITE puts the call on hold (the engine stops sending) and
+// takes it off again.
+func TestHold(t *testing.T) {
+	r := newRig(t, telephonytest.Welcome(telephonytest.Greeting))
+	r.trunk(t, "", "", "127.0.0.1/32")
+	c, l := r.call(t, siptest.Config{})
+	telephonytest.WaitHeard(t, c.Phone, telephonytest.Greeting)
+	ctx := telephonytest.Ctx(t, 10*time.Second)
+	if d, err := c.Hold(ctx, "sendonly"); err != nil || d.String() != "recvonly" {
+		t.Fatalf("hold answered %v, %v", d, err)
+	}
+	held := c.Packets()
+	c.Say("are you there")
+	// The reply is made while on hold; none of it reaches the caller.
+	testkit.Eventually(t, 10*time.Second, func() error {
+		for _, m := range r.Events.History(l.ID) {
+			if strings.Contains(m.Content, "You said: are you there") {
+				return nil
+			}
+		}
+		return errors.New("no reply yet")
+	})
+	if n := c.Packets() - held; n > 5 {
+		t.Fatalf("%d packets sent on hold", n)
+	}
+	if d, err := c.Hold(ctx, "sendrecv"); err != nil || d.String() != "sendrecv" {
+		t.Fatalf("resume answered %v, %v", d, err)
+	}
+	c.Say("hello again")
+	telephonytest.WaitHeard(t, c.Phone, "You said: hello again")
+	r.CallerHangsUp(l)
 }

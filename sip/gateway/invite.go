@@ -92,8 +92,8 @@ func (g *Gateway) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 	l.log = g.log.With("call_sid", id)
 	l.media = media.Start(media.Config{RTP: rtpConn, RTCP: rtcpConn, Remote: netip.AddrPortFrom(offer.Addr, uint16(offer.Port)),
 		Payload: pt, EventType: offer.EventType, Silence: format.Silence(), Events: l, Log: l.log, IdleTimeout: g.cfg.MediaTimeout})
-	l.media.Update(netip.AddrPortFrom(offer.Addr, uint16(offer.Port)), offer.Direction != sdp.RecvOnly && offer.Direction != sdp.Inactive && offer.Port != 0,
-		offer.Direction != sdp.SendOnly && offer.Direction != sdp.Inactive)
+	l.media.Update(netip.AddrPortFrom(offer.Addr, uint16(offer.Port)), offer.Direction.Receives() && offer.Port != 0,
+		offer.Direction.Sends())
 	dua := sipgo.DialogUA{Client: g.client, ContactHDR: g.contact}
 	l.dialog, err = dua.ReadInvite(req, tx)
 	if err != nil {
@@ -278,9 +278,8 @@ func (g *Gateway) reinvite(req *sip.Request, tx sip.ServerTransaction) {
 	l.answer.Direction = offer.Direction.Reverse()
 	answer := l.answer
 	l.mu.Unlock()
-	l.media.Update(netip.AddrPortFrom(offer.Addr, uint16(offer.Port)),
-		offer.Direction != sdp.RecvOnly && offer.Direction != sdp.Inactive && offer.Port != 0 && !offer.Addr.IsUnspecified(),
-		offer.Direction != sdp.SendOnly && offer.Direction != sdp.Inactive)
+	l.media.Update(netip.AddrPortFrom(offer.Addr, uint16(offer.Port)), offer.Direction.Receives() && offer.Port != 0,
+		offer.Direction.Sends())
 	l.log.Info("SIP session updated", "direction", offer.Direction.String())
 	res := sip.NewSDPResponseFromRequest(req, answer.Marshal())
 	res.AppendHeader(&g.contact)

@@ -39,6 +39,12 @@ func (d Direction) String() string {
 	return "sendrecv"
 }
 
+// Sends reports whether the description's writer sends media.
+func (d Direction) Sends() bool { return d == SendRecv || d == SendOnly }
+
+// Receives reports whether the description's writer takes media.
+func (d Direction) Receives() bool { return d == SendRecv || d == RecvOnly }
+
 // Reverse is the answer's direction to an offer's.
 func (d Direction) Reverse() Direction {
 	switch d {
@@ -182,9 +188,15 @@ func Parse(body []byte) (*Offer, error) {
 	if mediaDir >= 0 {
 		o.Direction = Direction(mediaDir)
 	}
-	// RFC 3264 §8.4: a connection address of 0.0.0.0 puts the stream on hold.
-	if o.Addr.IsValid() && o.Addr.IsUnspecified() && o.Direction == SendRecv {
-		o.Direction = RecvOnly
+	// RFC 3264 §8.4: a connection address of 0.0.0.0 (RFC 2543's hold)
+	// means the writer takes no media.
+	if o.Addr.IsValid() && o.Addr.IsUnspecified() {
+		switch o.Direction {
+		case SendRecv:
+			o.Direction = SendOnly
+		case RecvOnly:
+			o.Direction = Inactive
+		}
 	}
 	for pt, enc := range o.Codecs {
 		if enc == "telephone-event/8000" && containsPT(o.Payloads, pt) {

@@ -40,7 +40,7 @@ func TestHoldAndRefusals(t *testing.T) {
 		t.Fatalf("hold %+v %v", o, err)
 	}
 	old := strings.Replace(asterisk, "c=IN IP4 192.0.2.10", "c=IN IP4 0.0.0.0", 1)
-	if o, err := Parse([]byte(old)); err != nil || o.Direction != RecvOnly {
+	if o, err := Parse([]byte(old)); err != nil || o.Direction != SendOnly || o.Direction.Receives() {
 		t.Fatalf("0.0.0.0 hold %+v %v", o, err)
 	}
 	g729 := strings.NewReplacer("RTP/AVP 8 0 101", "RTP/AVP 18", "a=rtpmap:8 PCMA/8000\r\n", "", "a=rtpmap:0 PCMU/8000\r\n", "").Replace(asterisk)

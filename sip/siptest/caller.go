@@ -177,9 +177,14 @@ func Dial(ctx context.Context, cfg Config) (*Caller, error) {
 	c.wg.Add(2)
 	go c.readRTP()
 	go c.sendRTP()
+	c.wg.Add(1)
 	go func() {
-		<-c.dialog.Context().Done()
-		close(c.done)
+		defer c.wg.Done()
+		select {
+		case <-c.dialog.Context().Done():
+			close(c.done)
+		case <-c.quit:
+		}
 	}()
 	return c, nil
 }
@@ -409,4 +414,30 @@ func (c *Caller) violate(format string, args ...any) {
 	c.mu.Lock()
 	c.violations = append(c.violations, fmt.Sprintf(format, args...))
 	c.mu.Unlock()
+}
+
+// Hold sends a re-INVITE offering direction (sendonly to hold,
+// sendrecv to resume) and returns the direction answered.
+func (c *Caller) Hold(ctx context.Context, direction string) (sdp.Direction, error) {
+	port := c.rtp.LocalAddr().(*net.UDPAddr).Port
+	offer := strings.Replace(string(defaultOffer(port)), "a=sendrecv", "a="+direction, 1)
+	uri := c.dialog.InviteResponse.Contact().Address
+	req := sip.NewRequest(sip.INVITE, uri)
+	req.AppendHeader(sip.NewHeader("Content-Type", "application/sdp"))
+	req.SetBody([]byte(offer))
+	res, err := c.dialog.Do(ctx, req)
+	if err != nil {
+		return 0, err
+	}
+	if !res.IsSuccess() {
+		return 0, &ErrRefused{Code: res.StatusCode, Reason: res.Reason}
+	}
+	if err := c.dialog.WriteRequest(sip.NewRequest(sip.ACK, uri)); err != nil {
+		return 0, err
+	}
+	a, err := sdp.Parse(res.Body())
+	if err != nil {
+		return 0, err
+	}
+	return a.Direction, nil
 }
