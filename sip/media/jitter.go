@@ -1,7 +1,8 @@
 package media
 
 // packet is one RTP packet of the caller's stream, as the jitter buffer
-// keeps it.
+// keeps it. A pushed packet's payload may be reused once push returns:
+// what waits is copied.
 type packet struct {
 	seq       uint16
 	timestamp uint32
@@ -56,6 +57,15 @@ func (j *jitter) push(p packet) {
 			return // a duplicate
 		}
 	}
+	if d == 0 && len(j.pending) == 0 { // in order, as most are: released as it is
+		j.next = p.seq + 1
+		if p.pt == j.audioPT {
+			j.nextTS = p.timestamp + uint32(len(p.payload))
+		}
+		j.released(p, 0)
+		return
+	}
+	p.payload = append([]byte(nil), p.payload...) // the caller's buffer is reused
 	j.pending = append(j.pending, p)
 	j.drain()
 	for len(j.pending) > j.depth {

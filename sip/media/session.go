@@ -460,8 +460,7 @@ func (s *Session) receive(b []byte, from netip.AddrPort) {
 	s.recv.packet(p.SequenceNumber, p.Timestamp, time.Now().UnixNano()/int64(time.Second/8000))
 	s.mu.Unlock()
 	s.lastPacket.Store(time.Now().UnixNano())
-	s.jitter.push(packet{seq: p.SequenceNumber, timestamp: p.Timestamp, pt: p.PayloadType, marker: p.Marker,
-		payload: append([]byte(nil), p.Payload...)})
+	s.jitter.push(packet{seq: p.SequenceNumber, timestamp: p.Timestamp, pt: p.PayloadType, marker: p.Marker, payload: p.Payload})
 }
 
 func (s *Session) drop(what string, from netip.AddrPort, err error) {
@@ -491,13 +490,11 @@ func (s *Session) released(p packet, lostSamples int) {
 		s.acc = append(s.acc, s.cfg.Silence[0])
 	}
 	s.acc = append(s.acc, p.payload...)
-	for len(s.acc) >= frameSamples {
-		s.cfg.Events.Audio(append([]byte(nil), s.acc[:frameSamples]...))
-		s.acc = s.acc[frameSamples:]
+	off := 0
+	for ; len(s.acc)-off >= frameSamples; off += frameSamples {
+		s.cfg.Events.Audio(append([]byte(nil), s.acc[off:off+frameSamples]...))
 	}
-	if len(s.acc) == 0 {
-		s.acc = s.acc[:0:0]
-	}
+	s.acc = s.acc[:copy(s.acc, s.acc[off:])]
 }
 
 // readRTCP reads the far end's reports until Close.
