@@ -77,7 +77,12 @@ type Config struct {
 	// AllowPrivateURLs lets webhooks, custom tools and sound URLs reach
 	// loopback and private addresses (tests, single-network deployments).
 	AllowPrivateURLs bool
-	Clock            clock.Clock // nil: the real clock
+	// SIPAddr, when set, is where the SIP trunk listener takes calls (UDP
+	// and TCP, host:port); SIPMediaAddr is the address RTP is received on
+	// and advertised in SDP (the SIP address's host when empty).
+	SIPAddr      string
+	SIPMediaAddr string
+	Clock        clock.Clock // nil: the real clock
 	// Node names the machine (one engine process per node): a new start
 	// of a node closes the calls its earlier runs left in progress. The
 	// host name when empty.
@@ -232,6 +237,7 @@ func New(cfg Config) (*Engine, error) {
 		Assistants:    e.Assistants,
 		Store:         store,
 		Organizations: e.Organizations,
+		Sealer:        cfg.Sealer,
 		Authenticator: auth.NewAuthenticator(store),
 		Keys:          store,
 		Providers:     e.Providers,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/switchboard-voice/switchboard/http/telephony"
 	"time"
 
 	"github.com/switchboard-voice/switchboard/actors/assistants"
@@ -71,6 +72,8 @@ func (a *API) place(ctx context.Context, snap *assistants.Snapshot, out Outbound
 	switch {
 	case errors.Is(err, ErrUnknownNumber):
 		return Dialed{}, &dialRefused{"from", "not a phone number of your organization"}
+	case errors.Is(err, telephony.ErrUnsupported):
+		return Dialed{}, &dialRefused{"from", "this number's carrier places no calls (SIP trunks take inbound calls only, for now)"}
 	case err != nil:
 		return Dialed{}, fmt.Errorf("dial: %w", err)
 	}
