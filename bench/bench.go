@@ -31,6 +31,10 @@ type Options struct {
 	Ramp bool
 	// Soak, when set, holds Calls calls this long, sampling memory.
 	Soak time.Duration
+	// HeapProfiles, when set with Soak, is a directory a heap profile is
+	// written to with each soak sample (heap-<minutes>m.pb.gz), to compare
+	// inuse_space over time with go tool pprof -diff_base.
+	HeapProfiles string
 
 	Progress func(Progress) // every second of every run
 }
@@ -98,7 +102,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	defer sys.close()
 	engineRun := func(name string, calls int, d time.Duration, spec bool, every time.Duration) *load {
 		return &load{sys: sys, name: name, calls: calls, duration: d, speculative: spec, turnDelay: rep.TurnDelay,
-			progress: o.Progress, every: every}
+			progress: o.Progress, every: every, heapProfiles: o.HeapProfiles}
 	}
 	switch {
 	case o.Ramp:

@@ -52,6 +52,8 @@ type Directory struct {
 	Organizations Organizations
 	Sealer        assistant.Sealer // opens assistants' own credentials
 	Log           *slog.Logger
+
+	known known // the numbers resolved, for routing through an outage
 }
 
 var _ telephony.Directory = (*Directory)(nil)
@@ -63,7 +65,7 @@ var _ telephony.Directory = (*Directory)(nil)
 func (d *Directory) Route(ctx context.Context, q telephony.Lookup) (*telephony.Route, error) {
 	org, id := q.OrganizationID, q.AssistantID
 	if id == 0 || (q.Number != "" && q.Carrier != telephony.Web) {
-		n, err := d.Store.PhoneNumberByNumber(ctx, q.Number)
+		n, err := d.number(ctx, q.Number)
 		switch {
 		case errors.Is(err, persistence.ErrNotFound):
 			return nil, fmt.Errorf("%w: %s", telephony.ErrUnknownNumber, q.Number)

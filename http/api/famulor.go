@@ -130,9 +130,14 @@ func (a *API) mountFamulor(app openapi.Router) {
 	})
 }
 
-// famulorID reads the path's assistant id; anything else is not found.
+// famulorID reads the path's assistant id, decoded once; anything else is
+// not found.
 func famulorID(c *fiber.Ctx) (int64, error) {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	raw, ok := decodedParam(c, "id")
+	if !ok {
+		return 0, famulorNotFound
+	}
+	id, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil || id < 1 {
 		return 0, famulorNotFound
 	}

@@ -134,7 +134,11 @@ func voiceDockRead(s *assistants.Snapshot) voiceDockBody {
 // voiceDockAssistant finds the path's assistant in the caller's organization.
 func (a *API) voiceDockAssistant(c *fiber.Ctx) (*assistants.Snapshot, error) {
 	org := principal(c).OrganizationID
-	id, err := a.Store.AssistantIDByUUID(c.UserContext(), org, c.Params("uuid"))
+	uuid, ok := decodedParam(c, "uuid")
+	if !ok {
+		return nil, voiceDockNotFound
+	}
+	id, err := a.Store.AssistantIDByUUID(c.UserContext(), org, uuid)
 	if err != nil {
 		return nil, voiceDockFail(err)
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/switchboard-voice/switchboard/providers/embeddings/embeddingsfake"
 	"github.com/switchboard-voice/switchboard/providers/fault"
 	"github.com/switchboard-voice/switchboard/providers/gemini/geminifake"
+	"github.com/switchboard-voice/switchboard/providers/internal/recent"
 	"github.com/switchboard-voice/switchboard/providers/openai/openaifake"
 	"github.com/switchboard-voice/switchboard/providers/openaitts/openaittsfake"
 	"github.com/switchboard-voice/switchboard/providers/soniox/sonioxfake"
@@ -52,7 +53,9 @@ type Options struct {
 // that faults can fail one and leave its fallback working.
 var llmNames = []string{"openai", "azure", "groq", "xai", "custom"}
 
-// Fakes is every provider fake behind one handler.
+// Fakes is every provider fake behind one handler. They keep no record
+// of their traffic: they serve long runs (the benchmark's soak, the demo),
+// and nothing reads the records through them.
 type Fakes struct {
 	mux    *http.ServeMux
 	faults map[string]*fault.Injector // by fault target, see Targets
@@ -64,7 +67,7 @@ type Fakes struct {
 func New(o Options) (*Fakes, error) {
 	f := &Fakes{mux: http.NewServeMux(), faults: map[string]*fault.Injector{}, bases: map[string]string{}}
 	llm := func() openaifake.Config {
-		return openaifake.Config{Script: o.Script, Latency: o.LLM, Clock: o.Clock, APIKey: o.Key, Faults: &fault.Injector{}}
+		return openaifake.Config{Script: o.Script, Latency: o.LLM, Clock: o.Clock, APIKey: o.Key, Faults: &fault.Injector{}, Records: recent.Nothing}
 	}
 	chat := map[string]*openaifake.Fake{}
 	for _, name := range llmNames {
@@ -87,23 +90,23 @@ func New(o Options) (*Fakes, error) {
 	f.add("gemini", gem.Faults(), gem.Close)
 
 	sttFaults := &fault.Injector{}
-	stt := deepgramfake.New(deepgramfake.Config{Key: o.Key, Clock: o.Clock, Delay: o.STTDelay, Faults: sttFaults})
+	stt := deepgramfake.New(deepgramfake.Config{Records: recent.Nothing, Key: o.Key, Clock: o.Clock, Delay: o.STTDelay, Faults: sttFaults})
 	f.add("deepgram", sttFaults, stt.Close)
 	sonioxFaults := &fault.Injector{}
-	son := sonioxfake.New(sonioxfake.Config{Key: o.Key, Clock: o.Clock, Delay: o.STTDelay, Faults: sonioxFaults})
+	son := sonioxfake.New(sonioxfake.Config{Records: recent.Nothing, Key: o.Key, Clock: o.Clock, Delay: o.STTDelay, Faults: sonioxFaults})
 	f.add("soniox", sonioxFaults, son.Close)
 	smFaults := &fault.Injector{}
-	sm := speechmaticsfake.New(speechmaticsfake.Config{Key: o.Key, Clock: o.Clock, Delay: o.STTDelay, Faults: smFaults})
+	sm := speechmaticsfake.New(speechmaticsfake.Config{Records: recent.Nothing, Key: o.Key, Clock: o.Clock, Delay: o.STTDelay, Faults: smFaults})
 	f.add("speechmatics", smFaults, sm.Close)
-	aura := aurafake.New(aurafake.Options{Key: o.Key, Clock: o.Clock, FirstByte: o.TTSFirstByte, Speed: o.TTSSpeed, FlushLimit: -1})
+	aura := aurafake.New(aurafake.Options{Records: recent.Nothing, Key: o.Key, Clock: o.Clock, FirstByte: o.TTSFirstByte, Speed: o.TTSSpeed, FlushLimit: -1})
 	f.add("deepgram-tts", aura.Faults(), aura.Close)
-	eleven := elevenlabsfake.New(elevenlabsfake.Options{Key: o.Key, Clock: o.Clock, FirstByte: o.TTSFirstByte, Speed: o.TTSSpeed})
+	eleven := elevenlabsfake.New(elevenlabsfake.Options{Records: recent.Nothing, Key: o.Key, Clock: o.Clock, FirstByte: o.TTSFirstByte, Speed: o.TTSSpeed})
 	f.add("elevenlabs", eleven.Faults(), eleven.Close)
-	cart := cartesiafake.New(cartesiafake.Options{Key: o.Key, Clock: o.Clock, FirstByte: o.TTSFirstByte, Speed: o.TTSSpeed})
+	cart := cartesiafake.New(cartesiafake.Options{Records: recent.Nothing, Key: o.Key, Clock: o.Clock, FirstByte: o.TTSFirstByte, Speed: o.TTSSpeed})
 	f.add("cartesia", cart.Faults(), cart.Close)
 	emb := embeddingsfake.New(embeddingsfake.Options{Key: o.Key, Clock: o.Clock, Latency: o.Embeddings})
 	f.add("openai-embeddings", emb.Faults(), func() {})
-	speech := openaittsfake.New(openaittsfake.Options{Key: o.Key, Clock: o.Clock, FirstByte: o.TTSFirstByte, Speed: o.TTSSpeed})
+	speech := openaittsfake.New(openaittsfake.Options{Records: recent.Nothing, Key: o.Key, Clock: o.Clock, FirstByte: o.TTSFirstByte, Speed: o.TTSSpeed})
 	f.add("openai-tts", speech.Faults(), speech.Close)
 
 	// Deepgram's recognizer and Aura share a host, as do OpenAI's chat and
