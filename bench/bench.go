@@ -38,6 +38,10 @@ type Options struct {
 	// callers. Otherwise all run in this process (CI smoke runs).
 	EngineProcess bool
 	Binary        string
+	// Profiles, with EngineProcess, is a directory the engine's goroutine
+	// dump and heap profile are written to at the end of each run's
+	// steady state, for go tool pprof.
+	Profiles string
 
 	Progress func(Progress) // every second of every run
 }
@@ -134,7 +138,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	defer sys.close()
 	engineRun := func(name string, calls int, d time.Duration, spec bool, every time.Duration) *load {
 		return &load{sys: sys, name: name, calls: calls, duration: d, speculative: spec, turnDelay: rep.TurnDelay,
-			progress: o.Progress, every: every}
+			progress: o.Progress, every: every, profiles: o.Profiles}
 	}
 	switch {
 	case o.Ramp:

@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"encoding/base64"
+	"fmt"
 	"os"
 
 	"github.com/switchboard-voice/switchboard/persistence"
@@ -44,7 +45,7 @@ func startEngineProcess(ctx context.Context, bin, databaseURL string, lat Latenc
 		"SWITCHBOARD_SECRET_KEY=" + base64.StdEncoding.EncodeToString(random(secrets.KeySize)),
 		"SWITCHBOARD_TWILIO_API_URL=" + s.cloud.URL()}, fk.env...)
 	p, err := startProcess("engine", bin, []string{"serve", "--addr", addr, "--public-url", url,
-		"--metrics-addr", metricsAddr, "--allow-private-urls", "--data-dir", dir + "/engine", "--demo", "off",
+		"--metrics-addr", metricsAddr, "--pprof", "--allow-private-urls", "--data-dir", dir + "/engine", "--demo", "off",
 		"--drain-timeout", "5s", "--log-format", "json", "--log-level", "warn"},
 		env, nil, &jsonLogCounter{errs: s.errs.Load})
 	if err != nil {
@@ -54,9 +55,17 @@ func startEngineProcess(ctx context.Context, bin, databaseURL string, lat Latenc
 	s.procs = append(s.procs, p)
 	s.closers = append(s.closers, p.stop)
 	s.stages = func() ([]byte, error) { return get(p.metricsURL) }
+	s.profile = func(name string) ([]byte, error) {
+		q := ""
+		if name == "goroutine" {
+			q = "?debug=1" // grouped by stack, as text
+		}
+		return get("http://" + metricsAddr + "/debug/pprof/" + name + q)
+	}
 	if err := p.waitReady(ctx, url+"/readyz"); err != nil {
 		return nil, err
 	}
+	fmt.Fprintf(os.Stderr, "engine: pid %d, metrics and Go profiles at http://%s/ (/metrics, /debug/pprof/)\n", p.cmd.Process.Pid, metricsAddr)
 	key, err := adminKey(ctx, persistence.NewStore(pool))
 	if err != nil {
 		return nil, err

@@ -82,6 +82,7 @@ type load struct {
 	name        string
 	once        bool          // each caller places one call (tests)
 	every       time.Duration // how often resources are sampled for the soak; 0: not kept
+	profiles    string        // where the engine's profiles are written at the steady state's end; "": nowhere
 
 	errs     *errorCounts
 	samples  []Sample
@@ -131,6 +132,11 @@ func (l *load) run(ctx context.Context) Result {
 	go func() { wg.Wait(); close(callersDone) }()
 	from := l.watch(ctx, start, stagger, callersDone)
 	to := l.sys.sample()
+	if l.profiles != "" && l.sys.profile != nil {
+		if err := writeProfiles(l.sys.profile, l.profiles, l.name); err != nil {
+			l.errs.add(err.Error())
+		}
+	}
 	cancel()
 	wg.Wait()
 	stages := l.sys.readStages().since(stagesBefore)

@@ -30,6 +30,9 @@ type system struct {
 	// stages reads the engine's metrics, for its own stage timings
 	// (metrics.OverheadName); nil for the floor.
 	stages func() ([]byte, error)
+	// profile reads one of the engine's Go profiles (net/http/pprof's
+	// names: "goroutine", "heap", "allocs"); nil where it cannot be read.
+	profile func(name string) ([]byte, error)
 }
 
 // sample is this process's resource use now, and that of the processes

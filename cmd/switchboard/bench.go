@@ -27,6 +27,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.DurationVar(&o.Soak, "soak", envDuration("SWITCHBOARD_BENCH_SOAK", 0), "hold --calls this long and check RSS and goroutines stay flat (SWITCHBOARD_BENCH_SOAK)")
 	fs.BoolVar(&o.Speculative, "speculative", envBool("SWITCHBOARD_BENCH_SPECULATIVE"), "run again with speculative replies on and compare turn latency (SWITCHBOARD_BENCH_SPECULATIVE)")
 	fs.BoolVar(&o.EngineProcess, "engine-process", envBool("SWITCHBOARD_BENCH_ENGINE_PROCESS"), "run the engine (switchboard serve), the provider fakes (switchboard fakes) and the floor (switchboard floor) each in a process of its own, and report the engine's and the floor's CPU, RSS and goroutines per call alone; without it everything runs in this process (SWITCHBOARD_BENCH_ENGINE_PROCESS)")
+	fs.StringVar(&o.Profiles, "engine-profiles", os.Getenv("SWITCHBOARD_BENCH_ENGINE_PROFILES"), "with --engine-process: write the engine's goroutine dump (RUN-goroutine.txt) and heap profile (RUN-heap.prof) at the end of each run's steady state to this directory (SWITCHBOARD_BENCH_ENGINE_PROFILES)")
 	noFloor := fs.Bool("no-floor", envBool("SWITCHBOARD_BENCH_NO_FLOOR"), "skip the floor relay's run (SWITCHBOARD_BENCH_NO_FLOOR)")
 	cpuProfile := fs.String("cpu-profile", os.Getenv("SWITCHBOARD_BENCH_CPU_PROFILE"), "write a CPU profile of the whole run to this file, for go tool pprof (SWITCHBOARD_BENCH_CPU_PROFILE)")
 	asJSON := fs.Bool("json", envBool("SWITCHBOARD_BENCH_JSON"), "print the report as JSON (SWITCHBOARD_BENCH_JSON)")
@@ -57,6 +58,8 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return fmt.Errorf("--engine-process: %w", err)
 		}
 		o.Binary = bin
+	} else if o.Profiles != "" {
+		return fmt.Errorf("%w: --engine-profiles needs --engine-process", errUsage)
 	}
 
 	if *cpuProfile != "" {
