@@ -89,9 +89,16 @@ func (t *track) next(now time.Time) (frame []byte, mark string, ok bool) {
 	if n == 0 || (n < fb && !t.done) {
 		return nil, "", false
 	}
-	frame = make([]byte, fb)
-	copy(frame, t.audio[:n])
-	if n < fb { // the utterance's last frame, padded with silence
+	if n == fb {
+		// The frame is the track's own audio, capped so that nothing
+		// appends into what follows: once taken, that audio is never
+		// written by the track again (add appends after it), so a frame
+		// costs no allocation or copy. Its users may change it in place
+		// (the background sound is mixed into it) as they could a copy.
+		frame = t.audio[:fb:fb]
+	} else { // the utterance's last frame, padded with silence
+		frame = make([]byte, fb)
+		copy(frame, t.audio[:n])
 		copy(frame[n:], t.fmt.Silence()[n:])
 	}
 	t.audio = t.audio[n:]
