@@ -123,7 +123,7 @@ type BackgroundSound struct {
 
 // STTSettings choose and tune speech recognition and end-of-turn detection.
 type STTSettings struct {
-	Provider                     string             `json:"provider" check:"enum=deepgram|soniox|speechmatics"`
+	Provider                     string             `json:"provider" check:"enum=deepgram|soniox|speechmatics|elevenlabs"`
 	Model                        string             `json:"model" check:"required,maxlen=100"`
 	Language                     string             `json:"language" check:"required,maxlen=35"`
 	Punctuate                    bool               `json:"punctuate"`

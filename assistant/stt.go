@@ -16,6 +16,8 @@ func sttCheck(s STTSettings) []FieldError {
 		sonioxCheck(s, add)
 	case "speechmatics":
 		speechmaticsCheck(s, add)
+	case "elevenlabs":
+		scribeCheck(s, add)
 	}
 	return errs
 }
@@ -107,5 +109,46 @@ func sonioxCheck(s STTSettings, add func(string, ...any)) {
 		if f.v != nil && *f.v != "" {
 			add(noTranslation, "soniox_config", f.name)
 		}
+	}
+}
+
+// scribeCheck: ElevenLabs Scribe realtime's model and ranges; what it has
+// no setting for is refused.
+func scribeCheck(s STTSettings, add func(string, ...any)) {
+	c := s.ElevenLabsConfig
+	if s.Model != "scribe_v2_realtime" {
+		add("elevenlabs recognises in real time with scribe_v2_realtime", "model")
+	}
+	for _, f := range []struct {
+		name string
+		set  bool
+	}{
+		{"keywords", len(s.Keywords) > 0}, {"keyterms", len(s.Keyterms) > 0}, {"diarize", s.Diarize},
+		{"detect_entities", s.DetectEntities}, {"audio_denoising", s.AudioDenoising},
+	} {
+		if f.set {
+			add("elevenlabs scribe realtime has no such setting", f.name)
+		}
+	}
+	if v := c.VADThreshold; v < 0.1 || v > 0.9 {
+		add("scribe takes 0.1 to 0.9", "elevenlabs_config", "vad_threshold")
+	}
+	if v := c.VADSilenceThresholdSecs; v <= 0.3 || v > 3 {
+		add("scribe takes more than 0.3 and at most 3 s", "elevenlabs_config", "vad_silence_threshold_secs")
+	}
+	if v := c.MinSpeechDurationMS; v <= 50 || v > 2000 {
+		add("scribe takes more than 50 and at most 2000 ms", "elevenlabs_config", "min_speech_duration_ms")
+	}
+	if v := c.MinSilenceDurationMS; v <= 50 || v > 2000 {
+		add("scribe takes more than 50 and at most 2000 ms", "elevenlabs_config", "min_silence_duration_ms")
+	}
+	if c.CommitStrategy != "manual" {
+		return
+	}
+	if v := c.ManualCommitSilenceSecs; v < 0.2 || v > 10 {
+		add("with commit_strategy manual the client commits after this silence: 0.2 to 10 s", "elevenlabs_config", "manual_commit_silence_secs")
+	}
+	if v := c.ManualCommitShortSilenceSecs; v != 0 && (v < 0.2 || v > c.ManualCommitSilenceSecs) {
+		add("0 (off), or 0.2 s up to manual_commit_silence_secs", "elevenlabs_config", "manual_commit_short_silence_secs")
 	}
 }
