@@ -55,3 +55,22 @@ func TestDeepgramSettingsAreHonouredOrRefused(t *testing.T) {
 	mustApply(t, nil, `{"name":"D","stt_settings":{"provider":"deepgram","model":"nova-3","language":"de",
 		"prefer_flux_for_english":true,"diarize":true,"detect_entities":true}}`)
 }
+
+func TestScribeSettingsAreHonouredOrRefused(t *testing.T) {
+	mustApply(t, nil, `{"name":"E","stt_settings":{"provider":"elevenlabs","model":"scribe_v2_realtime",
+		"elevenlabs_config":{"commit_strategy":"manual","manual_commit_silence_secs":1,"manual_commit_short_silence_secs":0.5}}}`)
+	errs := validationErrors(t, nil, `{"name":"E","stt_settings":{"provider":"elevenlabs","model":"nova-2",
+		"keywords":[{"keyword":"Acme"}],"keyterms":["Acme"],"diarize":true,"detect_entities":true,"audio_denoising":true,
+		"elevenlabs_config":{"commit_strategy":"manual","vad_threshold":0.95,"vad_silence_threshold_secs":0.2,
+		"min_speech_duration_ms":20,"min_silence_duration_ms":3000,"manual_commit_silence_secs":0.1,"manual_commit_short_silence_secs":0.15}}}`)
+	want := []string{
+		"stt_settings.model", "stt_settings.keywords", "stt_settings.keyterms", "stt_settings.diarize",
+		"stt_settings.detect_entities", "stt_settings.audio_denoising",
+		"stt_settings.elevenlabs_config.vad_threshold", "stt_settings.elevenlabs_config.vad_silence_threshold_secs",
+		"stt_settings.elevenlabs_config.min_speech_duration_ms", "stt_settings.elevenlabs_config.min_silence_duration_ms",
+		"stt_settings.elevenlabs_config.manual_commit_silence_secs", "stt_settings.elevenlabs_config.manual_commit_short_silence_secs",
+	}
+	if got := paths(errs); !slices.Equal(got, want) {
+		t.Fatalf("errors at\n%v\nwant\n%v", got, want)
+	}
+}

@@ -1,6 +1,7 @@
 package scribe
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"fmt"
@@ -58,13 +59,22 @@ func (c *Client) OpenSTT(ctx context.Context, opts voice.STTOptions, emit func(v
 	u.RawQuery = q.Encode()
 	s := opts.Settings
 	h := newHearing(opts.Format)
+	cm := commitsOf(s.ElevenLabsConfig)
+	gap := time.Duration(s.ElevenLabsConfig.VADSilenceThresholdSecs * float64(time.Second))
+	if cm.Manual {
+		gap = cm.Silence
+		if cm.ShortSilence > 0 {
+			gap = cm.ShortSilence
+		}
+	}
 	p := &protocol{
-		recognizer: newRecognizer(emit, h, s.InterimResults, s.Punctuate, s.ElevenLabsConfig.IncludeTimestamps),
+		recognizer: newRecognizer(emit, h, s.InterimResults, s.Punctuate, s.ElevenLabsConfig.IncludeTimestamps, gap),
 		hear:       h,
 		format:     opts.Format,
-		commits:    commitsOf(s.ElevenLabsConfig),
+		commits:    cm,
 		rate:       strconv.Itoa(opts.Format.SampleRate),
 	}
+	p.commit = bytes.Clone(p.chunk(nil, true))
 	return sttsocket.Open(ctx, sttsocket.Options{
 		Provider: "elevenlabs",
 		URL:      u.String(),
@@ -88,6 +98,7 @@ type protocol struct {
 	format   voice.Format
 	commits  commits
 	rate     string
+	commit   []byte // an empty chunk that commits
 	buf      []byte
 	pos      time.Duration // stream time of the next audio
 	off      int64         // and its byte offset
@@ -114,24 +125,23 @@ func (p *protocol) Connect(base, replayEnd time.Duration) {
 	p.commitAt = min(p.commitAt, base)
 }
 
+// Start waits for session_started: the configuration is in the URL.
 func (p *protocol) Start(c *websocket.Conn) error {
-	for {
-		_, data, err := c.ReadMessage()
-		if err != nil {
-			return fmt.Errorf("scribe: awaiting session_started: %w", err)
-		}
-		var m message
-		if err := m.parse(data); err != nil {
-			return err
-		}
-		switch m.typ {
-		case msgSessionStarted:
-			return nil
-		case msgError:
-			return serverError(m.errKind, m.errMsg)
-		}
-		return fmt.Errorf("%w: got %.200s", ErrNotStarted, data)
+	_, data, err := c.ReadMessage()
+	if err != nil {
+		return fmt.Errorf("scribe: awaiting session_started: %w", err)
 	}
+	var m message
+	if err := m.parse(data); err != nil {
+		return err
+	}
+	switch m.typ {
+	case msgSessionStarted:
+		return nil
+	case msgError:
+		return serverError(m.errKind, m.errMsg)
+	}
+	return fmt.Errorf("%w: got %.200s", ErrNotStarted, data)
 }
 
 // Audio frames audio as an input_audio_chunk, committing with it when the
@@ -177,19 +187,19 @@ func (p *protocol) chunk(audio []byte, commit bool) []byte {
 	return b
 }
 
-// Finalize commits what was sent.
-func (p *protocol) Finalize() (int, []byte) {
-	p.commitAt = p.pos
-	return websocket.TextMessage, p.chunk(nil, true)
-}
+// Finalize commits what was sent. It is called on the engine's goroutine
+// too (to learn the protocol has a finalize message), so it only returns
+// the message made with the protocol. (A manual commit may follow at the
+// next silence: with nothing new to commit it is answered empty.)
+func (p *protocol) Finalize() (int, []byte) { return websocket.TextMessage, p.commit }
 
-// Close commits what was sent; the stream ends when the commit is
-// answered. With nothing to commit it closes the websocket.
+// Close commits what was sent. Scribe never closes by itself: the stream
+// ends once a commit has come after this one was sent and every sound
+// heard is committed (a commit whose answer is still on its way may be the
+// one). A service that answers nothing leaves Close to its timeout.
 func (p *protocol) Close() (int, []byte) {
-	if _, sound := p.hear.quietAt(p.commitAt, p.pos); sound == 0 && !p.open.Load() {
-		return websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, "")
-	}
 	p.closing.Store(true)
+	p.commitAt = p.pos
 	return p.Finalize()
 }
 
@@ -208,7 +218,7 @@ func (p *protocol) Released() time.Duration {
 		p.old = max(p.old, p.sends[n].end)
 		n++
 	}
-	p.sends = append(p.sends[:0], p.sends[n:]...)
+	p.sends = p.sends[n:]
 	if !p.open.Load() {
 		p.released = max(p.released, p.old)
 	}

@@ -48,6 +48,12 @@ func target(s assistant.STTSettings) stttest.Target {
 
 func TestScenarios(t *testing.T) { stttest.Run(t, target(settings())) }
 
-func optsFor(base string) voice.STTOptions {
-	return voice.STTOptions{Settings: settings(), Format: voice.Telephony, Key: stttest.Key, BaseURL: base}
+// The client commits by itself under the manual strategy, after the
+// configured silence.
+func TestScenariosManualCommits(t *testing.T) {
+	s := settings()
+	s.ElevenLabsConfig.CommitStrategy = "manual"
+	s.ElevenLabsConfig.ManualCommitSilenceSecs = 0.5
+	s.ElevenLabsConfig.ManualCommitShortSilenceSecs = 0.3
+	stttest.Run(t, target(s))
 }

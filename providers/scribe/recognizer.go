@@ -27,7 +27,8 @@ import (
 //
 // Words without the service's times (partials; commits without
 // include_timestamps) are timed from hearing: one word per run of sound
-// when the counts agree, else spread over the sound by their length.
+// when the counts agree, else spread over the sound by their length; the
+// segment's sound ends at the first silence long enough to end a segment.
 // Partials carry no confidence: their words count as 1; committed words
 // take exp(logprob), or 1 without it. After a commit the service echoes
 // the committed text once as a partial: it opens no segment.
@@ -41,6 +42,9 @@ type recognizer struct {
 	interim    bool
 	punctuate  bool
 	timestamps bool
+	// segmentGap is the silence that ends a segment (the VAD's or the
+	// manual commits'): sound after such a gap belongs to the next one
+	segmentGap time.Duration
 
 	open        atomic.Bool // a segment is open: partials came since the last commit
 	sentenceEnd atomic.Bool // the latest partial ends a sentence
@@ -53,10 +57,10 @@ type recognizer struct {
 	words         []voice.Word
 }
 
-func newRecognizer(emit func(voice.STTEvent), h *hearing, interim, punctuate, timestamps bool) *recognizer {
+func newRecognizer(emit func(voice.STTEvent), h *hearing, interim, punctuate, timestamps bool, segmentGap time.Duration) *recognizer {
 	return &recognizer{
 		Timeline: sttsocket.Timeline{Emit: emit}, hear: h,
-		interim: interim, punctuate: punctuate, timestamps: timestamps,
+		interim: interim, punctuate: punctuate, timestamps: timestamps, segmentGap: max(segmentGap, frameTime),
 	}
 }
 
@@ -212,6 +216,12 @@ func (r *recognizer) timedBySound(texts []string, conf float64) []voice.Word {
 		return out
 	}
 	runs := r.hear.soundSince(r.Final, 0)
+	for i := 1; i < len(runs); i++ {
+		if runs[i].start-runs[i-1].end >= r.segmentGap {
+			runs = runs[:i]
+			break
+		}
+	}
 	if len(runs) == 0 {
 		at := r.hear.heardTo()
 		runs = []run{{at, at}}
