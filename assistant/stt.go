@@ -1,6 +1,9 @@
 package assistant
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // sttCheck refuses stt_settings the configured recogniser cannot honour,
 // naming each field, rather than storing settings a call would ignore.
@@ -20,6 +23,47 @@ func sttCheck(s STTSettings) []FieldError {
 		scribeCheck(s, add)
 	}
 	return errs
+}
+
+// sttFallbackCheck refuses fallback recognisers that could not serve: none
+// when enabled, one that repeats an earlier recogniser, or one that cannot
+// honour stt_settings (each problem named under the fallback's provider).
+func sttFallbackCheck(c *Config) []FieldError {
+	fb := c.STTFallbackProviders
+	if !fb.Enabled {
+		return nil
+	}
+	loc := func(path ...any) []any { return append([]any{"stt_fallback_providers", "fallbacks"}, path...) }
+	if len(fb.Fallbacks) == 0 {
+		return []FieldError{{Loc: loc(), Msg: "at least one fallback is required when fallbacks are enabled", Type: "value_error"}}
+	}
+	var errs []FieldError
+	rs := c.Recognisers()
+	for i, s := range rs[1:] {
+		for _, earlier := range rs[:i+1] {
+			if earlier.Provider == s.Provider && earlier.Model == s.Model {
+				errs = append(errs, FieldError{Loc: loc(i, "model"), Msg: "repeats a recogniser tried before it", Type: "value_error"})
+				break
+			}
+		}
+		for _, e := range sttCheck(s) {
+			errs = append(errs, FieldError{Loc: loc(i, "provider"), Type: "value_error",
+				Msg: fmt.Sprintf("%s cannot honour %s: %s", s.Provider, dotted(e.Loc), e.Msg)})
+		}
+	}
+	return errs
+}
+
+// dotted is a location as a path, e.g. stt_settings.soniox_config.num_channels.
+func dotted(loc []any) string {
+	var b strings.Builder
+	for i, p := range loc {
+		if i > 0 {
+			b.WriteByte('.')
+		}
+		fmt.Fprint(&b, p)
+	}
+	return b.String()
 }
 
 // UsesFlux reports whether Deepgram recognises with a Flux model: one named

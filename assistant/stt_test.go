@@ -74,3 +74,25 @@ func TestScribeSettingsAreHonouredOrRefused(t *testing.T) {
 		t.Fatalf("errors at\n%v\nwant\n%v", got, want)
 	}
 }
+
+func TestSTTFallbacksAreChecked(t *testing.T) {
+	ok := mustApply(t, nil, `{"name":"F","stt_fallback_providers":{"enabled":true,"fallbacks":[{"provider":"soniox","model":"stt-rt-v3"}]}}`)
+	rs := ok.Config.Recognisers()
+	if len(rs) != 2 || rs[1].Provider != "soniox" || rs[1].Model != "stt-rt-v3" || rs[1].Language != rs[0].Language {
+		t.Fatalf("%+v", rs)
+	}
+	errs := validationErrors(t, nil, `{"name":"F","stt_settings":{"keyterms":["Acme"]},"stt_fallback_providers":{"enabled":true,"fallbacks":[
+		{"provider":"deepgram","model":"nova-2"},{"provider":"elevenlabs","model":"scribe_v2_realtime"}]}}`)
+	want := []string{"stt_fallback_providers.fallbacks[0].model", "stt_fallback_providers.fallbacks[1].provider"}
+	if got := paths(errs); !slices.Equal(got, want) {
+		t.Fatalf("errors at\n%v\nwant\n%v", got, want)
+	}
+	if errs := validationErrors(t, nil, `{"name":"F","stt_fallback_providers":{"fallbacks":[{"provider":"whisper","model":"x"}]}}`); len(errs) != 1 {
+		t.Fatalf("%v", errs)
+	}
+	if errs := validationErrors(t, nil, `{"name":"F","stt_fallback_providers":{"enabled":true}}`); len(errs) != 1 {
+		t.Fatalf("%v", errs)
+	}
+	// disabled fallbacks are kept, unchecked, for later
+	mustApply(t, nil, `{"name":"F","stt_fallback_providers":{"enabled":false,"fallbacks":[{"provider":"deepgram","model":"nova-2"}]}}`)
+}
