@@ -111,6 +111,7 @@ func Defaults() Config {
 			ContextWindowTokens: 4000,
 		},
 		LLMFallbackProviders: LLMFallbackSettings{Fallbacks: []LLMFallback{}},
+		STTFallbackProviders: STTFallbackSettings{Fallbacks: []STTFallback{}},
 		BypassNumbers:        []string{},
 		CustomSettings:       map[string]any{},
 		IsActive:             true,

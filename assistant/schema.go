@@ -27,6 +27,7 @@ var schema = typeddoc.New(Defaults, typeddoc.Options{
 	},
 	Identity: map[string][]string{
 		"llm_fallback_providers.fallbacks":          {"provider", "base_url", "model"},
+		"stt_fallback_providers.fallbacks":          {"provider", "model"},
 		"tools_settings.custom_tools":               {"name"},
 		"tools_settings.assistant_transfer.targets": {"assistant_id"},
 	},

@@ -26,6 +26,7 @@ import (
 	"github.com/switchboard-voice/switchboard/providers/internal/recent"
 	"github.com/switchboard-voice/switchboard/providers/openai/openaifake"
 	"github.com/switchboard-voice/switchboard/providers/openaitts/openaittsfake"
+	"github.com/switchboard-voice/switchboard/providers/scribe/scribefake"
 	"github.com/switchboard-voice/switchboard/providers/soniox/sonioxfake"
 	"github.com/switchboard-voice/switchboard/providers/speechmatics/speechmaticsfake"
 )
@@ -98,6 +99,9 @@ func New(o Options) (*Fakes, error) {
 	smFaults := &fault.Injector{}
 	sm := speechmaticsfake.New(speechmaticsfake.Config{Records: recent.Nothing, Key: o.Key, Clock: o.Clock, Delay: o.STTDelay, Faults: smFaults})
 	f.add("speechmatics", smFaults, sm.Close)
+	scribeFaults := &fault.Injector{}
+	scr := scribefake.New(scribefake.Config{Records: recent.Nothing, Key: o.Key, Clock: o.Clock, Delay: o.STTDelay, Faults: scribeFaults})
+	f.add("elevenlabs-stt", scribeFaults, scr.Close)
 	aura := aurafake.New(aurafake.Options{Records: recent.Nothing, Key: o.Key, Clock: o.Clock, FirstByte: o.TTSFirstByte, Speed: o.TTSSpeed, FlushLimit: -1})
 	f.add("deepgram-tts", aura.Faults(), aura.Close)
 	eleven := elevenlabsfake.New(elevenlabsfake.Options{Records: recent.Nothing, Key: o.Key, Clock: o.Clock, FirstByte: o.TTSFirstByte, Speed: o.TTSSpeed})
@@ -110,7 +114,8 @@ func New(o Options) (*Fakes, error) {
 	f.add("openai-tts", speech.Faults(), speech.Close)
 
 	// Deepgram's recognizer and Aura share a host, as do OpenAI's chat and
-	// speech endpoints: one base URL each, told apart by path.
+	// speech endpoints and ElevenLabs' synthesis and Scribe: one base URL
+	// each, told apart by path.
 	f.mount("deepgram", "/deepgram", bySuffix("/v1/speak", aura, stt))
 	f.mount("openai", "/openai/v1", bySuffix("/audio/speech", speech, bySuffix("/embeddings", emb, chat["openai"])))
 	f.mount("azure", "/azure", chat["azure"])
@@ -119,7 +124,7 @@ func New(o Options) (*Fakes, error) {
 	f.mount("custom", "/custom/v1", chat["custom"])
 	f.mount("anthropic", "/anthropic", anth)
 	f.mount("gemini", "/gemini", gem)
-	f.mount("elevenlabs", "/elevenlabs", eleven)
+	f.mount("elevenlabs", "/elevenlabs", bySuffix(scribefake.Path, scr, eleven))
 	f.mount("cartesia", "/cartesia", cart)
 	f.mount("soniox", "/soniox", son)
 	f.mount("speechmatics", "/speechmatics", sm)
@@ -181,7 +186,8 @@ func (f *Fakes) Env(root string) []string {
 
 // Faults is the injector of a target: a provider's name, or
 // "deepgram-tts" (Aura), "openai-tts" and "openai-embeddings" for the
-// fakes that share a host with another.
+// fakes that share a host with another, and "elevenlabs-stt" for Scribe,
+// which shares ElevenLabs' with its synthesizer.
 func (f *Fakes) Faults(target string) (*fault.Injector, bool) {
 	inj, ok := f.faults[target]
 	return inj, ok
