@@ -2,6 +2,7 @@ package call
 
 import (
 	"context"
+	"errors"
 	"reflect"
 
 	"github.com/switchboard-voice/switchboard/assistant"
@@ -112,7 +113,10 @@ func (l *listener) event(m *sttEvent) {
 	case e.Fatal:
 		l.sup.fail(e.Err)
 	default:
-		a.publish(events.ProviderError{Service: "stt", Provider: l.settings().Provider, Error: e.Err.Error(), Recovered: true})
+		// the stream goes on (reconnecting by itself if it must: a fatal
+		// error follows if it cannot), but audio it discarded is lost
+		a.publish(events.ProviderError{Service: "stt", Provider: l.settings().Provider, Error: e.Err.Error(),
+			Recovered: !errors.Is(e.Err, voice.ErrAudioLost)})
 	}
 }
 
