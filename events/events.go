@@ -37,9 +37,9 @@ type CallStarted struct {
 	OrganizationID int64
 	AssistantID    int64
 	ConfigVersion  int
-	From, To       string // E.164 where the carrier gives it
-	Direction      string // inbound or outbound
-	Carrier        string // twilio, telnyx, vonage, plivo or web
+	From, To       string                // E.164 where the carrier gives it
+	Direction      string                // inbound or outbound
+	Carrier        string                // twilio, telnyx, vonage, plivo or web
 	Webhook        assistant.CallWebhook // where and how its webhooks go; no URL: none
 	// Private: the assistant is in GDPR mode. The customer's number is
 	// masked here already, and what is said is not kept after the call.
