@@ -130,6 +130,15 @@ func (a *API) mountFamulor(app openapi.Router) {
 	})
 }
 
+// famulorBody is the request's JSON body: another content type is a 415,
+// a body over 1 MiB a 413, in Famulor's shape.
+func famulorBody(c *fiber.Ctx) ([]byte, error) {
+	if status, msg := jsonBodyProblem(c); status != 0 {
+		return nil, &server.Error{Status: status, Body: famulorMessage{Message: msg}}
+	}
+	return c.Body(), nil
+}
+
 // famulorID reads the path's assistant id, decoded once; anything else is
 // not found.
 func famulorID(c *fiber.Ctx) (int64, error) {
@@ -173,7 +182,11 @@ func famulorSavedBody(message string, s *assistants.Snapshot) famulorSaved {
 // famulorWrite decodes and translates a body; a phone number it names must
 // be the organization's.
 func (a *API) famulorWrite(c *fiber.Ctx, op famulor.Op, current *assistant.Config) (famulor.Change, error) {
-	doc, err := assistant.DecodeDocument(c.Body())
+	body, err := famulorBody(c)
+	if err != nil {
+		return famulor.Change{}, err
+	}
+	doc, err := assistant.DecodeDocument(body)
 	if err != nil {
 		return famulor.Change{}, famulorProblems([]jsonobj.Problem{viewBodyProblem(err)})
 	}
@@ -499,7 +512,11 @@ type famulorToggled struct {
 
 // famulorToggleAssistant reads a toggle's body and finds its assistant.
 func (a *API) famulorToggleAssistant(c *fiber.Ctx) (famulorToggle, error) {
-	doc, err := assistant.DecodeDocument(c.Body())
+	body, err := famulorBody(c)
+	if err != nil {
+		return famulorToggle{}, err
+	}
+	doc, err := assistant.DecodeDocument(body)
 	if err != nil {
 		return famulorToggle{}, famulorProblems([]jsonobj.Problem{viewBodyProblem(err)})
 	}

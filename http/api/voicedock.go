@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -149,6 +150,15 @@ func (a *API) voiceDockAssistant(c *fiber.Ctx) (*assistants.Snapshot, error) {
 	return snap, nil
 }
 
+// voiceDockBodyOf is the request's JSON body: another content type is a
+// 415, a body over 1 MiB a 413, in VoiceDock's shape.
+func voiceDockBodyOf(c *fiber.Ctx) ([]byte, error) {
+	if status, msg := jsonBodyProblem(c); status != 0 {
+		return nil, &server.Error{Status: status, Body: voiceDockError{Error: http.StatusText(status), Message: msg}}
+	}
+	return c.Body(), nil
+}
+
 func voiceDockWrite(body []byte, current *assistant.Config) (assistant.Write, error) {
 	doc, err := assistant.DecodeDocument(body)
 	if err != nil {
@@ -163,7 +173,11 @@ func voiceDockWrite(body []byte, current *assistant.Config) (assistant.Write, er
 }
 
 func (a *API) voiceDockCreate(c *fiber.Ctx) error {
-	w, err := voiceDockWrite(c.Body(), nil)
+	body, err := voiceDockBodyOf(c)
+	if err != nil {
+		return err
+	}
+	w, err := voiceDockWrite(body, nil)
 	if err != nil {
 		return err
 	}
@@ -187,7 +201,11 @@ func (a *API) voiceDockUpdate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	w, err := voiceDockWrite(c.Body(), &current.Config)
+	body, err := voiceDockBodyOf(c)
+	if err != nil {
+		return err
+	}
+	w, err := voiceDockWrite(body, &current.Config)
 	if err != nil {
 		return err
 	}
