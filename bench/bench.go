@@ -31,6 +31,10 @@ type Options struct {
 	Ramp bool
 	// Soak, when set, holds Calls calls this long, sampling memory.
 	Soak time.Duration
+	// HeapProfiles, when set with Soak, is a directory a heap profile is
+	// written to with each soak sample (heap-<minutes>m.pb.gz), to compare
+	// inuse_space over time with go tool pprof -diff_base.
+	HeapProfiles string
 	// EngineProcess runs the engine (`switchboard serve`), the provider
 	// fakes (`switchboard fakes`) and the floor (`switchboard floor`) each
 	// in a process of its own, started from Binary, so that the engine's
@@ -138,7 +142,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	defer sys.close()
 	engineRun := func(name string, calls int, d time.Duration, spec bool, every time.Duration) *load {
 		return &load{sys: sys, name: name, calls: calls, duration: d, speculative: spec, turnDelay: rep.TurnDelay,
-			progress: o.Progress, every: every, profiles: o.Profiles}
+			progress: o.Progress, every: every, profiles: o.Profiles, heapProfiles: o.HeapProfiles}
 	}
 	switch {
 	case o.Ramp:

@@ -3,8 +3,11 @@ package bench
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"syscall"
 	"time"
@@ -94,4 +97,20 @@ func resources(idle, from, to Sample, calls int) Resources {
 		r.Processes[i].StacksPerCall = (to.Processes[i].Stacks - idle.Processes[i].Stacks) / int64(calls)
 	}
 	return r
+}
+
+// writeHeapProfile writes the heap's profile after a collection, so that
+// inuse_space counts only what is still reachable, to dir named by the
+// time into the run.
+func writeHeapProfile(dir string, at time.Duration) error {
+	runtime.GC()
+	f, err := os.Create(filepath.Join(dir, fmt.Sprintf("heap-%05.1fm.pb.gz", at.Minutes())))
+	if err != nil {
+		return err
+	}
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		_ = f.Close()
+		return err
+	}
+	return f.Close()
 }

@@ -73,16 +73,17 @@ type Progress struct {
 
 // load is one run of a fixed number of concurrent calls.
 type load struct {
-	sys         *system
-	calls       int
-	duration    time.Duration
-	speculative bool
-	turnDelay   time.Duration
-	progress    func(Progress)
-	name        string
-	once        bool          // each caller places one call (tests)
-	every       time.Duration // how often resources are sampled for the soak; 0: not kept
-	profiles    string        // where the engine's profiles are written at the steady state's end; "": nowhere
+	sys          *system
+	calls        int
+	duration     time.Duration
+	speculative  bool
+	turnDelay    time.Duration
+	progress     func(Progress)
+	name         string
+	once         bool          // each caller places one call (tests)
+	every        time.Duration // how often resources are sampled for the soak; 0: not kept
+	profiles     string        // where the engine's profiles are written at the steady state's end; "": nowhere
+	heapProfiles string        // where a heap profile is written with each soak sample; "": none
 
 	errs     *errorCounts
 	samples  []Sample
@@ -182,6 +183,11 @@ func (l *load) watch(ctx context.Context, start time.Time, stagger time.Duration
 			}
 			if l.every > 0 && now.Sub(start) >= stagger && (len(l.samples) == 0 || s.At.Sub(l.samples[len(l.samples)-1].At) >= l.every) {
 				l.samples = append(l.samples, s)
+				if l.heapProfiles != "" {
+					if err := writeHeapProfile(l.heapProfiles, now.Sub(start)); err != nil {
+						l.errs.add("heap profile: " + err.Error())
+					}
+				}
 			}
 			last = s
 		}

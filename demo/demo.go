@@ -5,12 +5,17 @@ package demo
 
 import (
 	"context"
+	"crypto/sha256"
+	_ "embed" // the guide
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/switchboard-voice/switchboard/assistant"
 	"github.com/switchboard-voice/switchboard/auth"
 	"github.com/switchboard-voice/switchboard/engine"
+	"github.com/switchboard-voice/switchboard/knowledge"
 	"github.com/switchboard-voice/switchboard/persistence"
 	"github.com/switchboard-voice/switchboard/providers/openai/openaifake"
 )
@@ -33,6 +38,10 @@ var Script = openaifake.Script{
 	Rules: []openaifake.Rule{
 		{Contains: "Summarize this call", Reply: "A caller rang the bike shop; the receptionist answered about opening hours and repairs."},
 		{Contains: "hours", Reply: "We are open from nine to six, Monday to Saturday."},
+		// questions the shop's guide answers go to its knowledge base
+		{Regexp: `(?i)\b(price|prices|cost|costs|how much|rent|rental|warranty|parking|park|where|address|pay|instalments?|trade|deposit|kids?|children)\b`,
+			ToolCalls: []openaifake.ToolCall{{Name: knowledge.ToolName, Arguments: []byte(`{"query": "{user}"}`)}},
+			AfterTool: "Our customer guide says: {result}"},
 		{Contains: "repair", Reply: "We can look at your bike tomorrow morning. Shall I book you in?"},
 		{Regexp: `(?i)\b(yes|please|book)\b`, Reply: "Done: you are booked for tomorrow at nine. Anything else?"},
 		{Regexp: `(?i)\b(bye|goodbye|that's all|nothing else)\b`, Reply: "Thank you for calling. Goodbye!",
@@ -67,7 +76,7 @@ func Setup(ctx context.Context, e *engine.Engine, org string) (Info, error) {
 		return Info{}, fmt.Errorf("demo: %s belongs to organization %d, not %q", Number, n.OrganizationID, org)
 	case err == nil && n.AssistantID != nil:
 		info.AssistantID = *n.AssistantID
-		return info, nil
+		return info, addGuide(ctx, e, info)
 	case err != nil && !errors.Is(err, persistence.ErrNotFound):
 		return Info{}, fmt.Errorf("demo: %w", err)
 	}
@@ -77,6 +86,8 @@ func Setup(ctx context.Context, e *engine.Engine, org string) (Info, error) {
 		"llm_settings": {"system_prompt": "You are the receptionist of a bicycle shop.",
 			"welcome_message": "Hello, thanks for calling the bike shop. How can I help?"},
 		"tools_settings": {"end_call": {"enabled": true, "scenarios": ["the caller says goodbye"]}},
+		"rag_settings": {"enabled": true, "search_limit": 1, "similarity_threshold": 0.2, "chunk_size": 300, "chunk_overlap": 50,
+			"include_metadata": false},
 		"twilio_config": {"account_sid": %q, "auth_token": %q}
 	}`, Name, AccountSID, AuthToken))
 	if err != nil {
@@ -97,5 +108,37 @@ func Setup(ctx context.Context, e *engine.Engine, org string) (Info, error) {
 	if err != nil {
 		return Info{}, fmt.Errorf("demo: number: %w", err)
 	}
-	return info, nil
+	return info, addGuide(ctx, e, info)
+}
+
+// Guide is the shop's customer guide, the demo assistant's knowledge base.
+//
+//go:embed bike-shop.md
+var Guide []byte
+
+// GuideName is the guide's document name.
+const GuideName = "bike-shop.md"
+
+// addGuide puts the guide into the assistant's knowledge base, processed
+// like an upload, unless it is there already.
+func addGuide(ctx context.Context, e *engine.Engine, info Info) error {
+	snap, err := e.Assistants.Get(ctx, info.OrganizationID, info.AssistantID)
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	rs := snap.Config.RAGSettings
+	sum := sha256.Sum256(Guide)
+	_, err = e.Store.InsertDocument(ctx, persistence.NewDocument{Document: persistence.Document{
+		AssistantID: info.AssistantID, OrganizationID: info.OrganizationID, Name: GuideName, OriginalFilename: GuideName,
+		ContentType: knowledge.ContentType(knowledge.TypeMarkdown), DocumentType: knowledge.TypeMarkdown, FileHash: hex.EncodeToString(sum[:]),
+		ChunkingStrategy: rs.ChunkingStrategy, ChunkSize: rs.ChunkSize, ChunkOverlap: rs.ChunkOverlap, EmbeddingModel: rs.EmbeddingModel},
+		Content: Guide, Queue: true}, time.Now())
+	switch {
+	case errors.Is(err, persistence.ErrDuplicate):
+		return nil
+	case err != nil:
+		return fmt.Errorf("demo: guide: %w", err)
+	}
+	e.Documents.Kick()
+	return nil
 }

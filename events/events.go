@@ -7,6 +7,7 @@ package events
 import (
 	"time"
 
+	"github.com/switchboard-voice/switchboard/assistant"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -39,7 +40,7 @@ type CallStarted struct {
 	From, To       string // E.164 where the carrier gives it
 	Direction      string // inbound or outbound
 	Carrier        string // twilio, telnyx, vonage, plivo or web
-	WebhookURL     string // the assistant's webhook_url, "" for none
+	Webhook        assistant.CallWebhook // where and how its webhooks go; no URL: none
 	// Private: the assistant is in GDPR mode. The customer's number is
 	// masked here already, and what is said is not kept after the call.
 	Private bool

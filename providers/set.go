@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"sync"
 	"time"
 
 	"github.com/switchboard-voice/switchboard/assistant"
@@ -15,6 +17,7 @@ import (
 	"github.com/switchboard-voice/switchboard/providers/deepgram"
 	"github.com/switchboard-voice/switchboard/providers/elevenlabs"
 	"github.com/switchboard-voice/switchboard/providers/openaitts"
+	"github.com/switchboard-voice/switchboard/providers/scribe"
 	"github.com/switchboard-voice/switchboard/providers/soniox"
 	"github.com/switchboard-voice/switchboard/providers/speechmatics"
 	"github.com/switchboard-voice/switchboard/voice"
@@ -47,6 +50,9 @@ type Set struct {
 	slots slots
 	stt   map[string]voice.STT // by stt_settings.provider
 	tts   map[string]voice.TTS // by tts_settings.provider
+
+	embedOnce sync.Once
+	embedHTTP *http.Client
 }
 
 // ErrNoKey means no key was found for a provider whose real service needs one.
@@ -71,6 +77,7 @@ func New(cfg Config) *Set {
 			"deepgram":     deepgram.New(deepgram.Config{}),
 			"soniox":       soniox.New(soniox.Config{}),
 			"speechmatics": speechmatics.New(speechmatics.Config{}),
+			"elevenlabs":   scribe.New(scribe.Config{}),
 		},
 		tts: map[string]voice.TTS{
 			"elevenlabs": &elevenlabs.TTS{},

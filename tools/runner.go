@@ -12,6 +12,7 @@ import (
 
 	"github.com/switchboard-voice/switchboard/actors/call"
 	"github.com/switchboard-voice/switchboard/assistant"
+	"github.com/switchboard-voice/switchboard/knowledge"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -24,9 +25,10 @@ type SMS interface {
 
 // Runner runs tools for every call of an engine.
 type Runner struct {
-	Client *http.Client // nil: http.DefaultClient's transport, with each tool's timeout
-	SMS    SMS          // nil: send_sms answers that texting is unavailable
-	Log    *slog.Logger
+	Client    *http.Client   // nil: http.DefaultClient's transport, with each tool's timeout
+	SMS       SMS            // nil: send_sms answers that texting is unavailable
+	Knowledge call.Knowledge // nil: searchKnowledgeBase answers that it is unavailable
+	Log       *slog.Logger
 }
 
 var _ call.ToolRunner = (*Runner)(nil)
@@ -39,6 +41,9 @@ func (r *Runner) RunTool(ctx context.Context, c *voice.CallInfo, cfg assistant.C
 	ts := cfg.ToolsSettings
 	if tc.Name == call.ToolSendSMS && ts.SendSMS.Enabled {
 		return r.sendSMS(ctx, c, cfg, tc)
+	}
+	if rs := cfg.RAGSettings; tc.Name == knowledge.ToolName && rs.Enabled && !rs.RAGInjectBeforeLLM {
+		return r.searchKnowledge(ctx, c, cfg, tc)
 	}
 	for _, ct := range ts.CustomTools {
 		if ct.Enabled && ct.Name == tc.Name {

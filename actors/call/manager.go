@@ -57,6 +57,7 @@ type Deps struct {
 	Assistants Assistants
 	Providers  Providers
 	Tools      ToolRunner // nil: custom tools answer with an error
+	Knowledge  Knowledge  // nil: rag_settings inject nothing
 	Sinks      []events.Sink
 	// RecordingsRoot is where calls are recorded, when their assistant
 	// asks; "" records nothing. Recordings hears of the files.

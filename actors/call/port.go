@@ -89,9 +89,12 @@ func (a *callActor) StartLLM(id turn.ReplyID, messages []voice.Message) {
 		ctx = timeRequest(ctx, a.cause.at, a.mgr.Timings)
 	}
 	req := voice.LLMRequest{Messages: messages, Tools: a.tools, Settings: a.cfg.LLMSettings}
-	llm := a.llm
+	llm, cfg, info, retrieve := a.llm, a.cfg, a.spec.CallInfo, injects(a.cfg) && a.mgr.Knowledge != nil
 	a.mgr.goTracked(a.log, func() {
 		defer cancel()
+		if retrieve {
+			req.Messages = a.withKnowledge(ctx, cfg, info, req.Messages)
+		}
 		err := generate(ctx, llm, req, func(ev voice.LLMEvent) { a.send(&llmEvent{id: id, ev: ev}) })
 		a.send(&llmDone{id: id, err: err})
 	})
@@ -153,9 +156,7 @@ func (a *callActor) ApplyConfig(s turn.Settings) {
 		a.switchAssistant(prevID, s.AssistantID)
 	}
 	a.useConfig(a.cfg)
-	if prev.NeedsNewRecogniser(a.cfg) {
-		a.listen.sup.reopen()
-	}
+	a.listen.reconfigure(prev, a.cfg)
 	if prev.NeedsNewSynthesiser(a.cfg) {
 		a.speech.reopen()
 	}

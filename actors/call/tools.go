@@ -6,6 +6,7 @@ import (
 
 	"github.com/switchboard-voice/switchboard/actors/turn"
 	"github.com/switchboard-voice/switchboard/assistant"
+	"github.com/switchboard-voice/switchboard/knowledge"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -85,6 +86,16 @@ func Tools(cfg assistant.Config) []voice.Tool {
 			Parameters: object(map[string]any{
 				"message": map[string]any{"type": "string", "description": "The text to send."},
 			}),
+		})
+	}
+	if rs := cfg.RAGSettings; rs.Enabled && !rs.RAGInjectBeforeLLM {
+		out = append(out, voice.Tool{
+			Name: knowledge.ToolName,
+			Description: "Search the documents of this assistant's knowledge base (prices, policies, product facts…) " +
+				"for the passages that answer a question. Use it before answering any question those documents may cover.",
+			Parameters: object(map[string]any{
+				"query": map[string]any{"type": "string", "description": "What to look for, as a question or keywords."},
+			}, "query"),
 		})
 	}
 	for _, ct := range ts.CustomTools {

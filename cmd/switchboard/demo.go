@@ -58,7 +58,7 @@ type demoProviders struct {
 func startDemoProviders() (*demoProviders, error) {
 	fk, err := fakes.New(fakes.Options{Script: demo.Script, STTDelay: 60 * time.Millisecond,
 		LLM:          openaifake.Latency{FirstToken: 250 * time.Millisecond, TokensPerSecond: 60},
-		TTSFirstByte: 150 * time.Millisecond, TTSSpeed: 4})
+		TTSFirstByte: 150 * time.Millisecond, TTSSpeed: 4, Embeddings: 40 * time.Millisecond})
 	if err != nil {
 		return nil, err
 	}

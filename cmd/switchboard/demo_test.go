@@ -281,3 +281,29 @@ func TestSoftphoneBargeIn(t *testing.T) {
 		t.Fatalf("softphone output:\n%s", out)
 	}
 }
+
+// The demo assistant answers from its bundled customer guide: the fake
+// model calls searchKnowledgeBase with the caller's question and reads
+// out the passage found.
+func TestDemoAnswersFromItsGuide(t *testing.T) {
+	d := startDemo(t)
+	keyOut := &syncBuffer{}
+	if err := run(context.Background(), []string{"keys", "create", "--org", demoOrganization}, nil, keyOut, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(keyOut.String()), "\n")
+	key := lines[len(lines)-1]
+	testkit.Eventually(t, 30*time.Second, func() error {
+		status, body := d.api(t, key, http.MethodGet, "/api/v1/assistants/"+d.assistant+"/documents", "")
+		if status != http.StatusOK || !strings.Contains(string(body), `"processing_status":"completed"`) {
+			return fmt.Errorf("documents: %d %s", status, body)
+		}
+		return nil
+	})
+	callOut, typed, done := d.call(t, "--assistant", d.assistant)
+	waitFor(t, callOut, regexp.MustCompile(`How can I help\?`))
+	fmt.Fprintln(typed, "How much is a basic service?")
+	waitFor(t, callOut, regexp.MustCompile(`(?s)Our customer guide says: .*A basic service costs 49 euros`))
+	fmt.Fprintln(typed, "That's all, goodbye")
+	ended(t, done, callOut)
+}

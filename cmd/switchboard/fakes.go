@@ -31,6 +31,7 @@ func runFakes(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Float64Var(&o.LLM.TokensPerSecond, "llm-tokens-per-second", envFloat("SWITCHBOARD_FAKES_LLM_TOKENS_PER_SECOND", 60), "models' token rate; 0 for unpaced (SWITCHBOARD_FAKES_LLM_TOKENS_PER_SECOND)")
 	fs.DurationVar(&o.TTSFirstByte, "tts-first-byte", envDuration("SWITCHBOARD_FAKES_TTS_FIRST_BYTE", 150*time.Millisecond), "synthesizers' time to first audio (SWITCHBOARD_FAKES_TTS_FIRST_BYTE)")
 	fs.Float64Var(&o.TTSSpeed, "tts-speed", envFloat("SWITCHBOARD_FAKES_TTS_SPEED", 4), "synthesizers' audio rate, in multiples of real time; 0 for unpaced (SWITCHBOARD_FAKES_TTS_SPEED)")
+	fs.DurationVar(&o.Embeddings, "embeddings-latency", envDuration("SWITCHBOARD_FAKES_EMBEDDINGS_LATENCY", 40*time.Millisecond), "the embeddings endpoint's latency per request (SWITCHBOARD_FAKES_EMBEDDINGS_LATENCY)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}

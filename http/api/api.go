@@ -5,12 +5,14 @@ package api
 import (
 	"context"
 	"log/slog"
+	"net/http"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/switchboard-voice/switchboard/actors/assistants"
 	"github.com/switchboard-voice/switchboard/auth"
 	"github.com/switchboard-voice/switchboard/http/openapi"
+	"github.com/switchboard-voice/switchboard/internal/typeddoc"
 	"github.com/switchboard-voice/switchboard/persistence"
 )
 
@@ -29,6 +31,13 @@ type Store interface {
 	PhoneNumberByNumber(ctx context.Context, number string) (persistence.PhoneNumber, error)
 	UpdatePhoneNumber(ctx context.Context, orgID, id int64, u persistence.PhoneNumberUpdate) (persistence.PhoneNumber, error)
 	DeletePhoneNumber(ctx context.Context, orgID, id int64) error
+
+	CreateSIPTrunk(ctx context.Context, t persistence.SIPTrunk) (persistence.SIPTrunk, error)
+	ListSIPTrunks(ctx context.Context, orgID int64, skip, limit int) ([]persistence.SIPTrunk, int, error)
+	SIPTrunk(ctx context.Context, orgID, id int64) (persistence.SIPTrunk, error)
+	ReplaceSIPTrunk(ctx context.Context, t persistence.SIPTrunk) (persistence.SIPTrunk, error)
+	SetSIPTrunkActive(ctx context.Context, orgID, id int64, active bool) (persistence.SIPTrunk, error)
+	DeleteSIPTrunk(ctx context.Context, orgID, id int64) error
 }
 
 // Deps are the API's collaborators.
@@ -37,6 +46,7 @@ type Deps struct {
 	Assistants    *assistants.Registry
 	Store         Store
 	Organizations Organizations
+	Sealer        typeddoc.Sealer // seals SIP trunks' passwords; nil: no /sip-trunks routes
 	Authenticator *auth.Authenticator
 	Keys          KeyStore        // nil: no API-key routes
 	Providers     ProviderCatalog // nil: no /assistants/providers
@@ -55,7 +65,13 @@ type Deps struct {
 	RecordingsRoot string
 	Links          *RecordingLinks
 	Sounds         SoundStore // nil: no background-sound uploads
-	WebCalls       WebCalls   // nil: no web call tokens
+	// The documents routes are mounted when Documents is set; Knowledge
+	// hears of their changes, DocumentClient fetches documents by URL
+	// (nil: public addresses only).
+	Documents      DocumentStore
+	Knowledge      KnowledgeBase
+	DocumentClient *http.Client
+	WebCalls       WebCalls // nil: no web call tokens
 	Dialer         Dialer
 	Placed         CallPlacer
 
@@ -118,6 +134,17 @@ func (a *API) Mount(app openapi.Router) {
 	pn.Post("/:phone_number_id/assign", docAssignNumber, a.assignNumber)
 	pn.Post("/:phone_number_id/unassign", docUnassignNumber, a.unassignNumber)
 
+	if a.Sealer != nil {
+		st := v1.Group("/sip-trunks").With(trunksTag)
+		st.Get("/", docListTrunks, a.listTrunks)
+		st.Post("/", docCreateTrunk, a.createTrunk)
+		st.Get("/:trunk_id", docGetTrunk, a.getTrunk)
+		st.Put("/:trunk_id", docReplaceTrunk, a.replaceTrunk)
+		st.Delete("/:trunk_id", docDeleteTrunk, a.deleteTrunk)
+		st.Post("/:trunk_id/enable", docEnableTrunk, a.setTrunkActive(true))
+		st.Post("/:trunk_id/disable", docDisableTrunk, a.setTrunkActive(false))
+	}
+
 	v1.Get("/organization", docGetOrganization, a.getOrganization)
 	v1.Patch("/organization", docUpdateOrganization, a.updateOrganization(Organizations.Update))
 	v1.Put("/organization", docReplaceOrganization, a.updateOrganization(Organizations.Replace))
@@ -125,6 +152,13 @@ func (a *API) Mount(app openapi.Router) {
 	as.Get("/me/organization", docGetMyOrganization, a.getOrganization) // Burki's path
 	if a.Sounds != nil {
 		as.Post("/:assistant_id/background-sounds/upload", docUploadSound, a.uploadSound)
+	}
+	if a.Documents != nil {
+		as.Post("/:assistant_id/documents/upload", docUploadDocument, a.uploadDocument)
+		as.Get("/:assistant_id/documents", docListDocuments, a.listDocuments)
+		as.Get("/:assistant_id/documents/:document_id/status", docDocumentStatus, a.documentStatusOf)
+		as.Delete("/:assistant_id/documents/:document_id", docDeleteDocument, a.deleteDocument)
+		as.Post("/:assistant_id/documents/:document_id/process", docProcessDocument, a.processDocument)
 	}
 	if a.WebCalls != nil {
 		as.Post("/:assistant_id/web-call", docWebCall, a.webCall)

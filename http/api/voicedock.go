@@ -61,6 +61,8 @@ var voiceDockFields = []struct{ ours, theirs string }{
 	{"analysis_settings.structured_data.schema", "analysis_plan.structured_data_plan.schema"},
 	{"analysis_settings.model", "llm_config.analysis_model"},
 	{"variables", "business_name"},
+	{"webhook_settings.secret", "webhook_secret"},
+	{"webhook_settings.events", "webhook_events"},
 	{"stt_settings", "stt_config"},
 	{"tts_settings.pronunciation", "speech_config.pronunciation"},
 	{"tts_settings", "tts_config"},
@@ -132,7 +134,11 @@ func voiceDockRead(s *assistants.Snapshot) voiceDockBody {
 // voiceDockAssistant finds the path's assistant in the caller's organization.
 func (a *API) voiceDockAssistant(c *fiber.Ctx) (*assistants.Snapshot, error) {
 	org := principal(c).OrganizationID
-	id, err := a.Store.AssistantIDByUUID(c.UserContext(), org, c.Params("uuid"))
+	uuid, ok := decodedParam(c, "uuid")
+	if !ok {
+		return nil, voiceDockNotFound
+	}
+	id, err := a.Store.AssistantIDByUUID(c.UserContext(), org, uuid)
 	if err != nil {
 		return nil, voiceDockFail(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/switchboard-voice/switchboard/providers/internal/jsonsample"
@@ -44,8 +45,8 @@ type Script struct {
 type Rule struct {
 	Contains  string     `json:"contains,omitempty"`
 	Regexp    string     `json:"regexp,omitempty"`
-	Reply     string     `json:"reply,omitempty"` // {user} stands for the message
-	ToolCalls []ToolCall `json:"tool_calls,omitempty"`
+	Reply     string     `json:"reply,omitempty"`      // {user} stands for the message
+	ToolCalls []ToolCall `json:"tool_calls,omitempty"` // {user} in a string argument stands for the message
 	AfterTool string     `json:"after_tool,omitempty"` // see Script.AfterTool
 	// JSON answers a request for structured output: a JSON object, sent
 	// as it is whether or not it follows the request's schema (a real
@@ -175,7 +176,28 @@ func (r *Responder) Respond(x Exchange) Reply {
 		}
 		return Reply{Text: strings.ReplaceAll(text, "{user}", x.User)}
 	}
-	return Reply{Text: strings.ReplaceAll(ru.Reply, "{user}", x.User), ToolCalls: ru.ToolCalls}
+	return Reply{Text: strings.ReplaceAll(ru.Reply, "{user}", x.User), ToolCalls: withUser(ru.ToolCalls, x.User)}
+}
+
+// withUser puts the message into tool calls' arguments where they say
+// {user} (inside a JSON string: escaped as one).
+func withUser(calls []ToolCall, user string) []ToolCall {
+	quoted, _ := json.Marshal(user) // a string: cannot fail
+	escaped := string(quoted[1 : len(quoted)-1])
+	var out []ToolCall
+	for i, tc := range calls {
+		if !bytes.Contains(tc.Arguments, []byte("{user}")) {
+			continue
+		}
+		if out == nil {
+			out = slices.Clone(calls)
+		}
+		out[i].Arguments = bytes.ReplaceAll(tc.Arguments, []byte("{user}"), []byte(escaped))
+	}
+	if out == nil {
+		return calls
+	}
+	return out
 }
 
 // match finds the first rule for the kind of request (structured or

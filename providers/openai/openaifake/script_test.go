@@ -107,3 +107,17 @@ func TestLoadScript(t *testing.T) {
 		}
 	}
 }
+
+func TestToolArgumentsCarryTheMessage(t *testing.T) {
+	r, err := Script{Rules: []Rule{{Contains: "price", ToolCalls: []ToolCall{{Name: "search", Arguments: []byte(`{"query": "{user}"}`)}}}}}.Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := r.Respond(Exchange{User: `What "price" is it?`})
+	if len(got.ToolCalls) != 1 || string(got.ToolCalls[0].Arguments) != `{"query":"What \"price\" is it?"}` {
+		t.Fatalf("%+v", got.ToolCalls)
+	}
+	if again := r.Respond(Exchange{User: "price"}); string(again.ToolCalls[0].Arguments) != `{"query":"price"}` {
+		t.Fatalf("the rule's own arguments changed: %s", again.ToolCalls[0].Arguments)
+	}
+}

@@ -1,0 +1,289 @@
+package api
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/switchboard-voice/switchboard/http/server"
+	"github.com/switchboard-voice/switchboard/internal/netguard"
+	"github.com/switchboard-voice/switchboard/knowledge"
+	"github.com/switchboard-voice/switchboard/persistence"
+)
+
+// DocumentStore keeps assistants' documents: *persistence.Store.
+type DocumentStore interface {
+	InsertDocument(ctx context.Context, n persistence.NewDocument, now time.Time) (persistence.Document, error)
+	ListDocuments(ctx context.Context, orgID, assistantID int64) ([]persistence.Document, error)
+	GetDocument(ctx context.Context, orgID, assistantID, id int64) (persistence.Document, error)
+	DeleteDocument(ctx context.Context, orgID, assistantID, id int64) error
+	QueueDocument(ctx context.Context, orgID, assistantID, id int64, now time.Time) (persistence.Document, error)
+}
+
+// KnowledgeBase hears of document changes: Queued wakes the processing
+// worker, Changed drops the assistant's search index.
+type KnowledgeBase interface {
+	Queued()
+	Changed(assistantID int64)
+}
+
+// fetchTimeout bounds fetching a document by URL.
+const fetchTimeout = 30 * time.Second
+
+// documentStatus is a document's processing status.
+type documentStatus struct {
+	DocumentID       int64   `json:"document_id"`
+	Name             string  `json:"name"`
+	ProcessingStatus string  `json:"processing_status" check:"enum=uploaded|pending|processing|completed|failed"`
+	ProcessingError  *string `json:"processing_error"`
+	TotalChunks      int     `json:"total_chunks"`
+	ProcessedChunks  int     `json:"processed_chunks"`
+	Progress         float64 `json:"progress_percentage"`
+	PageCount        *int    `json:"page_count"`
+	Attempts         int     `json:"attempts"`
+	// Searchable tells whether calls find the document: completed, and
+	// embedded with the model the assistant's rag_settings name now.
+	Searchable bool `json:"searchable"`
+}
+
+// uploadDocument stores a document for an assistant's knowledge base: a
+// multipart "file", or a "url" form field to fetch (public addresses
+// only). With rag_settings.auto_process it is queued for processing at
+// once; else it waits for POST …/documents/{id}/process.
+func (a *API) uploadDocument(c *fiber.Ctx) error {
+	id, err := pathID(c, "assistant_id")
+	if err != nil {
+		return err
+	}
+	p := principal(c)
+	snap, err := a.Assistants.Get(c.UserContext(), p.OrganizationID, id)
+	if err != nil {
+		return fail(err, fmt.Sprintf("Assistant with ID %d", id))
+	}
+	field, name, contentType, data, source, err := a.documentInput(c)
+	if err != nil {
+		return err
+	}
+	typ, err := knowledge.DetectType(name, contentType, data)
+	if err != nil {
+		return badParam("body", field, "%s", err.Error())
+	}
+	if len(data) == 0 {
+		return badParam("body", field, "the file is empty")
+	}
+	if n := strings.TrimSpace(c.FormValue("name")); n != "" {
+		if len(n) > 255 {
+			return badParam("body", "name", "at most 255 characters")
+		}
+		name = n
+	}
+	sum := sha256.Sum256(data)
+	rs := snap.Config.RAGSettings
+	doc, err := a.Documents.InsertDocument(c.UserContext(), persistence.NewDocument{Document: persistence.Document{
+		AssistantID: id, OrganizationID: p.OrganizationID, Name: name, OriginalFilename: path.Base(name), SourceURL: source,
+		ContentType: knowledge.ContentType(typ), DocumentType: typ, FileHash: hex.EncodeToString(sum[:]),
+		ChunkingStrategy: rs.ChunkingStrategy, ChunkSize: rs.ChunkSize, ChunkOverlap: rs.ChunkOverlap, EmbeddingModel: rs.EmbeddingModel},
+		Content: data, Queue: rs.AutoProcess}, time.Now())
+	if errors.Is(err, persistence.ErrDuplicate) {
+		return server.Detail(fiber.StatusConflict, fmt.Sprintf("This file is already document %d (%q) of the assistant", doc.ID, doc.Name))
+	}
+	if err != nil {
+		return fmt.Errorf("api: store document: %w", err)
+	}
+	if rs.AutoProcess {
+		a.Knowledge.Queued()
+	}
+	return c.Status(fiber.StatusCreated).JSON(doc)
+}
+
+// documentInput reads the upload: the form field it came from, its name,
+// declared content type, bytes, and the URL it was fetched from.
+func (a *API) documentInput(c *fiber.Ctx) (field, name, contentType string, data []byte, source *string, err error) {
+	fh, ferr := c.FormFile("file")
+	raw := strings.TrimSpace(c.FormValue("url"))
+	switch {
+	case ferr == nil && raw != "":
+		return "", "", "", nil, nil, badParam("body", "url", "send either a file or a url, not both")
+	case ferr == nil:
+		if fh.Size > knowledge.MaxFileBytes {
+			return "", "", "", nil, nil, badParam("body", "file", "the file is %d bytes; at most %d are accepted", fh.Size, knowledge.MaxFileBytes)
+		}
+		f, err := fh.Open()
+		if err != nil {
+			return "", "", "", nil, nil, fmt.Errorf("api: open upload: %w", err)
+		}
+		defer f.Close()
+		data, err := io.ReadAll(io.LimitReader(f, knowledge.MaxFileBytes+1))
+		if err != nil {
+			return "", "", "", nil, nil, fmt.Errorf("api: read upload: %w", err)
+		}
+		return "file", fh.Filename, fh.Header.Get("Content-Type"), data, nil, nil
+	case raw != "":
+		name, ct, data, err := a.fetchDocument(c.UserContext(), raw)
+		if err != nil {
+			return "", "", "", nil, nil, err
+		}
+		return "url", name, ct, data, &raw, nil
+	}
+	return "", "", "", nil, nil, badParam("body", "file", "a PDF, DOCX, TXT, Markdown or HTML file is required as the multipart field \"file\" (or a \"url\" to fetch)")
+}
+
+// fetchDocument gets a document by URL through the private-address
+// guard (unless private URLs are allowed): a 4xx names the url field
+// when it cannot be fetched.
+func (a *API) fetchDocument(ctx context.Context, raw string) (name, contentType string, data []byte, err error) {
+	u, perr := url.Parse(raw)
+	if perr != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(raw) > 2000 {
+		return "", "", nil, badParam("body", "url", "must be an http or https URL")
+	}
+	client := a.DocumentClient
+	if client == nil {
+		client = &http.Client{Transport: netguard.Transport()}
+	}
+	ctx, cancel := context.WithTimeout(ctx, fetchTimeout)
+	defer cancel()
+	req, rerr := http.NewRequestWithContext(ctx, http.MethodGet, raw, nil)
+	if rerr != nil {
+		return "", "", nil, badParam("body", "url", "must be an http or https URL")
+	}
+	resp, herr := client.Do(req)
+	if herr != nil {
+		if errors.Is(herr, netguard.ErrBlocked) {
+			return "", "", nil, badParam("body", "url", "reaches a private or loopback address")
+		}
+		return "", "", nil, badParam("body", "url", "could not be fetched: %v", herr)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return "", "", nil, badParam("body", "url", "answered %d, not 200", resp.StatusCode)
+	}
+	data, rerr = io.ReadAll(io.LimitReader(resp.Body, knowledge.MaxFileBytes+1))
+	if rerr != nil {
+		return "", "", nil, badParam("body", "url", "could not be read: %v", rerr)
+	}
+	if len(data) > knowledge.MaxFileBytes {
+		return "", "", nil, badParam("body", "url", "the document is over %d bytes", knowledge.MaxFileBytes)
+	}
+	name = path.Base(u.Path)
+	if name == "/" || name == "." || name == "" {
+		name = u.Host
+	}
+	return name, resp.Header.Get("Content-Type"), data, nil
+}
+
+// listDocuments lists an assistant's documents, newest first.
+func (a *API) listDocuments(c *fiber.Ctx) error {
+	id, err := a.documentsAssistant(c)
+	if err != nil {
+		return err
+	}
+	docs, err := a.Documents.ListDocuments(c.UserContext(), principal(c).OrganizationID, id)
+	if err != nil {
+		return fmt.Errorf("api: list documents: %w", err)
+	}
+	return c.JSON(docs)
+}
+
+// documentStatusOf answers GET …/documents/{id}/status.
+func (a *API) documentStatusOf(c *fiber.Ctx) error {
+	doc, err := a.document(c)
+	if err != nil {
+		return err
+	}
+	snap, err := a.Assistants.Get(c.UserContext(), doc.OrganizationID, doc.AssistantID)
+	if err != nil {
+		return fail(err, fmt.Sprintf("Assistant with ID %d", doc.AssistantID))
+	}
+	s := documentStatus{DocumentID: doc.ID, Name: doc.Name, ProcessingStatus: doc.ProcessingStatus, ProcessingError: doc.ProcessingError,
+		TotalChunks: doc.TotalChunks, ProcessedChunks: doc.ProcessedChunks, PageCount: doc.PageCount, Attempts: doc.Attempts,
+		Searchable: doc.ProcessingStatus == persistence.DocumentCompleted && doc.EmbeddingModel == snap.Config.RAGSettings.EmbeddingModel}
+	if doc.ProcessingStatus == persistence.DocumentCompleted {
+		s.Progress = 100
+	}
+	return c.JSON(s)
+}
+
+// deleteDocument deletes a document; calls stop finding it at once.
+func (a *API) deleteDocument(c *fiber.Ctx) error {
+	id, err := a.documentsAssistant(c)
+	if err != nil {
+		return err
+	}
+	docID, err := pathID(c, "document_id")
+	if err != nil {
+		return err
+	}
+	err = a.Documents.DeleteDocument(c.UserContext(), principal(c).OrganizationID, id, docID)
+	if errors.Is(err, persistence.ErrNotFound) {
+		return server.Detail(fiber.StatusNotFound, fmt.Sprintf("Document with ID %d not found for this assistant", docID))
+	}
+	if err != nil {
+		return fmt.Errorf("api: delete document: %w", err)
+	}
+	a.Knowledge.Changed(id)
+	return c.JSON(messageBody{Message: fmt.Sprintf("Document %d deleted", docID)})
+}
+
+// processDocument queues a document that is not queued: one uploaded
+// while auto_process was off, or one to process again from its file.
+func (a *API) processDocument(c *fiber.Ctx) error {
+	id, err := a.documentsAssistant(c)
+	if err != nil {
+		return err
+	}
+	docID, err := pathID(c, "document_id")
+	if err != nil {
+		return err
+	}
+	doc, err := a.Documents.QueueDocument(c.UserContext(), principal(c).OrganizationID, id, docID, time.Now())
+	if errors.Is(err, persistence.ErrNotFound) {
+		return server.Detail(fiber.StatusNotFound, fmt.Sprintf("Document with ID %d not found for this assistant", docID))
+	}
+	if err != nil {
+		return fmt.Errorf("api: queue document: %w", err)
+	}
+	a.Knowledge.Queued()
+	return c.Status(fiber.StatusAccepted).JSON(doc)
+}
+
+// documentsAssistant is the path's assistant, checked to be the caller's.
+func (a *API) documentsAssistant(c *fiber.Ctx) (int64, error) {
+	id, err := pathID(c, "assistant_id")
+	if err != nil {
+		return 0, err
+	}
+	if _, err := a.Assistants.Get(c.UserContext(), principal(c).OrganizationID, id); err != nil {
+		return 0, fail(err, fmt.Sprintf("Assistant with ID %d", id))
+	}
+	return id, nil
+}
+
+// document is the path's document of the path's assistant.
+func (a *API) document(c *fiber.Ctx) (persistence.Document, error) {
+	id, err := a.documentsAssistant(c)
+	if err != nil {
+		return persistence.Document{}, err
+	}
+	docID, err := pathID(c, "document_id")
+	if err != nil {
+		return persistence.Document{}, err
+	}
+	doc, err := a.Documents.GetDocument(c.UserContext(), principal(c).OrganizationID, id, docID)
+	if errors.Is(err, persistence.ErrNotFound) {
+		return doc, server.Detail(fiber.StatusNotFound, fmt.Sprintf("Document with ID %d not found for this assistant", docID))
+	}
+	if err != nil {
+		return doc, fmt.Errorf("api: get document: %w", err)
+	}
+	return doc, nil
+}

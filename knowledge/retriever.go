@@ -1,0 +1,210 @@
+package knowledge
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+
+	"github.com/switchboard-voice/switchboard/assistant"
+	"github.com/switchboard-voice/switchboard/clock"
+	"github.com/switchboard-voice/switchboard/persistence"
+	"github.com/switchboard-voice/switchboard/providers/embeddings"
+)
+
+// Chunks is where the durable copy of the chunks lives: *persistence.Store.
+type Chunks interface {
+	LoadKnowledge(ctx context.Context, assistantID int64, model string) ([]persistence.KnowledgeChunk, error)
+	KnowledgeVersion(ctx context.Context, assistantID int64) (string, error)
+}
+
+// Embedders give the embedder of an assistant's configuration
+// (*providers.Set).
+type Embedders interface {
+	Embedder(ctx context.Context, orgID int64, cfg assistant.Config) (embeddings.Embedder, error)
+}
+
+// RetrieverOptions configure a Retriever.
+type RetrieverOptions struct {
+	Chunks    Chunks
+	Embedders Embedders
+	Clock     clock.Clock // nil: the real clock
+	Log       *slog.Logger
+	// Recheck is how old an index may be before a search has its version
+	// checked in the background (another node may have changed the
+	// documents); 10 s when zero. This node's own changes invalidate it
+	// at once.
+	Recheck time.Duration
+}
+
+// Retriever finds an assistant's chunks for a query. It keeps one index
+// per assistant and embedding model in memory, loaded on first use (or
+// by Warm when a call starts), shared by every call of the assistant,
+// dropped when its documents change. It is safe for concurrent use.
+type Retriever struct {
+	opt   RetrieverOptions
+	load  singleflight.Group
+	mu    sync.Mutex
+	cache map[indexKey]*cached
+	gen   map[int64]uint64 // by assistant: bumped by Invalidate
+}
+
+type indexKey struct {
+	assistant int64
+	model     string
+}
+
+type cached struct {
+	idx      *Index
+	version  string
+	gen      uint64
+	checked  time.Time
+	checking bool
+}
+
+// NewRetriever returns a retriever.
+func NewRetriever(o RetrieverOptions) *Retriever {
+	if o.Clock == nil {
+		o.Clock = clock.Real{}
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.Recheck <= 0 {
+		o.Recheck = 10 * time.Second
+	}
+	return &Retriever{opt: o, cache: map[indexKey]*cached{}, gen: map[int64]uint64{}}
+}
+
+// Invalidate drops an assistant's indexes: its documents changed.
+func (r *Retriever) Invalidate(assistantID int64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.gen[assistantID]++
+	for k := range r.cache {
+		if k.assistant == assistantID {
+			delete(r.cache, k)
+		}
+	}
+}
+
+// Warm loads an assistant's index if it is not loaded, so that the
+// first search of a call finds it ready.
+func (r *Retriever) Warm(ctx context.Context, assistantID int64, cfg assistant.RAGSettings) error {
+	_, err := r.index(ctx, indexKey{assistantID, cfg.EmbeddingModel})
+	return err
+}
+
+// Search finds up to rag_settings.search_limit chunks at least
+// similarity_threshold similar to query. Embedding the query is its one
+// network step; it runs while the index loads, if it must.
+func (r *Retriever) Search(ctx context.Context, orgID, assistantID int64, cfg assistant.Config, query string) ([]Hit, error) {
+	rs := cfg.RAGSettings
+	type loaded struct {
+		idx *Index
+		err error
+	}
+	ch := make(chan loaded, 1)
+	go func() {
+		idx, err := r.index(ctx, indexKey{assistantID, rs.EmbeddingModel})
+		ch <- loaded{idx, err}
+	}()
+	vec, err := r.embedQuery(ctx, orgID, cfg, query)
+	l := <-ch
+	switch {
+	case l.err != nil:
+		return nil, l.err
+	case l.idx.Len() == 0:
+		return nil, nil // no document yet: nothing to find, whatever the query
+	case err != nil:
+		return nil, err
+	}
+	return l.idx.Search(vec, rs.SearchLimit, float32(rs.SimilarityThreshold)), nil
+}
+
+func (r *Retriever) embedQuery(ctx context.Context, orgID int64, cfg assistant.Config, query string) ([]float32, error) {
+	emb, err := r.opt.Embedders.Embedder(ctx, orgID, cfg)
+	if err != nil {
+		return nil, err
+	}
+	vecs, err := emb.Embed(ctx, []string{query})
+	if err != nil {
+		return nil, fmt.Errorf("knowledge: embedding the query: %w", err)
+	}
+	return vecs[0], nil
+}
+
+// index returns the assistant's index for a model, loading it once for
+// every caller waiting; an index older than Recheck is served while its
+// version is checked in the background.
+func (r *Retriever) index(ctx context.Context, k indexKey) (*Index, error) {
+	now := r.opt.Clock.Now()
+	r.mu.Lock()
+	c, ok := r.cache[k]
+	if ok && !c.checking && now.Sub(c.checked) >= r.opt.Recheck {
+		c.checking = true
+		go r.recheck(k, c)
+	}
+	r.mu.Unlock()
+	if ok {
+		return c.idx, nil
+	}
+	v, err, _ := r.load.Do(fmt.Sprintf("%d/%s", k.assistant, k.model), func() (any, error) {
+		// loaded for every waiter: one caller's cancellation must not fail the rest
+		lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		return r.build(lctx, k)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*Index), nil
+}
+
+// build loads an index and caches it, unless the documents changed
+// while it loaded.
+func (r *Retriever) build(ctx context.Context, k indexKey) (*Index, error) {
+	r.mu.Lock()
+	gen := r.gen[k.assistant]
+	r.mu.Unlock()
+	version, err := r.opt.Chunks.KnowledgeVersion(ctx, k.assistant)
+	if err != nil {
+		return nil, err
+	}
+	chunks, err := r.opt.Chunks.LoadKnowledge(ctx, k.assistant, k.model)
+	if err != nil {
+		return nil, err
+	}
+	idx, err := NewIndex(chunks)
+	if err != nil {
+		return nil, err
+	}
+	r.mu.Lock()
+	if r.gen[k.assistant] == gen {
+		r.cache[k] = &cached{idx: idx, version: version, gen: gen, checked: r.opt.Clock.Now()}
+	}
+	r.mu.Unlock()
+	return idx, nil
+}
+
+// recheck compares a cached index's version with the database's and
+// drops the index if another node changed the documents.
+func (r *Retriever) recheck(k indexKey, c *cached) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	v, err := r.opt.Chunks.KnowledgeVersion(ctx, k.assistant)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	c.checking = false
+	if err != nil {
+		r.opt.Log.Warn("knowledge index not rechecked", "assistant_id", k.assistant, "err", err)
+		return
+	}
+	c.checked = r.opt.Clock.Now()
+	if v != c.version && r.cache[k] == c {
+		delete(r.cache, k)
+	}
+}

@@ -1,0 +1,252 @@
+package knowledge
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	vm "github.com/VictoriaMetrics/metrics"
+
+	"github.com/switchboard-voice/switchboard/assistant"
+	"github.com/switchboard-voice/switchboard/clock"
+	"github.com/switchboard-voice/switchboard/internal/backoff"
+	"github.com/switchboard-voice/switchboard/internal/wakeup"
+	"github.com/switchboard-voice/switchboard/persistence"
+	"github.com/switchboard-voice/switchboard/providers/embeddings"
+	"github.com/switchboard-voice/switchboard/secrets"
+)
+
+// Queue is the documents' processing queue: *persistence.Store.
+type Queue interface {
+	ClaimDocuments(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]persistence.DocumentJob, error)
+	FinishDocument(ctx context.Context, o persistence.DocumentOutcome) error
+	ReleaseDocument(ctx context.Context, id int64, attempt int, now time.Time) error
+}
+
+// Configs gives an assistant's configuration, secrets opened (for its
+// keys); ErrNoAssistant when it no longer exists.
+type Configs interface {
+	AssistantConfig(ctx context.Context, orgID, assistantID int64) (assistant.Config, error)
+}
+
+// ErrNoAssistant means the document's assistant was deleted.
+var ErrNoAssistant = errors.New("knowledge: no such assistant")
+
+// WorkerOptions configure a Worker.
+type WorkerOptions struct {
+	Queue     Queue
+	Configs   Configs
+	Embedders Embedders
+	Clock     clock.Clock // nil: the real clock
+	Log       *slog.Logger
+	Metrics   *vm.Set // nil: none
+	// Changed is called when an assistant's searchable documents changed
+	// (Retriever.Invalidate).
+	Changed func(assistantID int64)
+
+	Workers     int            // documents processed at once; 2 when zero
+	Timeout     time.Duration  // one attempt; 10 min when zero
+	Lease       time.Duration  // how long a claim holds a document; Timeout + 1 min when zero
+	Poll        time.Duration  // how often to look for due documents when idle; 2 s when zero
+	MaxAttempts int            // 5 when zero
+	Backoff     backoff.Policy // the wait after a failed attempt; 10 s doubling to 10 min when zero
+}
+
+func (o *WorkerOptions) defaults() {
+	set := func(v *time.Duration, d time.Duration) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	set(&o.Timeout, 10*time.Minute)
+	set(&o.Lease, o.Timeout+time.Minute)
+	set(&o.Poll, 2*time.Second)
+	set(&o.Backoff.Min, 10*time.Second)
+	set(&o.Backoff.Max, 10*time.Minute)
+	if o.Workers <= 0 {
+		o.Workers = 2
+	}
+	if o.MaxAttempts <= 0 {
+		o.MaxAttempts = 5
+	}
+	if o.Clock == nil {
+		o.Clock = clock.Real{}
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.Metrics == nil {
+		o.Metrics = vm.NewSet()
+	}
+	if o.Changed == nil {
+		o.Changed = func(int64) {}
+	}
+}
+
+// Outcomes of an attempt, as counted in switchboard_document_jobs_total.
+const (
+	outcomeRetry    = "retry"
+	outcomeReleased = "released"
+)
+
+// Worker processes the documents due in the queue, a bounded number at
+// once: extract the text, chunk it, embed the chunks, store them. Several
+// workers (one per node) share a queue.
+type Worker struct {
+	opt      WorkerOptions
+	wake     *wakeup.Signal
+	slots    chan struct{}
+	inFlight sync.WaitGroup
+	outcomes map[string]*vm.Counter
+}
+
+// NewWorker returns a worker; Run starts it.
+func NewWorker(o WorkerOptions) *Worker {
+	o.defaults()
+	w := &Worker{opt: o, wake: wakeup.New(), slots: make(chan struct{}, o.Workers), outcomes: map[string]*vm.Counter{}}
+	for _, k := range []string{persistence.DocumentCompleted, persistence.DocumentFailed, outcomeRetry, outcomeReleased} {
+		w.outcomes[k] = o.Metrics.NewCounter(fmt.Sprintf(`switchboard_document_jobs_total{outcome=%q}`, k))
+	}
+	o.Metrics.NewGauge("switchboard_document_jobs_running", func() float64 { return float64(len(w.slots)) })
+	return w
+}
+
+// Kick makes a running worker look for due documents now (after an
+// upload) instead of at its next poll.
+func (w *Worker) Kick() { w.wake.Kick() }
+
+// Run processes due documents until ctx ends; then it hands back the
+// ones it had not finished and returns.
+func (w *Worker) Run(ctx context.Context) {
+	defer w.inFlight.Wait()
+	w.wake.Loop(ctx, w.opt.Clock, w.opt.Poll, func(ctx context.Context) (bool, error) {
+		free := cap(w.slots) - len(w.slots)
+		if free == 0 {
+			return false, nil // a finished document kicks
+		}
+		n, err := w.start(ctx, free)
+		return n > 0 && n == free, err
+	}, func(err error) { w.opt.Log.Warn("document queue unavailable", "err", err) })
+}
+
+// RunDue claims the documents due now, up to the worker's slots,
+// processes them and waits; it returns how many it claimed. For tests
+// and benchmarks: not to be called while Run runs.
+func (w *Worker) RunDue(ctx context.Context) (int, error) {
+	n, err := w.start(ctx, w.opt.Workers)
+	w.inFlight.Wait()
+	return n, err
+}
+
+func (w *Worker) start(ctx context.Context, limit int) (int, error) {
+	jobs, err := w.opt.Queue.ClaimDocuments(ctx, w.opt.Clock.Now(), w.opt.Lease, limit)
+	if err != nil {
+		return 0, err
+	}
+	for _, j := range jobs {
+		w.slots <- struct{}{}
+		w.inFlight.Go(func() {
+			defer func() {
+				<-w.slots
+				w.Kick()
+			}()
+			w.run(ctx, j)
+		})
+	}
+	return len(jobs), nil
+}
+
+// run makes one attempt at a document and records its outcome.
+func (w *Worker) run(ctx context.Context, j persistence.DocumentJob) {
+	actx, cancel := context.WithTimeout(ctx, w.opt.Timeout)
+	o := w.attempt(actx, j)
+	cancel()
+	rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer rcancel()
+	now := w.opt.Clock.Now()
+	if ctx.Err() != nil && o.Status == persistence.DocumentPending {
+		w.outcomes[outcomeReleased].Inc()
+		if err := w.opt.Queue.ReleaseDocument(rctx, j.ID, j.Attempt, now); err != nil {
+			w.opt.Log.Warn("document not released: it is due again after its lease", "document_id", j.ID, "err", err)
+		}
+		return
+	}
+	o.ID, o.Attempt, o.At = j.ID, j.Attempt, now
+	outcome := o.Status
+	if o.Status == persistence.DocumentPending {
+		if j.Attempt >= w.opt.MaxAttempts {
+			o.Status, outcome = persistence.DocumentFailed, persistence.DocumentFailed
+		} else {
+			o.Retry, outcome = now.Add(w.opt.Backoff.Wait(j.Attempt, 0)), outcomeRetry
+		}
+	}
+	err := w.opt.Queue.FinishDocument(rctx, o)
+	switch {
+	case errors.Is(err, persistence.ErrStaleClaim):
+		w.opt.Log.Info("document outcome dropped: deleted, or claimed again since", "document_id", j.ID, "attempt", j.Attempt)
+		return
+	case err != nil:
+		w.opt.Log.Error("document outcome not recorded: it is due again after its lease", "document_id", j.ID, "err", err)
+		return
+	}
+	w.outcomes[outcome].Inc()
+	switch outcome {
+	case persistence.DocumentCompleted:
+		w.opt.Log.Info("document processed", "document_id", j.ID, "assistant_id", j.AssistantID, "chunks", len(o.Chunks))
+		w.opt.Changed(j.AssistantID)
+	case outcomeRetry:
+		w.opt.Log.Warn("document attempt failed: retrying", "document_id", j.ID, "attempt", j.Attempt, "retry_at", o.Retry, "err", o.Error)
+	default:
+		w.opt.Log.Warn("document failed", "document_id", j.ID, "attempts", j.Attempt, "err", o.Error)
+		w.opt.Changed(j.AssistantID) // it may have been searchable before
+	}
+}
+
+// attempt processes a document: Status is final, or pending with Error
+// for an attempt to retry.
+func (w *Worker) attempt(ctx context.Context, j persistence.DocumentJob) persistence.DocumentOutcome {
+	failed := func(err error) persistence.DocumentOutcome {
+		return persistence.DocumentOutcome{Status: persistence.DocumentFailed, Error: err.Error()}
+	}
+	retry := func(err error) persistence.DocumentOutcome {
+		return persistence.DocumentOutcome{Status: persistence.DocumentPending, Error: secrets.Scrub(err.Error())}
+	}
+	text, err := Extract(j.DocumentType, j.Content)
+	if err != nil {
+		return failed(err)
+	}
+	parts, err := Split(text.Text, Chunking{Strategy: j.ChunkingStrategy, Size: j.ChunkSize, Overlap: j.ChunkOverlap})
+	switch {
+	case err != nil:
+		return failed(err)
+	case len(parts) > MaxChunks:
+		return failed(fmt.Errorf("%w: %d chunks, at most %d (a larger chunk_size makes fewer)", ErrTooLarge, len(parts), MaxChunks))
+	}
+	cfg, err := w.opt.Configs.AssistantConfig(ctx, j.OrganizationID, j.AssistantID)
+	if errors.Is(err, ErrNoAssistant) {
+		return failed(err) // its rows are going with it
+	}
+	if err != nil {
+		return retry(err)
+	}
+	cfg.RAGSettings.EmbeddingModel = j.EmbeddingModel // the model the document was uploaded for
+	emb, err := w.opt.Embedders.Embedder(ctx, j.OrganizationID, cfg)
+	if err != nil {
+		return failed(fmt.Errorf("no embeddings: %w", err))
+	}
+	vecs, err := emb.Embed(ctx, parts)
+	switch {
+	case errors.Is(err, embeddings.ErrInvalid):
+		return failed(err)
+	case err != nil:
+		return retry(err)
+	}
+	o := persistence.DocumentOutcome{Status: persistence.DocumentCompleted, Pages: text.Pages, Chunks: make([]persistence.Chunk, len(parts))}
+	for i, p := range parts {
+		o.Chunks[i] = persistence.Chunk{Content: p, Embedding: EncodeVector(vecs[i])}
+	}
+	return o
+}

@@ -1,0 +1,255 @@
+package knowledge_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/switchboard-voice/switchboard/assistant"
+	"github.com/switchboard-voice/switchboard/clock"
+	"github.com/switchboard-voice/switchboard/internal/backoff"
+	"github.com/switchboard-voice/switchboard/knowledge"
+	"github.com/switchboard-voice/switchboard/knowledge/knowledgetest"
+	"github.com/switchboard-voice/switchboard/persistence"
+	"github.com/switchboard-voice/switchboard/persistence/pgtest"
+	"github.com/switchboard-voice/switchboard/providers"
+	"github.com/switchboard-voice/switchboard/providers/embeddings/embeddingsfake"
+	"github.com/switchboard-voice/switchboard/providers/fault"
+)
+
+var t0 = time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
+
+type configs struct {
+	mu  sync.Mutex
+	cfg map[int64]assistant.Config
+}
+
+func (c *configs) AssistantConfig(_ context.Context, _, id int64) (assistant.Config, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	cfg, ok := c.cfg[id]
+	if !ok {
+		return assistant.Config{}, knowledge.ErrNoAssistant
+	}
+	return cfg, nil
+}
+
+// kb is a database with an assistant, the embeddings fake and a provider
+// Set pointed at it.
+type kb struct {
+	t       *testing.T
+	store   *persistence.Store
+	org     int64
+	asst    int64
+	cfg     assistant.Config
+	configs *configs
+	fake    *embeddingsfake.Fake
+	set     *providers.Set
+	clock   *clock.Virtual
+
+	mu      sync.Mutex
+	changed []int64
+}
+
+func newKB(t *testing.T) *kb {
+	t.Helper()
+	ctx := context.Background()
+	k := &kb{t: t, clock: clock.NewVirtual(t0)}
+	pool, err := persistence.Open(ctx, pgtest.DSN(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	k.store = persistence.NewStore(pool)
+	org, err := k.store.EnsureOrganization(ctx, "Org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	k.org = org.ID
+	k.cfg = assistant.Defaults()
+	k.cfg.Name = "Receptionist"
+	k.cfg.RAGSettings.Enabled = true
+	k.cfg.RAGSettings.ChunkSize, k.cfg.RAGSettings.ChunkOverlap = 300, 50
+	doc, _ := json.Marshal(k.cfg)
+	k.asst, _ = k.store.NextAssistantID(ctx)
+	if _, err := k.store.InsertAssistant(ctx, persistence.AssistantRow{ID: k.asst, OrganizationID: k.org, Name: k.cfg.Name,
+		IsActive: true, Config: doc}); err != nil {
+		t.Fatal(err)
+	}
+	k.configs = &configs{cfg: map[int64]assistant.Config{k.asst: k.cfg}}
+	k.fake = embeddingsfake.New(embeddingsfake.Options{Key: "sk-test"})
+	srv := httptest.NewServer(k.fake)
+	t.Cleanup(srv.Close)
+	env := map[string]string{"OPENAI_API_KEY": "sk-test", "SWITCHBOARD_OPENAI_BASE_URL": srv.URL + "/v1"}
+	k.set = providers.New(providers.Config{Getenv: func(s string) string { return env[s] }})
+	return k
+}
+
+func (k *kb) worker() *knowledge.Worker {
+	return knowledge.NewWorker(knowledge.WorkerOptions{Queue: k.store, Configs: k.configs, Embedders: k.set, Clock: k.clock,
+		Changed: func(id int64) {
+			k.mu.Lock()
+			k.changed = append(k.changed, id)
+			k.mu.Unlock()
+		}, Backoff: backoff.Policy{Min: time.Minute, Max: time.Minute}})
+}
+
+func (k *kb) upload(name string, data []byte) persistence.Document {
+	k.t.Helper()
+	typ, err := knowledge.DetectType(name, "", data)
+	if err != nil {
+		k.t.Fatal(err)
+	}
+	sum := sha256.Sum256(data)
+	rs := k.cfg.RAGSettings
+	d, err := k.store.InsertDocument(context.Background(), persistence.NewDocument{Document: persistence.Document{
+		AssistantID: k.asst, OrganizationID: k.org, Name: name, OriginalFilename: name, ContentType: knowledge.ContentType(typ),
+		DocumentType: typ, FileHash: hex.EncodeToString(sum[:]), ChunkingStrategy: rs.ChunkingStrategy, ChunkSize: rs.ChunkSize,
+		ChunkOverlap: rs.ChunkOverlap, EmbeddingModel: rs.EmbeddingModel}, Content: data, Queue: true}, k.clock.Now())
+	if err != nil {
+		k.t.Fatal(err)
+	}
+	return d
+}
+
+func (k *kb) doc(id int64) persistence.Document {
+	k.t.Helper()
+	d, err := k.store.GetDocument(context.Background(), k.org, k.asst, id)
+	if err != nil {
+		k.t.Fatal(err)
+	}
+	return d
+}
+
+func TestWorkerProcessesDocumentsIntoSearchableChunks(t *testing.T) {
+	k := newKB(t)
+	ctx := context.Background()
+	guide, err := os.ReadFile("../demo/bike-shop.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := k.upload("bike-shop.md", guide)
+	pdf := k.upload("leaflet.pdf", knowledgetest.PDF("Late appointments", "On Wednesdays the clinic stays open until 9 pm for late appointments."))
+	docx := k.upload("whitening.docx", knowledgetest.DOCX("Whitening aftercare", "Avoid coffee and red wine for 48 hours after teeth whitening."))
+	broken := k.upload("broken.pdf", knowledgetest.PDF("x")[:70])
+	if _, err := k.store.InsertDocument(ctx, persistence.NewDocument{Document: md, Content: guide, Queue: true}, t0); !errors.Is(err, persistence.ErrDuplicate) {
+		t.Fatalf("the same file again: %v", err)
+	}
+	w := k.worker()
+	for {
+		n, err := w.RunDue(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			break
+		}
+	}
+	for _, d := range []persistence.Document{md, pdf, docx} {
+		got := k.doc(d.ID)
+		if got.ProcessingStatus != persistence.DocumentCompleted || got.TotalChunks == 0 || got.ProcessedAt == nil {
+			t.Fatalf("%s: %+v", d.Name, got)
+		}
+	}
+	if p := k.doc(pdf.ID); p.PageCount == nil || *p.PageCount != 2 {
+		t.Fatalf("pdf pages: %v", p.PageCount)
+	}
+	if b := k.doc(broken.ID); b.ProcessingStatus != persistence.DocumentFailed || b.ProcessingError == nil ||
+		!strings.Contains(*b.ProcessingError, "cannot be read") {
+		t.Fatalf("broken: %+v", b)
+	}
+	if k.mu.Lock(); len(k.changed) == 0 {
+		t.Fatal("no change reported")
+	}
+	k.mu.Unlock()
+
+	r := knowledge.NewRetriever(knowledge.RetrieverOptions{Chunks: k.store, Embedders: k.set, Clock: k.clock})
+	cfg := k.cfg
+	cfg.RAGSettings.SimilarityThreshold = 0.2
+	for q, want := range map[string]string{
+		"How late are you open on Wednesday?":     "9 pm",
+		"Can I drink coffee after whitening?":     "48 hours",
+		"What deposit do I leave to rent a bike?": "200 euros",
+		"How much does a full service cost?":      "119 euros",
+	} {
+		hits, err := r.Search(ctx, k.org, k.asst, cfg, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hits) == 0 || len(hits) > cfg.RAGSettings.SearchLimit || !strings.Contains(hits[0].Content, want) {
+			t.Errorf("%q: %+v", q, hits)
+		}
+	}
+	// a deletion reaches the index once it is invalidated
+	if err := k.store.DeleteDocument(ctx, k.org, k.asst, pdf.ID); err != nil {
+		t.Fatal(err)
+	}
+	r.Invalidate(k.asst)
+	hits, _ := r.Search(ctx, k.org, k.asst, cfg, "How late are you open on Wednesday?")
+	for _, h := range hits {
+		if strings.Contains(h.Content, "9 pm") {
+			t.Fatalf("deleted document still found: %+v", h)
+		}
+	}
+}
+
+func TestWorkerRetriesWhenEmbeddingsFailThenCompletes(t *testing.T) {
+	k := newKB(t)
+	ctx := context.Background()
+	d := k.upload("hours.txt", []byte("We are open Monday to Friday."))
+	k.fake.Faults().Always(fault.Fault{Kind: fault.Unavailable})
+	w := k.worker()
+	if n, err := w.RunDue(ctx); n != 1 || err != nil {
+		t.Fatalf("%d, %v", n, err)
+	}
+	got := k.doc(d.ID)
+	if got.ProcessingStatus != persistence.DocumentPending || got.Attempts != 1 || got.ProcessingError == nil {
+		t.Fatalf("after a failed attempt: %+v", got)
+	}
+	if n, _ := w.RunDue(ctx); n != 0 {
+		t.Fatal("retried before its backoff")
+	}
+	k.fake.Faults().Reset()
+	k.clock.Advance(2 * time.Minute)
+	// another node's worker (a restart) takes it from the queue
+	if n, err := k.worker().RunDue(ctx); n != 1 || err != nil {
+		t.Fatalf("%d, %v", n, err)
+	}
+	if got := k.doc(d.ID); got.ProcessingStatus != persistence.DocumentCompleted || got.ProcessingError != nil || got.Attempts != 2 {
+		t.Fatalf("after the retry: %+v", got)
+	}
+}
+
+func TestWorkerReleasesOnShutdownAndALeaseOutlivesACrash(t *testing.T) {
+	k := newKB(t)
+	ctx := context.Background()
+	d := k.upload("hours.txt", []byte("We are open Monday to Friday."))
+	// a worker that claimed it and died: the lease keeps it from others
+	jobs, err := k.store.ClaimDocuments(ctx, k.clock.Now(), time.Minute, 5)
+	if err != nil || len(jobs) != 1 {
+		t.Fatalf("%v %v", jobs, err)
+	}
+	if n, _ := k.worker().RunDue(ctx); n != 0 {
+		t.Fatal("a leased document claimed")
+	}
+	k.clock.Advance(2 * time.Minute)
+	if n, _ := k.worker().RunDue(ctx); n != 1 {
+		t.Fatal("not claimed once the lease ran out")
+	}
+	if got := k.doc(d.ID); got.ProcessingStatus != persistence.DocumentCompleted {
+		t.Fatalf("%+v", got)
+	}
+	// the dead worker's late outcome is refused
+	if err := k.store.FinishDocument(ctx, persistence.DocumentOutcome{ID: d.ID, Attempt: jobs[0].Attempt,
+		Status: persistence.DocumentFailed, At: k.clock.Now()}); !errors.Is(err, persistence.ErrStaleClaim) {
+		t.Fatalf("stale outcome: %v", err)
+	}
+}
