@@ -54,7 +54,7 @@ func floorProvidersFromEnv(env []string) (FloorProviders, error) {
 // least any engine must spend on a call; the engine's CPU per call is
 // compared to it. GET /metrics reports its process (goroutines).
 func ServeFloor(ctx context.Context, ln net.Listener, p FloorProviders) error {
-	app := fiber.New(fiber.Config{DisableStartupMessage: true})
+	app := fiber.New(fiber.Config{DisableStartupMessage: true, ReduceMemoryUsage: true}) // as the engine's server
 	twiml := `<?xml version="1.0" encoding="UTF-8"?><Response><Connect><Stream url="ws://` + ln.Addr().String() + floorStream + `"/></Connect></Response>`
 	app.Post(twilio.PathVoice, func(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderContentType, "text/xml")

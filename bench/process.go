@@ -33,6 +33,11 @@ type ProcessSample struct {
 	CPU        time.Duration `json:"cpu_ns"` // user + system time since it started
 	RSS        int64         `json:"rss_bytes"`
 	Goroutines int           `json:"goroutines"`
+	// Heap and Stacks are the Go heap's spans in use and the goroutine
+	// stacks (go_memstats_heap_inuse_bytes, go_memstats_stack_inuse_bytes):
+	// the parts of RSS that are Go's.
+	Heap   int64 `json:"heap_inuse_bytes"`
+	Stacks int64 `json:"stack_inuse_bytes"`
 }
 
 // startProcess runs bin with args and env added to the bench's own, its
@@ -75,6 +80,8 @@ func (p *process) sample() ProcessSample {
 	if p.metricsURL != "" {
 		if b, err := get(p.metricsURL); err == nil {
 			s.Goroutines = int(metricValue(b, "go_goroutines"))
+			s.Heap = int64(metricValue(b, "go_memstats_heap_inuse_bytes"))
+			s.Stacks = int64(metricValue(b, "go_memstats_stack_inuse_bytes"))
 		}
 	}
 	return s

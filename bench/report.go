@@ -84,6 +84,9 @@ func (r *Report) WriteTable(w io.Writer) error {
 		row("  CPU per call-second", cell(func(p Resources) string { return fmt.Sprintf("%.2f ms", p.CPUPerCall/1e3) }))
 		row("  RSS", cell(func(p Resources) string { return mib(p.RSS) }))
 		row("  RSS per call", cell(func(p Resources) string { return fmt.Sprintf("%d KB", p.RSSPerCall>>10) }))
+		row("    of which Go heap / stacks", cell(func(p Resources) string {
+			return fmt.Sprintf("%d / %d KB", p.HeapPerCall>>10, p.StacksPerCall>>10)
+		}))
 		row("  goroutines (per call)", cell(func(p Resources) string {
 			return fmt.Sprintf("%d (%.1f)", p.Goroutines, p.GoroutinesPerCall)
 		}))

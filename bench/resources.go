@@ -69,6 +69,10 @@ type Resources struct {
 	// the floor's alone.
 	Processes []Resources `json:"processes,omitempty"`
 	Name      string      `json:"name,omitempty"` // of a process
+	// HeapPerCall and StacksPerCall split a process's RSS per call: its
+	// Go heap in use and its goroutine stacks, grown over the idle process.
+	HeapPerCall   int64 `json:"heap_bytes_per_call,omitempty"`
+	StacksPerCall int64 `json:"stack_bytes_per_call,omitempty"`
 }
 
 // resources compares two samples over a window in which calls were up,
@@ -89,6 +93,8 @@ func resources(idle, from, to Sample, calls int) Resources {
 			Sample{At: from.At, CPU: from.Processes[i].CPU, RSS: from.Processes[i].RSS, Goroutines: from.Processes[i].Goroutines},
 			Sample{At: to.At, CPU: to.Processes[i].CPU, RSS: to.Processes[i].RSS, Goroutines: to.Processes[i].Goroutines}, calls))
 		r.Processes[i].Name = to.Processes[i].Name
+		r.Processes[i].HeapPerCall = (to.Processes[i].Heap - idle.Processes[i].Heap) / int64(calls)
+		r.Processes[i].StacksPerCall = (to.Processes[i].Stacks - idle.Processes[i].Stacks) / int64(calls)
 	}
 	return r
 }
