@@ -47,6 +47,13 @@ type rig struct {
 
 func newRig(t *testing.T, edit func(*assistant.Config)) *rig {
 	t.Helper()
+	return newRigWith(t, edit, gateway.Config{})
+}
+
+// newRigWith is newRig with the gateway's settings (its dependencies are
+// the rig's).
+func newRigWith(t *testing.T, edit func(*assistant.Config), cfg gateway.Config) *rig {
+	t.Helper()
 	h := telephonytest.New(t)
 	h.AddRoute(edit)
 	box, err := secrets.NewBox(make([]byte, secrets.KeySize))
@@ -54,7 +61,8 @@ func newRig(t *testing.T, edit func(*assistant.Config)) *rig {
 		t.Fatal(err)
 	}
 	r := &rig{Harness: h, trunks: &trunks{}, box: box}
-	r.gw, err = gateway.New(gateway.Config{Calls: h.Calls, Directory: h.Dir, Trunks: r.trunks, Opener: box, Log: h.Log})
+	cfg.Calls, cfg.Directory, cfg.Trunks, cfg.Opener, cfg.Log = h.Calls, h.Dir, r.trunks, box, h.Log
+	r.gw, err = gateway.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -311,5 +319,39 @@ func TestHold(t *testing.T) {
 	}
 	c.Say("hello again")
 	telephonytest.WaitHeard(t, c.Phone, "You said: hello again")
+	r.CallerHangsUp(l)
+}
+
+// A caller whose RTP stops (the trunk lost it) is hung up after the media
+// timeout, as a caller who left.
+func TestMediaTimeoutHangsUp(t *testing.T) {
+	r := newRigWith(t, telephonytest.Welcome(telephonytest.Greeting), gateway.Config{MediaTimeout: 2 * time.Second})
+	r.trunk(t, "", "", "127.0.0.1/32")
+	c, l := r.call(t, siptest.Config{})
+	telephonytest.WaitHeard(t, c.Phone, telephonytest.Greeting)
+	c.StopMedia()
+	r.EndedBy(l, events.EndCallerHungUp)
+	select {
+	case <-c.Done():
+	case <-telephonytest.Ctx(t, 10*time.Second).Done():
+		t.Fatal("no BYE")
+	}
+	if !c.HungUpByEngine() || len(r.Logs.Find("no RTP from the caller")) == 0 {
+		t.Fatal("the engine did not hang up, or did not say why")
+	}
+}
+
+// Keys sent as SIP INFO reach the assistant like RFC 4733 events.
+func TestInfoDTMF(t *testing.T) {
+	r := newRig(t, func(c *assistant.Config) { c.ToolsSettings.DTMFSolver.Enabled = true })
+	r.trunk(t, "", "", "127.0.0.1/32")
+	c, l := r.call(t, siptest.Config{})
+	ctx := telephonytest.Ctx(t, 10*time.Second)
+	for _, k := range "77" {
+		if err := c.Info(ctx, string(k)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	telephonytest.WaitHeard(t, c.Phone, "You said: [keypad: 77]")
 	r.CallerHangsUp(l)
 }
