@@ -3,6 +3,7 @@ package gateway_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/netip"
 	"strings"
@@ -353,5 +354,58 @@ func TestInfoDTMF(t *testing.T) {
 		}
 	}
 	telephonytest.WaitHeard(t, c.Phone, "You said: [keypad: 77]")
+	r.CallerHangsUp(l)
+}
+
+// Garbage on the SIP port is dropped; a flood of requests from one address
+// is answered only up to its rate; calls go on.
+func TestMalformedSIPAndFlood(t *testing.T) {
+	r := newRig(t, telephonytest.Welcome(telephonytest.Greeting))
+	r.trunk(t, "", "", "127.0.0.1/32")
+	conn, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	to := net.UDPAddrFromAddrPort(r.addr())
+	for _, junk := range []string{"", "\x00\x01\x02", "INVITE\r\n\r\n", "INVITE sip:x SIP/2.0\r\nVia: nonsense\r\nContent-Length: 99999\r\n\r\n",
+		"SIP/2.0 200 OK\r\n\r\n"} {
+		if _, err := conn.WriteTo([]byte(junk), to); err != nil {
+			t.Fatal(err)
+		}
+	}
+	local := conn.LocalAddr().String()
+	start := time.Now()
+	const sent = 200
+	for i := range sent {
+		msg := fmt.Sprintf("OPTIONS sip:%s SIP/2.0\r\nVia: SIP/2.0/UDP %s;branch=z9hG4bK-flood-%d\r\nFrom: <sip:flood@127.0.0.1>;tag=f%d\r\n"+
+			"To: <sip:%s>\r\nCall-ID: flood-%d\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n",
+			r.addr(), local, i, i, r.addr(), i)
+		if _, err := conn.WriteTo([]byte(msg), to); err != nil {
+			t.Fatal(err)
+		}
+	}
+	elapsed := time.Since(start)
+	answered := 0
+	buf := make([]byte, 4096)
+	for {
+		_ = conn.SetReadDeadline(time.Now().Add(2 * time.Second))
+		if _, _, err := conn.ReadFrom(buf); err != nil {
+			break
+		}
+		answered++
+	}
+	// 40 at once, then 10 a second for as long as the flood lasted.
+	if most := 40 + int(elapsed.Seconds()*10) + 1; answered == 0 || answered > most {
+		t.Fatalf("%d of %d requests answered in %v (at most %d)", answered, sent, elapsed, most)
+	}
+	if len(r.Logs.Find("rate-limited")) == 0 {
+		t.Fatal("the flood was not logged")
+	}
+	if n := len(r.Logs.Find("failed to parse")); n != 1 {
+		t.Fatalf("%d log lines for the garbage, want 1 (throttled)", n)
+	}
+	c, l := r.call(t, siptest.Config{})
+	telephonytest.WaitHeard(t, c.Phone, telephonytest.Greeting)
 	r.CallerHangsUp(l)
 }

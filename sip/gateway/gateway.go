@@ -105,12 +105,15 @@ func New(cfg Config) (*Gateway, error) {
 	_, _ = rand.Read(key)
 	g := &Gateway{cfg: cfg, log: cfg.Log.With("carrier", Carrier), nonces: nonces{key: key, now: time.Now},
 		limit: newLimiter(cfg.InviteRate, cfg.InviteBurst, time.Now), legs: map[string]*leg{}}
-	ua, err := sipgo.NewUA(sipgo.WithUserAgent("switchboard"))
+	stack := slog.New(throttle(g.log.Handler(), 10*time.Second)).With("component", "sipgo")
+	ua, err := sipgo.NewUA(sipgo.WithUserAgent("switchboard"),
+		sipgo.WithUserAgentTransportLayerOptions(sip.WithTransportLayerLogger(stack)),
+		sipgo.WithUserAgentTransactionLayerOptions(sip.WithTransactionLayerLogger(stack)))
 	if err != nil {
 		return nil, fmt.Errorf("sip: %w", err)
 	}
 	g.ua = ua
-	if g.server, err = sipgo.NewServer(ua, sipgo.WithServerLogger(g.log)); err != nil {
+	if g.server, err = sipgo.NewServer(ua, sipgo.WithServerLogger(stack)); err != nil {
 		return nil, fmt.Errorf("sip: %w", err)
 	}
 	if g.client, err = sipgo.NewClient(ua); err != nil {
