@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/emiago/sipgo/sip"
+
 	"github.com/switchboard-voice/switchboard/assistant"
 	"github.com/switchboard-voice/switchboard/events"
 	"github.com/switchboard-voice/switchboard/http/openapi"
@@ -406,6 +408,22 @@ func TestMalformedSIPAndFlood(t *testing.T) {
 		t.Fatalf("%d log lines for the garbage, want 1 (throttled)", n)
 	}
 	c, l := r.call(t, siptest.Config{})
+	telephonytest.WaitHeard(t, c.Phone, telephonytest.Greeting)
+	r.CallerHangsUp(l)
+}
+
+// A caller asking for session timers (RFC 4028) refreshes; the answer
+// says so. A re-INVITE without SDP refreshes the session too.
+func TestSessionTimer(t *testing.T) {
+	r := newRig(t, telephonytest.Welcome(telephonytest.Greeting))
+	r.trunk(t, "", "", "127.0.0.1/32")
+	c, l := r.call(t, siptest.Config{Headers: []sip.Header{sip.NewHeader("Session-Expires", "120"), sip.NewHeader("Supported", "timer")}})
+	if se, req := c.AnswerHeader("Session-Expires"), c.AnswerHeader("Require"); se != "120;refresher=uac" || req != "timer" {
+		t.Fatalf("Session-Expires %q, Require %q", se, req)
+	}
+	if d, err := c.Hold(telephonytest.Ctx(t, 10*time.Second), "sendrecv"); err != nil || d.String() != "sendrecv" {
+		t.Fatalf("refresh answered %v, %v", d, err)
+	}
 	telephonytest.WaitHeard(t, c.Phone, telephonytest.Greeting)
 	r.CallerHangsUp(l)
 }

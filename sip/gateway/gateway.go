@@ -130,18 +130,14 @@ func New(cfg Config) (*Gateway, error) {
 	return g, nil
 }
 
-// Listen serves SIP on addr over UDP and, on the same port, TCP.
+// Listen serves SIP on addr over UDP and, on the same port, TCP (with
+// port 0, a port free for both).
 func (g *Gateway) Listen(addr string) error {
-	udp, err := net.ListenPacket("udp", addr)
+	udp, tcp, err := listenBoth(addr)
 	if err != nil {
-		return fmt.Errorf("sip: listen on %s: %w", addr, err)
+		return err
 	}
 	ua := udp.LocalAddr().(*net.UDPAddr)
-	tcp, err := net.Listen("tcp", ua.String())
-	if err != nil {
-		_ = udp.Close()
-		return fmt.Errorf("sip: listen on %s/tcp: %w", ua, err)
-	}
 	if !g.cfg.MediaAddr.IsValid() {
 		a, _ := netip.AddrFromSlice(ua.IP)
 		if a.Unmap().IsUnspecified() {
@@ -159,6 +155,25 @@ func (g *Gateway) Listen(addr string) error {
 	go func() { defer g.served.Done(); _ = g.server.ServeTCP(tcp) }()
 	g.log.Info("SIP listening", "addr", ua.String(), "media_addr", host)
 	return nil
+}
+
+func listenBoth(addr string) (net.PacketConn, net.Listener, error) {
+	_, port, _ := net.SplitHostPort(addr)
+	for try := 0; ; try++ {
+		udp, err := net.ListenPacket("udp", addr)
+		if err != nil {
+			return nil, nil, fmt.Errorf("sip: listen on %s: %w", addr, err)
+		}
+		at := udp.LocalAddr().String()
+		tcp, err := net.Listen("tcp", at)
+		if err == nil {
+			return udp, tcp, nil
+		}
+		_ = udp.Close()
+		if port != "0" || try == 20 {
+			return nil, nil, fmt.Errorf("sip: listen on %s/tcp: %w", at, err)
+		}
+	}
 }
 
 // Addr is where the gateway listens (UDP and TCP).

@@ -466,3 +466,12 @@ func (c *Caller) Info(ctx context.Context, key string) error {
 	}
 	return nil
 }
+
+// AnswerHeader is a header of the engine's 200 OK to the INVITE, "" when
+// absent.
+func (c *Caller) AnswerHeader(name string) string {
+	if h := c.dialog.InviteResponse.GetHeader(name); h != nil {
+		return h.Value()
+	}
+	return ""
+}
