@@ -115,6 +115,10 @@ func (r *rig) dial(t *testing.T, cfg siptest.Config) (*siptest.Caller, error) {
 	if cfg.To == "" {
 		cfg.To = telephonytest.Number
 	}
+	// The call reaches the engine over the network only: the manager's
+	// lock, which every call's start takes, publishes the test's scripts
+	// (LLM.Reply…) to it.
+	_ = r.Calls.Count()
 	c, err := siptest.Dial(telephonytest.Ctx(t, 10*time.Second), cfg)
 	if err == nil {
 		t.Cleanup(c.Close)
