@@ -236,7 +236,22 @@ func (g *Gateway) respond(req *sip.Request, tx sip.ServerTransaction, code int, 
 // refuse answers an INVITE with a final failure and logs why.
 func (g *Gateway) refuse(req *sip.Request, tx sip.ServerTransaction, code int, reason, why string) {
 	g.log.Info("SIP INVITE refused", "code", code, "reason", why, "source", req.Source(), "call_id", callID(req))
-	g.respond(req, tx, code, reason, sip.NewHeader("Warning", fmt.Sprintf(`399 switchboard "%s"`, why)))
+	g.respond(req, tx, code, reason, sip.NewHeader("Warning", fmt.Sprintf(`399 switchboard "%s"`, warnText(why))))
+}
+
+// warnText makes a reason safe in a Warning header's quoted text: it may
+// quote the request (an SDP line), which must not break the header.
+func warnText(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			b[i] = '?'
+		}
+	}
+	if len(b) > 200 {
+		b = b[:200]
+	}
+	return string(b)
 }
 
 func callID(req *sip.Request) string {
