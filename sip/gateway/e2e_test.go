@@ -3,12 +3,15 @@ package gateway_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/netip"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/emiago/sipgo/sip"
 
 	"github.com/switchboard-voice/switchboard/assistant"
 	"github.com/switchboard-voice/switchboard/events"
@@ -47,6 +50,13 @@ type rig struct {
 
 func newRig(t *testing.T, edit func(*assistant.Config)) *rig {
 	t.Helper()
+	return newRigWith(t, edit, gateway.Config{})
+}
+
+// newRigWith is newRig with the gateway's settings (its dependencies are
+// the rig's).
+func newRigWith(t *testing.T, edit func(*assistant.Config), cfg gateway.Config) *rig {
+	t.Helper()
 	h := telephonytest.New(t)
 	h.AddRoute(edit)
 	box, err := secrets.NewBox(make([]byte, secrets.KeySize))
@@ -54,7 +64,8 @@ func newRig(t *testing.T, edit func(*assistant.Config)) *rig {
 		t.Fatal(err)
 	}
 	r := &rig{Harness: h, trunks: &trunks{}, box: box}
-	r.gw, err = gateway.New(gateway.Config{Calls: h.Calls, Directory: h.Dir, Trunks: r.trunks, Opener: box, Log: h.Log})
+	cfg.Calls, cfg.Directory, cfg.Trunks, cfg.Opener, cfg.Log = h.Calls, h.Dir, r.trunks, box, h.Log
+	r.gw, err = gateway.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,6 +115,10 @@ func (r *rig) dial(t *testing.T, cfg siptest.Config) (*siptest.Caller, error) {
 	if cfg.To == "" {
 		cfg.To = telephonytest.Number
 	}
+	// The call reaches the engine over the network only: the manager's
+	// lock, which every call's start takes, publishes the test's scripts
+	// (LLM.Reply…) to it.
+	_ = r.Calls.Count()
 	c, err := siptest.Dial(telephonytest.Ctx(t, 10*time.Second), cfg)
 	if err == nil {
 		t.Cleanup(c.Close)
@@ -311,5 +326,108 @@ func TestHold(t *testing.T) {
 	}
 	c.Say("hello again")
 	telephonytest.WaitHeard(t, c.Phone, "You said: hello again")
+	r.CallerHangsUp(l)
+}
+
+// A caller whose RTP stops (the trunk lost it) is hung up after the media
+// timeout, as a caller who left.
+func TestMediaTimeoutHangsUp(t *testing.T) {
+	r := newRigWith(t, telephonytest.Welcome(telephonytest.Greeting), gateway.Config{MediaTimeout: 2 * time.Second})
+	r.trunk(t, "", "", "127.0.0.1/32")
+	c, l := r.call(t, siptest.Config{})
+	telephonytest.WaitHeard(t, c.Phone, telephonytest.Greeting)
+	c.StopMedia()
+	r.EndedBy(l, events.EndCallerHungUp)
+	select {
+	case <-c.Done():
+	case <-telephonytest.Ctx(t, 10*time.Second).Done():
+		t.Fatal("no BYE")
+	}
+	if !c.HungUpByEngine() || len(r.Logs.Find("no RTP from the caller")) == 0 {
+		t.Fatal("the engine did not hang up, or did not say why")
+	}
+}
+
+// Keys sent as SIP INFO reach the assistant like RFC 4733 events.
+func TestInfoDTMF(t *testing.T) {
+	r := newRig(t, func(c *assistant.Config) { c.ToolsSettings.DTMFSolver.Enabled = true })
+	r.trunk(t, "", "", "127.0.0.1/32")
+	c, l := r.call(t, siptest.Config{})
+	ctx := telephonytest.Ctx(t, 10*time.Second)
+	for _, k := range "77" {
+		if err := c.Info(ctx, string(k)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	telephonytest.WaitHeard(t, c.Phone, "You said: [keypad: 77]")
+	r.CallerHangsUp(l)
+}
+
+// Garbage on the SIP port is dropped; a flood of requests from one address
+// is answered only up to its rate; calls go on.
+func TestMalformedSIPAndFlood(t *testing.T) {
+	r := newRig(t, telephonytest.Welcome(telephonytest.Greeting))
+	r.trunk(t, "", "", "127.0.0.1/32")
+	conn, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	to := net.UDPAddrFromAddrPort(r.addr())
+	for _, junk := range []string{"", "\x00\x01\x02", "INVITE\r\n\r\n", "INVITE sip:x SIP/2.0\r\nVia: nonsense\r\nContent-Length: 99999\r\n\r\n",
+		"SIP/2.0 200 OK\r\n\r\n"} {
+		if _, err := conn.WriteTo([]byte(junk), to); err != nil {
+			t.Fatal(err)
+		}
+	}
+	local := conn.LocalAddr().String()
+	start := time.Now()
+	const sent = 200
+	for i := range sent {
+		msg := fmt.Sprintf("OPTIONS sip:%s SIP/2.0\r\nVia: SIP/2.0/UDP %s;branch=z9hG4bK-flood-%d\r\nFrom: <sip:flood@127.0.0.1>;tag=f%d\r\n"+
+			"To: <sip:%s>\r\nCall-ID: flood-%d\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n",
+			r.addr(), local, i, i, r.addr(), i)
+		if _, err := conn.WriteTo([]byte(msg), to); err != nil {
+			t.Fatal(err)
+		}
+	}
+	elapsed := time.Since(start)
+	answered := 0
+	buf := make([]byte, 4096)
+	for {
+		_ = conn.SetReadDeadline(time.Now().Add(2 * time.Second))
+		if _, _, err := conn.ReadFrom(buf); err != nil {
+			break
+		}
+		answered++
+	}
+	// 40 at once, then 10 a second for as long as the flood lasted.
+	if most := 40 + int(elapsed.Seconds()*10) + 1; answered == 0 || answered > most {
+		t.Fatalf("%d of %d requests answered in %v (at most %d)", answered, sent, elapsed, most)
+	}
+	if len(r.Logs.Find("rate-limited")) == 0 {
+		t.Fatal("the flood was not logged")
+	}
+	if n := len(r.Logs.Find("failed to parse")); n != 1 {
+		t.Fatalf("%d log lines for the garbage, want 1 (throttled)", n)
+	}
+	c, l := r.call(t, siptest.Config{})
+	telephonytest.WaitHeard(t, c.Phone, telephonytest.Greeting)
+	r.CallerHangsUp(l)
+}
+
+// A caller asking for session timers (RFC 4028) refreshes; the answer
+// says so. A re-INVITE without SDP refreshes the session too.
+func TestSessionTimer(t *testing.T) {
+	r := newRig(t, telephonytest.Welcome(telephonytest.Greeting))
+	r.trunk(t, "", "", "127.0.0.1/32")
+	c, l := r.call(t, siptest.Config{Headers: []sip.Header{sip.NewHeader("Session-Expires", "120"), sip.NewHeader("Supported", "timer")}})
+	if se, req := c.AnswerHeader("Session-Expires"), c.AnswerHeader("Require"); se != "120;refresher=uac" || req != "timer" {
+		t.Fatalf("Session-Expires %q, Require %q", se, req)
+	}
+	if d, err := c.Hold(telephonytest.Ctx(t, 10*time.Second), "sendrecv"); err != nil || d.String() != "sendrecv" {
+		t.Fatalf("refresh answered %v, %v", d, err)
+	}
+	telephonytest.WaitHeard(t, c.Phone, telephonytest.Greeting)
 	r.CallerHangsUp(l)
 }

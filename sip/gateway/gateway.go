@@ -105,12 +105,15 @@ func New(cfg Config) (*Gateway, error) {
 	_, _ = rand.Read(key)
 	g := &Gateway{cfg: cfg, log: cfg.Log.With("carrier", Carrier), nonces: nonces{key: key, now: time.Now},
 		limit: newLimiter(cfg.InviteRate, cfg.InviteBurst, time.Now), legs: map[string]*leg{}}
-	ua, err := sipgo.NewUA(sipgo.WithUserAgent("switchboard"))
+	stack := slog.New(throttle(g.log.Handler(), 10*time.Second)).With("component", "sipgo")
+	ua, err := sipgo.NewUA(sipgo.WithUserAgent("switchboard"),
+		sipgo.WithUserAgentTransportLayerOptions(sip.WithTransportLayerLogger(stack)),
+		sipgo.WithUserAgentTransactionLayerOptions(sip.WithTransactionLayerLogger(stack)))
 	if err != nil {
 		return nil, fmt.Errorf("sip: %w", err)
 	}
 	g.ua = ua
-	if g.server, err = sipgo.NewServer(ua, sipgo.WithServerLogger(g.log)); err != nil {
+	if g.server, err = sipgo.NewServer(ua, sipgo.WithServerLogger(stack)); err != nil {
 		return nil, fmt.Errorf("sip: %w", err)
 	}
 	if g.client, err = sipgo.NewClient(ua); err != nil {
@@ -127,18 +130,14 @@ func New(cfg Config) (*Gateway, error) {
 	return g, nil
 }
 
-// Listen serves SIP on addr over UDP and, on the same port, TCP.
+// Listen serves SIP on addr over UDP and, on the same port, TCP (with
+// port 0, a port free for both).
 func (g *Gateway) Listen(addr string) error {
-	udp, err := net.ListenPacket("udp", addr)
+	udp, tcp, err := listenBoth(addr)
 	if err != nil {
-		return fmt.Errorf("sip: listen on %s: %w", addr, err)
+		return err
 	}
 	ua := udp.LocalAddr().(*net.UDPAddr)
-	tcp, err := net.Listen("tcp", ua.String())
-	if err != nil {
-		_ = udp.Close()
-		return fmt.Errorf("sip: listen on %s/tcp: %w", ua, err)
-	}
 	if !g.cfg.MediaAddr.IsValid() {
 		a, _ := netip.AddrFromSlice(ua.IP)
 		if a.Unmap().IsUnspecified() {
@@ -156,6 +155,25 @@ func (g *Gateway) Listen(addr string) error {
 	go func() { defer g.served.Done(); _ = g.server.ServeTCP(tcp) }()
 	g.log.Info("SIP listening", "addr", ua.String(), "media_addr", host)
 	return nil
+}
+
+func listenBoth(addr string) (net.PacketConn, net.Listener, error) {
+	_, port, _ := net.SplitHostPort(addr)
+	for try := 0; ; try++ {
+		udp, err := net.ListenPacket("udp", addr)
+		if err != nil {
+			return nil, nil, fmt.Errorf("sip: listen on %s: %w", addr, err)
+		}
+		at := udp.LocalAddr().String()
+		tcp, err := net.Listen("tcp", at)
+		if err == nil {
+			return udp, tcp, nil
+		}
+		_ = udp.Close()
+		if port != "0" || try == 20 {
+			return nil, nil, fmt.Errorf("sip: listen on %s/tcp: %w", at, err)
+		}
+	}
 }
 
 // Addr is where the gateway listens (UDP and TCP).
@@ -218,7 +236,22 @@ func (g *Gateway) respond(req *sip.Request, tx sip.ServerTransaction, code int, 
 // refuse answers an INVITE with a final failure and logs why.
 func (g *Gateway) refuse(req *sip.Request, tx sip.ServerTransaction, code int, reason, why string) {
 	g.log.Info("SIP INVITE refused", "code", code, "reason", why, "source", req.Source(), "call_id", callID(req))
-	g.respond(req, tx, code, reason, sip.NewHeader("Warning", fmt.Sprintf(`399 switchboard "%s"`, why)))
+	g.respond(req, tx, code, reason, sip.NewHeader("Warning", fmt.Sprintf(`399 switchboard "%s"`, warnText(why))))
+}
+
+// warnText makes a reason safe in a Warning header's quoted text: it may
+// quote the request (an SDP line), which must not break the header.
+func warnText(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			b[i] = '?'
+		}
+	}
+	if len(b) > 200 {
+		b = b[:200]
+	}
+	return string(b)
 }
 
 func callID(req *sip.Request) string {

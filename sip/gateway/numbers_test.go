@@ -54,3 +54,9 @@ func FuzzE164(f *testing.F) {
 		}
 	})
 }
+
+func TestWarnTextCannotBreakTheHeader(t *testing.T) {
+	if got := warnText("sdp: c= \"x\r\nVia: evil\\\u00e9"); got != "sdp: c= ?x??Via: evil???" {
+		t.Fatalf("%q", got)
+	}
+}

@@ -57,6 +57,8 @@ func TestSIPpCallsIn(t *testing.T) {
 		mu.Unlock()
 		return "You said: " + telephonytest.LastMessage(req), nil
 	}
+	// As in rig.dial: the manager's lock publishes Reply to SIPp's call.
+	_ = r.Calls.Count()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, sipp, "-sf", filepath.Join("testdata", "sipp", "inbound.xml"),

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/emiago/sipgo"
@@ -62,6 +63,7 @@ type Caller struct {
 	seq        uint16
 	ts         uint32
 	sending    chan outPkt
+	mute       atomic.Bool
 }
 
 type outPkt struct {
@@ -337,6 +339,9 @@ func (c *Caller) sendRTP() {
 		default:
 			p = rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: 0, Timestamp: c.ts}, Payload: c.Phone.Next()}
 		}
+		if c.mute.Load() {
+			continue
+		}
 		p.SequenceNumber, p.SSRC = c.seq, 0x5157
 		c.seq++
 		c.ts += 160
@@ -440,4 +445,33 @@ func (c *Caller) Hold(ctx context.Context, direction string) (sdp.Direction, err
 		return 0, err
 	}
 	return a.Direction, nil
+}
+
+// StopMedia stops sending RTP, as a trunk that lost the caller's audio
+// does; the call stays up.
+func (c *Caller) StopMedia() { c.mute.Store(true) }
+
+// Info presses a key as SIP INFO (application/dtmf-relay), as some PBXs
+// send keys.
+func (c *Caller) Info(ctx context.Context, key string) error {
+	req := sip.NewRequest(sip.INFO, c.dialog.InviteResponse.Contact().Address)
+	req.AppendHeader(sip.NewHeader("Content-Type", "application/dtmf-relay"))
+	req.SetBody([]byte("Signal=" + key + "\r\nDuration=160\r\n"))
+	res, err := c.dialog.Do(ctx, req)
+	if err != nil {
+		return err
+	}
+	if !res.IsSuccess() {
+		return &ErrRefused{Code: res.StatusCode, Reason: res.Reason}
+	}
+	return nil
+}
+
+// AnswerHeader is a header of the engine's 200 OK to the INVITE, "" when
+// absent.
+func (c *Caller) AnswerHeader(name string) string {
+	if h := c.dialog.InviteResponse.GetHeader(name); h != nil {
+		return h.Value()
+	}
+	return ""
 }
