@@ -15,6 +15,7 @@ import (
 	"github.com/switchboard-voice/switchboard/analysis"
 	"github.com/switchboard-voice/switchboard/demo"
 	"github.com/switchboard-voice/switchboard/engine"
+	"github.com/switchboard-voice/switchboard/nodes"
 	"github.com/switchboard-voice/switchboard/persistence"
 	"github.com/switchboard-voice/switchboard/secrets"
 )
@@ -33,6 +34,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	nodeName := fs.String("node", os.Getenv("SWITCHBOARD_NODE"), "this node's name, one engine process per node; the host name when empty (SWITCHBOARD_NODE)")
 	analysisWorkers := fs.Int("analysis-workers", envInt("SWITCHBOARD_ANALYSIS_WORKERS", 4), "post-call analyses this node runs at once (SWITCHBOARD_ANALYSIS_WORKERS)")
 	demoMode := fs.String("demo", envOr("SWITCHBOARD_DEMO", "auto"), "run on built-in provider fakes with a demo assistant: auto (when no provider key is set), on or off (SWITCHBOARD_DEMO)")
+	clusterProvider := fs.String("cluster", envOr("SWITCHBOARD_CLUSTER", "none"), "join a cluster of engines on this database: none, etcd or kubernetes (SWITCHBOARD_CLUSTER)")
+	clusterName := fs.String("cluster-name", envOr("SWITCHBOARD_CLUSTER_NAME", nodes.DefaultName), "the cluster this node joins (SWITCHBOARD_CLUSTER_NAME)")
+	clusterAddr := fs.String("cluster-addr", envOr("SWITCHBOARD_CLUSTER_ADDR", "127.0.0.1:0"), "this node's cluster (gRPC) address, host:port; port 0 picks one (SWITCHBOARD_CLUSTER_ADDR)")
+	clusterAdvertise := fs.String("cluster-advertise", os.Getenv("SWITCHBOARD_CLUSTER_ADVERTISE"), "host:port the other nodes reach this one at, when not -cluster-addr (SWITCHBOARD_CLUSTER_ADVERTISE)")
+	etcdEndpoints := fs.String("etcd-endpoints", envOr("SWITCHBOARD_ETCD_ENDPOINTS", "127.0.0.1:2379"), "with -cluster etcd: etcd's client addresses, comma separated (SWITCHBOARD_ETCD_ENDPOINTS)")
+	etcdPrefix := fs.String("etcd-prefix", envOr("SWITCHBOARD_ETCD_PREFIX", "/switchboard"), "with -cluster etcd: the key the members are listed under (SWITCHBOARD_ETCD_PREFIX)")
 	var lf logFlags
 	lf.register(fs)
 	if err := parse(fs, args); err != nil {
@@ -45,6 +52,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	provider, err := nodes.ParseProvider(*clusterProvider)
+	if err != nil {
+		return fmt.Errorf("%w: -cluster: %w", errUsage, err)
+	}
+	clusterCfg := nodes.Config{Provider: provider, Name: *clusterName, Listen: *clusterAddr, Advertise: *clusterAdvertise,
+		EtcdEndpoints: splitList(*etcdEndpoints), EtcdPrefix: *etcdPrefix}
 	rawKey := os.Getenv("SWITCHBOARD_SECRET_KEY")
 	if rawKey == "" {
 		return fmt.Errorf("%w: SWITCHBOARD_SECRET_KEY is not set: it encrypts provider credentials at rest (32 bytes as base64; `make run` generates one)", errUsage)
@@ -103,7 +116,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	eng, err := engine.New(engine.Config{Log: log, Pool: pool, Sealer: box, Secret: key, PublicURL: *publicURL,
 		DataDir: *dataDir, Node: *nodeName, Getenv: getenv, CarrierAPIs: apis, AllowPrivateURLs: *allowPrivate,
-		Analysis: analysis.Options{Workers: *analysisWorkers}})
+		Analysis: analysis.Options{Workers: *analysisWorkers}, Cluster: clusterCfg})
 	if err != nil {
 		_ = ln.Close()
 		return err
@@ -112,6 +125,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	db := pool.Config().ConnConfig
 	fmt.Fprintf(stdout, "Switchboard %s listening on %s\n  API       %s/api/v1  (OpenAPI: %s/openapi.json)\n  carriers  %s/telephony/{twilio,telnyx,vonage,plivo,web}/…\n  health    %s/healthz  %s/readyz\n  database  %s on %s:%d (DATABASE_URL)\n",
 		version, base, base, base, *publicURL, base, base, db.Database, db.Host, db.Port)
+	if eng.Node != nil {
+		fmt.Fprintf(stdout, "  cluster   %s through %s, node %s\n", *clusterName, provider, eng.Node.Address())
+	}
 
 	if *metricsAddr != "" {
 		mln, err := net.Listen("tcp", *metricsAddr)
@@ -158,6 +174,17 @@ func carrierAPIs() map[string]string {
 	for _, c := range []string{"twilio", "telnyx", "vonage", "plivo"} {
 		if u := os.Getenv("SWITCHBOARD_" + strings.ToUpper(c) + "_API_URL"); u != "" {
 			out[c] = u
+		}
+	}
+	return out
+}
+
+// splitList splits a comma-separated list, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, item := range strings.Split(s, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
 		}
 	}
 	return out
