@@ -8,7 +8,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 ADDR ?= 127.0.0.1:8080
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: build run test bench soak bench-instructions lint fuzz observe
+.PHONY: build run cluster test bench soak bench-instructions lint fuzz observe generate
 
 build:
 	@scripts/deps.sh build
@@ -27,9 +27,25 @@ run: build
 	echo "Try:   curl -H 'Authorization: Bearer $$key' http://$(ADDR)/api/v1/assistants"; echo; \
 	exec bin/switchboard serve --addr "$(ADDR)"
 
+# Three nodes in one cluster on this machine (scripts/cluster.sh says
+# where each listens); NODES=n for another count.
+cluster: build
+	@mkdir -p .local; \
+	[ -s .local/secret.key ] || (umask 077; head -c 32 /dev/urandom | base64 > .local/secret.key); \
+	export SWITCHBOARD_SECRET_KEY="$${SWITCHBOARD_SECRET_KEY:-$$(cat .local/secret.key)}"; \
+	exec scripts/cluster.sh
+
+# Tests run on a real PostgreSQL and a real etcd (the cluster's
+# membership), both started here if none is running.
 test:
 	@scripts/deps.sh test
-	@export DATABASE_URL="$$(scripts/postgres.sh)"; go test -race -count=1 ./...
+	@export DATABASE_URL="$$(scripts/postgres.sh)" ETCD_ENDPOINTS="$$(scripts/etcd.sh)"; go test -race -count=1 ./...
+
+# Regenerates the protobuf messages nodes exchange (nodes/nodespb).
+generate:
+	@scripts/deps.sh generate
+	GOBIN=$(CURDIR)/.local/bin go install google.golang.org/protobuf/cmd/protoc-gen-go@$$(go list -m -f '{{.Version}}' google.golang.org/protobuf)
+	PATH="$(CURDIR)/.local/bin:$$PATH" protoc --go_out=. --go_opt=paths=source_relative nodes/nodespb/*.proto
 
 # The API benchmarks, then the default call-load profile (50 calls for
 # 30 s against an in-process engine, then the floor relay): under 2 minutes.

@@ -93,7 +93,7 @@ func (e *Engine) drain(ctx context.Context, goodbye string) error {
 	if err := e.App.ShutdownWithContext(ctx); err != nil {
 		errs = append(errs, fmt.Errorf("http: %w", err))
 	}
-	e.System.Shutdown()
+	e.leave()
 	e.Calls.Close()
 	return errors.Join(errs...)
 }
@@ -140,4 +140,16 @@ func (e *Engine) sendWebhooks(ctx context.Context) {
 			return
 		}
 	}
+}
+
+// leave stops the actor system, after leaving the cluster if in one: the
+// other nodes stop counting on this one at once rather than at the end of
+// its membership's lease.
+func (e *Engine) leave() {
+	if e.Node == nil {
+		e.System.Shutdown()
+		return
+	}
+	e.feed.Stop()
+	e.Node.Leave()
 }

@@ -43,6 +43,7 @@ import (
 	"github.com/switchboard-voice/switchboard/knowledge"
 	"github.com/switchboard-voice/switchboard/live"
 	"github.com/switchboard-voice/switchboard/metrics"
+	"github.com/switchboard-voice/switchboard/nodes"
 	"github.com/switchboard-voice/switchboard/organization"
 	"github.com/switchboard-voice/switchboard/persistence"
 	"github.com/switchboard-voice/switchboard/privacy"
@@ -90,6 +91,10 @@ type Config struct {
 	// Webhooks tune the dispatcher; its store, secrets, clock, client and
 	// log are the engine's.
 	Webhooks webhooks.Options
+	// Cluster makes this engine a node of a cluster of engines on the
+	// same database (package nodes); its zero value runs the engine alone.
+	// Its Log and Kinds are the engine's.
+	Cluster nodes.Config
 	// Analysis tunes the post-call analysis worker (its slots, retries);
 	// its store, assistants, models, clock, log and metrics are the
 	// engine's.
@@ -122,6 +127,9 @@ type Engine struct {
 	Streams       *telephony.Hub // the carriers' live media sockets
 	Gateways      Gateways
 	Boot          persistence.BootID // this run of the engine: the owner of its calls
+	Node          *nodes.Node        // this engine's membership in its cluster; nil when alone
+
+	feed *nodes.ConfigFeed // assistant changes to and from the other nodes
 
 	cfg      Config
 	draining atomic.Bool
@@ -264,6 +272,18 @@ func New(cfg Config) (*Engine, error) {
 	e.Gateways.mount(routes)
 	spec.Serve(routes) // last: the document describes the routes registered before it
 
+	if cfg.Cluster.Provider != nodes.Alone {
+		cc := cfg.Cluster
+		cc.Log = cfg.Log
+		if e.Node, err = nodes.Join(sys, cc); err != nil {
+			return nil, fmt.Errorf("engine: %w", err)
+		}
+		if e.feed, err = e.Node.StartConfigFeed(e.Assistants); err != nil {
+			e.Node.Leave()
+			return nil, fmt.Errorf("engine: %w", err)
+		}
+		e.Assistants.SetAnnouncer(e.feed)
+	}
 	ctx, stop := context.WithCancel(context.Background())
 	e.stop = stop
 	e.done.Go(func() { e.Webhooks.Run(ctx) })

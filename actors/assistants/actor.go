@@ -86,6 +86,8 @@ func (a *assistantActor) Receive(ctx actor.Context) {
 			}
 			a.respond(ctx, ctx.Sender(), snap, err)
 		})
+	case *peerCommit:
+		a.guard(ctx, func() { a.peerCommitted(ctx, m.c) })
 	case *unsubscribeRequest:
 		delete(a.entry.subscribers, m.pid.String())
 		ctx.Unwatch(m.pid)
@@ -163,15 +165,7 @@ func (a *assistantActor) load() error {
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
-	doc, err := assistant.DecodeDocument(row.Config)
-	if err != nil {
-		return fmt.Errorf("assistants: stored config of %d: %w", row.ID, err)
-	}
-	res, err := assistant.Load(doc, a.reg.sealer)
-	if err != nil {
-		return fmt.Errorf("assistants: load %d: %w", row.ID, err)
-	}
-	snap, err := newSnapshot(row, res)
+	snap, err := a.reg.fromRow(row)
 	if err != nil {
 		return err
 	}
@@ -387,13 +381,20 @@ func (a *assistantActor) committed(ctx actor.Context, m *commitDone) {
 		}
 		a.answer(ctx, m.batch, nil)
 		a.notify(ctx)
+		a.reg.announce(Committed{Row: a.snap.row()})
 		a.flush(ctx)
 		return
 	case retry:
 		for _, w := range m.batch {
 			w.retried = true
 		}
-		a.restage(ctx, append(m.batch, a.queued...), a.load())
+		// Another node committed first: its version reaches the calls
+		// here now, whatever becomes of the writes staged on the old one.
+		err := a.load()
+		if err == nil {
+			a.notify(ctx)
+		}
+		a.restage(ctx, append(m.batch, a.queued...), err)
 	case persistence.Rejected(m.err) && len(m.batch) > 1:
 		// The database refused data of one of the writes: commit them
 		// one by one, so that it fails alone.
@@ -468,14 +469,20 @@ func (a *assistantActor) delete(ctx actor.Context, m *deleteRequest) (*Snapshot,
 		return nil, fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
 	deleted := a.snap
+	a.forget(ctx)
+	a.reg.announce(Committed{Row: persistence.AssistantRow{ID: deleted.ID, OrganizationID: deleted.OrganizationID}, Deleted: true})
+	return deleted, nil
+}
+
+// forget drops a deleted assistant. Live calls keep the configuration
+// they have and finish normally.
+func (a *assistantActor) forget(ctx actor.Context) {
 	a.snap, a.head = nil, nil
 	a.entry.snap.Store(nil)
-	// Live calls keep the configuration they have and finish normally.
 	for _, pid := range a.entry.subscribers {
 		ctx.Unwatch(pid)
 	}
 	clear(a.entry.subscribers)
-	return deleted, nil
 }
 
 // notify pushes the committed snapshot to every subscribed call.

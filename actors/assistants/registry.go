@@ -40,6 +40,8 @@ type Registry struct {
 	store  Store
 	sealer assistant.Sealer
 	idle   time.Duration
+	// announcer carries commits to the other nodes; nil on a lone node.
+	announcer Announcer
 
 	mu      sync.Mutex
 	entries map[int64]*entry

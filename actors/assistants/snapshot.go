@@ -54,6 +54,19 @@ func newSnapshot(row persistence.AssistantRow, res assistant.Result) (*Snapshot,
 	return s, nil
 }
 
+// fromRow builds the snapshot of a stored assistant, its secrets opened.
+func (r *Registry) fromRow(row persistence.AssistantRow) (*Snapshot, error) {
+	doc, err := assistant.DecodeDocument(row.Config)
+	if err != nil {
+		return nil, fmt.Errorf("assistants: stored config of %d: %w", row.ID, err)
+	}
+	res, err := assistant.Load(doc, r.sealer)
+	if err != nil {
+		return nil, fmt.Errorf("assistants: load %d: %w", row.ID, err)
+	}
+	return newSnapshot(row, res)
+}
+
 // RenderRow renders a stored assistant as the API shows it, secrets masked.
 func RenderRow(row persistence.AssistantRow, stats assistant.Stats) ([]byte, error) {
 	doc, err := assistant.DecodeDocument(row.Config)

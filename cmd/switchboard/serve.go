@@ -16,6 +16,7 @@ import (
 	"github.com/switchboard-voice/switchboard/analysis"
 	"github.com/switchboard-voice/switchboard/demo"
 	"github.com/switchboard-voice/switchboard/engine"
+	"github.com/switchboard-voice/switchboard/nodes"
 	"github.com/switchboard-voice/switchboard/persistence"
 	"github.com/switchboard-voice/switchboard/secrets"
 )
@@ -36,6 +37,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	sipAddr := fs.String("sip-addr", os.Getenv("SWITCHBOARD_SIP_ADDR"), "where SIP trunks' calls are taken, UDP and TCP (host:port, e.g. 0.0.0.0:5060); empty for no SIP listener (SWITCHBOARD_SIP_ADDR)")
 	sipMedia := fs.String("sip-media-addr", os.Getenv("SWITCHBOARD_SIP_MEDIA_ADDR"), "the IP address RTP is received on and advertised in SDP; default the -sip-addr host, required when that is 0.0.0.0 (SWITCHBOARD_SIP_MEDIA_ADDR)")
 	demoMode := fs.String("demo", envOr("SWITCHBOARD_DEMO", "auto"), "run on built-in provider fakes with a demo assistant: auto (when no provider key is set), on or off (SWITCHBOARD_DEMO)")
+	clusterProvider := fs.String("cluster", envOr("SWITCHBOARD_CLUSTER", "none"), "join a cluster of engines on this database: none, etcd or kubernetes (SWITCHBOARD_CLUSTER)")
+	clusterName := fs.String("cluster-name", envOr("SWITCHBOARD_CLUSTER_NAME", nodes.DefaultName), "the cluster this node joins (SWITCHBOARD_CLUSTER_NAME)")
+	clusterAddr := fs.String("cluster-addr", envOr("SWITCHBOARD_CLUSTER_ADDR", "127.0.0.1:0"), "this node's cluster (gRPC) address, host:port; port 0 picks one (SWITCHBOARD_CLUSTER_ADDR)")
+	clusterAdvertise := fs.String("cluster-advertise", os.Getenv("SWITCHBOARD_CLUSTER_ADVERTISE"), "host:port the other nodes reach this one at, when not -cluster-addr (SWITCHBOARD_CLUSTER_ADVERTISE)")
+	etcdEndpoints := fs.String("etcd-endpoints", envOr("SWITCHBOARD_ETCD_ENDPOINTS", "127.0.0.1:2379"), "with -cluster etcd: etcd's client addresses, comma separated (SWITCHBOARD_ETCD_ENDPOINTS)")
+	etcdPrefix := fs.String("etcd-prefix", envOr("SWITCHBOARD_ETCD_PREFIX", "/switchboard"), "with -cluster etcd: the key the members are listed under (SWITCHBOARD_ETCD_PREFIX)")
 	var lf logFlags
 	lf.register(fs)
 	if err := parse(fs, args); err != nil {
@@ -48,6 +55,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	provider, err := nodes.ParseProvider(*clusterProvider)
+	if err != nil {
+		return fmt.Errorf("%w: -cluster: %w", errUsage, err)
+	}
+	clusterCfg := nodes.Config{Provider: provider, Name: *clusterName, Listen: *clusterAddr, Advertise: *clusterAdvertise,
+		EtcdEndpoints: splitList(*etcdEndpoints), EtcdPrefix: *etcdPrefix}
 	rawKey := os.Getenv("SWITCHBOARD_SECRET_KEY")
 	if rawKey == "" {
 		return fmt.Errorf("%w: SWITCHBOARD_SECRET_KEY is not set: it encrypts provider credentials at rest (32 bytes as base64; `make run` generates one)", errUsage)
@@ -107,7 +120,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	eng, err := engine.New(engine.Config{Log: log, Pool: pool, Sealer: box, Secret: key, PublicURL: *publicURL,
 		DataDir: *dataDir, Node: *nodeName, Getenv: getenv, CarrierAPIs: apis, AllowPrivateURLs: *allowPrivate,
 		SIPAddr: *sipAddr, SIPMediaAddr: *sipMedia,
-		Analysis: analysis.Options{Workers: *analysisWorkers}})
+		Analysis: analysis.Options{Workers: *analysisWorkers}, Cluster: clusterCfg})
 	if errors.Is(err, persistence.ErrWrongSecretKey) {
 		_ = ln.Close()
 		return fmt.Errorf("SWITCHBOARD_SECRET_KEY is not the key the secrets in database %s were sealed with: start with that key (`make run` keeps it in .local/secret.key): %w",
@@ -121,6 +134,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	db := pool.Config().ConnConfig
 	fmt.Fprintf(stdout, "Switchboard %s listening on %s\n  API       %s/api/v1  (OpenAPI: %s/openapi.json)\n  carriers  %s/telephony/{twilio,telnyx,vonage,plivo,web}/…\n  health    %s/healthz  %s/readyz\n  database  %s on %s:%d (DATABASE_URL)\n",
 		version, base, base, base, *publicURL, base, base, db.Database, db.Host, db.Port)
+	if eng.Node != nil {
+		fmt.Fprintf(stdout, "  cluster   %s through %s, node %s\n", *clusterName, provider, eng.Node.Address())
+	}
 
 	if eng.Gateways.SIP != nil {
 		fmt.Fprintf(stdout, "  SIP       %s (UDP and TCP)\n", eng.Gateways.SIP.Addr())
@@ -170,6 +186,17 @@ func carrierAPIs() map[string]string {
 	for _, c := range []string{"twilio", "telnyx", "vonage", "plivo"} {
 		if u := os.Getenv("SWITCHBOARD_" + strings.ToUpper(c) + "_API_URL"); u != "" {
 			out[c] = u
+		}
+	}
+	return out
+}
+
+// splitList splits a comma-separated list, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, item := range strings.Split(s, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
 		}
 	}
 	return out

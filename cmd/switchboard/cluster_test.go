@@ -1,0 +1,126 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/switchboard-voice/switchboard/internal/testkit"
+	"github.com/switchboard-voice/switchboard/nodes/nodestest"
+	"github.com/switchboard-voice/switchboard/persistence/pgtest"
+)
+
+// scripts/etcd.sh, which `make test` and `make cluster` use, prints the
+// endpoint of an etcd that answers.
+func TestEtcdScriptPrintsAHealthyEndpoint(t *testing.T) {
+	cmd := exec.Command("../../scripts/etcd.sh")
+	cmd.Env = withoutVariable(os.Environ(), "ETCD_ENDPOINTS")
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("etcd.sh: %v", err)
+	}
+	endpoint := strings.TrimSpace(string(out))
+	res, err := http.Get("http://" + endpoint + "/health")
+	if err != nil {
+		t.Fatalf("etcd.sh printed %s: %v", endpoint, err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	if !bytes.Contains(body, []byte(`"health":"true"`)) {
+		t.Fatalf("etcd.sh printed %s, whose /health says %s", endpoint, body)
+	}
+}
+
+// Two `serve` processes in one cluster on one database: a change made
+// through one is what the other serves at once, from its own snapshot
+// (alone, it kept the version it had loaded until a write went through
+// it). The nodes run as processes built without the race detector: see
+// nodes/internal/testnode.
+func TestServeNodesShareAssistantChanges(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "switchboard")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		t.Fatalf("build: %v", err)
+	}
+	c := nodestest.New(t)
+	env := append(withoutVariable(os.Environ(), "DATABASE_URL"), "DATABASE_URL="+pgtest.DSN(t),
+		"SWITCHBOARD_SECRET_KEY=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "SWITCHBOARD_DEMO=off")
+	keys := exec.Command(bin, "keys", "create", "--org", "Nodes", "--name", "test")
+	keys.Env, keys.Stderr = env, os.Stderr
+	out, err := keys.Output()
+	if err != nil {
+		t.Fatalf("keys create: %v", err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	key := lines[len(lines)-1]
+
+	var urls [2]string
+	for i := range urls {
+		cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--metrics-addr", "", "--data-dir", t.TempDir(),
+			"--node", fmt.Sprintf("node-%d", i), "--cluster", "etcd", "--cluster-name", c.Name,
+			"--etcd-endpoints", c.Endpoints, "--etcd-prefix", c.Prefix)
+		cmd.Env, cmd.Stderr = env, os.Stderr
+		stdout, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			_ = cmd.Process.Signal(syscall.SIGTERM)
+			if err := cmd.Wait(); err != nil {
+				t.Errorf("node %d: %v", i, err)
+			}
+		})
+		first, err := bufio.NewReader(stdout).ReadString('\n') // "Switchboard V listening on URL"
+		if err != nil {
+			t.Fatalf("node %d: %v", i, err)
+		}
+		go func() { _, _ = io.Copy(io.Discard, stdout) }()
+		f := strings.Fields(first)
+		urls[i] = f[len(f)-1]
+	}
+
+	api := func(method, url, body string) map[string]any {
+		t.Helper()
+		req, _ := http.NewRequest(method, url, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+key)
+		req.Header.Set("Content-Type", "application/json")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var out map[string]any
+		if err := json.NewDecoder(res.Body).Decode(&out); err != nil || res.StatusCode >= 300 {
+			t.Fatalf("%s %s: %d %v %v", method, url, res.StatusCode, out, err)
+		}
+		return out
+	}
+	created := api("POST", urls[0]+"/api/v1/assistants", `{"name":"Front desk"}`)
+	one := fmt.Sprintf("/api/v1/assistants/%v", created["id"])
+	if v := api("GET", urls[1]+one, "")["version"]; v != 1.0 { // node 1 holds it now
+		t.Fatalf("node 1 serves version %v", v)
+	}
+	api("PATCH", urls[0]+one, `{"description":"changed through node 0"}`)
+	testkit.Eventually(t, 30*time.Second, func() error {
+		got := api("GET", urls[1]+one, "")
+		if got["version"] != 2.0 || got["description"] != "changed through node 0" {
+			return fmt.Errorf("node 1 serves version %v, description %v", got["version"], got["description"])
+		}
+		return nil
+	})
+}
