@@ -42,12 +42,14 @@ type Config struct {
 	TelnyxConfig                  *TelnyxConfig        `json:"telnyx_config"`
 
 	// Beyond Burki's schema (conversation.go).
-	CallFlowSettings  CallFlowSettings  `json:"call_flow_settings"`
-	SilenceSettings   SilenceSettings   `json:"silence_settings"`
-	FillerSettings    FillerSettings    `json:"filler_settings"`
-	VoicemailSettings VoicemailSettings `json:"voicemail_settings"`
-	AnalysisSettings  AnalysisSettings  `json:"analysis_settings"`
-	PrivacySettings   PrivacySettings   `json:"privacy_settings"`
+	STTFallbackProviders STTFallbackSettings `json:"stt_fallback_providers"`
+	CallFlowSettings     CallFlowSettings    `json:"call_flow_settings"`
+	SilenceSettings      SilenceSettings     `json:"silence_settings"`
+	FillerSettings       FillerSettings      `json:"filler_settings"`
+	VoicemailSettings    VoicemailSettings   `json:"voicemail_settings"`
+	AnalysisSettings     AnalysisSettings    `json:"analysis_settings"`
+	PrivacySettings      PrivacySettings     `json:"privacy_settings"`
+	WebhookSettings      WebhookSettings     `json:"webhook_settings"`
 	// Variables fill {{name}} in the prompt and the messages; a call can
 	// bring its own.
 	Variables map[string]string `json:"variables" check:"maxitems=100,varname,maxlen=1000"`
@@ -123,7 +125,7 @@ type BackgroundSound struct {
 
 // STTSettings choose and tune speech recognition and end-of-turn detection.
 type STTSettings struct {
-	Provider                     string             `json:"provider" check:"enum=deepgram|soniox|speechmatics"`
+	Provider                     string             `json:"provider" check:"enum=deepgram|soniox|speechmatics|elevenlabs"`
 	Model                        string             `json:"model" check:"required,maxlen=100"`
 	Language                     string             `json:"language" check:"required,maxlen=35"`
 	Punctuate                    bool               `json:"punctuate"`
@@ -308,6 +310,38 @@ type LLMFallback struct {
 	APIKey   *string `json:"api_key" check:"maxlen=4096"`
 	BaseURL  *string `json:"base_url" check:"url"`
 	Model    *string `json:"model" check:"maxlen=200"`
+}
+
+// STTFallbackSettings list the recognisers a call falls over to, in order,
+// when the one it uses cannot connect or stays down. A fallback recognises
+// with stt_settings (language, punctuation, its provider's …_config) under
+// its own provider and model; its key is found like any provider's
+// (api_keys, the organization's, the environment's), never the primary's
+// provider_config.
+type STTFallbackSettings struct {
+	Enabled   bool          `json:"enabled"`
+	Fallbacks []STTFallback `json:"fallbacks" check:"maxitems=5"`
+}
+
+// STTFallback is one fallback recogniser.
+type STTFallback struct {
+	Provider string `json:"provider" check:"required,enum=deepgram|soniox|speechmatics|elevenlabs"`
+	Model    string `json:"model" check:"required,maxlen=100"`
+}
+
+// Recognisers are the recognition settings a call may use, in order: the
+// configured one, then each enabled fallback.
+func (c *Config) Recognisers() []STTSettings {
+	out := []STTSettings{c.STTSettings}
+	if !c.STTFallbackProviders.Enabled {
+		return out
+	}
+	for _, f := range c.STTFallbackProviders.Fallbacks {
+		s := c.STTSettings
+		s.Provider, s.Model, s.ProviderConfig = f.Provider, f.Model, nil
+		out = append(out, s)
+	}
+	return out
 }
 
 // BackchannelSettings enable short acknowledgements during long caller turns.

@@ -111,6 +111,7 @@ func Defaults() Config {
 			ContextWindowTokens: 4000,
 		},
 		LLMFallbackProviders: LLMFallbackSettings{Fallbacks: []LLMFallback{}},
+		STTFallbackProviders: STTFallbackSettings{Fallbacks: []STTFallback{}},
 		BypassNumbers:        []string{},
 		CustomSettings:       map[string]any{},
 		IsActive:             true,
@@ -140,10 +141,11 @@ func Defaults() Config {
 			MinMessages:        2,
 			WebhookWaitSeconds: 60,
 		},
-		Variables: map[string]string{},
-		APIKeys:   map[string]string{},
-		TTSLimit:  &tts,
-		STTLimit:  &stt,
+		WebhookSettings: WebhookSettings{Enabled: true, Format: "switchboard", Reports: "answered", IncludeRecording: true},
+		Variables:       map[string]string{},
+		APIKeys:         map[string]string{},
+		TTSLimit:        &tts,
+		STTLimit:        &stt,
 	}
 }
 

@@ -23,9 +23,11 @@ var schema = typeddoc.New(Defaults, typeddoc.Options{
 		{"stt_settings", "provider_config", "api_key"},
 		{"tts_settings", "provider_config", "api_key"},
 		{"tools_settings", "custom_tools", "[]", "headers", "*"},
+		{"webhook_settings", "secret"},
 	},
 	Identity: map[string][]string{
 		"llm_fallback_providers.fallbacks":          {"provider", "base_url", "model"},
+		"stt_fallback_providers.fallbacks":          {"provider", "model"},
 		"tools_settings.custom_tools":               {"name"},
 		"tools_settings.assistant_transfer.targets": {"assistant_id"},
 	},

@@ -1,6 +1,9 @@
 package assistant
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // sttCheck refuses stt_settings the configured recogniser cannot honour,
 // naming each field, rather than storing settings a call would ignore.
@@ -16,8 +19,51 @@ func sttCheck(s STTSettings) []FieldError {
 		sonioxCheck(s, add)
 	case "speechmatics":
 		speechmaticsCheck(s, add)
+	case "elevenlabs":
+		scribeCheck(s, add)
 	}
 	return errs
+}
+
+// sttFallbackCheck refuses fallback recognisers that could not serve: none
+// when enabled, one that repeats an earlier recogniser, or one that cannot
+// honour stt_settings (each problem named under the fallback's provider).
+func sttFallbackCheck(c *Config) []FieldError {
+	fb := c.STTFallbackProviders
+	if !fb.Enabled {
+		return nil
+	}
+	loc := func(path ...any) []any { return append([]any{"stt_fallback_providers", "fallbacks"}, path...) }
+	if len(fb.Fallbacks) == 0 {
+		return []FieldError{{Loc: loc(), Msg: "at least one fallback is required when fallbacks are enabled", Type: "value_error"}}
+	}
+	var errs []FieldError
+	rs := c.Recognisers()
+	for i, s := range rs[1:] {
+		for _, earlier := range rs[:i+1] {
+			if earlier.Provider == s.Provider && earlier.Model == s.Model {
+				errs = append(errs, FieldError{Loc: loc(i, "model"), Msg: "repeats a recogniser tried before it", Type: "value_error"})
+				break
+			}
+		}
+		for _, e := range sttCheck(s) {
+			errs = append(errs, FieldError{Loc: loc(i, "provider"), Type: "value_error",
+				Msg: fmt.Sprintf("%s cannot honour %s: %s", s.Provider, dotted(e.Loc), e.Msg)})
+		}
+	}
+	return errs
+}
+
+// dotted is a location as a path, e.g. stt_settings.soniox_config.num_channels.
+func dotted(loc []any) string {
+	var b strings.Builder
+	for i, p := range loc {
+		if i > 0 {
+			b.WriteByte('.')
+		}
+		fmt.Fprint(&b, p)
+	}
+	return b.String()
 }
 
 // UsesFlux reports whether Deepgram recognises with a Flux model: one named
@@ -107,5 +153,46 @@ func sonioxCheck(s STTSettings, add func(string, ...any)) {
 		if f.v != nil && *f.v != "" {
 			add(noTranslation, "soniox_config", f.name)
 		}
+	}
+}
+
+// scribeCheck: ElevenLabs Scribe realtime's model and ranges; what it has
+// no setting for is refused.
+func scribeCheck(s STTSettings, add func(string, ...any)) {
+	c := s.ElevenLabsConfig
+	if s.Model != "scribe_v2_realtime" {
+		add("elevenlabs recognises in real time with scribe_v2_realtime", "model")
+	}
+	for _, f := range []struct {
+		name string
+		set  bool
+	}{
+		{"keywords", len(s.Keywords) > 0}, {"keyterms", len(s.Keyterms) > 0}, {"diarize", s.Diarize},
+		{"detect_entities", s.DetectEntities}, {"audio_denoising", s.AudioDenoising},
+	} {
+		if f.set {
+			add("elevenlabs scribe realtime has no such setting", f.name)
+		}
+	}
+	if v := c.VADThreshold; v < 0.1 || v > 0.9 {
+		add("scribe takes 0.1 to 0.9", "elevenlabs_config", "vad_threshold")
+	}
+	if v := c.VADSilenceThresholdSecs; v <= 0.3 || v > 3 {
+		add("scribe takes more than 0.3 and at most 3 s", "elevenlabs_config", "vad_silence_threshold_secs")
+	}
+	if v := c.MinSpeechDurationMS; v <= 50 || v > 2000 {
+		add("scribe takes more than 50 and at most 2000 ms", "elevenlabs_config", "min_speech_duration_ms")
+	}
+	if v := c.MinSilenceDurationMS; v <= 50 || v > 2000 {
+		add("scribe takes more than 50 and at most 2000 ms", "elevenlabs_config", "min_silence_duration_ms")
+	}
+	if c.CommitStrategy != "manual" {
+		return
+	}
+	if v := c.ManualCommitSilenceSecs; v < 0.2 || v > 10 {
+		add("with commit_strategy manual the client commits after this silence: 0.2 to 10 s", "elevenlabs_config", "manual_commit_silence_secs")
+	}
+	if v := c.ManualCommitShortSilenceSecs; v != 0 && (v < 0.2 || v > c.ManualCommitSilenceSecs) {
+		add("0 (off), or 0.2 s up to manual_commit_silence_secs", "elevenlabs_config", "manual_commit_short_silence_secs")
 	}
 }

@@ -55,3 +55,44 @@ func TestDeepgramSettingsAreHonouredOrRefused(t *testing.T) {
 	mustApply(t, nil, `{"name":"D","stt_settings":{"provider":"deepgram","model":"nova-3","language":"de",
 		"prefer_flux_for_english":true,"diarize":true,"detect_entities":true}}`)
 }
+
+func TestScribeSettingsAreHonouredOrRefused(t *testing.T) {
+	mustApply(t, nil, `{"name":"E","stt_settings":{"provider":"elevenlabs","model":"scribe_v2_realtime",
+		"elevenlabs_config":{"commit_strategy":"manual","manual_commit_silence_secs":1,"manual_commit_short_silence_secs":0.5}}}`)
+	errs := validationErrors(t, nil, `{"name":"E","stt_settings":{"provider":"elevenlabs","model":"nova-2",
+		"keywords":[{"keyword":"Acme"}],"keyterms":["Acme"],"diarize":true,"detect_entities":true,"audio_denoising":true,
+		"elevenlabs_config":{"commit_strategy":"manual","vad_threshold":0.95,"vad_silence_threshold_secs":0.2,
+		"min_speech_duration_ms":20,"min_silence_duration_ms":3000,"manual_commit_silence_secs":0.1,"manual_commit_short_silence_secs":0.15}}}`)
+	want := []string{
+		"stt_settings.model", "stt_settings.keywords", "stt_settings.keyterms", "stt_settings.diarize",
+		"stt_settings.detect_entities", "stt_settings.audio_denoising",
+		"stt_settings.elevenlabs_config.vad_threshold", "stt_settings.elevenlabs_config.vad_silence_threshold_secs",
+		"stt_settings.elevenlabs_config.min_speech_duration_ms", "stt_settings.elevenlabs_config.min_silence_duration_ms",
+		"stt_settings.elevenlabs_config.manual_commit_silence_secs", "stt_settings.elevenlabs_config.manual_commit_short_silence_secs",
+	}
+	if got := paths(errs); !slices.Equal(got, want) {
+		t.Fatalf("errors at\n%v\nwant\n%v", got, want)
+	}
+}
+
+func TestSTTFallbacksAreChecked(t *testing.T) {
+	ok := mustApply(t, nil, `{"name":"F","stt_fallback_providers":{"enabled":true,"fallbacks":[{"provider":"soniox","model":"stt-rt-v3"}]}}`)
+	rs := ok.Config.Recognisers()
+	if len(rs) != 2 || rs[1].Provider != "soniox" || rs[1].Model != "stt-rt-v3" || rs[1].Language != rs[0].Language {
+		t.Fatalf("%+v", rs)
+	}
+	errs := validationErrors(t, nil, `{"name":"F","stt_settings":{"keyterms":["Acme"]},"stt_fallback_providers":{"enabled":true,"fallbacks":[
+		{"provider":"deepgram","model":"nova-2"},{"provider":"elevenlabs","model":"scribe_v2_realtime"}]}}`)
+	want := []string{"stt_fallback_providers.fallbacks[0].model", "stt_fallback_providers.fallbacks[1].provider"}
+	if got := paths(errs); !slices.Equal(got, want) {
+		t.Fatalf("errors at\n%v\nwant\n%v", got, want)
+	}
+	if errs := validationErrors(t, nil, `{"name":"F","stt_fallback_providers":{"fallbacks":[{"provider":"whisper","model":"x"}]}}`); len(errs) != 1 {
+		t.Fatalf("%v", errs)
+	}
+	if errs := validationErrors(t, nil, `{"name":"F","stt_fallback_providers":{"enabled":true}}`); len(errs) != 1 {
+		t.Fatalf("%v", errs)
+	}
+	// disabled fallbacks are kept, unchecked, for later
+	mustApply(t, nil, `{"name":"F","stt_fallback_providers":{"enabled":false,"fallbacks":[{"provider":"deepgram","model":"nova-2"}]}}`)
+}

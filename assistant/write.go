@@ -294,6 +294,7 @@ func crossCheck(c *Config) []FieldError {
 		add("must be smaller than chunk_size", "rag_settings", "chunk_overlap")
 	}
 	errs = append(errs, sttCheck(c.STTSettings)...)
+	errs = append(errs, sttFallbackCheck(c)...)
 	if _, err := schemacheck.Compile(c.AnalysisSettings.StructuredData.Schema); err != nil {
 		add(fmt.Sprintf("is not a usable JSON Schema: %v", err), "analysis_settings", "structured_data", "schema")
 	}

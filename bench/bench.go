@@ -31,8 +31,38 @@ type Options struct {
 	Ramp bool
 	// Soak, when set, holds Calls calls this long, sampling memory.
 	Soak time.Duration
+	// HeapProfiles, when set with Soak, is a directory a heap profile is
+	// written to with each soak sample (heap-<minutes>m.pb.gz), to compare
+	// inuse_space over time with go tool pprof -diff_base.
+	HeapProfiles string
+	// EngineProcess runs the engine (`switchboard serve`), the provider
+	// fakes (`switchboard fakes`) and the floor (`switchboard floor`) each
+	// in a process of its own, started from Binary, so that the engine's
+	// CPU, RSS and goroutines are its alone; the bench process keeps the
+	// callers. Otherwise all run in this process (CI smoke runs).
+	EngineProcess bool
+	Binary        string
+	// Profiles, with EngineProcess, is a directory the engine's goroutine
+	// dump and heap profile are written to at the end of each run's
+	// steady state, for go tool pprof.
+	Profiles string
 
 	Progress func(Progress) // every second of every run
+}
+
+// TargetProcess is the report's target with --engine-process.
+const TargetProcess = "own process"
+
+// floorRatio is the engine's CPU per call-second over the floor's: of
+// their own processes when they ran apart, else of this whole process.
+func floorRatio(engine, floor Resources) float64 {
+	if len(engine.Processes) > 0 && len(floor.Processes) > 0 {
+		engine, floor = engine.Processes[0], floor.Processes[0]
+	}
+	if floor.CPUPerCall <= 0 {
+		return 0
+	}
+	return engine.CPUPerCall / floor.CPUPerCall
 }
 
 // The SLO a ramp step must hold.
@@ -45,7 +75,7 @@ const (
 type Report struct {
 	Date       time.Time     `json:"date"`
 	Machine    Machine       `json:"machine"`
-	Target     string        `json:"target"` // "in-process" or the URL
+	Target     string        `json:"target"` // "in-process", TargetProcess or the URL
 	Latencies  Latencies     `json:"latencies"`
 	TurnDelay  time.Duration `json:"turn_delay_ns"`
 	Runs       []Result      `json:"runs"`
@@ -85,11 +115,25 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	rep := &Report{Date: time.Now().UTC(), Machine: thisMachine(), Target: "in-process", Latencies: o.Latencies,
 		TurnDelay: o.Latencies.TurnDelay()}
 	var sys *system
+	var fk *fakesProcess
 	var err error
-	if o.Target != "" {
+	switch {
+	case o.Target != "":
 		rep.Target = o.Target
 		sys, err = startRemote(ctx, o.Target, o.APIKey, o.FakesAddr, o.Latencies)
-	} else {
+	case o.EngineProcess:
+		rep.Target = TargetProcess
+		dir, derr := os.MkdirTemp("", "switchboard-bench-")
+		if derr != nil {
+			return nil, fmt.Errorf("bench: %w", derr)
+		}
+		defer os.RemoveAll(dir)
+		if fk, err = startFakesProcess(ctx, o.Binary, o.Latencies, dir); err != nil {
+			return nil, err
+		}
+		defer fk.stop()
+		sys, err = startEngineProcess(ctx, o.Binary, o.DatabaseURL, o.Latencies, fk, dir)
+	default:
 		sys, err = startEngine(ctx, o.DatabaseURL, o.Latencies)
 	}
 	if err != nil {
@@ -98,7 +142,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	defer sys.close()
 	engineRun := func(name string, calls int, d time.Duration, spec bool, every time.Duration) *load {
 		return &load{sys: sys, name: name, calls: calls, duration: d, speculative: spec, turnDelay: rep.TurnDelay,
-			progress: o.Progress, every: every}
+			progress: o.Progress, every: every, profiles: o.Profiles, heapProfiles: o.HeapProfiles}
 	}
 	switch {
 	case o.Ramp:
@@ -116,7 +160,13 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		}
 	}
 	if o.Floor && ctx.Err() == nil {
-		floor, err := startFloor()
+		sys.close() // the engine is done with: it must not share the machine with the floor
+		var floor *system
+		if fk != nil {
+			floor, err = startFloorProcess(ctx, o.Binary, fk)
+		} else {
+			floor, err = startFloor(o.Latencies)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -126,12 +176,11 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 			calls = max(rep.Ramp.Held, o.Calls)
 		}
 		fr := (&load{sys: floor, name: "floor", calls: calls, duration: o.Duration, progress: o.Progress}).run(ctx)
-		if fr.Resources.CPUPerCall > 0 {
-			rep.FloorRatio = rep.Runs[0].Resources.CPUPerCall / fr.Resources.CPUPerCall
-			if rep.Ramp != nil {
-				rep.FloorRatio = rep.Ramp.heldResult().Resources.CPUPerCall / fr.Resources.CPUPerCall
-			}
+		engine := rep.Runs[0]
+		if rep.Ramp != nil {
+			engine = rep.Ramp.heldResult()
 		}
+		rep.FloorRatio = floorRatio(engine.Resources, fr.Resources)
 		rep.Runs = append(rep.Runs, fr)
 	}
 	return rep, ctx.Err()

@@ -1,135 +1,115 @@
 package bench
 
 import (
-	"encoding/base64"
+	"context"
+	"errors"
 	"fmt"
 	"net"
+	"strings"
 	"time"
 
 	"github.com/gofiber/contrib/websocket"
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/switchboard-voice/switchboard/http/telephony"
+	vm "github.com/VictoriaMetrics/metrics"
 	"github.com/switchboard-voice/switchboard/http/telephony/twilio"
+	"github.com/switchboard-voice/switchboard/metrics"
 )
 
 // floorStream is where the floor relay's TwiML sends the media stream.
 const floorStream = "/floor/stream"
 
-// startFloor starts the floor: a bare relay on the engine's own libraries
-// (Fiber, fasthttp websockets, the gateway's JSON scanner) that answers
-// the voice webhook with a media stream and plays each caller frame back
-// to the caller on its own 20 ms clock. It is the least any engine must
-// spend on a call's media; the engine's CPU per call is compared to it.
-func startFloor() (_ *system, err error) {
-	app := fiber.New(fiber.Config{DisableStartupMessage: true})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, fmt.Errorf("bench: floor: %w", err)
+// FloorProviders are the provider fakes the floor relay reaches: the
+// base URLs an engine is given for Deepgram and ElevenLabs.
+type FloorProviders struct {
+	STT, TTS string
+}
+
+// floorProvidersFromEnv picks them out of the fakes' environment
+// (SWITCHBOARD_<PROVIDER>_BASE_URL=…).
+func floorProvidersFromEnv(env []string) (FloorProviders, error) {
+	var p FloorProviders
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		switch k {
+		case "SWITCHBOARD_DEEPGRAM_BASE_URL":
+			p.STT = v
+		case "SWITCHBOARD_ELEVENLABS_BASE_URL":
+			p.TTS = v
+		}
 	}
-	url := "http://" + ln.Addr().String()
+	if p.STT == "" || p.TTS == "" {
+		return p, errors.New("bench: floor: the fakes name no Deepgram or ElevenLabs base URL")
+	}
+	return p, nil
+}
+
+// ServeFloor serves the floor on ln until ctx is done: a bare relay on
+// the engine's own libraries (Fiber, fasthttp websockets, the gateway's
+// JSON scanner) that carries the I/O a call makes through an engine —
+// the carrier's media in and out, the caller's audio out to the
+// recogniser, the synthesiser's audio in — and does nothing else: each
+// final transcript the recogniser sends is answered with the scripted
+// reply, synthesised and played to the caller on a 20 ms clock. It is the
+// least any engine must spend on a call; the engine's CPU per call is
+// compared to it. GET /metrics reports its process (goroutines).
+func ServeFloor(ctx context.Context, ln net.Listener, p FloorProviders) error {
+	app := fiber.New(fiber.Config{DisableStartupMessage: true, ReduceMemoryUsage: true}) // as the engine's server
 	twiml := `<?xml version="1.0" encoding="UTF-8"?><Response><Connect><Stream url="ws://` + ln.Addr().String() + floorStream + `"/></Connect></Response>`
 	app.Post(twilio.PathVoice, func(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderContentType, "text/xml")
 		return c.SendString(twiml)
 	})
-	app.Get(floorStream, websocket.New(relay))
-	go func() { _ = app.Listener(ln) }()
-	acct := newAccount()
-	cl, err := newCloud(url, acct)
+	app.Get(floorStream, websocket.New(func(ws *websocket.Conn) { newFloorCall(ws, p).run() }))
+	process := vm.NewSet()
+	app.Get("/metrics", func(c *fiber.Ctx) error {
+		c.Set(fiber.HeaderContentType, metrics.ContentType)
+		metrics.Write(c.Response().BodyWriter(), process)
+		return nil
+	})
+	served := make(chan error, 1)
+	go func() { served <- app.Listener(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	if err := app.ShutdownWithTimeout(5 * time.Second); err != nil {
+		return fmt.Errorf("bench: floor: %w", err)
+	}
+	return <-served
+}
+
+// startFloor starts the floor in this process, with provider fakes of
+// its own.
+func startFloor(lat Latencies) (_ *system, err error) {
+	s := &system{floor: true, numbers: map[bool]string{false: "+15550000000", true: "+15550000000"}}
+	s.errs.Store(&errorCounts{})
+	defer func() {
+		if err != nil {
+			s.close()
+		}
+	}()
+	env, stopFakes, err := serveFakes(lat, "127.0.0.1:0")
 	if err != nil {
-		_ = app.Shutdown()
 		return nil, err
 	}
-	return &system{cloud: cl, floor: true, numbers: map[bool]string{false: "+15550000000", true: "+15550000000"},
-		closers: []func(){func() { _ = app.ShutdownWithTimeout(5 * time.Second) }, cl.Close}}, nil
-}
-
-// relay reads Twilio media messages and echoes their audio, paced: one
-// reader (this goroutine) and one writer, as the engine's gateway does.
-func relay(ws *websocket.Conn) {
-	frames := make(chan []byte, 16)
+	s.closers = append(s.closers, stopFakes)
+	p, err := floorProvidersFromEnv(env)
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("bench: floor: %w", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	sid := make(chan string, 1)
-	go func() {
-		defer close(done)
-		echo(ws, frames, sid)
-	}()
-	defer func() { close(sid); close(frames); <-done }()
-	var sc telephony.Scanner
-	named := false
-	for {
-		_, msg, err := ws.ReadMessage()
-		if err != nil {
-			return
-		}
-		var streamSid, payload []byte
-		sc.Reset(msg)
-		sc.Object(func(k []byte) {
-			switch string(k) {
-			case "streamSid":
-				streamSid = sc.String()
-			case "media":
-				sc.Object(func(k2 []byte) {
-					if string(k2) == "payload" {
-						payload = sc.String()
-						return
-					}
-					sc.Skip()
-				})
-			default:
-				sc.Skip()
-			}
-		})
-		if sc.End() != nil {
-			return
-		}
-		if !named && len(streamSid) > 0 {
-			sid <- string(streamSid)
-			named = true
-		}
-		if payload == nil {
-			continue
-		}
-		audio := make([]byte, base64.StdEncoding.DecodedLen(len(payload)))
-		n, err := base64.StdEncoding.Decode(audio, payload)
-		if err != nil {
-			return
-		}
-		select {
-		case frames <- audio[:n]:
-		default: // the writer is behind: drop, as a jitter buffer would
-		}
+	go func() { defer close(done); _ = ServeFloor(ctx, ln, p) }()
+	s.closers = append(s.closers, func() { cancel(); <-done })
+	if s.cloud, err = newCloud("http://"+ln.Addr().String(), newAccount()); err != nil {
+		return nil, err
 	}
-}
-
-// echo writes one queued frame every 20 ms, once the stream is named
-// (Twilio's start precedes its media), until frames is closed.
-func echo(ws *websocket.Conn, frames <-chan []byte, sid <-chan string) {
-	streamSid, ok := <-sid
-	if !ok {
-		return
-	}
-	t := time.NewTicker(frameDuration)
-	defer t.Stop()
-	var buf []byte
-	for range t.C {
-		var f []byte
-		select {
-		case f = <-frames:
-			if f == nil {
-				return
-			}
-		default:
-			continue
-		}
-		buf = append(buf[:0], `{"event":"media","streamSid":"`...)
-		buf = append(buf, streamSid...)
-		buf = append(buf, `","media":{"payload":"`...)
-		buf = base64.StdEncoding.AppendEncode(buf, f)
-		buf = append(buf, `"}}`...)
-		if err := ws.WriteMessage(websocket.TextMessage, buf); err != nil {
-			return
-		}
-	}
+	s.closers = append(s.closers, s.cloud.Close)
+	return s, nil
 }

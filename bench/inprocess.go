@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"fmt"
@@ -71,6 +72,11 @@ func startEngine(ctx context.Context, databaseURL string, lat Latencies) (_ *sys
 		_ = ln.Close()
 		s.cloud.Close()
 		return nil, fmt.Errorf("bench: %w", err)
+	}
+	s.stages = func() ([]byte, error) {
+		var b bytes.Buffer
+		eng.Metrics.WritePrometheus(&b)
+		return b.Bytes(), nil
 	}
 	go func() { _ = eng.Serve(ln) }()
 	s.closers = append(s.closers, func() {

@@ -3,8 +3,11 @@ package bench
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"syscall"
 	"time"
@@ -16,6 +19,8 @@ type Sample struct {
 	CPU        time.Duration `json:"cpu_ns"` // user + system time since the process started
 	RSS        int64         `json:"rss_bytes"`
 	Goroutines int           `json:"goroutines"`
+	// Processes are the processes under test, when they run apart.
+	Processes []ProcessSample `json:"processes,omitempty"`
 }
 
 // sample reads the process's resource use now (getrusage and
@@ -59,6 +64,15 @@ type Resources struct {
 	RSSPerCall        int64   `json:"rss_bytes_per_call"`
 	Goroutines        int     `json:"goroutines"`
 	GoroutinesPerCall float64 `json:"goroutines_per_call"`
+	// Processes are the same figures for each process under test, when
+	// they run apart from the bench (--engine-process): the engine's or
+	// the floor's alone.
+	Processes []Resources `json:"processes,omitempty"`
+	Name      string      `json:"name,omitempty"` // of a process
+	// HeapPerCall and StacksPerCall split a process's RSS per call: its
+	// Go heap in use and its goroutine stacks, grown over the idle process.
+	HeapPerCall   int64 `json:"heap_bytes_per_call,omitempty"`
+	StacksPerCall int64 `json:"stack_bytes_per_call,omitempty"`
 }
 
 // resources compares two samples over a window in which calls were up,
@@ -73,5 +87,30 @@ func resources(idle, from, to Sample, calls int) Resources {
 	r.CPUPerCall = float64(cpu.Microseconds()) / r.Window.Seconds() / float64(calls)
 	r.RSSPerCall = (to.RSS - idle.RSS) / int64(calls)
 	r.GoroutinesPerCall = float64(to.Goroutines-idle.Goroutines) / float64(calls)
+	for i := range min(len(idle.Processes), len(from.Processes), len(to.Processes)) {
+		r.Processes = append(r.Processes, resources(
+			Sample{At: idle.At, CPU: idle.Processes[i].CPU, RSS: idle.Processes[i].RSS, Goroutines: idle.Processes[i].Goroutines},
+			Sample{At: from.At, CPU: from.Processes[i].CPU, RSS: from.Processes[i].RSS, Goroutines: from.Processes[i].Goroutines},
+			Sample{At: to.At, CPU: to.Processes[i].CPU, RSS: to.Processes[i].RSS, Goroutines: to.Processes[i].Goroutines}, calls))
+		r.Processes[i].Name = to.Processes[i].Name
+		r.Processes[i].HeapPerCall = (to.Processes[i].Heap - idle.Processes[i].Heap) / int64(calls)
+		r.Processes[i].StacksPerCall = (to.Processes[i].Stacks - idle.Processes[i].Stacks) / int64(calls)
+	}
 	return r
+}
+
+// writeHeapProfile writes the heap's profile after a collection, so that
+// inuse_space counts only what is still reachable, to dir named by the
+// time into the run.
+func writeHeapProfile(dir string, at time.Duration) error {
+	runtime.GC()
+	f, err := os.Create(filepath.Join(dir, fmt.Sprintf("heap-%05.1fm.pb.gz", at.Minutes())))
+	if err != nil {
+		return err
+	}
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		_ = f.Close()
+		return err
+	}
+	return f.Close()
 }

@@ -28,11 +28,15 @@ type Result struct {
 	// BargeIns: the caller's first frame over the assistant → clear.
 	// AfterBargeIn: the answer to what the caller said then, timed as
 	// Turns; it includes the assistant's interruption cooldown.
-	BargeIns     Summary        `json:"barge_ins"`
-	AfterBargeIn Summary        `json:"after_barge_in"`
-	Pacing       Pacing         `json:"pacing"`
-	Resources    Resources      `json:"resources"`
-	Errors       map[string]int `json:"errors"`
+	BargeIns     Summary   `json:"barge_ins"`
+	AfterBargeIn Summary   `json:"after_barge_in"`
+	Pacing       Pacing    `json:"pacing"`
+	Resources    Resources `json:"resources"`
+	// Stages are the engine's own timings of its stages (recogniser's end
+	// of turn → model request, first synthesised audio → first frame,
+	// barge-in → clear) over the run, from its metrics: the SLO's measure.
+	Stages []StageSummary `json:"engine_stages,omitempty"`
+	Errors map[string]int `json:"errors"`
 	// Samples are every timed turn and barge-in, sorted: the histograms of
 	// the HTML report.
 	Samples Samples `json:"samples"`
@@ -69,15 +73,17 @@ type Progress struct {
 
 // load is one run of a fixed number of concurrent calls.
 type load struct {
-	sys         *system
-	calls       int
-	duration    time.Duration
-	speculative bool
-	turnDelay   time.Duration
-	progress    func(Progress)
-	name        string
-	once        bool          // each caller places one call (tests)
-	every       time.Duration // how often resources are sampled for the soak; 0: not kept
+	sys          *system
+	calls        int
+	duration     time.Duration
+	speculative  bool
+	turnDelay    time.Duration
+	progress     func(Progress)
+	name         string
+	once         bool          // each caller places one call (tests)
+	every        time.Duration // how often resources are sampled for the soak; 0: not kept
+	profiles     string        // where the engine's profiles are written at the steady state's end; "": nowhere
+	heapProfiles string        // where a heap profile is written with each soak sample; "": none
 
 	errs     *errorCounts
 	samples  []Sample
@@ -102,7 +108,8 @@ func (l *load) run(ctx context.Context) Result {
 	l.errs = &errorCounts{}
 	l.sys.errs.Store(l.errs)
 	runtime.GC() // the idle figures should not hold the last run's garbage
-	idle := sample()
+	idle := l.sys.sample()
+	stagesBefore := l.sys.readStages()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	start := time.Now()
@@ -125,9 +132,15 @@ func (l *load) run(ctx context.Context) Result {
 	callersDone := make(chan struct{})
 	go func() { wg.Wait(); close(callersDone) }()
 	from := l.watch(ctx, start, stagger, callersDone)
-	to := sample()
+	to := l.sys.sample()
+	if l.profiles != "" && l.sys.profile != nil {
+		if err := writeProfiles(l.sys.profile, l.profiles, l.name); err != nil {
+			l.errs.add(err.Error())
+		}
+	}
 	cancel()
 	wg.Wait()
+	stages := l.sys.readStages().since(stagesBefore)
 
 	overhead := make([]time.Duration, len(l.replies))
 	for i, d := range l.replies {
@@ -137,7 +150,7 @@ func (l *load) run(ctx context.Context) Result {
 		CallsStarted: int(l.started.Load()), CallsCompleted: int(l.done.Load()),
 		Turns: Summarize(l.replies), Overhead: Summarize(overhead), TurnDelay: l.turnDelay,
 		BargeIns: Summarize(l.barges), AfterBargeIn: Summarize(l.afterBarge), Pacing: l.pacing.result(),
-		Resources: resources(idle, from, to, l.calls), Errors: l.errs.snapshot(),
+		Resources: resources(idle, from, to, l.calls), Stages: stages.summaries(), Errors: l.errs.snapshot(),
 		Samples: Samples{Turns: l.replies, BargeIns: l.barges}, Timeline: l.timeline} // Summarize sorted them
 }
 
@@ -149,7 +162,7 @@ func (l *load) watch(ctx context.Context, start time.Time, stagger time.Duration
 	end := start.Add(l.duration)
 	steady := time.NewTimer(stagger)
 	defer steady.Stop()
-	from, last := sample(), sample()
+	from, last := l.sys.sample(), sample()
 	for {
 		select {
 		case <-ctx.Done():
@@ -157,9 +170,9 @@ func (l *load) watch(ctx context.Context, start time.Time, stagger time.Duration
 		case <-callersDone:
 			return from
 		case <-steady.C:
-			from = sample()
+			from = l.sys.sample()
 		case now := <-t.C:
-			s := sample()
+			s := l.sys.sample()
 			cpu := 100 * (s.CPU - last.CPU).Seconds() / s.At.Sub(last.At).Seconds()
 			live := int(l.live.Load())
 			l.timeline = append(l.timeline, Point{Elapsed: now.Sub(start), Live: live, CPUPercent: cpu, RSS: s.RSS,
@@ -170,6 +183,11 @@ func (l *load) watch(ctx context.Context, start time.Time, stagger time.Duration
 			}
 			if l.every > 0 && now.Sub(start) >= stagger && (len(l.samples) == 0 || s.At.Sub(l.samples[len(l.samples)-1].At) >= l.every) {
 				l.samples = append(l.samples, s)
+				if l.heapProfiles != "" {
+					if err := writeHeapProfile(l.heapProfiles, now.Sub(start)); err != nil {
+						l.errs.add("heap profile: " + err.Error())
+					}
+				}
 			}
 			last = s
 		}

@@ -24,12 +24,34 @@ type system struct {
 	// errs counts the current run's errors (an in-process engine's
 	// warnings go there too).
 	errs atomic.Pointer[errorCounts]
+	// procs are the processes under test when they are not this one: the
+	// engine's, or the floor's.
+	procs []*process
+	// stages reads the engine's metrics, for its own stage timings
+	// (metrics.OverheadName); nil for the floor.
+	stages func() ([]byte, error)
+	// profile reads one of the engine's Go profiles (net/http/pprof's
+	// names: "goroutine", "heap", "allocs"); nil where it cannot be read.
+	profile func(name string) ([]byte, error)
 }
 
+// sample is this process's resource use now, and that of the processes
+// under test.
+func (s *system) sample() Sample {
+	smp := sample()
+	for _, p := range s.procs {
+		smp.Processes = append(smp.Processes, p.sample())
+	}
+	return smp
+}
+
+// close stops everything the system started; closing it again does
+// nothing.
 func (s *system) close() {
 	for i := len(s.closers) - 1; i >= 0; i-- {
 		s.closers[i]()
 	}
+	s.closers = nil
 }
 
 // number is the number to call.

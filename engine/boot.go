@@ -16,8 +16,10 @@ import (
 // owns the calls it runs; a call whose boot is gone without ending it (kill
 // -9, a drain that ran out of time) is an orphan. Orphans are closed at the
 // next start-up of any node, once the spill file of an earlier run is
-// written (the ends it holds are the calls' true ones), and when the
-// carrier reports the end of a call no live engine runs.
+// written (the ends it holds are the calls' true ones), when the carrier
+// reports the end of a call no live engine runs, and, for a call whose
+// carrier reported its end while its engine still looked alive, by any
+// live node's next heartbeat after that engine's boot went stale.
 
 // node is the name of the machine: an engine process per node.
 func node(configured string) string {
@@ -30,11 +32,24 @@ func node(configured string) string {
 	return "localhost"
 }
 
-// beat keeps the boot alive until ctx ends.
+// beat keeps the boot alive until ctx ends, and with each beat closes the
+// calls a gone engine left whose carrier has reported their end.
 func (e *Engine) beat(ctx context.Context) {
 	for e.sleep(ctx, persistence.BootHeartbeat) {
-		if err := e.Store.BeatBoot(ctx, e.Boot); err != nil && ctx.Err() == nil {
-			e.Log.Warn("boot heartbeat not recorded: other nodes may take this node's calls for orphans", "err", err)
+		if err := e.Store.BeatBoot(ctx, e.Boot); err != nil {
+			if ctx.Err() == nil {
+				e.Log.Warn("boot heartbeat not recorded: other nodes may take this node's calls for orphans", "err", err)
+			}
+			continue
+		}
+		closed, err := e.Store.CloseCarrierEndedOrphans(ctx, e.Boot, events.EndEngineGone)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			e.Log.Warn("calls a gone engine left not swept", "err", err)
+		case len(closed) > 0:
+			e.Log.Warn("closed calls a gone engine left, ended by their carrier", "calls", len(closed), "reason", events.EndEngineGone)
+			e.Webhooks.Kick()
+			e.Analysis.Kick()
 		}
 	}
 }

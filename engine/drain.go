@@ -69,6 +69,11 @@ func (e *Engine) drain(ctx context.Context, goodbye string) error {
 	if err := e.Streams.Close(callsCtx); err != nil {
 		e.Log.Warn("carrier sockets still open at the drain deadline", "err", err)
 	}
+	if e.Gateways.SIP != nil {
+		if err := e.Gateways.SIP.Close(callsCtx); err != nil {
+			e.Log.Warn("SIP calls still live at the drain deadline", "err", err)
+		}
+	}
 	e.Calls.Wait()
 
 	var errs []error

@@ -39,6 +39,7 @@ import (
 	"github.com/switchboard-voice/switchboard/http/server"
 	"github.com/switchboard-voice/switchboard/http/telephony"
 	"github.com/switchboard-voice/switchboard/internal/netguard"
+	"github.com/switchboard-voice/switchboard/internal/ptr"
 	"github.com/switchboard-voice/switchboard/knowledge"
 	"github.com/switchboard-voice/switchboard/live"
 	"github.com/switchboard-voice/switchboard/metrics"
@@ -47,6 +48,7 @@ import (
 	"github.com/switchboard-voice/switchboard/privacy"
 	"github.com/switchboard-voice/switchboard/providers"
 	"github.com/switchboard-voice/switchboard/records"
+	"github.com/switchboard-voice/switchboard/routing"
 	"github.com/switchboard-voice/switchboard/tools"
 	"github.com/switchboard-voice/switchboard/webhooks"
 )
@@ -75,7 +77,12 @@ type Config struct {
 	// AllowPrivateURLs lets webhooks, custom tools and sound URLs reach
 	// loopback and private addresses (tests, single-network deployments).
 	AllowPrivateURLs bool
-	Clock            clock.Clock // nil: the real clock
+	// SIPAddr, when set, is where the SIP trunk listener takes calls (UDP
+	// and TCP, host:port); SIPMediaAddr is the address RTP is received on
+	// and advertised in SDP (the SIP address's host when empty).
+	SIPAddr      string
+	SIPMediaAddr string
+	Clock        clock.Clock // nil: the real clock
 	// Node names the machine (one engine process per node): a new start
 	// of a node closes the calls its earlier runs left in progress. The
 	// host name when empty.
@@ -144,6 +151,9 @@ func New(cfg Config) (*Engine, error) {
 	boot := persistence.NewBootID()
 	bctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	if err := store.CheckSecretKey(bctx, cfg.Sealer); err != nil {
+		return nil, fmt.Errorf("engine: %w", err)
+	}
 	if err := store.StartBoot(bctx, boot, node(cfg.Node)); err != nil {
 		return nil, fmt.Errorf("engine: %w", err)
 	}
@@ -164,6 +174,8 @@ func New(cfg Config) (*Engine, error) {
 	links := &api.RecordingLinks{Base: cfg.PublicURL, Key: derive(cfg.Secret, "recording links"), TTL: recordingLinkTTL}
 	wo := cfg.Webhooks
 	wo.Store, wo.Secrets, wo.Clock, wo.Log, wo.Metrics = store, e.Organizations, cfg.Clock, cfg.Log, set
+	wo.Assistants = assistantConfigs{e.Assistants, analysis.ErrNoAssistant}
+	wo.Variables = &routing.Directory{Store: store, Sealer: cfg.Sealer}
 	wo.Recordings = recordingLinks{store: store, links: links}
 	if wo.Client == nil {
 		wo.Client = &http.Client{Transport: outbound.Transport, CheckRedirect: noRedirects}
@@ -172,13 +184,13 @@ func New(cfg Config) (*Engine, error) {
 	e.Providers = providers.New(providers.Config{Organizations: e.Organizations, Getenv: cfg.Getenv, Log: cfg.Log,
 		Clock: cfg.Clock, AllowPrivateURLs: cfg.AllowPrivateURLs})
 	ao := cfg.Analysis
-	ao.Store, ao.Configs, ao.Models, ao.Clock, ao.Log, ao.Metrics = store, assistantConfigs{e.Assistants}, e.Providers, cfg.Clock, cfg.Log, e.Metrics
+	ao.Store, ao.Configs, ao.Models, ao.Clock, ao.Log, ao.Metrics = store, assistantConfigs{e.Assistants, analysis.ErrNoAssistant}, e.Providers, cfg.Clock, cfg.Log, e.Metrics
 	e.Private = privacy.NewPurger(store, cfg.Clock, cfg.Log)
 	ao.Finished = func() { e.Webhooks.Kick(); e.Private.Kick() } // the report waiting for the analysis; a private call's words
 	e.Analysis = analysis.New(ao)
 	e.Knowledge = knowledge.NewRetriever(knowledge.RetrieverOptions{Chunks: store, Embedders: e.Providers, Clock: cfg.Clock, Log: cfg.Log})
 	ko := cfg.Knowledge
-	ko.Queue, ko.Configs, ko.Embedders, ko.Clock, ko.Log, ko.Metrics = store, knowledgeConfigs{e.Assistants}, e.Providers, cfg.Clock, cfg.Log, e.Metrics
+	ko.Queue, ko.Configs, ko.Embedders, ko.Clock, ko.Log, ko.Metrics = store, assistantConfigs{e.Assistants, knowledge.ErrNoAssistant}, e.Providers, cfg.Clock, cfg.Log, e.Metrics
 	ko.Changed = e.Knowledge.Invalidate
 	e.Documents = knowledge.NewWorker(ko)
 	var err error
@@ -225,6 +237,7 @@ func New(cfg Config) (*Engine, error) {
 		Assistants:    e.Assistants,
 		Store:         store,
 		Organizations: e.Organizations,
+		Sealer:        cfg.Sealer,
 		Authenticator: auth.NewAuthenticator(store),
 		Keys:          store,
 		Providers:     e.Providers,
@@ -262,13 +275,17 @@ func New(cfg Config) (*Engine, error) {
 	return e, nil
 }
 
-// assistantConfigs gives the analysis worker assistants' configurations.
-type assistantConfigs struct{ reg *assistants.Registry }
+// assistantConfigs gives background workers assistants' configurations;
+// gone is the worker's own error for an assistant that no longer exists.
+type assistantConfigs struct {
+	reg  *assistants.Registry
+	gone error
+}
 
 func (a assistantConfigs) AssistantConfig(ctx context.Context, orgID, id int64) (assistant.Config, error) {
 	snap, err := a.reg.Get(ctx, orgID, id)
 	if errors.Is(err, assistants.ErrNotFound) {
-		return assistant.Config{}, analysis.ErrNoAssistant
+		return assistant.Config{}, a.gone
 	}
 	if err != nil {
 		return assistant.Config{}, err
@@ -276,18 +293,17 @@ func (a assistantConfigs) AssistantConfig(ctx context.Context, orgID, id int64) 
 	return snap.Config, nil
 }
 
-// knowledgeConfigs gives the document worker assistants' configurations.
-type knowledgeConfigs struct{ reg *assistants.Registry }
-
-func (k knowledgeConfigs) AssistantConfig(ctx context.Context, orgID, id int64) (assistant.Config, error) {
-	snap, err := k.reg.Get(ctx, orgID, id)
+// AssistantWebhookSecret gives the dispatcher an assistant's own webhook
+// secret; "" when it has none or is gone (the organization's signs).
+func (a assistantConfigs) AssistantWebhookSecret(ctx context.Context, orgID, id int64) (string, error) {
+	snap, err := a.reg.Get(ctx, orgID, id)
 	if errors.Is(err, assistants.ErrNotFound) {
-		return assistant.Config{}, knowledge.ErrNoAssistant
+		return "", nil
 	}
 	if err != nil {
-		return assistant.Config{}, err
+		return "", err
 	}
-	return snap.Config, nil
+	return ptr.Value(snap.Config.WebhookSettings.Secret), nil
 }
 
 // knowledgeEvents tells the document worker and the retriever of the

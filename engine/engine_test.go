@@ -33,6 +33,13 @@ func withFakes(t *testing.T) func(*engine.Config) {
 
 // withScript is withFakes with the models answering script.
 func withScript(t *testing.T, script openaifake.Script) func(*engine.Config) {
+	_, opt := fakesFor(t, script)
+	return opt
+}
+
+// fakesFor runs the fakes for one test: they, and the engine option that
+// points at them.
+func fakesFor(t *testing.T, script openaifake.Script) (*fakes.Fakes, func(*engine.Config)) {
 	f, err := fakes.New(fakes.Options{Key: "fake-key", Script: script})
 	if err != nil {
 		t.Fatal(err)
@@ -45,7 +52,7 @@ func withScript(t *testing.T, script openaifake.Script) func(*engine.Config) {
 		k, v, _ := strings.Cut(kv, "=")
 		env[k] = v
 	}
-	return func(c *engine.Config) { c.Getenv = func(k string) string { return env[k] } }
+	return f, func(c *engine.Config) { c.Getenv = func(k string) string { return env[k] } }
 }
 
 // line is a caller on a scripted carrier.

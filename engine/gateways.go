@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"net/netip"
 
 	"github.com/switchboard-voice/switchboard/actors/call"
 	"github.com/switchboard-voice/switchboard/http/openapi"
@@ -13,6 +14,7 @@ import (
 	"github.com/switchboard-voice/switchboard/http/telephony/vonage"
 	"github.com/switchboard-voice/switchboard/http/telephony/web"
 	"github.com/switchboard-voice/switchboard/routing"
+	"github.com/switchboard-voice/switchboard/sip/gateway"
 )
 
 // Gateways are the carriers' webhooks and media streams.
@@ -22,6 +24,7 @@ type Gateways struct {
 	Vonage *vonage.Gateway
 	Plivo  *plivo.Gateway
 	Web    *web.Gateway
+	SIP    *gateway.Gateway // nil unless Config.SIPAddr is set
 }
 
 // buildGateways sets up every carrier's gateway over the engine's calls,
@@ -61,6 +64,30 @@ func (e *Engine) buildGateways() error {
 	if g.Web, err = web.New(web.Config{Deps: deps}); err != nil {
 		return fmt.Errorf("engine: %w", err)
 	}
+	if e.cfg.SIPAddr != "" {
+		return e.startSIP(deps.Directory)
+	}
+	return nil
+}
+
+// startSIP listens for SIP trunks' calls.
+func (e *Engine) startSIP(dir telephony.Directory) error {
+	cfg := gateway.Config{Calls: e.Calls, Directory: dir, Trunks: e.Store, Opener: e.cfg.Sealer, Log: e.Log}
+	if e.cfg.SIPMediaAddr != "" {
+		a, err := netip.ParseAddr(e.cfg.SIPMediaAddr)
+		if err != nil {
+			return fmt.Errorf("engine: SIP media address: %w", err)
+		}
+		cfg.MediaAddr = a
+	}
+	g, err := gateway.New(cfg)
+	if err != nil {
+		return fmt.Errorf("engine: %w", err)
+	}
+	if err := g.Listen(e.cfg.SIPAddr); err != nil {
+		return fmt.Errorf("engine: %w", err)
+	}
+	e.Gateways.SIP = g
 	return nil
 }
 

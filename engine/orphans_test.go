@@ -137,3 +137,57 @@ func TestOrphanedCallsAreClosed(t *testing.T) {
 		t.Fatalf("%d reports for the killed run's call", n)
 	}
 }
+
+// A carrier's final status comes within seconds of its engine's death,
+// while that engine's boot still looks alive, so it cannot close the call;
+// if that node never starts again, a live node's heartbeat closes the call
+// once the boot has gone stale, and its report is sent once.
+func TestCarrierEndedOrphansAreSwept(t *testing.T) {
+	pool := pgtest.Pool(t)
+	srv, cloud := twilioEngineWith(t, func(c *engine.Config) { withFakes(t)(c); c.Pool, c.Node = pool, "node-1" })
+	org, key := srv.Key("Sweep")
+	createAssistant(t, srv, org, key, fmt.Sprintf(`{"name":"Twilio account","twilio_config":{"account_sid":%q,"auth_token":%q}}`,
+		cloud.AccountSID(), cloud.AuthToken()))
+	hook := newReports(t)
+	ctx := t.Context()
+	killed := persistence.NewBootID()
+	if err := srv.Store.StartBoot(ctx, killed, "node-9"); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Store.WriteRecords(ctx, []persistence.Record{{Kind: persistence.RecordStarted, CallSID: "CA-swept", Seq: 1,
+		At: time.Now().Add(-time.Minute), Call: &persistence.CallInfo{OrganizationID: org, From: "+15550001111", To: "+15550007777",
+			Direction: "inbound", Carrier: "twilio", WebhookURL: hook.URL, Boot: string(killed)}}}); err != nil {
+		t.Fatal(err)
+	}
+	reason := func() string {
+		c, err := srv.Store.GetCallBySID(ctx, org, "CA-swept")
+		if err != nil || c.EndedReason == nil {
+			return fmt.Sprint("open: ", err)
+		}
+		return *c.EndedReason
+	}
+	// node-9 is killed; Twilio reports the end at once, to node-1
+	form := url.Values{"AccountSid": {cloud.AccountSID()}, "CallSid": {"CA-swept"}, "CallStatus": {"completed"},
+		"From": {"+15550001111"}, "To": {"+15550007777"}, "Direction": {"inbound"}, "CallDuration": {"60"}}
+	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if status, body, err := cloud.Post(cctx, "/telephony/twilio/status", form, cloud.AuthToken()); err != nil || status != http.StatusNoContent {
+		t.Fatalf("status callback: %d %s %v", status, body, err)
+	}
+	if r := reason(); r != "open: <nil>" {
+		t.Fatalf("closed while its engine still looked alive: %s", r)
+	}
+	// node-9 never beats again
+	if _, err := pool.Exec(ctx, `UPDATE engine_boots SET heartbeat_at = heartbeat_at - interval '1 hour' WHERE boot_id = $1`, killed); err != nil {
+		t.Fatal(err)
+	}
+	testkit.Eventually(t, 3*persistence.BootHeartbeat, func() error {
+		if r := reason(); r != events.EndEngineGone {
+			return fmt.Errorf("the carrier-ended call of a gone engine: %s", r)
+		}
+		if n := hook.count("CA-swept"); n != 1 {
+			return fmt.Errorf("%d reports", n)
+		}
+		return nil
+	})
+}

@@ -21,10 +21,11 @@ func TestConversationPerRecogniser(t *testing.T) {
 		{"deepgram", "nova-2"},
 		{"soniox", "stt-rt-v3"},
 		{"speechmatics", "enhanced"},
+		{"elevenlabs", "scribe_v2_realtime"},
 	} {
 		t.Run(c.provider, func(t *testing.T) {
 			snap := createAssistant(t, srv, org, key, fmt.Sprintf(
-				`{"name":"Hears with %s","stt_settings":{"provider":%q,"model":%q,"soniox_config":{"max_endpoint_delay_ms":500},"speechmatics_config":{"utterance_silence_timeout":0.5}}}`,
+				`{"name":"Hears with %s","stt_settings":{"provider":%q,"model":%q,"soniox_config":{"max_endpoint_delay_ms":500},"speechmatics_config":{"utterance_silence_timeout":0.5},"elevenlabs_config":{"vad_silence_threshold_secs":0.5,"include_timestamps":true}}}`,
 				c.provider, c.provider, c.model))
 			l := dial(t, srv, snap, "CA-"+c.provider)
 			l.say("hello there")

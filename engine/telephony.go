@@ -54,7 +54,7 @@ func (d dialer) Dial(ctx context.Context, c api.OutboundCall) (api.Dialed, error
 	if err != nil {
 		return api.Dialed{}, err
 	}
-	return api.Dialed{CallSID: sid, Carrier: n.Provider}, nil
+	return api.Dialed{CallSID: sid, Carrier: n.Provider, DialID: dial.ID}, nil
 }
 
 // saveVariables seals a dial's variables into the database under a new

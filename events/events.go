@@ -7,6 +7,7 @@ package events
 import (
 	"time"
 
+	"github.com/switchboard-voice/switchboard/assistant"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -36,10 +37,10 @@ type CallStarted struct {
 	OrganizationID int64
 	AssistantID    int64
 	ConfigVersion  int
-	From, To       string // E.164 where the carrier gives it
-	Direction      string // inbound or outbound
-	Carrier        string // twilio, telnyx, vonage, plivo or web
-	WebhookURL     string // the assistant's webhook_url, "" for none
+	From, To       string                // E.164 where the carrier gives it
+	Direction      string                // inbound or outbound
+	Carrier        string                // twilio, telnyx, vonage, plivo or web
+	Webhook        assistant.CallWebhook // where and how its webhooks go; no URL: none
 	// Private: the assistant is in GDPR mode. The customer's number is
 	// masked here already, and what is said is not kept after the call.
 	Private bool

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/switchboard-voice/switchboard/internal/typeddoc"
+	"github.com/switchboard-voice/switchboard/persistence"
 )
 
 // Store is where settings live.
@@ -61,6 +62,11 @@ func (d *Directory) Get(ctx context.Context, id int64) (*Org, error) {
 	}
 	name, raw, err := d.store.OrganizationSettings(ctx, id)
 	if err != nil {
+		if ok && !errors.Is(err, persistence.ErrNotFound) {
+			// The database is away: the settings as last read route and
+			// run calls through the outage (nobody can change them meanwhile).
+			return c.org, nil
+		}
 		return nil, err
 	}
 	doc, err := typeddoc.DecodeDocument(raw)

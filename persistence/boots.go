@@ -52,7 +52,7 @@ func (s *Store) EndBoot(ctx context.Context, id BootID) error {
 
 // orphansQuery finds calls in progress (started, not ended) that no live
 // boot runs, other than boot $1, optionally one call ($2: its SID, $3:
-// its carrier), with when they were last heard of: the carrier's end if
+// its carrier) or only those whose carrier reported their end ($5), with when they were last heard of: the carrier's end if
 // it reported one, else the call's last record.
 const orphansQuery = `
 	SELECT c.call_sid, c.started_at, coalesce(c.ended_at, greatest(c.updated_at,
@@ -61,6 +61,7 @@ const orphansQuery = `
 	FROM calls c
 	WHERE c.ended_reason IS NULL AND c.started_at IS NOT NULL AND c.boot_id IS DISTINCT FROM $1
 		AND ($2 = '' OR (c.call_sid = $2 AND c.carrier = $3))
+		AND (NOT $5 OR call_status_rank(c.status) = 3)
 		AND NOT EXISTS (SELECT 1 FROM engine_boots b
 			WHERE b.boot_id = c.boot_id AND b.heartbeat_at > clock_timestamp() - make_interval(secs => $4)
 				AND NOT EXISTS (SELECT 1 FROM engine_boots later WHERE later.node = b.node AND later.started_at > b.started_at))
@@ -74,7 +75,7 @@ const orphansQuery = `
 func (s *Store) CloseOrphans(ctx context.Context, me BootID, reason string) ([]string, error) {
 	var closed []string
 	for {
-		sids, err := s.closeOrphans(ctx, me, reason, "", "")
+		sids, err := s.closeOrphans(ctx, me, reason, "", "", false)
 		closed = append(closed, sids...)
 		if err != nil || len(sids) < 500 {
 			return closed, err
@@ -85,12 +86,22 @@ func (s *Store) CloseOrphans(ctx context.Context, me BootID, reason string) ([]s
 // CloseOrphan is CloseOrphans for one call of a carrier; it reports
 // whether the call was an orphan and is now closed.
 func (s *Store) CloseOrphan(ctx context.Context, me BootID, reason, carrier, callSID string) (bool, error) {
-	sids, err := s.closeOrphans(ctx, me, reason, carrier, callSID)
+	sids, err := s.closeOrphans(ctx, me, reason, carrier, callSID, false)
 	return len(sids) > 0, err
 }
 
-func (s *Store) closeOrphans(ctx context.Context, me BootID, reason, carrier, callSID string) ([]string, error) {
-	rows, _ := s.pool.Query(ctx, orphansQuery, me, callSID, carrier, BootTTL.Seconds())
+// CloseCarrierEndedOrphans is CloseOrphans for the calls whose carrier
+// has reported their end. A live node sweeps them at each heartbeat: the
+// carrier's final status comes within seconds of the engine's death, while
+// its boot still looks alive, and the node may never start again (a new
+// container is a new node), so neither that status nor a start-up would
+// close the call.
+func (s *Store) CloseCarrierEndedOrphans(ctx context.Context, me BootID, reason string) ([]string, error) {
+	return s.closeOrphans(ctx, me, reason, "", "", true)
+}
+
+func (s *Store) closeOrphans(ctx context.Context, me BootID, reason, carrier, callSID string, carrierEnded bool) ([]string, error) {
+	rows, _ := s.pool.Query(ctx, orphansQuery, me, callSID, carrier, BootTTL.Seconds(), carrierEnded)
 	var recs []Record
 	var sid string
 	var started, last time.Time

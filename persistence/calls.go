@@ -40,11 +40,17 @@ type CallRow struct {
 	UpdatedAt       time.Time
 	// Analysis is the call's post-call analysis; nil when it has none.
 	Analysis *CallAnalysis
+	// How its webhooks are rendered (CallWebhook).
+	WebhookFormat    string
+	WebhookRecording bool
+	AssistantUUID    *string
+	DialID           *string // a placed call's dial, naming its call-time variables
 }
 
 const callColumns = `c.id, c.call_sid, c.organization_id, c.assistant_id, a.name, c.carrier, c.direction, c.from_number,
 	c.to_number, c.customer_phone_number, c.assistant_phone_number, c.status, c.config_version, c.webhook_url,
-	c.created_at, c.started_at, c.ended_at, c.duration_ms, c.ended_reason, c.consent, c.answered_by, c.updated_at, ` + analysisJSON
+	c.created_at, c.started_at, c.ended_at, c.duration_ms, c.ended_reason, c.consent, c.answered_by, c.updated_at, ` + analysisJSON + `,
+	c.webhook_format, c.webhook_recording, a.uuid::text, c.dial_id`
 
 const callFrom = ` FROM calls c LEFT JOIN assistants a ON a.id = c.assistant_id`
 
@@ -52,7 +58,8 @@ func scanCall(row pgx.Row) (CallRow, error) {
 	var c CallRow
 	err := row.Scan(&c.ID, &c.CallSID, &c.OrganizationID, &c.AssistantID, &c.AssistantName, &c.Carrier, &c.Direction,
 		&c.From, &c.To, &c.CustomerNumber, &c.AssistantNumber, &c.Status, &c.ConfigVersion, &c.WebhookURL,
-		&c.CreatedAt, &c.StartedAt, &c.EndedAt, &c.DurationMS, &c.EndedReason, &c.Consent, &c.AnsweredBy, &c.UpdatedAt, &c.Analysis)
+		&c.CreatedAt, &c.StartedAt, &c.EndedAt, &c.DurationMS, &c.EndedReason, &c.Consent, &c.AnsweredBy, &c.UpdatedAt, &c.Analysis,
+		&c.WebhookFormat, &c.WebhookRecording, &c.AssistantUUID, &c.DialID)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return CallRow{}, ErrNotFound
 	}

@@ -12,22 +12,25 @@ import (
 
 // PhoneNumber is a number an organization receives calls on.
 type PhoneNumber struct {
-	ID             int64     `json:"id"`
-	OrganizationID int64     `json:"organization_id"`
-	PhoneNumber    string    `json:"phone_number"`
-	Provider       string    `json:"provider"`
-	FriendlyName   *string   `json:"friendly_name"`
-	AssistantID    *int64    `json:"assistant_id"`
-	IsActive       bool      `json:"is_active"`
-	CreatedAt      time.Time `json:"created_at"`
-	UpdatedAt      time.Time `json:"updated_at"`
+	ID             int64   `json:"id"`
+	OrganizationID int64   `json:"organization_id"`
+	PhoneNumber    string  `json:"phone_number"`
+	Provider       string  `json:"provider"`
+	FriendlyName   *string `json:"friendly_name"`
+	AssistantID    *int64  `json:"assistant_id"`
+	IsActive       bool    `json:"is_active"`
+	// SIPTrunkID ties a SIP number to one of its organization's trunks
+	// (nil: any of them delivers its calls).
+	SIPTrunkID *int64    `json:"sip_trunk_id"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
 }
 
-const numberColumns = `id, organization_id, phone_number, provider, friendly_name, assistant_id, is_active, created_at, updated_at`
+const numberColumns = `id, organization_id, phone_number, provider, friendly_name, assistant_id, is_active, sip_trunk_id, created_at, updated_at`
 
 func scanNumber(row pgx.Row) (PhoneNumber, error) {
 	var n PhoneNumber
-	err := row.Scan(&n.ID, &n.OrganizationID, &n.PhoneNumber, &n.Provider, &n.FriendlyName, &n.AssistantID, &n.IsActive, &n.CreatedAt, &n.UpdatedAt)
+	err := row.Scan(&n.ID, &n.OrganizationID, &n.PhoneNumber, &n.Provider, &n.FriendlyName, &n.AssistantID, &n.IsActive, &n.SIPTrunkID, &n.CreatedAt, &n.UpdatedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return PhoneNumber{}, ErrNotFound
 	}
@@ -38,9 +41,9 @@ func scanNumber(row pgx.Row) (PhoneNumber, error) {
 // organization) is ErrDuplicate.
 func (s *Store) CreatePhoneNumber(ctx context.Context, n PhoneNumber) (PhoneNumber, error) {
 	out, err := scanNumber(s.pool.QueryRow(ctx, `
-		INSERT INTO phone_numbers (organization_id, phone_number, provider, friendly_name, assistant_id, is_active)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING `+numberColumns,
-		n.OrganizationID, n.PhoneNumber, n.Provider, n.FriendlyName, n.AssistantID, n.IsActive))
+		INSERT INTO phone_numbers (organization_id, phone_number, provider, friendly_name, assistant_id, is_active, sip_trunk_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING `+numberColumns,
+		n.OrganizationID, n.PhoneNumber, n.Provider, n.FriendlyName, n.AssistantID, n.IsActive, n.SIPTrunkID))
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) && pe.Code == "23505" {
 		return PhoneNumber{}, ErrDuplicate
@@ -116,6 +119,8 @@ type PhoneNumberUpdate struct {
 	IsActive        *bool
 	AssistantID     *int64
 	SetAssistant    bool // with AssistantID nil: unassign
+	SIPTrunkID      *int64
+	SetSIPTrunk     bool // with SIPTrunkID nil: any of the organization's trunks
 }
 
 // UpdatePhoneNumber changes one of an organization's numbers.
@@ -125,9 +130,10 @@ func (s *Store) UpdatePhoneNumber(ctx context.Context, orgID, id int64, u PhoneN
 			friendly_name = CASE WHEN $3 THEN $4 ELSE friendly_name END,
 			is_active = COALESCE($5, is_active),
 			assistant_id = CASE WHEN $6 THEN $7 ELSE assistant_id END,
+			sip_trunk_id = CASE WHEN $8 THEN $9 ELSE sip_trunk_id END,
 			updated_at = now()
 		WHERE organization_id = $1 AND id = $2 RETURNING `+numberColumns,
-		orgID, id, u.SetFriendlyName, u.FriendlyName, u.IsActive, u.SetAssistant, u.AssistantID))
+		orgID, id, u.SetFriendlyName, u.FriendlyName, u.IsActive, u.SetAssistant, u.AssistantID, u.SetSIPTrunk, u.SIPTrunkID))
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return PhoneNumber{}, fmt.Errorf("persistence: update phone number: %w", err)
 	}

@@ -11,6 +11,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/switchboard-voice/switchboard/assistant"
 )
 
 // ErrInvalidRecord means a call record lacks what its kind needs.
@@ -74,6 +76,38 @@ type CallInfo struct {
 	Boot           string `json:"boot,omitempty"` // the engine process running the call (started records)
 	// Private: GDPR mode; the customer's number is masked by the caller.
 	Private bool `json:"private,omitempty"`
+	// Webhook says how the call's webhooks are sent; nil: Switchboard's
+	// defaults.
+	Webhook *CallWebhook `json:"webhook,omitempty"`
+	// DialID names the call-time variables of a placed call (placed
+	// records), sealed in dial_variables.
+	DialID string `json:"dial_id,omitempty"`
+}
+
+// CallWebhook is how a call's webhooks are sent (the calls.webhook_*
+// columns): assistant.CallWebhook without the URL.
+type CallWebhook struct {
+	Format    string    `json:"format"`           // switchboard, voicedock or famulor
+	Events    *[]string `json:"events,omitempty"` // the only types sent; nil: every type
+	Reports   string    `json:"reports"`          // answered, completed or all
+	Recording bool      `json:"recording"`
+}
+
+// SetWebhook sets where and how the call's webhooks go.
+func (c *CallInfo) SetWebhook(w assistant.CallWebhook) {
+	c.WebhookURL = w.URL
+	c.Webhook = &CallWebhook{Format: w.Format, Events: w.Events, Reports: w.Reports, Recording: w.Recording}
+	if w.URL == "" {
+		c.Webhook = nil
+	}
+}
+
+// columns gives the webhook columns' values, the defaults for nil.
+func (w *CallWebhook) columns() (format string, events *[]string, reports string, recording bool) {
+	if w == nil {
+		return "switchboard", nil, "answered", true
+	}
+	return w.Format, w.Events, w.Reports, w.Recording
 }
 
 // StatusUpdate is a carrier's status callback; Status is one of the
@@ -250,12 +284,14 @@ const outboxInsert = `
 
 func queuePlaced(b *pgx.Batch, r *Record) {
 	c := r.Call
+	format, events, reports, recording := c.Webhook.columns()
 	b.Queue(`
 		INSERT INTO calls (call_sid, organization_id, assistant_id, carrier, direction, from_number, to_number,
-			status, webhook_url, private, created_at, updated_at)
-		VALUES ($1, $2, (SELECT id FROM assistants WHERE id = $3), $4, $5, $6, $7, 'queued', $8, $9, $10, $10)
+			status, webhook_url, private, created_at, updated_at, webhook_format, webhook_events, webhook_reports, webhook_recording, dial_id)
+		VALUES ($1, $2, (SELECT id FROM assistants WHERE id = $3), $4, $5, $6, $7, 'queued', $8, $9, $10, $10, $11, $12, $13, $14, nullif($15, ''))
 		ON CONFLICT (call_sid) DO NOTHING`,
-		r.CallSID, c.OrganizationID, c.AssistantID, c.Carrier, direction(c.Direction), c.From, c.To, c.WebhookURL, c.Private, r.At)
+		r.CallSID, c.OrganizationID, c.AssistantID, c.Carrier, direction(c.Direction), c.From, c.To, c.WebhookURL, c.Private, r.At,
+		format, events, reports, recording, c.DialID)
 }
 
 // queueStarted creates the call row, or completes the one placed earlier,
@@ -263,11 +299,14 @@ func queuePlaced(b *pgx.Batch, r *Record) {
 // past it.
 func queueStarted(b *pgx.Batch, r *Record) {
 	c := r.Call
+	format, events, reports, recording := c.Webhook.columns()
 	b.Queue(`
 		WITH up AS (
 			INSERT INTO calls (call_sid, organization_id, assistant_id, carrier, direction, from_number, to_number,
-				status, config_version, webhook_url, private, created_at, started_at, updated_at, boot_id)
-			VALUES ($1, $2, (SELECT id FROM assistants WHERE id = $3), $4, $5, $6, $7, 'in-progress', $8, $9, $11, $10, $10, $10, nullif($12, ''))
+				status, config_version, webhook_url, private, created_at, started_at, updated_at, boot_id,
+				webhook_format, webhook_events, webhook_reports, webhook_recording)
+			VALUES ($1, $2, (SELECT id FROM assistants WHERE id = $3), $4, $5, $6, $7, 'in-progress', $8, $9, $11, $10, $10, $10, nullif($12, ''),
+				$13, $14, $15, $16)
 			ON CONFLICT (call_sid) DO UPDATE SET
 				started_at = EXCLUDED.started_at, config_version = EXCLUDED.config_version, boot_id = EXCLUDED.boot_id,
 				-- a call becomes private when it starts in GDPR mode: its
@@ -276,14 +315,16 @@ func queueStarted(b *pgx.Batch, r *Record) {
 				from_number = CASE WHEN EXCLUDED.private THEN EXCLUDED.from_number ELSE calls.from_number END,
 				to_number = CASE WHEN EXCLUDED.private THEN EXCLUDED.to_number ELSE calls.to_number END,
 				webhook_url = EXCLUDED.webhook_url, carrier = EXCLUDED.carrier, updated_at = EXCLUDED.updated_at,
+				webhook_format = EXCLUDED.webhook_format, webhook_events = EXCLUDED.webhook_events,
+				webhook_reports = EXCLUDED.webhook_reports, webhook_recording = EXCLUDED.webhook_recording,
 				status = CASE WHEN call_status_rank(calls.status) < 2 THEN 'in-progress' ELSE calls.status END
 			WHERE calls.started_at IS NULL
-			RETURNING id, organization_id, assistant_id, webhook_url, status)`+outboxInsert+`
+			RETURNING id, organization_id, assistant_id, webhook_url, webhook_events, status)`+outboxInsert+`
 		SELECT organization_id, id, assistant_id, webhook_url, 'status-update', 'in-progress', $10, $10 FROM up
-		WHERE webhook_url <> '' AND status = 'in-progress'
+		WHERE webhook_url <> '' AND status = 'in-progress' AND webhook_wanted(webhook_events, 'status-update')
 		ON CONFLICT DO NOTHING`,
 		r.CallSID, c.OrganizationID, c.AssistantID, c.Carrier, direction(c.Direction), c.From, c.To,
-		c.ConfigVersion, c.WebhookURL, r.At, c.Private, c.Boot)
+		c.ConfigVersion, c.WebhookURL, r.At, c.Private, c.Boot, format, events, reports, recording)
 }
 
 // queueStatus moves a call's status forward (never back) and enqueues the
@@ -295,10 +336,14 @@ func queueStatus(b *pgx.Batch, r *Record) {
 			UPDATE calls SET status = $3, updated_at = $4,
 				ended_at = CASE WHEN call_status_rank($3) = 3 THEN coalesce(ended_at, $4) ELSE ended_at END
 			WHERE call_sid = $1 AND carrier = $2 AND call_status_rank(status) < call_status_rank($3)
-			RETURNING id, organization_id, assistant_id, webhook_url, status)`+outboxInsert+`
-		SELECT organization_id, id, assistant_id, webhook_url, 'status-update',
-			CASE WHEN call_status_rank(status) = 3 THEN 'ended' ELSE status END, $4, $4 FROM up
-		WHERE webhook_url <> '' AND status <> 'queued'
+			RETURNING id, organization_id, assistant_id, webhook_url, webhook_events, webhook_reports, started_at, status)`+outboxInsert+`
+		SELECT organization_id, id, assistant_id, webhook_url, w.type,
+			CASE WHEN w.ord = 2 THEN '' WHEN call_status_rank(status) = 3 THEN 'ended' ELSE status END, $4, $4
+		FROM up, (VALUES (1, 'status-update'), (2, 'end-of-call-report')) AS w(ord, type)
+		WHERE webhook_url <> '' AND status <> 'queued' AND webhook_wanted(webhook_events, w.type)
+			-- a call never answered gets its report now, when its calls want one
+			AND (w.ord = 1 OR (webhook_reports = 'all' AND started_at IS NULL AND call_status_rank(status) = 3))
+		ORDER BY w.ord
 		ON CONFLICT DO NOTHING`,
 		r.CallSID, r.Status.Carrier, r.Status.Status, r.At)
 }
@@ -312,10 +357,11 @@ func queueEnded(b *pgx.Batch, r *Record) {
 			UPDATE calls SET ended_at = $2, duration_ms = $3, ended_reason = $4, updated_at = $2,
 				status = CASE WHEN call_status_rank(status) < 3 THEN 'completed' ELSE status END
 			WHERE call_sid = $1 AND ended_reason IS NULL
-			RETURNING id, organization_id, assistant_id, webhook_url)`+outboxInsert+`
+			RETURNING id, organization_id, assistant_id, webhook_url, webhook_events, webhook_reports, status)`+outboxInsert+`
 		SELECT organization_id, id, assistant_id, webhook_url, w.type, w.key, $2, $2
 		FROM up, (VALUES (1, 'status-update', 'ended'), (2, 'end-of-call-report', '')) AS w(ord, type, key)
-		WHERE webhook_url <> '' AND (w.ord = 1 OR NOT $5)
+		WHERE webhook_url <> '' AND webhook_wanted(webhook_events, w.type)
+			AND (w.ord = 1 OR (NOT $5 AND (webhook_reports <> 'completed' OR status = 'completed')))
 		ORDER BY w.ord
 		ON CONFLICT DO NOTHING`,
 		r.CallSID, r.At, r.End.DurationMS, r.End.Reason, r.End.AwaitRecording)
@@ -336,6 +382,7 @@ func queueRecordings(b *pgx.Batch, r *Record) {
 	b.Queue(outboxInsert+`
 		SELECT organization_id, id, assistant_id, webhook_url, 'end-of-call-report', '', $2, $2
 		FROM calls WHERE call_sid = $1 AND webhook_url <> '' AND ended_reason IS NOT NULL
+			AND webhook_wanted(webhook_events, 'end-of-call-report') AND (webhook_reports <> 'completed' OR status = 'completed')
 		ON CONFLICT DO NOTHING`, r.CallSID, r.At)
 }
 
@@ -514,7 +561,7 @@ func (c *liveColumns) queue(b *pgx.Batch) {
 		SELECT calls.organization_id, calls.id, calls.assistant_id, calls.webhook_url, 'transcript', t.key, t.data::jsonb, t.at, t.at
 		FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) AS t(sid, key, data, at)
 		JOIN calls ON calls.call_sid = t.sid
-		WHERE calls.webhook_url <> ''
+		WHERE calls.webhook_url <> '' AND webhook_wanted(calls.webhook_events, 'transcript')
 		ORDER BY t.key::int
 		ON CONFLICT DO NOTHING`,
 		c.sid, c.key, c.data, c.at)

@@ -29,6 +29,7 @@ type OutboxRow struct {
 	Payload        json.RawMessage // the body, once rendered by an earlier attempt
 	Attempt        int             // the attempt this claim is for, from 1
 	CreatedAt      time.Time
+	Format         string // the call's webhook format: switchboard, voicedock or famulor
 }
 
 // ClaimWebhooks takes up to limit webhooks due at now for one attempt each:
@@ -53,11 +54,12 @@ func (s *Store) ClaimWebhooks(ctx context.Context, now time.Time, lease time.Dur
 		UPDATE webhook_outbox o SET attempts = o.attempts + 1, next_attempt_at = $2
 		FROM due WHERE o.id = due.id
 		RETURNING o.id, o.organization_id, o.call_id, o.assistant_id, o.webhook_url, o.webhook_type, o.dedup_key,
-			o.data, o.payload, o.attempts, o.created_at`, now, now.Add(lease), limit)
+			o.data, o.payload, o.attempts, o.created_at,
+			coalesce((SELECT c.webhook_format FROM calls c WHERE c.id = o.call_id), 'switchboard')`, now, now.Add(lease), limit)
 	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (OutboxRow, error) {
 		var o OutboxRow
 		err := r.Scan(&o.ID, &o.OrganizationID, &o.CallID, &o.AssistantID, &o.WebhookURL, &o.Type, &o.DedupKey,
-			&o.Data, &o.Payload, &o.Attempt, &o.CreatedAt)
+			&o.Data, &o.Payload, &o.Attempt, &o.CreatedAt, &o.Format)
 		return o, err
 	})
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/switchboard-voice/switchboard/providers/deepgram"
 	"github.com/switchboard-voice/switchboard/providers/elevenlabs"
 	"github.com/switchboard-voice/switchboard/providers/openaitts"
+	"github.com/switchboard-voice/switchboard/providers/scribe"
 	"github.com/switchboard-voice/switchboard/providers/soniox"
 	"github.com/switchboard-voice/switchboard/providers/speechmatics"
 	"github.com/switchboard-voice/switchboard/voice"
@@ -76,6 +77,7 @@ func New(cfg Config) *Set {
 			"deepgram":     deepgram.New(deepgram.Config{}),
 			"soniox":       soniox.New(soniox.Config{}),
 			"speechmatics": speechmatics.New(speechmatics.Config{}),
+			"elevenlabs":   scribe.New(scribe.Config{}),
 		},
 		tts: map[string]voice.TTS{
 			"elevenlabs": &elevenlabs.TTS{},

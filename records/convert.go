@@ -66,7 +66,8 @@ func (c *converter) convert(sid string, at time.Time, e events.Event, emit func(
 		rec.Kind = persistence.RecordStarted
 		rec.Call = &persistence.CallInfo{OrganizationID: e.OrganizationID, AssistantID: e.AssistantID,
 			ConfigVersion: e.ConfigVersion, From: events.Clean(e.From), To: events.Clean(e.To), Direction: events.Clean(e.Direction),
-			Carrier: events.Clean(e.Carrier), WebhookURL: events.Clean(e.WebhookURL), Private: e.Private, Boot: c.boot}
+			Carrier: events.Clean(e.Carrier), Private: e.Private, Boot: c.boot}
+		rec.Call.SetWebhook(e.Webhook)
 	case events.CallEnded:
 		rec.Kind = persistence.RecordEnded
 		rec.End = &persistence.CallEnd{Reason: events.Clean(e.Reason), DurationMS: e.Duration.Milliseconds(),

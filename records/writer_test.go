@@ -15,6 +15,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/switchboard-voice/switchboard/assistant"
 	"github.com/switchboard-voice/switchboard/clock"
 	"github.com/switchboard-voice/switchboard/events"
 	"github.com/switchboard-voice/switchboard/internal/testkit"
@@ -26,7 +27,7 @@ import (
 // script is a call's events as a call actor publishes them.
 func (f *fixture) script(webhook string, turns int) []events.Event {
 	evs := []events.Event{events.CallStarted{OrganizationID: f.org, AssistantID: f.asst, ConfigVersion: 3,
-		From: "+15550001111", To: "+15550002222", Direction: "inbound", Carrier: "twilio", WebhookURL: webhook}}
+		From: "+15550001111", To: "+15550002222", Direction: "inbound", Carrier: "twilio", Webhook: hook(webhook)}}
 	history := []voice.Message{{Role: voice.RoleSystem, Content: "You are a test."}}
 	for i := 1; i <= turns; i++ {
 		said, reply := fmt.Sprintf("question %d", i), fmt.Sprintf("answer %d", i)
@@ -289,7 +290,7 @@ func TestStatusesMoveForwardOnly(t *testing.T) {
 		t.Fatalf("after callbacks: %+v", c)
 	}
 	w.Publish("CA9", t0.Add(2*time.Second), events.CallStarted{OrganizationID: f.org, AssistantID: f.asst, ConfigVersion: 2,
-		From: "+15550002222", To: "+15550003333", Direction: "outbound", Carrier: "telnyx", WebhookURL: "https://hooks.test/a"})
+		From: "+15550002222", To: "+15550003333", Direction: "outbound", Carrier: "telnyx", Webhook: hook("https://hooks.test/a")})
 	w.RecordStatus(ctx, "telnyx", "CA9", persistence.StatusCompleted, t0.Add(9*time.Second))
 	w.Publish("CA9", t0.Add(10*time.Second), events.CallEnded{Reason: events.EndAssistantTool, Duration: 8 * time.Second})
 	w.RecordStatus(ctx, "telnyx", "CA9", persistence.StatusFailed, t0.Add(11*time.Second))
@@ -515,4 +516,14 @@ func TestOpeningDecisionsAreOnTheCall(t *testing.T) {
 	if c, err = f.store.GetCallBySID(context.Background(), f.org, "CA2"); err != nil || c.Consent != nil || c.AnsweredBy != nil {
 		t.Fatalf("a call never asked: %+v, %v", c, err)
 	}
+}
+
+// hook is a call's webhook to url with the default settings.
+func hook(url string) assistant.CallWebhook {
+	if url == "" {
+		return assistant.CallWebhook{}
+	}
+	c := assistant.Defaults()
+	c.WebhookURL = &url
+	return c.CallWebhook()
 }

@@ -52,6 +52,8 @@ type Directory struct {
 	Organizations Organizations
 	Sealer        assistant.Sealer // opens assistants' own credentials
 	Log           *slog.Logger
+
+	known known // the numbers resolved, for routing through an outage
 }
 
 var _ telephony.Directory = (*Directory)(nil)
@@ -63,7 +65,7 @@ var _ telephony.Directory = (*Directory)(nil)
 func (d *Directory) Route(ctx context.Context, q telephony.Lookup) (*telephony.Route, error) {
 	org, id := q.OrganizationID, q.AssistantID
 	if id == 0 || (q.Number != "" && q.Carrier != telephony.Web) {
-		n, err := d.Store.PhoneNumberByNumber(ctx, q.Number)
+		n, err := d.number(ctx, q.Number)
 		switch {
 		case errors.Is(err, persistence.ErrNotFound):
 			return nil, fmt.Errorf("%w: %s", telephony.ErrUnknownNumber, q.Number)
@@ -100,17 +102,23 @@ func (d *Directory) Route(ctx context.Context, q telephony.Lookup) (*telephony.R
 // Variables implements telephony.Directory: the dial's variables, sealed
 // by the node that placed the call (engine's dialer).
 func (d *Directory) Variables(ctx context.Context, r *telephony.Route, q telephony.Lookup) (map[string]string, error) {
-	sealed, err := d.Store.DialVariables(ctx, r.OrganizationID, q.Dial)
+	return d.DialVariables(ctx, r.OrganizationID, q.Dial)
+}
+
+// DialVariables opens the call-time variables a dial was placed with;
+// persistence.ErrNotFound once they expired.
+func (d *Directory) DialVariables(ctx context.Context, orgID int64, dialID string) (map[string]string, error) {
+	sealed, err := d.Store.DialVariables(ctx, orgID, dialID)
 	if err != nil {
-		return nil, fmt.Errorf("routing: variables of dial %s: %w", q.Dial, err)
+		return nil, fmt.Errorf("routing: variables of dial %s: %w", dialID, err)
 	}
 	plain, err := d.Sealer.Open(sealed)
 	if err != nil {
-		return nil, fmt.Errorf("routing: variables of dial %s: %w", q.Dial, err)
+		return nil, fmt.Errorf("routing: variables of dial %s: %w", dialID, err)
 	}
 	var vars map[string]string
 	if err := json.Unmarshal([]byte(plain), &vars); err != nil {
-		return nil, fmt.Errorf("routing: variables of dial %s: %w", q.Dial, err)
+		return nil, fmt.Errorf("routing: variables of dial %s: %w", dialID, err)
 	}
 	return vars, nil
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building (and, with "test", testing) needs on a Debian
 # machine: a C compiler and libmp3lame for the MP3 recorder, sox and mpg123
-# for the audio tests, and a Go toolchain new enough for go.mod (fetched from
+# for the audio tests, SIPp (sip-tester) for the SIP interoperability tests, and a
+# Go toolchain new enough for go.mod (fetched from
 # the Go module proxy into .local/go when the installed one is missing or old);
 # with "bench", valgrind too.
 # Quiet and quick when everything is present.
@@ -11,7 +12,7 @@ mode=${1:-build}
 say() { echo "deps.sh: $*" >&2; }
 
 packages=(gcc libc6-dev libmp3lame-dev)
-if [ "$mode" = test ] || [ "$mode" = bench ]; then packages+=(sox libsox-fmt-mp3 mpg123); fi
+if [ "$mode" = test ] || [ "$mode" = bench ]; then packages+=(sox libsox-fmt-mp3 mpg123 sip-tester); fi
 if [ "$mode" = bench ]; then packages+=(valgrind); fi
 
 missing=()

@@ -6,9 +6,12 @@
 // Every node may run a Dispatcher: claims skip rows another node holds
 // (SELECT … FOR UPDATE SKIP LOCKED) and lease them for longer than a
 // request may take, so two dispatchers never send the same webhook at the
-// same time. A call's webhooks go out in order. Each request is signed
-// (SignatureHeader) with the organization's secret; a webhook is never
-// sent unsigned. Failures (no response, a timeout, a status outside 2xx)
+// same time. A call's webhooks go out in order, in the shape its
+// assistant's webhook_settings.format chose when the call started:
+// Switchboard's (Burki's), VoiceDock's or Famulor's. Each request is
+// signed, with the assistant's own secret or else the organization's, as
+// its format signs (SignatureHeader, or VoiceDock's X-Webhook-Signature);
+// a webhook is never sent unsigned. Failures (no response, a timeout, a status outside 2xx)
 // are retried with exponential backoff and jitter up to MaxAttempts, and
 // every attempt is logged in webhook_logs. Delivery is at least once: a
 // node that dies between a delivery and its record sends it again after
@@ -51,6 +54,18 @@ type Secrets interface {
 	WebhookSecret(ctx context.Context, orgID int64) (string, error)
 }
 
+// AssistantSecrets gives an assistant's own webhook signing secret
+// (webhook_settings.secret), "" when it has none or is gone.
+type AssistantSecrets interface {
+	AssistantWebhookSecret(ctx context.Context, orgID, assistantID int64) (string, error)
+}
+
+// DialVariables gives the call-time variables an outbound call was placed
+// with (routing.Directory); persistence.ErrNotFound once they expired.
+type DialVariables interface {
+	DialVariables(ctx context.Context, orgID int64, dialID string) (map[string]string, error)
+}
+
 // Recordings gives the URL of a call's recording, "" when it has none.
 type Recordings interface {
 	RecordingURL(ctx context.Context, callID int64) (string, error)
@@ -58,12 +73,18 @@ type Recordings interface {
 
 // Options configure a Dispatcher.
 type Options struct {
-	Store      Store
-	Secrets    Secrets
-	Recordings Recordings   // nil: reports carry no recording URL
-	Client     *http.Client // nil: a client without redirects
-	Clock      clock.Clock  // the real clock when nil
-	Log        *slog.Logger
+	Store   Store
+	Secrets Secrets
+	// Assistants, when set, give the assistants' own secrets, which sign
+	// their calls' webhooks instead of the organization's.
+	Assistants AssistantSecrets
+	Recordings Recordings // nil: reports carry no recording URL
+	// Variables, when set, give placed calls' variables to the payloads
+	// that carry them (Famulor's input_variables).
+	Variables DialVariables
+	Client    *http.Client // nil: a client without redirects
+	Clock     clock.Clock  // the real clock when nil
+	Log       *slog.Logger
 	// Metrics, when set, receives attempts by outcome
 	// (switchboard_webhook_attempts_total) and the outbox's backlog
 	// (switchboard_webhooks_pending, counted after each dispatch).
@@ -256,7 +277,7 @@ func (d *Dispatcher) attempt(ctx context.Context, o persistence.OutboxRow, a *pe
 		}
 		a.Payload = body
 	}
-	secret, err := d.opt.Secrets.WebhookSecret(ctx, o.OrganizationID)
+	secret, err := d.secret(ctx, o)
 	if err == nil && secret == "" {
 		err = errors.New("empty secret")
 	}
@@ -270,9 +291,8 @@ func (d *Dispatcher) attempt(ctx context.Context, o persistence.OutboxRow, a *pe
 		return fmt.Errorf("request: %w", err)
 	}
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("User-Agent", "Switchboard-Webhook/1.0")
 	req.Header.Set(IDHeader, strconv.FormatInt(o.ID, 10))
-	req.Header.Set(SignatureHeader, Sign(secret, a.At, a.Payload))
+	sign(req.Header, o.Format, o.Type, secret, a.At, a.Payload)
 	for k := range req.Header {
 		a.Headers[k] = req.Header.Get(k)
 	}
@@ -291,4 +311,16 @@ func (d *Dispatcher) attempt(ctx context.Context, o persistence.OutboxRow, a *pe
 		return fmt.Errorf("status %d", resp.StatusCode)
 	}
 	return nil
+}
+
+// secret is the key that signs a webhook: its assistant's own secret, or
+// the organization's.
+func (d *Dispatcher) secret(ctx context.Context, o persistence.OutboxRow) (string, error) {
+	if d.opt.Assistants != nil && o.AssistantID != nil {
+		s, err := d.opt.Assistants.AssistantWebhookSecret(ctx, o.OrganizationID, *o.AssistantID)
+		if err != nil || s != "" {
+			return s, err
+		}
+	}
+	return d.opt.Secrets.WebhookSecret(ctx, o.OrganizationID)
 }

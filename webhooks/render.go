@@ -74,18 +74,8 @@ type reportAnalysis struct {
 }
 
 func newReportAnalysis(a *persistence.CallAnalysis, duration float64) *reportAnalysis {
-	out := &reportAnalysis{Status: a.Status, DurationSeconds: duration, StructuredData: a.StructuredData, Evaluation: a.Evaluation,
-		Errors: map[string]string{}}
-	if a.Summary != nil {
-		out.Summary = *a.Summary
-	}
-	for step, err := range map[string]*string{"summary": a.SummaryError, "structuredData": a.StructuredDataError,
-		"evaluation": a.EvaluationError, "analysis": a.LastError} {
-		if err != nil {
-			out.Errors[step] = *err
-		}
-	}
-	return out
+	return &reportAnalysis{Status: a.Status, Summary: ptr.Value(a.Summary), DurationSeconds: duration, StructuredData: a.StructuredData,
+		Evaluation: a.Evaluation, Errors: analysisErrors(a, "structuredData")}
 }
 
 type chatMessage struct {
@@ -103,12 +93,38 @@ type transcript struct {
 	Call           callRef `json:"call"`
 }
 
-// render builds a webhook's body from the call as stored now.
+// render builds a webhook's body from the call as stored now, in the
+// call's webhook format.
 func (d *Dispatcher) render(ctx context.Context, o persistence.OutboxRow, now time.Time) ([]byte, error) {
 	c, err := d.opt.Store.LoadCall(ctx, o.CallID)
 	if err != nil {
 		return nil, err
 	}
+	switch c.WebhookFormat {
+	case FormatVoiceDock:
+		return d.renderVoiceDock(ctx, o, c, now)
+	case FormatFamulor:
+		return d.renderFamulor(ctx, o, c)
+	}
+	return d.renderSwitchboard(ctx, o, c, now)
+}
+
+// recordingURL is the link to the call's recording, "" when it has none or
+// its webhooks leave it out.
+func (d *Dispatcher) recordingURL(ctx context.Context, c persistence.CallRow) (string, error) {
+	if d.opt.Recordings == nil || !c.WebhookRecording {
+		return "", nil
+	}
+	u, err := d.opt.Recordings.RecordingURL(ctx, c.ID)
+	if err != nil {
+		return "", fmt.Errorf("recording of call %d: %w", c.ID, err)
+	}
+	return u, nil
+}
+
+// renderSwitchboard builds Burki's (Vapi's) message.
+func (d *Dispatcher) renderSwitchboard(ctx context.Context, o persistence.OutboxRow, c persistence.CallRow, now time.Time) ([]byte, error) {
+	var err error
 	ref := callRef{ID: c.CallSID, PhoneCallProviderID: c.CallSID, Customer: number{c.CustomerNumber},
 		AssistantID: c.AssistantID, Direction: c.Direction}
 	ts := now.UnixMilli()
@@ -135,10 +151,8 @@ func (d *Dispatcher) render(ctx context.Context, o persistence.OutboxRow, now ti
 			m.Analysis = newReportAnalysis(c.Analysis, m.DurationSeconds)
 			m.Summary = m.Analysis.Summary
 		}
-		if d.opt.Recordings != nil {
-			if m.RecordingURL, err = d.opt.Recordings.RecordingURL(ctx, c.ID); err != nil {
-				return nil, fmt.Errorf("recording of call %d: %w", c.ID, err)
-			}
+		if m.RecordingURL, err = d.recordingURL(ctx, c); err != nil {
+			return nil, err
 		}
 		ts, err := d.opt.Store.ListTranscripts(ctx, c.OrganizationID, c.ID, "")
 		if err != nil {

@@ -195,7 +195,7 @@ func (a *callActor) start(ctx actor.Context) {
 	a.publish(events.CallStarted{
 		OrganizationID: org, AssistantID: id, ConfigVersion: a.version,
 		From: from, To: to, Direction: a.spec.Direction, Carrier: a.spec.Carrier,
-		WebhookURL: ptr.Value(cfg.WebhookURL), Private: private,
+		Webhook: cfg.CallWebhook(), Private: private,
 	})
 	a.log.Info("call started", "assistant_id", id, "config_version", a.version, "carrier", a.spec.Carrier,
 		"direction", a.spec.Direction)

@@ -2,7 +2,10 @@ package call
 
 import (
 	"context"
+	"errors"
+	"reflect"
 
+	"github.com/switchboard-voice/switchboard/assistant"
 	"github.com/switchboard-voice/switchboard/events"
 	"github.com/switchboard-voice/switchboard/internal/mono"
 	"github.com/switchboard-voice/switchboard/voice"
@@ -26,6 +29,10 @@ type listener struct {
 	a       *callActor
 	sup     supervisor[voice.STTStream]
 	backlog [][]byte
+	// choice is the recogniser in use among the assistant's
+	// (assistant.Config.Recognisers): a call that falls over to a
+	// fallback keeps it
+	choice int
 }
 
 // sttEvent is a recognition event of stream generation gen.
@@ -38,16 +45,48 @@ type sttEvent struct {
 func newListener(a *callActor) *listener {
 	l := &listener{a: a}
 	l.sup = supervisor[voice.STTStream]{a: a, service: "stt", bridge: recogniserBridge,
-		provider: func() string { return a.cfg.STTSettings.Provider },
+		provider: func() string { return l.settings().Provider },
 		dial: func(ctx context.Context, gen streamGen) (voice.STTStream, error) {
-			return a.mgr.Providers.OpenSTT(ctx, &a.spec.CallInfo, a.cfg, a.spec.Line.Format(),
+			cfg := a.cfg
+			cfg.STTSettings = l.settings()
+			return a.mgr.Providers.OpenSTT(ctx, &a.spec.CallInfo, cfg, a.spec.Line.Format(),
 				func(ev voice.STTEvent) { a.send(&sttEvent{gen: gen, ev: ev, at: mono.Now()}) })
 		},
-		up:     l.up,
-		failed: func() {},
-		gaveUp: func(error) { a.m.End(a.now(), events.EndRecognitionFailed, cannotHear) },
+		up:       l.up,
+		failed:   func() {},
+		gaveUp:   func(error) { a.m.End(a.now(), events.EndRecognitionFailed, cannotHear) },
+		fallOver: l.fallOver,
 	}
 	return l
+}
+
+// reconfigure replaces the stream when the configuration changes what it
+// was opened with: the recognition settings, the keys, or the fallback in
+// use. The new one starts with the configured recogniser again.
+func (l *listener) reconfigure(prev, next assistant.Config) {
+	onFallback := l.choice > 0 && !reflect.DeepEqual(prev.STTFallbackProviders, next.STTFallbackProviders)
+	if prev.NeedsNewRecogniser(next) || onFallback {
+		l.choice = 0
+		l.sup.reopen()
+	}
+}
+
+// settings are the recognition settings in use.
+func (l *listener) settings() assistant.STTSettings {
+	rs := l.a.cfg.Recognisers()
+	return rs[min(l.choice, len(rs)-1)]
+}
+
+// fallOver moves to the next configured recogniser after a failure: the
+// one in use could not connect, or gave up reconnecting. Once none is
+// left, the last is retried until the call can bridge no more.
+func (l *listener) fallOver() bool {
+	if l.choice+1 >= len(l.a.cfg.Recognisers()) {
+		return false
+	}
+	l.choice++
+	l.a.log.Warn("recogniser down: falling over", "to", l.settings().Provider, "model", l.settings().Model)
+	return true
 }
 
 // up sends the audio kept while the stream opened.
@@ -74,7 +113,10 @@ func (l *listener) event(m *sttEvent) {
 	case e.Fatal:
 		l.sup.fail(e.Err)
 	default:
-		a.publish(events.ProviderError{Service: "stt", Provider: a.cfg.STTSettings.Provider, Error: e.Err.Error(), Recovered: true})
+		// the stream goes on (reconnecting by itself if it must: a fatal
+		// error follows if it cannot), but audio it discarded is lost
+		a.publish(events.ProviderError{Service: "stt", Provider: l.settings().Provider, Error: e.Err.Error(),
+			Recovered: !errors.Is(e.Err, voice.ErrAudioLost)})
 	}
 }
 

@@ -156,9 +156,7 @@ func (a *callActor) ApplyConfig(s turn.Settings) {
 		a.switchAssistant(prevID, s.AssistantID)
 	}
 	a.useConfig(a.cfg)
-	if prev.NeedsNewRecogniser(a.cfg) {
-		a.listen.sup.reopen()
-	}
+	a.listen.reconfigure(prev, a.cfg)
 	if prev.NeedsNewSynthesiser(a.cfg) {
 		a.speech.reopen()
 	}

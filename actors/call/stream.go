@@ -43,6 +43,9 @@ type supervisor[S io.Closer] struct {
 	up       func(S)     // on the actor, once a stream is open
 	failed   func()      // on the actor, after each failure
 	gaveUp   func(error) // on the actor, when the call cannot go on without it
+	// fallOver, if set, moves to the next configured provider after a
+	// failure, reporting whether there was one: it is dialled at once
+	fallOver func() bool
 
 	state     streamState
 	gen       streamGen
@@ -51,7 +54,19 @@ type supervisor[S io.Closer] struct {
 	failures  int
 	served    bool      // a stream has opened for this call
 	downSince time.Time // while down: since when
+	// unsettled are the failures since the stream was last up: whether
+	// the call recovered from them is reported once it is known
+	unsettled []failure
 }
+
+// failure is a stream failure not yet reported.
+type failure struct {
+	provider string
+	err      error
+}
+
+// maxUnsettled bounds the failures kept for reporting; the oldest go.
+const maxUnsettled = 8
 
 // Messages a supervisor posts to its call.
 type (
@@ -94,7 +109,25 @@ func (v *supervisor[S]) opened(m *streamOpened[S]) {
 	}
 	v.cur, v.has, v.state = m.s, true, streamOpen
 	v.failures, v.served, v.downSince = 0, true, time.Time{}
+	v.settle(true)
 	v.up(m.s)
+}
+
+// settle reports the failures since the stream was last up: recovered
+// (by reopening it, or by falling over to another provider) or not.
+func (v *supervisor[S]) settle(recovered bool) {
+	now := v.provider()
+	for _, f := range v.unsettled {
+		msg := f.err.Error()
+		switch {
+		case recovered && f.provider != now:
+			msg += "; failed over to " + now
+		case recovered:
+			msg += "; reopened"
+		}
+		v.a.publish(events.ProviderError{Service: v.service, Provider: f.provider, Error: msg, Recovered: recovered})
+	}
+	v.unsettled = v.unsettled[:0]
 }
 
 // fail handles a stream that could not open or has died: it is closed,
@@ -107,14 +140,21 @@ func (v *supervisor[S]) fail(err error) {
 	if v.downSince.IsZero() {
 		v.downSince = now
 	}
+	if len(v.unsettled) == maxUnsettled {
+		v.unsettled = append(v.unsettled[:0], v.unsettled[1:]...)
+	}
+	v.unsettled = append(v.unsettled, failure{provider: v.provider(), err: err})
 	if now.Sub(v.downSince) >= v.bridge {
 		v.state = streamClosed
-		a.publish(events.ProviderError{Service: v.service, Provider: v.provider(), Error: err.Error()})
+		v.settle(false)
 		v.gaveUp(err)
 		return
 	}
-	a.publish(events.ProviderError{Service: v.service, Provider: v.provider(), Error: err.Error(), Recovered: true})
 	v.failed()
+	if v.fallOver != nil && v.fallOver() {
+		v.open()
+		return
+	}
 	v.state = streamBackingOff
 	v.failures++
 	gen := v.gen

@@ -2,6 +2,7 @@ package call
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -12,8 +13,8 @@ import (
 )
 
 // A recogniser that stays down past what the backlog of caller audio can
-// bridge is not hidden behind "recovered" errors: the caller is told, and
-// the call ends saying why.
+// bridge is not hidden behind "recovered" errors: the caller is told, the
+// call ends saying why, and no failure is reported as recovered.
 func TestRecogniserThatStaysDownEndsTheCall(t *testing.T) {
 	h := newHarness(t, nil)
 	cl := h.start("CA-deaf")
@@ -30,8 +31,7 @@ func TestRecogniserThatStaysDownEndsTheCall(t *testing.T) {
 		t.Fatalf("provider errors %v: the retries are not reported", errs)
 	}
 	for i, e := range errs {
-		pe := e.(events.ProviderError)
-		if last := i == len(errs)-1; pe.Service != "stt" || pe.Recovered == last {
+		if pe := e.(events.ProviderError); pe.Service != "stt" || pe.Recovered {
 			t.Fatalf("provider error %d of %d: %+v", i+1, len(errs), pe)
 		}
 	}
@@ -69,5 +69,21 @@ func TestConfigChangeReopensOnlyTheStreamsItChanges(t *testing.T) {
 	h.until(10*time.Second, "third reply", func() bool { return strings.HasSuffix(cl.heard(), "You said: third") })
 	if !h.stt.Streams()[0].Closed() || h.tts.Sessions() != 1 {
 		t.Fatalf("old recogniser closed %v, %d synthesis sessions", h.stt.Streams()[0].Closed(), h.tts.Sessions())
+	}
+}
+
+// A recognition stream that lost caller audio says so: the words in it are
+// gone, so that error is not reported as recovered; a drop it recovers
+// from by itself is.
+func TestLostAudioIsNotRecovered(t *testing.T) {
+	h := newHarness(t, nil)
+	cl := h.start("CA-lost")
+	h.until(time.Second, "stream open", func() bool { return h.stt.Last() != nil })
+	h.stt.Last().Emit(&voice.STTError{Err: errors.New("connection dropped")})
+	h.stt.Last().Emit(&voice.STTError{Err: fmt.Errorf("audio dropped, service too far behind: %w", voice.ErrAudioLost)})
+	h.until(5*time.Second, "errors", func() bool { return len(h.sink.of(cl.call.ID, "provider-error")) == 2 })
+	errs := h.sink.of(cl.call.ID, "provider-error")
+	if !errs[0].(events.ProviderError).Recovered || errs[1].(events.ProviderError).Recovered {
+		t.Fatalf("provider errors %+v", errs)
 	}
 }

@@ -193,3 +193,36 @@ func TestGoodbyeCutAtTheDrainBound(t *testing.T) {
 		t.Fatalf("heard %q", heard)
 	}
 }
+
+// Without word timings from the synthesiser, the words of a reply whose
+// synthesis fails are placed at the rate this call's voice was measured
+// at on its last complete reply: the transcript and the history keep what
+// the caller heard, not a word more.
+func TestSynthesisFailureWithoutTimingsRecordsOnlyWhatWasPlayed(t *testing.T) {
+	for _, after := range []time.Duration{time.Second, 1500 * time.Millisecond, 2 * time.Second, 3 * time.Second} {
+		s := newSim(t, defaultSettings())
+		startLongReply(t, s)
+		s.run(15 * time.Second) // heard in full: the voice's rate is known
+		before := s.heardText()
+		if !strings.HasSuffix(before, longReply) {
+			t.Fatalf("the first reply: heard %q", before)
+		}
+		spokenBefore := len(s.has("transcript"))
+		s.say("and what else", 0.95, true)
+		s.run(after)
+		id := s.lastLLM()
+		s.m.HandleTTS(s.now, id, &voice.TTSError{Err: errorString("voice lost")})
+		s.cancelled[id] = true
+		s.run(8 * time.Second)
+		heard := strings.TrimSpace(strings.TrimPrefix(s.heardText(), before))
+		var said []string
+		for _, e := range s.has("transcript")[spokenBefore:] {
+			if tr := e.(events.Transcript); tr.Speaker == events.Assistant {
+				said = append(said, tr.Text)
+			}
+		}
+		if got := strings.Join(said, " "); got != heard {
+			t.Errorf("failed %v into the reply: the transcript keeps %q, the caller heard %q", after, got, heard)
+		}
+	}
+}

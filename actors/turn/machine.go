@@ -13,6 +13,10 @@ type Machine struct {
 	fmt     voice.Format
 	set     Settings
 	pending *Settings // a newer configuration, waiting for a turn boundary
+	// voiceRate is the speech rate of the last reply synthesised in full:
+	// where the synthesiser gives no word timings, it places the words of
+	// a reply whose synthesis fails better than a typical rate would.
+	voiceRate float64
 
 	start   time.Time
 	history []voice.Message // system prompt first

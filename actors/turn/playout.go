@@ -42,6 +42,9 @@ type track struct {
 	spoken strings.Builder // what the synthesiser was given, after pronunciation rules
 	chunks []textChunk
 	frames int // frames sent
+	// rate is the voice's speech rate in characters per second, measured
+	// on an earlier utterance; 0: not known, charsPerSecond is assumed.
+	rate float64
 
 	cleared      bool // marks echoed after a clear do not mean played
 	firstFrameAt time.Time
@@ -89,9 +92,16 @@ func (t *track) next(now time.Time) (frame []byte, mark string, ok bool) {
 	if n == 0 || (n < fb && !t.done) {
 		return nil, "", false
 	}
-	frame = make([]byte, fb)
-	copy(frame, t.audio[:n])
-	if n < fb { // the utterance's last frame, padded with silence
+	if n == fb {
+		// The frame is the track's own audio, capped so that nothing
+		// appends into what follows: once taken, that audio is never
+		// written by the track again (add appends after it), so a frame
+		// costs no allocation or copy. Its users may change it in place
+		// (the background sound is mixed into it) as they could a copy.
+		frame = t.audio[:fb:fb]
+	} else { // the utterance's last frame, padded with silence
+		frame = make([]byte, fb)
+		copy(frame, t.audio[:n])
 		copy(frame[n:], t.fmt.Silence()[n:])
 	}
 	t.audio = t.audio[n:]
@@ -191,8 +201,11 @@ func (t *track) heardText() string {
 	}
 	spoken := t.spoken.String()
 	rate := charsPerSecond
-	if t.done && !t.failed && t.total > 0 {
-		rate = float64(len(spoken)) / t.fmt.Duration(t.total).Seconds()
+	switch {
+	case t.done && !t.failed && t.total > 0:
+		rate = t.spokenRate()
+	case t.rate > 0:
+		rate = t.rate
 	}
 	pos := 0
 	for _, w := range strings.Fields(spoken) {
@@ -203,6 +216,15 @@ func (t *track) heardText() string {
 		pos += len(w) + 1
 	}
 	return t.saidUpTo(pos)
+}
+
+// spokenRate is the track's speech rate in characters per second, once
+// it is synthesised in full; 0 before.
+func (t *track) spokenRate() float64 {
+	if !t.done || t.failed || t.total == 0 {
+		return 0
+	}
+	return float64(t.spoken.Len()) / t.fmt.Duration(t.total).Seconds()
 }
 
 // endOfWords is where the first n words of s end.

@@ -69,3 +69,34 @@ func TestTrackPlayoutGraceAndClear(t *testing.T) {
 		t.Fatal("a mark echoed after a clear counted as played")
 	}
 }
+
+// Whole frames are handed out without an allocation each, and what a
+// frame's user writes into it (the background sound mixed in) changes
+// neither the frames after it nor audio added later.
+func TestTrackFramesDoNotAllocate(t *testing.T) {
+	now := time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
+	tr := newTrack("r1", voice.Telephony)
+	fb := voice.Telephony.FrameBytes()
+	tr.add(bytes.Repeat([]byte{1}, 200*fb), nil)
+	frame, _, _ := tr.next(now)
+	clear(frame[:cap(frame)])
+	frame = append(frame, 9) // past the frame: must not reach the track's audio
+	tr.add(bytes.Repeat([]byte{2}, fb), nil)
+	if next, _, _ := tr.next(now); next[0] != 1 || frame[fb] != 9 {
+		t.Fatalf("the next frame starts %d after the first was written to", next[0])
+	}
+	allocs := testing.AllocsPerRun(100, func() {
+		if f, _, ok := tr.next(now); !ok || len(f) != fb {
+			t.Fatal("no frame")
+		}
+	})
+	if allocs > 0 {
+		t.Fatalf("%.1f allocations per frame", allocs)
+	}
+	for tr.audio[0] != 2 {
+		tr.next(now)
+	}
+	if f, _, _ := tr.next(now); f[0] != 2 || f[fb-1] != 2 {
+		t.Fatal("audio added after a frame was written to is not intact")
+	}
+}

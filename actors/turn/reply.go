@@ -107,7 +107,7 @@ func (m *Machine) newReply(now time.Time, turn TurnNumber, source Source) *reply
 	m.replies++
 	m.reply = &reply{
 		id: m.replies, turn: turn, source: source, endOfTurn: now, chunker: newChunker(),
-		msgStart: len(m.history), track: newTrack(m.replies.String(), m.fmt), running: map[string]runningTool{},
+		msgStart: len(m.history), track: m.replyTrack(), running: map[string]runningTool{},
 	}
 	return m.reply
 }
@@ -152,6 +152,14 @@ func (m *Machine) speakStatic(now time.Time, source Source, text string) {
 	m.emitChunk(now, r, text)
 	m.endSpeech(r)
 	m.history = append(m.history, voice.Message{Role: voice.RoleAssistant, Content: text})
+}
+
+// replyTrack is the track of a new reply, its speech rate assumed to be
+// the last complete reply's.
+func (m *Machine) replyTrack() *track {
+	t := newTrack(m.replies.String(), m.fmt)
+	t.rate = m.voiceRate
+	return t
 }
 
 // holdsText reports whether r's text waits for the caller's turn to end
@@ -288,6 +296,9 @@ func (m *Machine) HandleTTS(now time.Time, id ReplyID, ev voice.TTSEvent) {
 		r.track.add(e.Audio, e.Words) // words may come after their audio
 	case *voice.TTSDone:
 		r.speech, r.track.done = speechDone, true
+		if rate := r.track.spokenRate(); rate > 0 {
+			m.voiceRate = rate
+		}
 		m.checkFinished(now)
 	case *voice.TTSError:
 		m.port.Publish(events.ProviderError{Service: "tts", Error: e.Err.Error(), Recovered: true})

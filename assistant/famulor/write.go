@@ -34,6 +34,7 @@ var createDefaults = map[string]any{
 	"max_duration": 600.0, "max_silence_duration": 40.0, "ringing_time": 30.0, "reengagement_interval": 30.0,
 	"end_call_on_voicemail": true, "endpoint_type": "vad", "endpoint_sensitivity": 0.5, "interrupt_sensitivity": 0.5,
 	"ambient_sound": "off", "ambient_sound_volume": 0.5, "min_interrupt_words": nil,
+	"is_webhook_active": false, "send_webhook_only_on_completed": true, "include_recording_in_webhook": true,
 }
 
 // readOnly are list-item fields a client may send back; they are ignored.
@@ -57,10 +58,6 @@ var unsupported = []struct {
 	{"folder_id", nil, "folders are not available"},
 	{"tts_emotion_enabled", false, "emotional synthesis is not available: it can only be false"},
 	{"enable_noise_cancellation", false, "noise cancellation is not available: it can only be false"},
-	{"is_webhook_active", false, "Famulor post-call webhooks are not delivered yet: use the assistant's webhook_url through /api/v1"},
-	{"webhook_url", nil, "Famulor post-call webhooks are not delivered yet: use the assistant's webhook_url through /api/v1"},
-	{"send_webhook_only_on_completed", true, "Famulor post-call webhooks are not delivered yet"},
-	{"include_recording_in_webhook", true, "Famulor post-call webhooks are not delivered yet"},
 	{"conversation_inactivity_timeout", nil, "chat conversations are not available"},
 	{"conversation_ended_retrigger", false, "chat conversations are not available"},
 	{"conversation_ended_webhook_url", nil, "chat conversations are not available"},
@@ -80,7 +77,7 @@ var mapped = []string{"name", "voice_id", "language_id", "type", "mode", "timezo
 	"max_silence_duration", "max_initial_silence_duration", "ringing_time", "reengagement_interval", "reengagement_prompt",
 	"end_call_on_voicemail", "voice_mail_message", "endpoint_type", "endpoint_sensitivity", "interrupt_sensitivity",
 	"min_interrupt_words", "ambient_sound", "ambient_sound_volume", "post_call_evaluation", "post_call_schema", "variables",
-	"phone_number_id", "status"}
+	"phone_number_id", "status", "is_webhook_active", "webhook_url", "send_webhook_only_on_completed", "include_recording_in_webhook"}
 
 // Known lists every field a Famulor body may carry.
 func Known() []string {
@@ -142,6 +139,7 @@ func Translate(doc assistant.Document, op Op, current *assistant.Config) (Change
 	t.turnTaking()
 	t.tools()
 	t.postCall(&w)
+	t.webhook(op)
 	if v, ok := o.Object("variables"); ok {
 		t.variables(v, &w)
 	}
@@ -381,9 +379,64 @@ func (t translator) turnTaking() {
 
 // postCall maps post-call evaluation onto structured data extraction: the
 // schema's fields become a JSON Schema object's properties.
+// webhook maps the post-call webhook's settings. An assistant created, or
+// given webhook settings, through this view sends Famulor's payload.
+func (t translator) webhook(op Op) {
+	o, sent := t.o, op == Create
+	active := t.current != nil && t.current.WebhookSettings.Enabled && t.current.WebhookURL != nil
+	url := t.current != nil && t.current.WebhookURL != nil
+	if b, ok := o.Bool("is_webhook_active"); ok {
+		if b == nil {
+			o.Fail("is_webhook_active", "must be true or false")
+			return
+		}
+		sent, active = true, *b
+		t.p.Set(*b, "webhook_settings", "enabled")
+	}
+	if u, ok := o.String("webhook_url", 1, 2000); ok {
+		sent, url = true, u != nil
+		if u == nil {
+			t.p.Set(nil, "webhook_url")
+		} else {
+			t.p.Set(*u, "webhook_url")
+		}
+	}
+	if b, ok := o.Bool("send_webhook_only_on_completed"); ok {
+		if b == nil {
+			o.Fail("send_webhook_only_on_completed", "must be true or false")
+			return
+		}
+		sent = true
+		reports := "all"
+		if *b {
+			reports = "completed"
+		}
+		t.p.Set(reports, "webhook_settings", "reports")
+	}
+	if b, ok := o.Bool("include_recording_in_webhook"); ok {
+		if b == nil {
+			o.Fail("include_recording_in_webhook", "must be true or false")
+			return
+		}
+		sent = true
+		t.p.Set(*b, "webhook_settings", "include_recording")
+	}
+	if !sent {
+		return
+	}
+	if active && !url {
+		o.Fail("webhook_url", "is required when is_webhook_active is true")
+	}
+	t.p.Set("famulor", "webhook_settings", "format")
+	t.p.Set(nil, "webhook_settings", "events")
+}
+
 func (t translator) postCall(w *assistant.Write) {
 	o := t.o
+	// Famulor's evaluation extracts the schema's variables, whether the
+	// call reached its goal ("status") and its summary
 	t.boolean("post_call_evaluation", "analysis_settings", "structured_data", "enabled")
+	t.boolean("post_call_evaluation", "analysis_settings", "evaluation", "enabled")
 	list, ok := o.Array("post_call_schema", 50)
 	if !ok {
 		return

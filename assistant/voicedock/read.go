@@ -24,7 +24,7 @@ type Assistant struct {
 	GDPRMode                  bool         `json:"gdpr_mode"`
 	WebhookURL                *string      `json:"webhook_url"`
 	WebhookSecret             *string      `json:"webhook_secret"`
-	WebhookEvents             []string     `json:"webhook_events"`
+	WebhookEvents             *[]string    `json:"webhook_events"`
 	AnalysisPlan              AnalysisPlan `json:"analysis_plan"`
 	STTConfig                 STTConfig    `json:"stt_config"`
 	LLMConfig                 LLMConfig    `json:"llm_config"`
@@ -179,6 +179,12 @@ func Read(m Meta, c assistant.Config) Assistant {
 			EndCallPhrases:       c.CallFlowSettings.EndCallPhrases,
 		},
 		CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt,
+	}
+	ws := c.WebhookSettings
+	a.WebhookURL, a.WebhookEvents = c.WebhookURL, ws.Events
+	if ws.Secret != nil {
+		mask := assistant.Mask
+		a.WebhookSecret = &mask
 	}
 	if v, ok := c.Variables["business_name"]; ok {
 		a.BusinessName = &v

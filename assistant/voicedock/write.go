@@ -10,6 +10,7 @@ package voicedock
 import (
 	"math"
 	"regexp"
+	"slices"
 
 	"github.com/switchboard-voice/switchboard/assistant"
 	"github.com/switchboard-voice/switchboard/internal/jsonobj"
@@ -166,8 +167,7 @@ func (t translator) top(o jsonobj.Object) {
 		}
 	}
 	refuse(o, nil, "end-of-call reports are not sent by email", "notification_email", "notification_emails")
-	refuse(o, nil, "VoiceDock-shaped webhooks are not delivered yet: set webhook_url through /api/v1 for Switchboard's",
-		"webhook_url", "webhook_secret", "webhook_events")
+	t.webhooks(o)
 	t.str(o, "first_message", 0, 2000, "llm_settings", "welcome_message")
 	t.boolean(o, "is_active", "is_active")
 	t.integer(o, "max_duration_seconds", 10, 43200, "max_call_length")
@@ -196,6 +196,55 @@ func (t translator) top(o jsonobj.Object) {
 			t.boolean(rc, "enabled", "recording_settings", "consent_required")
 			t.str(rc, "message", 1, 1000, "recording_settings", "consent_message")
 		}
+	}
+}
+
+// webhookEvents are the webhook_events Switchboard sends; the others
+// VoiceDock lists are refused.
+var webhookEvents = []string{"status-update", "end-of-call-report"}
+
+// webhooks maps webhook_url, webhook_secret and webhook_events. An
+// assistant created, or given webhook settings, through this view sends
+// VoiceDock's webhooks.
+func (t translator) webhooks(o jsonobj.Object) {
+	sent := t.current == nil
+	if u, ok := o.String("webhook_url", 1, 2000); ok {
+		sent = true
+		if u == nil {
+			t.p.Set(nil, "webhook_url")
+		} else {
+			t.p.Set(*u, "webhook_url")
+		}
+	}
+	if s, ok := o.String("webhook_secret", 1, 4096); ok {
+		sent = true
+		if s == nil {
+			t.p.Set(nil, "webhook_settings", "secret")
+		} else {
+			t.p.Set(*s, "webhook_settings", "secret") // the mask keeps the stored secret
+		}
+	}
+	if list, ok := o.Strings("webhook_events", 4, 1, 50); ok {
+		sent = true
+		if o.Null("webhook_events") {
+			t.p.Set(nil, "webhook_settings", "events")
+		} else {
+			for i, e := range list {
+				switch {
+				case e == "assistant-request":
+					o.Fail("webhook_events", "is not supported: %q (item %d): the assistant is not requested from a webhook when a call arrives", e, i)
+				case e == "tool-calls":
+					o.Fail("webhook_events", "is not supported: %q (item %d): tool calls go to each tool's own url", e, i)
+				case !slices.Contains(webhookEvents, e):
+					o.Fail("webhook_events", "item %d must be one of assistant-request, tool-calls, status-update, end-of-call-report", i)
+				}
+			}
+			t.p.Set(jsonobj.Strs(list), "webhook_settings", "events")
+		}
+	}
+	if sent {
+		t.p.Set("voicedock", "webhook_settings", "format")
+		t.p.Set(true, "webhook_settings", "enabled")
 	}
 }
 

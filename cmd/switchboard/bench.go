@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"runtime/pprof"
 	"strconv"
 	"time"
@@ -23,9 +24,12 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	l := bench.DefaultLatencies
 	fs.IntVar(&o.Calls, "calls", envInt("SWITCHBOARD_BENCH_CALLS", 50), "concurrent calls; the ramp's first step (SWITCHBOARD_BENCH_CALLS)")
 	fs.DurationVar(&o.Duration, "duration", envDuration("SWITCHBOARD_BENCH_DURATION", 30*time.Second), "length of the run, of the floor's run and of each ramp step (SWITCHBOARD_BENCH_DURATION)")
-	fs.BoolVar(&o.Ramp, "ramp", envBool("SWITCHBOARD_BENCH_RAMP"), "raise the calls by half each step until the SLO breaks: engine overhead p99 ≤ 5 ms, ≤ 0.1 % late frames, no errors (SWITCHBOARD_BENCH_RAMP)")
+	fs.BoolVar(&o.Ramp, "ramp", envBool("SWITCHBOARD_BENCH_RAMP"), "raise the calls by half each step until the SLO breaks: p99 of each of the engine's own stage timings ≤ 5 ms (its metrics), ≤ 0.1 % late frames, no errors (SWITCHBOARD_BENCH_RAMP)")
 	fs.DurationVar(&o.Soak, "soak", envDuration("SWITCHBOARD_BENCH_SOAK", 0), "hold --calls this long and check RSS and goroutines stay flat (SWITCHBOARD_BENCH_SOAK)")
 	fs.BoolVar(&o.Speculative, "speculative", envBool("SWITCHBOARD_BENCH_SPECULATIVE"), "run again with speculative replies on and compare turn latency (SWITCHBOARD_BENCH_SPECULATIVE)")
+	fs.StringVar(&o.HeapProfiles, "heap-profiles", os.Getenv("SWITCHBOARD_BENCH_HEAP_PROFILES"), "with --soak: a directory to write a heap profile to with each sample, to compare inuse_space over time (SWITCHBOARD_BENCH_HEAP_PROFILES)")
+	fs.BoolVar(&o.EngineProcess, "engine-process", envBool("SWITCHBOARD_BENCH_ENGINE_PROCESS"), "run the engine (switchboard serve), the provider fakes (switchboard fakes) and the floor (switchboard floor) each in a process of its own, and report the engine's and the floor's CPU, RSS and goroutines per call alone; without it everything runs in this process (SWITCHBOARD_BENCH_ENGINE_PROCESS)")
+	fs.StringVar(&o.Profiles, "engine-profiles", os.Getenv("SWITCHBOARD_BENCH_ENGINE_PROFILES"), "with --engine-process: write the engine's goroutine dump (RUN-goroutine.txt) and heap profile (RUN-heap.prof) at the end of each run's steady state to this directory (SWITCHBOARD_BENCH_ENGINE_PROFILES)")
 	noFloor := fs.Bool("no-floor", envBool("SWITCHBOARD_BENCH_NO_FLOOR"), "skip the floor relay's run (SWITCHBOARD_BENCH_NO_FLOOR)")
 	cpuProfile := fs.String("cpu-profile", os.Getenv("SWITCHBOARD_BENCH_CPU_PROFILE"), "write a CPU profile of the whole run to this file, for go tool pprof (SWITCHBOARD_BENCH_CPU_PROFILE)")
 	asJSON := fs.Bool("json", envBool("SWITCHBOARD_BENCH_JSON"), "print the report as JSON (SWITCHBOARD_BENCH_JSON)")
@@ -47,6 +51,18 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	o.Latencies, o.Floor, o.DatabaseURL = l, !*noFloor, databaseURL()
 	o.Progress = progressPrinter(stderr)
+	if o.EngineProcess {
+		if o.Target != "" {
+			return fmt.Errorf("%w: --engine-process and --target exclude each other", errUsage)
+		}
+		bin, err := os.Executable()
+		if err != nil {
+			return fmt.Errorf("--engine-process: %w", err)
+		}
+		o.Binary = bin
+	} else if o.Profiles != "" {
+		return fmt.Errorf("%w: --engine-profiles needs --engine-process", errUsage)
+	}
 
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -58,6 +74,9 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 		defer pprof.StopCPUProfile()
+	}
+	if o.HeapProfiles != "" {
+		runtime.MemProfileRate = 16 << 10 // finer than the default 512 KiB, so that slow growth shows
 	}
 	rep, err := bench.Run(ctx, o)
 	if rep == nil {

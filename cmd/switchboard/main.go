@@ -1,5 +1,5 @@
 // Command switchboard runs the Switchboard voice-assistant engine and its
-// tools: serve, migrate, keys, fakes, call, bench, version.
+// tools: serve, migrate, keys, fakes, call, bench, floor, version.
 package main
 
 import (
@@ -24,6 +24,7 @@ Commands:
   fakes                 run loopback fakes of every provider (STT, LLM, TTS) and print their base URLs
   call --assistant ID   a terminal softphone: call an assistant through the Twilio path and talk by typing
   bench                 simulate Twilio callers against an engine and measure turn latency, pacing and cost
+  floor                 the benchmark's floor relay: a call's I/O (carrier, recogniser, synthesiser) and nothing else
   version               print the version
 
 Environment: DATABASE_URL, SWITCHBOARD_SECRET_KEY, SWITCHBOARD_ADDR, SWITCHBOARD_LOG_FORMAT, SWITCHBOARD_LOG_LEVEL.
@@ -65,6 +66,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return call(ctx, args[1:], stdin, stdout, stderr)
 	case "bench":
 		return runBench(ctx, args[1:], stdout, stderr)
+	case "floor":
+		return runFloor(ctx, args[1:], stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "switchboard", version)
 		return nil

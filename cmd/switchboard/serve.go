@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -32,6 +33,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	goodbye := fs.String("drain-goodbye", envOr("SWITCHBOARD_DRAIN_GOODBYE", engine.DefaultGoodbye), "what calls still live at the drain deadline hear (SWITCHBOARD_DRAIN_GOODBYE)")
 	nodeName := fs.String("node", os.Getenv("SWITCHBOARD_NODE"), "this node's name, one engine process per node; the host name when empty (SWITCHBOARD_NODE)")
 	analysisWorkers := fs.Int("analysis-workers", envInt("SWITCHBOARD_ANALYSIS_WORKERS", 4), "post-call analyses this node runs at once (SWITCHBOARD_ANALYSIS_WORKERS)")
+	sipAddr := fs.String("sip-addr", os.Getenv("SWITCHBOARD_SIP_ADDR"), "where SIP trunks' calls are taken, UDP and TCP (host:port, e.g. 0.0.0.0:5060); empty for no SIP listener (SWITCHBOARD_SIP_ADDR)")
+	sipMedia := fs.String("sip-media-addr", os.Getenv("SWITCHBOARD_SIP_MEDIA_ADDR"), "the IP address RTP is received on and advertised in SDP; default the -sip-addr host, required when that is 0.0.0.0 (SWITCHBOARD_SIP_MEDIA_ADDR)")
 	demoMode := fs.String("demo", envOr("SWITCHBOARD_DEMO", "auto"), "run on built-in provider fakes with a demo assistant: auto (when no provider key is set), on or off (SWITCHBOARD_DEMO)")
 	var lf logFlags
 	lf.register(fs)
@@ -103,7 +106,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	eng, err := engine.New(engine.Config{Log: log, Pool: pool, Sealer: box, Secret: key, PublicURL: *publicURL,
 		DataDir: *dataDir, Node: *nodeName, Getenv: getenv, CarrierAPIs: apis, AllowPrivateURLs: *allowPrivate,
+		SIPAddr: *sipAddr, SIPMediaAddr: *sipMedia,
 		Analysis: analysis.Options{Workers: *analysisWorkers}})
+	if errors.Is(err, persistence.ErrWrongSecretKey) {
+		_ = ln.Close()
+		return fmt.Errorf("SWITCHBOARD_SECRET_KEY is not the key the secrets in database %s were sealed with: start with that key (`make run` keeps it in .local/secret.key): %w",
+			pool.Config().ConnConfig.Database, err)
+	}
 	if err != nil {
 		_ = ln.Close()
 		return err
@@ -113,6 +122,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "Switchboard %s listening on %s\n  API       %s/api/v1  (OpenAPI: %s/openapi.json)\n  carriers  %s/telephony/{twilio,telnyx,vonage,plivo,web}/…\n  health    %s/healthz  %s/readyz\n  database  %s on %s:%d (DATABASE_URL)\n",
 		version, base, base, base, *publicURL, base, base, db.Database, db.Host, db.Port)
 
+	if eng.Gateways.SIP != nil {
+		fmt.Fprintf(stdout, "  SIP       %s (UDP and TCP)\n", eng.Gateways.SIP.Addr())
+	}
 	if *metricsAddr != "" {
 		mln, err := net.Listen("tcp", *metricsAddr)
 		if err != nil {

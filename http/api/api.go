@@ -12,6 +12,7 @@ import (
 	"github.com/switchboard-voice/switchboard/actors/assistants"
 	"github.com/switchboard-voice/switchboard/auth"
 	"github.com/switchboard-voice/switchboard/http/openapi"
+	"github.com/switchboard-voice/switchboard/internal/typeddoc"
 	"github.com/switchboard-voice/switchboard/persistence"
 )
 
@@ -30,6 +31,13 @@ type Store interface {
 	PhoneNumberByNumber(ctx context.Context, number string) (persistence.PhoneNumber, error)
 	UpdatePhoneNumber(ctx context.Context, orgID, id int64, u persistence.PhoneNumberUpdate) (persistence.PhoneNumber, error)
 	DeletePhoneNumber(ctx context.Context, orgID, id int64) error
+
+	CreateSIPTrunk(ctx context.Context, t persistence.SIPTrunk) (persistence.SIPTrunk, error)
+	ListSIPTrunks(ctx context.Context, orgID int64, skip, limit int) ([]persistence.SIPTrunk, int, error)
+	SIPTrunk(ctx context.Context, orgID, id int64) (persistence.SIPTrunk, error)
+	ReplaceSIPTrunk(ctx context.Context, t persistence.SIPTrunk) (persistence.SIPTrunk, error)
+	SetSIPTrunkActive(ctx context.Context, orgID, id int64, active bool) (persistence.SIPTrunk, error)
+	DeleteSIPTrunk(ctx context.Context, orgID, id int64) error
 }
 
 // Deps are the API's collaborators.
@@ -38,6 +46,7 @@ type Deps struct {
 	Assistants    *assistants.Registry
 	Store         Store
 	Organizations Organizations
+	Sealer        typeddoc.Sealer // seals SIP trunks' passwords; nil: no /sip-trunks routes
 	Authenticator *auth.Authenticator
 	Keys          KeyStore        // nil: no API-key routes
 	Providers     ProviderCatalog // nil: no /assistants/providers
@@ -124,6 +133,17 @@ func (a *API) Mount(app openapi.Router) {
 	pn.Delete("/:phone_number_id", docDeleteNumber, a.deleteNumber)
 	pn.Post("/:phone_number_id/assign", docAssignNumber, a.assignNumber)
 	pn.Post("/:phone_number_id/unassign", docUnassignNumber, a.unassignNumber)
+
+	if a.Sealer != nil {
+		st := v1.Group("/sip-trunks").With(trunksTag)
+		st.Get("/", docListTrunks, a.listTrunks)
+		st.Post("/", docCreateTrunk, a.createTrunk)
+		st.Get("/:trunk_id", docGetTrunk, a.getTrunk)
+		st.Put("/:trunk_id", docReplaceTrunk, a.replaceTrunk)
+		st.Delete("/:trunk_id", docDeleteTrunk, a.deleteTrunk)
+		st.Post("/:trunk_id/enable", docEnableTrunk, a.setTrunkActive(true))
+		st.Post("/:trunk_id/disable", docDisableTrunk, a.setTrunkActive(false))
+	}
 
 	v1.Get("/organization", docGetOrganization, a.getOrganization)
 	v1.Patch("/organization", docUpdateOrganization, a.updateOrganization(Organizations.Update))

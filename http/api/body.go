@@ -34,14 +34,23 @@ const maxJSONBody = 1 << 20
 // nothing (FastAPI reads such a body as JSON too): anything else is a 415,
 // and a body over maxJSONBody a 413.
 func jsonBody(c *fiber.Ctx) ([]byte, error) {
+	if status, msg := jsonBodyProblem(c); status != 0 {
+		return nil, server.Detail(status, msg)
+	}
+	return c.Body(), nil
+}
+
+// jsonBodyProblem is why the request's body is not read as JSON (a 415 or
+// a 413, with its message), or 0; each API view answers it in its shape.
+func jsonBodyProblem(c *fiber.Ctx) (status int, msg string) {
 	body := c.Body()
 	if ct := c.Get(fiber.HeaderContentType); len(body) > 0 && ct != "" && !isJSON(ct) {
-		return nil, server.Detail(fiber.StatusUnsupportedMediaType, "Content-Type must be application/json")
+		return fiber.StatusUnsupportedMediaType, "Content-Type must be application/json"
 	}
 	if len(body) > maxJSONBody {
-		return nil, server.Detail(fiber.StatusRequestEntityTooLarge, fmt.Sprintf("a JSON body is at most %d bytes", maxJSONBody))
+		return fiber.StatusRequestEntityTooLarge, fmt.Sprintf("a JSON body is at most %d bytes", maxJSONBody)
 	}
-	return body, nil
+	return 0, ""
 }
 
 func isJSON(contentType string) bool {

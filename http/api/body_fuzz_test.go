@@ -17,7 +17,9 @@ func FuzzRequestBodies(f *testing.F) {
 	for _, s := range []string{`{"name":"a"}`, `{"name":"a\u0000b"}`, "{\"name\":\"\xff\"}", `{"is_active":true}`,
 		`{"phone_number":"+15550001111","provider":"twilio","assistant_id":1,"friendly_name":"x"}`,
 		`{"assistant_id":1,"to":"+15551234567","from":"+15550000000"}`, `{"friendly_name":"\u0000","assistant_id":null}`,
-		`{"change_description":"\u0000"}`, `{"a":[{"b":"\u0000"}]} }`, `[]`, `null`, ``} {
+		`{"change_description":"\u0000"}`, `{"a":[{"b":"\u0000"}]} }`, `[]`, `null`, ``,
+		`{"assistant_id":"3","phone_number":"+15551234567","variables":{"a":1,"b":true,"c":"x"}}`,
+		`{"assistant_id":"6f1c2a9e-1b2c-4d5e-8f90-123456789abc","phone_number":"+15551234567","variables":{"a":"\u0000"}}`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
@@ -50,6 +52,8 @@ func FuzzRequestBodies(f *testing.F) {
 		check("outbound call", err)
 		_, err = parseNumberUpdate(body)
 		check("number update", err)
+		_, err = famulorCallBody(body)
+		check("Famulor make_call", err)
 		if _, err := assistant.ParseWrite(body); err != nil {
 			var ve *assistant.ValidationError
 			if !errors.As(err, &ve) {

@@ -14,13 +14,11 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/switchboard-voice/switchboard/actors/assistants"
 	"github.com/switchboard-voice/switchboard/events"
 	"github.com/switchboard-voice/switchboard/http/openapi"
 	"github.com/switchboard-voice/switchboard/http/server"
 	"github.com/switchboard-voice/switchboard/internal/ptr"
 	"github.com/switchboard-voice/switchboard/persistence"
-	"github.com/switchboard-voice/switchboard/privacy"
 )
 
 // CallStore is what the calls routes read.
@@ -481,35 +479,15 @@ func (a *API) placeCall(c *fiber.Ctx) error {
 	if err != nil {
 		return fail(err, fmt.Sprintf("Assistant with ID %d", req.AssistantID))
 	}
-	if !snap.Config.IsActive {
-		return badParam("body", "assistant_id", "the assistant is not active")
-	}
-	if snap.Config.CallFlowSettings.Direction == "inbound" {
-		return badParam("body", "assistant_id", "the assistant is for inbound calls only (call_flow_settings.direction)")
-	}
 	out := OutboundCall{OrganizationID: org, AssistantID: snap.ID, From: req.From, To: req.To, Variables: ptr.Value(req.Variables)}
-	dialed, err := a.Dialer.Dial(c.UserContext(), out)
+	dialed, err := a.place(c.UserContext(), snap, out)
+	var refused *dialRefused
 	switch {
-	case errors.Is(err, ErrUnknownNumber):
-		return badParam("body", "from", "not a phone number of your organization")
+	case errors.As(err, &refused):
+		return badParam("body", refused.field, "%s", refused.msg)
 	case err != nil:
-		return &server.Error{Status: fiber.StatusBadGateway, Body: fiber.Map{"detail": "The carrier did not place the call"},
-			Err: fmt.Errorf("dial: %w", err)}
+		return &server.Error{Status: fiber.StatusBadGateway, Body: fiber.Map{"detail": "The carrier did not place the call"}, Err: err}
 	}
-	from, to, private := out.From, out.To, snap.Config.PrivacySettings.GDPRMode
-	if private {
-		from, to = privacy.Parties("outbound", from, to)
-	}
-	a.Placed.CallPlaced(dialed.CallSID, time.Now(), persistence.CallInfo{OrganizationID: org, AssistantID: snap.ID,
-		ConfigVersion: snap.Version, From: from, To: to, Direction: "outbound", Carrier: dialed.Carrier,
-		WebhookURL: webhookURL(snap), Private: private})
 	return c.Status(fiber.StatusCreated).JSON(placed{CallSID: dialed.CallSID, Status: persistence.StatusQueued,
 		AssistantID: snap.ID, From: out.From, To: out.To, Carrier: dialed.Carrier})
-}
-
-func webhookURL(s *assistants.Snapshot) string {
-	if s.Config.WebhookURL == nil {
-		return ""
-	}
-	return *s.Config.WebhookURL
 }

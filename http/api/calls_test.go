@@ -23,6 +23,7 @@ import (
 	"github.com/switchboard-voice/switchboard/actors"
 	"github.com/switchboard-voice/switchboard/actors/assistants"
 	"github.com/switchboard-voice/switchboard/actors/call"
+	"github.com/switchboard-voice/switchboard/assistant"
 	"github.com/switchboard-voice/switchboard/auth"
 	"github.com/switchboard-voice/switchboard/events"
 	"github.com/switchboard-voice/switchboard/http/api"
@@ -131,7 +132,7 @@ func (h *callsHarness) assistant(key string, body map[string]any) int64 {
 // record publishes a whole call to the writer.
 func (h *callsHarness) record(sid string, org, asst int64, from string, at time.Time, reason, webhook string) {
 	started := events.CallStarted{OrganizationID: org, AssistantID: asst, ConfigVersion: 1, From: from, To: "+15550000000",
-		Direction: "inbound", Carrier: "twilio", WebhookURL: webhook}
+		Direction: "inbound", Carrier: "twilio", Webhook: assistant.CallWebhook{URL: webhook, Format: "switchboard", Reports: "answered", Recording: true}}
 	evs := []events.Event{started,
 		events.Transcript{Speaker: events.Caller, Text: "hello", Final: true, Confidence: 0.9, Start: time.Second, End: 2 * time.Second},
 		events.Interruption{Turn: 1, Stage: events.InterruptionConfirmed, Reason: "speech"},

@@ -3,10 +3,14 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
+	"github.com/switchboard-voice/switchboard/actors/assistants"
 	"github.com/switchboard-voice/switchboard/actors/call"
+	"github.com/switchboard-voice/switchboard/http/telephony"
 	"github.com/switchboard-voice/switchboard/persistence"
+	"github.com/switchboard-voice/switchboard/privacy"
 )
 
 // Dialer places outbound calls through the carrier of the From number;
@@ -29,6 +33,7 @@ type OutboundCall struct {
 type Dialed struct {
 	CallSID string
 	Carrier string // twilio, telnyx, vonage, plivo
+	DialID  string // what the call's variables are sealed under; "" without variables
 }
 
 // ErrUnknownNumber is what a Dialer returns when From is not a number of
@@ -45,4 +50,41 @@ type CallPlacer interface {
 type LiveCalls interface {
 	Get(id string) (*call.Call, bool)
 	Live() []*call.Call
+}
+
+// dialRefused is a call that cannot be placed as asked, naming the
+// request's field.
+type dialRefused struct{ field, msg string }
+
+func (e *dialRefused) Error() string { return e.field + ": " + e.msg }
+
+// place places an outbound call for an active assistant of the
+// organization and records it as queued. A call that cannot be placed as
+// asked is a *dialRefused; any other error is the carrier's.
+func (a *API) place(ctx context.Context, snap *assistants.Snapshot, out OutboundCall) (Dialed, error) {
+	if !snap.Config.IsActive {
+		return Dialed{}, &dialRefused{"assistant_id", "the assistant is not active"}
+	}
+	if snap.Config.CallFlowSettings.Direction == "inbound" {
+		return Dialed{}, &dialRefused{"assistant_id", "the assistant is for inbound calls only (call_flow_settings.direction)"}
+	}
+	dialed, err := a.Dialer.Dial(ctx, out)
+	switch {
+	case errors.Is(err, ErrUnknownNumber):
+		return Dialed{}, &dialRefused{"from", "not a phone number of your organization"}
+	case errors.Is(err, telephony.ErrUnsupported):
+		return Dialed{}, &dialRefused{"from", "this number's carrier places no calls (SIP trunks take inbound calls only, for now)"}
+	case err != nil:
+		return Dialed{}, fmt.Errorf("dial: %w", err)
+	}
+	from, to, private := out.From, out.To, snap.Config.PrivacySettings.GDPRMode
+	if private {
+		from, to = privacy.Parties("outbound", from, to)
+	}
+	info := persistence.CallInfo{OrganizationID: out.OrganizationID, AssistantID: snap.ID,
+		ConfigVersion: snap.Version, From: from, To: to, Direction: "outbound", Carrier: dialed.Carrier, Private: private,
+		DialID: dialed.DialID}
+	info.SetWebhook(snap.Config.CallWebhook())
+	a.Placed.CallPlaced(dialed.CallSID, time.Now(), info)
+	return dialed, nil
 }

@@ -71,7 +71,7 @@ func famulorFail(err error) error {
 			problems[i] = jsonobj.Problem{Path: famulorField(e.Path()), Msg: e.Msg}
 		}
 		return famulorProblems(problems)
-	case errors.Is(err, assistants.ErrNotFound):
+	case errors.Is(err, assistants.ErrNotFound), errors.Is(err, persistence.ErrNotFound):
 		return famulorNotFound
 	default:
 		return famulorErrors.unavailable(err)
@@ -81,7 +81,7 @@ func famulorFail(err error) error {
 // famulorFields name the Famulor field behind the configuration checks a
 // Famulor write can still fail.
 var famulorFields = map[string]string{
-	"call_flow_settings.timezone": "timezone", "variables": "variables",
+	"call_flow_settings.timezone": "timezone", "variables": "variables", "webhook_url": "webhook_url",
 	"analysis_settings.structured_data.schema": "post_call_schema", "tools_settings": "tools",
 }
 
@@ -118,18 +118,35 @@ func (a *API) mountFamulor(app openapi.Router) {
 	g.Get("/assistants/synthesizer-providers", docFamulorSynthesizers, func(c *fiber.Ctx) error { return c.JSON(famulor.Synthesizers) })
 	g.Get("/assistants/transcriber-providers", docFamulorTranscribers, func(c *fiber.Ctx) error { return c.JSON(famulor.Transcribers) })
 	g.Get("/me", docFamulorMe, a.famulorMe)
-	for _, hook := range []string{"webhook", "inbound-webhook", "conversation-ended-webhook"} {
-		g.Post("/assistants/enable-"+hook, docFamulorToggle("enable-"+hook), a.famulorEnableWebhook)
-		g.Post("/assistants/disable-"+hook, docFamulorToggle("disable-"+hook), a.famulorDisableWebhook)
+	g.Post("/make_call", docFamulorMakeCall, a.famulorMakeCall)
+	g.Post("/assistants/enable-webhook", docFamulorEnableWebhook, a.famulorEnableWebhook)
+	g.Post("/assistants/disable-webhook", docFamulorDisableWebhook, a.famulorDisableWebhook)
+	for _, r := range famulorRefusedHooks {
+		g.Post("/assistants/enable-"+r.hook, docFamulorRefusedToggle("enable-"+r.hook, r.why), a.famulorRefuseHook(r.why))
+		g.Post("/assistants/disable-"+r.hook, docFamulorRefusedToggle("disable-"+r.hook, r.why), a.famulorNoHook)
 	}
 	g.Fallback(func(c *fiber.Ctx) error {
 		return &server.Error{Status: fiber.StatusNotFound, Body: famulorMessage{Message: "The route " + strings.TrimPrefix(c.Path(), "/") + " could not be found."}}
 	})
 }
 
-// famulorID reads the path's assistant id; anything else is not found.
+// famulorBody is the request's JSON body: another content type is a 415,
+// a body over 1 MiB a 413, in Famulor's shape.
+func famulorBody(c *fiber.Ctx) ([]byte, error) {
+	if status, msg := jsonBodyProblem(c); status != 0 {
+		return nil, &server.Error{Status: status, Body: famulorMessage{Message: msg}}
+	}
+	return c.Body(), nil
+}
+
+// famulorID reads the path's assistant id, decoded once; anything else is
+// not found.
 func famulorID(c *fiber.Ctx) (int64, error) {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	raw, ok := decodedParam(c, "id")
+	if !ok {
+		return 0, famulorNotFound
+	}
+	id, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil || id < 1 {
 		return 0, famulorNotFound
 	}
@@ -165,7 +182,11 @@ func famulorSavedBody(message string, s *assistants.Snapshot) famulorSaved {
 // famulorWrite decodes and translates a body; a phone number it names must
 // be the organization's.
 func (a *API) famulorWrite(c *fiber.Ctx, op famulor.Op, current *assistant.Config) (famulor.Change, error) {
-	doc, err := assistant.DecodeDocument(c.Body())
+	body, err := famulorBody(c)
+	if err != nil {
+		return famulor.Change{}, err
+	}
+	doc, err := assistant.DecodeDocument(body)
 	if err != nil {
 		return famulor.Change{}, famulorProblems([]jsonobj.Problem{viewBodyProblem(err)})
 	}
@@ -491,7 +512,11 @@ type famulorToggled struct {
 
 // famulorToggleAssistant reads a toggle's body and finds its assistant.
 func (a *API) famulorToggleAssistant(c *fiber.Ctx) (famulorToggle, error) {
-	doc, err := assistant.DecodeDocument(c.Body())
+	body, err := famulorBody(c)
+	if err != nil {
+		return famulorToggle{}, err
+	}
+	doc, err := assistant.DecodeDocument(body)
 	if err != nil {
 		return famulorToggle{}, famulorProblems([]jsonobj.Problem{viewBodyProblem(err)})
 	}
@@ -514,17 +539,69 @@ func (a *API) famulorToggleAssistant(c *fiber.Ctx) (famulorToggle, error) {
 	return t, nil
 }
 
-// famulorEnableWebhook refuses: Famulor's webhook payloads are not sent.
-func (a *API) famulorEnableWebhook(c *fiber.Ctx) error {
-	if _, err := a.famulorToggleAssistant(c); err != nil {
-		return err
-	}
-	return famulorProblems([]jsonobj.Problem{{Path: "webhook_url",
-		Msg: "is not supported: Famulor webhooks are not delivered yet; set the assistant's webhook_url through /api/v1 for Switchboard's"}})
+// famulorRefusedHooks are the webhooks Switchboard does not send, and why.
+var famulorRefusedHooks = []struct{ hook, why string }{
+	{"inbound-webhook", "the inbound webhook (asked before a call is answered) is not sent"},
+	{"conversation-ended-webhook", "chat conversations are not available"},
 }
 
-// famulorDisableWebhook succeeds: no Famulor webhook is ever sent.
+// famulorSetWebhook writes the post-call webhook's settings as the same
+// fields of PUT /user/assistant would.
+func (a *API) famulorSetWebhook(c *fiber.Ctx, t famulorToggle, fields map[string]any) error {
+	p := principal(c)
+	current, err := a.Assistants.Get(c.UserContext(), p.OrganizationID, t.AssistantID)
+	if err != nil {
+		return famulorFail(err)
+	}
+	doc := assistant.Document(fields)
+	if _, problems := famulor.Translate(doc, famulor.Update, &current.Config); len(problems) > 0 {
+		return famulorProblems(problems)
+	}
+	if _, err := a.Assistants.Update(c.UserContext(), p, t.AssistantID, famulor.Serialised(doc, famulor.Update)); err != nil {
+		return famulorFail(err)
+	}
+	return nil
+}
+
+// famulorEnableWebhook turns the post-call webhook on, to webhook_url.
+func (a *API) famulorEnableWebhook(c *fiber.Ctx) error {
+	t, err := a.famulorToggleAssistant(c)
+	if err != nil {
+		return err
+	}
+	if t.WebhookURL == nil {
+		return famulorProblems([]jsonobj.Problem{{Path: "webhook_url", Msg: "is required"}})
+	}
+	if err := a.famulorSetWebhook(c, t, map[string]any{"is_webhook_active": true, "webhook_url": *t.WebhookURL}); err != nil {
+		return err
+	}
+	return c.JSON(famulorToggled{Message: "Webhook enabled successfully", Data: []any{}})
+}
+
+// famulorDisableWebhook turns the post-call webhook off; its URL is kept.
 func (a *API) famulorDisableWebhook(c *fiber.Ctx) error {
+	t, err := a.famulorToggleAssistant(c)
+	if err != nil {
+		return err
+	}
+	if err := a.famulorSetWebhook(c, t, map[string]any{"is_webhook_active": false}); err != nil {
+		return err
+	}
+	return c.JSON(famulorToggled{Message: "Webhook disabled successfully", Data: []any{}})
+}
+
+// famulorRefuseHook refuses to enable a webhook Switchboard does not send.
+func (a *API) famulorRefuseHook(why string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if _, err := a.famulorToggleAssistant(c); err != nil {
+			return err
+		}
+		return famulorProblems([]jsonobj.Problem{{Path: "webhook_url", Msg: "is not supported: " + why}})
+	}
+}
+
+// famulorNoHook disables a webhook that is never sent: nothing to do.
+func (a *API) famulorNoHook(c *fiber.Ctx) error {
 	if _, err := a.famulorToggleAssistant(c); err != nil {
 		return err
 	}

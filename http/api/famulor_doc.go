@@ -89,9 +89,42 @@ var (
 )
 
 // docFamulorToggle is a webhook toggle's operation.
-func docFamulorToggle(name string) openapi.Operation {
-	return openapi.Operation{ID: "famulor-" + name, Summary: "Famulor: " + name + " (enabling is refused: Famulor webhooks are not delivered yet)",
+var (
+	docFamulorEnableWebhook = openapi.Operation{ID: "famulor-enable-webhook",
+		Summary: "Famulor: turn the post-call webhook on, to webhook_url (Famulor's payload, after each call)",
+		Body:    &openapi.Body{Model: famulorToggleModel, Required: true},
+		Responses: map[int]openapi.Response{200: openapi.JSON("Enabled.", famulorToggledModel),
+			404: famulorNotFound404, 422: famulorInvalid422}}
+	docFamulorDisableWebhook = openapi.Operation{ID: "famulor-disable-webhook",
+		Summary: "Famulor: turn the post-call webhook off (its URL is kept)",
+		Body:    &openapi.Body{Model: famulorToggleModel, Required: true},
+		Responses: map[int]openapi.Response{200: openapi.JSON("Disabled.", famulorToggledModel),
+			404: famulorNotFound404, 422: famulorInvalid422}}
+)
+
+func docFamulorRefusedToggle(name, why string) openapi.Operation {
+	return openapi.Operation{ID: "famulor-" + name, Summary: "Famulor: " + name + " (enabling is refused: " + why + ")",
 		Body: &openapi.Body{Model: famulorToggleModel, Required: true},
-		Responses: map[int]openapi.Response{200: openapi.JSON("Disabled (no Famulor webhook is ever sent).", famulorToggledModel),
+		Responses: map[int]openapi.Response{200: openapi.JSON("Disabled (this webhook is never sent).", famulorToggledModel),
 			404: famulorNotFound404, 422: famulorInvalid422}}
 }
+
+var (
+	famulorCallModel = &openapi.Model{Name: "FamulorMakeCall", Description: "An outbound call to place.",
+		Schema: openapi.Schema{"type": "object", "required": []string{"phone_number", "assistant_id"}, "additionalProperties": false,
+			"properties": map[string]any{
+				"phone_number": map[string]any{"type": "string", "description": "The number to call, E.164."},
+				"assistant_id": map[string]any{"type": []string{"integer", "string"},
+					"description": "The assistant's id, or its uuid; it calls from the first phone number assigned to it."},
+				"variables": map[string]any{"type": []string{"object", "null"}, "maxProperties": maxCallVariables,
+					"description":          "{{name}} values for this call (text, numbers or booleans), over the assistant's own.",
+					"additionalProperties": map[string]any{"type": []string{"string", "number", "boolean"}}},
+			}}}
+	docFamulorMakeCall = openapi.Operation{ID: "famulorMakeCall",
+		Summary: "Famulor: place an outbound call from the assistant's phone number (as POST /api/v1/calls/outbound)",
+		Body:    &openapi.Body{Model: famulorCallModel, Required: true},
+		Responses: map[int]openapi.Response{
+			200: openapi.JSON("Placed: the carrier accepted the call, recorded as queued.", response[famulorPlaced]("FamulorPlacedCall", "A placed call.", nil)),
+			404: famulorNotFound404, 422: famulorInvalid422,
+			502: openapi.JSON("The carrier did not place the call.", famulorMessageModel)}}
+)

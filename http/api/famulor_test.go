@@ -221,7 +221,9 @@ func TestFamulorRefusesBadAndUnsupportedValues(t *testing.T) {
 		{map[string]any{"multimodal_model_id": 1}, "multimodal_model_id"},
 		{map[string]any{"tts_emotion_enabled": true}, "tts_emotion_enabled"},
 		{map[string]any{"enable_noise_cancellation": true}, "enable_noise_cancellation"},
-		{map[string]any{"is_webhook_active": true}, "is_webhook_active"},
+		{map[string]any{"is_webhook_active": true}, "webhook_url"}, // active needs a URL
+		{map[string]any{"webhook_url": "ftp://hooks.test"}, "webhook_url"},
+		{map[string]any{"send_webhook_only_on_completed": "yes"}, "send_webhook_only_on_completed"},
 		{map[string]any{"secondary_language_ids": []any{3}}, "secondary_language_ids"},
 		{map[string]any{"voice_id": 999}, "voice_id"},
 		{map[string]any{"llm_model_id": 999}, "llm_model_id"},
@@ -375,5 +377,47 @@ func TestFamulorCreateDefaults(t *testing.T) {
 		if !reflect.DeepEqual(item[k], want) {
 			t.Errorf("%s defaults to %v, want %v", k, item[k], want)
 		}
+	}
+}
+
+// The post-call webhook's settings read back as written, land in the
+// configuration's webhook_settings, and the toggles turn it on and off.
+func TestFamulorWebhookSettings(t *testing.T) {
+	h := newHarness(t)
+	body := famulorCreate()
+	for k, v := range map[string]any{"is_webhook_active": true, "webhook_url": "https://hooks.test/famulor",
+		"send_webhook_only_on_completed": false, "include_recording_in_webhook": false} {
+		body[k] = v
+	}
+	id := int64(h.must(http.StatusCreated, "POST", "/api/user/assistant", h.keyA, body)["data"].(map[string]any)["id"].(float64))
+	item := famulorItem(h, h.keyA, id)
+	for _, k := range []string{"is_webhook_active", "webhook_url", "send_webhook_only_on_completed", "include_recording_in_webhook"} {
+		if item[k] != body[k] {
+			t.Errorf("%s reads back %v, want %v", k, item[k], body[k])
+		}
+	}
+	settings := func() string {
+		return fmt.Sprint(get(h.must(http.StatusOK, "GET", fmt.Sprintf("/api/v1/assistants/%d", id), h.keyA, nil), "webhook_settings"))
+	}
+	want := fmt.Sprint(map[string]any{"enabled": true, "events": nil, "format": "famulor", "include_recording": false, "reports": "all", "secret": nil})
+	if got := settings(); got != want {
+		t.Fatalf("webhook_settings %s, want %s", got, want)
+	}
+	toggle := map[string]any{"assistant_id": id}
+	h.must(http.StatusOK, "POST", "/api/user/assistants/disable-webhook", h.keyA, toggle)
+	if item = famulorItem(h, h.keyA, id); item["is_webhook_active"] != false || item["webhook_url"] != "https://hooks.test/famulor" {
+		t.Fatalf("disabled: %v %v", item["is_webhook_active"], item["webhook_url"])
+	}
+	toggle["webhook_url"] = "https://hooks.test/other"
+	h.must(http.StatusOK, "POST", "/api/user/assistants/enable-webhook", h.keyA, toggle)
+	if item = famulorItem(h, h.keyA, id); item["is_webhook_active"] != true || item["webhook_url"] != "https://hooks.test/other" {
+		t.Fatalf("enabled: %v %v", item["is_webhook_active"], item["webhook_url"])
+	}
+	if status, _ := h.call("POST", "/api/user/assistants/enable-webhook", h.keyB, toggle); status != http.StatusNotFound {
+		t.Fatalf("another organization's assistant: %d", status)
+	}
+	if status, b := h.call("POST", "/api/user/assistants/enable-webhook", h.keyA, map[string]any{"assistant_id": id}); status != http.StatusUnprocessableEntity ||
+		get(b, "errors", "webhook_url") == nil {
+		t.Fatalf("enable without a URL: %d %v", status, b)
 	}
 }

@@ -52,8 +52,17 @@ var (
 		"A number to add; it may be assigned to an assistant at once.")
 	numberUpdateModel = numberUpdateBody.model("PhoneNumberUpdate",
 		"The fields sent change: a null friendly_name clears it, a null assistant_id unassigns the number, "+
+			"a null sip_trunk_id lets any of the organization's trunks deliver a sip number's calls, "+
 			"a null is_active changes nothing. The number and its provider cannot be changed.")
 	numberAssignModel = numberAssignBody.model("PhoneNumberAssign", "The assistant to assign the number to.")
+
+	trunkModel = response[trunkView]("SIPTrunk",
+		"A SIP trunk of the organization: where its INVITEs may come from and the digest credentials they must carry; "+
+			"passwords are always shown as "+typeddoc.Mask+".", nil)
+	trunkPageModel  = pageOf[trunkView]("SIPTrunkPage", trunkModel)
+	trunkWriteModel = trunkWriteBody.model("SIPTrunkWrite",
+		"A trunk, whole (PUT replaces every field): it needs allowed_addresses, inbound credentials, or both. "+
+			"A password sent as "+typeddoc.Mask+" keeps the stored one. Outbound settings are refused for now.")
 
 	organizationModel = response[organizationView]("Organization",
 		"The caller's organization and its settings, secrets masked.", organization.Schema())

@@ -16,10 +16,11 @@ import (
 // numberCreate is a POST /phone-numbers body.
 type numberCreate struct {
 	PhoneNumber  string  `json:"phone_number" check:"required,e164"`
-	Provider     string  `json:"provider" check:"required,enum=twilio|telnyx|vonage|plivo|web"`
+	Provider     string  `json:"provider" check:"required,enum=twilio|telnyx|vonage|plivo|web|sip"`
 	FriendlyName *string `json:"friendly_name" check:"maxlen=200"`
 	AssistantID  *int64  `json:"assistant_id" check:"min=1"`
 	IsActive     *bool   `json:"is_active"`
+	SIPTrunkID   *int64  `json:"sip_trunk_id" check:"min=1"`
 }
 
 // numberUpdate is a PATCH /phone-numbers/{id} body: the fields sent
@@ -28,6 +29,7 @@ type numberUpdate struct {
 	FriendlyName *string `json:"friendly_name" check:"maxlen=200"`
 	AssistantID  *int64  `json:"assistant_id" check:"min=1"`
 	IsActive     *bool   `json:"is_active"`
+	SIPTrunkID   *int64  `json:"sip_trunk_id" check:"min=1"`
 }
 
 // numberAssign is a POST /phone-numbers/{id}/assign body.
@@ -62,10 +64,11 @@ func parseNumberUpdate(body []byte) (persistence.PhoneNumberUpdate, error) {
 	}
 	_, setName := doc["friendly_name"]
 	_, setAssistant := doc["assistant_id"]
+	_, setTrunk := doc["sip_trunk_id"]
 	return persistence.PhoneNumberUpdate{
 		FriendlyName: w.FriendlyName, SetFriendlyName: setName,
 		AssistantID: w.AssistantID, SetAssistant: setAssistant,
-		IsActive: w.IsActive,
+		IsActive: w.IsActive, SIPTrunkID: w.SIPTrunkID, SetSIPTrunk: setTrunk,
 	}, nil
 }
 
@@ -107,10 +110,16 @@ func (a *API) createNumber(c *fiber.Ctx) error {
 	if err := a.checkAssistant(c, w.AssistantID); err != nil {
 		return err
 	}
+	if w.SIPTrunkID != nil && w.Provider != "sip" {
+		return validation("body", []assistant.FieldError{{Loc: []any{"sip_trunk_id"}, Msg: "only a number whose provider is sip has a SIP trunk", Type: "value_error"}})
+	}
+	if err := a.checkTrunk(c, w.SIPTrunkID); err != nil {
+		return err
+	}
 	active := w.IsActive == nil || *w.IsActive
 	n, err := a.Store.CreatePhoneNumber(c.UserContext(), persistence.PhoneNumber{
 		OrganizationID: principal(c).OrganizationID, PhoneNumber: w.PhoneNumber, Provider: w.Provider,
-		FriendlyName: w.FriendlyName, AssistantID: w.AssistantID, IsActive: active,
+		FriendlyName: w.FriendlyName, AssistantID: w.AssistantID, IsActive: active, SIPTrunkID: w.SIPTrunkID,
 	})
 	if err != nil {
 		return numberError(err, 0)
@@ -180,6 +189,12 @@ func (a *API) updateNumber(c *fiber.Ctx) error {
 	}
 	u, err := parseNumberUpdate(body)
 	if err != nil {
+		return err
+	}
+	if u.SIPTrunkID != nil && n.Provider != "sip" {
+		return validation("body", []assistant.FieldError{{Loc: []any{"sip_trunk_id"}, Msg: "only a number whose provider is sip has a SIP trunk", Type: "value_error"}})
+	}
+	if err := a.checkTrunk(c, u.SIPTrunkID); err != nil {
 		return err
 	}
 	return a.applyNumber(c, id, u)

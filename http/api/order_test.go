@@ -132,3 +132,57 @@ func TestEncodedPathParameters(t *testing.T) {
 		t.Fatalf("terminate by encoded SID: %d %v", status, out)
 	}
 }
+
+// The vendor views decode their path parameters once too, on every route
+// that takes an id: Famulor's /api/user/assistant/:id and VoiceDock's
+// /assistants/:uuid and /agents/:uuid.
+func TestEncodedVendorPathParameters(t *testing.T) {
+	h := newHarness(t)
+	encode := func(s string) string { // every byte, as the strictest client might
+		var b strings.Builder
+		for i := range len(s) {
+			fmt.Fprintf(&b, "%%%02X", s[i])
+		}
+		return b.String()
+	}
+
+	id := fmt.Sprint(h.must(http.StatusCreated, "POST", "/api/user/assistant", h.keyA, famulorCreate())["data"].(map[string]any)["id"])
+	famulor := "/api/user/assistant/"
+	if got := h.must(http.StatusOK, "GET", famulor+encode(id), h.keyA, nil)["data"].(map[string]any); fmt.Sprint(got["id"]) != id {
+		t.Fatalf("Famulor GET by encoded id: %v", got)
+	}
+	h.must(http.StatusOK, "PUT", famulor+encode(id), h.keyA, map[string]any{"name": "Encoded"})
+	if got := h.must(http.StatusOK, "GET", "/api/v1/assistants/"+id, h.keyA, nil); got["name"] != "Encoded" {
+		t.Fatalf("Famulor PUT by encoded id did not land: %v", got)
+	}
+	for _, bad := range []string{"%25" + encode(id)[1:], "%00" + id} { // decoded twice, a NUL
+		status, body := h.call("GET", famulor+bad, h.keyA, nil)
+		if status != http.StatusNotFound || body["message"] == nil {
+			t.Fatalf("Famulor GET %s: %d %v", bad, status, body)
+		}
+	}
+	h.must(http.StatusOK, "DELETE", famulor+encode(id), h.keyA, nil)
+	h.must(http.StatusNotFound, "GET", "/api/v1/assistants/"+id, h.keyA, nil)
+
+	for _, prefix := range []string{vd + "/assistants/", vd + "/agents/"} {
+		uuid := h.must(http.StatusCreated, "POST", vd+"/assistants", h.keyA, map[string]any{"name": "Mine"})["assistant"].(map[string]any)["id"].(string)
+		for _, path := range []string{encode(uuid), strings.ReplaceAll(uuid, "-", "%2d")} {
+			if got := h.must(http.StatusOK, "GET", prefix+path, h.keyA, nil)["assistant"].(map[string]any); got["id"] != uuid {
+				t.Fatalf("VoiceDock GET %s%s: %v", prefix, path, got)
+			}
+		}
+		if got := h.must(http.StatusOK, "PATCH", prefix+encode(uuid), h.keyA, map[string]any{"name": "Patched"})["assistant"].(map[string]any); got["name"] != "Patched" {
+			t.Fatalf("VoiceDock PATCH %s by encoded uuid: %v", prefix, got)
+		}
+		for _, bad := range []string{strings.ReplaceAll(uuid, "-", "%252D"), uuid[:35] + "%00"} {
+			status, body := h.call("GET", prefix+bad, h.keyA, nil)
+			if status != http.StatusNotFound || body["error"] != "Assistant not found" {
+				t.Fatalf("VoiceDock GET %s%s: %d %v", prefix, bad, status, body)
+			}
+		}
+		if status, _ := h.raw("DELETE", prefix+encode(uuid), h.keyA, nil); status != http.StatusNoContent {
+			t.Fatalf("VoiceDock DELETE %s by encoded uuid: %d", prefix, status)
+		}
+		h.must(http.StatusNotFound, "GET", prefix+uuid, h.keyA, nil)
+	}
+}

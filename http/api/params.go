@@ -11,12 +11,18 @@ import (
 	"github.com/switchboard-voice/switchboard/internal/typeddoc"
 )
 
-// pathText is a path parameter, percent-decoded once (clients encode
-// "+" as %2B): one that does not decode, or cannot be stored as text, is a
-// 422.
-func pathText(c *fiber.Ctx, name string) (string, error) {
+// decodedParam is a path parameter, percent-decoded once (clients encode
+// "+" as %2B); ok is false when it does not decode.
+func decodedParam(c *fiber.Ctx, name string) (v string, ok bool) {
 	v, err := url.PathUnescape(strings.Clone(c.Params(name))) // Params is the request buffer's, reused
-	if err != nil {
+	return v, err == nil
+}
+
+// pathText is a path parameter, decoded once: one that does not decode,
+// or cannot be stored as text, is a 422.
+func pathText(c *fiber.Ctx, name string) (string, error) {
+	v, ok := decodedParam(c, name)
+	if !ok {
 		return "", badParam("path", name, "is not percent-encoded correctly")
 	}
 	if te := typeddoc.CheckText(v); te != nil {

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -89,5 +90,37 @@ func TestTextThatCannotBeStored(t *testing.T) {
 	big := `{"description":"` + strings.Repeat("x", 2<<20) + `"}`
 	if status, out := h.call("PATCH", path, h.keyA, big); status != http.StatusRequestEntityTooLarge {
 		t.Fatalf("2 MiB body: %d %v, want 413", status, out)
+	}
+}
+
+// The vendor views read JSON bodies as the Burki API does: another content
+// type is a 415, in the view's own error shape.
+func TestVendorViewsRefuseBodiesThatAreNotJSON(t *testing.T) {
+	h := newHarness(t)
+	uuid := h.must(http.StatusCreated, "POST", vd+"/assistants", h.keyA, map[string]any{"name": "Mine"})["assistant"].(map[string]any)["id"].(string)
+	id := fmt.Sprint(h.must(http.StatusCreated, "POST", "/api/user/assistant", h.keyA, famulorCreate())["data"].(map[string]any)["id"])
+	for _, r := range []struct{ method, path, field string }{
+		{"POST", "/api/user/assistant", "message"},
+		{"PUT", "/api/user/assistant/" + id, "message"},
+		{"POST", "/api/user/assistants/enable-webhook", "message"},
+		{"POST", vd + "/assistants", "error"},
+		{"PATCH", vd + "/agents/" + uuid, "error"},
+	} {
+		req, _ := http.NewRequest(r.method, h.base+r.path, strings.NewReader(`{"name":"x"}`))
+		req.Header.Set("Authorization", "Bearer "+h.keyA)
+		req.Header.Set("Content-Type", "text/plain")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out map[string]any
+		err = json.NewDecoder(resp.Body).Decode(&out)
+		resp.Body.Close()
+		if _, ok := out[r.field].(string); resp.StatusCode != http.StatusUnsupportedMediaType || err != nil || !ok {
+			t.Errorf("%s %s as text/plain: %d %v (%v), want 415 with %q", r.method, r.path, resp.StatusCode, out, err, r.field)
+		}
+	}
+	if got := h.must(http.StatusOK, "GET", vd+"/assistants/"+uuid, h.keyA, nil)["assistant"].(map[string]any); got["name"] != "Mine" {
+		t.Fatalf("a refused PATCH changed the assistant: %v", got)
 	}
 }

@@ -29,9 +29,10 @@ func TestOpenAPIDescribesTheVendorViews(t *testing.T) {
 	h.checkExchange(doc, h.keyB, exchange{method: "POST", path: "/api/user/assistants/disable-inbound-webhook",
 		op: "/api/user/assistants/disable-inbound-webhook", body: toggle, status: http.StatusNotFound})
 	toggle["webhook_url"] = "https://hooks.test/famulor"
-	if out := ex(exchange{method: "POST", path: "/api/user/assistants/enable-webhook", op: "/api/user/assistants/enable-webhook",
+	ex(exchange{method: "POST", path: "/api/user/assistants/enable-webhook", op: "/api/user/assistants/enable-webhook", body: toggle, status: http.StatusOK})
+	if out := ex(exchange{method: "POST", path: "/api/user/assistants/enable-inbound-webhook", op: "/api/user/assistants/enable-inbound-webhook",
 		body: toggle, status: http.StatusUnprocessableEntity}); get(out, "errors", "webhook_url") == nil {
-		t.Fatalf("enabling a webhook: %v", out)
+		t.Fatalf("enabling the inbound webhook: %v", out)
 	}
 	ex(exchange{method: "DELETE", path: path, op: "/api/user/assistant/{id}", status: http.StatusOK})
 	if me := ex(exchange{method: "GET", path: "/api/user/me", op: "/api/user/me", status: http.StatusOK}); me["name"] != "Org A" || me["email"] != "a@a.test" {

@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -61,6 +62,8 @@ var voiceDockFields = []struct{ ours, theirs string }{
 	{"analysis_settings.structured_data.schema", "analysis_plan.structured_data_plan.schema"},
 	{"analysis_settings.model", "llm_config.analysis_model"},
 	{"variables", "business_name"},
+	{"webhook_settings.secret", "webhook_secret"},
+	{"webhook_settings.events", "webhook_events"},
 	{"stt_settings", "stt_config"},
 	{"tts_settings.pronunciation", "speech_config.pronunciation"},
 	{"tts_settings", "tts_config"},
@@ -132,7 +135,11 @@ func voiceDockRead(s *assistants.Snapshot) voiceDockBody {
 // voiceDockAssistant finds the path's assistant in the caller's organization.
 func (a *API) voiceDockAssistant(c *fiber.Ctx) (*assistants.Snapshot, error) {
 	org := principal(c).OrganizationID
-	id, err := a.Store.AssistantIDByUUID(c.UserContext(), org, c.Params("uuid"))
+	uuid, ok := decodedParam(c, "uuid")
+	if !ok {
+		return nil, voiceDockNotFound
+	}
+	id, err := a.Store.AssistantIDByUUID(c.UserContext(), org, uuid)
 	if err != nil {
 		return nil, voiceDockFail(err)
 	}
@@ -141,6 +148,15 @@ func (a *API) voiceDockAssistant(c *fiber.Ctx) (*assistants.Snapshot, error) {
 		return nil, voiceDockFail(err)
 	}
 	return snap, nil
+}
+
+// voiceDockBodyOf is the request's JSON body: another content type is a
+// 415, a body over 1 MiB a 413, in VoiceDock's shape.
+func voiceDockBodyOf(c *fiber.Ctx) ([]byte, error) {
+	if status, msg := jsonBodyProblem(c); status != 0 {
+		return nil, &server.Error{Status: status, Body: voiceDockError{Error: http.StatusText(status), Message: msg}}
+	}
+	return c.Body(), nil
 }
 
 func voiceDockWrite(body []byte, current *assistant.Config) (assistant.Write, error) {
@@ -157,7 +173,11 @@ func voiceDockWrite(body []byte, current *assistant.Config) (assistant.Write, er
 }
 
 func (a *API) voiceDockCreate(c *fiber.Ctx) error {
-	w, err := voiceDockWrite(c.Body(), nil)
+	body, err := voiceDockBodyOf(c)
+	if err != nil {
+		return err
+	}
+	w, err := voiceDockWrite(body, nil)
 	if err != nil {
 		return err
 	}
@@ -181,7 +201,11 @@ func (a *API) voiceDockUpdate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	w, err := voiceDockWrite(c.Body(), &current.Config)
+	body, err := voiceDockBodyOf(c)
+	if err != nil {
+		return err
+	}
+	w, err := voiceDockWrite(body, &current.Config)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,8 @@
 package api_test
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"reflect"
@@ -230,8 +232,10 @@ func TestVoiceDockRefusesBadAndUnsupportedValues(t *testing.T) {
 		{map[string]any{"tts_config": map[string]any{"speed": 2.5}}, "tts_config.speed"},
 		{map[string]any{"tts_config": map[string]any{"provider": "inworld"}}, "tts_config.provider"},
 		{map[string]any{"gdpr_mode": "yes"}, "gdpr_mode"},
-		{map[string]any{"webhook_url": "https://hooks.example.com"}, "webhook_url"},
-		{map[string]any{"webhook_secret": "s3cret"}, "webhook_secret"},
+		{map[string]any{"webhook_url": "ftp://hooks.example.com"}, "webhook_url"},
+		{map[string]any{"webhook_events": []any{"assistant-request"}}, "webhook_events"},
+		{map[string]any{"webhook_events": []any{"status-update", "tool-calls"}}, "webhook_events"},
+		{map[string]any{"webhook_events": []any{"call-ended"}}, "webhook_events"},
 		{map[string]any{"notification_emails": []any{"a@b.c"}}, "notification_emails"},
 		{map[string]any{"recording_consent": map[string]any{"enabled": true}}, "recording_consent.message"},
 		{map[string]any{"analysis_plan": map[string]any{"structured_data_plan": map[string]any{"schema": map[string]any{"type": 5}}}}, "analysis_plan.structured_data_plan.schema.type"},
@@ -290,4 +294,55 @@ func TestVoiceDockAuthAndOrganizations(t *testing.T) {
 		t.Fatalf("delete: %d %s", status, raw)
 	}
 	h.must(http.StatusNotFound, "GET", vd+"/assistants/"+id, h.keyA, nil)
+}
+
+// VoiceDock's webhook settings read back as written (the secret masked),
+// the mask keeps the secret, null clears it, and the assistant sends
+// VoiceDock's webhooks, signed with it.
+func TestVoiceDockWebhookSettings(t *testing.T) {
+	h := newHarness(t)
+	a := h.must(http.StatusCreated, "POST", vd+"/assistants", h.keyA, map[string]any{"name": "Hooks",
+		"webhook_url": "https://hooks.test/vd", "webhook_secret": "vd-secret-1", "webhook_events": []any{"end-of-call-report"}})["assistant"].(map[string]any)
+	uuid := a["id"].(string)
+	sameJSON(t, "created", a, map[string]any{"webhook_url": "https://hooks.test/vd", "webhook_secret": "********",
+		"webhook_events": []any{"end-of-call-report"}})
+	burki := func() map[string]any {
+		items := h.must(http.StatusOK, "GET", "/api/v1/assistants?search=Hooks", h.keyA, nil)["items"].([]any)
+		return items[0].(map[string]any)
+	}
+	if ws := get(burki(), "webhook_settings"); fmt.Sprint(ws) != fmt.Sprint(map[string]any{"enabled": true, "events": []any{"end-of-call-report"},
+		"format": "voicedock", "include_recording": true, "reports": "answered", "secret": "********"}) {
+		t.Fatalf("Burki's view of the settings: %v", ws)
+	}
+	stored := func() string {
+		var doc string
+		if err := h.pool.QueryRow(context.Background(), `SELECT config::text FROM assistants WHERE uuid = $1`, uuid).Scan(&doc); err != nil {
+			t.Fatal(err)
+		}
+		return doc
+	}
+	if strings.Contains(stored(), "vd-secret-1") {
+		t.Fatal("the secret is stored in clear")
+	}
+	sealed := stored()
+	// the mask sent back keeps the secret; events [] means none
+	a = h.must(http.StatusOK, "PATCH", vd+"/assistants/"+uuid, h.keyA, map[string]any{"webhook_secret": "********", "webhook_events": []any{}})["assistant"].(map[string]any)
+	sameJSON(t, "patched", a, map[string]any{"webhook_secret": "********", "webhook_events": []any{}})
+	if get(burki(), "version") != 2.0 || !strings.Contains(stored(), secretOf(t, sealed)) {
+		t.Fatal("sending the mask back changed the secret")
+	}
+	a = h.must(http.StatusOK, "PATCH", vd+"/assistants/"+uuid, h.keyA, map[string]any{"webhook_secret": nil, "webhook_events": nil, "webhook_url": nil})["assistant"].(map[string]any)
+	sameJSON(t, "cleared", a, map[string]any{"webhook_secret": nil, "webhook_events": nil, "webhook_url": nil})
+}
+
+// secretOf finds the sealed webhook secret in a stored configuration.
+func secretOf(t *testing.T, doc string) string {
+	t.Helper()
+	var cfg struct {
+		WebhookSettings struct{ Secret string } `json:"webhook_settings"`
+	}
+	if err := json.Unmarshal([]byte(doc), &cfg); err != nil || cfg.WebhookSettings.Secret == "" {
+		t.Fatalf("no sealed secret in %s: %v", doc, err)
+	}
+	return cfg.WebhookSettings.Secret
 }

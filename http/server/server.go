@@ -61,6 +61,12 @@ func New(o Options) *fiber.App {
 		WriteTimeout:          15 * time.Second,
 		IdleTimeout:           60 * time.Second,
 		ReadBufferSize:        16 << 10,
+		// A request's read buffer goes back to the pool once the request
+		// is read, rather than staying with its connection: a media
+		// stream's websocket would otherwise hold its upgrade request's
+		// 16 KB buffer for the whole call (fasthttp hands a hijacked
+		// connection the buffer unless it is released and empty).
+		ReduceMemoryUsage: true,
 		// A multipart body is parsed by the handler that takes it, after
 		// authentication: not by the server before any route runs.
 		DisablePreParseMultipartForm: true,

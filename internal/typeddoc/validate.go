@@ -295,3 +295,6 @@ func sortedKeys(m map[string]any) []string {
 	slices.Sort(keys)
 	return keys
 }
+
+// IsVarName reports whether s can name a {{variable}} (the varname check).
+func IsVarName(s string) bool { return varNamePattern.MatchString(s) }

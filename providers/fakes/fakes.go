@@ -23,8 +23,10 @@ import (
 	"github.com/switchboard-voice/switchboard/providers/embeddings/embeddingsfake"
 	"github.com/switchboard-voice/switchboard/providers/fault"
 	"github.com/switchboard-voice/switchboard/providers/gemini/geminifake"
+	"github.com/switchboard-voice/switchboard/providers/internal/recent"
 	"github.com/switchboard-voice/switchboard/providers/openai/openaifake"
 	"github.com/switchboard-voice/switchboard/providers/openaitts/openaittsfake"
+	"github.com/switchboard-voice/switchboard/providers/scribe/scribefake"
 	"github.com/switchboard-voice/switchboard/providers/soniox/sonioxfake"
 	"github.com/switchboard-voice/switchboard/providers/speechmatics/speechmaticsfake"
 )
@@ -52,7 +54,9 @@ type Options struct {
 // that faults can fail one and leave its fallback working.
 var llmNames = []string{"openai", "azure", "groq", "xai", "custom"}
 
-// Fakes is every provider fake behind one handler.
+// Fakes is every provider fake behind one handler. They keep no record
+// of their traffic: they serve long runs (the benchmark's soak, the demo),
+// and nothing reads the records through them.
 type Fakes struct {
 	mux    *http.ServeMux
 	faults map[string]*fault.Injector // by fault target, see Targets
@@ -64,7 +68,7 @@ type Fakes struct {
 func New(o Options) (*Fakes, error) {
 	f := &Fakes{mux: http.NewServeMux(), faults: map[string]*fault.Injector{}, bases: map[string]string{}}
 	llm := func() openaifake.Config {
-		return openaifake.Config{Script: o.Script, Latency: o.LLM, Clock: o.Clock, APIKey: o.Key, Faults: &fault.Injector{}}
+		return openaifake.Config{Script: o.Script, Latency: o.LLM, Clock: o.Clock, APIKey: o.Key, Faults: &fault.Injector{}, Records: recent.Nothing}
 	}
 	chat := map[string]*openaifake.Fake{}
 	for _, name := range llmNames {
@@ -87,27 +91,31 @@ func New(o Options) (*Fakes, error) {
 	f.add("gemini", gem.Faults(), gem.Close)
 
 	sttFaults := &fault.Injector{}
-	stt := deepgramfake.New(deepgramfake.Config{Key: o.Key, Clock: o.Clock, Delay: o.STTDelay, Faults: sttFaults})
+	stt := deepgramfake.New(deepgramfake.Config{Records: recent.Nothing, Key: o.Key, Clock: o.Clock, Delay: o.STTDelay, Faults: sttFaults})
 	f.add("deepgram", sttFaults, stt.Close)
 	sonioxFaults := &fault.Injector{}
-	son := sonioxfake.New(sonioxfake.Config{Key: o.Key, Clock: o.Clock, Delay: o.STTDelay, Faults: sonioxFaults})
+	son := sonioxfake.New(sonioxfake.Config{Records: recent.Nothing, Key: o.Key, Clock: o.Clock, Delay: o.STTDelay, Faults: sonioxFaults})
 	f.add("soniox", sonioxFaults, son.Close)
 	smFaults := &fault.Injector{}
-	sm := speechmaticsfake.New(speechmaticsfake.Config{Key: o.Key, Clock: o.Clock, Delay: o.STTDelay, Faults: smFaults})
+	sm := speechmaticsfake.New(speechmaticsfake.Config{Records: recent.Nothing, Key: o.Key, Clock: o.Clock, Delay: o.STTDelay, Faults: smFaults})
 	f.add("speechmatics", smFaults, sm.Close)
-	aura := aurafake.New(aurafake.Options{Key: o.Key, Clock: o.Clock, FirstByte: o.TTSFirstByte, Speed: o.TTSSpeed, FlushLimit: -1})
+	scribeFaults := &fault.Injector{}
+	scr := scribefake.New(scribefake.Config{Records: recent.Nothing, Key: o.Key, Clock: o.Clock, Delay: o.STTDelay, Faults: scribeFaults})
+	f.add("elevenlabs-stt", scribeFaults, scr.Close)
+	aura := aurafake.New(aurafake.Options{Records: recent.Nothing, Key: o.Key, Clock: o.Clock, FirstByte: o.TTSFirstByte, Speed: o.TTSSpeed, FlushLimit: -1})
 	f.add("deepgram-tts", aura.Faults(), aura.Close)
-	eleven := elevenlabsfake.New(elevenlabsfake.Options{Key: o.Key, Clock: o.Clock, FirstByte: o.TTSFirstByte, Speed: o.TTSSpeed})
+	eleven := elevenlabsfake.New(elevenlabsfake.Options{Records: recent.Nothing, Key: o.Key, Clock: o.Clock, FirstByte: o.TTSFirstByte, Speed: o.TTSSpeed})
 	f.add("elevenlabs", eleven.Faults(), eleven.Close)
-	cart := cartesiafake.New(cartesiafake.Options{Key: o.Key, Clock: o.Clock, FirstByte: o.TTSFirstByte, Speed: o.TTSSpeed})
+	cart := cartesiafake.New(cartesiafake.Options{Records: recent.Nothing, Key: o.Key, Clock: o.Clock, FirstByte: o.TTSFirstByte, Speed: o.TTSSpeed})
 	f.add("cartesia", cart.Faults(), cart.Close)
 	emb := embeddingsfake.New(embeddingsfake.Options{Key: o.Key, Clock: o.Clock, Latency: o.Embeddings})
 	f.add("openai-embeddings", emb.Faults(), func() {})
-	speech := openaittsfake.New(openaittsfake.Options{Key: o.Key, Clock: o.Clock, FirstByte: o.TTSFirstByte, Speed: o.TTSSpeed})
+	speech := openaittsfake.New(openaittsfake.Options{Records: recent.Nothing, Key: o.Key, Clock: o.Clock, FirstByte: o.TTSFirstByte, Speed: o.TTSSpeed})
 	f.add("openai-tts", speech.Faults(), speech.Close)
 
 	// Deepgram's recognizer and Aura share a host, as do OpenAI's chat and
-	// speech endpoints: one base URL each, told apart by path.
+	// speech endpoints and ElevenLabs' synthesis and Scribe: one base URL
+	// each, told apart by path.
 	f.mount("deepgram", "/deepgram", bySuffix("/v1/speak", aura, stt))
 	f.mount("openai", "/openai/v1", bySuffix("/audio/speech", speech, bySuffix("/embeddings", emb, chat["openai"])))
 	f.mount("azure", "/azure", chat["azure"])
@@ -116,7 +124,7 @@ func New(o Options) (*Fakes, error) {
 	f.mount("custom", "/custom/v1", chat["custom"])
 	f.mount("anthropic", "/anthropic", anth)
 	f.mount("gemini", "/gemini", gem)
-	f.mount("elevenlabs", "/elevenlabs", eleven)
+	f.mount("elevenlabs", "/elevenlabs", bySuffix(scribefake.Path, scr, eleven))
 	f.mount("cartesia", "/cartesia", cart)
 	f.mount("soniox", "/soniox", son)
 	f.mount("speechmatics", "/speechmatics", sm)
@@ -178,7 +186,8 @@ func (f *Fakes) Env(root string) []string {
 
 // Faults is the injector of a target: a provider's name, or
 // "deepgram-tts" (Aura), "openai-tts" and "openai-embeddings" for the
-// fakes that share a host with another.
+// fakes that share a host with another, and "elevenlabs-stt" for Scribe,
+// which shares ElevenLabs' with its synthesizer.
 func (f *Fakes) Faults(target string) (*fault.Injector, bool) {
 	inj, ok := f.faults[target]
 	return inj, ok

@@ -16,6 +16,7 @@ const (
 	PathStream   = "/telephony/plivo/stream"
 	PathStatus   = "/telephony/plivo/status"
 	PathTransfer = "/telephony/plivo/transfer"
+	PathMachine  = "/telephony/plivo/machine"
 )
 
 // DefaultAPI is Plivo's REST API.
@@ -63,6 +64,7 @@ func (g *Gateway) Mount(r openapi.Router) {
 	r.Post(PathAnswer, docAnswer, g.answer)
 	r.Post(PathStatus, docStatus, g.status)
 	r.Post(PathTransfer, docTransfer, g.transfer)
+	r.Post(PathMachine, docMachine, g.machine)
 	// Whether Plivo signs the websocket request is not documented; the
 	// ticket, sealed into the answer, is what authenticates it.
 	upgrade := telephony.CheckStreamTicket(g.cfg.Tickets, telephony.Plivo, telephony.TicketQuery, "invalid stream ticket")

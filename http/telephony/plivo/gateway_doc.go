@@ -18,7 +18,9 @@ var (
 	docAnswer = telephony.WithParams(telephony.Webhook("plivoAnswer", "Answer a Plivo call with Plivo XML",
 		"Routes the call by the number called and starts a bidirectional audio stream.", form, "application/xml"),
 		ticketParam)
-	docStatus   = telephony.Webhook("plivoStatus", "Record a Plivo hang-up or status callback", "", form, "")
+	docStatus  = telephony.Webhook("plivoStatus", "Record a Plivo hang-up or status callback", "", form, "")
+	docMachine = telephony.Webhook("plivoMachine", "Plivo's answering-machine detection of a call the engine placed",
+		"Machine true or false, for a call placed with voicemail_settings.carrier_detection.", form, "")
 	docTransfer = telephony.WithParams(telephony.Webhook("plivoTransfer", "The Plivo XML a transferred call runs",
 		"", form, "application/xml"), ticketParam, toParam)
 	docStream = telephony.MediaStream("plivoStream", "Plivo audio-stream websocket", ticketParam)

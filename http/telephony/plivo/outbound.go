@@ -25,6 +25,12 @@ func (g *Gateway) Place(ctx context.Context, d telephony.Dial) (string, error) {
 		"answer_url": g.cfg.Public.HTTP(PathAnswer) + "?" + url.Values{"t": {ticket}}.Encode(),
 		"hangup_url": g.cfg.Public.HTTP(PathStatus), "hangup_method": "POST",
 		"ring_timeout": strconv.Itoa(route.Snapshot.Config.CallFlowSettings.RingingTimeoutSeconds)}
+	if vm := route.Snapshot.Config.VoicemailSettings; vm.CarrierDetection && vm.Detection != "off" {
+		// Plivo's own detection, a second signal for the screening
+		body["machine_detection"] = "true"
+		body["machine_detection_url"] = g.cfg.Public.HTTP(PathMachine)
+		body["machine_detection_method"] = "POST"
+	}
 	if err := g.api.do(ctx, *route.Credentials.Plivo, http.MethodPost, "/Call/", body, &res); err != nil {
 		return "", err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/switchboard-voice/switchboard/actors/turn"
 	"github.com/switchboard-voice/switchboard/http/server"
 	"github.com/switchboard-voice/switchboard/http/telephony"
 )
@@ -177,4 +178,27 @@ func (g *Gateway) transfer(c *fiber.Ctx) error {
 		return forbidden()
 	}
 	return plivoXML(c, dial(to))
+}
+
+// machine takes what Plivo's answering-machine detection found (Machine
+// true or false) on a call this node runs.
+func (g *Gateway) machine(c *fiber.Ctx) error {
+	r := readRequest(c, g.cfg.Public)
+	ctx, cancel := context.WithTimeout(c.UserContext(), webhookTimeout)
+	defer cancel()
+	if _, ok := g.account(ctx, r); !ok {
+		return forbidden()
+	}
+	who := ""
+	switch r.get("Machine") {
+	case "true":
+		who = turn.AnsweredByMachine
+	case "false":
+		who = turn.AnsweredByHuman
+	}
+	g.cfg.Log.Debug("answering-machine detection", "call_sid", r.get("CallUUID"), "machine", r.get("Machine"))
+	if live, ok := g.cfg.Calls.Get(r.get("CallUUID")); ok && who != "" {
+		live.AnsweredBy(who)
+	}
+	return c.SendStatus(fiber.StatusNoContent)
 }

@@ -22,6 +22,11 @@ func (g *Gateway) Place(ctx context.Context, d telephony.Dial) (string, error) {
 	for k, v := range g.streamParams(ticket) {
 		body[k] = v
 	}
+	if vm := route.Snapshot.Config.VoicemailSettings; vm.CarrierDetection && vm.Detection != "off" {
+		// Telnyx's own detection, a second signal for the screening:
+		// call.machine.detection.ended says human or machine
+		body["answering_machine_detection"] = "detect"
+	}
 	var res struct {
 		Data struct {
 			CallControlID string `json:"call_control_id"`

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/switchboard-voice/switchboard/actors/turn"
 	"github.com/switchboard-voice/switchboard/http/server"
 	"github.com/switchboard-voice/switchboard/http/telephony"
 )
@@ -37,6 +38,7 @@ type payload struct {
 	From          string `json:"from"`
 	To            string `json:"to"`
 	HangupCause   string `json:"hangup_cause"`
+	Result        string `json:"result"` // answering-machine detection: human, machine or not_sure
 	StartTime     string `json:"start_time"`
 	EndTime       string `json:"end_time"`
 }
@@ -142,6 +144,8 @@ func (g *Gateway) webhook(c *fiber.Ctx) error {
 		}
 	case "call.hangup":
 		g.record(ctx, acct, ev, hangupStatus(p.HangupCause))
+	case "call.machine.detection.ended":
+		g.answeredBy(p)
 	case "streaming.failed":
 		log.Warn("media streaming failed")
 	}
@@ -260,4 +264,20 @@ func hangupStatus(cause string) string {
 		return telephony.StatusFailed
 	}
 	return telephony.StatusCompleted
+}
+
+// answeredBy takes what Telnyx's answering-machine detection found on a
+// call this node runs; not_sure leaves the decision to the engine's own.
+func (g *Gateway) answeredBy(p payload) {
+	who := ""
+	switch p.Result {
+	case "human":
+		who = turn.AnsweredByHuman
+	case "machine":
+		who = turn.AnsweredByMachine
+	}
+	g.cfg.Log.Debug("answering-machine detection", "call_sid", p.CallControlID, "result", p.Result)
+	if live, ok := g.cfg.Calls.Get(p.CallControlID); ok && who != "" {
+		live.AnsweredBy(who)
+	}
 }

@@ -28,6 +28,11 @@ func (g *Gateway) Place(ctx context.Context, d telephony.Dial) (string, error) {
 		"event_method":  "POST",
 		"ringing_timer": route.Snapshot.Config.CallFlowSettings.RingingTimeoutSeconds,
 	}
+	if vm := route.Snapshot.Config.VoicemailSettings; vm.CarrierDetection && vm.Detection != "off" {
+		// Vonage's standard machine detection, a second signal for the
+		// screening: an event with status human or machine
+		body["machine_detection"] = "continue"
+	}
 	if err := g.api.do(ctx, *route.Credentials.Vonage, http.MethodPost, "/v1/calls", body, &res); err != nil {
 		return "", err
 	}

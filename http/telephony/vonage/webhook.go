@@ -10,6 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/switchboard-voice/switchboard/actors/turn"
 	"github.com/switchboard-voice/switchboard/http/server"
 	"github.com/switchboard-voice/switchboard/http/telephony"
 )
@@ -173,6 +174,10 @@ func (g *Gateway) event(c *fiber.Ctx) error {
 	if err := json.Unmarshal(c.Body(), &ev); err != nil {
 		return server.Detail(fiber.StatusBadRequest, "not a Vonage event")
 	}
+	if ev.Status == "human" || ev.Status == "machine" {
+		g.answeredBy(ev.UUID, ev.Status)
+		return c.SendStatus(fiber.StatusNoContent)
+	}
 	if ev.Status == "" || g.cfg.Status == nil {
 		return c.SendStatus(fiber.StatusNoContent) // input and other events carry no status
 	}
@@ -216,4 +221,17 @@ func vonageStatus(s string) string {
 		return telephony.StatusFailed
 	}
 	return "" // human, machine, transfer…: not a call status
+}
+
+// answeredBy takes what Vonage's machine detection found on a call this
+// node runs: human or machine.
+func (g *Gateway) answeredBy(uuid, status string) {
+	who := turn.AnsweredByHuman
+	if status == "machine" {
+		who = turn.AnsweredByMachine
+	}
+	g.cfg.Log.Debug("answering-machine detection", "call_sid", uuid, "result", status)
+	if live, ok := g.cfg.Calls.Get(uuid); ok {
+		live.AnsweredBy(who)
+	}
 }

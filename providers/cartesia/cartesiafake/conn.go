@@ -47,7 +47,7 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 	// in the order clients saw them open
 	rec := &Socket{Version: version}
 	f.mu.Lock()
-	f.sockets = recent.Append(f.sockets, rec)
+	f.sockets = recent.Append(f.opts.Records, f.sockets, rec)
 	f.mu.Unlock()
 	f.live.Serve(w, r, func() { rec.Closed = true }, func(ctx context.Context, ws *websocket.Conn) {
 		c := &conn{f: f, ws: ws, rec: rec, fault: fault.FromRequest(r), jobs: make(chan job, 256), contexts: map[string]*tcontext{}}

@@ -20,6 +20,7 @@ import (
 	"github.com/switchboard-voice/switchboard/clock"
 	"github.com/switchboard-voice/switchboard/providers/fault"
 	"github.com/switchboard-voice/switchboard/providers/internal/loopback"
+	"github.com/switchboard-voice/switchboard/providers/internal/recent"
 	"github.com/switchboard-voice/switchboard/providers/internal/wsfake"
 )
 
@@ -39,6 +40,10 @@ type Options struct {
 	// IdleTimeout, if positive, closes a socket that received nothing for
 	// that long (the service's is 5 minutes).
 	IdleTimeout time.Duration
+	// Records is what the fake keeps of its traffic for tests to read:
+	// the newest by default; the fakes behind `switchboard fakes`, the
+	// benchmark and the demo keep nothing.
+	Records recent.Policy
 }
 
 // Socket is what the fake saw on one websocket.

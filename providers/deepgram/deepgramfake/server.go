@@ -54,6 +54,10 @@ type Config struct {
 	// eot_threshold 0.7 ends a turn after 0.7×FluxEOTSilence of silence and
 	// eager_eot_threshold likewise [500 ms].
 	FluxEOTSilence time.Duration
+	// Records is what the fake keeps of its traffic for tests to read:
+	// the newest by default; the fakes behind `switchboard fakes`, the
+	// benchmark and the demo keep nothing.
+	Records recent.Policy
 }
 
 func (c Config) withDefaults() Config {
@@ -188,7 +192,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	closed := s.closed
 	if !closed {
-		s.sessions = recent.Append(s.sessions, rec)
+		s.sessions = recent.Append(s.cfg.Records, s.sessions, rec)
 		s.wg.Add(1)
 	}
 	s.mu.Unlock()

@@ -67,7 +67,7 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 	// in the order clients saw them open
 	rec := &Socket{VoiceID: voiceID, Query: q}
 	f.mu.Lock()
-	f.sockets = recent.Append(f.sockets, rec)
+	f.sockets = recent.Append(f.opts.Records, f.sockets, rec)
 	f.mu.Unlock()
 	f.live.Serve(w, r, func() { rec.Closed = true }, func(ctx context.Context, ws *websocket.Conn) {
 		c := &conn{

@@ -18,6 +18,7 @@ import (
 	"github.com/switchboard-voice/switchboard/clock"
 	"github.com/switchboard-voice/switchboard/providers/fault"
 	"github.com/switchboard-voice/switchboard/providers/internal/loopback"
+	"github.com/switchboard-voice/switchboard/providers/internal/recent"
 	"github.com/switchboard-voice/switchboard/providers/internal/wsfake"
 )
 
@@ -40,6 +41,10 @@ type Options struct {
 	InactivityTimeout time.Duration
 	// Models are the model IDs accepted; nil means the current ones.
 	Models []string
+	// Records is what the fake keeps of its traffic for tests to read:
+	// the newest by default; the fakes behind `switchboard fakes`, the
+	// benchmark and the demo keep nothing.
+	Records recent.Policy
 }
 
 // DefaultModels are the model IDs the fake accepts by default.

@@ -8,9 +8,24 @@ package recent
 // records than this from one fake is not a test.
 const Keep = 1000
 
+// Policy is what a fake keeps of its traffic.
+type Policy int
+
+const (
+	// Newest keeps the newest Keep records at least, for tests to read.
+	Newest Policy = iota
+	// Nothing keeps no record: a fake serving a long run (the benchmark's
+	// soak, the demo, `switchboard fakes`) must not hold up to 2×Keep of
+	// them, or the run's memory grows for as long as they take to fill.
+	Nothing
+)
+
 // Append adds v to s, dropping the oldest records once s holds 2×Keep
-// (amortised: one copy per Keep appends).
-func Append[T any](s []T, v T) []T {
+// (amortised: one copy per Keep appends); under Nothing, s stays empty.
+func Append[T any](p Policy, s []T, v T) []T {
+	if p == Nothing {
+		return s
+	}
 	if len(s) >= 2*Keep {
 		n := copy(s, s[len(s)-Keep:])
 		clear(s[n:])

@@ -5,7 +5,7 @@ import "testing"
 func TestAppendKeepsTheNewest(t *testing.T) {
 	var s []int
 	for i := range 5*Keep + 7 {
-		s = Append(s, i)
+		s = Append(Newest, s, i)
 		if len(s) > 2*Keep {
 			t.Fatalf("%d records kept", len(s))
 		}
@@ -17,5 +17,15 @@ func TestAppendKeepsTheNewest(t *testing.T) {
 		if s[i] != s[i-1]+1 {
 			t.Fatalf("out of order at %d: %d after %d", i, s[i], s[i-1])
 		}
+	}
+}
+
+func TestNothingKeepsNothing(t *testing.T) {
+	var s []int
+	for i := range 3 * Keep {
+		s = Append(Nothing, s, i)
+	}
+	if s != nil {
+		t.Fatalf("%d records kept", len(s))
 	}
 }

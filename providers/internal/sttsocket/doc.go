@@ -1,5 +1,5 @@
 // Package sttsocket is the streaming-recognition machinery the websocket
-// recognisers (Deepgram, Soniox, Speechmatics) share: an outbox that never
+// recognisers (Deepgram, Soniox, Speechmatics, ElevenLabs Scribe) share: an outbox that never
 // blocks the engine, a writer that sends audio and controls, keeps idle
 // connections alive and detects a service that stopped answering, and
 // reconnection with capped exponential backoff that replays the audio the

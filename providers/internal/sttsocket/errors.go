@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/switchboard-voice/switchboard/voice"
 )
 
 // Sentinel errors. Stream errors reach the engine inside voice.STTError,
@@ -21,7 +23,8 @@ var (
 	ErrStalled = errors.New("stt: service stopped answering")
 	// ErrAudioDropped reports audio discarded because the service fell more
 	// than Config.MaxBuffered behind; words in it are lost.
-	ErrAudioDropped = errors.New("stt: audio dropped, service too far behind")
+	// It wraps voice.ErrAudioLost.
+	ErrAudioDropped = fmt.Errorf("stt: audio dropped, service too far behind: %w", voice.ErrAudioLost)
 	// ErrUnexpectedClose is the service closing a connection the stream had
 	// not asked to close.
 	ErrUnexpectedClose = errors.New("stt: connection closed by the service")

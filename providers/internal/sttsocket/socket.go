@@ -39,6 +39,23 @@ type Protocol interface {
 	KeepAlive() []byte
 }
 
+// Quiet is a Protocol for a service that may say nothing for long
+// stretches: over silence, or over sound it does not take for speech
+// (ElevenLabs Scribe sends nothing until it hears speech, and nothing
+// between segments). Its stream applies the quiet-service rule: only
+// audio the protocol expects an answer to can stall the connection, and
+// audio the service said nothing about is released from the replay buffer
+// on the protocol's word rather than on a finalized point.
+type Quiet interface {
+	// Expects reports whether audio b, just framed by Audio, must be
+	// answered within Config.StallTimeout.
+	Expects(b []byte) bool
+	// Released is the stream time up to which audio may be forgotten
+	// although the service has not finalized it: nothing in it will be
+	// transcribed.
+	Released() time.Duration
+}
+
 // Options say where and how a stream connects.
 type Options struct {
 	Provider string // names dial errors

@@ -261,6 +261,9 @@ func (s *stream) flush(w *connWriter) error {
 				return err
 			}
 			s.sent += int64(len(audio))
+			if q, quiet := s.proto.(Quiet); quiet && !q.Expects(audio) {
+				continue
+			}
 			if w.awaiting.IsZero() || s.answered(w.awaiting) {
 				w.awaiting = w.last
 			}
@@ -310,8 +313,12 @@ func (s *stream) answered(t time.Time) bool {
 // trim lets the outbox forget what the service has finalized and need not
 // hear again, and the Finalize controls sent up to sentSeq it answered.
 func (s *stream) trim(sentSeq uint64) {
-	offset := func(v *atomic.Int64) int64 { return int64(s.format.Bytes(time.Duration(v.Load()))) }
-	s.out.trim(offset(&s.keep), offset(&s.final), sentSeq)
+	keep, final := time.Duration(s.keep.Load()), time.Duration(s.final.Load())
+	if q, quiet := s.proto.(Quiet); quiet {
+		r := q.Released()
+		keep, final = max(keep, r), max(final, r)
+	}
+	s.out.trim(int64(s.format.Bytes(keep)), int64(s.format.Bytes(final)), sentSeq)
 }
 
 // read is a connection's reader goroutine. It reports on done why the
@@ -343,6 +350,12 @@ func (s *stream) read(c *websocket.Conn, done chan<- error) {
 			s.emit(&voice.STTError{Err: err})
 		}
 		ended = ended || fin
+		if ended && s.closeSent.Load() {
+			// the last results are in: a service that does not close
+			// by itself (Scribe) is not waited for
+			done <- nil
+			return
+		}
 		s.final.Store(int64(s.proto.Finalized()))
 		s.keep.Store(int64(s.proto.ReplayFrom()))
 	}

@@ -22,6 +22,10 @@ type Config struct {
 	// APIKey is the key clients must present; "" accepts any key or none,
 	// like a self-hosted server started without one.
 	APIKey string
+	// Records is what the fake keeps of its traffic for tests to read:
+	// the newest by default; the fakes behind `switchboard fakes`, the
+	// benchmark and the demo keep nothing.
+	Records recent.Policy
 }
 
 // Request is a request a fake received.
@@ -41,12 +45,13 @@ type Base struct {
 	faults    *fault.Injector
 	apiKey    string
 
-	mu     sync.Mutex
-	reqs   []Request
-	active int
-	closed bool
-	done   chan struct{}
-	wg     sync.WaitGroup
+	mu      sync.Mutex
+	reqs    []Request
+	records recent.Policy
+	active  int
+	closed  bool
+	done    chan struct{}
+	wg      sync.WaitGroup
 }
 
 // maxBody bounds a recorded request body.
@@ -58,7 +63,7 @@ func NewBase(cfg Config) (*Base, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &Base{responder: resp, latency: cfg.Latency, clock: cfg.Clock, faults: cfg.Faults, apiKey: cfg.APIKey, done: make(chan struct{})}
+	b := &Base{responder: resp, latency: cfg.Latency, clock: cfg.Clock, faults: cfg.Faults, apiKey: cfg.APIKey, records: cfg.Records, done: make(chan struct{})}
 	if b.clock == nil {
 		b.clock = clock.Real{}
 	}
@@ -87,7 +92,7 @@ func (b *Base) Handler(errBody func(fault.Kind) []byte, h http.HandlerFunc) http
 		// Recorded before it counts as active: a test that saw it active
 		// finds it in Requests.
 		b.mu.Lock()
-		b.reqs = recent.Append(b.reqs, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Header: r.Header.Clone(), Body: body})
+		b.reqs = recent.Append(b.records, b.reqs, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Header: r.Header.Clone(), Body: body})
 		b.active++
 		b.mu.Unlock()
 		defer func() {

@@ -16,6 +16,7 @@ import (
 	"github.com/switchboard-voice/switchboard/clock"
 	"github.com/switchboard-voice/switchboard/providers/fault"
 	"github.com/switchboard-voice/switchboard/providers/internal/loopback"
+	"github.com/switchboard-voice/switchboard/providers/internal/recent"
 )
 
 // Rate is the sample rate of response_format pcm.
@@ -34,6 +35,10 @@ type Options struct {
 	Speed float64
 	// Chunk is the audio written (and flushed) at once; 0 means 100 ms.
 	Chunk time.Duration
+	// Records is what the fake keeps of its traffic for tests to read:
+	// the newest by default; the fakes behind `switchboard fakes`, the
+	// benchmark and the demo keep nothing.
+	Records recent.Policy
 }
 
 // Request is one speech request the fake received.

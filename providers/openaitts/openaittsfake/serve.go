@@ -58,7 +58,7 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 		rec.Speed = *m.Speed
 	}
 	f.mu.Lock()
-	f.requests = recent.Append(f.requests, rec)
+	f.requests = recent.Append(f.opts.Records, f.requests, rec)
 	f.mu.Unlock()
 	if status, msg, code := validate(m, voiceName); status != 0 {
 		writeError(w, status, msg, "invalid_request_error", code)

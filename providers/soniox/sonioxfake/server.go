@@ -39,6 +39,10 @@ type Config struct {
 	EndpointSilence time.Duration
 	// Faults injects failures; nil for none.
 	Faults *fault.Injector
+	// Records is what the fake keeps of its traffic for tests to read:
+	// the newest by default; the fakes behind `switchboard fakes`, the
+	// benchmark and the demo keep nothing.
+	Records recent.Policy
 }
 
 func (c Config) withDefaults() Config {
@@ -130,7 +134,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	rec := &Session{}
 	bearer, hasBearer := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	s.mu.Lock()
-	s.sessions = recent.Append(s.sessions, rec)
+	s.sessions = recent.Append(s.cfg.Records, s.sessions, rec)
 	s.mu.Unlock()
 	f := fault.FromRequest(r)
 	s.live.Serve(w, r, func() { rec.Ended = true }, func(_ context.Context, ws *websocket.Conn) {

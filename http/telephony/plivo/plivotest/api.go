@@ -3,6 +3,7 @@ package plivotest
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -63,15 +64,43 @@ func (cl *Cloud) create(w http.ResponseWriter, body map[string]string) {
 		apiError(w, http.StatusBadRequest, "from, to and answer_url are required")
 		return
 	}
+	amd := body["machine_detection"]
+	if amd != "" && amd != "true" && amd != "hangup" {
+		apiError(w, http.StatusBadRequest, "machine_detection must be true or hangup")
+		return
+	}
 	c := cl.newCall(body["from"], body["to"], "outbound")
 	c.hangupURL = body["hangup_url"]
 	request := carriertest.UUID()
 	accepted(w, map[string]string{"message": "call fired", "request_uuid": request})
 	cl.bg.Within(15*time.Second, func(ctx context.Context) {
 		if cl.answer(ctx, c, body["answer_url"]) == nil {
+			if amd != "" && body["machine_detection_url"] != "" {
+				cl.bg.Within(10*time.Second, func(ctx context.Context) { cl.reportMachine(ctx, c, body["machine_detection_url"]) })
+			}
 			cl.placed <- c
 		}
 	})
+}
+
+// machineTime is how long Plivo's detection listens before it reports.
+const machineTime = time.Second
+
+// reportMachine posts what machine detection found, as Plivo does a while
+// after the callee answered.
+func (cl *Cloud) reportMachine(ctx context.Context, c *Call, url string) {
+	machine := false
+	if cl.cfg.Machine != nil {
+		machine = cl.cfg.Machine(c.To)
+	}
+	select {
+	case <-time.After(machineTime):
+	case <-ctx.Done():
+		return
+	}
+	form := c.params("in-progress")
+	form.Set("Machine", strconv.FormatBool(machine))
+	_, _ = cl.webhook(ctx, url, form)
 }
 
 func accepted(w http.ResponseWriter, v map[string]string) {

@@ -23,6 +23,9 @@ type Config struct {
 	AuthID, AuthToken string // [random]
 	Pace              time.Duration
 	HangupURL         string // path under Public for inbound calls' hang-up callbacks, "" for none
+	// Machine is whether answering-machine detection finds a machine at a
+	// number the engine calls with machine_detection [false].
+	Machine func(number string) bool
 }
 
 // Cloud is a fake Plivo.

@@ -82,15 +82,48 @@ func (cl *Cloud) dial(w http.ResponseWriter, body map[string]any, str func(strin
 		apiError(w, http.StatusUnprocessableEntity, "10032", "connection_id, to and from are required")
 		return
 	}
+	amd := str("answering_machine_detection")
+	switch amd {
+	case "", "disabled":
+		amd = ""
+	case "detect", "detect_beep", "detect_words", "greeting_end":
+	default:
+		apiError(w, http.StatusUnprocessableEntity, "10032", "answering_machine_detection is not a valid value")
+		return
+	}
 	c := cl.newCall(str("from"), str("to"), "outgoing")
 	ok(w, map[string]any{"call_control_id": c.ID, "call_leg_id": c.ID, "call_session_id": c.session, "is_alive": true})
 	cl.async(func(ctx context.Context) {
 		_ = cl.event(ctx, "call.initiated", c, nil)
 		_ = cl.event(ctx, "call.answered", c, nil)
 		if u := str("stream_url"); u != "" {
-			c.stream(u, str("stream_auth_token"), func() { cl.placed <- c })
+			c.stream(u, str("stream_auth_token"), func() {
+				if amd != "" {
+					cl.async(func(ctx context.Context) { cl.reportAMD(ctx, c) })
+				}
+				cl.placed <- c
+			})
 		}
 	})
+}
+
+// amdTime is how long Telnyx's detection listens before it reports.
+const amdTime = time.Second
+
+// reportAMD sends what answering-machine detection found, as Telnyx does
+// a while after the callee answered (premium detection's event is
+// call.machine.premium.detection.ended).
+func (cl *Cloud) reportAMD(ctx context.Context, c *Call) {
+	who := "human"
+	if cl.cfg.AnsweredBy != nil {
+		who = cl.cfg.AnsweredBy(c.To)
+	}
+	select {
+	case <-time.After(amdTime):
+	case <-ctx.Done():
+		return
+	}
+	_ = cl.event(ctx, "call.machine.detection.ended", c, map[string]any{"result": who})
 }
 
 // async runs f tracked by Close, with the time Telnyx gives a webhook.

@@ -30,6 +30,9 @@ type Config struct {
 	// Shuffle swaps a pair of media frames every few frames: Telnyx does
 	// not guarantee order.
 	Shuffle bool
+	// AnsweredBy is what answering-machine detection finds at a number the
+	// engine calls with answering_machine_detection [human].
+	AnsweredBy func(number string) string
 }
 
 // Cloud is a fake Telnyx.

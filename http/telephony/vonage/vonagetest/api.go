@@ -69,6 +69,11 @@ func (cl *Cloud) create(w http.ResponseWriter, body map[string]any) {
 		apiError(w, http.StatusBadRequest, "to, from and answer_url are required")
 		return
 	}
+	amd, _ := body["machine_detection"].(string)
+	if amd != "" && amd != "continue" && amd != "hangup" {
+		apiError(w, http.StatusBadRequest, "machine_detection must be continue or hangup")
+		return
+	}
 	toNum, _ := to[0].(map[string]any)["number"].(string)
 	fromNum, _ := from["number"].(string)
 	c := cl.newCall("+"+fromNum, "+"+toNum, "outbound")
@@ -79,9 +84,30 @@ func (cl *Cloud) create(w http.ResponseWriter, body map[string]any) {
 	answerURL, _ := answer[0].(string)
 	cl.bg.Within(15*time.Second, func(ctx context.Context) {
 		if cl.answer(ctx, c, answerURL) == nil {
+			if amd != "" {
+				cl.bg.Within(10*time.Second, func(ctx context.Context) { cl.reportAMD(ctx, c) })
+			}
 			cl.placed <- c
 		}
 	})
+}
+
+// amdTime is how long Vonage's detection listens before it reports.
+const amdTime = time.Second
+
+// reportAMD posts what machine detection found to the call's event URL,
+// as Vonage does a while after the callee answered.
+func (cl *Cloud) reportAMD(ctx context.Context, c *Call) {
+	who := "human"
+	if cl.cfg.AnsweredBy != nil {
+		who = cl.cfg.AnsweredBy(c.To)
+	}
+	select {
+	case <-time.After(amdTime):
+	case <-ctx.Done():
+		return
+	}
+	c.event(who)
 }
 
 func apiError(w http.ResponseWriter, status int, title string) {

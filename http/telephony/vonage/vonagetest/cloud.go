@@ -28,6 +28,9 @@ type Config struct {
 	// EventURL is the path under Public of the application's event URL;
 	// "" sends no events for inbound calls.
 	EventURL string
+	// AnsweredBy is what machine detection finds (human or machine) at a
+	// number the engine calls with machine_detection [human].
+	AnsweredBy func(number string) string
 }
 
 // Cloud is a fake Vonage.

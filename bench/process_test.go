@@ -1,0 +1,61 @@
+package bench
+
+import (
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/switchboard-voice/switchboard/metrics"
+	"github.com/switchboard-voice/switchboard/persistence/pgtest"
+)
+
+// With --engine-process the engine, the fakes and the floor each run in
+// a process of their own, and each process is measured alone: two calls
+// at small scale, checked for what is reported, not for how fast.
+func TestEngineProcess(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "switchboard")
+	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/switchboard").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	rep, err := Run(t.Context(), Options{DatabaseURL: pgtest.AdminDSN(), Latencies: DefaultLatencies, Calls: 2,
+		Duration: 20 * time.Second, Floor: true, EngineProcess: true, Binary: bin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Target != TargetProcess || len(rep.Runs) != 2 {
+		t.Fatalf("target %q, %d runs", rep.Target, len(rep.Runs))
+	}
+	for i, name := range []string{"engine", "floor"} {
+		r := rep.Runs[i]
+		if len(r.Errors) != 0 {
+			t.Errorf("%s: errors %v", name, r.Errors)
+		}
+		if r.Pacing.Frames == 0 {
+			t.Errorf("%s: no frames reached the callers", name)
+		}
+		if len(r.Resources.Processes) != 1 {
+			t.Fatalf("%s: processes measured: %+v", name, r.Resources.Processes)
+		}
+		p := r.Resources.Processes[0]
+		if p.Name != name || p.CPUPerCall <= 0 || p.RSS <= 0 || p.Goroutines <= 0 || p.StacksPerCall <= 0 {
+			t.Errorf("%s's process: %+v", name, p)
+		}
+	}
+	if rep.Runs[1].Stages != nil {
+		t.Errorf("the floor reports engine stages: %+v", rep.Runs[1].Stages)
+	}
+	stages := rep.Runs[0].Stages
+	if len(stages) != 3 || stages[0].Stage != metrics.StageEndOfTurn || stages[0].Count == 0 || stages[1].Count == 0 {
+		t.Errorf("engine stages: %+v", stages)
+	}
+	if rep.FloorRatio <= 0 {
+		t.Errorf("no floor ratio")
+	}
+	var b strings.Builder
+	if err := rep.WriteTable(&b); err != nil {
+		t.Fatal(err)
+	}
+	t.Log(b.String())
+}

@@ -1,0 +1,86 @@
+package engine_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/switchboard-voice/switchboard/engine"
+	"github.com/switchboard-voice/switchboard/engine/enginetest"
+	"github.com/switchboard-voice/switchboard/internal/testkit"
+	"github.com/switchboard-voice/switchboard/sip/siptest"
+)
+
+// A PBX's trunk, configured through the REST API, calls a SIP number of
+// the engine: digest-authenticated, routed by the dialled number, it
+// converses over RTP and hangs up, and the call is recorded as a SIP call.
+func TestSIPTrunkCall(t *testing.T) {
+	fakes := withFakes(t)
+	srv := enginetest.Start(t, func(c *engine.Config) { fakes(c); c.SIPAddr = "127.0.0.1:0" })
+	org, key := srv.Key("Trunked")
+	snap := createAssistant(t, srv, org, key, `{"name":"Front desk","llm_settings":{"welcome_message":"Welcome to the trunk line."}}`)
+	post := func(path, body string) string {
+		status, _, out := send(t, "POST", srv.URL+path, key, http.Header{"Content-Type": {"application/json"}}, strings.NewReader(body))
+		if status != http.StatusCreated {
+			t.Fatalf("POST %s: %d %s", path, status, out)
+		}
+		return string(out)
+	}
+	post("/api/v1/sip-trunks", `{"name":"Asterisk","allowed_addresses":["127.0.0.1"],"inbound_username":"pbx","inbound_password":"trunk-secret"}`)
+	post("/api/v1/phone-numbers", fmt.Sprintf(`{"phone_number":"+15550008888","provider":"sip","assistant_id":%d}`, snap.ID))
+
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	gw := srv.Gateways.SIP.Addr().(*net.UDPAddr).AddrPort()
+	_, err := siptest.Dial(ctx, siptest.Config{Gateway: gw, From: "+15550001111", To: "+15550008888", Username: "pbx", Password: "nope"})
+	var refused *siptest.ErrRefused
+	if !errors.As(err, &refused) || refused.Code != 403 {
+		t.Fatalf("a wrong password: %v", err)
+	}
+	c, err := siptest.Dial(ctx, siptest.Config{Gateway: gw, From: "+15550001111", To: "+15550008888", Username: "pbx", Password: "trunk-secret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Phone.WaitHeard(ctx, "Welcome to the trunk line."); err != nil {
+		t.Fatalf("heard %q: %v", c.Phone.Transcript(), err)
+	}
+	c.Say("hello there")
+	if err := c.Phone.WaitHeard(ctx, "You said: Hello there."); err != nil {
+		t.Fatalf("heard %q: %v", c.Phone.Transcript(), err)
+	}
+	c.HangUp()
+	testkit.Eventually(t, 20*time.Second, func() error {
+		var carrier, reason string
+		err := srv.Store.Pool().QueryRow(context.Background(),
+			`SELECT carrier, coalesce(ended_reason, '') FROM calls WHERE organization_id = $1`, org).Scan(&carrier, &reason)
+		if err != nil || carrier != "sip" || reason != "customer-ended-call" {
+			return fmt.Errorf("call record: %s %s %v", carrier, reason, err)
+		}
+		return nil
+	})
+	if v := c.Violations(); len(v) > 0 {
+		t.Fatalf("RTP violations: %v", v)
+	}
+}
+
+// Outbound calls through a trunk are not placed yet: the API says so.
+func TestSIPNumberPlacesNoCalls(t *testing.T) {
+	srv := enginetest.Start(t, withFakes(t))
+	org, key := srv.Key("Trunked")
+	snap := createAssistant(t, srv, org, key, `{"name":"Caller"}`)
+	body := fmt.Sprintf(`{"phone_number":"+15550008889","provider":"sip","assistant_id":%d}`, snap.ID)
+	if status, _, out := send(t, "POST", srv.URL+"/api/v1/phone-numbers", key, http.Header{"Content-Type": {"application/json"}}, strings.NewReader(body)); status != http.StatusCreated {
+		t.Fatalf("number: %d %s", status, out)
+	}
+	body = fmt.Sprintf(`{"assistant_id":%d,"from":"+15550008889","to":"+15550142424"}`, snap.ID)
+	status, _, out := send(t, "POST", srv.URL+"/api/v1/calls/outbound", key, http.Header{"Content-Type": {"application/json"}}, strings.NewReader(body))
+	if status != http.StatusUnprocessableEntity || !strings.Contains(string(out), "from") {
+		t.Fatalf("outbound from a sip number: %d %s", status, out)
+	}
+}

@@ -1,0 +1,53 @@
+package scribe
+
+import (
+	"testing"
+	"time"
+
+	"github.com/switchboard-voice/switchboard/voice"
+)
+
+var sink voice.STTEvent
+
+// sampleFinal is a committed segment of four words with timestamps, as
+// Scribe sends it (spacing between words, the period on the last).
+var sampleFinal = []byte(timedMsg("How are you doing?",
+	timedWord("How", 1.2, 1.38), `{"text":" ","start":1.38,"end":1.44,"type":"spacing","logprob":0}`,
+	timedWord("are", 1.44, 1.56), `{"text":" ","start":1.56,"end":1.62,"type":"spacing","logprob":0}`,
+	timedWord("you", 1.62, 1.8), `{"text":" ","start":1.8,"end":1.86,"type":"spacing","logprob":0}`,
+	timedWord("doing?", 1.86, 2.1)))
+
+// BenchmarkFinal measures the client's work per server message: parse a
+// committed segment of four words with timestamps, map it, emit (final,
+// speech final, end of turn). Each iteration moves the connection's base
+// forward so nothing is dropped as a repeat.
+func BenchmarkFinal(b *testing.B) {
+	r := newRecognizer(func(e voice.STTEvent) { sink = e }, heard(), true, true, true, 500*time.Millisecond)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(sampleFinal)))
+	base := time.Duration(0)
+	for b.Loop() {
+		base += time.Minute
+		r.Connect(base, 0)
+		if _, err := r.Handle(sampleFinal); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkAudio measures framing one 20 ms μ-law frame as an
+// input_audio_chunk, with the client's hearing of it: Scribe's audio goes
+// as base64 JSON, the others' as binary.
+func BenchmarkAudio(b *testing.B) {
+	p := &protocol{hear: newHearing(voice.Telephony), format: voice.Telephony, rate: "8000"}
+	p.recognizer = newRecognizer(func(voice.STTEvent) {}, p.hear, true, true, true, 0)
+	frame := say("hello")[1]
+	b.ReportAllocs()
+	b.SetBytes(int64(len(frame)))
+	for b.Loop() {
+		if _, m := p.Audio(frame); len(m) == 0 {
+			b.Fatal("no message")
+		}
+		p.Released()
+	}
+}

@@ -1,0 +1,303 @@
+package gateway
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/emiago/sipgo"
+	"github.com/emiago/sipgo/sip"
+
+	"github.com/switchboard-voice/switchboard/actors/call"
+	"github.com/switchboard-voice/switchboard/events"
+	"github.com/switchboard-voice/switchboard/http/telephony"
+	"github.com/switchboard-voice/switchboard/sip/media"
+	"github.com/switchboard-voice/switchboard/sip/sdp"
+	"github.com/switchboard-voice/switchboard/voice"
+)
+
+// byeTimeout bounds our BYE's transaction.
+const byeTimeout = 10 * time.Second
+
+// leg is one SIP call: its dialog, its RTP session and its call actor. It
+// is the call's voice.Carrier.
+type leg struct {
+	g       *Gateway
+	log     *slog.Logger
+	dialog  *sipgo.DialogServerSession
+	media   *media.Session
+	call    *call.Call
+	live    atomic.Pointer[call.Call] // set once the call started: media events go to it
+	format  voice.Format
+	payload uint8
+	acked   chan struct{}
+
+	mu     sync.Mutex
+	offer  *sdp.Offer
+	answer sdp.Answer
+
+	endOnce sync.Once
+	ended   chan struct{} // the dialog ended, by either side's BYE
+
+	// session timer (RFC 4028)
+	expires      time.Duration
+	weRefresh    bool
+	refreshes    chan struct{}
+	transferDone chan struct{}
+	referOutcome chan int
+	transferOnce sync.Once
+}
+
+func withLine(spec call.Spec, l *leg) call.Spec {
+	spec.Line = l
+	return spec
+}
+
+// run follows the call until it ends, then makes sure the far end knows.
+func (l *leg) run() {
+	defer l.g.remove(l)
+	l.live.Store(l.call)
+	var expiry *time.Timer
+	var expired <-chan time.Time
+	var refresh <-chan time.Time
+	if l.expires > 0 {
+		if l.weRefresh {
+			t := time.NewTicker(l.expires / 2)
+			defer t.Stop()
+			refresh = t.C
+		} else {
+			expiry = time.NewTimer(l.expires)
+			defer expiry.Stop()
+			expired = expiry.C
+		}
+	}
+	for {
+		select {
+		case <-l.call.Done():
+			if l.call.Reason() == events.EndTransferred {
+				l.awaitTransfer()
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), byeTimeout)
+			if err := l.HangUp(ctx); err != nil {
+				l.log.Info("BYE not acknowledged", "err", err)
+			}
+			cancel()
+			return
+		case <-l.refreshes:
+			if expiry != nil {
+				expiry.Reset(l.expires)
+			}
+		case <-expired:
+			l.log.Warn("SIP session expired: the far end stopped refreshing it; hanging up")
+			l.call.Stopped()
+		case <-refresh:
+			l.sendRefresh()
+		}
+	}
+}
+
+// awaitTransfer gives a REFER in flight its time before the BYE.
+func (l *leg) awaitTransfer() {
+	t := time.NewTimer(l.g.cfg.TransferWait + byeTimeout)
+	defer t.Stop()
+	select {
+	case <-l.transferDone:
+	case <-t.C:
+		l.log.Warn("transfer did not complete in time: hanging up")
+	}
+}
+
+// remoteBye is the far end hanging up.
+func (l *leg) remoteBye() {
+	l.endOnce.Do(func() { close(l.ended) })
+	if c := l.live.Load(); c != nil {
+		c.Stopped()
+	}
+}
+
+// Format implements voice.Carrier.
+func (l *leg) Format() voice.Format { return l.format }
+
+// SendAudio implements voice.Carrier.
+func (l *leg) SendAudio(frame []byte) error { return l.media.SendAudio(frame) }
+
+// SendMark implements voice.Carrier.
+func (l *leg) SendMark(name string) error { return l.media.SendMark(name) }
+
+// Clear implements voice.Carrier.
+func (l *leg) Clear() error { return l.media.Clear() }
+
+// SendDTMF implements voice.Carrier, as RFC 4733 telephone-events.
+func (l *leg) SendDTMF(digits string) error {
+	if err := l.media.SendDTMF(digits); err != nil {
+		return fmt.Errorf("sip: %w: %w", telephony.ErrUnsupported, err)
+	}
+	return nil
+}
+
+// HangUp implements voice.Carrier: a BYE, once.
+func (l *leg) HangUp(ctx context.Context) error {
+	var err error
+	l.endOnce.Do(func() {
+		defer close(l.ended)
+		err = l.dialog.Bye(ctx)
+	})
+	return err
+}
+
+// Transfer implements voice.Carrier: a cold transfer by REFER to the
+// number at the trunk that sent the call. It returns once the trunk
+// reported the transfer target's answer (or its failure).
+func (l *leg) Transfer(ctx context.Context, req voice.TransferRequest) error {
+	defer l.transferOnce.Do(func() { close(l.transferDone) })
+	if req.Warm {
+		return fmt.Errorf("sip: warm transfer: %w", telephony.ErrUnsupported)
+	}
+	host, port := trunkHost(l.dialog.InviteRequest)
+	target := sip.Uri{User: req.To, Host: host, Port: port}
+	contact := l.dialog.InviteRequest.Contact()
+	refer := sip.NewRequest(sip.REFER, contact.Address)
+	refer.AppendHeader(sip.NewHeader("Refer-To", "<"+target.String()+">"))
+	refer.AppendHeader(&l.g.contact)
+	res, err := l.dialog.Do(ctx, refer)
+	if err != nil {
+		return fmt.Errorf("sip: REFER: %w", err)
+	}
+	if !res.IsSuccess() {
+		return fmt.Errorf("sip: REFER refused: %d %s", res.StatusCode, res.Reason)
+	}
+	wait := time.NewTimer(l.g.cfg.TransferWait)
+	defer wait.Stop()
+	for {
+		select {
+		case code := <-l.referOutcome:
+			switch {
+			case code < 200:
+				continue
+			case code < 300:
+				return nil
+			default:
+				return fmt.Errorf("sip: transfer failed: %d", code)
+			}
+		case <-l.ended:
+			return nil // the trunk hung up on us: it took the call
+		case <-wait.C:
+			return errors.New("sip: no outcome of the REFER in time")
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// referNotified reads a NOTIFY's message/sipfrag body ("SIP/2.0 200 OK").
+func (l *leg) referNotified(body []byte) {
+	f := strings.Fields(string(body))
+	if len(f) < 2 || !strings.HasPrefix(f[0], "SIP/") {
+		return
+	}
+	code, err := strconv.Atoi(f[1])
+	if err != nil {
+		return
+	}
+	select {
+	case l.referOutcome <- code:
+	default:
+	}
+}
+
+// Audio implements media.Events.
+func (l *leg) Audio(frame []byte) {
+	if c := l.live.Load(); c != nil {
+		c.Audio(frame)
+	}
+}
+
+// DTMF implements media.Events.
+func (l *leg) DTMF(digit string) { l.dtmf(digit) }
+
+func (l *leg) dtmf(digit string) {
+	if c := l.live.Load(); c != nil {
+		c.DTMF(digit)
+	}
+}
+
+// Mark implements media.Events.
+func (l *leg) Mark(name string) {
+	if c := l.live.Load(); c != nil {
+		c.Mark(name)
+	}
+}
+
+// Idle implements media.Events: the caller's media stopped.
+func (l *leg) Idle() {
+	l.log.Warn("no RTP from the caller: hanging up", "timeout", l.g.cfg.MediaTimeout)
+	if c := l.live.Load(); c != nil {
+		c.Stopped()
+	}
+}
+
+// minSessionExpires is RFC 4028's floor (Min-SE) in seconds.
+const minSessionExpires = 90
+
+// sessionTimer reads an INVITE's Session-Expires (RFC 4028): with the
+// caller's support for timers it refreshes, else the engine does.
+func (l *leg) sessionTimer(req *sip.Request) {
+	h := req.GetHeader("Session-Expires")
+	if h == nil {
+		return
+	}
+	val, params, _ := strings.Cut(h.Value(), ";")
+	secs, err := strconv.Atoi(strings.TrimSpace(val))
+	if err != nil || secs <= 0 {
+		return
+	}
+	l.expires = time.Duration(max(secs, minSessionExpires)) * time.Second
+	supported := false
+	if s := req.GetHeader("Supported"); s != nil && strings.Contains(s.Value(), "timer") {
+		supported = true
+	}
+	l.weRefresh = !supported || strings.Contains(params, "refresher=uas")
+}
+
+// sessionTimerHeaders adds the session timer to a 2xx answer.
+func (l *leg) sessionTimerHeaders(res *sip.Response) {
+	if l.expires == 0 {
+		return
+	}
+	who := "uac"
+	if l.weRefresh {
+		who = "uas"
+	}
+	res.AppendHeader(sip.NewHeader("Session-Expires", fmt.Sprintf("%d;refresher=%s", int(l.expires.Seconds()), who)))
+	if !l.weRefresh {
+		res.AppendHeader(sip.NewHeader("Require", "timer"))
+	}
+}
+
+// refreshed notes a refresh of the session by the far end.
+func (l *leg) refreshed(*sip.Request) {
+	select {
+	case l.refreshes <- struct{}{}:
+	default:
+	}
+}
+
+// sendRefresh refreshes the session with an UPDATE (RFC 4028 §7.4).
+func (l *leg) sendRefresh() {
+	ctx, cancel := context.WithTimeout(context.Background(), byeTimeout)
+	defer cancel()
+	up := sip.NewRequest(sip.UPDATE, l.dialog.InviteRequest.Contact().Address)
+	up.AppendHeader(sip.NewHeader("Session-Expires", fmt.Sprintf("%d;refresher=uas", int(l.expires.Seconds()))))
+	up.AppendHeader(&l.g.contact)
+	res, err := l.dialog.Do(ctx, up)
+	if err != nil || (!res.IsSuccess() && res.StatusCode != 405 && res.StatusCode != 501) {
+		l.log.Warn("SIP session refresh failed: hanging up", "err", err)
+		l.call.Stopped()
+	}
+}
