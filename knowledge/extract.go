@@ -251,19 +251,15 @@ func pdfText(data []byte) (out Extracted, err error) {
 	if err != nil {
 		return Extracted{}, fmt.Errorf("%w: %w", ErrUnreadable, err)
 	}
-	n := r.NumPage()
-	if n > MaxPages {
-		return Extracted{}, fmt.Errorf("%w: %d pages, at most %d", ErrTooLarge, n, MaxPages)
+	pages, err := pageList(r.Trailer().Key("Root").Key("Pages"))
+	if err != nil {
+		return Extracted{}, err
 	}
 	var b strings.Builder
-	for i := 1; i <= n; i++ {
-		p := r.Page(i)
-		if p.V.IsNull() {
-			continue
-		}
+	for i, p := range pages {
 		rows, err := p.GetTextByRow()
 		if err != nil {
-			return Extracted{}, fmt.Errorf("%w: page %d: %w", ErrUnreadable, i, err)
+			return Extracted{}, fmt.Errorf("%w: page %d: %w", ErrUnreadable, i+1, err)
 		}
 		for _, row := range rows {
 			for j, w := range row.Content {
@@ -279,7 +275,50 @@ func pdfText(data []byte) (out Extracted, err error) {
 			return Extracted{}, fmt.Errorf("%w: over %d bytes of text", ErrTooLarge, MaxTextBytes)
 		}
 	}
-	return Extracted{Text: b.String(), Pages: n}, nil
+	return Extracted{Text: b.String(), Pages: len(pages)}, nil
+}
+
+// maxTreeDepth bounds the page tree's depth and a page's chain of parents.
+const maxTreeDepth = 32
+
+// pageList collects the pages of a page tree in order. The PDF reader
+// follows /Kids and /Parent links without checking for cycles, and loops
+// forever on a file whose tree links back to itself: such a tree, or one
+// deeper than maxTreeDepth or with more than MaxPages pages, is refused
+// here, before the reader walks it.
+func pageList(root pdf.Value) ([]pdf.Page, error) {
+	var out []pdf.Page
+	nodes := 0
+	var walk func(v pdf.Value, depth int) error
+	walk = func(v pdf.Value, depth int) error {
+		nodes++
+		switch {
+		case depth > maxTreeDepth || nodes > 2*MaxPages+maxTreeDepth:
+			return fmt.Errorf("%w: the page tree is cyclic or too deep", ErrUnreadable)
+		case v.Key("Type").Name() == "Page":
+			if len(out) == MaxPages {
+				return fmt.Errorf("%w: over %d pages", ErrTooLarge, MaxPages)
+			}
+			for p, up := v, 0; !p.IsNull() && p.Key("Resources").IsNull(); p, up = p.Key("Parent"), up+1 {
+				if up > maxTreeDepth {
+					return fmt.Errorf("%w: a page's parents are cyclic or too deep", ErrUnreadable)
+				}
+			}
+			out = append(out, pdf.Page{V: v})
+			return nil
+		}
+		kids := v.Key("Kids")
+		for i := range kids.Len() {
+			if err := walk(kids.Index(i), depth+1); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := walk(root, 0); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // separate tells whether a space belongs between two pieces of text on

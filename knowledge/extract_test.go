@@ -1,9 +1,11 @@
 package knowledge_test
 
 import (
+	"bytes"
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/switchboard-voice/switchboard/knowledge"
 	"github.com/switchboard-voice/switchboard/knowledge/knowledgetest"
@@ -89,6 +91,34 @@ func TestExtractRefusesBadFiles(t *testing.T) {
 	}
 }
 
+// TestExtractRefusesCyclicPDFs: the PDF reader would loop forever on a
+// page tree or a chain of parents that links back to itself.
+func TestExtractRefusesCyclicPDFs(t *testing.T) {
+	pdf := knowledgetest.PDF("Hello", "Two")
+	kids := bytes.Replace(pdf, []byte("/Kids [4 0 R"), []byte("/Kids [2 0 R"), 1)
+	// the first page (object 4) its own parent, without resources of its
+	// own; the lengths stay, so the cross-reference table still holds
+	res := []byte("/Resources << /Font << /F1 3 0 R >> >>")
+	parent := bytes.Replace(bytes.Replace(pdf, []byte("/Parent 2 0 R"), []byte("/Parent 4 0 R"), 1),
+		res, bytes.Repeat([]byte(" "), len(res)), 1)
+	if bytes.Equal(kids, pdf) || bytes.Equal(parent, pdf) || len(parent) != len(pdf) {
+		t.Fatal("the cycles were not made")
+	}
+	for name, d := range map[string][]byte{"kids": kids, "parents": parent} {
+		done := make(chan error, 1)
+		go func() { _, err := knowledge.Extract(knowledge.TypePDF, d); done <- err }()
+		select {
+		case err := <-done:
+			t.Logf("%s: %v", name, err)
+			if !errors.Is(err, knowledge.ErrUnreadable) || !strings.Contains(err.Error(), "cyclic") {
+				t.Errorf("%s: %v", name, err)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatalf("%s: Extract loops", name)
+		}
+	}
+}
+
 func emptyZip() []byte {
 	d := knowledgetest.DOCX()
 	// a zip with no word/document.xml: rename the part
@@ -101,6 +131,7 @@ func FuzzExtract(f *testing.F) {
 	f.Add("html", []byte("<p>Hello <b>world</b></p><script>x</script>"))
 	f.Add("txt", []byte("hello\r\nworld"))
 	f.Add("pdf", []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF"))
+	f.Add("pdf", bytes.Replace(knowledgetest.PDF("Hello", "Two"), []byte("/Kids [4 0 R"), []byte("/Kids [2 0 R"), 1))
 	f.Fuzz(func(t *testing.T, typ string, data []byte) {
 		out, err := knowledge.Extract(typ, data)
 		if err == nil && strings.TrimSpace(out.Text) == "" {

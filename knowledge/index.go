@@ -46,8 +46,8 @@ type chunkInfo struct {
 // minCandidates, ranked by sign bits then scored exactly.
 const (
 	exactLimit    = 1 << 20
-	oversample    = 64
-	minCandidates = 512
+	oversample    = 48
+	minCandidates = 256
 )
 
 // NewIndex builds an index of chunks (embeddings as little-endian

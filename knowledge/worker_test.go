@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"github.com/switchboard-voice/switchboard/assistant"
 	"github.com/switchboard-voice/switchboard/clock"
 	"github.com/switchboard-voice/switchboard/internal/backoff"
+	"github.com/switchboard-voice/switchboard/internal/testkit"
 	"github.com/switchboard-voice/switchboard/knowledge"
 	"github.com/switchboard-voice/switchboard/knowledge/knowledgetest"
 	"github.com/switchboard-voice/switchboard/persistence"
@@ -252,4 +254,37 @@ func TestWorkerReleasesOnShutdownAndALeaseOutlivesACrash(t *testing.T) {
 		Status: persistence.DocumentFailed, At: k.clock.Now()}); !errors.Is(err, persistence.ErrStaleClaim) {
 		t.Fatalf("stale outcome: %v", err)
 	}
+}
+
+// Another node's change reaches this node's index once its version is
+// rechecked: the stale index serves until then, never longer.
+func TestRetrieverRechecksAnotherNodesChanges(t *testing.T) {
+	k := newKB(t)
+	ctx := context.Background()
+	k.upload("rental.txt", []byte("E-bikes can be rented for 35 euros a day."))
+	if n, err := k.worker().RunDue(ctx); n != 1 || err != nil {
+		t.Fatalf("%d %v", n, err)
+	}
+	r := knowledge.NewRetriever(knowledge.RetrieverOptions{Chunks: k.store, Embedders: k.set, Clock: k.clock, Recheck: time.Minute})
+	cfg := k.cfg
+	cfg.RAGSettings.SimilarityThreshold = 0.2
+	const q = "How much is an e-bike rental?"
+	if hits, err := r.Search(ctx, k.org, k.asst, cfg, q); err != nil || len(hits) != 1 {
+		t.Fatalf("%v %v", hits, err)
+	}
+	// another node deletes it: this one has not heard
+	docs, _ := k.store.ListDocuments(ctx, k.org, k.asst)
+	if err := k.store.DeleteDocument(ctx, k.org, k.asst, docs[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if hits, _ := r.Search(ctx, k.org, k.asst, cfg, q); len(hits) != 1 {
+		t.Fatalf("the index was reloaded before its recheck: %v", hits)
+	}
+	k.clock.Advance(2 * time.Minute)
+	testkit.Eventually(t, 10*time.Second, func() error {
+		if hits, err := r.Search(ctx, k.org, k.asst, cfg, q); err != nil || len(hits) != 0 {
+			return fmt.Errorf("still found %v (%v)", hits, err)
+		}
+		return nil
+	})
 }

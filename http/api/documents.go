@@ -81,6 +81,7 @@ func (a *API) uploadDocument(c *fiber.Ctx) error {
 	if len(data) == 0 {
 		return badParam("body", field, "the file is empty")
 	}
+	original := path.Base(name)
 	if n := strings.TrimSpace(c.FormValue("name")); n != "" {
 		if len(n) > 255 {
 			return badParam("body", "name", "at most 255 characters")
@@ -90,7 +91,7 @@ func (a *API) uploadDocument(c *fiber.Ctx) error {
 	sum := sha256.Sum256(data)
 	rs := snap.Config.RAGSettings
 	doc, err := a.Documents.InsertDocument(c.UserContext(), persistence.NewDocument{Document: persistence.Document{
-		AssistantID: id, OrganizationID: p.OrganizationID, Name: name, OriginalFilename: path.Base(name), SourceURL: source,
+		AssistantID: id, OrganizationID: p.OrganizationID, Name: name, OriginalFilename: original, SourceURL: source,
 		ContentType: knowledge.ContentType(typ), DocumentType: typ, FileHash: hex.EncodeToString(sum[:]),
 		ChunkingStrategy: rs.ChunkingStrategy, ChunkSize: rs.ChunkSize, ChunkOverlap: rs.ChunkOverlap, EmbeddingModel: rs.EmbeddingModel},
 		Content: data, Queue: rs.AutoProcess}, time.Now())

@@ -82,7 +82,7 @@ func TestDocumentsUploadProcessListDelete(t *testing.T) {
 
 	status, md := h.upload(docs+"/upload", h.keyA, "guide.md", []byte(guideText), map[string]string{"name": "Shop guide"})
 	if status != http.StatusCreated || md["processing_status"] != "pending" || md["document_type"] != "markdown" ||
-		md["name"] != "Shop guide" || md["chunk_size"] != 100.0 || md["embedding_model"] != "text-embedding-3-small" {
+		md["name"] != "Shop guide" || md["original_filename"] != "guide.md" || md["chunk_size"] != 100.0 || md["embedding_model"] != "text-embedding-3-small" {
 		t.Fatalf("upload: %d %v", status, md)
 	}
 	st := h.settled(docs, md["id"])
