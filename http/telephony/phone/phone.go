@@ -38,6 +38,7 @@ type Phone struct {
 
 	// timing
 	speaking     bool      // an utterance is in progress
+	speechAt     time.Time // when the utterance in progress began
 	lastSpeechAt time.Time // when the last speech frame was sent
 	awaiting     bool      // the caller finished speaking to a quiet line: the next reply is timed
 	audioAt      time.Time // when assistant audio last arrived
@@ -111,7 +112,7 @@ func (p *Phone) Next() []byte {
 	switch {
 	case speech:
 		if !p.speaking {
-			p.bargeAt = time.Time{}
+			p.speechAt, p.bargeAt = now, time.Time{}
 			if assistantTalking {
 				p.bargeAt = now // talking over the assistant: a clear should follow
 			}
@@ -191,10 +192,16 @@ func (p *Phone) Clear() []string {
 	p.queue = p.queue[:0]
 	p.cleared++
 	p.audioAt = time.Time{} // what was dropped is not the assistant still talking: its next audio answers the caller
-	if !p.bargeAt.IsZero() {
+	// A clear while the caller talks is the engine stopping a reply the
+	// caller talked over, even if its audio had paused so long (a loaded
+	// engine) that the phone took the line for quiet when the talk began.
+	switch {
+	case !p.bargeAt.IsZero():
 		p.barges = append(p.barges, p.now().Sub(p.bargeAt))
-		p.bargeAt = time.Time{}
+	case p.speaking:
+		p.barges = append(p.barges, p.now().Sub(p.speechAt))
 	}
+	p.bargeAt = time.Time{}
 	p.notify()
 	return marks
 }

@@ -101,3 +101,26 @@ func TestAnswerAfterBargeInIsTimed(t *testing.T) {
 		t.Fatalf("replies %v: the answer after the barge-in was not timed", r)
 	}
 }
+
+// A clear that comes while the caller talks is a barge-in even when the
+// assistant's audio had paused past the barge window as the caller began
+// (a loaded engine): it is timed from the caller's first word.
+func TestClearWhileTalkingAfterAPauseIsABargeIn(t *testing.T) {
+	clk := &fakeClock{t: time.Unix(0, 0)}
+	p := New(clk.now)
+	reply := fakespeech.Speak(fakespeech.Utterance{Words: []string{"one", "two"}})
+	p.Receive(reply[0])
+	for range 3 { // play it out, then a pause longer than the window
+		p.Play()
+		p.Next()
+		clk.t = clk.t.Add(bargeWindow)
+	}
+	p.Say("stop")
+	p.Next()
+	start := clk.t
+	clk.t = clk.t.Add(300 * time.Millisecond)
+	p.Clear()
+	if b := p.Timings().BargeIns; len(b) != 1 || b[0] != clk.t.Sub(start) {
+		t.Fatalf("barge-ins %v, want one of %v", b, clk.t.Sub(start))
+	}
+}
