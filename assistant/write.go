@@ -268,6 +268,9 @@ func crossCheck(c *Config) []FieldError {
 	if len(c.BypassNumbers) > 0 && len(ts.TransferCall.TransferNumbers) == 0 {
 		add("bypass numbers are transferred to the first transfer number, so one is required", "bypass_numbers")
 	}
+	if ws := c.WebhookSettings; ws.Events != nil && ws.Format != "voicedock" && slices.Contains(*ws.Events, "assistant-request") {
+		add("assistant-request is VoiceDock's: it needs the voicedock format", "webhook_settings", "events")
+	}
 	seen := map[string]bool{}
 	for i, ct := range ts.CustomTools {
 		switch {

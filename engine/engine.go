@@ -209,6 +209,7 @@ func New(cfg Config) (*Engine, error) {
 		Assistants:     e.Assistants,
 		Providers:      e.Providers,
 		Tools:          runner,
+		Requests:       assistantRequests{hooks: e.Webhooks, sealer: cfg.Sealer, log: cfg.Log},
 		Knowledge:      e.Knowledge,
 		Sinks:          []events.Sink{e.Records, metrics.NewCalls(e.Metrics), e.Live},
 		RecordingsRoot: recordings,

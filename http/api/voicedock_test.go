@@ -233,7 +233,7 @@ func TestVoiceDockRefusesBadAndUnsupportedValues(t *testing.T) {
 		{map[string]any{"tts_config": map[string]any{"provider": "inworld"}}, "tts_config.provider"},
 		{map[string]any{"gdpr_mode": "yes"}, "gdpr_mode"},
 		{map[string]any{"webhook_url": "ftp://hooks.example.com"}, "webhook_url"},
-		{map[string]any{"webhook_events": []any{"assistant-request"}}, "webhook_events"},
+		{map[string]any{"webhook_events": []any{"assistant-request", "analysis-report"}}, "webhook_events"},
 		{map[string]any{"webhook_events": []any{"status-update", "tool-calls"}}, "webhook_events"},
 		{map[string]any{"webhook_events": []any{"call-ended"}}, "webhook_events"},
 		{map[string]any{"notification_emails": []any{"a@b.c"}}, "notification_emails"},
