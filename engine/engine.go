@@ -203,7 +203,8 @@ func New(cfg Config) (*Engine, error) {
 		return nil, fmt.Errorf("engine: %w", err)
 	}
 	recordings := filepath.Join(cfg.DataDir, "recordings")
-	runner := &tools.Runner{Client: outbound, Knowledge: e.Knowledge, Log: cfg.Log}
+	runner := &tools.Runner{Client: outbound, Knowledge: e.Knowledge, Log: cfg.Log,
+		Webhook: toolWebhook{hooks: e.Webhooks, assistants: e.Assistants}}
 	e.Calls = call.NewManager(call.Deps{
 		System:         sys,
 		Assistants:     e.Assistants,

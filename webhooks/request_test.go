@@ -1,6 +1,7 @@
 package webhooks_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -116,4 +117,69 @@ func must[T any](v T, err error) T {
 		panic(err)
 	}
 	return v
+}
+
+func TestParseToolResult(t *testing.T) {
+	for body, want := range map[string]string{
+		``: `{"status":"ok"}`,
+		`{"results":[{"tool_call_id":"x","result":"No."},{"tool_call_id":"c1","result":"Booked."}]}`: "Booked.",
+		`{"results":[{"tool_call_id":"c1","result":{"slots":[8,9]}}]}`:                               `{"slots":[8,9]}`,
+		`{"results":[{"tool_call_id":"c1","error":"Fully booked."}]}`:                                "error: Fully booked.",
+		`{"results":[{"tool_call_id":"x","result":"No."}]}`:                                          "error: the answer has no result for tool call c1",
+		`{"results":[{"tool_call_id":"c1"}]}`:                                                        "error: the answer's result for tool call c1 is empty",
+		`{"result":"Booked."}`:                                                                       "Booked.",
+		`{"result":4}`:                                                                               "4",
+		`{"error":"Fully booked."}`:                                                                  "error: Fully booked.",
+		`{"slots":[8,9]}`:                                                                            `{"slots":[8,9]}`,
+		`[1,2]`:                                                                                      `[1,2]`,
+		`Booked at 8.`:                                                                               `Booked at 8.`,
+	} {
+		got, err := webhooks.ParseToolResult([]byte(body), "c1")
+		if err != nil {
+			got = "error: " + err.Error()
+		}
+		if got != want {
+			t.Errorf("%s: %s, want %s", body, got, want)
+		}
+	}
+}
+
+func FuzzParseToolResult(f *testing.F) {
+	for _, s := range []string{``, `{"results":[{"tool_call_id":"c1","result":"ok"}]}`, `{"result":{"a":1}}`, `{"error":"no"}`,
+		`{"results":null}`, `text`, `{"results":[{"tool_call_id":"c1","error":null,"result":null}]}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		got, err := webhooks.ParseToolResult(body, "c1")
+		if err == nil && got == "" && len(bytes.TrimSpace(body)) > 0 {
+			if !bytes.Contains(body, []byte(`""`)) {
+				t.Fatalf("%q: an empty result", body)
+			}
+		}
+	})
+}
+
+// A tool call is VoiceDock's tool-calls envelope, signed.
+func TestToolCall(t *testing.T) {
+	var body []byte
+	var header http.Header
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, header = must(io.ReadAll(r.Body)), r.Header.Clone()
+		_, _ = io.WriteString(w, `{"results":[{"tool_call_id":"c1","result":"Booked."}]}`)
+	}))
+	defer srv.Close()
+	d := webhooks.New(webhooks.Options{Secrets: secrets{org: 1}, Clock: clock.NewVirtual(t0)})
+	got, err := d.ToolCall(t.Context(), srv.URL, webhooks.RequestCall{OrganizationID: 1, ID: "CA1", Type: "outbound_phone_call",
+		From: "+15550001111", To: "+15550007777"}, "c1", "book_table", json.RawMessage(`{"party_size":4}`))
+	if err != nil || got != "Booked." {
+		t.Fatalf("%q %v", got, err)
+	}
+	if want := `{"message":{"type":"tool-calls","timestamp":"2026-11-21T09:00:00Z","call":{"id":"CA1","type":"outbound_phone_call","status":"in-progress"},` +
+		`"phone_number":{"number":"+15550007777"},"customer":{"number":"+15550001111"},` +
+		`"tool_call_list":[{"id":"c1","type":"function","function":{"name":"book_table","arguments":{"party_size":4}}}]}}`; string(body) != want {
+		t.Fatalf("body %s\nwant %s", body, want)
+	}
+	if header.Get("X-Webhook-Event") != "tool-calls" || header.Get("X-Webhook-Signature") != webhooks.SignVoiceDock(secret, t0, body) {
+		t.Fatalf("headers %v", header)
+	}
 }
