@@ -272,9 +272,11 @@ type SendSMSTool struct {
 // CustomTool is an HTTP endpoint offered to the LLM as a function; its
 // parameters are a JSON Schema object.
 type CustomTool struct {
-	Name           string            `json:"name" check:"required,toolname"`
-	Description    string            `json:"description" check:"required,maxlen=2000"`
-	URL            string            `json:"url" check:"required,url"`
+	Name        string `json:"name" check:"required,toolname"`
+	Description string `json:"description" check:"required,maxlen=2000"`
+	// URL is the tool's endpoint; "" sends its calls to the assistant's
+	// VoiceDock webhook as tool-calls (Config.ToolCallsWebhook).
+	URL            string            `json:"url" check:"url,omitempty"`
 	Method         string            `json:"method" check:"enum=GET|POST|PUT|PATCH|DELETE"`
 	Headers        map[string]string `json:"headers" check:"maxitems=50"`
 	Parameters     map[string]any    `json:"parameters" check:"jsonschema"`

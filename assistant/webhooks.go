@@ -1,5 +1,7 @@
 package assistant
 
+import "time"
+
 // WebhookSettings say how the assistant's webhooks (to webhook_url) are
 // sent: in which vendor's shape, signed with which secret, and which of
 // them. Famulor's and VoiceDock's views write them; a call takes them
@@ -16,9 +18,12 @@ type WebhookSettings struct {
 	// Secret signs this assistant's webhooks instead of the
 	// organization's secret; null: the organization's.
 	Secret *string `json:"secret" check:"maxlen=4096"`
-	// Events, when set, are the only webhook types sent; null: every type
-	// the format has.
-	Events *[]string `json:"events" check:"maxitems=3,enum=status-update|end-of-call-report|transcript"`
+	// Events, when set, are the only webhook types sent; null: every
+	// asynchronous type the format has. The synchronous ones (voicedock
+	// format only) are sent only when listed: assistant-request holds
+	// every inbound call for up to AssistantRequestTimeout; tool-calls
+	// runs the custom tools without a url.
+	Events *[]string `json:"events" check:"maxitems=5,enum=status-update|end-of-call-report|transcript|assistant-request|tool-calls"`
 	// Reports says which calls get an end-of-call report: answered (every
 	// call that was answered), completed (only calls that ended
 	// completed: Famulor's send_webhook_only_on_completed) or all (also
@@ -63,6 +68,31 @@ func (c Config) CallWebhook() CallWebhook {
 		out.Events = &events
 	}
 	return out
+}
+
+// AssistantRequestTimeout bounds VoiceDock's synchronous assistant-request:
+// its answer comes within it or the call goes on with the assistant as
+// configured.
+const AssistantRequestTimeout = 5 * time.Second
+
+// AssistantRequest says whether an inbound call asks the webhook for its
+// assistant first (VoiceDock's assistant-request), and at which URL.
+func (c Config) AssistantRequest() (string, bool) { return c.synchronous("assistant-request") }
+
+// ToolCallsWebhook says whether the custom tools without a url are run by
+// the webhook (VoiceDock's tool-calls), and at which URL.
+func (c Config) ToolCallsWebhook() (string, bool) { return c.synchronous("tool-calls") }
+
+// SynchronousEvents are the webhook events the engine waits on, VoiceDock's.
+var SynchronousEvents = []string{"assistant-request", "tool-calls"}
+
+// synchronous says whether the webhook takes one of SynchronousEvents.
+func (c Config) synchronous(event string) (string, bool) {
+	w := c.WebhookSettings
+	if c.WebhookURL == nil || !w.Enabled || w.Format != "voicedock" || w.Events == nil || !contains(*w.Events, event) {
+		return "", false
+	}
+	return *c.WebhookURL, true
 }
 
 func contains(list []string, s string) bool {

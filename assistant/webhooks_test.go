@@ -35,3 +35,42 @@ func TestCallWebhook(t *testing.T) {
 		}
 	}
 }
+
+func TestAssistantRequest(t *testing.T) {
+	url := "https://hooks.test/a"
+	events := func(e ...string) *[]string { return &e }
+	for _, tc := range []struct {
+		name string
+		set  func(c *Config)
+		want bool
+	}{
+		{"listed", func(*Config) {}, true},
+		{"not listed", func(c *Config) { c.WebhookSettings.Events = events("end-of-call-report") }, false},
+		{"every event: only the asynchronous ones", func(c *Config) { c.WebhookSettings.Events = nil }, false},
+		{"disabled", func(c *Config) { c.WebhookSettings.Enabled = false }, false},
+		{"no URL", func(c *Config) { c.WebhookURL = nil }, false},
+	} {
+		c := Defaults()
+		c.WebhookURL = &url
+		c.WebhookSettings.Format, c.WebhookSettings.Events = "voicedock", events("assistant-request", "status-update")
+		tc.set(&c)
+		if got, ok := c.AssistantRequest(); ok != tc.want || (ok && got != url) {
+			t.Errorf("%s: %q %v, want %v", tc.name, got, ok, tc.want)
+		}
+		// the asynchronous webhooks never carry it
+		if w := c.CallWebhook(); w.Events != nil && contains(*w.Events, "assistant-request") {
+			t.Errorf("%s: call webhook events %v", tc.name, *w.Events)
+		}
+	}
+}
+
+// assistant-request is VoiceDock's: another format cannot list it.
+func TestAssistantRequestNeedsVoiceDock(t *testing.T) {
+	for format, ok := range map[string]bool{"voicedock": true, "switchboard": false, "famulor": false} {
+		_, err := Apply(nil, Write{Fields: Document{"name": "A", "webhook_settings": map[string]any{"format": format,
+			"events": []any{"assistant-request"}}}}, nil)
+		if (err == nil) != ok {
+			t.Errorf("%s: %v", format, err)
+		}
+	}
+}

@@ -268,9 +268,19 @@ func crossCheck(c *Config) []FieldError {
 	if len(c.BypassNumbers) > 0 && len(ts.TransferCall.TransferNumbers) == 0 {
 		add("bypass numbers are transferred to the first transfer number, so one is required", "bypass_numbers")
 	}
+	if ws := c.WebhookSettings; ws.Events != nil && ws.Format != "voicedock" {
+		for _, e := range SynchronousEvents {
+			if slices.Contains(*ws.Events, e) {
+				add(e+" is VoiceDock's: it needs the voicedock format", "webhook_settings", "events")
+			}
+		}
+	}
+	_, toWebhook := c.ToolCallsWebhook()
 	seen := map[string]bool{}
 	for i, ct := range ts.CustomTools {
 		switch {
+		case ct.URL == "" && !toWebhook:
+			add("is required unless the assistant's voicedock webhook takes tool-calls", "tools_settings", "custom_tools", i, "url")
 		case slices.Contains(builtinTools, ct.Name):
 			add("clashes with a built-in tool name", "tools_settings", "custom_tools", i, "name")
 		case seen[ct.Name]:

@@ -211,12 +211,14 @@ func New(cfg Config) (*Engine, error) {
 		return nil, fmt.Errorf("engine: %w", err)
 	}
 	recordings := filepath.Join(cfg.DataDir, "recordings")
-	runner := &tools.Runner{Client: outbound, Knowledge: e.Knowledge, Log: cfg.Log}
+	runner := &tools.Runner{Client: outbound, Knowledge: e.Knowledge, Log: cfg.Log,
+		Webhook: toolWebhook{hooks: e.Webhooks, assistants: e.Assistants}}
 	e.Calls = call.NewManager(call.Deps{
 		System:         sys,
 		Assistants:     e.Assistants,
 		Providers:      e.Providers,
 		Tools:          runner,
+		Requests:       assistantRequests{hooks: e.Webhooks, sealer: cfg.Sealer, log: cfg.Log},
 		Knowledge:      e.Knowledge,
 		Sinks:          []events.Sink{e.Records, metrics.NewCalls(e.Metrics), e.Live},
 		RecordingsRoot: recordings,

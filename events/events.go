@@ -75,6 +75,9 @@ const (
 	EndConsentUnanswered = "customer-did-not-consent"
 	EndVoicemail         = "voicemail"
 	EndCallerPhrase      = "customer-said-end-phrase"
+	// The assistant's webhook rejected the inbound call (VoiceDock's
+	// assistant-request answered with an error to say).
+	EndRejected = "assistant-request-rejected"
 	// The engine process running the call stopped (kill -9, a drain that ran
 	// out of time) before the call ended: closed at an engine's start-up, or
 	// when the carrier reported the call's end.

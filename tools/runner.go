@@ -28,6 +28,7 @@ type Runner struct {
 	Client    *http.Client   // nil: http.DefaultClient's transport, with each tool's timeout
 	SMS       SMS            // nil: send_sms answers that texting is unavailable
 	Knowledge call.Knowledge // nil: searchKnowledgeBase answers that it is unavailable
+	Webhook   Webhook        // nil: custom tools without a url answer that they have no endpoint
 	Log       *slog.Logger
 }
 
@@ -46,7 +47,11 @@ func (r *Runner) RunTool(ctx context.Context, c *voice.CallInfo, cfg assistant.C
 		return r.searchKnowledge(ctx, c, cfg, tc)
 	}
 	for _, ct := range ts.CustomTools {
-		if ct.Enabled && ct.Name == tc.Name {
+		switch {
+		case !ct.Enabled || ct.Name != tc.Name:
+		case ct.URL == "":
+			return r.runWebhook(ctx, c, cfg, ct, tc)
+		default:
 			return r.runHTTP(ctx, c, ct, tc)
 		}
 	}

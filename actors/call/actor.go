@@ -174,6 +174,9 @@ func (a *callActor) start(ctx actor.Context) {
 	a.started = a.now()
 	a.call.setState(func(s *State) { s.Started = a.started })
 	a.cfg = a.render(a.cfg)
+	if a.spec.Reject != "" {
+		a.cfg.LLMSettings.WelcomeMessage = nil
+	}
 	cfg := a.cfg
 	a.m = turn.New(a, turn.SettingsFrom(a.spec.AssistantID, cfg, a.version), a.spec.Line.Format(), a.started)
 	a.m.Seed(a.spec.History)
@@ -199,6 +202,11 @@ func (a *callActor) start(ctx actor.Context) {
 	})
 	a.log.Info("call started", "assistant_id", id, "config_version", a.version, "carrier", a.spec.Carrier,
 		"direction", a.spec.Direction)
+	if a.spec.Reject != "" { // the webhook's rejection instead of the welcome, then the end
+		a.m.Start(a.started, turn.CallStart{})
+		a.m.End(a.started, events.EndRejected, a.spec.Reject)
+		return
+	}
 	a.m.Start(a.started, turn.CallStart{Outbound: a.spec.Direction == "outbound", Disclosure: a.disclosure(cfg.RecordingSettings)})
 }
 

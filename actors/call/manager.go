@@ -44,6 +44,16 @@ type ToolRunner interface {
 	RunTool(ctx context.Context, c *voice.CallInfo, cfg assistant.Config, call voice.ToolCall) (string, error)
 }
 
+// AssistantRequests decide how an inbound call runs when its assistant
+// asks its webhook first (VoiceDock's assistant-request). They run before
+// the call's actor starts: the caller hears nothing until they answer.
+type AssistantRequests interface {
+	// Request returns the assistant the call runs with (snap when the
+	// webhook changes nothing or fails) and, when the webhook rejects the
+	// call, what to say before hanging up.
+	Request(ctx context.Context, c *voice.CallInfo, snap *assistants.Snapshot) (*assistants.Snapshot, string)
+}
+
 // Assistants is the assistant registry as calls use it.
 type Assistants interface {
 	Get(ctx context.Context, orgID, id int64) (*assistants.Snapshot, error)
@@ -57,8 +67,10 @@ type Deps struct {
 	Assistants Assistants
 	Providers  Providers
 	Tools      ToolRunner // nil: custom tools answer with an error
-	Knowledge  Knowledge  // nil: rag_settings inject nothing
-	Sinks      []events.Sink
+	// Requests, when set, are asked about each inbound call first.
+	Requests  AssistantRequests
+	Knowledge Knowledge // nil: rag_settings inject nothing
+	Sinks     []events.Sink
 	// RecordingsRoot is where calls are recorded, when their assistant
 	// asks; "" records nothing. Recordings hears of the files.
 	RecordingsRoot string
@@ -129,6 +141,9 @@ type Spec struct {
 	// Variables of this call fill {{name}} in the assistant's prompt and
 	// messages, over the assistant's own (an outbound call's, say).
 	Variables map[string]string
+	// Reject, when set, is said instead of the welcome, and the call ends
+	// (events.EndRejected).
+	Reject string
 }
 
 // Start spawns the call's actor. The call then runs until it ends; its
@@ -140,6 +155,9 @@ func (m *Manager) Start(ctx context.Context, spec Spec) (*Call, error) {
 			return nil, fmt.Errorf("call %s: assistant %d: %w", spec.ID, spec.AssistantID, err)
 		}
 		spec.Snapshot = snap
+	}
+	if m.Requests != nil && spec.Direction == "inbound" && spec.Reject == "" {
+		spec.Snapshot, spec.Reject = m.Requests.Request(ctx, &spec.CallInfo, spec.Snapshot)
 	}
 	c := &Call{CallInfo: spec.CallInfo, Private: spec.Snapshot.Config.PrivacySettings.GDPRMode, root: m.System.Root, done: make(chan struct{})}
 	c.state.AssistantID = spec.AssistantID

@@ -85,7 +85,7 @@ type Message struct {
 type Tool struct {
 	Name        string         `json:"name"`
 	Description string         `json:"description"`
-	URL         string         `json:"url"`
+	URL         string         `json:"url,omitempty"` // none: the webhook runs it (tool-calls)
 	Parameters  map[string]any `json:"parameters"`
 }
 

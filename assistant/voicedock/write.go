@@ -201,7 +201,7 @@ func (t translator) top(o jsonobj.Object) {
 
 // webhookEvents are the webhook_events Switchboard sends; the others
 // VoiceDock lists are refused.
-var webhookEvents = []string{"status-update", "end-of-call-report"}
+var webhookEvents = []string{"assistant-request", "tool-calls", "status-update", "end-of-call-report"}
 
 // webhooks maps webhook_url, webhook_secret and webhook_events. An
 // assistant created, or given webhook settings, through this view sends
@@ -231,10 +231,6 @@ func (t translator) webhooks(o jsonobj.Object) {
 		} else {
 			for i, e := range list {
 				switch {
-				case e == "assistant-request":
-					o.Fail("webhook_events", "is not supported: %q (item %d): the assistant is not requested from a webhook when a call arrives", e, i)
-				case e == "tool-calls":
-					o.Fail("webhook_events", "is not supported: %q (item %d): tool calls go to each tool's own url", e, i)
 				case !slices.Contains(webhookEvents, e):
 					o.Fail("webhook_events", "item %d must be one of assistant-request, tool-calls, status-update, end-of-call-report", i)
 				}
@@ -391,9 +387,6 @@ func customTool(tool jsonobj.Object) map[string]any {
 			out["url"] = *u
 		}
 		refuse(s, nil, "tool requests are not signed", "secret")
-	}
-	if _, has := out["url"]; !has {
-		tool.Fail("url", "is required: tool calls are not sent to the assistant's webhook")
 	}
 	refuse(tool, false, "asynchronous tools are not available", "async")
 	refuse(tool, nil, "asynchronous tools are not available", "message", "async_response")

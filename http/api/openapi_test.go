@@ -231,7 +231,7 @@ func TestOpenAPIDescribesRealExchanges(t *testing.T) {
 // zone database knows, and a structured-data schema that compiles.
 var engineOnly = []string{
 	"transfer number", "clashes with a built-in", "duplicate custom tool", "at least one fallback",
-	"needs its own model",
+	"needs its own model", "takes tool-calls", "is VoiceDock's",
 	"smaller than chunk_size", "inside the recordings root", "no stored secret", "must be an integer",
 	"IANA time zone", "not a usable JSON Schema",
 }

@@ -186,6 +186,11 @@ func stringSchema(r Rules) map[string]any {
 		case "url":
 			s["format"], s["pattern"] = "uri", urlPattern
 			s["description"] = "An absolute http or https URL."
+			if r.OmitEmpty {
+				delete(s, "format")
+				s["pattern"] = "^$|" + urlPattern
+				s["description"] = "An absolute http or https URL, or empty."
+			}
 		case "e164":
 			s["pattern"] = phone.E164Pattern
 			s["description"] = "An E.164 phone number such as +14155550123."

@@ -59,6 +59,8 @@ type Rules struct {
 	Enum     []string
 	OneOf    []int64
 	Formats  []string // url, e164, toolname, relpath, keyname, jsonschema
+	// OmitEmpty: an empty string is no value, valid whatever the formats.
+	OmitEmpty bool
 }
 
 var schemaCache sync.Map // reflect.Type -> []Field
@@ -103,6 +105,8 @@ func parseRules(tag string) Rules {
 		switch key {
 		case "required":
 			r.Required = true
+		case "omitempty":
+			r.OmitEmpty = true
 		case "min":
 			r.Min = parseFloat(tag, val)
 		case "max":

@@ -105,3 +105,19 @@ func TestSecretsSealMaskAndFollowElements(t *testing.T) {
 		t.Fatalf("masking: %v", err)
 	}
 }
+
+type optionalURLDoc struct {
+	Link string `json:"link" check:"url,omitempty"`
+}
+
+// omitempty makes an empty string no value: its formats apply to the
+// others only.
+func TestOmitEmpty(t *testing.T) {
+	s := New(func() optionalURLDoc { return optionalURLDoc{} }, Options{})
+	for link, ok := range map[string]bool{"": true, "https://a.example": true, "ftp://a.example": false, " ": false} {
+		errs := s.Validate(s.Merge(s.Defaults(), Document{"link": link}))
+		if (len(errs) == 0) != ok {
+			t.Errorf("%q: %v", link, errs)
+		}
+	}
+}

@@ -229,6 +229,9 @@ func (v *validator) str(r Rules, s string, p []any) {
 		v.add(p, "missing", "must not be empty")
 		return
 	}
+	if r.OmitEmpty && s == "" {
+		return
+	}
 	if r.MaxLen > 0 && utf8.RuneCountInString(s) > r.MaxLen {
 		v.add(p, "value_error", "must be at most %d characters", r.MaxLen)
 	}
