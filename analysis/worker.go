@@ -60,25 +60,6 @@ type Options struct {
 }
 
 func (o *Options) defaults() {
-	set := func(v *time.Duration, d time.Duration) {
-		if *v <= 0 {
-			*v = d
-		}
-	}
-	set(&o.Timeout, 5*time.Minute)
-	set(&o.Lease, o.Timeout+time.Minute)
-	set(&o.Poll, time.Second)
-	set(&o.Backoff.Min, 15*time.Second)
-	set(&o.Backoff.Max, 15*time.Minute)
-	if o.Workers <= 0 {
-		o.Workers = 4
-	}
-	if o.MaxAttempts <= 0 {
-		o.MaxAttempts = 5
-	}
-	if o.Clock == nil {
-		o.Clock = clock.Real{}
-	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
@@ -105,11 +86,18 @@ func New(o Options) *Worker {
 	w := &Worker{opt: o, seconds: o.Metrics.NewPrometheusHistogramExt("switchboard_analysis_job_seconds", vm.ExponentialBuckets(0.05, 2, 14))}
 	w.jobs = leased.New(analyses{w}, leased.Options{
 		Clock: o.Clock, Workers: o.Workers, Timeout: o.Timeout, Lease: o.Lease, Poll: o.Poll, Record: 10 * time.Second,
+		Pending: persistence.AnalysisPending, Failed: persistence.AnalysisFailed,
 		MaxAttempts: o.MaxAttempts, Backoff: o.Backoff,
 		Metrics: o.Metrics, Metric: "switchboard_analysis_jobs",
-		Finals:      []string{persistence.AnalysisCompleted, persistence.AnalysisFailed, persistence.AnalysisSkipped},
-		Unavailable: func(err error) { o.Log.Warn("analysis queue unavailable", "err", err) },
-	})
+		Finals: []string{persistence.AnalysisCompleted, persistence.AnalysisFailed, persistence.AnalysisSkipped},
+		Log:    o.Log, Words: leased.Words{
+			Unavailable: "analysis queue unavailable",
+			NotReleased: "analysis not released: it is due again after its lease",
+			Stale:       "analysis outcome dropped: its lease ran out and it was claimed again", StaleLevel: slog.LevelWarn,
+			NotRecorded: "analysis outcome not recorded: it is due again after its lease",
+		},
+	}, leased.Defaults{Workers: 4, Timeout: 5 * time.Minute, Poll: time.Second, MaxAttempts: 5,
+		Backoff: backoff.Policy{Min: 15 * time.Second, Max: 15 * time.Minute}})
 	return w
 }
 
@@ -133,30 +121,24 @@ func (a analyses) Claim(ctx context.Context, now time.Time, lease time.Duration,
 	return a.w.opt.Store.ClaimAnalyses(ctx, now, lease, limit)
 }
 
-func (analyses) Attempts(j persistence.AnalysisJob) int { return j.Attempt }
+func (analyses) Ref(j persistence.AnalysisJob) leased.Ref {
+	return leased.Ref{Attempt: j.Attempt, ID: slog.Int64("call_id", j.CallID)}
+}
 
-func (a analyses) Attempt(ctx context.Context, j persistence.AnalysisJob) (persistence.AnalysisOutcome, bool) {
+func (a analyses) Attempt(ctx context.Context, j persistence.AnalysisJob) (persistence.AnalysisOutcome, string) {
 	o := a.w.attempt(ctx, j)
-	return o, o.Status == persistence.AnalysisPending
+	return o, o.Status
 }
 
 func (a analyses) Release(ctx context.Context, j persistence.AnalysisJob, now time.Time) error {
 	return a.w.opt.Store.ReleaseAnalysis(ctx, j.CallID, j.Attempt, now)
 }
 
-func (analyses) Settle(j persistence.AnalysisJob, o persistence.AnalysisOutcome, e leased.End) (persistence.AnalysisOutcome, string) {
-	o.CallID, o.Attempt, o.At = j.CallID, j.Attempt, e.At
-	switch e.Next {
-	case leased.GivenUp:
+func (a analyses) Finish(ctx context.Context, j persistence.AnalysisJob, o persistence.AnalysisOutcome, e leased.End) error {
+	o.CallID, o.Attempt, o.At, o.Retry = j.CallID, j.Attempt, e.At, e.Retry
+	if e.Next == leased.GivenUp {
 		o.Status = persistence.AnalysisFailed
-	case leased.Retried:
-		o.Retry = e.Retry
-		return o, leased.Retry
 	}
-	return o, o.Status
-}
-
-func (a analyses) Finish(ctx context.Context, o persistence.AnalysisOutcome) error {
 	return a.w.opt.Store.FinishAnalysis(ctx, o)
 }
 
@@ -164,25 +146,13 @@ func (a analyses) Recorded(j persistence.AnalysisJob, o persistence.AnalysisOutc
 	a.w.seconds.Update(e.Took.Seconds())
 	switch label {
 	case leased.Retry:
-		a.w.opt.Log.Warn("analysis attempt failed: retrying", "call_id", j.CallID, "attempt", j.Attempt, "retry_at", o.Retry, "err", o.Error)
+		a.w.opt.Log.Warn("analysis attempt failed: retrying", "call_id", j.CallID, "attempt", j.Attempt, "retry_at", e.Retry, "err", o.Error)
 	case persistence.AnalysisFailed:
 		a.w.opt.Log.Warn("analysis given up", "call_id", j.CallID, "attempts", j.Attempt, "err", o.Error)
 		a.w.opt.Finished()
 	default:
 		a.w.opt.Finished()
 	}
-}
-
-func (a analyses) NotReleased(j persistence.AnalysisJob, err error) {
-	a.w.opt.Log.Warn("analysis not released: it is due again after its lease", "call_id", j.CallID, "err", err)
-}
-
-func (a analyses) Stale(j persistence.AnalysisJob) {
-	a.w.opt.Log.Warn("analysis outcome dropped: its lease ran out and it was claimed again", "call_id", j.CallID, "attempt", j.Attempt)
-}
-
-func (a analyses) NotRecorded(j persistence.AnalysisJob, err error) {
-	a.w.opt.Log.Error("analysis outcome not recorded: it is due again after its lease", "call_id", j.CallID, "err", err)
 }
 
 // attempt runs an analysis: Status is final, or pending with Error for an

@@ -55,30 +55,8 @@ type WorkerOptions struct {
 }
 
 func (o *WorkerOptions) defaults() {
-	set := func(v *time.Duration, d time.Duration) {
-		if *v <= 0 {
-			*v = d
-		}
-	}
-	set(&o.Timeout, 10*time.Minute)
-	set(&o.Lease, o.Timeout+time.Minute)
-	set(&o.Poll, 2*time.Second)
-	set(&o.Backoff.Min, 10*time.Second)
-	set(&o.Backoff.Max, 10*time.Minute)
-	if o.Workers <= 0 {
-		o.Workers = 2
-	}
-	if o.MaxAttempts <= 0 {
-		o.MaxAttempts = 5
-	}
-	if o.Clock == nil {
-		o.Clock = clock.Real{}
-	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
-	}
-	if o.Metrics == nil {
-		o.Metrics = vm.NewSet()
 	}
 	if o.Changed == nil {
 		o.Changed = func(int64) {}
@@ -99,10 +77,17 @@ func NewWorker(o WorkerOptions) *Worker {
 	w := &Worker{opt: o}
 	w.jobs = leased.New(documents{w}, leased.Options{
 		Clock: o.Clock, Workers: o.Workers, Timeout: o.Timeout, Lease: o.Lease, Poll: o.Poll, Record: 30 * time.Second,
+		Pending: persistence.DocumentPending, Failed: persistence.DocumentFailed,
 		MaxAttempts: o.MaxAttempts, Backoff: o.Backoff,
 		Metrics: o.Metrics, Metric: "switchboard_document_jobs", Finals: []string{persistence.DocumentCompleted, persistence.DocumentFailed},
-		Unavailable: func(err error) { o.Log.Warn("document queue unavailable", "err", err) },
-	})
+		Log: o.Log, Words: leased.Words{
+			Unavailable: "document queue unavailable",
+			NotReleased: "document not released: it is due again after its lease",
+			Stale:       "document outcome dropped: deleted, or claimed again since", StaleLevel: slog.LevelInfo,
+			NotRecorded: "document outcome not recorded: it is due again after its lease",
+		},
+	}, leased.Defaults{Workers: 2, Timeout: 10 * time.Minute, Poll: 2 * time.Second, MaxAttempts: 5,
+		Backoff: backoff.Policy{Min: 10 * time.Second, Max: 10 * time.Minute}})
 	return w
 }
 
@@ -126,56 +111,38 @@ func (d documents) Claim(ctx context.Context, now time.Time, lease time.Duration
 	return d.w.opt.Queue.ClaimDocuments(ctx, now, lease, limit)
 }
 
-func (documents) Attempts(j persistence.DocumentJob) int { return j.Attempt }
+func (documents) Ref(j persistence.DocumentJob) leased.Ref {
+	return leased.Ref{Attempt: j.Attempt, ID: slog.Int64("document_id", j.ID)}
+}
 
-func (d documents) Attempt(ctx context.Context, j persistence.DocumentJob) (persistence.DocumentOutcome, bool) {
+func (d documents) Attempt(ctx context.Context, j persistence.DocumentJob) (persistence.DocumentOutcome, string) {
 	o := d.w.attempt(ctx, j)
-	return o, o.Status == persistence.DocumentPending
+	return o, o.Status
 }
 
 func (d documents) Release(ctx context.Context, j persistence.DocumentJob, now time.Time) error {
 	return d.w.opt.Queue.ReleaseDocument(ctx, j.ID, j.Attempt, now)
 }
 
-func (documents) Settle(j persistence.DocumentJob, o persistence.DocumentOutcome, e leased.End) (persistence.DocumentOutcome, string) {
-	o.ID, o.Attempt, o.At = j.ID, j.Attempt, e.At
-	switch e.Next {
-	case leased.GivenUp:
+func (d documents) Finish(ctx context.Context, j persistence.DocumentJob, o persistence.DocumentOutcome, e leased.End) error {
+	o.ID, o.Attempt, o.At, o.Retry = j.ID, j.Attempt, e.At, e.Retry
+	if e.Next == leased.GivenUp {
 		o.Status = persistence.DocumentFailed
-	case leased.Retried:
-		o.Retry = e.Retry
-		return o, leased.Retry
 	}
-	return o, o.Status
-}
-
-func (d documents) Finish(ctx context.Context, o persistence.DocumentOutcome) error {
 	return d.w.opt.Queue.FinishDocument(ctx, o)
 }
 
-func (d documents) Recorded(j persistence.DocumentJob, o persistence.DocumentOutcome, label string, _ leased.End) {
+func (d documents) Recorded(j persistence.DocumentJob, o persistence.DocumentOutcome, label string, e leased.End) {
 	switch label {
 	case persistence.DocumentCompleted:
 		d.w.opt.Log.Info("document processed", "document_id", j.ID, "assistant_id", j.AssistantID, "chunks", len(o.Chunks))
 		d.w.opt.Changed(j.AssistantID)
 	case leased.Retry:
-		d.w.opt.Log.Warn("document attempt failed: retrying", "document_id", j.ID, "attempt", j.Attempt, "retry_at", o.Retry, "err", o.Error)
+		d.w.opt.Log.Warn("document attempt failed: retrying", "document_id", j.ID, "attempt", j.Attempt, "retry_at", e.Retry, "err", o.Error)
 	default:
 		d.w.opt.Log.Warn("document failed", "document_id", j.ID, "attempts", j.Attempt, "err", o.Error)
 		d.w.opt.Changed(j.AssistantID) // it may have been searchable before
 	}
-}
-
-func (d documents) NotReleased(j persistence.DocumentJob, err error) {
-	d.w.opt.Log.Warn("document not released: it is due again after its lease", "document_id", j.ID, "err", err)
-}
-
-func (d documents) Stale(j persistence.DocumentJob) {
-	d.w.opt.Log.Info("document outcome dropped: deleted, or claimed again since", "document_id", j.ID, "attempt", j.Attempt)
-}
-
-func (d documents) NotRecorded(j persistence.DocumentJob, err error) {
-	d.w.opt.Log.Error("document outcome not recorded: it is due again after its lease", "document_id", j.ID, "err", err)
 }
 
 // attempt processes a document: Status is final, or pending with Error

@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"sync"
 	"time"
@@ -23,29 +24,38 @@ import (
 )
 
 // Jobs is one kind of job J with its outcome O: the queue that holds
-// them, what an attempt does and what the worker logs.
+// them and what an attempt does.
 type Jobs[J, O any] interface {
 	// Claim leases up to limit jobs due at now.
 	Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]J, error)
-	// Attempts is the number of j's current attempt, from 1.
-	Attempts(j J) int
-	// Attempt makes one attempt at j; pending when its outcome is not
-	// final (the attempt is to be retried).
-	Attempt(ctx context.Context, j J) (o O, pending bool)
+	// Ref is how j is counted and logged.
+	Ref(j J) Ref
+	// Attempt makes one attempt at j; status is o's: final, or
+	// Options.Pending for an attempt to retry.
+	Attempt(ctx context.Context, j J) (o O, status string)
 	// Release hands j back, its attempt not counted.
 	Release(ctx context.Context, j J, now time.Time) error
-	// Settle makes o the outcome to record as e says; label is the
-	// outcome counted: o's final status, or Retry.
-	Settle(j J, o O, e End) (settled O, label string)
-	// Finish records an outcome; persistence.ErrStaleClaim when the claim
-	// was lost.
-	Finish(ctx context.Context, o O) error
-	// Recorded follows a recorded outcome (its log, its effects).
+	// Finish records o as e says: as it is, pending until e.Retry, or
+	// failed; persistence.ErrStaleClaim when the claim was lost.
+	Finish(ctx context.Context, j J, o O, e End) error
+	// Recorded follows a recorded outcome (its log, its effects); label is
+	// the outcome counted: a final status, or Retry.
 	Recorded(j J, o O, label string, e End)
+}
 
-	NotReleased(j J, err error) // logs a failed Release
-	Stale(j J)                  // logs an outcome dropped: ErrStaleClaim
-	NotRecorded(j J, err error) // logs a failed Finish
+// Ref is a job as the worker counts and logs it.
+type Ref struct {
+	Attempt int       // the number of its current attempt, from 1
+	ID      slog.Attr // its id in logs
+}
+
+// Words are the worker's log messages, in the domain's words.
+type Words struct {
+	Unavailable string     // the queue cannot be claimed from
+	NotReleased string     // a job was not handed back
+	Stale       string     // an outcome was dropped: the claim was lost
+	StaleLevel  slog.Level // how the domain rates a lost claim
+	NotRecorded string     // an outcome was not recorded
 }
 
 // Next is what becomes of an attempt.
@@ -75,23 +85,64 @@ const (
 	Released = "released"
 )
 
-// Options configure a Worker; the domain fills in its defaults.
+// Options configure a Worker.
 type Options struct {
-	Clock       clock.Clock
+	Clock       clock.Clock   // nil: the real clock
 	Workers     int           // jobs run at once
 	Timeout     time.Duration // one attempt
-	Lease       time.Duration // how long a claim holds a job
+	Lease       time.Duration // how long a claim holds a job; Timeout + 1 min when zero
 	Poll        time.Duration // how often to look for due jobs when idle
 	Record      time.Duration // how long recording an outcome may take
 	MaxAttempts int
 	Backoff     backoff.Policy // the wait after a failed attempt
-	// Metrics receives Metric+"_total{outcome=…}" for Finals, Retry and
-	// Released, and the gauge Metric+"_running".
+	// Pending is the status of an outcome to retry, Failed the one a
+	// job ends with after MaxAttempts.
+	Pending, Failed string
+	// Metrics (nil: none) receives Metric+"_total{outcome=…}" for Finals
+	// (the final statuses, Failed among them), Retry and Released, and the
+	// gauge Metric+"_running".
 	Metrics *vm.Set
 	Metric  string
 	Finals  []string
-	// Unavailable logs a failed claim.
-	Unavailable func(error)
+	Log     *slog.Logger
+	Words   Words
+}
+
+// Defaults are the domain's values for the Options left zero.
+type Defaults struct {
+	Workers     int
+	Timeout     time.Duration
+	Poll        time.Duration
+	MaxAttempts int
+	Backoff     backoff.Policy
+}
+
+func (o *Options) defaults(d Defaults) {
+	set := func(v *time.Duration, d time.Duration) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	set(&o.Timeout, d.Timeout)
+	set(&o.Lease, o.Timeout+time.Minute)
+	set(&o.Poll, d.Poll)
+	set(&o.Backoff.Min, d.Backoff.Min)
+	set(&o.Backoff.Max, d.Backoff.Max)
+	if o.Workers <= 0 {
+		o.Workers = d.Workers
+	}
+	if o.MaxAttempts <= 0 {
+		o.MaxAttempts = d.MaxAttempts
+	}
+	if o.Clock == nil {
+		o.Clock = clock.Real{}
+	}
+	if o.Metrics == nil {
+		o.Metrics = vm.NewSet()
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
 }
 
 // Worker runs the jobs due in a queue.
@@ -104,8 +155,10 @@ type Worker[J, O any] struct {
 	outcomes map[string]*vm.Counter
 }
 
-// New returns a worker; Run starts it.
-func New[J, O any](jobs Jobs[J, O], o Options) *Worker[J, O] {
+// New returns a worker; Run starts it. The Options left zero take their
+// values from d.
+func New[J, O any](jobs Jobs[J, O], o Options, d Defaults) *Worker[J, O] {
+	o.defaults(d)
 	w := &Worker[J, O]{opt: o, jobs: jobs, wake: wakeup.New(), slots: make(chan struct{}, o.Workers), outcomes: map[string]*vm.Counter{}}
 	for _, k := range slices.Concat(o.Finals, []string{Retry, Released}) {
 		w.outcomes[k] = o.Metrics.NewCounter(fmt.Sprintf(`%s_total{outcome=%q}`, o.Metric, k))
@@ -129,7 +182,7 @@ func (w *Worker[J, O]) Run(ctx context.Context) {
 		}
 		n, err := w.start(ctx, free)
 		return n > 0 && n == free, err // every slot filled: more may be due
-	}, w.opt.Unavailable)
+	}, func(err error) { w.opt.Log.Warn(w.opt.Words.Unavailable, "err", err) })
 }
 
 // RunDue claims the jobs due now, up to the worker's slots, runs them and
@@ -164,35 +217,34 @@ func (w *Worker[J, O]) start(ctx context.Context, limit int) (int, error) {
 func (w *Worker[J, O]) run(ctx context.Context, j J) {
 	started := time.Now()
 	actx, cancel := context.WithTimeout(ctx, w.opt.Timeout)
-	o, pending := w.jobs.Attempt(actx, j)
+	o, label := w.jobs.Attempt(actx, j)
+	pending := label == w.opt.Pending
 	cancel()
 	// recorded even if ctx ends: the attempt happened, or is handed back
 	rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), w.opt.Record)
 	defer rcancel()
-	e := End{At: w.opt.Clock.Now()}
+	e, ref := End{At: w.opt.Clock.Now()}, w.jobs.Ref(j)
 	if ctx.Err() != nil && pending {
 		w.outcomes[Released].Inc()
 		if err := w.jobs.Release(rctx, j, e.At); err != nil {
-			w.jobs.NotReleased(j, err)
+			w.opt.Log.Warn(w.opt.Words.NotReleased, ref.ID, "err", err)
 		}
 		return
 	}
 	if pending {
-		n := w.jobs.Attempts(j)
-		if n >= w.opt.MaxAttempts {
-			e.Next = GivenUp
+		if ref.Attempt >= w.opt.MaxAttempts {
+			e.Next, label = GivenUp, w.opt.Failed
 		} else {
-			e.Next, e.Retry = Retried, e.At.Add(w.opt.Backoff.Wait(n, 0))
+			e.Next, e.Retry, label = Retried, e.At.Add(w.opt.Backoff.Wait(ref.Attempt, 0)), Retry
 		}
 	}
-	o, label := w.jobs.Settle(j, o, e)
-	err := w.jobs.Finish(rctx, o)
+	err := w.jobs.Finish(rctx, j, o, e)
 	switch {
 	case errors.Is(err, persistence.ErrStaleClaim):
-		w.jobs.Stale(j)
+		w.opt.Log.Log(rctx, w.opt.Words.StaleLevel, w.opt.Words.Stale, ref.ID, "attempt", ref.Attempt)
 		return
 	case err != nil:
-		w.jobs.NotRecorded(j, err)
+		w.opt.Log.Error(w.opt.Words.NotRecorded, ref.ID, "err", err)
 		return
 	}
 	w.outcomes[label].Inc()

@@ -3,6 +3,7 @@ package leased
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"sync"
 	"testing"
 	"time"
@@ -36,7 +37,7 @@ type queue struct {
 	released []int
 	finished []outcome
 	recorded []string
-	logs     []string
+	logs     *logs
 }
 
 func (q *queue) Claim(_ context.Context, now time.Time, _ time.Duration, limit int) ([]job, error) {
@@ -49,15 +50,15 @@ func (q *queue) Claim(_ context.Context, now time.Time, _ time.Duration, limit i
 	return []job{{id: 1, attempt: q.attempt}}, nil
 }
 
-func (*queue) Attempts(j job) int { return j.attempt }
+func (*queue) Ref(j job) Ref { return Ref{Attempt: j.attempt, ID: slog.Int("job_id", j.id)} }
 
-func (q *queue) Attempt(ctx context.Context, j job) (outcome, bool) {
+func (q *queue) Attempt(ctx context.Context, j job) (outcome, string) {
 	if q.block != nil {
 		close(q.block)
 		<-ctx.Done()
-		return outcome{status: "pending"}, true
+		return outcome{status: "pending"}, "pending"
 	}
-	return outcome{status: q.result}, q.result == "pending"
+	return outcome{status: q.result}, q.result
 }
 
 func (q *queue) Release(_ context.Context, j job, now time.Time) error {
@@ -68,19 +69,11 @@ func (q *queue) Release(_ context.Context, j job, now time.Time) error {
 	return nil
 }
 
-func (*queue) Settle(j job, o outcome, e End) (outcome, string) {
-	o.id, o.attempt = j.id, j.attempt
-	switch e.Next {
-	case GivenUp:
+func (q *queue) Finish(_ context.Context, j job, o outcome, e End) error {
+	o.id, o.attempt, o.retry = j.id, j.attempt, e.Retry
+	if e.Next == GivenUp {
 		o.status = "failed"
-	case Retried:
-		o.retry = e.Retry
-		return o, Retry
 	}
-	return o, o.status
-}
-
-func (q *queue) Finish(_ context.Context, o outcome) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.stale {
@@ -99,15 +92,21 @@ func (q *queue) Recorded(_ job, _ outcome, label string, _ End) {
 	q.recorded = append(q.recorded, label)
 }
 
-func (q *queue) log(s string) {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	q.logs = append(q.logs, s)
+// logs is a handler that keeps the messages logged.
+type logs struct {
+	mu   sync.Mutex
+	msgs []string
 }
 
-func (q *queue) NotReleased(job, error) { q.log("not released") }
-func (q *queue) Stale(job)              { q.log("stale") }
-func (q *queue) NotRecorded(job, error) { q.log("not recorded") }
+func (*logs) Enabled(context.Context, slog.Level) bool { return true }
+func (l *logs) Handle(_ context.Context, r slog.Record) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.msgs = append(l.msgs, r.Level.String()+" "+r.Message)
+	return nil
+}
+func (l *logs) WithAttrs([]slog.Attr) slog.Handler { return l }
+func (l *logs) WithGroup(string) slog.Handler      { return l }
 
 var start = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
@@ -116,11 +115,11 @@ func newWorker(q *queue) (*Worker[job, outcome], *vm.Set) {
 	q.clk = clock.NewVirtual(start)
 	q.due = start
 	return New[job, outcome](q, Options{
-		Clock: q.clk, Workers: 2, Timeout: time.Minute, Lease: 2 * time.Minute, Poll: time.Second, Record: 10 * time.Second,
+		Clock: q.clk, Workers: 2, Timeout: time.Minute, Lease: 2 * time.Minute, Poll: time.Second, Record: 10 * time.Second, Pending: "pending", Failed: "failed",
 		MaxAttempts: 3, Backoff: backoff.Policy{Min: 10 * time.Second, Max: time.Hour},
 		Metrics: set, Metric: "test_jobs", Finals: []string{"done", "failed"},
-		Unavailable: func(error) { q.log("unavailable") },
-	}), set
+		Log: slog.New(q.logs), Words: Words{Unavailable: "unavailable", NotReleased: "not released", Stale: "stale", StaleLevel: slog.LevelInfo, NotRecorded: "not recorded"},
+	}, Defaults{}), set
 }
 
 func count(set *vm.Set, label string) uint64 {
@@ -128,7 +127,7 @@ func count(set *vm.Set, label string) uint64 {
 }
 
 func TestAFinalOutcomeIsRecordedAsItIs(t *testing.T) {
-	q := &queue{result: "done"}
+	q := &queue{logs: &logs{}, result: "done"}
 	w, set := newWorker(q)
 	if n, err := w.RunDue(t.Context()); n != 1 || err != nil {
 		t.Fatalf("RunDue = %d, %v; want 1 job", n, err)
@@ -142,7 +141,7 @@ func TestAFinalOutcomeIsRecordedAsItIs(t *testing.T) {
 }
 
 func TestAPendingOutcomeIsRetriedWithBackoffThenFailsAfterMaxAttempts(t *testing.T) {
-	q := &queue{result: "pending"}
+	q := &queue{logs: &logs{}, result: "pending"}
 	w, set := newWorker(q)
 	for attempt := 1; attempt <= 3; attempt++ {
 		if n, err := w.RunDue(t.Context()); n != 1 || err != nil {
@@ -179,7 +178,7 @@ func TestAPendingOutcomeIsRetriedWithBackoffThenFailsAfterMaxAttempts(t *testing
 }
 
 func TestShutdownReleasesAPendingAttempt(t *testing.T) {
-	q := &queue{block: make(chan struct{})}
+	q := &queue{logs: &logs{}, block: make(chan struct{})}
 	w, set := newWorker(q)
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan struct{})
@@ -202,12 +201,12 @@ func TestShutdownReleasesAPendingAttempt(t *testing.T) {
 }
 
 func TestAStaleClaimDropsTheOutcome(t *testing.T) {
-	q := &queue{result: "done", stale: true}
+	q := &queue{logs: &logs{}, result: "done", stale: true}
 	w, set := newWorker(q)
 	if n, err := w.RunDue(t.Context()); n != 1 || err != nil {
 		t.Fatalf("RunDue = %d, %v; want 1 job", n, err)
 	}
-	if fmt.Sprint(q.logs) != "[stale]" || len(q.recorded) != 0 || count(set, "done") != 0 {
-		t.Fatalf("logs %v, recorded %v, done counted %d; want the stale claim logged, nothing counted", q.logs, q.recorded, count(set, "done"))
+	if fmt.Sprint(q.logs.msgs) != "[INFO stale]" || len(q.recorded) != 0 || count(set, "done") != 0 {
+		t.Fatalf("logs %v, recorded %v, done counted %d; want the stale claim logged, nothing counted", q.logs.msgs, q.recorded, count(set, "done"))
 	}
 }
