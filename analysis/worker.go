@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
 	"time"
 
 	vm "github.com/VictoriaMetrics/metrics"
@@ -13,7 +12,7 @@ import (
 	"github.com/switchboard-voice/switchboard/assistant"
 	"github.com/switchboard-voice/switchboard/clock"
 	"github.com/switchboard-voice/switchboard/internal/backoff"
-	"github.com/switchboard-voice/switchboard/internal/wakeup"
+	"github.com/switchboard-voice/switchboard/internal/leased"
 	"github.com/switchboard-voice/switchboard/persistence"
 	"github.com/switchboard-voice/switchboard/secrets"
 	"github.com/switchboard-voice/switchboard/voice"
@@ -61,25 +60,6 @@ type Options struct {
 }
 
 func (o *Options) defaults() {
-	set := func(v *time.Duration, d time.Duration) {
-		if *v <= 0 {
-			*v = d
-		}
-	}
-	set(&o.Timeout, 5*time.Minute)
-	set(&o.Lease, o.Timeout+time.Minute)
-	set(&o.Poll, time.Second)
-	set(&o.Backoff.Min, 15*time.Second)
-	set(&o.Backoff.Max, 15*time.Minute)
-	if o.Workers <= 0 {
-		o.Workers = 4
-	}
-	if o.MaxAttempts <= 0 {
-		o.MaxAttempts = 5
-	}
-	if o.Clock == nil {
-		o.Clock = clock.Real{}
-	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
@@ -91,127 +71,87 @@ func (o *Options) defaults() {
 	}
 }
 
-// Outcomes of an attempt, as counted in switchboard_analysis_jobs_total.
-const (
-	outcomeRetry    = "retry"
-	outcomeReleased = "released"
-)
-
 // Worker runs the analyses due in the queue, a bounded number at once.
 // Several workers (one per node) share a queue: claims skip what another
 // holds.
 type Worker struct {
-	opt      Options
-	wake     *wakeup.Signal
-	slots    chan struct{}
-	inFlight sync.WaitGroup
-	outcomes map[string]*vm.Counter
-	seconds  *vm.PrometheusHistogram
+	opt     Options
+	jobs    *leased.Worker[persistence.AnalysisJob, persistence.AnalysisOutcome]
+	seconds *vm.PrometheusHistogram
 }
 
 // New returns a worker; Run starts it.
 func New(o Options) *Worker {
 	o.defaults()
-	w := &Worker{opt: o, wake: wakeup.New(), slots: make(chan struct{}, o.Workers), outcomes: map[string]*vm.Counter{},
-		seconds: o.Metrics.NewPrometheusHistogramExt("switchboard_analysis_job_seconds", vm.ExponentialBuckets(0.05, 2, 14))}
-	for _, k := range []string{persistence.AnalysisCompleted, persistence.AnalysisFailed, persistence.AnalysisSkipped, outcomeRetry, outcomeReleased} {
-		w.outcomes[k] = o.Metrics.NewCounter(fmt.Sprintf(`switchboard_analysis_jobs_total{outcome=%q}`, k))
-	}
-	o.Metrics.NewGauge("switchboard_analysis_jobs_running", func() float64 { return float64(len(w.slots)) })
+	w := &Worker{opt: o, seconds: o.Metrics.NewPrometheusHistogramExt("switchboard_analysis_job_seconds", vm.ExponentialBuckets(0.05, 2, 14))}
+	w.jobs = leased.New(analyses{w}, leased.Options{
+		Clock: o.Clock, Workers: o.Workers, Timeout: o.Timeout, Lease: o.Lease, Poll: o.Poll, Record: 10 * time.Second,
+		Pending: persistence.AnalysisPending, Failed: persistence.AnalysisFailed,
+		MaxAttempts: o.MaxAttempts, Backoff: o.Backoff,
+		Metrics: o.Metrics, Metric: "switchboard_analysis_jobs",
+		Finals: []string{persistence.AnalysisCompleted, persistence.AnalysisFailed, persistence.AnalysisSkipped},
+		Log:    o.Log, Words: leased.Words{
+			Unavailable: "analysis queue unavailable",
+			NotReleased: "analysis not released: it is due again after its lease",
+			Stale:       "analysis outcome dropped: its lease ran out and it was claimed again", StaleLevel: slog.LevelWarn,
+			NotRecorded: "analysis outcome not recorded: it is due again after its lease",
+		},
+	}, leased.Defaults{Workers: 4, Timeout: 5 * time.Minute, Poll: time.Second, MaxAttempts: 5,
+		Backoff: backoff.Policy{Min: 15 * time.Second, Max: 15 * time.Minute}})
 	return w
 }
 
 // Kick makes a running worker look for due analyses now (the records
 // writer calls it after a write) instead of at its next poll.
-func (w *Worker) Kick() { w.wake.Kick() }
+func (w *Worker) Kick() { w.jobs.Kick() }
 
 // Run runs due analyses until ctx ends, starting one whenever a slot is
 // free; then it releases the analyses it had not finished and returns.
-func (w *Worker) Run(ctx context.Context) {
-	defer w.inFlight.Wait()
-	w.wake.Loop(ctx, w.opt.Clock, w.opt.Poll, func(ctx context.Context) (bool, error) {
-		free := cap(w.slots) - len(w.slots)
-		if free == 0 {
-			return false, nil // a finished analysis kicks
-		}
-		n, err := w.start(ctx, free)
-		return n > 0 && n == free, err // every slot filled: more may be due
-	}, func(err error) { w.opt.Log.Warn("analysis queue unavailable", "err", err) })
-}
+func (w *Worker) Run(ctx context.Context) { w.jobs.Run(ctx) }
 
 // RunDue claims the analyses due now, up to the worker's slots, runs them
 // and waits for them; it returns how many it claimed. It is Run's single
 // step, for tests and benchmarks: not to be called while Run runs.
-func (w *Worker) RunDue(ctx context.Context) (int, error) {
-	n, err := w.start(ctx, w.opt.Workers)
-	w.inFlight.Wait()
-	return n, err
+func (w *Worker) RunDue(ctx context.Context) (int, error) { return w.jobs.RunDue(ctx) }
+
+// analyses are the worker's jobs, as leased.Worker runs them.
+type analyses struct{ w *Worker }
+
+func (a analyses) Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]persistence.AnalysisJob, error) {
+	return a.w.opt.Store.ClaimAnalyses(ctx, now, lease, limit)
 }
 
-// start claims up to limit due analyses and runs each in its own slot.
-func (w *Worker) start(ctx context.Context, limit int) (int, error) {
-	jobs, err := w.opt.Store.ClaimAnalyses(ctx, w.opt.Clock.Now(), w.opt.Lease, limit)
-	if err != nil {
-		return 0, err
-	}
-	for _, j := range jobs {
-		w.slots <- struct{}{}
-		w.inFlight.Go(func() {
-			defer func() {
-				<-w.slots
-				w.Kick() // a slot is free
-			}()
-			w.run(ctx, j)
-		})
-	}
-	return len(jobs), nil
+func (analyses) Ref(j persistence.AnalysisJob) leased.Ref {
+	return leased.Ref{Attempt: j.Attempt, ID: slog.Int64("call_id", j.CallID)}
 }
 
-// run makes one attempt at an analysis and records its outcome.
-func (w *Worker) run(ctx context.Context, j persistence.AnalysisJob) {
-	started := time.Now()
-	actx, cancel := context.WithTimeout(ctx, w.opt.Timeout)
-	o := w.attempt(actx, j)
-	cancel()
-	// recorded even if ctx ends: the attempt happened, or is handed back
-	rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer rcancel()
-	now := w.opt.Clock.Now()
-	if ctx.Err() != nil && o.Status == persistence.AnalysisPending {
-		w.outcomes[outcomeReleased].Inc()
-		if err := w.opt.Store.ReleaseAnalysis(rctx, j.CallID, j.Attempt, now); err != nil {
-			w.opt.Log.Warn("analysis not released: it is due again after its lease", "call_id", j.CallID, "err", err)
-		}
-		return
+func (a analyses) Attempt(ctx context.Context, j persistence.AnalysisJob) (persistence.AnalysisOutcome, string) {
+	o := a.w.attempt(ctx, j)
+	return o, o.Status
+}
+
+func (a analyses) Release(ctx context.Context, j persistence.AnalysisJob, now time.Time) error {
+	return a.w.opt.Store.ReleaseAnalysis(ctx, j.CallID, j.Attempt, now)
+}
+
+func (a analyses) Finish(ctx context.Context, j persistence.AnalysisJob, o persistence.AnalysisOutcome, e leased.End) error {
+	o.CallID, o.Attempt, o.At, o.Retry = j.CallID, j.Attempt, e.At, e.Retry
+	if e.Next == leased.GivenUp {
+		o.Status = persistence.AnalysisFailed
 	}
-	o.CallID, o.Attempt, o.At = j.CallID, j.Attempt, now
-	outcome := o.Status
-	if o.Status == persistence.AnalysisPending {
-		if j.Attempt >= w.opt.MaxAttempts {
-			o.Status, outcome = persistence.AnalysisFailed, persistence.AnalysisFailed
-		} else {
-			o.Retry, outcome = now.Add(w.opt.Backoff.Wait(j.Attempt, 0)), outcomeRetry
-		}
-	}
-	err := w.opt.Store.FinishAnalysis(rctx, o)
-	switch {
-	case errors.Is(err, persistence.ErrStaleClaim):
-		w.opt.Log.Warn("analysis outcome dropped: its lease ran out and it was claimed again", "call_id", j.CallID, "attempt", j.Attempt)
-		return
-	case err != nil:
-		w.opt.Log.Error("analysis outcome not recorded: it is due again after its lease", "call_id", j.CallID, "err", err)
-		return
-	}
-	w.outcomes[outcome].Inc()
-	w.seconds.Update(time.Since(started).Seconds())
-	switch outcome {
-	case outcomeRetry:
-		w.opt.Log.Warn("analysis attempt failed: retrying", "call_id", j.CallID, "attempt", j.Attempt, "retry_at", o.Retry, "err", o.Error)
+	return a.w.opt.Store.FinishAnalysis(ctx, o)
+}
+
+func (a analyses) Recorded(j persistence.AnalysisJob, o persistence.AnalysisOutcome, label string, e leased.End) {
+	a.w.seconds.Update(e.Took.Seconds())
+	switch label {
+	case leased.Retry:
+		a.w.opt.Log.Warn("analysis attempt failed: retrying", "call_id", j.CallID, "attempt", j.Attempt, "retry_at", e.Retry, "err", o.Error)
 	case persistence.AnalysisFailed:
-		w.opt.Log.Warn("analysis given up", "call_id", j.CallID, "attempts", j.Attempt, "err", o.Error)
-		w.opt.Finished()
+		a.w.opt.Log.Warn("analysis given up", "call_id", j.CallID, "attempts", j.Attempt, "err", o.Error)
+		a.w.opt.Finished()
 	default:
-		w.opt.Finished()
+		a.w.opt.Finished()
 	}
 }
 

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
 	"time"
 
 	vm "github.com/VictoriaMetrics/metrics"
@@ -13,7 +12,7 @@ import (
 	"github.com/switchboard-voice/switchboard/assistant"
 	"github.com/switchboard-voice/switchboard/clock"
 	"github.com/switchboard-voice/switchboard/internal/backoff"
-	"github.com/switchboard-voice/switchboard/internal/wakeup"
+	"github.com/switchboard-voice/switchboard/internal/leased"
 	"github.com/switchboard-voice/switchboard/persistence"
 	"github.com/switchboard-voice/switchboard/providers/embeddings"
 	"github.com/switchboard-voice/switchboard/secrets"
@@ -56,152 +55,93 @@ type WorkerOptions struct {
 }
 
 func (o *WorkerOptions) defaults() {
-	set := func(v *time.Duration, d time.Duration) {
-		if *v <= 0 {
-			*v = d
-		}
-	}
-	set(&o.Timeout, 10*time.Minute)
-	set(&o.Lease, o.Timeout+time.Minute)
-	set(&o.Poll, 2*time.Second)
-	set(&o.Backoff.Min, 10*time.Second)
-	set(&o.Backoff.Max, 10*time.Minute)
-	if o.Workers <= 0 {
-		o.Workers = 2
-	}
-	if o.MaxAttempts <= 0 {
-		o.MaxAttempts = 5
-	}
-	if o.Clock == nil {
-		o.Clock = clock.Real{}
-	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
-	}
-	if o.Metrics == nil {
-		o.Metrics = vm.NewSet()
 	}
 	if o.Changed == nil {
 		o.Changed = func(int64) {}
 	}
 }
 
-// Outcomes of an attempt, as counted in switchboard_document_jobs_total.
-const (
-	outcomeRetry    = "retry"
-	outcomeReleased = "released"
-)
-
 // Worker processes the documents due in the queue, a bounded number at
 // once: extract the text, chunk it, embed the chunks, store them. Several
 // workers (one per node) share a queue.
 type Worker struct {
-	opt      WorkerOptions
-	wake     *wakeup.Signal
-	slots    chan struct{}
-	inFlight sync.WaitGroup
-	outcomes map[string]*vm.Counter
+	opt  WorkerOptions
+	jobs *leased.Worker[persistence.DocumentJob, persistence.DocumentOutcome]
 }
 
 // NewWorker returns a worker; Run starts it.
 func NewWorker(o WorkerOptions) *Worker {
 	o.defaults()
-	w := &Worker{opt: o, wake: wakeup.New(), slots: make(chan struct{}, o.Workers), outcomes: map[string]*vm.Counter{}}
-	for _, k := range []string{persistence.DocumentCompleted, persistence.DocumentFailed, outcomeRetry, outcomeReleased} {
-		w.outcomes[k] = o.Metrics.NewCounter(fmt.Sprintf(`switchboard_document_jobs_total{outcome=%q}`, k))
-	}
-	o.Metrics.NewGauge("switchboard_document_jobs_running", func() float64 { return float64(len(w.slots)) })
+	w := &Worker{opt: o}
+	w.jobs = leased.New(documents{w}, leased.Options{
+		Clock: o.Clock, Workers: o.Workers, Timeout: o.Timeout, Lease: o.Lease, Poll: o.Poll, Record: 30 * time.Second,
+		Pending: persistence.DocumentPending, Failed: persistence.DocumentFailed,
+		MaxAttempts: o.MaxAttempts, Backoff: o.Backoff,
+		Metrics: o.Metrics, Metric: "switchboard_document_jobs", Finals: []string{persistence.DocumentCompleted, persistence.DocumentFailed},
+		Log: o.Log, Words: leased.Words{
+			Unavailable: "document queue unavailable",
+			NotReleased: "document not released: it is due again after its lease",
+			Stale:       "document outcome dropped: deleted, or claimed again since", StaleLevel: slog.LevelInfo,
+			NotRecorded: "document outcome not recorded: it is due again after its lease",
+		},
+	}, leased.Defaults{Workers: 2, Timeout: 10 * time.Minute, Poll: 2 * time.Second, MaxAttempts: 5,
+		Backoff: backoff.Policy{Min: 10 * time.Second, Max: 10 * time.Minute}})
 	return w
 }
 
 // Kick makes a running worker look for due documents now (after an
 // upload) instead of at its next poll.
-func (w *Worker) Kick() { w.wake.Kick() }
+func (w *Worker) Kick() { w.jobs.Kick() }
 
 // Run processes due documents until ctx ends; then it hands back the
 // ones it had not finished and returns.
-func (w *Worker) Run(ctx context.Context) {
-	defer w.inFlight.Wait()
-	w.wake.Loop(ctx, w.opt.Clock, w.opt.Poll, func(ctx context.Context) (bool, error) {
-		free := cap(w.slots) - len(w.slots)
-		if free == 0 {
-			return false, nil // a finished document kicks
-		}
-		n, err := w.start(ctx, free)
-		return n > 0 && n == free, err
-	}, func(err error) { w.opt.Log.Warn("document queue unavailable", "err", err) })
-}
+func (w *Worker) Run(ctx context.Context) { w.jobs.Run(ctx) }
 
 // RunDue claims the documents due now, up to the worker's slots,
 // processes them and waits; it returns how many it claimed. For tests
 // and benchmarks: not to be called while Run runs.
-func (w *Worker) RunDue(ctx context.Context) (int, error) {
-	n, err := w.start(ctx, w.opt.Workers)
-	w.inFlight.Wait()
-	return n, err
+func (w *Worker) RunDue(ctx context.Context) (int, error) { return w.jobs.RunDue(ctx) }
+
+// documents are the worker's jobs, as leased.Worker runs them.
+type documents struct{ w *Worker }
+
+func (d documents) Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]persistence.DocumentJob, error) {
+	return d.w.opt.Queue.ClaimDocuments(ctx, now, lease, limit)
 }
 
-func (w *Worker) start(ctx context.Context, limit int) (int, error) {
-	jobs, err := w.opt.Queue.ClaimDocuments(ctx, w.opt.Clock.Now(), w.opt.Lease, limit)
-	if err != nil {
-		return 0, err
-	}
-	for _, j := range jobs {
-		w.slots <- struct{}{}
-		w.inFlight.Go(func() {
-			defer func() {
-				<-w.slots
-				w.Kick()
-			}()
-			w.run(ctx, j)
-		})
-	}
-	return len(jobs), nil
+func (documents) Ref(j persistence.DocumentJob) leased.Ref {
+	return leased.Ref{Attempt: j.Attempt, ID: slog.Int64("document_id", j.ID)}
 }
 
-// run makes one attempt at a document and records its outcome.
-func (w *Worker) run(ctx context.Context, j persistence.DocumentJob) {
-	actx, cancel := context.WithTimeout(ctx, w.opt.Timeout)
-	o := w.attempt(actx, j)
-	cancel()
-	rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-	defer rcancel()
-	now := w.opt.Clock.Now()
-	if ctx.Err() != nil && o.Status == persistence.DocumentPending {
-		w.outcomes[outcomeReleased].Inc()
-		if err := w.opt.Queue.ReleaseDocument(rctx, j.ID, j.Attempt, now); err != nil {
-			w.opt.Log.Warn("document not released: it is due again after its lease", "document_id", j.ID, "err", err)
-		}
-		return
+func (d documents) Attempt(ctx context.Context, j persistence.DocumentJob) (persistence.DocumentOutcome, string) {
+	o := d.w.attempt(ctx, j)
+	return o, o.Status
+}
+
+func (d documents) Release(ctx context.Context, j persistence.DocumentJob, now time.Time) error {
+	return d.w.opt.Queue.ReleaseDocument(ctx, j.ID, j.Attempt, now)
+}
+
+func (d documents) Finish(ctx context.Context, j persistence.DocumentJob, o persistence.DocumentOutcome, e leased.End) error {
+	o.ID, o.Attempt, o.At, o.Retry = j.ID, j.Attempt, e.At, e.Retry
+	if e.Next == leased.GivenUp {
+		o.Status = persistence.DocumentFailed
 	}
-	o.ID, o.Attempt, o.At = j.ID, j.Attempt, now
-	outcome := o.Status
-	if o.Status == persistence.DocumentPending {
-		if j.Attempt >= w.opt.MaxAttempts {
-			o.Status, outcome = persistence.DocumentFailed, persistence.DocumentFailed
-		} else {
-			o.Retry, outcome = now.Add(w.opt.Backoff.Wait(j.Attempt, 0)), outcomeRetry
-		}
-	}
-	err := w.opt.Queue.FinishDocument(rctx, o)
-	switch {
-	case errors.Is(err, persistence.ErrStaleClaim):
-		w.opt.Log.Info("document outcome dropped: deleted, or claimed again since", "document_id", j.ID, "attempt", j.Attempt)
-		return
-	case err != nil:
-		w.opt.Log.Error("document outcome not recorded: it is due again after its lease", "document_id", j.ID, "err", err)
-		return
-	}
-	w.outcomes[outcome].Inc()
-	switch outcome {
+	return d.w.opt.Queue.FinishDocument(ctx, o)
+}
+
+func (d documents) Recorded(j persistence.DocumentJob, o persistence.DocumentOutcome, label string, e leased.End) {
+	switch label {
 	case persistence.DocumentCompleted:
-		w.opt.Log.Info("document processed", "document_id", j.ID, "assistant_id", j.AssistantID, "chunks", len(o.Chunks))
-		w.opt.Changed(j.AssistantID)
-	case outcomeRetry:
-		w.opt.Log.Warn("document attempt failed: retrying", "document_id", j.ID, "attempt", j.Attempt, "retry_at", o.Retry, "err", o.Error)
+		d.w.opt.Log.Info("document processed", "document_id", j.ID, "assistant_id", j.AssistantID, "chunks", len(o.Chunks))
+		d.w.opt.Changed(j.AssistantID)
+	case leased.Retry:
+		d.w.opt.Log.Warn("document attempt failed: retrying", "document_id", j.ID, "attempt", j.Attempt, "retry_at", e.Retry, "err", o.Error)
 	default:
-		w.opt.Log.Warn("document failed", "document_id", j.ID, "attempts", j.Attempt, "err", o.Error)
-		w.opt.Changed(j.AssistantID) // it may have been searchable before
+		d.w.opt.Log.Warn("document failed", "document_id", j.ID, "attempts", j.Attempt, "err", o.Error)
+		d.w.opt.Changed(j.AssistantID) // it may have been searchable before
 	}
 }
 
