@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"time"
@@ -81,7 +80,7 @@ func (c *Client) OpenSTT(ctx context.Context, opts voice.STTOptions, emit func(v
 		Header:   http.Header{"xi-api-key": {opts.Key}},
 		Format:   opts.Format,
 		Config:   c.cfg,
-		Refused:  statusError,
+		Refused:  sttsocket.ReadStatus("scribe"),
 	}, p, emit)
 }
 
@@ -223,16 +222,4 @@ func (p *protocol) Released() time.Duration {
 		p.released = max(p.released, p.old)
 	}
 	return p.released
-}
-
-// statusError reads a refused handshake.
-func statusError(resp *http.Response) error {
-	e := &StatusError{Status: resp.StatusCode}
-	if b, err := io.ReadAll(io.LimitReader(resp.Body, 4096)); err == nil {
-		e.Message = string(b)
-	}
-	if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s > 0 {
-		e.RetryAfter = time.Duration(s) * time.Second
-	}
-	return e
 }

@@ -2,9 +2,7 @@ package soniox
 
 import (
 	"context"
-	"io"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/fasthttp/websocket"
@@ -58,7 +56,7 @@ func (c *Client) OpenSTT(ctx context.Context, opts voice.STTOptions, emit func(v
 		Header:   http.Header{"Authorization": {"Bearer " + opts.Key}},
 		Format:   opts.Format,
 		Config:   c.cfg,
-		Refused:  statusError,
+		Refused:  sttsocket.ReadStatus("soniox"),
 	}, &protocol{recognizer: rec, start: start}, emit)
 }
 
@@ -83,15 +81,3 @@ func (*protocol) Audio(b []byte) (int, []byte) { return websocket.BinaryMessage,
 func (*protocol) Finalize() (int, []byte)      { return websocket.TextMessage, finalize }
 func (*protocol) Close() (int, []byte)         { return websocket.BinaryMessage, []byte{} }
 func (*protocol) KeepAlive() []byte            { return keepalive }
-
-// statusError reads a refused handshake.
-func statusError(resp *http.Response) error {
-	e := &StatusError{Status: resp.StatusCode}
-	if b, err := io.ReadAll(io.LimitReader(resp.Body, 4096)); err == nil {
-		e.Message = string(b)
-	}
-	if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s > 0 {
-		e.RetryAfter = time.Duration(s) * time.Second
-	}
-	return e
-}

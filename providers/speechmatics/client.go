@@ -3,10 +3,7 @@ package speechmatics
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
-	"strconv"
-	"time"
 
 	"github.com/fasthttp/websocket"
 
@@ -65,7 +62,7 @@ func (c *Client) OpenSTT(ctx context.Context, opts voice.STTOptions, emit func(v
 		Header:   http.Header{"Authorization": {"Bearer " + opts.Key}},
 		Format:   opts.Format,
 		Config:   c.cfg,
-		Refused:  statusError,
+		Refused:  sttsocket.ReadStatus("speechmatics"),
 	}, &protocol{recognizer: rec, start: start}, emit)
 }
 
@@ -122,15 +119,3 @@ func (p *protocol) Close() (int, []byte) {
 }
 
 func (*protocol) KeepAlive() []byte { return nil }
-
-// statusError reads a refused handshake.
-func statusError(resp *http.Response) error {
-	e := &StatusError{Status: resp.StatusCode}
-	if b, err := io.ReadAll(io.LimitReader(resp.Body, 4096)); err == nil {
-		e.Message = string(b)
-	}
-	if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s > 0 {
-		e.RetryAfter = time.Duration(s) * time.Second
-	}
-	return e
-}
