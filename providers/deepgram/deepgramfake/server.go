@@ -124,9 +124,7 @@ func New(cfg Config) *Server {
 // Start serves a new fake on 127.0.0.1 at a free port. baseURL is what a
 // client takes as its base URL; stop closes the fake and its connections.
 func Start(cfg Config) (srv *Server, baseURL string, stop func()) {
-	srv = New(cfg)
-	baseURL, stop = sttfake.Start(srv)
-	return srv, baseURL, stop
+	return sttfake.Start(New, cfg)
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }

@@ -16,7 +16,9 @@ import (
 
 // Host is what a recogniser fake's server holds besides its protocol: the
 // handler behind fault injection, the live sockets and the records of its
-// sessions (S), all under one mutex. Its zero value is unusable: Init it.
+// sessions (S), all under one mutex. A fake embeds it for its exported
+// methods; its own code uses Update and Serve, which are functions so that
+// they do not join the fake's API.
 type Host[S any] struct {
 	handler http.Handler
 	live    *wsfake.Live
@@ -26,15 +28,15 @@ type Host[S any] struct {
 	sessions []*S
 }
 
-// Init serves requests with serve, behind faults (nil for none) answering
-// with faultBody; records is what is kept of the sessions.
-func (h *Host[S]) Init(records recent.Policy, faults *fault.Injector, faultBody func(fault.Kind) []byte, serve http.HandlerFunc) {
-	h.records = records
+// NewHost serves requests with serve, behind faults (nil for none)
+// answering with faultBody; records is what is kept of the sessions.
+func NewHost[S any](records recent.Policy, faults *fault.Injector, faultBody func(fault.Kind) []byte, serve http.HandlerFunc) *Host[S] {
+	h := &Host[S]{records: records, handler: serve}
 	h.live = wsfake.NewLive(&h.mu)
-	h.handler = serve
 	if faults != nil {
 		h.handler = faults.Middleware(faultBody, serve)
 	}
+	return h
 }
 
 func (h *Host[S]) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.handler.ServeHTTP(w, r) }
@@ -42,7 +44,7 @@ func (h *Host[S]) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.handler.
 // Close ends every live connection and waits for their handlers.
 func (h *Host[S]) Close() { h.live.Close() }
 
-// Sessions returns a copy of the sessions kept, oldest first.
+// Sessions returns a copy of what the fake has seen, oldest first.
 func (h *Host[S]) Sessions() []S {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -54,7 +56,7 @@ func (h *Host[S]) Sessions() []S {
 }
 
 // Update changes a session record under the lock.
-func (h *Host[S]) Update(rec *S, f func(*S)) {
+func Update[S any](h *Host[S], rec *S, f func(*S)) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	f(rec)
@@ -63,7 +65,7 @@ func (h *Host[S]) Update(rec *S, f func(*S)) {
 // Serve keeps rec, upgrades r and runs the protocol proto makes on the
 // connection, timed by t, with the fault r carries; ended runs under the
 // lock once the socket is over, or if it never opened.
-func (h *Host[S]) Serve(w http.ResponseWriter, r *http.Request, rec *S, ended func(), t Timing, proto func(*Conn) Protocol) {
+func Serve[S any](h *Host[S], w http.ResponseWriter, r *http.Request, rec *S, ended func(), t Timing, proto func(*Conn) Protocol) {
 	h.mu.Lock()
 	h.sessions = recent.Append(h.records, h.sessions, rec)
 	h.mu.Unlock()
@@ -80,14 +82,15 @@ func KeyAccepted(want, key string) bool {
 	return key != "" && (want == "" || subtle.ConstantTimeCompare([]byte(key), []byte(want)) == 1)
 }
 
-// Start serves srv on 127.0.0.1 at a free port; stop closes srv, then the
-// listener.
-func Start(srv interface {
+// Start serves the fake newFake makes from cfg on 127.0.0.1 at a free port;
+// stop closes the fake, then the listener.
+func Start[C any, F interface {
 	http.Handler
 	Close()
-}) (baseURL string, stop func()) {
+}](newFake func(C) F, cfg C) (srv F, baseURL string, stop func()) {
+	srv = newFake(cfg)
 	hs := httptest.NewServer(srv)
-	return hs.URL, func() {
+	return srv, hs.URL, func() {
 		srv.Close()
 		hs.Close()
 	}

@@ -64,31 +64,19 @@ type Session struct {
 
 // Server is the fake: an http.Handler serving /v2 under any path prefix.
 type Server struct {
-	cfg  Config
-	host sttfake.Host[Session]
+	*sttfake.Host[Session]
+	cfg Config
 }
 
 // New returns a fake configured by cfg.
 func New(cfg Config) *Server {
 	s := &Server{cfg: cfg.withDefaults()}
-	s.host.Init(s.cfg.Records, s.cfg.Faults, faultBody, s.serve)
+	s.Host = sttfake.NewHost[Session](s.cfg.Records, s.cfg.Faults, faultBody, s.serve)
 	return s
 }
 
 // Start serves a new fake on 127.0.0.1 at a free port; stop closes it.
-func Start(cfg Config) (srv *Server, baseURL string, stop func()) {
-	srv = New(cfg)
-	baseURL, stop = sttfake.Start(srv)
-	return srv, baseURL, stop
-}
-
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.host.ServeHTTP(w, r) }
-
-// Close ends every live connection and waits for their handlers.
-func (s *Server) Close() { s.host.Close() }
-
-// Sessions returns a copy of what the fake has seen, oldest first.
-func (s *Server) Sessions() []Session { return s.host.Sessions() }
+func Start(cfg Config) (srv *Server, baseURL string, stop func()) { return sttfake.Start(New, cfg) }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	p := strings.TrimSuffix(r.URL.Path, "/")
@@ -107,7 +95,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		IdleCode:    websocket.ClosePolicyViolation,
 		IdleMessage: errorMessage("idle_timeout", "Session idle for too long."),
 	}
-	s.host.Serve(w, r, rec, func() { rec.Ended = true }, t, func(c *sttfake.Conn) sttfake.Protocol {
+	sttfake.Serve(s.Host, w, r, rec, func() { rec.Ended = true }, t, func(c *sttfake.Conn) sttfake.Protocol {
 		return newSession(s, c, rec)
 	})
 }
