@@ -10,13 +10,20 @@ import (
 	"github.com/fasthttp/websocket"
 )
 
-// StartWS serves the fake start makes from cfg until t ends, and returns it
-// with the websocket URL of path on it.
-func StartWS[C, F any](t testing.TB, start func(C) (F, string, func()), cfg C, path string) (F, string) {
+// StartAt serves the fake start makes from cfg until t ends, and returns it
+// with its base URL followed by path.
+func StartAt[C, F any](t testing.TB, start func(C) (F, string, func()), cfg C, path string) (F, string) {
 	t.Helper()
 	srv, base, stop := start(cfg)
 	t.Cleanup(stop)
-	return srv, "ws" + strings.TrimPrefix(base, "http") + path
+	return srv, base + path
+}
+
+// StartWS is StartAt with the URL's scheme ws.
+func StartWS[C, F any](t testing.TB, start func(C) (F, string, func()), cfg C, path string) (F, string) {
+	t.Helper()
+	srv, u := StartAt(t, start, cfg, path)
+	return srv, "ws" + strings.TrimPrefix(u, "http")
 }
 
 // Dial opens a websocket to url with header, closed when t ends.
