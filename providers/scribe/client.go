@@ -2,7 +2,6 @@ package scribe
 
 import (
 	"bytes"
-	"context"
 	"encoding/base64"
 	"fmt"
 	"net/http"
@@ -31,29 +30,21 @@ type Config = sttsocket.Config
 
 // Client opens Scribe realtime recognition streams. It is safe for
 // concurrent use; one Client serves every call.
-type Client struct {
-	cfg Config
-}
-
-var _ voice.STT = (*Client)(nil)
+type Client struct{ *sttsocket.Client }
 
 // New returns a client tuned by cfg (zero for the defaults).
-func New(cfg Config) *Client { return &Client{cfg: cfg.WithDefaults()} }
+func New(cfg Config) *Client { return &Client{sttsocket.NewClient(cfg, ErrNoKey, dial)} }
 
-// OpenSTT connects a recognition stream for one call, to Host or to
-// opts.BaseURL. It returns once the session has started on the first
-// connection.
-func (c *Client) OpenSTT(ctx context.Context, opts voice.STTOptions, emit func(voice.STTEvent)) (voice.STTStream, error) {
-	if opts.Key == "" {
-		return nil, ErrNoKey
-	}
+// dial connects to Host, or to opts.BaseURL; the stream is open once the
+// session has started on the first connection.
+func dial(opts voice.STTOptions, emit func(voice.STTEvent)) (sttsocket.Options, sttsocket.Protocol, error) {
 	q, err := query(opts.Settings, opts.Format)
 	if err != nil {
-		return nil, err
+		return sttsocket.Options{}, nil, err
 	}
 	u, err := sttsocket.URL(opts.BaseURL, Host, path)
 	if err != nil {
-		return nil, err
+		return sttsocket.Options{}, nil, err
 	}
 	u.RawQuery = q.Encode()
 	s := opts.Settings
@@ -74,14 +65,13 @@ func (c *Client) OpenSTT(ctx context.Context, opts voice.STTOptions, emit func(v
 		rate:       strconv.Itoa(opts.Format.SampleRate),
 	}
 	p.commit = bytes.Clone(p.chunk(nil, true))
-	return sttsocket.Open(ctx, sttsocket.Options{
+	return sttsocket.Options{
 		Provider: "elevenlabs",
 		URL:      u.String(),
 		Header:   http.Header{"xi-api-key": {opts.Key}},
 		Format:   opts.Format,
-		Config:   c.cfg,
 		Refused:  sttsocket.ReadStatus("scribe"),
-	}, p, emit)
+	}, p, nil
 }
 
 // protocol frames a Scribe stream: the configuration is in the URL, the
