@@ -3,8 +3,8 @@ package deepgram
 import (
 	"encoding/json"
 	"testing"
-	"time"
 
+	"github.com/switchboard-voice/switchboard/providers/internal/stttest"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -13,21 +13,8 @@ var sink voice.STTEvent
 
 func emitToSink(e voice.STTEvent) { sink = e }
 
-// benchHandle measures the client's work per server message: parse, map to
-// voice events, emit. Each iteration moves the connection's base forward so
-// no message is dropped as a repeat.
-func benchHandle(b *testing.B, r recognizer, msg []byte) {
-	b.ReportAllocs()
-	b.SetBytes(int64(len(msg)))
-	base := time.Duration(0)
-	for b.Loop() {
-		base += time.Minute
-		r.Connect(base, 0)
-		if _, err := r.Handle(msg); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
+// benchHandle measures the client's work per server message.
+func benchHandle(b *testing.B, r recognizer, msg []byte) { stttest.BenchHandle(b, r, msg) }
 
 func BenchmarkV1FinalResults(b *testing.B) { benchHandle(b, newV1(emitToSink, true), sampleResults) }
 func BenchmarkV1InterimResults(b *testing.B) {

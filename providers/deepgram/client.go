@@ -1,7 +1,6 @@
 package deepgram
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -14,30 +13,19 @@ import (
 
 // Client opens Deepgram recognition streams (v1 live or Flux). It is safe
 // for concurrent use; one Client serves every call.
-type Client struct {
-	cfg Config
-}
-
-var _ voice.STT = (*Client)(nil)
+type Client struct{ *sttsocket.Client }
 
 // New returns a client tuned by cfg (zero for the defaults).
-func New(cfg Config) *Client {
-	return &Client{cfg: cfg.WithDefaults()}
-}
+func New(cfg Config) *Client { return &Client{sttsocket.NewClient(cfg, ErrNoKey, dial)} }
 
-// OpenSTT connects a recognition stream for one call: Flux or v1 as
-// UsesFlux decides, with audio in opts.Format. It returns once the first
-// connection is up, retrying refusals that may pass (429, 5xx, network)
-// like a reconnection; a 401 or a bad parameter fails at once with a
-// *StatusError. ctx bounds the stream's whole life: cancelling it tears the
-// stream down at once, without emitting anything more.
-func (c *Client) OpenSTT(ctx context.Context, opts voice.STTOptions, emit func(voice.STTEvent)) (voice.STTStream, error) {
-	if opts.Key == "" {
-		return nil, ErrNoKey
-	}
+// dial connects Flux or v1 as UsesFlux decides, with audio in opts.Format.
+// The stream is open once the first connection is up, refusals that may
+// pass (429, 5xx, network) being retried like a reconnection; a 401 or a
+// bad parameter fails at once with a *StatusError.
+func dial(opts voice.STTOptions, emit func(voice.STTEvent)) (sttsocket.Options, sttsocket.Protocol, error) {
 	u, flux, err := endpoint(opts)
 	if err != nil {
-		return nil, err
+		return sttsocket.Options{}, nil, err
 	}
 	var rec recognizer
 	if flux {
@@ -45,14 +33,13 @@ func (c *Client) OpenSTT(ctx context.Context, opts voice.STTOptions, emit func(v
 	} else {
 		rec = newV1(emit, opts.Settings.InterimResults && opts.Settings.UtteranceEndMS > 0)
 	}
-	return sttsocket.Open(ctx, sttsocket.Options{
+	return sttsocket.Options{
 		Provider: "deepgram",
 		URL:      u,
 		Header:   http.Header{"Authorization": {"Token " + opts.Key}},
 		Format:   opts.Format,
-		Config:   c.cfg,
 		Refused:  statusError,
-	}, protocol{rec}, emit)
+	}, protocol{rec}, nil
 }
 
 // statusError reads Deepgram's refusal: the dg-error and dg-request-id

@@ -9,6 +9,7 @@ import (
 
 	"github.com/switchboard-voice/switchboard/assistant"
 	"github.com/switchboard-voice/switchboard/providers/deepgram/deepgramfake"
+	"github.com/switchboard-voice/switchboard/providers/internal/faketest"
 	"github.com/switchboard-voice/switchboard/providers/internal/stttest"
 	"github.com/switchboard-voice/switchboard/voice"
 )
@@ -22,11 +23,8 @@ var testConfig = Config{BackoffMin: time.Millisecond, BackoffMax: 5 * time.Milli
 
 // startFake runs a fake under a path prefix for one test.
 func startFake(t *testing.T, cfg deepgramfake.Config) (*deepgramfake.Server, string) {
-	t.Helper()
 	cfg.Key = testKey
-	srv, base, stop := deepgramfake.Start(cfg)
-	t.Cleanup(stop)
-	return srv, base + "/deepgram"
+	return faketest.StartAt(t, deepgramfake.Start, cfg, "/deepgram")
 }
 
 // v1Settings are the defaults, tuned for short tests and unpunctuated text.

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/switchboard-voice/switchboard/providers/internal/stttest"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -17,22 +18,11 @@ var sampleFinal = []byte(timedMsg("How are you doing?",
 	timedWord("you", 1.62, 1.8), `{"text":" ","start":1.8,"end":1.86,"type":"spacing","logprob":0}`,
 	timedWord("doing?", 1.86, 2.1)))
 
-// BenchmarkFinal measures the client's work per server message: parse a
-// committed segment of four words with timestamps, map it, emit (final,
-// speech final, end of turn). Each iteration moves the connection's base
-// forward so nothing is dropped as a repeat.
+// BenchmarkFinal measures the client's work per server message on a
+// committed segment of four words with timestamps (final, speech final,
+// end of turn).
 func BenchmarkFinal(b *testing.B) {
-	r := newRecognizer(func(e voice.STTEvent) { sink = e }, heard(), true, true, true, 500*time.Millisecond)
-	b.ReportAllocs()
-	b.SetBytes(int64(len(sampleFinal)))
-	base := time.Duration(0)
-	for b.Loop() {
-		base += time.Minute
-		r.Connect(base, 0)
-		if _, err := r.Handle(sampleFinal); err != nil {
-			b.Fatal(err)
-		}
-	}
+	stttest.BenchHandle(b, newRecognizer(func(e voice.STTEvent) { sink = e }, heard(), true, true, true, 500*time.Millisecond), sampleFinal)
 }
 
 // BenchmarkAudio measures framing one 20 ms μ-law frame as an

@@ -2,10 +2,8 @@ package scribe
 
 import (
 	"bytes"
-	"context"
 	"encoding/base64"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"time"
@@ -32,29 +30,21 @@ type Config = sttsocket.Config
 
 // Client opens Scribe realtime recognition streams. It is safe for
 // concurrent use; one Client serves every call.
-type Client struct {
-	cfg Config
-}
-
-var _ voice.STT = (*Client)(nil)
+type Client struct{ *sttsocket.Client }
 
 // New returns a client tuned by cfg (zero for the defaults).
-func New(cfg Config) *Client { return &Client{cfg: cfg.WithDefaults()} }
+func New(cfg Config) *Client { return &Client{sttsocket.NewClient(cfg, ErrNoKey, dial)} }
 
-// OpenSTT connects a recognition stream for one call, to Host or to
-// opts.BaseURL. It returns once the session has started on the first
-// connection.
-func (c *Client) OpenSTT(ctx context.Context, opts voice.STTOptions, emit func(voice.STTEvent)) (voice.STTStream, error) {
-	if opts.Key == "" {
-		return nil, ErrNoKey
-	}
+// dial connects to Host, or to opts.BaseURL; the stream is open once the
+// session has started on the first connection.
+func dial(opts voice.STTOptions, emit func(voice.STTEvent)) (sttsocket.Options, sttsocket.Protocol, error) {
 	q, err := query(opts.Settings, opts.Format)
 	if err != nil {
-		return nil, err
+		return sttsocket.Options{}, nil, err
 	}
 	u, err := sttsocket.URL(opts.BaseURL, Host, path)
 	if err != nil {
-		return nil, err
+		return sttsocket.Options{}, nil, err
 	}
 	u.RawQuery = q.Encode()
 	s := opts.Settings
@@ -75,14 +65,13 @@ func (c *Client) OpenSTT(ctx context.Context, opts voice.STTOptions, emit func(v
 		rate:       strconv.Itoa(opts.Format.SampleRate),
 	}
 	p.commit = bytes.Clone(p.chunk(nil, true))
-	return sttsocket.Open(ctx, sttsocket.Options{
+	return sttsocket.Options{
 		Provider: "elevenlabs",
 		URL:      u.String(),
 		Header:   http.Header{"xi-api-key": {opts.Key}},
 		Format:   opts.Format,
-		Config:   c.cfg,
-		Refused:  statusError,
-	}, p, emit)
+		Refused:  sttsocket.ReadStatus("scribe"),
+	}, p, nil
 }
 
 // protocol frames a Scribe stream: the configuration is in the URL, the
@@ -223,16 +212,4 @@ func (p *protocol) Released() time.Duration {
 		p.released = max(p.released, p.old)
 	}
 	return p.released
-}
-
-// statusError reads a refused handshake.
-func statusError(resp *http.Response) error {
-	e := &StatusError{Status: resp.StatusCode}
-	if b, err := io.ReadAll(io.LimitReader(resp.Body, 4096)); err == nil {
-		e.Message = string(b)
-	}
-	if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s > 0 {
-		e.RetryAfter = time.Duration(s) * time.Second
-	}
-	return e
 }

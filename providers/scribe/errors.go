@@ -2,11 +2,8 @@ package scribe
 
 import (
 	"errors"
-	"fmt"
-	"net/http"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/switchboard-voice/switchboard/providers/internal/sttsocket"
 )
@@ -31,27 +28,7 @@ var (
 
 // StatusError is a websocket handshake the service refused: 401 or 403
 // (bad key), 429, or an outage.
-type StatusError struct {
-	Status     int
-	Message    string
-	RetryAfter time.Duration
-}
-
-func (e *StatusError) Error() string {
-	msg := e.Message
-	if msg == "" {
-		msg = http.StatusText(e.Status)
-	}
-	return fmt.Sprintf("scribe: handshake refused: %d: %s", e.Status, msg)
-}
-
-// Retryable reports whether trying again later may succeed.
-func (e *StatusError) Retryable() bool {
-	return e.Status == http.StatusTooManyRequests || e.Status == http.StatusRequestTimeout || e.Status >= 500
-}
-
-// RetryDelay implements sttsocket.Refusal.
-func (e *StatusError) RetryDelay() time.Duration { return e.RetryAfter }
+type StatusError = sttsocket.StatusError
 
 // permanentErrors are error kinds a new connection would meet again.
 var permanentErrors = []string{

@@ -7,6 +7,7 @@ import (
 
 	"github.com/switchboard-voice/switchboard/assistant"
 	"github.com/switchboard-voice/switchboard/providers/fault"
+	"github.com/switchboard-voice/switchboard/providers/internal/faketest"
 	"github.com/switchboard-voice/switchboard/providers/internal/stttest"
 	"github.com/switchboard-voice/switchboard/providers/scribe/scribefake"
 	"github.com/switchboard-voice/switchboard/voice"
@@ -28,11 +29,8 @@ func settings() assistant.STTSettings {
 
 // startFake runs a fake under a path prefix for one test.
 func startFake(t *testing.T, cfg scribefake.Config) (*scribefake.Server, string) {
-	t.Helper()
 	cfg.Key = stttest.Key
-	srv, base, stop := scribefake.Start(cfg)
-	t.Cleanup(stop)
-	return srv, base + "/elevenlabs"
+	return faketest.StartAt(t, scribefake.Start, cfg, "/elevenlabs")
 }
 
 func target(s assistant.STTSettings) stttest.Target {

@@ -1,10 +1,7 @@
 package soniox
 
 import (
-	"context"
-	"io"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/fasthttp/websocket"
@@ -24,42 +21,34 @@ type Config = sttsocket.Config
 
 // Client opens Soniox real-time recognition streams. It is safe for
 // concurrent use; one Client serves every call.
-type Client struct {
-	cfg Config
-}
-
-var _ voice.STT = (*Client)(nil)
+type Client struct{ *sttsocket.Client }
 
 // New returns a client tuned by cfg (zero for the defaults).
-func New(cfg Config) *Client { return &Client{cfg: cfg.WithDefaults()} }
+func New(cfg Config) *Client { return &Client{sttsocket.NewClient(cfg, ErrNoKey, dial)} }
 
-// OpenSTT connects a recognition stream for one call. It returns once the
-// first connection is up, retrying refusals that may pass like a
-// reconnection. ctx bounds the stream's whole life.
-func (c *Client) OpenSTT(ctx context.Context, opts voice.STTOptions, emit func(voice.STTEvent)) (voice.STTStream, error) {
-	if opts.Key == "" {
-		return nil, ErrNoKey
-	}
+// dial connects to DefaultBaseURL, or to opts.BaseURL; the stream is open
+// once the first connection is up, refusals that may pass being retried
+// like a reconnection.
+func dial(opts voice.STTOptions, emit func(voice.STTEvent)) (sttsocket.Options, sttsocket.Protocol, error) {
 	start, err := startMessage(opts.Settings, opts.Format)
 	if err != nil {
-		return nil, err
+		return sttsocket.Options{}, nil, err
 	}
 	u, err := sttsocket.URL(opts.BaseURL, DefaultBaseURL, path)
 	if err != nil {
-		return nil, err
+		return sttsocket.Options{}, nil, err
 	}
 	s := opts.Settings
 	endsBy := time.Duration(s.SonioxConfig.UtteranceSilenceTimeout * float64(time.Second))
 	rec := newRecognizer(emit, s.InterimResults, endsBy, s.SonioxConfig.EnableEndpointDetection)
 	rec.plain = !s.Punctuate
-	return sttsocket.Open(ctx, sttsocket.Options{
+	return sttsocket.Options{
 		Provider: "soniox",
 		URL:      u.String(),
 		Header:   http.Header{"Authorization": {"Bearer " + opts.Key}},
 		Format:   opts.Format,
-		Config:   c.cfg,
-		Refused:  statusError,
-	}, &protocol{recognizer: rec, start: start}, emit)
+		Refused:  sttsocket.ReadStatus("soniox"),
+	}, &protocol{recognizer: rec, start: start}, nil
 }
 
 var (
@@ -83,15 +72,3 @@ func (*protocol) Audio(b []byte) (int, []byte) { return websocket.BinaryMessage,
 func (*protocol) Finalize() (int, []byte)      { return websocket.TextMessage, finalize }
 func (*protocol) Close() (int, []byte)         { return websocket.BinaryMessage, []byte{} }
 func (*protocol) KeepAlive() []byte            { return keepalive }
-
-// statusError reads a refused handshake.
-func statusError(resp *http.Response) error {
-	e := &StatusError{Status: resp.StatusCode}
-	if b, err := io.ReadAll(io.LimitReader(resp.Body, 4096)); err == nil {
-		e.Message = string(b)
-	}
-	if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s > 0 {
-		e.RetryAfter = time.Duration(s) * time.Second
-	}
-	return e
-}

@@ -3,8 +3,6 @@ package soniox
 import (
 	"errors"
 	"fmt"
-	"net/http"
-	"time"
 
 	"github.com/switchboard-voice/switchboard/providers/internal/sttsocket"
 )
@@ -21,28 +19,7 @@ var (
 )
 
 // StatusError is a websocket handshake the service refused.
-type StatusError struct {
-	Status     int
-	Message    string
-	RetryAfter time.Duration // from a 429's Retry-After header
-}
-
-func (e *StatusError) Error() string {
-	msg := e.Message
-	if msg == "" {
-		msg = http.StatusText(e.Status)
-	}
-	return fmt.Sprintf("soniox: handshake refused: %d: %s", e.Status, msg)
-}
-
-// Retryable reports whether trying again later may succeed: rate limits,
-// timeouts and server errors, not authentication or bad requests.
-func (e *StatusError) Retryable() bool {
-	return e.Status == http.StatusTooManyRequests || e.Status == http.StatusRequestTimeout || e.Status >= 500
-}
-
-// RetryDelay implements sttsocket.Refusal.
-func (e *StatusError) RetryDelay() time.Duration { return e.RetryAfter }
+type StatusError = sttsocket.StatusError
 
 // serverError is an error response on an open connection, which Soniox
 // closes right after it: {"error_code": 503, "error_message": "..."}.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/switchboard-voice/switchboard/assistant"
 	"github.com/switchboard-voice/switchboard/providers/fault"
+	"github.com/switchboard-voice/switchboard/providers/internal/faketest"
 	"github.com/switchboard-voice/switchboard/providers/internal/stttest"
 	"github.com/switchboard-voice/switchboard/providers/soniox/sonioxfake"
 	"github.com/switchboard-voice/switchboard/voice"
@@ -26,11 +27,8 @@ func settings() assistant.STTSettings {
 
 // startFake runs a fake under a path prefix for one test.
 func startFake(t *testing.T, cfg sonioxfake.Config) (*sonioxfake.Server, string) {
-	t.Helper()
 	cfg.Key = stttest.Key
-	srv, base, stop := sonioxfake.Start(cfg)
-	t.Cleanup(stop)
-	return srv, base + "/soniox"
+	return faketest.StartAt(t, sonioxfake.Start, cfg, "/soniox")
 }
 
 func target() stttest.Target {

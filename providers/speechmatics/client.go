@@ -1,12 +1,8 @@
 package speechmatics
 
 import (
-	"context"
 	"fmt"
-	"io"
 	"net/http"
-	"strconv"
-	"time"
 
 	"github.com/fasthttp/websocket"
 
@@ -28,25 +24,17 @@ type Config = sttsocket.Config
 
 // Client opens Speechmatics real-time recognition streams. It is safe for
 // concurrent use; one Client serves every call.
-type Client struct {
-	cfg Config
-}
-
-var _ voice.STT = (*Client)(nil)
+type Client struct{ *sttsocket.Client }
 
 // New returns a client tuned by cfg (zero for the defaults).
-func New(cfg Config) *Client { return &Client{cfg: cfg.WithDefaults()} }
+func New(cfg Config) *Client { return &Client{sttsocket.NewClient(cfg, ErrNoKey, dial)} }
 
-// OpenSTT connects a recognition stream for one call: to the region's host,
-// or to opts.BaseURL. It returns once recognition has started on the first
-// connection.
-func (c *Client) OpenSTT(ctx context.Context, opts voice.STTOptions, emit func(voice.STTEvent)) (voice.STTStream, error) {
-	if opts.Key == "" {
-		return nil, ErrNoKey
-	}
+// dial connects to the region's host, or to opts.BaseURL; the stream is
+// open once recognition has started on the first connection.
+func dial(opts voice.STTOptions, emit func(voice.STTEvent)) (sttsocket.Options, sttsocket.Protocol, error) {
 	start, err := startMessage(opts.Settings, opts.Format)
 	if err != nil {
-		return nil, err
+		return sttsocket.Options{}, nil, err
 	}
 	sc := opts.Settings.SpeechmaticsConfig
 	def, ok := hosts[sc.Region]
@@ -55,18 +43,17 @@ func (c *Client) OpenSTT(ctx context.Context, opts voice.STTOptions, emit func(v
 	}
 	u, err := sttsocket.URL(opts.BaseURL, def, path)
 	if err != nil {
-		return nil, err
+		return sttsocket.Options{}, nil, err
 	}
 	s := opts.Settings
 	rec := newRecognizer(emit, s.InterimResults && sc.EnablePartials, s.Punctuate, sc.UtteranceSilenceTimeout > 0)
-	return sttsocket.Open(ctx, sttsocket.Options{
+	return sttsocket.Options{
 		Provider: "speechmatics",
 		URL:      u.String(),
 		Header:   http.Header{"Authorization": {"Bearer " + opts.Key}},
 		Format:   opts.Format,
-		Config:   c.cfg,
-		Refused:  statusError,
-	}, &protocol{recognizer: rec, start: start}, emit)
+		Refused:  sttsocket.ReadStatus("speechmatics"),
+	}, &protocol{recognizer: rec, start: start}, nil
 }
 
 var forceEnd = []byte(`{"message":"ForceEndOfUtterance"}`)
@@ -122,15 +109,3 @@ func (p *protocol) Close() (int, []byte) {
 }
 
 func (*protocol) KeepAlive() []byte { return nil }
-
-// statusError reads a refused handshake.
-func statusError(resp *http.Response) error {
-	e := &StatusError{Status: resp.StatusCode}
-	if b, err := io.ReadAll(io.LimitReader(resp.Body, 4096)); err == nil {
-		e.Message = string(b)
-	}
-	if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s > 0 {
-		e.RetryAfter = time.Duration(s) * time.Second
-	}
-	return e
-}

@@ -2,10 +2,7 @@ package speechmatics
 
 import (
 	"errors"
-	"fmt"
-	"net/http"
 	"slices"
-	"time"
 
 	"github.com/switchboard-voice/switchboard/providers/internal/sttsocket"
 )
@@ -27,27 +24,7 @@ var (
 
 // StatusError is a websocket handshake the service refused: 400, 401 (bad
 // key), 405, or an outage.
-type StatusError struct {
-	Status     int
-	Message    string
-	RetryAfter time.Duration
-}
-
-func (e *StatusError) Error() string {
-	msg := e.Message
-	if msg == "" {
-		msg = http.StatusText(e.Status)
-	}
-	return fmt.Sprintf("speechmatics: handshake refused: %d: %s", e.Status, msg)
-}
-
-// Retryable reports whether trying again later may succeed.
-func (e *StatusError) Retryable() bool {
-	return e.Status == http.StatusTooManyRequests || e.Status == http.StatusRequestTimeout || e.Status >= 500
-}
-
-// RetryDelay implements sttsocket.Refusal.
-func (e *StatusError) RetryDelay() time.Duration { return e.RetryAfter }
+type StatusError = sttsocket.StatusError
 
 // permanentErrors are Error types a new connection would meet again.
 var permanentErrors = []string{

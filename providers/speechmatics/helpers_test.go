@@ -7,6 +7,7 @@ import (
 
 	"github.com/switchboard-voice/switchboard/assistant"
 	"github.com/switchboard-voice/switchboard/providers/fault"
+	"github.com/switchboard-voice/switchboard/providers/internal/faketest"
 	"github.com/switchboard-voice/switchboard/providers/internal/stttest"
 	"github.com/switchboard-voice/switchboard/providers/speechmatics/speechmaticsfake"
 	"github.com/switchboard-voice/switchboard/voice"
@@ -27,11 +28,8 @@ func settings() assistant.STTSettings {
 
 // startFake runs a fake under a path prefix for one test.
 func startFake(t *testing.T, cfg speechmaticsfake.Config) (*speechmaticsfake.Server, string) {
-	t.Helper()
 	cfg.Key = stttest.Key
-	srv, base, stop := speechmaticsfake.Start(cfg)
-	t.Cleanup(stop)
-	return srv, base + "/speechmatics"
+	return faketest.StartAt(t, speechmaticsfake.Start, cfg, "/speechmatics")
 }
 
 func target() stttest.Target {

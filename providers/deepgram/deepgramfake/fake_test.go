@@ -18,6 +18,7 @@ import (
 	"github.com/switchboard-voice/switchboard/internal/fakespeech"
 	"github.com/switchboard-voice/switchboard/internal/testkit"
 	"github.com/switchboard-voice/switchboard/providers/fault"
+	"github.com/switchboard-voice/switchboard/providers/internal/faketest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -30,9 +31,7 @@ func start(t *testing.T, cfg Config) (*Server, string) {
 	if cfg.Key == "" {
 		cfg.Key = key
 	}
-	srv, base, stop := Start(cfg)
-	t.Cleanup(stop)
-	return srv, base
+	return faketest.StartAt(t, Start, cfg, "")
 }
 
 // dial opens a raw websocket to the fake under a path prefix.

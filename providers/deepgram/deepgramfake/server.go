@@ -1,11 +1,9 @@
 package deepgramfake
 
 import (
-	"crypto/subtle"
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -16,6 +14,7 @@ import (
 	"github.com/switchboard-voice/switchboard/clock"
 	"github.com/switchboard-voice/switchboard/providers/fault"
 	"github.com/switchboard-voice/switchboard/providers/internal/recent"
+	"github.com/switchboard-voice/switchboard/providers/internal/sttfake"
 )
 
 // Config configures a fake; zero fields take the defaults in brackets.
@@ -125,12 +124,7 @@ func New(cfg Config) *Server {
 // Start serves a new fake on 127.0.0.1 at a free port. baseURL is what a
 // client takes as its base URL; stop closes the fake and its connections.
 func Start(cfg Config) (srv *Server, baseURL string, stop func()) {
-	srv = New(cfg)
-	hs := httptest.NewServer(srv)
-	return srv, hs.URL, func() {
-		srv.Close()
-		hs.Close()
-	}
+	return sttfake.Start(New, cfg)
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
@@ -264,13 +258,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 // authorized checks "Token <key>" or "Bearer <key>".
 func (s *Server) authorized(h string) bool {
 	scheme, key, ok := strings.Cut(h, " ")
-	if !ok || key == "" || (scheme != "Token" && scheme != "Bearer") {
+	if !ok || (scheme != "Token" && scheme != "Bearer") {
 		return false
 	}
-	if s.cfg.Key == "" {
-		return true
-	}
-	return subtle.ConstantTimeCompare([]byte(key), []byte(s.cfg.Key)) == 1
+	return sttfake.KeyAccepted(s.cfg.Key, key)
 }
 
 // errorBody is Deepgram's REST error shape.

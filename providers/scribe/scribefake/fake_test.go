@@ -15,6 +15,7 @@ import (
 	"github.com/switchboard-voice/switchboard/clock"
 	"github.com/switchboard-voice/switchboard/internal/fakespeech"
 	"github.com/switchboard-voice/switchboard/internal/testkit"
+	"github.com/switchboard-voice/switchboard/providers/internal/faketest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -25,21 +26,12 @@ const vadQuery = "?model_id=scribe_v2_realtime&audio_format=ulaw_8000&commit_str
 	"&include_timestamps=true&include_language_detection=true"
 
 func start(t *testing.T, cfg Config) (*Server, string) {
-	t.Helper()
 	cfg.Key = key
-	srv, base, stop := Start(cfg)
-	t.Cleanup(stop)
-	return srv, "ws" + strings.TrimPrefix(base, "http") + "/elevenlabs" + Path
+	return faketest.StartWS(t, Start, cfg, "/elevenlabs"+Path)
 }
 
 func dial(t *testing.T, url string) *websocket.Conn {
-	t.Helper()
-	c, _, err := websocket.DefaultDialer.Dial(url, http.Header{"xi-api-key": {key}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	return c
+	return faketest.Dial(t, url, http.Header{"xi-api-key": {key}})
 }
 
 func chunk(t *testing.T, c *websocket.Conn, audio []byte, commit bool) {
@@ -52,21 +44,7 @@ func chunk(t *testing.T, c *websocket.Conn, audio []byte, commit bool) {
 
 // read reads messages until n are in or the connection ends.
 func read(t *testing.T, c *websocket.Conn, n int) ([]map[string]any, error) {
-	t.Helper()
-	var out []map[string]any
-	_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
-	for len(out) < n {
-		_, b, err := c.ReadMessage()
-		if err != nil {
-			return out, err
-		}
-		var m map[string]any
-		if err := json.Unmarshal(b, &m); err != nil {
-			t.Fatalf("%s: %v", b, err)
-		}
-		out = append(out, m)
-	}
-	return out, nil
+	return faketest.ReadJSON(t, c, n)
 }
 
 func kinds(ms []map[string]any) string {

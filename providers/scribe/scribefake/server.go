@@ -1,12 +1,8 @@
 package scribefake
 
 import (
-	"context"
-	"crypto/subtle"
 	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/fasthttp/websocket"
@@ -15,7 +11,6 @@ import (
 	"github.com/switchboard-voice/switchboard/providers/fault"
 	"github.com/switchboard-voice/switchboard/providers/internal/recent"
 	"github.com/switchboard-voice/switchboard/providers/internal/sttfake"
-	"github.com/switchboard-voice/switchboard/providers/internal/wsfake"
 )
 
 // Path is the realtime API's path; the fake serves it under any prefix.
@@ -70,56 +65,19 @@ type Session struct {
 
 // Server is the fake: an http.Handler serving Path under any prefix.
 type Server struct {
-	cfg     Config
-	handler http.Handler
-	live    *wsfake.Live
-
-	mu       sync.Mutex
-	sessions []*Session
+	*sttfake.Host[Session]
+	cfg Config
 }
 
 // New returns a fake configured by cfg.
 func New(cfg Config) *Server {
 	s := &Server{cfg: cfg.withDefaults()}
-	s.live = wsfake.NewLive(&s.mu)
-	s.handler = http.HandlerFunc(s.serve)
-	if s.cfg.Faults != nil {
-		s.handler = s.cfg.Faults.Middleware(faultBody, s.handler)
-	}
+	s.Host = sttfake.NewHost[Session](s.cfg.Records, s.cfg.Faults, faultBody, s.serve)
 	return s
 }
 
 // Start serves a new fake on 127.0.0.1 at a free port; stop closes it.
-func Start(cfg Config) (srv *Server, baseURL string, stop func()) {
-	srv = New(cfg)
-	hs := httptest.NewServer(srv)
-	return srv, hs.URL, func() {
-		srv.Close()
-		hs.Close()
-	}
-}
-
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
-
-// Close ends every live connection and waits for their handlers.
-func (s *Server) Close() { s.live.Close() }
-
-// Sessions returns a copy of what the fake has seen, oldest first.
-func (s *Server) Sessions() []Session {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]Session, len(s.sessions))
-	for i, r := range s.sessions {
-		out[i] = *r
-	}
-	return out
-}
-
-func (s *Server) update(rec *Session, f func(*Session)) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	f(rec)
-}
+func Start(cfg Config) (srv *Server, baseURL string, stop func()) { return sttfake.Start(New, cfg) }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if !strings.HasSuffix(strings.TrimSuffix(r.URL.Path, "/"), Path) {
@@ -127,24 +85,19 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	key := r.Header.Get("xi-api-key")
-	if key == "" || (s.cfg.Key != "" && subtle.ConstantTimeCompare([]byte(key), []byte(s.cfg.Key)) != 1) {
+	if !sttfake.KeyAccepted(s.cfg.Key, key) {
 		http.Error(w, `{"detail":{"status":"invalid_api_key","message":"Invalid API key"}}`, http.StatusUnauthorized)
 		return
 	}
 	q, problem := parseQuery(r.URL.Query())
 	rec := &Session{Query: q}
-	s.mu.Lock()
-	s.sessions = recent.Append(s.cfg.Records, s.sessions, rec)
-	s.mu.Unlock()
-	f := fault.FromRequest(r)
-	s.live.Serve(w, r, func() { rec.Ended = true }, func(_ context.Context, ws *websocket.Conn) {
-		t := sttfake.Timing{
-			Clock: s.cfg.Clock, Delay: s.cfg.Delay, IdleTimeout: s.cfg.IdleTimeout,
-			IdleCode:    websocket.ClosePolicyViolation,
-			IdleMessage: errorMessage("session_time_limit_exceeded", "No audio received for too long."),
-		}
-		c := sttfake.NewConn(t, ws, f)
-		c.Run(newSession(s, c, rec, problem))
+	t := sttfake.Timing{
+		Clock: s.cfg.Clock, Delay: s.cfg.Delay, IdleTimeout: s.cfg.IdleTimeout,
+		IdleCode:    websocket.ClosePolicyViolation,
+		IdleMessage: errorMessage("session_time_limit_exceeded", "No audio received for too long."),
+	}
+	sttfake.Serve(s.Host, w, r, rec, func() { rec.Ended = true }, t, func(c *sttfake.Conn) sttfake.Protocol {
+		return newSession(s, c, rec, problem)
 	})
 }
 

@@ -164,7 +164,7 @@ func newSession(s *Server, c *sttfake.Conn, rec *Session, problem string) *sessi
 	return &session{srv: s, c: c, rec: rec, q: rec.Query, problem: problem, frames: sttfake.NewFramer(f.enc, f.rate), rate: f.rate}
 }
 
-func (s *session) record(f func(*Session)) { s.srv.update(s.rec, f) }
+func (s *session) record(f func(*Session)) { sttfake.Update(s.srv.Host, s.rec, f) }
 
 func (s *session) fail(kind, msg string) {
 	s.record(func(r *Session) { r.Error = kind })

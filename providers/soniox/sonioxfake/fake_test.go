@@ -1,10 +1,8 @@
 package sonioxfake
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
@@ -14,6 +12,7 @@ import (
 	"github.com/switchboard-voice/switchboard/clock"
 	"github.com/switchboard-voice/switchboard/internal/fakespeech"
 	"github.com/switchboard-voice/switchboard/internal/testkit"
+	"github.com/switchboard-voice/switchboard/providers/internal/faketest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -23,49 +22,20 @@ const key = "sx-key"
 const startReq = `{"model":"stt-rt-v3","audio_format":"mulaw","sample_rate":8000,"num_channels":1,"enable_endpoint_detection":true}`
 
 func start(t *testing.T, cfg Config) (*Server, string) {
-	t.Helper()
 	cfg.Key = key
-	srv, base, stop := Start(cfg)
-	t.Cleanup(stop)
-	return srv, "ws" + strings.TrimPrefix(base, "http") + "/soniox/transcribe-websocket"
+	return faketest.StartWS(t, Start, cfg, "/soniox/transcribe-websocket")
 }
 
-func dial(t *testing.T, url string, h http.Header) *websocket.Conn {
-	t.Helper()
-	c, _, err := websocket.DefaultDialer.Dial(url, h)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	return c
-}
+func dial(t *testing.T, url string, h http.Header) *websocket.Conn { return faketest.Dial(t, url, h) }
 
 var bearer = http.Header{"Authorization": {"Bearer " + key}}
 
-// readAll reads responses until the connection ends.
+// readAll reads messages until the connection ends.
 func readAll(t *testing.T, c *websocket.Conn) ([]map[string]any, error) {
-	t.Helper()
-	var out []map[string]any
-	_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
-	for {
-		_, b, err := c.ReadMessage()
-		if err != nil {
-			return out, err
-		}
-		var m map[string]any
-		if err := json.Unmarshal(b, &m); err != nil {
-			t.Fatalf("%s: %v", b, err)
-		}
-		out = append(out, m)
-	}
+	return faketest.ReadJSON(t, c, -1)
 }
 
-func send(t *testing.T, c *websocket.Conn, typ int, b []byte) {
-	t.Helper()
-	if err := c.WriteMessage(typ, b); err != nil {
-		t.Fatal(err)
-	}
-}
+func send(t *testing.T, c *websocket.Conn, typ int, b []byte) { faketest.Send(t, c, typ, b) }
 
 // texts joins the final tokens of the responses.
 func texts(ms []map[string]any) (final string) {

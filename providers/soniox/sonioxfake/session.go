@@ -103,7 +103,7 @@ func newSession(s *Server, c *sttfake.Conn, rec *Session, a auth) *session {
 	return &session{srv: s, c: c, rec: rec, auth: a}
 }
 
-func (s *session) record(f func(*Session)) { s.srv.update(s.rec, f) }
+func (s *session) record(f func(*Session)) { sttfake.Update(s.srv.Host, s.rec, f) }
 
 // fail answers an error response and closes, as Soniox does.
 func (s *session) fail(code int, msg string) {

@@ -14,6 +14,7 @@ import (
 	"github.com/switchboard-voice/switchboard/clock"
 	"github.com/switchboard-voice/switchboard/internal/fakespeech"
 	"github.com/switchboard-voice/switchboard/internal/testkit"
+	"github.com/switchboard-voice/switchboard/providers/internal/faketest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -25,48 +26,19 @@ const startMsg = `{"message":"StartRecognition","audio_format":{"type":"raw","en
 	`"conversation_config":{"end_of_utterance_silence_trigger":0.5}}}`
 
 func start(t *testing.T, cfg Config) (*Server, string) {
-	t.Helper()
 	cfg.Key = key
-	srv, base, stop := Start(cfg)
-	t.Cleanup(stop)
-	return srv, "ws" + strings.TrimPrefix(base, "http") + "/speechmatics/v2"
+	return faketest.StartWS(t, Start, cfg, "/speechmatics/v2")
 }
 
 var bearer = http.Header{"Authorization": {"Bearer " + key}}
 
-func dial(t *testing.T, url string) *websocket.Conn {
-	t.Helper()
-	c, _, err := websocket.DefaultDialer.Dial(url, bearer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	return c
-}
+func dial(t *testing.T, url string) *websocket.Conn { return faketest.Dial(t, url, bearer) }
 
-func send(t *testing.T, c *websocket.Conn, typ int, b []byte) {
-	t.Helper()
-	if err := c.WriteMessage(typ, b); err != nil {
-		t.Fatal(err)
-	}
-}
+func send(t *testing.T, c *websocket.Conn, typ int, b []byte) { faketest.Send(t, c, typ, b) }
 
 // readAll reads messages until the connection ends.
 func readAll(t *testing.T, c *websocket.Conn) ([]map[string]any, error) {
-	t.Helper()
-	var out []map[string]any
-	_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
-	for {
-		_, b, err := c.ReadMessage()
-		if err != nil {
-			return out, err
-		}
-		var m map[string]any
-		if err := json.Unmarshal(b, &m); err != nil {
-			t.Fatalf("%s: %v", b, err)
-		}
-		out = append(out, m)
-	}
+	return faketest.ReadJSON(t, c, -1)
 }
 
 func TestTranscribes(t *testing.T) {

@@ -134,7 +134,7 @@ func newSession(s *Server, c *sttfake.Conn, rec *Session) *session {
 	return &session{srv: s, c: c, rec: rec}
 }
 
-func (s *session) record(f func(*Session)) { s.srv.update(s.rec, f) }
+func (s *session) record(f func(*Session)) { sttfake.Update(s.srv.Host, s.rec, f) }
 
 func (s *session) fail(typ, reason string) {
 	s.record(func(r *Session) { r.Error = typ })
