@@ -51,12 +51,19 @@ fi
 dir="$root/.local/etcd"
 mkdir -p "$dir"
 say "starting a private etcd on 127.0.0.1:$port (data in $dir)"
-# setsid: the server outlives this script and the make target that ran it.
-setsid etcd --name switchboard --data-dir "$dir/data" \
-	--listen-client-urls "http://127.0.0.1:$port" --advertise-client-urls "http://127.0.0.1:$port" \
-	--listen-peer-urls "http://127.0.0.1:$peer" --initial-advertise-peer-urls "http://127.0.0.1:$peer" \
-	--initial-cluster "switchboard=http://127.0.0.1:$peer" --listen-metrics-urls "" \
-	>"$dir/server.log" 2>&1 </dev/null &
+# setsid: the server outlives this script and the make target that ran it,
+# and keeps no descriptor of theirs beyond 0-2 (a lock held around
+# `make test` would otherwise stay held for as long as the server lives).
+(
+	for fd in /proc/$BASHPID/fd/*; do
+		n=${fd##*/}
+		if [ "$n" -gt 2 ]; then eval "exec $n>&-" 2>/dev/null || true; fi
+	done
+	exec setsid etcd --name switchboard --data-dir "$dir/data" \
+		--listen-client-urls "http://127.0.0.1:$port" --advertise-client-urls "http://127.0.0.1:$port" \
+		--listen-peer-urls "http://127.0.0.1:$peer" --initial-advertise-peer-urls "http://127.0.0.1:$peer" \
+		--initial-cluster "switchboard=http://127.0.0.1:$peer" --listen-metrics-urls ""
+) >"$dir/server.log" 2>&1 </dev/null &
 echo $! >"$dir/pid"
 for _ in $(seq 1 120); do
 	if healthy 127.0.0.1 "$port"; then
