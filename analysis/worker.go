@@ -88,7 +88,7 @@ func New(o Options) *Worker {
 		Clock: o.Clock, Workers: o.Workers, Timeout: o.Timeout, Lease: o.Lease, Poll: o.Poll, Record: 10 * time.Second,
 		Pending: persistence.AnalysisPending, Failed: persistence.AnalysisFailed,
 		MaxAttempts: o.MaxAttempts, Backoff: o.Backoff,
-		Metrics: o.Metrics, Metric: "switchboard_analysis_jobs",
+		Metrics: o.Metrics, Outcomes: "switchboard_analysis_jobs_total", Running: "switchboard_analysis_jobs_running",
 		Finals: []string{persistence.AnalysisCompleted, persistence.AnalysisFailed, persistence.AnalysisSkipped},
 		Log:    o.Log, Words: leased.Words{
 			Unavailable: "analysis queue unavailable",

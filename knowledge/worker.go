@@ -79,7 +79,7 @@ func NewWorker(o WorkerOptions) *Worker {
 		Clock: o.Clock, Workers: o.Workers, Timeout: o.Timeout, Lease: o.Lease, Poll: o.Poll, Record: 30 * time.Second,
 		Pending: persistence.DocumentPending, Failed: persistence.DocumentFailed,
 		MaxAttempts: o.MaxAttempts, Backoff: o.Backoff,
-		Metrics: o.Metrics, Metric: "switchboard_document_jobs", Finals: []string{persistence.DocumentCompleted, persistence.DocumentFailed},
+		Metrics: o.Metrics, Outcomes: "switchboard_document_jobs_total", Running: "switchboard_document_jobs_running", Finals: []string{persistence.DocumentCompleted, persistence.DocumentFailed},
 		Log: o.Log, Words: leased.Words{
 			Unavailable: "document queue unavailable",
 			NotReleased: "document not released: it is due again after its lease",

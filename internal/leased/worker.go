@@ -98,14 +98,15 @@ type Options struct {
 	// Pending is the status of an outcome to retry, Failed the one a
 	// job ends with after MaxAttempts.
 	Pending, Failed string
-	// Metrics (nil: none) receives Metric+"_total{outcome=…}" for Finals
-	// (the final statuses, Failed among them), Retry and Released, and the
-	// gauge Metric+"_running".
-	Metrics *vm.Set
-	Metric  string
-	Finals  []string
-	Log     *slog.Logger
-	Words   Words
+	// Metrics (nil: none) receives the counter Outcomes{outcome=…} for
+	// Finals (the final statuses, Failed among them), Retry and Released,
+	// and the gauge Running. The names are whole, so that each stands in
+	// its worker's source where a reader (or a dashboard's test) looks.
+	Metrics           *vm.Set
+	Outcomes, Running string
+	Finals            []string
+	Log               *slog.Logger
+	Words             Words
 }
 
 // Defaults are the domain's values for the Options left zero.
@@ -161,9 +162,9 @@ func New[J, O any](jobs Jobs[J, O], o Options, d Defaults) *Worker[J, O] {
 	o.defaults(d)
 	w := &Worker[J, O]{opt: o, jobs: jobs, wake: wakeup.New(), slots: make(chan struct{}, o.Workers), outcomes: map[string]*vm.Counter{}}
 	for _, k := range slices.Concat(o.Finals, []string{Retry, Released}) {
-		w.outcomes[k] = o.Metrics.NewCounter(fmt.Sprintf(`%s_total{outcome=%q}`, o.Metric, k))
+		w.outcomes[k] = o.Metrics.NewCounter(fmt.Sprintf(`%s{outcome=%q}`, o.Outcomes, k))
 	}
-	o.Metrics.NewGauge(o.Metric+"_running", func() float64 { return float64(len(w.slots)) })
+	o.Metrics.NewGauge(o.Running, func() float64 { return float64(len(w.slots)) })
 	return w
 }
 

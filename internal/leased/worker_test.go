@@ -117,7 +117,7 @@ func newWorker(q *queue) (*Worker[job, outcome], *vm.Set) {
 	return New[job, outcome](q, Options{
 		Clock: q.clk, Workers: 2, Timeout: time.Minute, Lease: 2 * time.Minute, Poll: time.Second, Record: 10 * time.Second, Pending: "pending", Failed: "failed",
 		MaxAttempts: 3, Backoff: backoff.Policy{Min: 10 * time.Second, Max: time.Hour},
-		Metrics: set, Metric: "test_jobs", Finals: []string{"done", "failed"},
+		Metrics: set, Outcomes: "test_jobs_total", Running: "test_jobs_running", Finals: []string{"done", "failed"},
 		Log: slog.New(q.logs), Words: Words{Unavailable: "unavailable", NotReleased: "not released", Stale: "stale", StaleLevel: slog.LevelInfo, NotRecorded: "not recorded"},
 	}, Defaults{}), set
 }
