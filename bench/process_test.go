@@ -39,7 +39,9 @@ func TestEngineProcess(t *testing.T) {
 			t.Fatalf("%s: processes measured: %+v", name, r.Resources.Processes)
 		}
 		p := r.Resources.Processes[0]
-		if p.Name != name || p.CPUPerCall <= 0 || p.RSS <= 0 || p.Goroutines <= 0 || p.StacksPerCall <= 0 {
+		// Not StacksPerCall: a difference of stack spans in use, it is 0
+		// when the idle process's spans already hold two calls' stacks.
+		if p.Name != name || p.CPUPerCall <= 0 || p.RSS <= 0 || p.Goroutines <= 0 {
 			t.Errorf("%s's process: %+v", name, p)
 		}
 	}
