@@ -1,7 +1,6 @@
 package plivo_test
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -17,7 +16,6 @@ import (
 	"github.com/switchboard-voice/switchboard/http/telephony/plivo"
 	"github.com/switchboard-voice/switchboard/http/telephony/plivo/plivotest"
 	"github.com/switchboard-voice/switchboard/http/telephony/telephonytest"
-	"github.com/switchboard-voice/switchboard/internal/fakespeech"
 	"github.com/switchboard-voice/switchboard/internal/testkit"
 )
 
@@ -165,35 +163,14 @@ func TestOutboundCall(t *testing.T) {
 // says nothing would pass for a person after the silence, but Plivo says
 // a machine answered first; the message is left at the beep.
 func TestOutboundCarrierDetection(t *testing.T) {
-	r := newRig(t, func(c *assistant.Config) {
-		welcome, msg := "Hi, this is the bike shop.", "Your bike is ready for pick-up, see you soon."
-		c.LLMSettings.WelcomeMessage = &welcome
-		c.VoicemailSettings = assistant.VoicemailSettings{Detection: "outbound", Message: &msg, CarrierDetection: true}
-	}, func(cfg *plivotest.Config) { cfg.Machine = func(string) bool { return true } })
+	r := newRig(t, telephonytest.LeaveVoicemail, func(cfg *plivotest.Config) { cfg.Machine = func(string) bool { return true } })
 	if _, err := r.gw.Place(telephonytest.Ctx(t, 10*time.Second), telephony.Dial{OrganizationID: telephonytest.OrgID, AssistantID: 1,
 		From: telephonytest.Number, To: telephonytest.CallerNumber}); err != nil {
 		t.Fatal(err)
 	}
 	c := <-r.cloud.Placed()
 	sid := c.UUID
-	testkit.Eventually(t, 10*time.Second, func() error {
-		if len(r.Events.Of(sid, "answered-by")) == 0 {
-			return errors.New("not decided")
-		}
-		return nil
-	})
-	if a := r.Events.Of(sid, "answered-by")[0].(events.AnsweredBy); a.Who != "machine" || a.Signal != "carrier" {
-		t.Fatalf("answered-by %+v", a)
-	}
-	c.Phone.Sound(fakespeech.Beep(400*time.Millisecond, 1000))
-	telephonytest.WaitHeard(t, c.Phone, "Your bike is ready for pick-up, see you soon.")
-	r.WaitEnded(sid)
-	if end := r.Events.Of(sid, "call-ended"); end[0].(events.CallEnded).Reason != events.EndVoicemail {
-		t.Fatalf("ended %+v", end)
-	}
-	if strings.Contains(c.Phone.Transcript(), "bike shop") {
-		t.Fatalf("the welcome was said to a machine: %q", c.Phone.Transcript())
-	}
+	r.CarrierSaysMachine(sid, c.Phone)
 	if create := r.cloud.Requests()[0].Body; create["machine_detection"] != "true" ||
 		create["machine_detection_url"] != r.Public.HTTP(plivo.PathMachine) {
 		t.Fatalf("create %v", create)

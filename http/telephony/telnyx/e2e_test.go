@@ -4,7 +4,6 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -18,8 +17,6 @@ import (
 	"github.com/switchboard-voice/switchboard/http/telephony/telephonytest"
 	"github.com/switchboard-voice/switchboard/http/telephony/telnyx"
 	"github.com/switchboard-voice/switchboard/http/telephony/telnyx/telnyxtest"
-	"github.com/switchboard-voice/switchboard/internal/fakespeech"
-	"github.com/switchboard-voice/switchboard/internal/testkit"
 )
 
 type rig struct {
@@ -223,35 +220,14 @@ func TestLostStreamIsHungUp(t *testing.T) {
 // callee that says nothing would pass for a person after the silence, but
 // Telnyx says a machine answered first; the message is left at the beep.
 func TestOutboundCarrierDetection(t *testing.T) {
-	r := newRig(t, func(c *assistant.Config) {
-		welcome, msg := "Hi, this is the bike shop.", "Your bike is ready for pick-up, see you soon."
-		c.LLMSettings.WelcomeMessage = &welcome
-		c.VoicemailSettings = assistant.VoicemailSettings{Detection: "outbound", Message: &msg, CarrierDetection: true}
-	}, func(cfg *telnyxtest.Config) { cfg.AnsweredBy = func(string) string { return "machine" } })
+	r := newRig(t, telephonytest.LeaveVoicemail, func(cfg *telnyxtest.Config) { cfg.AnsweredBy = func(string) string { return "machine" } })
 	sid, err := r.gw.Place(telephonytest.Ctx(t, 10*time.Second), telephony.Dial{OrganizationID: telephonytest.OrgID, AssistantID: 1,
 		From: telephonytest.Number, To: telephonytest.CallerNumber})
 	if err != nil {
 		t.Fatal(err)
 	}
 	c := <-r.cloud.Placed()
-	testkit.Eventually(t, 10*time.Second, func() error {
-		if len(r.Events.Of(sid, "answered-by")) == 0 {
-			return errors.New("not decided")
-		}
-		return nil
-	})
-	if a := r.Events.Of(sid, "answered-by")[0].(events.AnsweredBy); a.Who != "machine" || a.Signal != "carrier" {
-		t.Fatalf("answered-by %+v", a)
-	}
-	c.Phone.Sound(fakespeech.Beep(400*time.Millisecond, 1000))
-	telephonytest.WaitHeard(t, c.Phone, "Your bike is ready for pick-up, see you soon.")
-	r.WaitEnded(sid)
-	if end := r.Events.Of(sid, "call-ended"); end[0].(events.CallEnded).Reason != events.EndVoicemail {
-		t.Fatalf("ended %+v", end)
-	}
-	if strings.Contains(c.Phone.Transcript(), "bike shop") {
-		t.Fatalf("the welcome was said to a machine: %q", c.Phone.Transcript())
-	}
+	r.CarrierSaysMachine(sid, c.Phone)
 	if create := r.cloud.Requests()[0].Body; create["answering_machine_detection"] != "detect" {
 		t.Fatalf("create %v", create)
 	}
