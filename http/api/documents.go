@@ -184,7 +184,7 @@ func (a *API) fetchDocument(ctx context.Context, raw string) (name, contentType 
 
 // listDocuments lists an assistant's documents, newest first.
 func (a *API) listDocuments(c *fiber.Ctx) error {
-	id, err := a.documentsAssistant(c)
+	id, err := a.ownedAssistant(c)
 	if err != nil {
 		return err
 	}
@@ -216,7 +216,7 @@ func (a *API) documentStatusOf(c *fiber.Ctx) error {
 
 // deleteDocument deletes a document; calls stop finding it at once.
 func (a *API) deleteDocument(c *fiber.Ctx) error {
-	id, err := a.documentsAssistant(c)
+	id, err := a.ownedAssistant(c)
 	if err != nil {
 		return err
 	}
@@ -238,7 +238,7 @@ func (a *API) deleteDocument(c *fiber.Ctx) error {
 // processDocument queues a document that is not queued: one uploaded
 // while auto_process was off, or one to process again from its file.
 func (a *API) processDocument(c *fiber.Ctx) error {
-	id, err := a.documentsAssistant(c)
+	id, err := a.ownedAssistant(c)
 	if err != nil {
 		return err
 	}
@@ -257,21 +257,9 @@ func (a *API) processDocument(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusAccepted).JSON(doc)
 }
 
-// documentsAssistant is the path's assistant, checked to be the caller's.
-func (a *API) documentsAssistant(c *fiber.Ctx) (int64, error) {
-	id, err := pathID(c, "assistant_id")
-	if err != nil {
-		return 0, err
-	}
-	if _, err := a.Assistants.Get(c.UserContext(), principal(c).OrganizationID, id); err != nil {
-		return 0, fail(err, fmt.Sprintf("Assistant with ID %d", id))
-	}
-	return id, nil
-}
-
 // document is the path's document of the path's assistant.
 func (a *API) document(c *fiber.Ctx) (persistence.Document, error) {
-	id, err := a.documentsAssistant(c)
+	id, err := a.ownedAssistant(c)
 	if err != nil {
 		return persistence.Document{}, err
 	}
