@@ -147,10 +147,7 @@ func (m *Machine) callerDeadline(now time.Time) {
 			m.dropTurn(now) // a noise, not a turn
 			return
 		}
-		if c.interim.text != "" {
-			c.segments = append(c.segments, c.interim)
-			c.interim = segment{}
-		}
+		m.takeInterim(now)
 		m.endOfTurn(now)
 	case Ignoring:
 		if len(c.segments) == 0 {
@@ -200,10 +197,7 @@ func (m *Machine) HandleSTT(now time.Time, ev voice.STTEvent) {
 			c.interim = segment{} // the provider's text of the whole turn is final
 			c.segments = append(c.segments, segment{text: e.Text, conf: e.Confidence, over: c.over})
 		}
-		if c.interim.text != "" {
-			c.segments = append(c.segments, c.interim)
-			c.interim = segment{}
-		}
+		m.takeInterim(now)
 		m.endOfTurn(now)
 	case *voice.EagerEndOfTurn:
 		if m.set.Speculative {
@@ -223,13 +217,22 @@ func (m *Machine) transcript(now time.Time, t *voice.Transcript) {
 		}
 		return
 	}
+	said := events.Transcript{Speaker: events.Caller, Text: text, Final: t.Final, Confidence: t.Confidence, Start: t.Start, End: t.End}
+	rest, settled := m.settle(now, t, text)
+	if settled {
+		m.port.Publish(said) // the record keeps the final; the turn already has these words
+		return
+	}
 	m.speechEvidence(now)
-	m.port.Publish(events.Transcript{Speaker: events.Caller, Text: text, Final: t.Final, Confidence: t.Confidence,
-		Start: t.Start, End: t.End})
+	m.port.Publish(said)
 	if c.phase == Ignoring {
 		return
 	}
-	seg := segment{text: text, conf: t.Confidence, words: t.Words, over: c.over}
+	words := t.Words
+	if rest != text {
+		words = words[min(len(words), len(normWords(text))-len(normWords(rest))):]
+	}
+	seg := segment{text: rest, conf: t.Confidence, words: words, over: c.over}
 	if t.Final {
 		c.interim = segment{}
 		c.segments = append(c.segments, seg)
@@ -354,6 +357,7 @@ func (m *Machine) commit(now time.Time) {
 	}
 	m.port.Publish(events.TurnCommitted{Turn: int(turn), Text: text, ConfigVersion: m.set.Version})
 	m.history = append(m.history, voice.Message{Role: voice.RoleUser, Content: text})
+	m.owedCommitted(turn)
 	switch phrase := m.endCallPhrase(text); {
 	case phrase != "":
 		if kept {

@@ -74,6 +74,10 @@
 //   - A backchannel the caller says over the assistant ("okay", "uh-huh")
 //     is never a turn, unless it says yes to the yes-or-no question the
 //     assistant is finishing.
+//   - A turn taken on an interim transcript (no final within the utterance
+//     timeout) still gets the recogniser's final for those words: that
+//     final replaces the interim in the turn or its history message, and
+//     is never a second turn or a barge-in (settle.go).
 //   - Configuration changes wait for a turn boundary; the machine keeps the
 //     newest and tells the port when it applies (Port.ApplyConfig).
 package turn

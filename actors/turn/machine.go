@@ -30,6 +30,7 @@ type Machine struct {
 	intr      interruption // Paused: the caller speech being judged
 	ending    ending       // Ending: why the call ends, and how
 	caller    caller
+	owed      *owedFinal // the recogniser's final for speech a turn took as an interim
 
 	outbound   bool
 	disclosure string
