@@ -147,3 +147,20 @@ func TestRepeatAfterTheSettleWaitIsATurn(t *testing.T) {
 		t.Fatalf("user messages %q", got)
 	}
 }
+
+// With speculative replies the guess made on the interim is kept at the
+// utterance timeout, and its late final settles it as well.
+func TestLateFinalAfterAKeptGuess(t *testing.T) {
+	s := newSim(t, speculative())
+	s.llm = youSaid
+	s.sayUnfinalised("what are your hours", 0.95)
+	s.run(s.m.set.UtteranceTimeout + 10*time.Millisecond)
+	s.final("What are your hours?")
+	s.run(6 * time.Second)
+	if len(s.llmCalls) != 1 || s.heardText() != "You said what are your hours." {
+		t.Fatalf("%d model calls, heard %q", len(s.llmCalls), s.heardText())
+	}
+	if got := s.userMessages(); len(got) != 1 || got[0] != "What are your hours?" {
+		t.Fatalf("user messages %q", got)
+	}
+}
