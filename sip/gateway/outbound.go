@@ -10,6 +10,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/emiago/sipgo"
@@ -149,47 +150,108 @@ func (p *placing) invite() *sip.Request {
 
 // run sends the INVITE and follows it to its outcome: a call on the
 // assistant once answered, else the call's final status.
+//
+// The ringing timeout and Close send the CANCEL here, not through sipgo's
+// WaitAnswer, whose CANCEL fails on a transaction ended without an
+// answer: WaitAnswer is only ever stopped by force.
 func (p *placing) run() {
 	defer p.g.out.wg.Done()
-	ringing, cancel := context.WithTimeout(p.g.out.ctx, p.ring)
-	defer cancel()
+	waiting, stop := context.WithCancelCause(context.Background())
+	defer stop(nil)
 	dua := sipgo.DialogUA{Client: p.g.client, ContactHDR: p.g.contact}
-	sess, err := dua.WriteInvite(ringing, p.invite())
+	sess, err := dua.WriteInvite(waiting, p.invite())
 	if err != nil {
 		p.failed(telephony.StatusFailed, "INVITE not sent", err)
 		return
 	}
-	rang := false
-	err = sess.WaitAnswer(ringing, sipgo.AnswerOptions{Username: p.user, Password: p.password, OnResponse: func(res *sip.Response) error {
-		if (res.StatusCode == 180 || res.StatusCode == 183) && !rang {
-			rang = true
-			p.status(telephony.StatusRinging)
-		}
-		return nil
-	}})
-	answered := sess.InviteResponse != nil && sess.InviteResponse.IsSuccess()
+	var cancelReq atomic.Pointer[sip.Request]
+	var rang atomic.Bool
+	answer := make(chan error, 1)
+	go func() {
+		answer <- sess.WaitAnswer(waiting, sipgo.AnswerOptions{Username: p.user, Password: p.password, OnResponse: func(res *sip.Response) error {
+			if res.IsProvisional() { // a CANCEL may follow (RFC 3261 §9.1); for the INVITE sent last
+				cancelReq.Store(cancelOf(sess.InviteRequest))
+			}
+			if (res.StatusCode == 180 || res.StatusCode == 183) && !rang.Swap(true) {
+				p.status(telephony.StatusRinging)
+			}
+			return nil
+		}})
+	}()
+	timer := time.NewTimer(p.ring)
+	defer timer.Stop()
+	gaveUp := ""
+	select {
+	case err = <-answer:
+	case <-timer.C:
+		gaveUp = telephony.StatusNoAnswer
+	case <-p.g.out.ctx.Done():
+		gaveUp = telephony.StatusCanceled
+	}
+	if gaveUp != "" {
+		p.cancel(cancelReq.Load(), stop)
+		err = <-answer
+	}
 	var refused *sipgo.ErrDialogResponse
 	switch {
-	case err == nil:
-	case answered: // the 2xx crossed our CANCEL: take the call, then leave it
-		p.log.Info("SIP call answered as it was cancelled: hanging up")
+	case err == nil && gaveUp != "": // the 2xx crossed our CANCEL: take the call, then leave it
 		ctx, cancel := context.WithTimeout(context.Background(), byeTimeout)
 		_ = sess.Ack(ctx)
 		cancel()
 		p.hangUp(sess)
-		p.failed(p.cancelled(), "answered too late", err)
-		return
+		p.failed(gaveUp, "answered as it was cancelled", nil)
+	case err == nil:
+		p.answered(sess)
+	case gaveUp != "":
+		p.failed(gaveUp, "not answered in time", nil)
 	case errors.As(err, &refused):
 		p.failed(outcome(refused.Res.StatusCode), fmt.Sprintf("%d %s", refused.Res.StatusCode, refused.Res.Reason), nil)
-		return
-	case ringing.Err() != nil:
-		p.failed(p.cancelled(), "not answered in time", nil)
-		return
 	default:
 		p.failed(telephony.StatusFailed, "no answer from the trunk", err)
+	}
+}
+
+// cancel sends the CANCEL of an INVITE that had a provisional answer and
+// leaves WaitAnswer its 64×T1 for the final one (487, or a 2xx that
+// crossed it); without one, it stops WaitAnswer at once.
+func (p *placing) cancel(req *sip.Request, stop context.CancelCauseFunc) {
+	if req == nil {
+		stop(sipgo.WaitAnswerForceCancelErr)
 		return
 	}
-	p.answered(sess)
+	ctx, cancel := context.WithTimeout(context.Background(), byeTimeout)
+	defer cancel()
+	tx, err := p.g.client.TransactionRequest(ctx, req)
+	if err != nil {
+		p.log.Info("CANCEL not sent", "err", err)
+		stop(sipgo.WaitAnswerForceCancelErr)
+		return
+	}
+	defer tx.Terminate()
+	select {
+	case <-tx.Responses():
+	case <-tx.Done():
+	case <-ctx.Done():
+	}
+	time.AfterFunc(64*sip.T1, func() { stop(sipgo.WaitAnswerForceCancelErr) })
+}
+
+// cancelOf is the CANCEL of an INVITE (RFC 3261 §9.1): its top Via,
+// From, To, Call-ID, CSeq number and Route.
+func cancelOf(inv *sip.Request) *sip.Request {
+	c := sip.NewRequest(sip.CANCEL, inv.Recipient)
+	c.AppendHeader(sip.HeaderClone(inv.Via()))
+	c.AppendHeader(sip.HeaderClone(inv.From()))
+	c.AppendHeader(sip.HeaderClone(inv.To()))
+	c.AppendHeader(sip.HeaderClone(inv.CallID()))
+	c.AppendHeader(&sip.CSeqHeader{SeqNo: inv.CSeq().SeqNo, MethodName: sip.CANCEL})
+	maxForwards := sip.MaxForwardsHeader(70)
+	c.AppendHeader(&maxForwards)
+	sip.CopyHeaders("Route", inv, c)
+	c.SetTransport(inv.Transport())
+	c.SetBody(nil)
+	c.Laddr = inv.Laddr
+	return c
 }
 
 // cancelled is the status of a call given up while it rang: no-answer,

@@ -27,6 +27,7 @@ type stream struct {
 	remote netip.AddrPort
 	quit   chan struct{}
 	wg     sync.WaitGroup
+	closed sync.Once
 
 	smu        sync.Mutex
 	violations []string
@@ -60,6 +61,15 @@ func newStream() (*stream, error) {
 
 // port is where the stream receives RTP.
 func (c *stream) port() int { return c.rtp.LocalAddr().(*net.UDPAddr).Port }
+
+// close stops the media (a callee's call; the caller closes its own).
+func (c *stream) close() {
+	c.closed.Do(func() {
+		close(c.quit)
+		_ = c.rtp.Close()
+	})
+	c.wg.Wait()
+}
 
 // run starts the media with the engine's description.
 func (c *stream) run(far *sdp.Offer) {
