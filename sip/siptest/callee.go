@@ -156,7 +156,7 @@ func (c *Callee) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 	}
 	switch c.cfg.Behaviour {
 	case Busy:
-		_ = tx.Respond(sip.NewResponseFromRequest(req, 486, "Busy Here", nil))
+		final(tx, sip.NewResponseFromRequest(req, 486, "Busy Here", nil))
 		return
 	case Ignore:
 		tx.OnCancel(func(*sip.Request) {
@@ -210,7 +210,7 @@ func (c *Callee) authorized(req *sip.Request, tx sip.ServerTransaction) bool {
 		chal := digest.Challenge{Realm: realm, Nonce: sip.GenerateTagN(16), Algorithm: "MD5", QOP: []string{"auth"}}
 		res := sip.NewResponseFromRequest(req, 407, "Proxy Authentication Required", nil)
 		res.AppendHeader(sip.NewHeader("Proxy-Authenticate", chal.String()))
-		_ = tx.Respond(res)
+		final(tx, res)
 		return false
 	}
 	creds, err := digest.ParseCredentials(h.Value())
@@ -222,8 +222,20 @@ func (c *Callee) authorized(req *sip.Request, tx sip.ServerTransaction) bool {
 			return true
 		}
 	}
-	_ = tx.Respond(sip.NewResponseFromRequest(req, 403, "Forbidden", nil))
+	final(tx, sip.NewResponseFromRequest(req, 403, "Forbidden", nil))
 	return false
+}
+
+// final sends a failure and takes its ACK, which the transaction would
+// otherwise hold a goroutine for until it ends.
+func final(tx sip.ServerTransaction, res *sip.Response) {
+	if tx.Respond(res) != nil {
+		return
+	}
+	select {
+	case <-tx.Acks():
+	case <-tx.Done():
+	}
 }
 
 func (c *Callee) find(req *sip.Request) *Answered {
