@@ -130,4 +130,27 @@ func TestSIPTrunkOutboundCall(t *testing.T) {
 	if v := a.Violations(); len(v) > 0 {
 		t.Fatalf("RTP violations: %v", v)
 	}
+
+	// A number tied to a trunk whose far end is busy: the call is busy,
+	// ended without starting, as a carrier's busy call is.
+	busy, err := siptest.Listen(siptest.CalleeConfig{Behaviour: siptest.Busy})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	var trunk struct{ ID int64 }
+	_ = json.Unmarshal([]byte(post("/api/v1/sip-trunks", fmt.Sprintf(`{"name":"Busy","allowed_addresses":["127.0.0.1"],"outbound_address":"%s"}`,
+		busy.Addr()), http.StatusCreated)), &trunk)
+	post("/api/v1/phone-numbers", fmt.Sprintf(`{"phone_number":"+15550008890","provider":"sip","assistant_id":%d,"sip_trunk_id":%d}`,
+		snap.ID, trunk.ID), http.StatusCreated)
+	call = fmt.Sprintf(`{"assistant_id":%d,"from":"+15550008890","to":"+15550142424"}`, snap.ID)
+	if err := json.Unmarshal([]byte(post("/api/v1/calls/outbound", call, http.StatusCreated)), &placed); err != nil {
+		t.Fatal(err)
+	}
+	testkit.Eventually(t, 20*time.Second, func() error {
+		if s, d, r := row(placed.CallSID); s != "busy" || d != "outbound" || r != "" {
+			return fmt.Errorf("busy call record: %s %s %q", s, d, r)
+		}
+		return nil
+	})
 }

@@ -133,6 +133,11 @@ func (p *placing) invite() *sip.Request {
 	if p.transport == "UDP" { // from the listening port, where the trunk's answers and requests come back
 		ua := g.udp.LocalAddr().(*net.UDPAddr)
 		req.Laddr = sip.Addr{IP: ua.IP, Port: ua.Port}
+	} else { // the trunk's requests come back over TCP too
+		contact := sip.ContactHeader{Address: *g.contact.Address.Clone()}
+		contact.Address.UriParams = sip.NewParams()
+		contact.Address.UriParams.Add("transport", "tcp")
+		req.AppendHeader(&contact)
 	}
 	from := sip.Uri{User: p.caller, Host: p.host}
 	tag := sip.NewParams()

@@ -41,6 +41,10 @@ const callerID = "+15550009999"
 
 func newOutboundRig(t *testing.T, edit func(*assistant.Config), callee siptest.CalleeConfig, user, password string) *outboundRig {
 	t.Helper()
+	transport := "udp"
+	if callee.TCP {
+		transport = "tcp"
+	}
 	st := &telephonytest.Statuses{}
 	r := &outboundRig{rig: newRigWith(t, edit, gateway.Config{Status: st}), statuses: st}
 	var err error
@@ -50,7 +54,7 @@ func newOutboundRig(t *testing.T, edit func(*assistant.Config), callee siptest.C
 	t.Cleanup(r.callee.Close)
 	addr, cid := r.callee.Addr().String(), callerID
 	tr := persistence.SIPTrunk{ID: 9, OrganizationID: telephonytest.OrgID, Name: "carrier", IsActive: true,
-		OutboundAddress: &addr, OutboundTransport: "udp", CallerID: &cid}
+		OutboundAddress: &addr, OutboundTransport: transport, CallerID: &cid}
 	if user != "" {
 		sealed, err := r.box.Seal(password)
 		if err != nil {
@@ -134,6 +138,24 @@ func TestOutboundAnswered(t *testing.T) {
 	}
 	if !a.HungUpByEngine() {
 		t.Fatal("the engine did not send BYE")
+	}
+}
+
+// A trunk taking calls over TCP gets the INVITE over TCP, and the call
+// runs as over UDP.
+func TestOutboundOverTCP(t *testing.T) {
+	r := newOutboundRig(t, telephonytest.Welcome(telephonytest.CallBackGreeting), siptest.CalleeConfig{Behaviour: siptest.Pick, TCP: true}, "", "")
+	sid := r.place(t)
+	a, err := r.callee.Next(telephonytest.Ctx(t, 10*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr := a.Invite.Transport(); tr != "TCP" {
+		t.Fatalf("INVITE over %s", tr)
+	}
+	r.AnswerOutbound(telephonytest.Call{ID: sid, Phone: a.Phone, Caller: a})
+	if end := r.WaitEnded(sid); end.Reason != "customer-ended-call" {
+		t.Fatalf("ended %+v", end)
 	}
 }
 

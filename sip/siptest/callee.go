@@ -33,6 +33,8 @@ type CalleeConfig struct {
 	// Username and Password, when set, are demanded as a trunk's proxy
 	// does: a 407 challenge first, 403 for wrong credentials.
 	Username, Password string
+	// TCP: the callee takes INVITEs over TCP instead of UDP.
+	TCP bool
 }
 
 // Callee is a trunk's far end for the calls the engine places: a SIP
@@ -40,6 +42,7 @@ type CalleeConfig struct {
 type Callee struct {
 	cfg    CalleeConfig
 	conn   net.PacketConn
+	tcp    net.Listener // with TCP
 	ua     *sipgo.UserAgent
 	srv    *sipgo.Server
 	cli    *sipgo.Client
@@ -81,8 +84,6 @@ func Listen(cfg CalleeConfig) (*Callee, error) {
 		c.Close()
 		return nil, err
 	}
-	addr := c.Addr()
-	c.dialog = sipgo.NewDialogServerCache(c.cli, sip.ContactHeader{Address: sip.Uri{Host: addr.Addr().String(), Port: int(addr.Port())}})
 	c.srv.OnInvite(c.onInvite)
 	c.srv.OnAck(func(req *sip.Request, tx sip.ServerTransaction) { _ = c.dialog.ReadAck(req, tx) })
 	c.srv.OnBye(func(req *sip.Request, tx sip.ServerTransaction) {
@@ -95,13 +96,34 @@ func Listen(cfg CalleeConfig) (*Callee, error) {
 			_ = tx.Respond(sip.NewResponseFromRequest(req, 481, "Call/Transaction Does Not Exist", nil))
 		}
 	})
+	if cfg.TCP {
+		if c.tcp, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+			c.Close()
+			return nil, err
+		}
+	}
+	addr := c.Addr()
+	contact := sip.ContactHeader{Address: sip.Uri{Host: addr.Addr().String(), Port: int(addr.Port()), UriParams: sip.NewParams()}}
+	if cfg.TCP {
+		contact.Address.UriParams.Add("transport", "tcp")
+	}
+	c.dialog = sipgo.NewDialogServerCache(c.cli, contact)
 	c.served.Add(1)
 	go func() { defer c.served.Done(); _ = c.srv.ServeUDP(c.conn) }()
+	if c.tcp != nil {
+		c.served.Add(1)
+		go func() { defer c.served.Done(); _ = c.srv.ServeTCP(c.tcp) }()
+	}
 	return c, nil
 }
 
 // Addr is where the callee takes INVITEs: the trunk's outbound address.
-func (c *Callee) Addr() netip.AddrPort { return c.conn.LocalAddr().(*net.UDPAddr).AddrPort() }
+func (c *Callee) Addr() netip.AddrPort {
+	if c.tcp != nil {
+		return c.tcp.Addr().(*net.TCPAddr).AddrPort()
+	}
+	return c.conn.LocalAddr().(*net.UDPAddr).AddrPort()
+}
 
 // Invites lists the INVITEs received, challenged and retried ones too.
 func (c *Callee) Invites() []*sip.Request {
@@ -142,6 +164,9 @@ func (c *Callee) Close() {
 		_ = c.ua.Close()
 	}
 	_ = c.conn.Close()
+	if c.tcp != nil {
+		_ = c.tcp.Close()
+	}
 	c.served.Wait()
 }
 
