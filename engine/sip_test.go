@@ -154,3 +154,19 @@ func TestSIPTrunkOutboundCall(t *testing.T) {
 		return nil
 	})
 }
+
+// Without the SIP listener a SIP number places no calls: the API says so.
+func TestSIPNumberWithoutListener(t *testing.T) {
+	srv := enginetest.Start(t, withFakes(t))
+	org, key := srv.Key("Trunked")
+	snap := createAssistant(t, srv, org, key, `{"name":"Caller"}`)
+	body := fmt.Sprintf(`{"phone_number":"+15550008889","provider":"sip","assistant_id":%d}`, snap.ID)
+	if status, _, out := send(t, "POST", srv.URL+"/api/v1/phone-numbers", key, http.Header{"Content-Type": {"application/json"}}, strings.NewReader(body)); status != http.StatusCreated {
+		t.Fatalf("number: %d %s", status, out)
+	}
+	body = fmt.Sprintf(`{"assistant_id":%d,"from":"+15550008889","to":"+15550142424"}`, snap.ID)
+	status, _, out := send(t, "POST", srv.URL+"/api/v1/calls/outbound", key, http.Header{"Content-Type": {"application/json"}}, strings.NewReader(body))
+	if status != http.StatusUnprocessableEntity || !strings.Contains(string(out), "sip-addr") {
+		t.Fatalf("outbound from a sip number: %d %s", status, out)
+	}
+}

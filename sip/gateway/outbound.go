@@ -194,7 +194,9 @@ func (p *placing) run() {
 		gaveUp = telephony.StatusCanceled
 	}
 	if gaveUp != "" {
-		p.cancel(cancelReq.Load(), stop)
+		if last := p.cancel(cancelReq.Load(), stop); last != nil {
+			defer last.Stop()
+		}
 		err = <-answer
 	}
 	var refused *sipgo.ErrDialogResponse
@@ -218,11 +220,12 @@ func (p *placing) run() {
 
 // cancel sends the CANCEL of an INVITE that had a provisional answer and
 // leaves WaitAnswer its 64×T1 for the final one (487, or a 2xx that
-// crossed it); without one, it stops WaitAnswer at once.
-func (p *placing) cancel(req *sip.Request, stop context.CancelCauseFunc) {
+// crossed it), returning the timer that stops it then; without a
+// provisional answer, it stops WaitAnswer at once.
+func (p *placing) cancel(req *sip.Request, stop context.CancelCauseFunc) *time.Timer {
 	if req == nil {
 		stop(sipgo.WaitAnswerForceCancelErr)
-		return
+		return nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), byeTimeout)
 	defer cancel()
@@ -230,7 +233,7 @@ func (p *placing) cancel(req *sip.Request, stop context.CancelCauseFunc) {
 	if err != nil {
 		p.log.Info("CANCEL not sent", "err", err)
 		stop(sipgo.WaitAnswerForceCancelErr)
-		return
+		return nil
 	}
 	defer tx.Terminate()
 	select {
@@ -238,7 +241,7 @@ func (p *placing) cancel(req *sip.Request, stop context.CancelCauseFunc) {
 	case <-tx.Done():
 	case <-ctx.Done():
 	}
-	time.AfterFunc(64*sip.T1, func() { stop(sipgo.WaitAnswerForceCancelErr) })
+	return time.AfterFunc(64*sip.T1, func() { stop(sipgo.WaitAnswerForceCancelErr) })
 }
 
 // cancelOf is the CANCEL of an INVITE (RFC 3261 §9.1): its top Via,
@@ -257,15 +260,6 @@ func cancelOf(inv *sip.Request) *sip.Request {
 	c.SetBody(nil)
 	c.Laddr = inv.Laddr
 	return c
-}
-
-// cancelled is the status of a call given up while it rang: no-answer,
-// or canceled when the engine is closing.
-func (p *placing) cancelled() string {
-	if p.g.out.ctx.Err() != nil {
-		return telephony.StatusCanceled
-	}
-	return telephony.StatusNoAnswer
 }
 
 // outcome is the status of a call the INVITE's final failure ended:
