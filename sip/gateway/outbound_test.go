@@ -116,6 +116,16 @@ func TestOutboundAnswered(t *testing.T) {
 	if len(offer.Payloads) != 3 || offer.Codecs[0] != "pcmu/8000" || offer.Codecs[8] != "pcma/8000" || offer.EventType != 101 {
 		t.Fatalf("offer %+v", offer)
 	}
+	// The far end holds and resumes the call (re-INVITEs in a dialog the
+	// engine began).
+	telephonytest.WaitHeard(t, a.Phone, telephonytest.CallBackGreeting)
+	ctx := telephonytest.Ctx(t, 10*time.Second)
+	if d, err := a.Hold(ctx, "sendonly"); err != nil || d.String() != "recvonly" {
+		t.Fatalf("hold answered %v, %v", d, err)
+	}
+	if d, err := a.Hold(ctx, "sendrecv"); err != nil || d.String() != "sendrecv" {
+		t.Fatalf("resume answered %v, %v", d, err)
+	}
 	r.AnswerOutbound(telephonytest.Call{ID: sid, Phone: a.Phone, Caller: a})
 	if end := r.WaitEnded(sid); end.Reason != "customer-ended-call" {
 		t.Fatalf("ended %+v", end)

@@ -290,6 +290,12 @@ func (a *Answered) HangUp() {
 	a.Close()
 }
 
+// Hold sends a re-INVITE offering direction (sendonly to hold,
+// sendrecv to resume) and returns the direction answered.
+func (a *Answered) Hold(ctx context.Context, direction string) (sdp.Direction, error) {
+	return a.hold(ctx, a.dialog, a.Invite.Contact().Address, direction)
+}
+
 // Done is closed once the call ended, by either side's BYE.
 func (a *Answered) Done() <-chan struct{} { return a.done }
 

@@ -231,27 +231,7 @@ func (c *Caller) notifyTransferred() {
 // Hold sends a re-INVITE offering direction (sendonly to hold,
 // sendrecv to resume) and returns the direction answered.
 func (c *Caller) Hold(ctx context.Context, direction string) (sdp.Direction, error) {
-	port := c.rtp.LocalAddr().(*net.UDPAddr).Port
-	offer := strings.Replace(string(defaultOffer(port)), "a=sendrecv", "a="+direction, 1)
-	uri := c.dialog.InviteResponse.Contact().Address
-	req := sip.NewRequest(sip.INVITE, uri)
-	req.AppendHeader(sip.NewHeader("Content-Type", "application/sdp"))
-	req.SetBody([]byte(offer))
-	res, err := c.dialog.Do(ctx, req)
-	if err != nil {
-		return 0, err
-	}
-	if !res.IsSuccess() {
-		return 0, &ErrRefused{Code: res.StatusCode, Reason: res.Reason}
-	}
-	if err := c.dialog.WriteRequest(sip.NewRequest(sip.ACK, uri)); err != nil {
-		return 0, err
-	}
-	a, err := sdp.Parse(res.Body())
-	if err != nil {
-		return 0, err
-	}
-	return a.Direction, nil
+	return c.hold(ctx, c.dialog, c.dialog.InviteResponse.Contact().Address, direction)
 }
 
 // Info presses a key as SIP INFO (application/dtmf-relay), as some PBXs

@@ -1,6 +1,7 @@
 package siptest
 
 import (
+	"context"
 	"encoding/binary"
 	"fmt"
 	"net"
@@ -11,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/emiago/sipgo/sip"
 	"github.com/pion/rtp"
 
 	"github.com/switchboard-voice/switchboard/http/telephony/phone"
@@ -69,6 +71,37 @@ func (c *stream) close() {
 		_ = c.rtp.Close()
 	})
 	c.wg.Wait()
+}
+
+// inDialog sends requests in a call's dialog (sipgo's client or server
+// session).
+type inDialog interface {
+	Do(ctx context.Context, req *sip.Request) (*sip.Response, error)
+	WriteRequest(req *sip.Request) error
+}
+
+// hold sends a re-INVITE to uri offering direction and returns the
+// direction answered.
+func (c *stream) hold(ctx context.Context, d inDialog, uri sip.Uri, direction string) (sdp.Direction, error) {
+	offer := strings.Replace(string(defaultOffer(c.port())), "a=sendrecv", "a="+direction, 1)
+	req := sip.NewRequest(sip.INVITE, uri)
+	req.AppendHeader(sip.NewHeader("Content-Type", "application/sdp"))
+	req.SetBody([]byte(offer))
+	res, err := d.Do(ctx, req)
+	if err != nil {
+		return 0, err
+	}
+	if !res.IsSuccess() {
+		return 0, &ErrRefused{Code: res.StatusCode, Reason: res.Reason}
+	}
+	if err := d.WriteRequest(sip.NewRequest(sip.ACK, uri)); err != nil {
+		return 0, err
+	}
+	a, err := sdp.Parse(res.Body())
+	if err != nil {
+		return 0, err
+	}
+	return a.Direction, nil
 }
 
 // run starts the media with the engine's description.
