@@ -222,3 +222,21 @@ func TestOutboundWithoutTrunk(t *testing.T) {
 		t.Fatalf("placed without a trunk: %v", err)
 	}
 }
+
+// Closing the gateway cancels the calls still ringing.
+func TestOutboundCancelledByClose(t *testing.T) {
+	r := newOutboundRig(t, nil, siptest.CalleeConfig{Behaviour: siptest.Ignore}, "", "")
+	sid := r.place(t)
+	r.waitStatuses(t, sid, telephony.StatusRinging)
+	if err := r.gw.Close(telephonytest.Ctx(t, 20*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	r.waitStatuses(t, sid, telephony.StatusRinging, telephony.StatusCanceled)
+	if r.callee.Cancelled() != 1 {
+		t.Fatal("the INVITE was not cancelled")
+	}
+	if _, _, err := r.gw.Prepare(telephonytest.Ctx(t, 10*time.Second), telephony.Dial{OrganizationID: telephonytest.OrgID,
+		AssistantID: 1, From: telephonytest.Number, To: telephonytest.CallerNumber}); !errors.Is(err, telephony.ErrDraining) {
+		t.Fatalf("placed while closed: %v", err)
+	}
+}
