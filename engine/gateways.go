@@ -65,14 +65,14 @@ func (e *Engine) buildGateways() error {
 		return fmt.Errorf("engine: %w", err)
 	}
 	if e.cfg.SIPAddr != "" {
-		return e.startSIP(deps.Directory)
+		return e.startSIP(deps)
 	}
 	return nil
 }
 
 // startSIP listens for SIP trunks' calls.
-func (e *Engine) startSIP(dir telephony.Directory) error {
-	cfg := gateway.Config{Calls: e.Calls, Directory: dir, Trunks: e.Store, Opener: e.cfg.Sealer, Log: e.Log}
+func (e *Engine) startSIP(deps telephony.Deps) error {
+	cfg := gateway.Config{Calls: e.Calls, Directory: deps.Directory, Trunks: e.Store, Opener: e.cfg.Sealer, Status: deps.Status, Log: e.Log}
 	if e.cfg.SIPMediaAddr != "" {
 		a, err := netip.ParseAddr(e.cfg.SIPMediaAddr)
 		if err != nil {
@@ -89,6 +89,15 @@ func (e *Engine) startSIP(dir telephony.Directory) error {
 	}
 	e.Gateways.SIP = g
 	return nil
+}
+
+// trunkDialer places calls through SIP trunks, nil without the listener
+// (never a nil *gateway.Gateway in the interface).
+func (e *Engine) trunkDialer() trunkDialer {
+	if e.Gateways.SIP == nil {
+		return nil
+	}
+	return e.Gateways.SIP
 }
 
 func (g *Gateways) mount(r openapi.Router) {

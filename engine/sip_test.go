@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -69,8 +70,93 @@ func TestSIPTrunkCall(t *testing.T) {
 	}
 }
 
-// Outbound calls through a trunk are not placed yet: the API says so.
-func TestSIPNumberPlacesNoCalls(t *testing.T) {
+// A call placed from a SIP number goes out through its trunk: the far
+// end hears the assistant over RTP and hangs up; a busy callee leaves the
+// call busy; a number whose trunks have no outbound address is refused.
+func TestSIPTrunkOutboundCall(t *testing.T) {
+	srv := enginetest.Start(t, func(c *engine.Config) { withFakes(t)(c); c.SIPAddr = "127.0.0.1:0" })
+	org, key := srv.Key("Trunked")
+	snap := createAssistant(t, srv, org, key, `{"name":"Caller","llm_settings":{"welcome_message":"Hello from the trunk."}}`)
+	post := func(path, body string, want int) string {
+		status, _, out := send(t, "POST", srv.URL+path, key, http.Header{"Content-Type": {"application/json"}}, strings.NewReader(body))
+		if status != want {
+			t.Fatalf("POST %s: %d %s", path, status, out)
+		}
+		return string(out)
+	}
+	post("/api/v1/phone-numbers", fmt.Sprintf(`{"phone_number":"+15550008889","provider":"sip","assistant_id":%d}`, snap.ID), http.StatusCreated)
+	call := fmt.Sprintf(`{"assistant_id":%d,"from":"+15550008889","to":"+15550142424"}`, snap.ID)
+	if out := post("/api/v1/calls/outbound", call, http.StatusUnprocessableEntity); !strings.Contains(out, "outbound_address") {
+		t.Fatalf("no trunk: %s", out)
+	}
+	callee, err := siptest.Listen(siptest.CalleeConfig{Behaviour: siptest.Pick, Username: "acct", Password: "out-secret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer callee.Close()
+	post("/api/v1/sip-trunks", fmt.Sprintf(`{"name":"Carrier","allowed_addresses":["127.0.0.1"],"outbound_address":"%s",`+
+		`"outbound_username":"acct","outbound_password":"out-secret","caller_id":"+15550007777"}`, callee.Addr()), http.StatusCreated)
+	var placed struct {
+		CallSID string `json:"call_sid"`
+		Carrier string `json:"carrier"`
+	}
+	if err := json.Unmarshal([]byte(post("/api/v1/calls/outbound", call, http.StatusCreated)), &placed); err != nil || placed.Carrier != "sip" {
+		t.Fatalf("placed %+v %v", placed, err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	a, err := callee.Next(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.CallID() != placed.CallSID || a.User("From") != "+15550007777" {
+		t.Fatalf("INVITE %s from %s", a.CallID(), a.User("From"))
+	}
+	if err := a.Phone.WaitHeard(ctx, "Hello from the trunk."); err != nil {
+		t.Fatalf("heard %q: %v", a.Phone.Transcript(), err)
+	}
+	a.HangUp()
+	row := func(sid string) (status, direction, reason string) {
+		_ = srv.Store.Pool().QueryRow(context.Background(), `SELECT status, direction, coalesce(ended_reason, '') FROM calls
+			WHERE call_sid = $1 AND carrier = 'sip'`, sid).Scan(&status, &direction, &reason)
+		return
+	}
+	testkit.Eventually(t, 20*time.Second, func() error {
+		if s, d, r := row(placed.CallSID); s != "completed" || d != "outbound" || r != "customer-ended-call" {
+			return fmt.Errorf("call record: %s %s %s", s, d, r)
+		}
+		return nil
+	})
+	if v := a.Violations(); len(v) > 0 {
+		t.Fatalf("RTP violations: %v", v)
+	}
+
+	// A number tied to a trunk whose far end is busy: the call is busy,
+	// ended without starting, as a carrier's busy call is.
+	busy, err := siptest.Listen(siptest.CalleeConfig{Behaviour: siptest.Busy})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	var trunk struct{ ID int64 }
+	_ = json.Unmarshal([]byte(post("/api/v1/sip-trunks", fmt.Sprintf(`{"name":"Busy","allowed_addresses":["127.0.0.1"],"outbound_address":"%s"}`,
+		busy.Addr()), http.StatusCreated)), &trunk)
+	post("/api/v1/phone-numbers", fmt.Sprintf(`{"phone_number":"+15550008890","provider":"sip","assistant_id":%d,"sip_trunk_id":%d}`,
+		snap.ID, trunk.ID), http.StatusCreated)
+	call = fmt.Sprintf(`{"assistant_id":%d,"from":"+15550008890","to":"+15550142424"}`, snap.ID)
+	if err := json.Unmarshal([]byte(post("/api/v1/calls/outbound", call, http.StatusCreated)), &placed); err != nil {
+		t.Fatal(err)
+	}
+	testkit.Eventually(t, 20*time.Second, func() error {
+		if s, d, r := row(placed.CallSID); s != "busy" || d != "outbound" || r != "" {
+			return fmt.Errorf("busy call record: %s %s %q", s, d, r)
+		}
+		return nil
+	})
+}
+
+// Without the SIP listener a SIP number places no calls: the API says so.
+func TestSIPNumberWithoutListener(t *testing.T) {
 	srv := enginetest.Start(t, withFakes(t))
 	org, key := srv.Key("Trunked")
 	snap := createAssistant(t, srv, org, key, `{"name":"Caller"}`)
@@ -80,7 +166,7 @@ func TestSIPNumberPlacesNoCalls(t *testing.T) {
 	}
 	body = fmt.Sprintf(`{"assistant_id":%d,"from":"+15550008889","to":"+15550142424"}`, snap.ID)
 	status, _, out := send(t, "POST", srv.URL+"/api/v1/calls/outbound", key, http.Header{"Content-Type": {"application/json"}}, strings.NewReader(body))
-	if status != http.StatusUnprocessableEntity || !strings.Contains(string(out), "from") {
+	if status != http.StatusUnprocessableEntity || !strings.Contains(string(out), "sip-addr") {
 		t.Fatalf("outbound from a sip number: %d %s", status, out)
 	}
 }

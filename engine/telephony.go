@@ -17,6 +17,7 @@ import (
 	"github.com/switchboard-voice/switchboard/persistence"
 	"github.com/switchboard-voice/switchboard/recording"
 	"github.com/switchboard-voice/switchboard/records"
+	"github.com/switchboard-voice/switchboard/sip/gateway"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -30,6 +31,13 @@ type dialer struct {
 	store    *persistence.Store
 	sealer   assistant.Sealer
 	carriers map[string]telephony.Dialer
+	trunks   trunkDialer // nil without the SIP listener
+}
+
+// trunkDialer places calls through SIP trunks (*gateway.Gateway): the
+// INVITE goes out when ring is called.
+type trunkDialer interface {
+	Prepare(ctx context.Context, d telephony.Dial) (sid string, ring func(), err error)
 }
 
 func (d dialer) Dial(ctx context.Context, c api.OutboundCall) (api.Dialed, error) {
@@ -41,6 +49,9 @@ func (d dialer) Dial(ctx context.Context, c api.OutboundCall) (api.Dialed, error
 		return api.Dialed{}, fmt.Errorf("engine: dial: %w", err)
 	}
 	place, ok := d.carriers[n.Provider]
+	if n.Provider == gateway.Carrier && d.trunks != nil {
+		return d.dialTrunk(ctx, c)
+	}
 	if !ok {
 		return api.Dialed{}, fmt.Errorf("engine: dial from %s: %w: %s places no calls", c.From, telephony.ErrUnsupported, n.Provider)
 	}
@@ -55,6 +66,23 @@ func (d dialer) Dial(ctx context.Context, c api.OutboundCall) (api.Dialed, error
 		return api.Dialed{}, err
 	}
 	return api.Dialed{CallSID: sid, Carrier: n.Provider, DialID: dial.ID}, nil
+}
+
+// dialTrunk places a call through the SIP trunk of the number it is
+// placed from.
+func (d dialer) dialTrunk(ctx context.Context, c api.OutboundCall) (api.Dialed, error) {
+	dial := telephony.Dial{OrganizationID: c.OrganizationID, AssistantID: c.AssistantID, From: c.From, To: c.To}
+	if len(c.Variables) > 0 {
+		var err error
+		if dial.ID, err = d.saveVariables(ctx, c); err != nil {
+			return api.Dialed{}, err
+		}
+	}
+	sid, ring, err := d.trunks.Prepare(ctx, dial)
+	if err != nil {
+		return api.Dialed{}, err
+	}
+	return api.Dialed{CallSID: sid, Carrier: gateway.Carrier, DialID: dial.ID, Ring: ring}, nil
 }
 
 // saveVariables seals a dial's variables into the database under a new

@@ -147,3 +147,18 @@ func (s *Store) InboundSIPTrunks(ctx context.Context, number string) ([]SIPTrunk
 	}
 	return list, nil
 }
+
+// OutboundSIPTrunk is the trunk an organization's calls from a SIP number
+// go out through: the trunk the number is tied to, or else the
+// organization's first, of those active and with an outbound address. A
+// number of another organization, or none, is ErrNotFound.
+func (s *Store) OutboundSIPTrunk(ctx context.Context, orgID int64, number string) (SIPTrunk, error) {
+	t, err := scanTrunk(s.pool.QueryRow(ctx, `SELECT `+trunkColumns+` FROM sip_trunks WHERE is_active AND outbound_address IS NOT NULL
+		AND id IN (SELECT t.id FROM phone_numbers n JOIN sip_trunks t ON t.organization_id = n.organization_id
+			AND (n.sip_trunk_id IS NULL OR n.sip_trunk_id = t.id)
+		WHERE n.phone_number = $2 AND n.provider = 'sip' AND n.organization_id = $1) ORDER BY id LIMIT 1`, orgID, number))
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return SIPTrunk{}, fmt.Errorf("persistence: outbound SIP trunk: %w", err)
+	}
+	return t, err
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/switchboard-voice/switchboard/http/telephony"
 	"github.com/switchboard-voice/switchboard/persistence"
 	"github.com/switchboard-voice/switchboard/privacy"
+	"github.com/switchboard-voice/switchboard/sip/gateway"
 )
 
 // Dialer places outbound calls through the carrier of the From number;
@@ -32,8 +33,12 @@ type OutboundCall struct {
 // Dialed is a call the carrier accepted.
 type Dialed struct {
 	CallSID string
-	Carrier string // twilio, telnyx, vonage, plivo
+	Carrier string // twilio, telnyx, vonage, plivo, sip
 	DialID  string // what the call's variables are sealed under; "" without variables
+	// Ring, when set, sends the call on its way: a carrier whose calls
+	// the engine signals itself (SIP) waits until the call is recorded as
+	// placed, so that what it reports of the call applies to its record.
+	Ring func()
 }
 
 // ErrUnknownNumber is what a Dialer returns when From is not a number of
@@ -73,7 +78,9 @@ func (a *API) place(ctx context.Context, snap *assistants.Snapshot, out Outbound
 	case errors.Is(err, ErrUnknownNumber):
 		return Dialed{}, &dialRefused{"from", "not a phone number of your organization"}
 	case errors.Is(err, telephony.ErrUnsupported):
-		return Dialed{}, &dialRefused{"from", "this number's carrier places no calls (SIP trunks take inbound calls only, for now)"}
+		return Dialed{}, &dialRefused{"from", "this number's carrier places no calls here (a SIP number needs the engine's SIP listener: serve --sip-addr)"}
+	case errors.Is(err, gateway.ErrNoTrunk):
+		return Dialed{}, &dialRefused{"from", "no active SIP trunk of this number has an outbound_address to place calls through"}
 	case err != nil:
 		return Dialed{}, fmt.Errorf("dial: %w", err)
 	}
@@ -86,5 +93,8 @@ func (a *API) place(ctx context.Context, snap *assistants.Snapshot, out Outbound
 		DialID: dialed.DialID}
 	info.SetWebhook(snap.Config.CallWebhook())
 	a.Placed.CallPlaced(dialed.CallSID, time.Now(), info)
+	if dialed.Ring != nil {
+		dialed.Ring()
+	}
 	return dialed, nil
 }

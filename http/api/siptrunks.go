@@ -12,6 +12,7 @@ import (
 	"github.com/switchboard-voice/switchboard/http/server"
 	"github.com/switchboard-voice/switchboard/internal/typeddoc"
 	"github.com/switchboard-voice/switchboard/persistence"
+	"github.com/switchboard-voice/switchboard/sip/gateway"
 )
 
 // trunkWrite is a POST /sip-trunks or PUT /sip-trunks/{id} body: the whole
@@ -97,36 +98,32 @@ func (a *API) trunkFrom(w trunkWrite, old *persistence.SIPTrunk) (persistence.SI
 		}
 		t.AllowedAddresses = append(t.AllowedAddresses, p)
 	}
-	// Outbound calls through trunks are not placed yet: their settings
-	// are refused rather than kept unused.
-	for field, v := range map[string]*string{"outbound_address": w.OutboundAddress, "outbound_transport": w.OutboundTransport,
-		"outbound_username": w.OutboundUsername, "outbound_password": w.OutboundPassword, "caller_id": w.CallerID} {
-		if v != nil {
-			bad(field, "outbound calls through SIP trunks are not supported yet; leave the outbound settings out")
-		}
-	}
-	var oldPassword *string
+	var oldIn, oldOut *string
 	if old != nil {
-		oldPassword = old.InboundPassword
+		oldIn, oldOut = old.InboundPassword, old.OutboundPassword
 	}
+	var err error
+	if t.InboundPassword, err = a.trunkPassword("inbound", w.InboundUsername, w.InboundPassword, oldIn, bad); err != nil {
+		return t, err
+	}
+	if t.OutboundPassword, err = a.trunkPassword("outbound", w.OutboundUsername, w.OutboundPassword, oldOut, bad); err != nil {
+		return t, err
+	}
+	t.OutboundUsername, t.CallerID = w.OutboundUsername, w.CallerID
 	switch {
-	case (w.InboundUsername == nil) != (w.InboundPassword == nil):
-		bad("inbound_password", "inbound_username and inbound_password go together")
-	case w.InboundPassword != nil && *w.InboundPassword == typeddoc.Mask:
-		if oldPassword == nil {
-			bad("inbound_password", "no password is stored to keep: send the password itself")
+	case w.OutboundAddress != nil:
+		if _, _, err := gateway.TrunkAddress(*w.OutboundAddress); err != nil {
+			bad("outbound_address", "must be host or host:port (an IP address or a DNS name; an IPv6 address in brackets with a port)")
 		}
-		t.InboundPassword = oldPassword
-	case w.InboundPassword != nil:
-		if *w.InboundPassword == "" || *w.InboundUsername == "" {
-			bad("inbound_password", "the username and password must not be empty")
-			break
+		t.OutboundAddress = w.OutboundAddress
+	case w.OutboundUsername != nil || w.OutboundTransport != nil || w.CallerID != nil:
+		bad("outbound_address", "the outbound settings need the address of the trunk's proxy or registrar")
+	}
+	if w.OutboundTransport != nil {
+		t.OutboundTransport = *w.OutboundTransport
+		if t.OutboundTransport == "tls" {
+			bad("outbound_transport", "TLS is not supported: use udp or tcp")
 		}
-		sealed, err := a.Sealer.Seal(*w.InboundPassword)
-		if err != nil {
-			return t, fail(err, "SIP trunk")
-		}
-		t.InboundPassword = &sealed
 	}
 	if len(t.AllowedAddresses) == 0 && w.InboundUsername == nil && len(problems) == 0 {
 		bad("allowed_addresses", "a trunk needs allowed_addresses, inbound credentials, or both: the engine is no open relay")
@@ -135,6 +132,32 @@ func (a *API) trunkFrom(w trunkWrite, old *persistence.SIPTrunk) (persistence.SI
 		return t, validation("body", problems)
 	}
 	return t, nil
+}
+
+// trunkPassword checks one side's (inbound or outbound) credentials and
+// seals the password; ******** keeps the stored one (old).
+func (a *API) trunkPassword(side string, user, password, old *string, bad func(field, msg string)) (*string, error) {
+	field := side + "_password"
+	switch {
+	case (user == nil) != (password == nil):
+		bad(field, side+"_username and "+side+"_password go together")
+	case password != nil && *password == typeddoc.Mask:
+		if old == nil {
+			bad(field, "no password is stored to keep: send the password itself")
+		}
+		return old, nil
+	case password != nil:
+		if *password == "" || *user == "" {
+			bad(field, "the username and password must not be empty")
+			break
+		}
+		sealed, err := a.Sealer.Seal(*password)
+		if err != nil {
+			return nil, fail(err, "SIP trunk")
+		}
+		return &sealed, nil
+	}
+	return nil, nil
 }
 
 // parseAddress reads an IP address or a CIDR network.

@@ -13,9 +13,11 @@ func TestSIPTrunks(t *testing.T) {
 	// No open relay: a trunk must say who may send calls.
 	h.must(http.StatusUnprocessableEntity, "POST", "/api/v1/sip-trunks", h.keyA, `{"name":"open"}`)
 	status, out := h.call("POST", "/api/v1/sip-trunks", h.keyA,
-		`{"name":"pbx","allowed_addresses":["10.0.0.1","not-an-ip"],"inbound_username":"pbx","outbound_address":"sip.example.com"}`)
+		`{"name":"pbx","allowed_addresses":["10.0.0.1","not-an-ip"],"inbound_username":"pbx","outbound_address":"sip:pbx.example.com",`+
+			`"outbound_transport":"tls","outbound_username":"acct"}`)
 	if status != http.StatusUnprocessableEntity || !strings.Contains(fmt.Sprint(out), "allowed_addresses 1") ||
-		!strings.Contains(fmt.Sprint(out), "inbound_password") || !strings.Contains(fmt.Sprint(out), "outbound_address") {
+		!strings.Contains(fmt.Sprint(out), "inbound_password") || !strings.Contains(fmt.Sprint(out), "outbound_address") ||
+		!strings.Contains(fmt.Sprint(out), "outbound_transport") || !strings.Contains(fmt.Sprint(out), "outbound_password") {
 		t.Fatalf("bad trunk: %d %v", status, out)
 	}
 
@@ -75,6 +77,21 @@ func TestSIPTrunks(t *testing.T) {
 	np := fmt.Sprintf("/api/v1/phone-numbers/%v", n["id"])
 	if p := h.must(http.StatusOK, "PATCH", np, h.keyA, `{"sip_trunk_id":null}`); p["sip_trunk_id"] != nil {
 		t.Fatalf("untied %v", p)
+	}
+	// The outbound side: the number's calls go out through the trunk.
+	if _, err := h.store.OutboundSIPTrunk(context.Background(), 0, "+14155550142"); err == nil {
+		t.Fatal("a trunk without an outbound address places calls")
+	}
+	h.must(http.StatusUnprocessableEntity, "PUT", path, h.keyA, `{"name":"Asterisk 2","allowed_addresses":["198.51.100.0/24"],"caller_id":"+14155550100"}`)
+	tr = h.must(http.StatusOK, "PUT", path, h.keyA, `{"name":"Asterisk 2","allowed_addresses":["198.51.100.0/24"],`+
+		`"outbound_address":"sip.example.com:5080","outbound_transport":"tcp","outbound_username":"acct","outbound_password":"out-secret","caller_id":"+14155550100"}`)
+	if tr["outbound_password"] != "********" || tr["outbound_address"] != "sip.example.com:5080" || tr["outbound_transport"] != "tcp" ||
+		tr["caller_id"] != "+14155550100" || tr["inbound_password"] != nil {
+		t.Fatalf("outbound side %v", tr)
+	}
+	ob, err := h.store.OutboundSIPTrunk(context.Background(), int64(tr["organization_id"].(float64)), "+14155550142")
+	if err != nil || ob.OutboundPassword == nil || strings.Contains(*ob.OutboundPassword, "out-secret") {
+		t.Fatalf("outbound trunk %+v, %v", ob, err)
 	}
 	h.must(http.StatusOK, "DELETE", path, h.keyA, nil)
 	h.must(http.StatusNotFound, "GET", path, h.keyA, nil)

@@ -23,10 +23,11 @@ import (
 // numbers trunks deliver.
 const Carrier = "sip"
 
-// Trunks is where the gateway finds the trunks that may deliver a call
-// (*persistence.Store).
+// Trunks is where the gateway finds the trunks that may deliver a call,
+// and the one a call from a number goes out through (*persistence.Store).
 type Trunks interface {
 	InboundSIPTrunks(ctx context.Context, number string) ([]persistence.SIPTrunk, error)
+	OutboundSIPTrunk(ctx context.Context, orgID int64, number string) (persistence.SIPTrunk, error)
 }
 
 // Opener opens sealed trunk passwords (secrets.Box).
@@ -40,7 +41,10 @@ type Config struct {
 	Directory telephony.Directory
 	Trunks    Trunks
 	Opener    Opener
-	Log       *slog.Logger
+	// Status records the progress of the calls the engine places
+	// (ringing, busy, no-answer, failed); nil: only logged.
+	Status telephony.StatusRecorder
+	Log    *slog.Logger
 	// MediaAddr is the address RTP is received on and written into SDP
 	// answers [the listen address's; required when that is unspecified].
 	MediaAddr netip.Addr
@@ -66,6 +70,7 @@ type Gateway struct {
 	client *sipgo.Client
 	nonces nonces
 	limit  *limiter
+	out    dialing
 
 	mu       sync.Mutex
 	legs     map[string]*leg // by dialog id
@@ -113,6 +118,7 @@ func New(cfg Config) (*Gateway, error) {
 		return nil, fmt.Errorf("sip: %w", err)
 	}
 	g.ua = ua
+	g.out.ctx, g.out.stop = context.WithCancel(context.Background())
 	if g.server, err = sipgo.NewServer(ua, sipgo.WithServerLogger(stack)); err != nil {
 		return nil, fmt.Errorf("sip: %w", err)
 	}
@@ -185,8 +191,9 @@ func (g *Gateway) Close(ctx context.Context) error {
 	g.mu.Lock()
 	g.draining = true
 	g.mu.Unlock()
+	g.out.stop() // calls still ringing are cancelled
 	done := make(chan struct{})
-	go func() { g.calls.Wait(); close(done) }()
+	go func() { g.out.wg.Wait(); g.calls.Wait(); close(done) }()
 	var err error
 	select {
 	case <-done:
@@ -273,7 +280,9 @@ func (g *Gateway) leg(req *sip.Request) *leg {
 
 func (g *Gateway) onAck(req *sip.Request, tx sip.ServerTransaction) {
 	if l := g.leg(req); l != nil {
-		_ = l.dialog.ReadAck(req, tx)
+		if ds, ok := l.dialog.(*sipgo.DialogServerSession); ok { // an ACK to the engine's 2xx
+			_ = ds.ReadAck(req, tx)
+		}
 	}
 }
 

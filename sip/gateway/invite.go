@@ -68,10 +68,6 @@ func (g *Gateway) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 		g.refuse(req, tx, 400, "Bad Request", "the Call-ID is missing or too long")
 		return
 	}
-	format := voice.Telephony
-	if alaw {
-		format = voice.Format{Encoding: voice.ALaw, SampleRate: 8000}
-	}
 	info := voice.CallInfo{ID: id, From: caller, To: number, Direction: telephony.Inbound, Carrier: Carrier}
 	route, spec, err := telephony.Admit(ctx, g.cfg.Directory, g.log, telephony.Lookup{Carrier: Carrier, Number: number, Caller: caller}, info, nil)
 	if err != nil {
@@ -87,20 +83,16 @@ func (g *Gateway) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 		g.refuse(req, tx, 503, "Service Unavailable", "no media port free")
 		return
 	}
-	l := &leg{g: g, format: format, payload: pt, offer: offer, ended: make(chan struct{}), acked: make(chan struct{}),
-		refreshes: make(chan struct{}, 1), transferDone: make(chan struct{}), referOutcome: make(chan int, 4)}
-	l.log = g.log.With("call_sid", id)
-	l.media = media.Start(media.Config{RTP: rtpConn, RTCP: rtcpConn, Remote: netip.AddrPortFrom(offer.Addr, uint16(offer.Port)),
-		Payload: pt, EventType: offer.EventType, Silence: format.Silence(), Events: l, Log: l.log, IdleTimeout: g.cfg.MediaTimeout})
-	l.media.Update(netip.AddrPortFrom(offer.Addr, uint16(offer.Port)), offer.Direction.Receives() && offer.Port != 0,
-		offer.Direction.Sends())
+	l := g.newLeg(id, offer, pt, alaw, rtpConn, rtcpConn)
 	dua := sipgo.DialogUA{Client: g.client, ContactHDR: g.contact}
-	l.dialog, err = dua.ReadInvite(req, tx)
+	ds, err := dua.ReadInvite(req, tx)
 	if err != nil {
 		l.media.Close()
 		g.refuse(req, tx, 400, "Bad Request", err.Error())
 		return
 	}
+	host, port := trunkHost(req)
+	l.dialog, l.id, l.target, l.trunk = ds, ds.ID, req.Contact().Address, sip.Uri{Host: host, Port: port}
 	l.sessionTimer(req)
 	if !g.add(l) {
 		l.media.Close()
@@ -110,23 +102,14 @@ func (g *Gateway) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 	answer := sdp.Answer{SessionID: uint64(time.Now().UnixNano()), Version: 1, Addr: g.cfg.MediaAddr, Port: l.media.LocalPort(),
 		Payload: pt, ALaw: alaw, EventType: offer.EventType, Direction: offer.Direction.Reverse()}
 	l.answer = answer
-	res := sip.NewSDPResponseFromRequest(l.dialog.InviteRequest, answer.Marshal())
+	res := sip.NewSDPResponseFromRequest(ds.InviteRequest, answer.Marshal())
 	l.sessionTimerHeaders(res)
-	if err := l.dialog.WriteResponse(res); err != nil {
+	if err := ds.WriteResponse(res); err != nil {
 		l.log.Info("SIP call not answered", "err", err)
 		g.remove(l)
 		return
 	}
-	close(l.acked)
-	c, err := g.cfg.Calls.Start(context.Background(), withLine(spec, l))
-	if err != nil {
-		l.log.Warn("call not started", "err", err)
-		_ = l.HangUp(context.Background())
-		g.remove(l)
-		return
-	}
-	l.call = c
-	go l.run()
+	g.startCall(l, spec)
 }
 
 // authorized checks the INVITE against the trunks that may deliver calls
@@ -295,7 +278,7 @@ func (g *Gateway) add(l *leg) bool {
 	if g.draining {
 		return false
 	}
-	g.legs[l.dialog.ID] = l
+	g.legs[l.id] = l
 	g.calls.Add(1)
 	return true
 }
@@ -303,8 +286,8 @@ func (g *Gateway) add(l *leg) bool {
 func (g *Gateway) remove(l *leg) {
 	l.media.Close()
 	g.mu.Lock()
-	_, live := g.legs[l.dialog.ID]
-	delete(g.legs, l.dialog.ID)
+	_, live := g.legs[l.id]
+	delete(g.legs, l.id)
 	g.mu.Unlock()
 	if live {
 		g.calls.Done()

@@ -11,7 +11,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/emiago/sipgo"
 	"github.com/emiago/sipgo/sip"
 
 	"github.com/switchboard-voice/switchboard/actors/call"
@@ -30,7 +29,10 @@ const byeTimeout = 10 * time.Second
 type leg struct {
 	g       *Gateway
 	log     *slog.Logger
-	dialog  *sipgo.DialogServerSession
+	dialog  dialog
+	id      string  // the dialog's id as the far end's requests name it (g.legs)
+	target  sip.Uri // where requests in the dialog go: the far end's Contact
+	trunk   sip.Uri // the trunk's host and port, where transfer targets are reached
 	media   *media.Session
 	call    *call.Call
 	live    atomic.Pointer[call.Call] // set once the call started: media events go to it
@@ -159,10 +161,8 @@ func (l *leg) Transfer(ctx context.Context, req voice.TransferRequest) error {
 	if req.Warm {
 		return fmt.Errorf("sip: warm transfer: %w", telephony.ErrUnsupported)
 	}
-	host, port := trunkHost(l.dialog.InviteRequest)
-	target := sip.Uri{User: req.To, Host: host, Port: port}
-	contact := l.dialog.InviteRequest.Contact()
-	refer := sip.NewRequest(sip.REFER, contact.Address)
+	target := sip.Uri{User: req.To, Host: l.trunk.Host, Port: l.trunk.Port}
+	refer := sip.NewRequest(sip.REFER, l.target)
 	refer.AppendHeader(sip.NewHeader("Refer-To", "<"+target.String()+">"))
 	refer.AppendHeader(&l.g.contact)
 	res, err := l.dialog.Do(ctx, refer)
@@ -292,7 +292,7 @@ func (l *leg) refreshed(*sip.Request) {
 func (l *leg) sendRefresh() {
 	ctx, cancel := context.WithTimeout(context.Background(), byeTimeout)
 	defer cancel()
-	up := sip.NewRequest(sip.UPDATE, l.dialog.InviteRequest.Contact().Address)
+	up := sip.NewRequest(sip.UPDATE, l.target)
 	up.AppendHeader(sip.NewHeader("Session-Expires", fmt.Sprintf("%d;refresher=uas", int(l.expires.Seconds()))))
 	up.AppendHeader(&l.g.contact)
 	res, err := l.dialog.Do(ctx, up)

@@ -257,25 +257,41 @@ type Answer struct {
 
 // Marshal writes the answer as an SDP body.
 func (a Answer) Marshal() []byte {
-	var b bytes.Buffer
-	ipv := "IP4"
-	if a.Addr.Is6() {
-		ipv = "IP6"
-	}
-	fmt.Fprintf(&b, "v=0\r\no=switchboard %d %d IN %s %s\r\ns=switchboard\r\nc=IN %s %s\r\nt=0 0\r\n",
-		a.SessionID, a.Version, ipv, a.Addr, ipv, a.Addr)
-	fmt.Fprintf(&b, "m=audio %d RTP/AVP %d", a.Port, a.Payload)
-	if a.EventType >= 0 {
-		fmt.Fprintf(&b, " %d", a.EventType)
-	}
 	codec := "PCMU/8000"
 	if a.ALaw {
 		codec = "PCMA/8000"
 	}
-	fmt.Fprintf(&b, "\r\na=rtpmap:%d %s\r\n", a.Payload, codec)
-	if a.EventType >= 0 {
-		fmt.Fprintf(&b, "a=rtpmap:%d telephone-event/8000\r\na=fmtp:%d 0-16\r\n", a.EventType, a.EventType)
+	return describe(a.SessionID, a.Version, a.Addr, a.Port, []rtpmap{{a.Payload, codec}}, a.EventType, a.Direction)
+}
+
+type rtpmap struct {
+	payload uint8
+	codec   string
+}
+
+// describe writes a description of one audio stream.
+func describe(session, version uint64, addr netip.Addr, port int, codecs []rtpmap, eventType int, dir Direction) []byte {
+	var b bytes.Buffer
+	ipv := "IP4"
+	if addr.Is6() {
+		ipv = "IP6"
 	}
-	fmt.Fprintf(&b, "a=ptime:20\r\na=%s\r\n", a.Direction)
+	fmt.Fprintf(&b, "v=0\r\no=switchboard %d %d IN %s %s\r\ns=switchboard\r\nc=IN %s %s\r\nt=0 0\r\n",
+		session, version, ipv, addr, ipv, addr)
+	fmt.Fprintf(&b, "m=audio %d RTP/AVP", port)
+	for _, c := range codecs {
+		fmt.Fprintf(&b, " %d", c.payload)
+	}
+	if eventType >= 0 {
+		fmt.Fprintf(&b, " %d", eventType)
+	}
+	b.WriteString("\r\n")
+	for _, c := range codecs {
+		fmt.Fprintf(&b, "a=rtpmap:%d %s\r\n", c.payload, c.codec)
+	}
+	if eventType >= 0 {
+		fmt.Fprintf(&b, "a=rtpmap:%d telephone-event/8000\r\na=fmtp:%d 0-16\r\n", eventType, eventType)
+	}
+	fmt.Fprintf(&b, "a=ptime:20\r\na=%s\r\n", dir)
 	return b.Bytes()
 }

@@ -73,3 +73,23 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// The engine's offer names both G.711 codecs and telephone-events; an
+// answer choosing A-law reads back as A-law.
+func TestOffer(t *testing.T) {
+	o, err := Parse(NewOffer(9, netip.MustParseAddr("192.0.2.1"), 30000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Port != 30000 || len(o.Payloads) != 3 || o.Codecs[0] != "pcmu/8000" || o.Codecs[8] != "pcma/8000" || o.EventType != EventPayload {
+		t.Fatalf("offer %+v", o)
+	}
+	ans := Answer{Addr: netip.MustParseAddr("192.0.2.2"), Port: 4000, Payload: PayloadPCMA, ALaw: true, EventType: EventPayload}
+	back, err := Parse(ans.Marshal())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pt, alaw, err := back.Codec(); err != nil || pt != PayloadPCMA || !alaw {
+		t.Fatalf("answer's codec %d %v %v", pt, alaw, err)
+	}
+}

@@ -2,22 +2,17 @@ package siptest
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"net"
 	"net/netip"
-	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/emiago/sipgo"
 	"github.com/emiago/sipgo/sip"
-	"github.com/pion/rtp"
 
-	"github.com/switchboard-voice/switchboard/http/telephony/phone"
 	"github.com/switchboard-voice/switchboard/sip/sdp"
 )
 
@@ -34,43 +29,18 @@ type Config struct {
 
 // Caller is a call placed at the gateway.
 type Caller struct {
-	Phone *phone.Phone
+	*stream
 
 	ua     *sipgo.UserAgent
 	srv    *sipgo.Server
 	cli    *sipgo.Client
 	dialog *sipgo.DialogClientSession
 	conn   net.PacketConn // SIP
-	rtp    net.PacketConn
-	answer *sdp.Offer
-	remote netip.AddrPort
-
-	quit chan struct{}
-	wg   sync.WaitGroup
-	done chan struct{}
+	done   chan struct{}
 
 	mu         sync.Mutex
-	violations []string
-	events     []string // keys received as telephone-events
 	refers     []string // Refer-To of REFERs received
 	byeFromEng bool
-	ssrc       uint32
-	lastSeq    uint16
-	lastTS     uint32
-	lastEvTS   uint32
-	anyEv      bool
-	packets    int
-	seq        uint16
-	ts         uint32
-	sending    chan outPkt
-	mute       atomic.Bool
-}
-
-type outPkt struct {
-	pt      uint8
-	marker  bool
-	ts      bool // use the event's timestamp
-	payload []byte
 }
 
 // ErrRefused is a final failure answer to the INVITE.
@@ -84,13 +54,13 @@ func (e *ErrRefused) Error() string { return fmt.Sprintf("INVITE refused: %d %s"
 // Dial places a call; it returns once the call is answered (and ACKed),
 // or the INVITE's final failure as *ErrRefused.
 func Dial(ctx context.Context, cfg Config) (*Caller, error) {
-	c := &Caller{Phone: phone.New(nil), quit: make(chan struct{}), done: make(chan struct{}), sending: make(chan outPkt, 64)}
-	var err error
-	if c.conn, err = net.ListenPacket("udp", "127.0.0.1:0"); err != nil {
+	st, err := newStream()
+	if err != nil {
 		return nil, err
 	}
-	if c.rtp, err = net.ListenPacket("udp", "127.0.0.1:0"); err != nil {
-		_ = c.conn.Close()
+	c := &Caller{stream: st, done: make(chan struct{})}
+	if c.conn, err = net.ListenPacket("udp", "127.0.0.1:0"); err != nil {
+		_ = c.rtp.Close()
 		return nil, err
 	}
 	local := c.conn.LocalAddr().(*net.UDPAddr)
@@ -171,14 +141,12 @@ func Dial(ctx context.Context, cfg Config) (*Caller, error) {
 		c.closeAll()
 		return nil, err
 	}
-	if c.answer, err = sdp.Parse(c.dialog.InviteResponse.Body()); err != nil {
+	answer, err := sdp.Parse(c.dialog.InviteResponse.Body())
+	if err != nil {
 		c.closeAll()
 		return nil, fmt.Errorf("the answer: %w", err)
 	}
-	c.remote = netip.AddrPortFrom(c.answer.Addr, uint16(c.answer.Port))
-	c.wg.Add(2)
-	go c.readRTP()
-	go c.sendRTP()
+	c.run(answer)
 	c.wg.Add(1)
 	go func() {
 		defer c.wg.Done()
@@ -194,36 +162,6 @@ func Dial(ctx context.Context, cfg Config) (*Caller, error) {
 func defaultOffer(port int) []byte {
 	return []byte(fmt.Sprintf("v=0\r\no=siptest 1 1 IN IP4 127.0.0.1\r\ns=siptest\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"+
 		"m=audio %d RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-16\r\na=ptime:20\r\na=sendrecv\r\n", port))
-}
-
-// Answer is the engine's SDP answer.
-func (c *Caller) Answer() *sdp.Offer { return c.answer }
-
-// Say speaks words into the call.
-func (c *Caller) Say(text string) { c.Phone.Say(text) }
-
-// Press sends keys as RFC 4733 telephone-events.
-func (c *Caller) Press(digits string) error {
-	for _, d := range digits {
-		code := strings.IndexRune("0123456789*#ABCD", d)
-		if code < 0 {
-			return fmt.Errorf("siptest: %q is not a key", d)
-		}
-		for i := 1; i <= 5; i++ {
-			p := binary.BigEndian.AppendUint16([]byte{byte(code), 10}, uint16(i*160))
-			if i == 5 {
-				p[1] |= 0x80
-			}
-			c.sending <- outPkt{pt: 101, marker: i == 1, ts: true, payload: p}
-		}
-	}
-	return nil
-}
-
-// SendRaw sends a datagram as it is to the engine's RTP port.
-func (c *Caller) SendRaw(_ int, data []byte) error {
-	_, err := c.rtp.WriteTo(data, net.UDPAddrFromAddrPort(c.remote))
-	return err
 }
 
 // HangUp sends BYE and stops the media.
@@ -244,32 +182,11 @@ func (c *Caller) HungUpByEngine() bool {
 	return c.byeFromEng
 }
 
-// Violations lists what the engine sent that a strict trunk would reject.
-func (c *Caller) Violations() []string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return append([]string(nil), c.violations...)
-}
-
-// Events lists the keys the engine sent as telephone-events.
-func (c *Caller) Events() string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return strings.Join(c.events, "")
-}
-
 // Refers lists the Refer-To of the REFERs the engine sent.
 func (c *Caller) Refers() []string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return append([]string(nil), c.refers...)
-}
-
-// Packets counts the RTP packets received.
-func (c *Caller) Packets() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.packets
 }
 
 // Close stops the caller's media and user agent (without BYE).
@@ -311,145 +228,11 @@ func (c *Caller) notifyTransferred() {
 	_, _ = c.dialog.Do(ctx, n)
 }
 
-// sendRTP sends the phone's next frame every 20 ms, keys in their place.
-func (c *Caller) sendRTP() {
-	defer c.wg.Done()
-	t := time.NewTicker(20 * time.Millisecond)
-	defer t.Stop()
-	c.seq, c.ts = 1000, 50000
-	var evTS uint32
-	inEvent := false
-	buf := make([]byte, 1500)
-	for {
-		select {
-		case <-c.quit:
-			return
-		case <-t.C:
-		}
-		var p rtp.Packet
-		select {
-		case o := <-c.sending:
-			if !inEvent {
-				evTS, inEvent = c.ts, true
-			}
-			p = rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: o.pt, Marker: o.marker, Timestamp: evTS}, Payload: o.payload}
-			if o.payload[1]&0x80 != 0 {
-				inEvent = false
-			}
-		default:
-			p = rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: 0, Timestamp: c.ts}, Payload: c.Phone.Next()}
-		}
-		if c.mute.Load() {
-			continue
-		}
-		p.SequenceNumber, p.SSRC = c.seq, 0x5157
-		c.seq++
-		c.ts += 160
-		n, err := p.MarshalTo(buf)
-		if err != nil {
-			continue
-		}
-		if _, err := c.rtp.WriteTo(buf[:n], net.UDPAddrFromAddrPort(c.remote)); err != nil {
-			return
-		}
-		c.Phone.Play() // the engine paces its audio: no marks travel on RTP
-	}
-}
-
-// readRTP takes the engine's packets, checking them as a strict trunk.
-func (c *Caller) readRTP() {
-	defer c.wg.Done()
-	buf := make([]byte, 1500)
-	for {
-		n, _, err := c.rtp.ReadFrom(buf)
-		if err != nil {
-			return
-		}
-		var p rtp.Packet
-		if err := p.Unmarshal(buf[:n]); err != nil {
-			c.violate("undecodable RTP: %v", err)
-			continue
-		}
-		c.check(&p)
-		switch {
-		case p.PayloadType == 0:
-			if len(p.Payload) != 160 {
-				c.violate("a %d-byte PCMU payload, not 20 ms", len(p.Payload))
-			}
-			c.Phone.Receive(append([]byte(nil), p.Payload...))
-		case int(p.PayloadType) == c.answer.EventType:
-			c.mu.Lock()
-			if !c.anyEv || p.Timestamp != c.lastEvTS {
-				c.anyEv, c.lastEvTS = true, p.Timestamp
-				if len(p.Payload) >= 4 && p.Payload[0] < 16 {
-					c.events = append(c.events, string("0123456789*#ABCD"[p.Payload[0]]))
-				}
-			}
-			c.mu.Unlock()
-		default:
-			c.violate("unexpected payload type %d", p.PayloadType)
-		}
-	}
-}
-
-func (c *Caller) check(p *rtp.Packet) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.packets++
-	if c.packets == 1 {
-		c.ssrc, c.lastSeq, c.lastTS = p.SSRC, p.SequenceNumber, p.Timestamp
-		return
-	}
-	if p.SSRC != c.ssrc {
-		c.violations = append(c.violations, "the SSRC changed")
-	}
-	if p.SequenceNumber != c.lastSeq+1 {
-		c.violations = append(c.violations, "sequence "+strconv.Itoa(int(p.SequenceNumber))+" after "+strconv.Itoa(int(c.lastSeq)))
-	}
-	if p.PayloadType == 0 && c.lastTS != p.Timestamp && (p.Timestamp-c.lastTS)%160 != 0 {
-		c.violations = append(c.violations, fmt.Sprintf("timestamp %d after %d", p.Timestamp, c.lastTS))
-	}
-	c.lastSeq = p.SequenceNumber
-	if p.PayloadType == 0 {
-		c.lastTS = p.Timestamp
-	}
-}
-
-func (c *Caller) violate(format string, args ...any) {
-	c.mu.Lock()
-	c.violations = append(c.violations, fmt.Sprintf(format, args...))
-	c.mu.Unlock()
-}
-
 // Hold sends a re-INVITE offering direction (sendonly to hold,
 // sendrecv to resume) and returns the direction answered.
 func (c *Caller) Hold(ctx context.Context, direction string) (sdp.Direction, error) {
-	port := c.rtp.LocalAddr().(*net.UDPAddr).Port
-	offer := strings.Replace(string(defaultOffer(port)), "a=sendrecv", "a="+direction, 1)
-	uri := c.dialog.InviteResponse.Contact().Address
-	req := sip.NewRequest(sip.INVITE, uri)
-	req.AppendHeader(sip.NewHeader("Content-Type", "application/sdp"))
-	req.SetBody([]byte(offer))
-	res, err := c.dialog.Do(ctx, req)
-	if err != nil {
-		return 0, err
-	}
-	if !res.IsSuccess() {
-		return 0, &ErrRefused{Code: res.StatusCode, Reason: res.Reason}
-	}
-	if err := c.dialog.WriteRequest(sip.NewRequest(sip.ACK, uri)); err != nil {
-		return 0, err
-	}
-	a, err := sdp.Parse(res.Body())
-	if err != nil {
-		return 0, err
-	}
-	return a.Direction, nil
+	return c.hold(ctx, c.dialog, c.dialog.InviteResponse.Contact().Address, direction)
 }
-
-// StopMedia stops sending RTP, as a trunk that lost the caller's audio
-// does; the call stays up.
-func (c *Caller) StopMedia() { c.mute.Store(true) }
 
 // Info presses a key as SIP INFO (application/dtmf-relay), as some PBXs
 // send keys.
