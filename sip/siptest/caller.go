@@ -227,11 +227,15 @@ func (c *Caller) SendRaw(_ int, data []byte) error {
 }
 
 // HangUp sends BYE and stops the media.
-func (c *Caller) HangUp() {
+func (c *Caller) HangUp() { _ = c.End() }
+
+// End is HangUp, returning why the BYE failed (no 200 from the engine).
+func (c *Caller) End() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	_ = c.dialog.Bye(ctx)
+	err := c.dialog.Bye(ctx)
 	c.Close()
+	return err
 }
 
 // Done is closed once the call ended, by either side's BYE.
@@ -360,6 +364,7 @@ func (c *Caller) sendRTP() {
 func (c *Caller) readRTP() {
 	defer c.wg.Done()
 	buf := make([]byte, 1500)
+	var cut cutWatch
 	for {
 		n, _, err := c.rtp.ReadFrom(buf)
 		if err != nil {
@@ -377,6 +382,7 @@ func (c *Caller) readRTP() {
 				c.violate("a %d-byte PCMU payload, not 20 ms", len(p.Payload))
 			}
 			c.Phone.Receive(append([]byte(nil), p.Payload...))
+			cut.frame(c.Phone, p.Payload)
 		case int(p.PayloadType) == c.answer.EventType:
 			c.mu.Lock()
 			if !c.anyEv || p.Timestamp != c.lastEvTS {
