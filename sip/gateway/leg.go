@@ -151,25 +151,32 @@ func (l *leg) HangUp(ctx context.Context) error {
 	return err
 }
 
-// Transfer implements voice.Carrier: a cold transfer by REFER to the
-// number at the trunk that sent the call. It returns once the trunk
-// reported the transfer target's answer (or its failure).
+// Transfer implements voice.Carrier: a cold transfer by REFER (RFC 3515)
+// to the number at the trunk that sent the call, referred by the number
+// it dialled. It returns once the trunk reported the transfer target's
+// answer (or its failure). A warm transfer is made cold, as on Telnyx:
+// the engine places no second leg of its own.
 func (l *leg) Transfer(ctx context.Context, req voice.TransferRequest) error {
 	defer l.transferOnce.Do(func() { close(l.transferDone) })
 	if req.Warm {
-		return fmt.Errorf("sip: warm transfer: %w", telephony.ErrUnsupported)
+		l.log.Warn("warm transfers are not supported on SIP trunks: transferring cold")
 	}
 	host, port := trunkHost(l.dialog.InviteRequest)
 	target := sip.Uri{User: req.To, Host: host, Port: port}
 	contact := l.dialog.InviteRequest.Contact()
 	refer := sip.NewRequest(sip.REFER, contact.Address)
 	refer.AppendHeader(sip.NewHeader("Refer-To", "<"+target.String()+">"))
+	refer.AppendHeader(sip.NewHeader("Referred-By", "<"+l.dialog.InviteRequest.To().Address.String()+">"))
 	refer.AppendHeader(&l.g.contact)
 	res, err := l.dialog.Do(ctx, refer)
 	if err != nil {
 		return fmt.Errorf("sip: REFER: %w", err)
 	}
 	if !res.IsSuccess() {
+		// No second leg to bridge instead (405, 501, 403: the trunk
+		// takes no transfers): the caller is hung up on, as a carrier
+		// whose transfer API failed does.
+		l.log.Warn("SIP transfer refused by the trunk: hanging up", "code", res.StatusCode, "reason", res.Reason)
 		return fmt.Errorf("sip: REFER refused: %d %s", res.StatusCode, res.Reason)
 	}
 	wait := time.NewTimer(l.g.cfg.TransferWait)
@@ -183,6 +190,7 @@ func (l *leg) Transfer(ctx context.Context, req voice.TransferRequest) error {
 			case code < 300:
 				return nil
 			default:
+				l.log.Warn("SIP transfer failed: the target did not answer; hanging up", "code", code)
 				return fmt.Errorf("sip: transfer failed: %d", code)
 			}
 		case <-l.ended:

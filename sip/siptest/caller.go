@@ -1,6 +1,7 @@
 package siptest
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -18,6 +19,7 @@ import (
 	"github.com/pion/rtp"
 
 	"github.com/switchboard-voice/switchboard/http/telephony/phone"
+	"github.com/switchboard-voice/switchboard/sip/media"
 	"github.com/switchboard-voice/switchboard/sip/sdp"
 )
 
@@ -30,6 +32,19 @@ type Config struct {
 	Headers []sip.Header
 	// Offer replaces the SDP offer (nil: PCMU and telephone-event 101).
 	Offer func(port int) []byte
+	// Refer is how the trunk answers the engine's REFERs (zero: accepts
+	// them, and the transfer target answers).
+	Refer ReferAnswer
+}
+
+// ReferAnswer is a trunk's answer to a REFER.
+type ReferAnswer struct {
+	// Code is the REFER's final response [202]: a trunk refusing
+	// transfers answers 405, 501 or 403.
+	Code int
+	// Outcome is, after a 202, the transfer target's answer the NOTIFY
+	// reports in its message/sipfrag [200]: 486 busy, 480 no answer.
+	Outcome int
 }
 
 // Caller is a call placed at the gateway.
@@ -42,6 +57,7 @@ type Caller struct {
 	dialog *sipgo.DialogClientSession
 	conn   net.PacketConn // SIP
 	rtp    net.PacketConn
+	rtcp   net.PacketConn // held so the engine's reports reach no one else's socket
 	answer *sdp.Offer
 	remote netip.AddrPort
 
@@ -53,6 +69,7 @@ type Caller struct {
 	violations []string
 	events     []string // keys received as telephone-events
 	refers     []string // Refer-To of REFERs received
+	referredBy []string // their Referred-By
 	byeFromEng bool
 	ssrc       uint32
 	lastSeq    uint16
@@ -77,6 +94,8 @@ type outPkt struct {
 type ErrRefused struct {
 	Code   int
 	Reason string
+	// Contact is where a redirection (3xx) sends the call.
+	Contact string
 }
 
 func (e *ErrRefused) Error() string { return fmt.Sprintf("INVITE refused: %d %s", e.Code, e.Reason) }
@@ -89,7 +108,7 @@ func Dial(ctx context.Context, cfg Config) (*Caller, error) {
 	if c.conn, err = net.ListenPacket("udp", "127.0.0.1:0"); err != nil {
 		return nil, err
 	}
-	if c.rtp, err = net.ListenPacket("udp", "127.0.0.1:0"); err != nil {
+	if c.rtp, c.rtcp, err = media.Listen(netip.AddrFrom4([4]byte{127, 0, 0, 1})); err != nil {
 		_ = c.conn.Close()
 		return nil, err
 	}
@@ -119,11 +138,18 @@ func Dial(ctx context.Context, cfg Config) (*Caller, error) {
 		if h := req.GetHeader("Refer-To"); h != nil {
 			to = h.Value()
 		}
+		by := ""
+		if h := req.GetHeader("Referred-By"); h != nil {
+			by = h.Value()
+		}
 		c.mu.Lock()
-		c.refers = append(c.refers, to)
+		c.refers, c.referredBy = append(c.refers, to), append(c.referredBy, by)
 		c.mu.Unlock()
-		_ = tx.Respond(sip.NewResponseFromRequest(req, 202, "Accepted", nil))
-		go c.notifyTransferred()
+		code, outcome := cmp.Or(cfg.Refer.Code, 202), cmp.Or(cfg.Refer.Outcome, 200)
+		_ = tx.Respond(sip.NewResponseFromRequest(req, code, reasonPhrase(code), nil))
+		if code == 202 {
+			go c.notifyTransferred(outcome)
+		}
 	})
 	c.wg.Add(1)
 	go func() { defer c.wg.Done(); _ = c.srv.ServeUDP(c.conn) }()
@@ -163,7 +189,11 @@ func Dial(ctx context.Context, cfg Config) (*Caller, error) {
 		c.closeAll()
 		var de *sipgo.ErrDialogResponse
 		if errors.As(err, &de) {
-			return nil, &ErrRefused{Code: de.Res.StatusCode, Reason: de.Res.Reason}
+			refused := &ErrRefused{Code: de.Res.StatusCode, Reason: de.Res.Reason}
+			if h := de.Res.Contact(); h != nil {
+				refused.Contact = h.Address.String()
+			}
+			return nil, refused
 		}
 		return nil, err
 	}
@@ -269,6 +299,13 @@ func (c *Caller) Refers() []string {
 	return append([]string(nil), c.refers...)
 }
 
+// ReferredBy lists the Referred-By of the REFERs the engine sent.
+func (c *Caller) ReferredBy() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]string(nil), c.referredBy...)
+}
+
 // Packets counts the RTP packets received.
 func (c *Caller) Packets() int {
 	c.mu.Lock()
@@ -299,19 +336,20 @@ func (c *Caller) closeAll() {
 	}
 	_ = c.conn.Close()
 	_ = c.rtp.Close()
+	_ = c.rtcp.Close()
 	c.wg.Wait()
 }
 
-// notifyTransferred tells the engine, after a REFER, that the transfer
+// notifyTransferred tells the engine, after a REFER, how the transfer
 // target answered (RFC 3515 NOTIFY with a message/sipfrag).
-func (c *Caller) notifyTransferred() {
+func (c *Caller) notifyTransferred(outcome int) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	n := sip.NewRequest(sip.NOTIFY, c.dialog.InviteResponse.Contact().Address)
 	n.AppendHeader(sip.NewHeader("Event", "refer"))
 	n.AppendHeader(sip.NewHeader("Subscription-State", "terminated;reason=noresource"))
 	n.AppendHeader(sip.NewHeader("Content-Type", "message/sipfrag;version=2.0"))
-	n.SetBody([]byte("SIP/2.0 200 OK\r\n"))
+	n.SetBody(fmt.Appendf(nil, "SIP/2.0 %d %s\r\n", outcome, reasonPhrase(outcome)))
 	_, _ = c.dialog.Do(ctx, n)
 }
 
