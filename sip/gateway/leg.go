@@ -250,9 +250,6 @@ func (l *leg) Idle() {
 	}
 }
 
-// minSessionExpires is RFC 4028's floor (Min-SE) in seconds.
-const minSessionExpires = 90
-
 // sessionTimer reads an INVITE's Session-Expires (RFC 4028): with the
 // caller's support for timers it refreshes, else the engine does.
 func (l *leg) sessionTimer(req *sip.Request) {
@@ -265,7 +262,7 @@ func (l *leg) sessionTimer(req *sip.Request) {
 	if err != nil || secs <= 0 {
 		return
 	}
-	l.expires = time.Duration(max(secs, minSessionExpires)) * time.Second
+	l.expires = max(time.Duration(secs)*time.Second, l.g.cfg.MinSessionExpires)
 	supported := false
 	if s := req.GetHeader("Supported"); s != nil && strings.Contains(s.Value(), "timer") {
 		supported = true
