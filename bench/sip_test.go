@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/goleak"
+
 	"github.com/switchboard-voice/switchboard/persistence/pgtest"
 )
 
@@ -12,6 +14,11 @@ import (
 // through the engine's SIP listener; every turn is timed, the barge-in is
 // heard as the assistant's audio stopping, nothing fails.
 func TestConversationsOverSIP(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent(),
+		goleak.IgnoreAnyFunction("github.com/valyala/fasthttp.updateServerDate.func1"),        // process-wide, started once
+		goleak.IgnoreAnyFunction("github.com/valyala/fasthttp.(*workerPool).Start.func2"),     // sleeps out its 10 s tick after a shutdown
+		goleak.IgnoreAnyFunction("github.com/asynkron/protoactor-go/actor.NewThrottle.func1"), // exits within its interval
+		goleak.IgnoreTopFunction("github.com/asynkron/protoactor-go/actor.NewDeadLetter.NewThrottle.func4.1"))
 	sys, err := startEngine(t.Context(), pgtest.AdminDSN(), DefaultLatencies, true)
 	if err != nil {
 		t.Fatal(err)
