@@ -19,6 +19,10 @@ type Options struct {
 	// APIKey an admin key there; FakesAddr where the provider fakes listen
 	// for it. See startRemote.
 	Target, APIKey, FakesAddr string
+	// Carrier is what the calls come over: CarrierTwilio (the default) or
+	// CarrierSIP, which needs an engine the bench starts and no floor (the
+	// floor relay speaks Twilio's websocket only).
+	Carrier string
 
 	Latencies Latencies
 	Calls     int           // concurrent calls (the ramp's first step)
@@ -75,7 +79,8 @@ const (
 type Report struct {
 	Date       time.Time     `json:"date"`
 	Machine    Machine       `json:"machine"`
-	Target     string        `json:"target"` // "in-process", TargetProcess or the URL
+	Target     string        `json:"target"`  // "in-process", TargetProcess or the URL
+	Carrier    string        `json:"carrier"` // CarrierTwilio or CarrierSIP
 	Latencies  Latencies     `json:"latencies"`
 	TurnDelay  time.Duration `json:"turn_delay_ns"`
 	Runs       []Result      `json:"runs"`
@@ -112,8 +117,20 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if o.Calls <= 0 || o.Duration <= 0 && o.Soak <= 0 {
 		return nil, errors.New("bench: calls and a duration must be positive")
 	}
-	rep := &Report{Date: time.Now().UTC(), Machine: thisMachine(), Target: "in-process", Latencies: o.Latencies,
-		TurnDelay: o.Latencies.TurnDelay()}
+	sip := o.Carrier == CarrierSIP
+	switch {
+	case o.Carrier != "" && o.Carrier != CarrierTwilio && !sip:
+		return nil, fmt.Errorf("bench: carrier %q: want %s or %s", o.Carrier, CarrierTwilio, CarrierSIP)
+	case sip && o.Target != "":
+		return nil, errors.New("bench: SIP calls need an engine the bench starts, not a target")
+	case sip && o.Floor:
+		return nil, errors.New("bench: the floor relay takes Twilio's websocket only, not SIP calls")
+	}
+	rep := &Report{Date: time.Now().UTC(), Machine: thisMachine(), Target: "in-process", Carrier: CarrierTwilio,
+		Latencies: o.Latencies, TurnDelay: o.Latencies.TurnDelay()}
+	if sip {
+		rep.Carrier = CarrierSIP
+	}
 	var sys *system
 	var fk *fakesProcess
 	var err error
@@ -132,9 +149,9 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 			return nil, err
 		}
 		defer fk.stop()
-		sys, err = startEngineProcess(ctx, o.Binary, o.DatabaseURL, o.Latencies, fk, dir)
+		sys, err = startEngineProcess(ctx, o.Binary, o.DatabaseURL, o.Latencies, fk, dir, sip)
 	default:
-		sys, err = startEngine(ctx, o.DatabaseURL, o.Latencies)
+		sys, err = startEngine(ctx, o.DatabaseURL, o.Latencies, sip)
 	}
 	if err != nil {
 		return nil, err

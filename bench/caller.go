@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/switchboard-voice/switchboard/http/telephony/phone"
-	"github.com/switchboard-voice/switchboard/http/telephony/twilio/twiliotest"
 )
 
 // stepTimeout bounds each step of a caller's script: an engine that
@@ -21,7 +20,8 @@ const quiet = 400 * time.Millisecond
 
 // caller is one simulated person on a call.
 type caller struct {
-	c   *twiliotest.Call
+	c   line
+	p   *phone.Phone
 	rng *rand.Rand
 
 	// turns are the answers timed so far. The phone times every audio
@@ -31,27 +31,30 @@ type caller struct {
 	// The answer to what the caller said over the assistant is apart: it
 	// waits for the engine's interruption cooldown by design.
 	turns, afterBarge []time.Duration
-	seen              int           // replies the phone timed that were looked at
-	counted           *atomic.Int64 // the run's turns so far, for progress
+	// barges are the barge-ins timed in the barge-in step: over RTP the
+	// caller also hears the assistant pause for the backchannel.
+	barges  []time.Duration
+	seen    int           // replies the phone timed that were looked at
+	counted *atomic.Int64 // the run's turns so far, for progress
 }
 
 // take keeps in to the answers the phone timed since the last look.
 func (cl *caller) take(to *[]time.Duration) {
-	r := cl.c.Phone.Timings().Replies
+	r := cl.p.Timings().Replies
 	*to = append(*to, r[cl.seen:]...)
 	cl.counted.Add(int64(len(r) - cl.seen))
 	cl.seen = len(r)
 }
 
 // skip drops them.
-func (cl *caller) skip() { cl.seen = len(cl.c.Phone.Timings().Replies) }
+func (cl *caller) skip() { cl.seen = len(cl.p.Timings().Replies) }
 
 // converse is the engine script: the greeting, a question, a question
 // whose long answer gets an "mm-hmm", a question whose answer is
 // interrupted, a silence, and (by the caller of converse) a hang-up.
 // Between turns the caller pauses for 0.4–1.2 s, as people do.
 func (cl *caller) converse(ctx context.Context) error {
-	p := cl.c.Phone
+	p := cl.p
 	if err := cl.hear(ctx, greetingEnd); err != nil {
 		return failed("greeting not heard", err)
 	}
@@ -83,10 +86,12 @@ func (cl *caller) converse(ctx context.Context) error {
 		return failed("reply not heard", err)
 	}
 	cl.take(&cl.turns)
+	barged := len(p.Timings().BargeIns)
 	cl.c.Say(bargeIn)
 	if err := cl.wait(ctx, func(p *phone.Phone) bool { return p.Clears() > clears }); err != nil {
 		return failed("no clear after barge-in", err)
 	}
+	cl.barges = p.Timings().BargeIns[barged:]
 	if err := cl.hear(ctx, "listening"); err != nil {
 		return failed("reply not heard", err)
 	}
@@ -113,7 +118,7 @@ func (cl *caller) hear(ctx context.Context, word string) error {
 func (cl *caller) wait(ctx context.Context, cond func(*phone.Phone) bool) error {
 	ctx, cancel := context.WithTimeout(ctx, stepTimeout)
 	defer cancel()
-	return cl.c.Phone.Wait(ctx, cond)
+	return cl.p.Wait(ctx, cond)
 }
 
 func (cl *caller) pause(ctx context.Context) {

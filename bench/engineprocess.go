@@ -13,8 +13,9 @@ import (
 // startEngineProcess runs `switchboard serve` (bin) as a process of its
 // own over a fresh database, pointed at the fakes' process, and
 // provisions its assistants; its warnings and errors are counted with the
-// run's. The bench process keeps only the callers.
-func startEngineProcess(ctx context.Context, bin, databaseURL string, lat Latencies, fk *fakesProcess, dir string) (_ *system, err error) {
+// run's. The bench process keeps only the callers. With sip, the engine
+// listens for SIP on loopback and the calls come over SIP.
+func startEngineProcess(ctx context.Context, bin, databaseURL string, lat Latencies, fk *fakesProcess, dir string, sip bool) (_ *system, err error) {
 	s := &system{numbers: map[bool]string{}}
 	s.errs.Store(&errorCounts{})
 	defer func() {
@@ -44,10 +45,16 @@ func startEngineProcess(ctx context.Context, bin, databaseURL string, lat Latenc
 	env := append([]string{"DATABASE_URL=" + pool.Config().ConnString(),
 		"SWITCHBOARD_SECRET_KEY=" + base64.StdEncoding.EncodeToString(random(secrets.KeySize)),
 		"SWITCHBOARD_TWILIO_API_URL=" + s.cloud.URL()}, fk.env...)
-	p, err := startProcess("engine", bin, []string{"serve", "--addr", addr, "--public-url", url,
+	args := []string{"serve", "--addr", addr, "--public-url", url,
 		"--metrics-addr", metricsAddr, "--pprof", "--allow-private-urls", "--data-dir", dir + "/engine", "--demo", "off",
-		"--drain-timeout", "5s", "--log-format", "json", "--log-level", "warn"},
-		env, nil, &jsonLogCounter{errs: s.errs.Load})
+		"--drain-timeout", "5s", "--log-format", "json", "--log-level", "warn"}
+	if sip {
+		if s.sip, err = freeSIPAddr(); err != nil {
+			return nil, err
+		}
+		args = append(args, "--sip-addr", s.sip.String())
+	}
+	p, err := startProcess("engine", bin, args, env, nil, &jsonLogCounter{errs: s.errs.Load})
 	if err != nil {
 		return nil, err
 	}
@@ -70,8 +77,13 @@ func startEngineProcess(ctx context.Context, bin, databaseURL string, lat Latenc
 	if err != nil {
 		return nil, err
 	}
+	if sip {
+		if err := addTrunk(ctx, url, key); err != nil {
+			return nil, err
+		}
+	}
 	for _, spec := range []bool{false, true} {
-		if s.numbers[spec], err = provision(ctx, url, key, lat, acct, spec); err != nil {
+		if s.numbers[spec], err = provision(ctx, url, key, lat, acct, spec, sip); err != nil {
 			return nil, err
 		}
 	}

@@ -20,8 +20,9 @@ import (
 // startEngine builds an engine in this process over a fresh database on
 // the server of databaseURL, with the provider fakes on loopback, and
 // provisions its assistants. The engine's warnings and errors are counted
-// with the run's.
-func startEngine(ctx context.Context, databaseURL string, lat Latencies) (_ *system, err error) {
+// with the run's. With sip, it listens for SIP and the calls come over
+// SIP from a trunk on loopback.
+func startEngine(ctx context.Context, databaseURL string, lat Latencies, sip bool) (_ *system, err error) {
 	s := &system{numbers: map[bool]string{}}
 	s.errs.Store(&errorCounts{})
 	defer func() {
@@ -65,7 +66,11 @@ func startEngine(ctx context.Context, databaseURL string, lat Latencies) (_ *sys
 		_ = ln.Close()
 		return nil, fmt.Errorf("bench: %w", err)
 	}
-	eng, err := engine.New(engine.Config{Log: slog.New(&logCounter{errs: &s.errs}), Pool: pool, Sealer: box, Secret: random(32),
+	sipAddr := ""
+	if sip {
+		sipAddr = "127.0.0.1:0"
+	}
+	eng, err := engine.New(engine.Config{SIPAddr: sipAddr, Log: slog.New(&logCounter{errs: &s.errs}), Pool: pool, Sealer: box, Secret: random(32),
 		PublicURL: url, DataDir: dataDir, Getenv: func(k string) string { return env[k] },
 		CarrierAPIs: map[string]string{"twilio": s.cloud.URL()}, AllowPrivateURLs: true})
 	if err != nil {
@@ -89,8 +94,14 @@ func startEngine(ctx context.Context, databaseURL string, lat Latencies) (_ *sys
 	if err != nil {
 		return nil, err
 	}
+	if sip {
+		s.sip = eng.Gateways.SIP.Addr().(*net.UDPAddr).AddrPort()
+		if err := addTrunk(ctx, url, key); err != nil {
+			return nil, err
+		}
+	}
 	for _, spec := range []bool{false, true} {
-		if s.numbers[spec], err = provision(ctx, url, key, lat, acct, spec); err != nil {
+		if s.numbers[spec], err = provision(ctx, url, key, lat, acct, spec, sip); err != nil {
 			return nil, err
 		}
 	}

@@ -47,14 +47,14 @@ func assistantBody(lat Latencies, acct account, speculative bool) []byte {
 
 // provision creates an assistant and a random number of its own through
 // the engine's REST API with an admin key of an organization, and returns
-// the number.
-func provision(ctx context.Context, baseURL, apiKey string, lat Latencies, acct account, speculative bool) (string, error) {
+// the number: a Twilio number, or with sip a SIP trunk's.
+func provision(ctx context.Context, baseURL, apiKey string, lat Latencies, acct account, speculative, sip bool) (string, error) {
 	var created struct{ ID int64 }
 	if err := postJSON(ctx, baseURL+"/api/v1/assistants", apiKey, assistantBody(lat, acct, speculative), &created); err != nil {
 		return "", fmt.Errorf("bench: create the assistant: %w", err)
 	}
 	num := fmt.Sprintf("+1555%07d", rand.IntN(10_000_000))
-	number, _ := json.Marshal(map[string]any{"phone_number": num, "provider": "twilio",
+	number, _ := json.Marshal(map[string]any{"phone_number": num, "provider": provider(sip),
 		"friendly_name": "switchboard bench", "assistant_id": created.ID})
 	if err := postJSON(ctx, baseURL+"/api/v1/phone-numbers", apiKey, number, nil); err != nil {
 		return "", fmt.Errorf("bench: create the number: %w", err)

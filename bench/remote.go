@@ -36,7 +36,7 @@ func startRemote(ctx context.Context, url, apiKey, fakesAddr string, lat Latenci
 	}
 	s.closers = append(s.closers, s.cloud.Close)
 	for _, spec := range []bool{false, true} {
-		if s.numbers[spec], err = provision(ctx, url, apiKey, lat, acct, spec); err != nil {
+		if s.numbers[spec], err = provision(ctx, url, apiKey, lat, acct, spec, false); err != nil {
 			return nil, err
 		}
 	}

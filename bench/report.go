@@ -17,8 +17,8 @@ func (r *Report) WriteTable(w io.Writer) error {
 	fmt.Fprintf(w, "switchboard bench · %s · %s, %d cores, GOMAXPROCS %d, %s\n", r.Date.Format(time.RFC3339), r.Machine.CPU,
 		r.Machine.Cores, r.Machine.GOMAXPROCS, r.Machine.Go)
 	l := r.Latencies
-	fmt.Fprintf(w, "engine: %s · providers: STT endpoint %v + delay %v, LLM first token %v then %.0f tokens/s, TTS first audio %v at %.1f× real time\n",
-		r.Target, l.STTEndpoint, l.STTDelay, l.LLMFirstToken, l.LLMTokensPerSecond, l.TTSFirstByte, l.TTSSpeed)
+	fmt.Fprintf(w, "engine: %s · carrier: %s · providers: STT endpoint %v + delay %v, LLM first token %v then %.0f tokens/s, TTS first audio %v at %.1f× real time\n",
+		r.Target, r.Carrier, l.STTEndpoint, l.STTDelay, l.LLMFirstToken, l.LLMTokensPerSecond, l.TTSFirstByte, l.TTSSpeed)
 	fmt.Fprintf(w, "overhead = turn latency − %v (STT endpoint + STT delay + LLM first token + tokens to the first sentence + TTS first audio)\n\n", r.TurnDelay)
 
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)

@@ -200,7 +200,7 @@ func (l *load) watch(ctx context.Context, start time.Time, stagger time.Duration
 // call places one call and plays its script to the end or to the run's.
 func (l *load) call(ctx context.Context, slot int, rng *rand.Rand) {
 	l.started.Add(1)
-	c, err := l.sys.cloud.Dial(ctx, fmt.Sprintf("+1444%07d", slot), l.sys.number(l.speculative))
+	c, p, err := l.sys.dial(ctx, fmt.Sprintf("+1444%07d", slot), l.sys.number(l.speculative))
 	if err != nil {
 		if !ended(ctx, err) {
 			l.errs.add("dial: " + kindOf(err))
@@ -210,23 +210,22 @@ func (l *load) call(ctx context.Context, slot int, rng *rand.Rand) {
 	}
 	l.live.Add(1)
 	defer l.live.Add(-1)
-	c.Phone.OnReceive(l.pacing.stream().observe)
-	cl := &caller{c: c, rng: rng, counted: &l.turns}
+	p.OnReceive(l.pacing.stream().observe)
+	cl := &caller{c: c, p: p, rng: rng, counted: &l.turns}
 	if l.sys.floor {
 		err = cl.stream(ctx)
 	} else {
 		err = cl.converse(ctx)
 	}
-	c.HangUp()
-	<-c.Done()
+	lineErr := c.End()
 	switch {
 	case err == nil:
 		l.done.Add(1)
 	case !ended(ctx, err):
 		l.errs.add(kindOf(err))
 	}
-	if err := c.Err(); err != nil && !ended(ctx, err) {
-		l.errs.add("call failed: " + err.Error())
+	if lineErr != nil && !ended(ctx, lineErr) {
+		l.errs.add("call failed: " + lineErr.Error())
 	}
 	for _, v := range c.Violations() {
 		l.errs.add("protocol violation: " + v)
@@ -237,6 +236,6 @@ func (l *load) call(ctx context.Context, slot int, rng *rand.Rand) {
 	l.mu.Lock()
 	l.replies = append(l.replies, cl.turns...)
 	l.afterBarge = append(l.afterBarge, cl.afterBarge...)
-	l.barges = append(l.barges, c.Phone.Timings().BargeIns...)
+	l.barges = append(l.barges, cl.barges...)
 	l.mu.Unlock()
 }

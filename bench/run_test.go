@@ -18,7 +18,7 @@ func TestConversationsAgainstEngine(t *testing.T) {
 		goleak.IgnoreAnyFunction("github.com/valyala/fasthttp.(*workerPool).Start.func2"),     // sleeps out its 10 s tick after a shutdown
 		goleak.IgnoreAnyFunction("github.com/asynkron/protoactor-go/actor.NewThrottle.func1"), // exits within its interval
 		goleak.IgnoreTopFunction("github.com/asynkron/protoactor-go/actor.NewDeadLetter.NewThrottle.func4.1"))
-	sys, err := startEngine(t.Context(), pgtest.AdminDSN(), DefaultLatencies)
+	sys, err := startEngine(t.Context(), pgtest.AdminDSN(), DefaultLatencies, false)
 	if err != nil {
 		t.Fatal(err)
 	}

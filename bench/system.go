@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/netip"
 	"sync/atomic"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 // floor relay.
 type system struct {
 	cloud   *twiliotest.Cloud
+	sip     netip.AddrPort  // the engine's SIP listener, when calls go over SIP
 	numbers map[bool]string // by speculative
 	floor   bool
 	closers []func()

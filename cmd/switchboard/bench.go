@@ -30,6 +30,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&o.HeapProfiles, "heap-profiles", os.Getenv("SWITCHBOARD_BENCH_HEAP_PROFILES"), "with --soak: a directory to write a heap profile to with each sample, to compare inuse_space over time (SWITCHBOARD_BENCH_HEAP_PROFILES)")
 	fs.BoolVar(&o.EngineProcess, "engine-process", envBool("SWITCHBOARD_BENCH_ENGINE_PROCESS"), "run the engine (switchboard serve), the provider fakes (switchboard fakes) and the floor (switchboard floor) each in a process of its own, and report the engine's and the floor's CPU, RSS and goroutines per call alone; without it everything runs in this process (SWITCHBOARD_BENCH_ENGINE_PROCESS)")
 	fs.StringVar(&o.Profiles, "engine-profiles", os.Getenv("SWITCHBOARD_BENCH_ENGINE_PROFILES"), "with --engine-process: write the engine's goroutine dump (RUN-goroutine.txt) and heap profile (RUN-heap.prof) at the end of each run's steady state to this directory (SWITCHBOARD_BENCH_ENGINE_PROFILES)")
+	fs.StringVar(&o.Carrier, "carrier", envOr("SWITCHBOARD_BENCH_CARRIER", bench.CarrierTwilio), "what the calls come over: twilio (media streams, JSON over a websocket) or sip (a SIP trunk, RTP over UDP, to the engine's SIP listener on loopback; no floor run, not with --target) (SWITCHBOARD_BENCH_CARRIER)")
 	noFloor := fs.Bool("no-floor", envBool("SWITCHBOARD_BENCH_NO_FLOOR"), "skip the floor relay's run (SWITCHBOARD_BENCH_NO_FLOOR)")
 	cpuProfile := fs.String("cpu-profile", os.Getenv("SWITCHBOARD_BENCH_CPU_PROFILE"), "write a CPU profile of the whole run to this file, for go tool pprof (SWITCHBOARD_BENCH_CPU_PROFILE)")
 	asJSON := fs.Bool("json", envBool("SWITCHBOARD_BENCH_JSON"), "print the report as JSON (SWITCHBOARD_BENCH_JSON)")
@@ -49,7 +50,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if o.Calls <= 0 || o.Duration <= 0 || o.Soak < 0 {
 		return fmt.Errorf("%w: --calls and --duration must be positive", errUsage)
 	}
-	o.Latencies, o.Floor, o.DatabaseURL = l, !*noFloor, databaseURL()
+	o.Latencies, o.Floor, o.DatabaseURL = l, !*noFloor && o.Carrier != bench.CarrierSIP, databaseURL()
 	o.Progress = progressPrinter(stderr)
 	if o.EngineProcess {
 		if o.Target != "" {

@@ -59,6 +59,10 @@ type Config struct {
 	MediaTimeout time.Duration
 	// TransferWait bounds the wait for a REFER's outcome [30 s].
 	TransferWait time.Duration
+	// MinSessionExpires is the shortest session interval (RFC 4028's
+	// Min-SE) a call is given: a shorter Session-Expires is raised to it
+	// [90 s].
+	MinSessionExpires time.Duration
 }
 
 // Gateway is the SIP listener and the calls it carries.
@@ -105,6 +109,9 @@ func New(cfg Config) (*Gateway, error) {
 	}
 	if cfg.TransferWait <= 0 {
 		cfg.TransferWait = 30 * time.Second
+	}
+	if cfg.MinSessionExpires <= 0 {
+		cfg.MinSessionExpires = 90 * time.Second
 	}
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)

@@ -93,6 +93,7 @@ func (g *Gateway) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 	}
 	host, port := trunkHost(req)
 	l.dialog, l.id, l.target, l.trunk = ds, ds.ID, req.Contact().Address, sip.Uri{Host: host, Port: port}
+	l.ours = req.To().Address
 	l.sessionTimer(req)
 	if !g.add(l) {
 		l.media.Close()

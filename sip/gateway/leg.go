@@ -33,6 +33,7 @@ type leg struct {
 	id      string  // the dialog's id as the far end's requests name it (g.legs)
 	target  sip.Uri // where requests in the dialog go: the far end's Contact
 	trunk   sip.Uri // the trunk's host and port, where transfer targets are reached
+	ours    sip.Uri // our party: the number dialled (inbound), the caller ID (outbound)
 	media   *media.Session
 	call    *call.Call
 	live    atomic.Pointer[call.Call] // set once the call started: media events go to it
@@ -153,23 +154,30 @@ func (l *leg) HangUp(ctx context.Context) error {
 	return err
 }
 
-// Transfer implements voice.Carrier: a cold transfer by REFER to the
-// number at the trunk that sent the call. It returns once the trunk
-// reported the transfer target's answer (or its failure).
+// Transfer implements voice.Carrier: a cold transfer by REFER (RFC 3515)
+// to the number at the trunk that sent the call, referred by the number
+// it dialled. It returns once the trunk reported the transfer target's
+// answer (or its failure). A warm transfer is made cold, as on Telnyx:
+// the engine places no second leg of its own.
 func (l *leg) Transfer(ctx context.Context, req voice.TransferRequest) error {
 	defer l.transferOnce.Do(func() { close(l.transferDone) })
 	if req.Warm {
-		return fmt.Errorf("sip: warm transfer: %w", telephony.ErrUnsupported)
+		l.log.Warn("warm transfers are not supported on SIP trunks: transferring cold")
 	}
 	target := sip.Uri{User: req.To, Host: l.trunk.Host, Port: l.trunk.Port}
 	refer := sip.NewRequest(sip.REFER, l.target)
 	refer.AppendHeader(sip.NewHeader("Refer-To", "<"+target.String()+">"))
+	refer.AppendHeader(sip.NewHeader("Referred-By", "<"+l.ours.String()+">"))
 	refer.AppendHeader(&l.g.contact)
 	res, err := l.dialog.Do(ctx, refer)
 	if err != nil {
 		return fmt.Errorf("sip: REFER: %w", err)
 	}
 	if !res.IsSuccess() {
+		// No second leg to bridge instead (405, 501, 403: the trunk
+		// takes no transfers): the caller is hung up on, as a carrier
+		// whose transfer API failed does.
+		l.log.Warn("SIP transfer refused by the trunk: hanging up", "code", res.StatusCode, "reason", res.Reason)
 		return fmt.Errorf("sip: REFER refused: %d %s", res.StatusCode, res.Reason)
 	}
 	wait := time.NewTimer(l.g.cfg.TransferWait)
@@ -183,6 +191,7 @@ func (l *leg) Transfer(ctx context.Context, req voice.TransferRequest) error {
 			case code < 300:
 				return nil
 			default:
+				l.log.Warn("SIP transfer failed: the target did not answer; hanging up", "code", code)
 				return fmt.Errorf("sip: transfer failed: %d", code)
 			}
 		case <-l.ended:
@@ -242,9 +251,6 @@ func (l *leg) Idle() {
 	}
 }
 
-// minSessionExpires is RFC 4028's floor (Min-SE) in seconds.
-const minSessionExpires = 90
-
 // sessionTimer reads an INVITE's Session-Expires (RFC 4028): with the
 // caller's support for timers it refreshes, else the engine does.
 func (l *leg) sessionTimer(req *sip.Request) {
@@ -257,7 +263,7 @@ func (l *leg) sessionTimer(req *sip.Request) {
 	if err != nil || secs <= 0 {
 		return
 	}
-	l.expires = time.Duration(max(secs, minSessionExpires)) * time.Second
+	l.expires = max(time.Duration(secs)*time.Second, l.g.cfg.MinSessionExpires)
 	supported := false
 	if s := req.GetHeader("Supported"); s != nil && strings.Contains(s.Value(), "timer") {
 		supported = true

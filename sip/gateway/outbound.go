@@ -300,6 +300,7 @@ func (p *placing) answered(sess *sipgo.DialogClientSession) {
 	}
 	l := g.newLeg(p.id, answer, pt, alaw, p.rtp, p.rtcp)
 	l.dialog, l.trunk = sess, sip.Uri{Host: p.host, Port: p.port}
+	l.ours = sess.InviteRequest.From().Address
 	l.target = sess.InviteRequest.Recipient
 	if c := res.Contact(); c != nil {
 		l.target = c.Address

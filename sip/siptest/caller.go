@@ -1,6 +1,7 @@
 package siptest
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -25,6 +26,19 @@ type Config struct {
 	Headers []sip.Header
 	// Offer replaces the SDP offer (nil: PCMU and telephone-event 101).
 	Offer func(port int) []byte
+	// Refer is how the trunk answers the engine's REFERs (zero: accepts
+	// them, and the transfer target answers).
+	Refer ReferAnswer
+}
+
+// ReferAnswer is a trunk's answer to a REFER.
+type ReferAnswer struct {
+	// Code is the REFER's final response [202]: a trunk refusing
+	// transfers answers 405, 501 or 403.
+	Code int
+	// Outcome is, after a 202, the transfer target's answer the NOTIFY
+	// reports in its message/sipfrag [200]: 486 busy, 480 no answer.
+	Outcome int
 }
 
 // Caller is a call placed at the gateway.
@@ -40,6 +54,7 @@ type Caller struct {
 
 	mu         sync.Mutex
 	refers     []string // Refer-To of REFERs received
+	referredBy []string // their Referred-By
 	byeFromEng bool
 }
 
@@ -47,6 +62,8 @@ type Caller struct {
 type ErrRefused struct {
 	Code   int
 	Reason string
+	// Contact is where a redirection (3xx) sends the call.
+	Contact string
 }
 
 func (e *ErrRefused) Error() string { return fmt.Sprintf("INVITE refused: %d %s", e.Code, e.Reason) }
@@ -60,7 +77,7 @@ func Dial(ctx context.Context, cfg Config) (*Caller, error) {
 	}
 	c := &Caller{stream: st, done: make(chan struct{})}
 	if c.conn, err = net.ListenPacket("udp", "127.0.0.1:0"); err != nil {
-		_ = c.rtp.Close()
+		c.closeMedia()
 		return nil, err
 	}
 	local := c.conn.LocalAddr().(*net.UDPAddr)
@@ -89,11 +106,18 @@ func Dial(ctx context.Context, cfg Config) (*Caller, error) {
 		if h := req.GetHeader("Refer-To"); h != nil {
 			to = h.Value()
 		}
+		by := ""
+		if h := req.GetHeader("Referred-By"); h != nil {
+			by = h.Value()
+		}
 		c.mu.Lock()
-		c.refers = append(c.refers, to)
+		c.refers, c.referredBy = append(c.refers, to), append(c.referredBy, by)
 		c.mu.Unlock()
-		_ = tx.Respond(sip.NewResponseFromRequest(req, 202, "Accepted", nil))
-		go c.notifyTransferred()
+		code, outcome := cmp.Or(cfg.Refer.Code, 202), cmp.Or(cfg.Refer.Outcome, 200)
+		_ = tx.Respond(sip.NewResponseFromRequest(req, code, reasonPhrase(code), nil))
+		if code == 202 {
+			go c.notifyTransferred(outcome)
+		}
 	})
 	c.wg.Add(1)
 	go func() { defer c.wg.Done(); _ = c.srv.ServeUDP(c.conn) }()
@@ -133,7 +157,11 @@ func Dial(ctx context.Context, cfg Config) (*Caller, error) {
 		c.closeAll()
 		var de *sipgo.ErrDialogResponse
 		if errors.As(err, &de) {
-			return nil, &ErrRefused{Code: de.Res.StatusCode, Reason: de.Res.Reason}
+			refused := &ErrRefused{Code: de.Res.StatusCode, Reason: de.Res.Reason}
+			if h := de.Res.Contact(); h != nil {
+				refused.Contact = h.Address.String()
+			}
+			return nil, refused
 		}
 		return nil, err
 	}
@@ -165,11 +193,15 @@ func defaultOffer(port int) []byte {
 }
 
 // HangUp sends BYE and stops the media.
-func (c *Caller) HangUp() {
+func (c *Caller) HangUp() { _ = c.End() }
+
+// End is HangUp, returning why the BYE failed (no 200 from the engine).
+func (c *Caller) End() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	_ = c.dialog.Bye(ctx)
+	err := c.dialog.Bye(ctx)
 	c.Close()
+	return err
 }
 
 // Done is closed once the call ended, by either side's BYE.
@@ -187,6 +219,13 @@ func (c *Caller) Refers() []string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return append([]string(nil), c.refers...)
+}
+
+// ReferredBy lists the Referred-By of the REFERs the engine sent.
+func (c *Caller) ReferredBy() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]string(nil), c.referredBy...)
 }
 
 // Close stops the caller's media and user agent (without BYE).
@@ -211,20 +250,20 @@ func (c *Caller) closeAll() {
 		_ = c.ua.Close()
 	}
 	_ = c.conn.Close()
-	_ = c.rtp.Close()
+	c.closeMedia()
 	c.wg.Wait()
 }
 
-// notifyTransferred tells the engine, after a REFER, that the transfer
+// notifyTransferred tells the engine, after a REFER, how the transfer
 // target answered (RFC 3515 NOTIFY with a message/sipfrag).
-func (c *Caller) notifyTransferred() {
+func (c *Caller) notifyTransferred(outcome int) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	n := sip.NewRequest(sip.NOTIFY, c.dialog.InviteResponse.Contact().Address)
 	n.AppendHeader(sip.NewHeader("Event", "refer"))
 	n.AppendHeader(sip.NewHeader("Subscription-State", "terminated;reason=noresource"))
 	n.AppendHeader(sip.NewHeader("Content-Type", "message/sipfrag;version=2.0"))
-	n.SetBody([]byte("SIP/2.0 200 OK\r\n"))
+	n.SetBody(fmt.Appendf(nil, "SIP/2.0 %d %s\r\n", outcome, reasonPhrase(outcome)))
 	_, _ = c.dialog.Do(ctx, n)
 }
 

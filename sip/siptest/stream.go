@@ -16,6 +16,7 @@ import (
 	"github.com/pion/rtp"
 
 	"github.com/switchboard-voice/switchboard/http/telephony/phone"
+	"github.com/switchboard-voice/switchboard/sip/media"
 	"github.com/switchboard-voice/switchboard/sip/sdp"
 )
 
@@ -25,6 +26,7 @@ type stream struct {
 	Phone *phone.Phone
 
 	rtp    net.PacketConn
+	rtcp   net.PacketConn // held so the engine's reports reach no one else's socket
 	answer *sdp.Offer
 	remote netip.AddrPort
 	quit   chan struct{}
@@ -54,11 +56,11 @@ type outPkt struct {
 }
 
 func newStream() (*stream, error) {
-	conn, err := net.ListenPacket("udp", "127.0.0.1:0")
+	conn, rtcp, err := media.Listen(netip.AddrFrom4([4]byte{127, 0, 0, 1}))
 	if err != nil {
 		return nil, err
 	}
-	return &stream{Phone: phone.New(nil), rtp: conn, quit: make(chan struct{}), sending: make(chan outPkt, 64)}, nil
+	return &stream{Phone: phone.New(nil), rtp: conn, rtcp: rtcp, quit: make(chan struct{}), sending: make(chan outPkt, 64)}, nil
 }
 
 // port is where the stream receives RTP.
@@ -68,9 +70,15 @@ func (c *stream) port() int { return c.rtp.LocalAddr().(*net.UDPAddr).Port }
 func (c *stream) close() {
 	c.closed.Do(func() {
 		close(c.quit)
-		_ = c.rtp.Close()
+		c.closeMedia()
 	})
 	c.wg.Wait()
+}
+
+// closeMedia closes the RTP and RTCP sockets.
+func (c *stream) closeMedia() {
+	_ = c.rtp.Close()
+	_ = c.rtcp.Close()
 }
 
 // inDialog sends requests in a call's dialog (sipgo's client or server
@@ -213,6 +221,7 @@ func (c *stream) sendRTP() {
 func (c *stream) readRTP() {
 	defer c.wg.Done()
 	buf := make([]byte, 1500)
+	var cut cutWatch
 	for {
 		n, _, err := c.rtp.ReadFrom(buf)
 		if err != nil {
@@ -230,6 +239,7 @@ func (c *stream) readRTP() {
 				c.violate("a %d-byte PCMU payload, not 20 ms", len(p.Payload))
 			}
 			c.Phone.Receive(append([]byte(nil), p.Payload...))
+			cut.frame(c.Phone, p.Payload)
 		case int(p.PayloadType) == c.answer.EventType:
 			c.smu.Lock()
 			if !c.anyEv || p.Timestamp != c.lastEvTS {

@@ -51,12 +51,13 @@ func (p *Phone) Queued() int {
 	return n
 }
 
-// Quiet reports whether nothing is left to play and no audio arrived for
-// d: the assistant has finished speaking.
+// Quiet reports whether no speech is left to play and no audio arrived
+// for d: the assistant has finished speaking. Silence still queued does
+// not count: RTP carries it without pause.
 func (p *Phone) Quiet(d time.Duration) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return len(p.queue) == 0 && p.now().Sub(p.audioAt) >= d
+	return !p.audioQueued() && p.now().Sub(p.audioAt) >= d
 }
 
 // Timings are a call's measured latencies, in order.
