@@ -41,7 +41,7 @@ func pidsOf(sys *actor.ActorSystem, names ...string) func() []*actor.PID {
 type noCalls struct{}
 
 func (noCalls) Get(string) (*call.Call, bool) { return nil, false }
-func (noCalls) Live() []*call.Call           { return nil }
+func (noCalls) Live() []*call.Call            { return nil }
 
 // twoNodes runs a call on "node 2" and returns node 1's view of it.
 func twoNodes(t *testing.T) (one *Calls, lc *call.Call, mgr *call.Manager) {
