@@ -89,22 +89,37 @@ func (a *API) watchCall(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	org := principal(c).OrganizationID
-	var w Feed
-	if lc, ok := a.LiveCalls.Get(sid); ok && lc.OrganizationID == org {
-		if w, err = a.Watchers.Watch(sid); err != nil {
-			return server.Detail(fiber.StatusTooManyRequests, "Too many watchers of this call")
-		}
-	} else if a.Nodes == nil {
-		return server.Detail(fiber.StatusNotFound, fmt.Sprintf("No live call %s in your organization", sid))
-	} else if w, err = a.Nodes.WatchCall(org, sid); errors.Is(err, live.ErrTooManyWatchers) {
-		return server.Detail(fiber.StatusTooManyRequests, "Too many watchers of this call")
-	} else if err != nil {
-		return server.Detail(fiber.StatusNotFound, fmt.Sprintf("No live call %s in your organization", sid))
+	w, err := a.watch(principal(c).OrganizationID, sid)
+	if err != nil {
+		return err
 	}
 	c.Locals("watcher", w)
 	return c.Next()
 }
+
+// watch starts watching the organization's call sid, on this node or,
+// in a cluster, on the node that runs it.
+func (a *API) watch(org int64, sid string) (Feed, error) {
+	var w Feed
+	var err error
+	if lc, ok := a.LiveCalls.Get(sid); ok && lc.OrganizationID == org {
+		w, err = a.Watchers.Watch(sid)
+	} else if a.Nodes != nil {
+		w, err = a.Nodes.WatchCall(org, sid)
+	} else {
+		err = errNotLive
+	}
+	switch {
+	case errors.Is(err, live.ErrTooManyWatchers):
+		return nil, server.Detail(fiber.StatusTooManyRequests, "Too many watchers of this call")
+	case err != nil:
+		return nil, server.Detail(fiber.StatusNotFound, fmt.Sprintf("No live call %s in your organization", sid))
+	}
+	return w, nil
+}
+
+// errNotLive: no node runs the call, in the caller's organization.
+var errNotLive = errors.New("api: no such live call")
 
 // streamCall sends the call's events until it ends, the client leaves or
 // falls too far behind. One goroutine writes; this one only reads, to see
