@@ -3,6 +3,7 @@ package nodes
 import (
 	"errors"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
@@ -165,6 +166,7 @@ func (s *callsServer) watch(ctx actor.Context, m *nodespb.WatchCall) *nodespb.Wa
 // forwarder sends a watcher's messages to a relay on the watching node,
 // in order, until the call ends or the relay stops.
 func forwarder(w *live.Watcher, relay *actor.PID) actor.ReceiveFunc {
+	var relayGone atomic.Bool // nothing more to tell it
 	return func(ctx actor.Context) {
 		switch ctx.Message().(type) {
 		case *actor.Started:
@@ -174,10 +176,13 @@ func forwarder(w *live.Watcher, relay *actor.PID) actor.ReceiveFunc {
 				for msg := range w.C() {
 					root.Send(relay, &nodespb.LiveEvent{Message: msg})
 				}
-				root.Send(relay, &nodespb.LiveEnded{Lagged: w.Lagged()})
+				if !relayGone.Load() {
+					root.Send(relay, &nodespb.LiveEnded{Lagged: w.Lagged()})
+				}
 				root.Stop(self)
 			}()
 		case *actor.Terminated: // the relay stopped: its client left, or its node did
+			relayGone.Store(true)
 			w.Close()
 		case *actor.Stopping:
 			w.Close()
