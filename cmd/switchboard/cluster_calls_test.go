@@ -77,19 +77,19 @@ func TestClusterCallsReachedFromAnotherNode(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
 	key := lines[len(lines)-1]
 	dataA, dataB := t.TempDir(), t.TempDir()
-	serveNode(t, bin, env, cl, addrA, urlB, dataA, "node-a")
-	serveNode(t, bin, env, cl, addrB, urlB, dataB, "node-b")
+	serveClusterNode(t, bin, env, cl, addrA, urlB, dataA, "node-a")
+	serveClusterNode(t, bin, env, cl, addrB, urlB, dataB, "node-b")
 
 	api := func(method, url, body string, want int) []byte {
 		t.Helper()
-		status, resp := request(t, method, url, key, body, nil)
+		status, resp := apiRequest(t, method, url, key, body, nil)
 		if status != want {
 			t.Fatalf("%s %s: %d %s, want %d", method, url, status, resp, want)
 		}
 		return resp
 	}
 	var assistant struct{ ID int64 }
-	decode(t, api("POST", urlA+"/api/v1/assistants", fmt.Sprintf(`{"name":"Spread",
+	decodeJSON(t, api("POST", urlA+"/api/v1/assistants", fmt.Sprintf(`{"name":"Spread",
 		"llm_settings":{"welcome_message":"Welcome to the spread line."},
 		"twilio_config":{"account_sid":%q,"auth_token":%q},"recording_settings":{"format":"wav"}}`,
 		cloud.AccountSID(), cloud.AuthToken()), http.StatusCreated), &assistant)
@@ -131,7 +131,7 @@ func TestClusterCallsReachedFromAnotherNode(t *testing.T) {
 				From    string `json:"from"`
 			} `json:"items"`
 		}
-		decode(t, api("GET", urlA+"/api/v1/calls/live", "", http.StatusOK), &listed)
+		decodeJSON(t, api("GET", urlA+"/api/v1/calls/live", "", http.StatusOK), &listed)
 		for _, it := range listed.Items {
 			if it.CallSID == sid {
 				return nil
@@ -179,10 +179,10 @@ func TestClusterCallsReachedFromAnotherNode(t *testing.T) {
 		t.Fatalf("heard %q: %v", c.Phone.Transcript(), err)
 	}
 
-	if status, body := request(t, "POST", urlA+"/api/v1/calls/CA-nowhere/terminate", key, "", nil); status != http.StatusNotFound {
+	if status, body := apiRequest(t, "POST", urlA+"/api/v1/calls/CA-nowhere/terminate", key, "", nil); status != http.StatusNotFound {
 		t.Fatalf("terminating a call no node runs: %d %s", status, body)
 	}
-	status, body := request(t, "POST", urlA+"/api/v1/calls/"+c.SID+"/terminate", key, "", nil)
+	status, body := apiRequest(t, "POST", urlA+"/api/v1/calls/"+c.SID+"/terminate", key, "", nil)
 	if (status != http.StatusOK || !strings.Contains(string(body), events.EndTerminated)) && status != http.StatusAccepted {
 		t.Fatalf("terminate through node A: %d %s", status, body)
 	}
@@ -206,14 +206,14 @@ func TestClusterCallsReachedFromAnotherNode(t *testing.T) {
 		FileSize      int64  `json:"file_size"`
 	}
 	testkit.Eventually(t, 30*time.Second, func() error {
-		decode(t, api("GET", urlA+"/api/v1/calls/sid/"+c.SID, "", http.StatusOK), &row)
-		decode(t, api("GET", fmt.Sprintf("%s/api/v1/calls/%d/recordings", urlA, row.ID), "", http.StatusOK), &files)
+		decodeJSON(t, api("GET", urlA+"/api/v1/calls/sid/"+c.SID, "", http.StatusOK), &row)
+		decodeJSON(t, api("GET", fmt.Sprintf("%s/api/v1/calls/%d/recordings", urlA, row.ID), "", http.StatusOK), &files)
 		if len(files) != 3 {
 			return fmt.Errorf("recordings %+v", files)
 		}
 		return nil
 	})
-	if kept := filesUnder(t, filepath.Join(dataA, "recordings")); kept != 0 {
+	if kept := countFilesUnder(t, filepath.Join(dataA, "recordings")); kept != 0 {
 		t.Fatalf("node A keeps %d recording files", kept)
 	}
 	for _, f := range files {
@@ -223,7 +223,7 @@ func TestClusterCallsReachedFromAnotherNode(t *testing.T) {
 			t.Fatalf("%s recording through node A: %d bytes, through node B %d, listed %d", f.RecordingType, len(fromA), len(fromB), f.FileSize)
 		}
 	}
-	status, part := request(t, "GET", urlA+files[0].RecordingURL, key, "", http.Header{"Range": {"bytes=8-11"}})
+	status, part := apiRequest(t, "GET", urlA+files[0].RecordingURL, key, "", http.Header{"Range": {"bytes=8-11"}})
 	if status != http.StatusPartialContent || string(part) != "WAVE" {
 		t.Fatalf("a byte range through node A: %d %q", status, part)
 	}
@@ -232,7 +232,7 @@ func TestClusterCallsReachedFromAnotherNode(t *testing.T) {
 	var placed struct {
 		CallSID string `json:"call_sid"`
 	}
-	decode(t, api("POST", urlA+"/api/v1/calls/outbound", fmt.Sprintf(`{"assistant_id":%d,"to":"+15550002222","from":"+15550009001"}`,
+	decodeJSON(t, api("POST", urlA+"/api/v1/calls/outbound", fmt.Sprintf(`{"assistant_id":%d,"to":"+15550002222","from":"+15550009001"}`,
 		assistant.ID), http.StatusCreated), &placed)
 	var p *twiliotest.Call
 	select {
@@ -250,7 +250,7 @@ func TestClusterCallsReachedFromAnotherNode(t *testing.T) {
 		t.Fatalf("the placed call runs on %s, want node-b", node)
 	}
 	testkit.Eventually(t, 30*time.Second, func() error { return live(p.SID) })
-	status, body = request(t, "POST", urlA+"/api/v1/calls/"+p.SID+"/terminate", key, "", nil)
+	status, body = apiRequest(t, "POST", urlA+"/api/v1/calls/"+p.SID+"/terminate", key, "", nil)
 	if (status != http.StatusOK || !strings.Contains(string(body), events.EndTerminated)) && status != http.StatusAccepted {
 		t.Fatalf("terminate the placed call through node A: %d %s", status, body)
 	}
@@ -258,7 +258,7 @@ func TestClusterCallsReachedFromAnotherNode(t *testing.T) {
 		EndedReason string `json:"ended_reason"`
 	}
 	testkit.Eventually(t, 30*time.Second, func() error {
-		decode(t, api("GET", urlA+"/api/v1/calls/sid/"+p.SID, "", http.StatusOK), &ended)
+		decodeJSON(t, api("GET", urlA+"/api/v1/calls/sid/"+p.SID, "", http.StatusOK), &ended)
 		if ended.EndedReason != events.EndTerminated {
 			return fmt.Errorf("the placed call ended %q", ended.EndedReason)
 		}
@@ -266,8 +266,8 @@ func TestClusterCallsReachedFromAnotherNode(t *testing.T) {
 	})
 }
 
-// serveNode runs `serve` as a node of cl until the test ends (SIGTERM).
-func serveNode(t *testing.T, bin string, env []string, cl *nodestest.Cluster, addr, public, dataDir, node string) {
+// serveClusterNode runs `serve` as a node of cl until the test ends (SIGTERM).
+func serveClusterNode(t *testing.T, bin string, env []string, cl *nodestest.Cluster, addr, public, dataDir, node string) {
 	t.Helper()
 	cmd := exec.Command(bin, "serve", "--addr", addr, "--public-url", public, "--metrics-addr", "", "--data-dir", dataDir,
 		"--node", node, "--log-level", "warn", "--cluster", "etcd", "--cluster-name", cl.Name,
@@ -292,8 +292,8 @@ func serveNode(t *testing.T, bin string, env []string, cl *nodestest.Cluster, ad
 	go func() { _, _ = io.Copy(io.Discard, stdout) }()
 }
 
-// request sends an API request with key, and returns the status and body.
-func request(t *testing.T, method, url, key, body string, h http.Header) (int, []byte) {
+// apiRequest sends an API request with key, and returns the status and body.
+func apiRequest(t *testing.T, method, url, key, body string, h http.Header) (int, []byte) {
 	t.Helper()
 	req, err := http.NewRequest(method, url, strings.NewReader(body))
 	if err != nil {
@@ -318,15 +318,15 @@ func request(t *testing.T, method, url, key, body string, h http.Header) (int, [
 	return res.StatusCode, b
 }
 
-func decode(t *testing.T, b []byte, v any) {
+func decodeJSON(t *testing.T, b []byte, v any) {
 	t.Helper()
 	if err := json.Unmarshal(b, v); err != nil {
 		t.Fatalf("%s: %v", b, err)
 	}
 }
 
-// filesUnder counts the regular files under dir (none if it is missing).
-func filesUnder(t *testing.T, dir string) int {
+// countFilesUnder counts the regular files under dir (none if it is missing).
+func countFilesUnder(t *testing.T, dir string) int {
 	t.Helper()
 	n := 0
 	err := filepath.WalkDir(dir, func(_ string, d os.DirEntry, err error) error {
