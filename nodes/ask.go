@@ -47,19 +47,49 @@ type answer struct {
 // all asks every other member msg, at once, and returns the answers of
 // those that gave one within timeout; a member that did not is logged.
 func (a asker) all(msg any, timeout time.Duration) []answer {
-	pids := a.peers()
-	futures := make([]*actor.Future, len(pids))
-	for i, pid := range pids {
-		futures[i] = a.root.RequestFuture(pid, msg, timeout)
-	}
-	out := make([]answer, 0, len(pids))
-	for i, f := range futures {
-		res, err := f.Result()
-		if err != nil {
-			a.log.Warn("a node did not answer", "node", pids[i].Address, "err", err)
-			continue
-		}
-		out = append(out, answer{from: pids[i], msg: res})
-	}
+	var out []answer
+	a.each(msg, timeout, func(ans answer) bool {
+		out = append(out, ans)
+		return false
+	})
 	return out
+}
+
+// first asks every other member msg, at once, and returns the first
+// answer that found says is the one: a member that does not answer (one
+// killed, still listed until its lease ends) delays nothing once another
+// has.
+func (a asker) first(msg any, timeout time.Duration, found func(any) bool) (answer, bool) {
+	var hit answer
+	ok := a.each(msg, timeout, func(ans answer) bool {
+		if found(ans.msg) {
+			hit = ans
+			return true
+		}
+		return false
+	})
+	return hit, ok
+}
+
+// each hands the answers to msg to take as they come, until take says
+// it is done (true) or every member answered or timed out.
+func (a asker) each(msg any, timeout time.Duration, take func(answer) bool) bool {
+	pids := a.peers()
+	answers := make(chan answer, len(pids)) // the waits left behind end at timeout
+	for _, pid := range pids {
+		f := a.root.RequestFuture(pid, msg, timeout)
+		go func() {
+			res, err := f.Result()
+			if err != nil {
+				a.log.Warn("a node did not answer", "node", pid.Address, "err", err)
+			}
+			answers <- answer{from: pid, msg: res}
+		}()
+	}
+	for range pids {
+		if ans := <-answers; ans.msg != nil && take(ans) {
+			return true
+		}
+	}
+	return false
 }

@@ -93,12 +93,15 @@ func (c *Calls) Live(orgID int64) []LiveCall {
 // and waits up to wait for its end.
 func (c *Calls) Terminate(orgID int64, sid string, wait time.Duration) Termination {
 	msg := &nodespb.TerminateCall{OrganizationId: orgID, CallSid: sid, WaitMs: wait.Milliseconds()}
-	for _, a := range c.ask.all(msg, wait+askTimeout) {
-		if m, ok := a.msg.(*nodespb.CallTerminated); ok && m.Found {
-			return Termination{Found: true, Ended: m.Ended, Reason: m.EndedReason}
-		}
+	a, ok := c.ask.first(msg, wait+askTimeout, func(m any) bool {
+		t, ok := m.(*nodespb.CallTerminated)
+		return ok && t.Found
+	})
+	if !ok {
+		return Termination{}
 	}
-	return Termination{}
+	m := a.msg.(*nodespb.CallTerminated)
+	return Termination{Found: true, Ended: m.Ended, Reason: m.EndedReason}
 }
 
 // callsServer is the calls actor: it answers for this node's calls.

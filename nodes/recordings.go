@@ -100,12 +100,14 @@ type RemoteFile struct {
 // Open finds the other node that has the recording file at path
 // (relative to the recordings root, slash separated).
 func (r *Recordings) Open(path string) (*RemoteFile, error) {
-	for _, a := range r.ask.all(&nodespb.ReadRecording{Path: path}, askTimeout) {
-		if m, ok := a.msg.(*nodespb.RecordingData); ok && m.Found {
-			return &RemoteFile{ask: r.ask, at: a.from, path: path, size: m.Size}, nil
-		}
+	a, ok := r.ask.first(&nodespb.ReadRecording{Path: path}, askTimeout, func(m any) bool {
+		d, ok := m.(*nodespb.RecordingData)
+		return ok && d.Found
+	})
+	if !ok {
+		return nil, ErrNoRecording
 	}
-	return nil, ErrNoRecording
+	return &RemoteFile{ask: r.ask, at: a.from, path: path, size: a.msg.(*nodespb.RecordingData).Size}, nil
 }
 
 // Size is the file's size in bytes.

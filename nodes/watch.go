@@ -81,18 +81,18 @@ func (c *Calls) Watch(orgID int64, sid string) (*Feed, error) {
 	f := &Feed{ch: make(chan []byte, relayBuffer), root: c.ask.root}
 	f.pid = c.ask.root.Spawn(actor.PropsFromFunc(f.receive))
 	msg := &nodespb.WatchCall{OrganizationId: orgID, CallSid: sid, RelayAddress: f.pid.Address, RelayId: f.pid.Id}
-	for _, a := range c.ask.all(msg, askTimeout) {
-		m, ok := a.msg.(*nodespb.WatchStarted)
-		if !ok || !m.Found {
-			continue
-		}
-		if m.TooMany {
-			f.Close()
-			return nil, live.ErrTooManyWatchers
-		}
-		c.ask.root.Send(f.pid, holder{a.from})
-		return f, nil
+	a, ok := c.ask.first(msg, askTimeout, func(m any) bool {
+		w, ok := m.(*nodespb.WatchStarted)
+		return ok && w.Found
+	})
+	switch {
+	case !ok:
+		f.Close()
+		return nil, ErrNoCall
+	case a.msg.(*nodespb.WatchStarted).TooMany:
+		f.Close()
+		return nil, live.ErrTooManyWatchers
 	}
-	f.Close()
-	return nil, ErrNoCall
+	c.ask.root.Send(f.pid, holder{a.from})
+	return f, nil
 }
