@@ -234,6 +234,10 @@ func New(cfg Config) (*Engine, error) {
 	runner.SMS = texter{carriers: map[string]telephony.Texter{telephony.Twilio: e.Gateways.Twilio, telephony.Telnyx: e.Gateways.Telnyx}}
 	e.registerMetrics()
 
+	others, err := e.join(recordings)
+	if err != nil {
+		return nil, fmt.Errorf("engine: %w", err)
+	}
 	spec := openapi.New(api.Info)
 	routes := spec.Router(e.App)
 	api.MountHealth(routes, func(ctx context.Context) error {
@@ -257,6 +261,7 @@ func New(cfg Config) (*Engine, error) {
 		Analytics:     store,
 		LiveCalls:     e.Calls,
 		Watchers:      e.Live,
+		Nodes:         others,
 		Placed:        e.Records,
 		Dialer: dialer{store: store, sealer: cfg.Sealer, carriers: map[string]telephony.Dialer{telephony.Twilio: e.Gateways.Twilio,
 			telephony.Telnyx: e.Gateways.Telnyx, telephony.Vonage: e.Gateways.Vonage, telephony.Plivo: e.Gateways.Plivo},
@@ -275,18 +280,6 @@ func New(cfg Config) (*Engine, error) {
 	e.Gateways.mount(routes)
 	spec.Serve(routes) // last: the document describes the routes registered before it
 
-	if cfg.Cluster.Provider != nodes.Alone {
-		cc := cfg.Cluster
-		cc.Log = cfg.Log
-		if e.Node, err = nodes.Join(sys, cc); err != nil {
-			return nil, fmt.Errorf("engine: %w", err)
-		}
-		if e.feed, err = e.Node.StartConfigFeed(e.Assistants); err != nil {
-			e.Node.Leave()
-			return nil, fmt.Errorf("engine: %w", err)
-		}
-		e.Assistants.SetAnnouncer(e.feed)
-	}
 	ctx, stop := context.WithCancel(context.Background())
 	e.stop = stop
 	e.done.Go(func() { e.Webhooks.Run(ctx) })

@@ -59,6 +59,9 @@ type Deps struct {
 	Analytics CallAnalytics // with Calls: count, stats, analytics, export
 	LiveCalls LiveCalls
 	Watchers  Watchers // the live-call websocket, with LiveCalls
+	// Nodes are the cluster's other nodes, whose calls and recordings
+	// the routes reach too; nil when the engine runs alone.
+	Nodes OtherNodes
 
 	// The recordings routes are mounted when Recordings is set.
 	Recordings     Recordings

@@ -425,9 +425,10 @@ func (a *API) terminateCall(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	org := principal(c).OrganizationID
 	live, ok := a.LiveCalls.Get(sid)
-	if !ok || live.OrganizationID != principal(c).OrganizationID {
-		return server.Detail(fiber.StatusNotFound, fmt.Sprintf("No live call %s in your organization", sid))
+	if !ok || live.OrganizationID != org {
+		return a.terminateElsewhere(c, org, sid)
 	}
 	live.End(events.EndTerminated, "")
 	t := time.NewTimer(terminateWait)
@@ -439,6 +440,21 @@ func (a *API) terminateCall(c *fiber.Ctx) error {
 	case <-t.C:
 		return c.Status(fiber.StatusAccepted).JSON(terminated{CallSID: live.ID, Status: "ending"})
 	}
+}
+
+// terminateElsewhere ends a call another node runs.
+func (a *API) terminateElsewhere(c *fiber.Ctx, org int64, sid string) error {
+	var t Termination
+	if a.Nodes != nil {
+		t = a.Nodes.TerminateCall(org, sid, terminateWait)
+	}
+	switch {
+	case !t.Found:
+		return server.Detail(fiber.StatusNotFound, fmt.Sprintf("No live call %s in your organization", sid))
+	case t.Ended:
+		return c.JSON(terminated{CallSID: sid, Status: "ended", EndedReason: &t.Reason})
+	}
+	return c.Status(fiber.StatusAccepted).JSON(terminated{CallSID: sid, Status: "ending"})
 }
 
 // outboundRequest is POST /calls/outbound's body.

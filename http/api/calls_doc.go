@@ -20,7 +20,7 @@ var (
 	terminatedModel   = response[terminated]("Terminated", "A terminated call.", nil)
 	outboundModel     = outboundBody.model("OutboundCall", "A call to place from one of the organization's numbers.")
 	placedModel       = response[placed]("PlacedCall", "A call the carrier accepted, recorded as queued.", nil)
-	liveCallsModel    = response[liveCalls]("LiveCalls", "The organization's calls live on this node.", nil)
+	liveCallsModel    = response[liveCalls]("LiveCalls", "The organization's live calls, on every node of the cluster.", nil)
 	callIDParam       = openapi.PathParam("call_id", "The call's id.", idSchema)
 	callSIDParam      = openapi.PathParam("call_sid", "The carrier's call id (Twilio CallSid, Telnyx call_control_id, …).", openapi.Schema{"type": "string"})
 	callNotFound      = notFound("Call")
@@ -36,7 +36,7 @@ var (
 		Responses: map[int]openapi.Response{200: openapi.JSON("One page of calls.", callPageModel), 422: invalid},
 	}
 	docListLiveCalls = openapi.Operation{
-		ID: "listLiveCalls", Summary: "List the organization's live calls on this node, with who is speaking, turns and the last turn's latency",
+		ID: "listLiveCalls", Summary: "List the organization's live calls (on every node of a cluster), with who is speaking, turns and the last turn's latency",
 		Responses: map[int]openapi.Response{200: openapi.JSON("The live calls.", liveCallsModel)},
 	}
 	docGetCallBySID = openapi.Operation{
@@ -82,7 +82,7 @@ var (
 	}
 	docTerminateCall = openapi.Operation{
 		ID: "terminateCall", Summary: "End a live call",
-		Description: "The call hangs up with ended_reason terminated-by-api. Only calls live on this node can be reached.",
+		Description: "The call hangs up with ended_reason terminated-by-api, on whichever node of the cluster runs it.",
 		Params:      []openapi.Param{callSIDParam},
 		Responses: map[int]openapi.Response{
 			200: openapi.JSON("The call ended.", terminatedModel),
@@ -95,7 +95,7 @@ var (
 		Description: `Upgrades to a websocket that carries the call's events as JSON text messages, in order, ` +
 			`{"type": "transcript", "at": "…", "data": {…}}, as GET /calls/{call_id}/events shows them (without the ` +
 			`conversation history), until the call ends (close 1000) or the client falls too far behind (close 1008). ` +
-			`At most 10 watchers per call.`,
+			`At most 10 watchers per call. In a cluster, any node relays the call from the node that runs it.`,
 		Params: []openapi.Param{callSIDParam},
 		Responses: map[int]openapi.Response{
 			101: {Description: "Switching to the websocket."},

@@ -28,6 +28,7 @@ import (
 	"github.com/switchboard-voice/switchboard/events"
 	"github.com/switchboard-voice/switchboard/http/api"
 	"github.com/switchboard-voice/switchboard/http/server"
+	"github.com/switchboard-voice/switchboard/live"
 	"github.com/switchboard-voice/switchboard/persistence"
 	"github.com/switchboard-voice/switchboard/persistence/pgtest"
 	"github.com/switchboard-voice/switchboard/records"
@@ -66,6 +67,13 @@ type callsHarness struct {
 
 func newCallsHarness(t *testing.T) *callsHarness {
 	t.Helper()
+	return newCallsHarnessWith(t, nil)
+}
+
+// newCallsHarnessWith is newCallsHarness in a cluster whose other nodes
+// are others.
+func newCallsHarnessWith(t *testing.T, others api.OtherNodes) *callsHarness {
+	t.Helper()
 	ctx := context.Background()
 	pool := pgtest.Pool(t)
 	store := persistence.NewStore(pool)
@@ -87,8 +95,12 @@ func newCallsHarness(t *testing.T) *callsHarness {
 	app := server.New(server.Options{Log: log})
 	spec := openapi.New(api.Info)
 	routes := spec.Router(app)
-	api.New(api.Deps{Log: log, Assistants: reg, Store: store, Authenticator: auth.NewAuthenticator(store),
-		Calls: store, LiveCalls: mgr, Dialer: dialer, Placed: w, Stats: store}).Mount(routes)
+	deps := api.Deps{Log: log, Assistants: reg, Store: store, Authenticator: auth.NewAuthenticator(store),
+		Calls: store, LiveCalls: mgr, Dialer: dialer, Placed: w, Stats: store}
+	if others != nil {
+		deps.Nodes, deps.Watchers = others, live.NewHub()
+	}
+	api.New(deps).Mount(routes)
 	spec.Serve(routes)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

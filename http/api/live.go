@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -12,7 +13,7 @@ import (
 	"github.com/switchboard-voice/switchboard/privacy"
 )
 
-// Watchers lets clients watch live calls: *live.Hub.
+// Watchers lets clients watch this node's live calls: *live.Hub.
 type Watchers interface {
 	Watch(callID string) (*live.Watcher, error)
 }
@@ -37,28 +38,36 @@ type liveCalls struct {
 	Total int        `json:"total"`
 }
 
-// listLiveCalls lists the organization's calls live on this node.
+// listLiveCalls lists the organization's live calls, on every node.
 func (a *API) listLiveCalls(c *fiber.Ctx) error {
 	org := principal(c).OrganizationID
 	out := []liveCall{}
 	for _, lc := range a.LiveCalls.Live() {
-		if lc.OrganizationID != org {
-			continue
+		if lc.OrganizationID == org {
+			out = append(out, newLiveCall(LiveCall{CallInfo: lc.CallInfo, Private: lc.Private, State: lc.State()}))
 		}
-		st := lc.State()
-		from, to := lc.From, lc.To
-		if lc.Private {
-			from, to = privacy.Parties(lc.Direction, from, to)
+	}
+	if a.Nodes != nil {
+		for _, lc := range a.Nodes.LiveCalls(org) {
+			out = append(out, newLiveCall(lc))
 		}
-		item := liveCall{CallSID: lc.ID, AssistantID: lc.AssistantID, From: from, To: to, Direction: lc.Direction,
-			Carrier: lc.Carrier, StartedAt: st.Started.UTC(), Speaking: st.Speaking, Turns: st.Turns}
-		if st.LastLatency > 0 {
-			ms := float64(st.LastLatency.Microseconds()) / 1000
-			item.LastLatencyMS = &ms
-		}
-		out = append(out, item)
 	}
 	return c.JSON(liveCalls{Items: out, Total: len(out)})
+}
+
+func newLiveCall(lc LiveCall) liveCall {
+	st := lc.State
+	from, to := lc.From, lc.To
+	if lc.Private {
+		from, to = privacy.Parties(lc.Direction, from, to)
+	}
+	item := liveCall{CallSID: lc.ID, AssistantID: lc.AssistantID, From: from, To: to, Direction: lc.Direction,
+		Carrier: lc.Carrier, StartedAt: st.Started.UTC(), Speaking: st.Speaking, Turns: st.Turns}
+	if st.LastLatency > 0 {
+		ms := float64(st.LastLatency.Microseconds()) / 1000
+		item.LastLatencyMS = &ms
+	}
+	return item
 }
 
 // Watching a call: a client sends nothing but control frames (anything
@@ -80,23 +89,43 @@ func (a *API) watchCall(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	lc, ok := a.LiveCalls.Get(sid)
-	if !ok || lc.OrganizationID != principal(c).OrganizationID {
-		return server.Detail(fiber.StatusNotFound, fmt.Sprintf("No live call %s in your organization", sid))
-	}
-	w, err := a.Watchers.Watch(sid)
+	w, err := a.watch(principal(c).OrganizationID, sid)
 	if err != nil {
-		return server.Detail(fiber.StatusTooManyRequests, "Too many watchers of this call")
+		return err
 	}
 	c.Locals("watcher", w)
 	return c.Next()
 }
 
+// watch starts watching the organization's call sid, on this node or,
+// in a cluster, on the node that runs it.
+func (a *API) watch(org int64, sid string) (Feed, error) {
+	var w Feed
+	var err error
+	if lc, ok := a.LiveCalls.Get(sid); ok && lc.OrganizationID == org {
+		w, err = a.Watchers.Watch(sid)
+	} else if a.Nodes != nil {
+		w, err = a.Nodes.WatchCall(org, sid)
+	} else {
+		err = errNotLive
+	}
+	switch {
+	case errors.Is(err, live.ErrTooManyWatchers):
+		return nil, server.Detail(fiber.StatusTooManyRequests, "Too many watchers of this call")
+	case err != nil:
+		return nil, server.Detail(fiber.StatusNotFound, fmt.Sprintf("No live call %s in your organization", sid))
+	}
+	return w, nil
+}
+
+// errNotLive: no node runs the call, in the caller's organization.
+var errNotLive = errors.New("api: no such live call")
+
 // streamCall sends the call's events until it ends, the client leaves or
 // falls too far behind. One goroutine writes; this one only reads, to see
 // the client go.
 func (a *API) streamCall(conn *websocket.Conn) {
-	w := conn.Locals("watcher").(*live.Watcher)
+	w := conn.Locals("watcher").(Feed)
 	defer w.Close()
 	conn.SetReadLimit(liveReadLimit)
 	left := make(chan struct{})

@@ -1,12 +1,14 @@
 package api
 
 import (
+	"bufio"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -14,6 +16,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 
 	"github.com/switchboard-voice/switchboard/http/server"
 	"github.com/switchboard-voice/switchboard/persistence"
@@ -139,10 +142,42 @@ func (a *API) sendRecording(c *fiber.Ctx, rec persistence.RecordingRow) error {
 	if rel, err := filepath.Rel(a.RecordingsRoot, path); err != nil || strings.HasPrefix(rel, "..") {
 		return fmt.Errorf("api: recording %d: path %q outside the recordings root", rec.ID, rec.Path)
 	}
-	if _, err := os.Stat(path); err != nil {
+	_, err := os.Stat(path)
+	var remote RecordingFile
+	if err != nil && a.Nodes != nil { // made on another node
+		remote, err = a.Nodes.OpenRecording(rec.Path)
+	}
+	if err != nil {
 		return server.Detail(fiber.StatusNotFound, fmt.Sprintf("The file of recording %d is gone", rec.ID))
 	}
 	c.Set(fiber.HeaderContentType, map[string]string{"wav": "audio/wav", "mp3": "audio/mpeg"}[rec.Format])
 	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`inline; filename="recording-%d.%s"`, rec.ID, rec.Format))
+	if remote != nil {
+		return sendRemote(c, remote)
+	}
 	return c.SendFile(path)
+}
+
+// sendRemote streams a file of another node, with a byte range if asked
+// for one, as SendFile does a local file.
+func sendRemote(c *fiber.Ctx, f RecordingFile) error {
+	size := int(f.Size())
+	start, end := 0, size-1
+	c.Set(fiber.HeaderAcceptRanges, "bytes")
+	if r := c.Get(fiber.HeaderRange); r != "" {
+		var err error
+		if start, end, err = fasthttp.ParseByteRange([]byte(r), size); err != nil {
+			c.Set(fiber.HeaderContentRange, fmt.Sprintf("bytes */%d", size))
+			return c.SendStatus(fiber.StatusRequestedRangeNotSatisfiable)
+		}
+		c.Set(fiber.HeaderContentRange, fmt.Sprintf("bytes %d-%d/%d", start, end, size))
+		c.Status(fiber.StatusPartialContent)
+	}
+	n := end - start + 1
+	if c.Method() == fiber.MethodHead {
+		c.Context().Response.Header.SetContentLength(n)
+		return nil
+	}
+	c.Context().SetBodyStream(bufio.NewReaderSize(io.NewSectionReader(f, int64(start), int64(n)), remoteReadSize), n)
+	return nil
 }
