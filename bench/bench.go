@@ -15,10 +15,12 @@ type Options struct {
 	// DatabaseURL is the PostgreSQL server an in-process engine gets a
 	// fresh database on (dropped afterwards).
 	DatabaseURL string
-	// Target, when set, is an engine running elsewhere (its public URL);
-	// APIKey an admin key there; FakesAddr where the provider fakes listen
-	// for it. See startRemote.
-	Target, APIKey, FakesAddr string
+	// Targets, when set, are engines running elsewhere (their public
+	// URLs: one engine, or a cluster's nodes, called in turn); APIKey an
+	// admin key there; FakesAddr where the provider fakes listen for
+	// them. See startRemote.
+	Targets           []string
+	APIKey, FakesAddr string
 
 	Latencies Latencies
 	Calls     int           // concurrent calls (the ramp's first step)
@@ -75,7 +77,7 @@ const (
 type Report struct {
 	Date       time.Time     `json:"date"`
 	Machine    Machine       `json:"machine"`
-	Target     string        `json:"target"` // "in-process", TargetProcess or the URL
+	Target     string        `json:"target"` // "in-process", TargetProcess or the URLs, comma separated
 	Latencies  Latencies     `json:"latencies"`
 	TurnDelay  time.Duration `json:"turn_delay_ns"`
 	Runs       []Result      `json:"runs"`
@@ -118,9 +120,9 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	var fk *fakesProcess
 	var err error
 	switch {
-	case o.Target != "":
-		rep.Target = o.Target
-		sys, err = startRemote(ctx, o.Target, o.APIKey, o.FakesAddr, o.Latencies)
+	case len(o.Targets) > 0:
+		rep.Target = strings.Join(o.Targets, ",")
+		sys, err = startRemote(ctx, o.Targets, o.APIKey, o.FakesAddr, o.Latencies)
 	case o.EngineProcess:
 		rep.Target = TargetProcess
 		dir, derr := os.MkdirTemp("", "switchboard-bench-")

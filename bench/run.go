@@ -200,7 +200,7 @@ func (l *load) watch(ctx context.Context, start time.Time, stagger time.Duration
 // call places one call and plays its script to the end or to the run's.
 func (l *load) call(ctx context.Context, slot int, rng *rand.Rand) {
 	l.started.Add(1)
-	c, err := l.sys.cloud.Dial(ctx, fmt.Sprintf("+1444%07d", slot), l.sys.number(l.speculative))
+	c, err := l.sys.carrier().Dial(ctx, fmt.Sprintf("+1444%07d", slot), l.sys.number(l.speculative))
 	if err != nil {
 		if !ended(ctx, err) {
 			l.errs.add("dial: " + kindOf(err))
