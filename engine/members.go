@@ -63,8 +63,12 @@ func (e *Engine) watchMembers(ctx context.Context) {
 	d := &departures{e: e, kick: make(chan struct{}, 1)}
 	stop := e.Node.WatchMembers(d)
 	defer stop()
-	for {
-		err := e.Store.SetBootMember(ctx, e.Boot, e.Node.MemberID())
+	member := e.Node.MemberID()
+	if member == "" {
+		e.Log.Warn("this node is not in its cluster's topology: if it dies, its calls wait for its heartbeat to go stale")
+	}
+	for member != "" {
+		err := e.Store.SetBootMember(ctx, e.Boot, member)
 		if err == nil {
 			break
 		}

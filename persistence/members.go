@@ -24,6 +24,9 @@ func (s *Store) SetBootMember(ctx context.Context, id BootID, member string) err
 // end and reports once, however many members do it at the same time), and
 // returns their SIDs. The member's boots count as gone from now on.
 func (s *Store) CloseMemberCalls(ctx context.Context, me BootID, member, reason string) ([]string, error) {
+	if member == "" {
+		return nil, nil // no member: orphanFilter would take every orphan
+	}
 	if _, err := s.pool.Exec(ctx, `UPDATE engine_boots SET heartbeat_at = '-infinity' WHERE member = $1 AND boot_id <> $2`,
 		member, me); err != nil {
 		return nil, fmt.Errorf("persistence: end the boots of member %s: %w", member, err)
