@@ -50,6 +50,10 @@ func TestCloseMemberCalls(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// No member names no boot (not every orphan).
+	if got, err := s.CloseMemberCalls(ctx, me, "", events.EndEngineLeftCluster); err != nil || len(got) != 0 {
+		t.Fatalf("closed %v, %v for no member", got, err)
+	}
 	// Two survivors see the member leave at the same time.
 	var wg sync.WaitGroup
 	var closed [2][]string
