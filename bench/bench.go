@@ -15,10 +15,12 @@ type Options struct {
 	// DatabaseURL is the PostgreSQL server an in-process engine gets a
 	// fresh database on (dropped afterwards).
 	DatabaseURL string
-	// Target, when set, is an engine running elsewhere (its public URL);
-	// APIKey an admin key there; FakesAddr where the provider fakes listen
-	// for it. See startRemote.
-	Target, APIKey, FakesAddr string
+	// Targets, when set, are engines running elsewhere (their public
+	// URLs: one engine, or a cluster's nodes, called in turn); APIKey an
+	// admin key there; FakesAddr where the provider fakes listen for
+	// them. See startRemote.
+	Targets           []string
+	APIKey, FakesAddr string
 	// Carrier is what the calls come over: CarrierTwilio (the default) or
 	// CarrierSIP, which needs an engine the bench starts and no floor (the
 	// floor relay speaks Twilio's websocket only).
@@ -79,7 +81,7 @@ const (
 type Report struct {
 	Date       time.Time     `json:"date"`
 	Machine    Machine       `json:"machine"`
-	Target     string        `json:"target"`  // "in-process", TargetProcess or the URL
+	Target     string        `json:"target"`  // "in-process", TargetProcess or the URLs, comma separated
 	Carrier    string        `json:"carrier"` // CarrierTwilio or CarrierSIP
 	Latencies  Latencies     `json:"latencies"`
 	TurnDelay  time.Duration `json:"turn_delay_ns"`
@@ -121,7 +123,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	switch {
 	case o.Carrier != "" && o.Carrier != CarrierTwilio && !sip:
 		return nil, fmt.Errorf("bench: carrier %q: want %s or %s", o.Carrier, CarrierTwilio, CarrierSIP)
-	case sip && o.Target != "":
+	case sip && len(o.Targets) > 0:
 		return nil, errors.New("bench: SIP calls need an engine the bench starts, not a target")
 	case sip && o.Floor:
 		return nil, errors.New("bench: the floor relay takes Twilio's websocket only, not SIP calls")
@@ -135,9 +137,9 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	var fk *fakesProcess
 	var err error
 	switch {
-	case o.Target != "":
-		rep.Target = o.Target
-		sys, err = startRemote(ctx, o.Target, o.APIKey, o.FakesAddr, o.Latencies)
+	case len(o.Targets) > 0:
+		rep.Target = strings.Join(o.Targets, ",")
+		sys, err = startRemote(ctx, o.Targets, o.APIKey, o.FakesAddr, o.Latencies)
 	case o.EngineProcess:
 		rep.Target = TargetProcess
 		dir, derr := os.MkdirTemp("", "switchboard-bench-")

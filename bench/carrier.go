@@ -58,7 +58,7 @@ func (s *system) dial(ctx context.Context, from, to string) (line, *phone.Phone,
 		}
 		return sipLine{c}, c.Phone, nil
 	}
-	c, err := s.cloud.Dial(ctx, from, to)
+	c, err := s.carrier().Dial(ctx, from, to)
 	if err != nil {
 		return nil, nil, err
 	}

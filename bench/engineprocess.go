@@ -38,13 +38,14 @@ func startEngineProcess(ctx context.Context, bin, databaseURL string, lat Latenc
 	}
 	url := "http://" + addr
 	acct := newAccount()
-	if s.cloud, err = newCloud(url, acct); err != nil {
+	cloud, err := s.addCloud(url, acct)
+	if err != nil {
 		return nil, err
 	}
-	s.closers = append(s.closers, s.cloud.Close)
+	s.closers = append(s.closers, cloud.Close)
 	env := append([]string{"DATABASE_URL=" + pool.Config().ConnString(),
 		"SWITCHBOARD_SECRET_KEY=" + base64.StdEncoding.EncodeToString(random(secrets.KeySize)),
-		"SWITCHBOARD_TWILIO_API_URL=" + s.cloud.URL()}, fk.env...)
+		"SWITCHBOARD_TWILIO_API_URL=" + cloud.URL()}, fk.env...)
 	args := []string{"serve", "--addr", addr, "--public-url", url,
 		"--metrics-addr", metricsAddr, "--pprof", "--allow-private-urls", "--data-dir", dir + "/engine", "--demo", "off",
 		"--drain-timeout", "5s", "--log-format", "json", "--log-level", "warn"}
@@ -118,9 +119,10 @@ func startFloorProcess(ctx context.Context, bin string, fk *fakesProcess) (_ *sy
 	if err := p.waitReady(ctx, p.metricsURL); err != nil {
 		return nil, err
 	}
-	if s.cloud, err = newCloud("http://"+addr, newAccount()); err != nil {
+	cloud, err := s.addCloud("http://"+addr, newAccount())
+	if err != nil {
 		return nil, err
 	}
-	s.closers = append(s.closers, s.cloud.Close)
+	s.closers = append(s.closers, cloud.Close)
 	return s, nil
 }

@@ -107,9 +107,10 @@ func startFloor(lat Latencies) (_ *system, err error) {
 	done := make(chan struct{})
 	go func() { defer close(done); _ = ServeFloor(ctx, ln, p) }()
 	s.closers = append(s.closers, func() { cancel(); <-done })
-	if s.cloud, err = newCloud("http://"+ln.Addr().String(), newAccount()); err != nil {
+	cloud, err := s.addCloud("http://"+ln.Addr().String(), newAccount())
+	if err != nil {
 		return nil, err
 	}
-	s.closers = append(s.closers, s.cloud.Close)
+	s.closers = append(s.closers, cloud.Close)
 	return s, nil
 }

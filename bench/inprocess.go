@@ -52,7 +52,8 @@ func startEngine(ctx context.Context, databaseURL string, lat Latencies, sip boo
 	}
 	url := "http://" + ln.Addr().String()
 	acct := newAccount()
-	if s.cloud, err = newCloud(url, acct); err != nil {
+	cloud, err := s.addCloud(url, acct)
+	if err != nil {
 		_ = ln.Close()
 		return nil, err
 	}
@@ -72,10 +73,10 @@ func startEngine(ctx context.Context, databaseURL string, lat Latencies, sip boo
 	}
 	eng, err := engine.New(engine.Config{SIPAddr: sipAddr, Log: slog.New(&logCounter{errs: &s.errs}), Pool: pool, Sealer: box, Secret: random(32),
 		PublicURL: url, DataDir: dataDir, Getenv: func(k string) string { return env[k] },
-		CarrierAPIs: map[string]string{"twilio": s.cloud.URL()}, AllowPrivateURLs: true})
+		CarrierAPIs: map[string]string{"twilio": cloud.URL()}, AllowPrivateURLs: true})
 	if err != nil {
 		_ = ln.Close()
-		s.cloud.Close()
+		cloud.Close()
 		return nil, fmt.Errorf("bench: %w", err)
 	}
 	s.stages = func() ([]byte, error) {
@@ -88,7 +89,7 @@ func startEngine(ctx context.Context, databaseURL string, lat Latencies, sip boo
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		_ = eng.Shutdown(ctx, "")
-	}, s.cloud.Close)
+	}, cloud.Close)
 
 	key, err := adminKey(ctx, eng.Store)
 	if err != nil {

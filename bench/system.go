@@ -18,7 +18,10 @@ import (
 // (one assistant with speculative replies off, one with them on), or the
 // floor relay.
 type system struct {
-	cloud   *twiliotest.Cloud
+	// clouds are the simulated carriers, one for each engine called (a
+	// cluster's nodes): calls go through them in turn.
+	clouds  []*twiliotest.Cloud
+	next    atomic.Uint64
 	sip     netip.AddrPort  // the engine's SIP listener, when calls go over SIP
 	numbers map[bool]string // by speculative
 	floor   bool
@@ -54,6 +57,21 @@ func (s *system) close() {
 		s.closers[i]()
 	}
 	s.closers = nil
+}
+
+// carrier is the simulated carrier the next call goes through.
+func (s *system) carrier() *twiliotest.Cloud {
+	return s.clouds[(s.next.Add(1)-1)%uint64(len(s.clouds))]
+}
+
+// addCloud adds the simulated carrier of the engine at url.
+func (s *system) addCloud(url string, acct account) (*twiliotest.Cloud, error) {
+	cl, err := newCloud(url, acct)
+	if err != nil {
+		return nil, err
+	}
+	s.clouds = append(s.clouds, cl)
+	return cl, nil
 }
 
 // number is the number to call.

@@ -83,6 +83,10 @@ const (
 	// when the carrier reported the call's end.
 	EndEngineRestarted = "engine-restarted"
 	EndEngineGone      = "engine-gone-carrier-ended"
+	// The engine process running the call left its cluster (died: its
+	// membership lease ran out) before the call ended: closed by a member
+	// still in the cluster.
+	EndEngineLeftCluster = "engine-gone-left-cluster"
 )
 
 // Transcript is caller or assistant speech as text. Assistant transcripts

@@ -81,6 +81,9 @@ type Node struct {
 	// the cluster published (its own member list is not safe to read
 	// from other goroutines).
 	others atomic.Pointer[[]string]
+	// self is this node's member id, as the membership provider names it
+	// (each provider its own way).
+	self atomic.Pointer[string]
 }
 
 // ErrNoEndpoints means the etcd provider was chosen without endpoints.
@@ -135,6 +138,8 @@ func (n *Node) track(t *cluster.ClusterTopology) {
 	for _, m := range t.Members {
 		if a := m.Address(); a != self {
 			others = append(others, a)
+		} else {
+			n.self.Store(&m.Id)
 		}
 	}
 	n.others.Store(&others)

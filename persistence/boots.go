@@ -52,8 +52,10 @@ func (s *Store) EndBoot(ctx context.Context, id BootID) error {
 
 // orphansQuery finds calls in progress (started, not ended) that no live
 // boot runs, other than boot $1, optionally one call ($2: its SID, $3:
-// its carrier) or only those whose carrier reported their end ($5), with when they were last heard of: the carrier's end if
-// it reported one, else the call's last record.
+// its carrier), only those whose carrier reported their end ($5) or only
+// those of the boots of a cluster member ($6), with when they were last
+// heard of: the carrier's end if it reported one, else the call's last
+// record.
 const orphansQuery = `
 	SELECT c.call_sid, c.started_at, coalesce(c.ended_at, greatest(c.updated_at,
 		(SELECT max(t.created_at) FROM transcripts t WHERE t.call_id = c.id),
@@ -62,11 +64,22 @@ const orphansQuery = `
 	WHERE c.ended_reason IS NULL AND c.started_at IS NOT NULL AND c.boot_id IS DISTINCT FROM $1
 		AND ($2 = '' OR (c.call_sid = $2 AND c.carrier = $3))
 		AND (NOT $5 OR call_status_rank(c.status) = 3)
+		AND ($6 = '' OR c.boot_id IN (SELECT m.boot_id FROM engine_boots m WHERE m.member = $6))
 		AND NOT EXISTS (SELECT 1 FROM engine_boots b
 			WHERE b.boot_id = c.boot_id AND b.heartbeat_at > clock_timestamp() - make_interval(secs => $4)
 				AND NOT EXISTS (SELECT 1 FROM engine_boots later WHERE later.node = b.node AND later.started_at > b.started_at))
 	ORDER BY c.id
 	LIMIT 500`
+
+// orphanBatch is orphansQuery's LIMIT.
+const orphanBatch = 500
+
+// orphanFilter narrows the orphans closed (orphansQuery's $2, $3, $5, $6).
+type orphanFilter struct {
+	carrier, callSID string
+	carrierEnded     bool
+	member           string
+}
 
 // CloseOrphans ends every call in progress that no live boot (and not
 // boot me) runs, with reason, as the call's own end would: status, ended
@@ -75,9 +88,9 @@ const orphansQuery = `
 func (s *Store) CloseOrphans(ctx context.Context, me BootID, reason string) ([]string, error) {
 	var closed []string
 	for {
-		sids, err := s.closeOrphans(ctx, me, reason, "", "", false)
+		sids, err := s.closeOrphans(ctx, me, reason, orphanFilter{})
 		closed = append(closed, sids...)
-		if err != nil || len(sids) < 500 {
+		if err != nil || len(sids) < orphanBatch {
 			return closed, err
 		}
 	}
@@ -86,7 +99,7 @@ func (s *Store) CloseOrphans(ctx context.Context, me BootID, reason string) ([]s
 // CloseOrphan is CloseOrphans for one call of a carrier; it reports
 // whether the call was an orphan and is now closed.
 func (s *Store) CloseOrphan(ctx context.Context, me BootID, reason, carrier, callSID string) (bool, error) {
-	sids, err := s.closeOrphans(ctx, me, reason, carrier, callSID, false)
+	sids, err := s.closeOrphans(ctx, me, reason, orphanFilter{carrier: carrier, callSID: callSID})
 	return len(sids) > 0, err
 }
 
@@ -97,11 +110,11 @@ func (s *Store) CloseOrphan(ctx context.Context, me BootID, reason, carrier, cal
 // container is a new node), so neither that status nor a start-up would
 // close the call.
 func (s *Store) CloseCarrierEndedOrphans(ctx context.Context, me BootID, reason string) ([]string, error) {
-	return s.closeOrphans(ctx, me, reason, "", "", true)
+	return s.closeOrphans(ctx, me, reason, orphanFilter{carrierEnded: true})
 }
 
-func (s *Store) closeOrphans(ctx context.Context, me BootID, reason, carrier, callSID string, carrierEnded bool) ([]string, error) {
-	rows, _ := s.pool.Query(ctx, orphansQuery, me, callSID, carrier, BootTTL.Seconds(), carrierEnded)
+func (s *Store) closeOrphans(ctx context.Context, me BootID, reason string, f orphanFilter) ([]string, error) {
+	rows, _ := s.pool.Query(ctx, orphansQuery, me, f.callSID, f.carrier, BootTTL.Seconds(), f.carrierEnded, f.member)
 	var recs []Record
 	var sid string
 	var started, last time.Time

@@ -6,10 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"runtime"
 	"runtime/pprof"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/switchboard-voice/switchboard/bench"
@@ -35,7 +37,8 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	cpuProfile := fs.String("cpu-profile", os.Getenv("SWITCHBOARD_BENCH_CPU_PROFILE"), "write a CPU profile of the whole run to this file, for go tool pprof (SWITCHBOARD_BENCH_CPU_PROFILE)")
 	asJSON := fs.Bool("json", envBool("SWITCHBOARD_BENCH_JSON"), "print the report as JSON (SWITCHBOARD_BENCH_JSON)")
 	htmlPath := fs.String("html", os.Getenv("SWITCHBOARD_BENCH_HTML"), "also write the report as an HTML page of charts to this file: latency histograms, live calls, CPU per call and memory over time (SWITCHBOARD_BENCH_HTML)")
-	fs.StringVar(&o.Target, "target", os.Getenv("SWITCHBOARD_BENCH_TARGET"), "an engine's public URL to call instead of one in this process; it must use the fakes at --fakes-addr (SWITCHBOARD_BENCH_TARGET)")
+	targets := urlList{urls: splitList(os.Getenv("SWITCHBOARD_BENCH_TARGET"))}
+	fs.Var(&targets, "target", "an engine's public URL to call instead of one in this process; several (comma separated, or the flag repeated: a cluster's nodes) share the calls in turn; they must use the fakes at --fakes-addr (SWITCHBOARD_BENCH_TARGET)")
 	fs.StringVar(&o.APIKey, "api-key", os.Getenv("SWITCHBOARD_BENCH_API_KEY"), "with --target: an admin API key there, to create the assistants and numbers (SWITCHBOARD_BENCH_API_KEY)")
 	fs.StringVar(&o.FakesAddr, "fakes-addr", envOr("SWITCHBOARD_BENCH_FAKES_ADDR", "127.0.0.1:9300"), "with --target: where the provider fakes listen; start the target with the environment `switchboard fakes` prints for this address (SWITCHBOARD_BENCH_FAKES_ADDR)")
 	fs.DurationVar(&l.STTEndpoint, "stt-endpoint", envDuration("SWITCHBOARD_BENCH_STT_ENDPOINT", l.STTEndpoint), "recogniser's end of turn after the last word (the assistant's endpointing) (SWITCHBOARD_BENCH_STT_ENDPOINT)")
@@ -50,10 +53,10 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if o.Calls <= 0 || o.Duration <= 0 || o.Soak < 0 {
 		return fmt.Errorf("%w: --calls and --duration must be positive", errUsage)
 	}
-	o.Latencies, o.Floor, o.DatabaseURL = l, !*noFloor && o.Carrier != bench.CarrierSIP, databaseURL()
+	o.Latencies, o.Floor, o.DatabaseURL, o.Targets = l, !*noFloor && o.Carrier != bench.CarrierSIP, databaseURL(), targets.urls
 	o.Progress = progressPrinter(stderr)
 	if o.EngineProcess {
-		if o.Target != "" {
+		if len(o.Targets) > 0 {
 			return fmt.Errorf("%w: --engine-process and --target exclude each other", errUsage)
 		}
 		bin, err := os.Executable()
@@ -143,4 +146,26 @@ func writeHTMLReport(rep *bench.Report, path string) error {
 		return fmt.Errorf("--html: %w", err)
 	}
 	return f.Close()
+}
+
+// urlList is a flag of URLs, comma separated or repeated; its first use
+// on the command line replaces the environment's.
+type urlList struct {
+	urls []string
+	set  bool // by the command line
+}
+
+func (u *urlList) String() string { return strings.Join(u.urls, ",") }
+
+func (u *urlList) Set(v string) error {
+	if !u.set {
+		u.urls, u.set = nil, true
+	}
+	for _, s := range splitList(v) {
+		if p, err := url.Parse(s); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+			return fmt.Errorf("not an http(s) URL: %q", s)
+		}
+		u.urls = append(u.urls, s)
+	}
+	return nil
 }
