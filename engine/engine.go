@@ -285,6 +285,7 @@ func New(cfg Config) (*Engine, error) {
 			return nil, fmt.Errorf("engine: %w", err)
 		}
 		e.Assistants.SetAnnouncer(e.feed)
+		e.Providers.SetCapacity(e.Node.Capacity())
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	e.stop = stop

@@ -81,6 +81,8 @@ type Node struct {
 	// the cluster published (its own member list is not safe to read
 	// from other goroutines).
 	others atomic.Pointer[[]string]
+	// capacity counts provider keys' streams cluster-wide.
+	capacity *Capacity
 }
 
 // ErrNoEndpoints means the etcd provider was chosen without endpoints.
@@ -105,7 +107,9 @@ func Join(sys *actor.ActorSystem, cfg Config) (n *Node, err error) {
 	if cfg.Advertise != "" {
 		ropts = append(ropts, remote.WithAdvertisedHost(cfg.Advertise))
 	}
-	copts := []cluster.ConfigOption{cluster.WithKinds(cfg.Kinds...)}
+	node := &Node{log: cfg.Log}
+	node.capacity = newCapacity(node)
+	copts := []cluster.ConfigOption{cluster.WithKinds(append(cfg.Kinds, node.capacityKind())...)}
 	if cfg.RequestTimeout > 0 {
 		copts = append(copts, cluster.WithRequestTimeout(cfg.RequestTimeout))
 	}
@@ -116,8 +120,11 @@ func Join(sys *actor.ActorSystem, cfg Config) (n *Node, err error) {
 			n, err = nil, fmt.Errorf("nodes: join cluster %q through %s: %v", name, cfg.Provider, r)
 		}
 	}()
-	node := &Node{Cluster: c, log: cfg.Log}
+	node.Cluster = c
 	node.others.Store(&[]string{})
+	if err := node.capacity.startHolder(sys); err != nil {
+		return nil, fmt.Errorf("nodes: %w", err)
+	}
 	sys.EventStream.Subscribe(func(evt any) {
 		if t, ok := evt.(*cluster.ClusterTopology); ok {
 			node.track(t)
@@ -152,6 +159,7 @@ func (n *Node) Members() int { return len(n.peers()) + 1 }
 // Leave takes this node out of the cluster, gracefully (its identities
 // move to other members), and stops its actor system.
 func (n *Node) Leave() {
+	n.capacity.releasing.Wait()
 	n.Cluster.Shutdown(true)
 	n.log.Info("left the cluster")
 }
