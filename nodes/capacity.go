@@ -18,9 +18,11 @@ import (
 // the identity moving off a member that left) starts by counting: it asks
 // every member which leases it holds on the key (a census) and grants
 // nothing until all have answered. Nodes note a lease before asking for
-// it, so a lease being granted by the activation that moved is counted by
-// the new one too. The leases of a member that leaves the cluster end
-// with it.
+// it, and report it as asked until answered: the activation that moved
+// may have granted it, so the new one counts it as held until its own
+// request arrives, which it then answers as any other (the lease counted
+// as held no more if refused). The leases of a member that leaves the
+// cluster end with it.
 
 // capacityKind is the cluster kind of the keys' counters.
 const capacityKind = "provider-capacity"
@@ -43,11 +45,18 @@ type capacityCounter struct {
 	node     *Node
 	identity string
 	phase    counterPhase
-	leases   map[string]string // lease id → holder's member id
-	awaited  map[string]bool   // addresses of members whose census is due
-	waiting  []pendingAcquire  // asked while counting
-	sub      func()            // ends the topology subscription
-	due      *time.Timer       // ends counting if a census never comes
+	leases   map[string]lease // by lease id
+	awaited  map[string]bool  // addresses of members whose census is due
+	waiting  []pendingAcquire // asked while counting
+	sub      func()           // ends the topology subscription
+	due      *time.Timer      // ends counting if a census never comes
+}
+
+// lease is one counted stream.
+type lease struct {
+	holder string // the holder's cluster address
+	// asked: reported asked by a census, not yet granted by this counter.
+	asked bool
 }
 
 type pendingAcquire struct {
@@ -58,12 +67,12 @@ type pendingAcquire struct {
 // Messages a counter sends itself.
 type (
 	censusDue   struct{}
-	membersLeft struct{ ids, addresses []string }
+	membersLeft struct{ addresses []string }
 )
 
 func (n *Node) capacityKind() *cluster.Kind {
 	return cluster.NewKind(capacityKind, actor.PropsFromProducer(func() actor.Actor {
-		return &capacityCounter{node: n, leases: map[string]string{}, awaited: map[string]bool{}}
+		return &capacityCounter{node: n, leases: map[string]lease{}, awaited: map[string]bool{}}
 	}))
 }
 
@@ -75,8 +84,11 @@ func (c *capacityCounter) Receive(ctx actor.Context) {
 		c.census(ctx)
 	case *nodespb.LeaseCensusReply:
 		if m.Identity == c.identity && c.awaited[m.Address] {
-			for _, id := range m.LeaseIds {
-				c.leases[id] = m.Holder
+			for _, id := range m.Granted {
+				c.leases[id] = lease{holder: m.Address}
+			}
+			for _, id := range m.Asked {
+				c.leases[id] = lease{holder: m.Address, asked: true}
 			}
 			c.answered(ctx, m.Address)
 		}
@@ -88,14 +100,12 @@ func (c *capacityCounter) Receive(ctx actor.Context) {
 			c.grant(ctx)
 		}
 	case membersLeft:
-		for _, id := range m.ids {
-			for lease, holder := range c.leases {
-				if holder == id {
-					delete(c.leases, lease)
+		for _, addr := range m.addresses {
+			for lid, l := range c.leases {
+				if l.holder == addr {
+					delete(c.leases, lid)
 				}
 			}
-		}
-		for _, addr := range m.addresses {
 			if c.awaited[addr] {
 				c.answered(ctx, addr)
 			}
@@ -152,16 +162,19 @@ func (c *capacityCounter) grant(ctx actor.Context) {
 	c.waiting = nil
 }
 
-// acquire grants a lease if the key has a stream free. A lease asked for
-// again (a retried request, or one a census reported) keeps its grant.
+// acquire grants a lease if the key has a stream free besides it. A
+// lease granted already (a retried request) keeps its grant; one a census
+// reported asked is counted until now, and answered as a new one.
 func (c *capacityCounter) acquire(m *nodespb.LeaseAcquire) *nodespb.LeaseReply {
-	if _, ok := c.leases[m.LeaseId]; ok {
+	l, known := c.leases[m.LeaseId]
+	if known && !l.asked {
 		return &nodespb.LeaseReply{Granted: true, Held: int32(len(c.leases))}
 	}
+	delete(c.leases, m.LeaseId)
 	if len(c.leases) >= int(m.Limit) {
 		return &nodespb.LeaseReply{Held: int32(len(c.leases))}
 	}
-	c.leases[m.LeaseId] = m.Holder
+	c.leases[m.LeaseId] = lease{holder: m.Holder}
 	return &nodespb.LeaseReply{Granted: true, Held: int32(len(c.leases))}
 }
 
@@ -176,7 +189,6 @@ func (c *capacityCounter) watchMembers(ctx actor.Context) {
 		}
 		left := membersLeft{}
 		for _, m := range t.Left {
-			left.ids = append(left.ids, m.Id)
 			left.addresses = append(left.addresses, m.Address())
 		}
 		root.Send(self, left)

@@ -25,23 +25,20 @@ type Capacity struct {
 	mu sync.Mutex
 	// held are this node's leases by key identity: asked for or granted,
 	// and not yet given back.
-	held map[string]map[string]leaseState
+	held map[string]map[string]*leaseState
 
 	releasing sync.WaitGroup // releases on their way to the counters
 }
 
 // leaseState is what a node knows of one of its leases.
-type leaseState int
-
-const (
-	// unreported: no census has counted it.
-	unreported leaseState = iota
-	// reported in a census: a counter counts it even if it is refused.
-	reported
-)
+type leaseState struct {
+	granted bool
+	// reported by a census: a counter counts it even if it is refused.
+	reported bool
+}
 
 func newCapacity(n *Node) *Capacity {
-	return &Capacity{node: n, held: map[string]map[string]leaseState{}}
+	return &Capacity{node: n, held: map[string]map[string]*leaseState{}}
 }
 
 // Capacity is this node's share in counting provider keys' streams.
@@ -55,7 +52,7 @@ func (c *Capacity) Take(kind, provider, key string, limit int) (release func(), 
 	lease := rand.Text()
 	c.note(id, lease)
 	res, err := c.node.Cluster.Request(id, capacityKind, &nodespb.LeaseAcquire{
-		LeaseId: lease, Limit: int32(limit), Holder: c.node.Cluster.ActorSystem.ID})
+		LeaseId: lease, Limit: int32(limit), Holder: c.node.Address()})
 	if err == nil {
 		if _, isReply := res.(*nodespb.LeaseReply); !isReply {
 			err = fmt.Errorf("unexpected answer %T", res)
@@ -66,11 +63,12 @@ func (c *Capacity) Take(kind, provider, key string, limit int) (release func(), 
 		return nil, false, fmt.Errorf("nodes: provider capacity: %w", err)
 	}
 	if !res.(*nodespb.LeaseReply).Granted {
-		if c.forget(id, lease) == reported { // counted by a census all the same
+		if c.forget(id, lease).reported { // counted by a census all the same
 			c.send(id, lease)
 		}
 		return nil, false, nil
 	}
+	c.granted(id, lease)
 	return sync.OnceFunc(func() { c.release(id, lease) }), true, nil
 }
 
@@ -80,9 +78,17 @@ func (c *Capacity) note(id, lease string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.held[id] == nil {
-		c.held[id] = map[string]leaseState{}
+		c.held[id] = map[string]*leaseState{}
 	}
-	c.held[id][lease] = unreported
+	c.held[id][lease] = &leaseState{}
+}
+
+func (c *Capacity) granted(id, lease string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if s := c.held[id][lease]; s != nil {
+		s.granted = true
+	}
 }
 
 // forget drops a lease from this node's list, returning its state.
@@ -93,7 +99,10 @@ func (c *Capacity) forget(id, lease string) leaseState {
 	if delete(c.held[id], lease); len(c.held[id]) == 0 {
 		delete(c.held, id)
 	}
-	return s
+	if s == nil {
+		return leaseState{}
+	}
+	return *s
 }
 
 // release gives a lease back: off this node's list first, so no later
@@ -112,24 +121,32 @@ func (c *Capacity) send(id, lease string) {
 	})
 }
 
-// census lists this node's leases on a key, marking them counted.
-func (c *Capacity) census(id string) []string {
+// Settle waits until the leases given back have reached their counters.
+func (c *Capacity) Settle() { c.releasing.Wait() }
+
+// census lists this node's leases on a key, granted and asked, marking
+// them counted.
+func (c *Capacity) census(id string) (granted, asked []string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	out := make([]string, 0, len(c.held[id]))
-	for lease := range c.held[id] {
-		c.held[id][lease] = reported
-		out = append(out, lease)
+	for lease, s := range c.held[id] {
+		s.reported = true
+		if s.granted {
+			granted = append(granted, lease)
+		} else {
+			asked = append(asked, lease)
+		}
 	}
-	return out
+	return granted, asked
 }
 
 // startHolder answers the counters' censuses on this node.
 func (c *Capacity) startHolder(sys *actor.ActorSystem) error {
 	_, err := sys.Root.SpawnNamed(actor.PropsFromFunc(func(ctx actor.Context) {
 		if m, ok := ctx.Message().(*nodespb.LeaseCensus); ok {
-			ctx.Respond(&nodespb.LeaseCensusReply{Identity: m.Identity, Address: sys.Address(), Holder: sys.ID,
-				LeaseIds: c.census(m.Identity)})
+			granted, asked := c.census(m.Identity)
+			ctx.Respond(&nodespb.LeaseCensusReply{Identity: m.Identity, Address: sys.Address(),
+				Granted: granted, Asked: asked})
 		}
 	}), holderName)
 	return err
@@ -144,3 +161,13 @@ func keyIdentity(kind, provider, key string) string {
 
 // requestTimeout bounds a request to a cluster identity.
 func (n *Node) requestTimeout() time.Duration { return n.Cluster.Config.RequestTimeoutTime }
+
+// Host is the address of the node that counts a key's streams,
+// activating its counter there if none runs.
+func (c *Capacity) Host(kind, provider, key string) string {
+	pid := c.node.Cluster.Get(keyIdentity(kind, provider, key), capacityKind)
+	if pid == nil {
+		return ""
+	}
+	return pid.Address
+}

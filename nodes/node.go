@@ -159,7 +159,7 @@ func (n *Node) Members() int { return len(n.peers()) + 1 }
 // Leave takes this node out of the cluster, gracefully (its identities
 // move to other members), and stops its actor system.
 func (n *Node) Leave() {
-	n.capacity.releasing.Wait()
+	n.capacity.Settle()
 	n.Cluster.Shutdown(true)
 	n.log.Info("left the cluster")
 }

@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -83,6 +84,7 @@ type Node struct {
 	replies chan []string // answers to commands, one per command
 	Changes chan []string // "changed ID VERSION UNIXNANO", split
 	exited  chan struct{}
+	stopped sync.Once
 }
 
 // Start runs a node of c on the database at dsn; it leaves when the test
@@ -109,7 +111,7 @@ func (c *Cluster) Start(t testing.TB, dsn string) *Node {
 	n := &Node{t: t, cmd: cmd, stdin: stdin, replies: make(chan []string, 16), Changes: make(chan []string, 4096),
 		exited: make(chan struct{})}
 	go n.read(stdout)
-	t.Cleanup(n.stop)
+	t.Cleanup(n.Stop)
 	n.expect("ready")
 	return n
 }
@@ -152,6 +154,10 @@ func (n *Node) expect(want string) []string {
 	}
 	return nil
 }
+
+// Stop makes the node leave the cluster and exit, before the test ends
+// (which does it otherwise).
+func (n *Node) Stop() { n.stopped.Do(n.stop) }
 
 // stop closes stdin, which makes the node leave and exit.
 func (n *Node) stop() {

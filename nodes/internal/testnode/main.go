@@ -12,6 +12,7 @@
 //	create ORG USER JSON         → created ID VERSION
 //	update ORG USER ID JSON      → updated VERSION UNIXNANO (committed)
 //	get ORG ID                   → got VERSION
+//	take, held, give, host, time → provider capacity (capacity.go)
 //
 // A failed command answers "error MESSAGE". EOF on stdin leaves the
 // cluster and exits.
@@ -83,10 +84,18 @@ func run() error {
 		fmt.Printf(format+"\n", args...)
 	}
 	say("ready %s", node.Address())
+	leases := &batches{m: map[string]*batch{}}
 	in := bufio.NewScanner(os.Stdin)
 	in.Buffer(make([]byte, 1<<20), 1<<20)
 	for in.Scan() {
-		if err := command(ctx, sys, reg, node, in.Text(), say); err != nil {
+		var err error
+		switch verb, rest, _ := strings.Cut(in.Text(), " "); verb {
+		case "take", "held", "give", "host", "time":
+			err = leases.capacity(node, verb, rest, say)
+		default:
+			err = command(ctx, sys, reg, node, in.Text(), say)
+		}
+		if err != nil {
 			say("error %v", err)
 		}
 	}
