@@ -55,8 +55,9 @@ func TestAProviderLimitHoldsAcrossNodes(t *testing.T) {
 	}
 }
 
-// The leases of a node that leaves end with it, and the key's counter
-// moves off a node that leaves without losing the others' leases.
+// The leases of a node that leaves end with it, killed or not, and the
+// key's counter moves off a node that leaves without losing the others'
+// leases.
 func TestLeasesOutliveTheirCounterButNotTheirNode(t *testing.T) {
 	ns, _ := cluster(t, 3)
 	const key = "stt deepgram moving-key"
@@ -92,12 +93,12 @@ func TestLeasesOutliveTheirCounterButNotTheirNode(t *testing.T) {
 		t.Fatalf("after the counter's node left: %d granted, %d refused; want 1 and 1", g, r)
 	}
 
-	// A holder leaves: its lease ends too, wherever the counter runs.
-	rest[1].Stop()
+	// A holder is killed: its lease ends too, wherever the counter ran.
+	rest[1].Kill()
 	waitMembers(t, rest[:1], 1)
 	rest[0].Do("taking", "take after-holder %s 3 2", key)
 	if g, r := held(t, rest[0], "after-holder"); g != 1 || r != 1 {
-		t.Fatalf("after a holder left: %d granted, %d refused; want 1 and 1", g, r)
+		t.Fatalf("after a holder was killed: %d granted, %d refused; want 1 and 1", g, r)
 	}
 }
 

@@ -159,6 +159,16 @@ func (n *Node) expect(want string) []string {
 // (which does it otherwise).
 func (n *Node) Stop() { n.stopped.Do(n.stop) }
 
+// Kill ends the node's process at once (SIGKILL): it leaves nothing in
+// order, and the others see it go when its membership lease runs out.
+func (n *Node) Kill() {
+	n.stopped.Do(func() {
+		_ = n.cmd.Process.Kill()
+		<-n.exited
+		_ = n.cmd.Wait() // killed, as asked
+	})
+}
+
 // stop closes stdin, which makes the node leave and exit.
 func (n *Node) stop() {
 	_ = n.stdin.Close()
