@@ -277,6 +277,7 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.Cluster.Provider != nodes.Alone {
 		cc := cfg.Cluster
 		cc.Log = cfg.Log
+		cc.Kinds = append(cc.Kinds, nodes.AssistantKind(e.Assistants))
 		if e.Node, err = nodes.Join(sys, cc); err != nil {
 			return nil, fmt.Errorf("engine: %w", err)
 		}
@@ -286,6 +287,7 @@ func New(cfg Config) (*Engine, error) {
 		}
 		e.Assistants.SetAnnouncer(e.feed)
 		e.Providers.SetCapacity(e.Node.Capacity())
+		e.Assistants.SetRouter(e.Node.RouteAssistants(e.Assistants))
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	e.stop = stop

@@ -139,6 +139,22 @@ func (n *Node) Do(want, format string, args ...any) []string {
 	return n.expect(want)
 }
 
+// Send sends a command without waiting for its answer, which Expect
+// takes: commands sent to several nodes in a row run at once.
+func (n *Node) Send(format string, args ...any) {
+	n.t.Helper()
+	if _, err := fmt.Fprintf(n.stdin, format+"\n", args...); err != nil {
+		n.t.Fatalf("nodestest: send: %v", err)
+	}
+}
+
+// Expect waits for the answer to the command sent first of those not yet
+// answered, failing the test if it is not want.
+func (n *Node) Expect(want string) []string {
+	n.t.Helper()
+	return n.expect(want)
+}
+
 func (n *Node) expect(want string) []string {
 	n.t.Helper()
 	select {

@@ -13,6 +13,7 @@
 //	update ORG USER ID JSON      → updated VERSION UNIXNANO (committed)
 //	get ORG ID                   → got VERSION
 //	take, held, give, host, time → provider capacity (capacity.go)
+//	writes, writer               → where assistants' writes run (writes.go)
 //
 // A failed command answers "error MESSAGE". EOF on stdin leaves the
 // cluster and exits.
@@ -31,6 +32,7 @@ import (
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
+	"github.com/asynkron/protoactor-go/cluster"
 
 	"github.com/switchboard-voice/switchboard/actors"
 	"github.com/switchboard-voice/switchboard/actors/assistants"
@@ -67,7 +69,8 @@ func run() error {
 	sys := actors.NewSystem(log)
 	reg := assistants.NewRegistry(sys, persistence.NewStore(pool), box)
 	node, err := nodes.Join(sys, nodes.Config{Provider: nodes.Etcd, Name: *name, Listen: "127.0.0.1:0",
-		EtcdEndpoints: strings.Split(*endpoints, ","), EtcdPrefix: *prefix, Log: log})
+		EtcdEndpoints: strings.Split(*endpoints, ","), EtcdPrefix: *prefix, Log: log,
+		Kinds: []*cluster.Kind{nodes.AssistantKind(reg)}})
 	if err != nil {
 		return err
 	}
@@ -77,6 +80,7 @@ func run() error {
 		return err
 	}
 	reg.SetAnnouncer(feed)
+	reg.SetRouter(node.RouteAssistants(reg))
 	var mu sync.Mutex // one writer of stdout at a time
 	say := func(format string, args ...any) {
 		mu.Lock()
@@ -92,6 +96,8 @@ func run() error {
 		switch verb, rest, _ := strings.Cut(in.Text(), " "); verb {
 		case "take", "held", "give", "host", "time":
 			err = leases.capacity(node, verb, rest, say)
+		case "writes", "writer":
+			err = writes(ctx, reg, node, verb, rest, say)
 		default:
 			err = command(ctx, sys, reg, node, in.Text(), say)
 		}
