@@ -11,6 +11,7 @@ import (
 
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/asynkron/protoactor-go/cluster"
+	"github.com/asynkron/protoactor-go/remote"
 
 	"github.com/switchboard-voice/switchboard/actors/assistants"
 	"github.com/switchboard-voice/switchboard/assistant"
@@ -94,7 +95,7 @@ func (r *AssistantRouter) Route(ctx context.Context, id int64, w assistants.Rout
 	if err != nil {
 		return nil, err
 	}
-	res, err := r.node.Cluster.Request(strconv.FormatInt(id, 10), assistantKind, msg)
+	res, err := r.request(ctx, strconv.FormatInt(id, 10), msg)
 	if err != nil {
 		return nil, fmt.Errorf("%w: assistant %d: %w", assistants.ErrUnavailable, id, err)
 	}
@@ -111,6 +112,40 @@ func (r *AssistantRouter) Route(ctx context.Context, id int64, w assistants.Rout
 	c.Deleted = deleted
 	return r.here.Adopt(ctx, c)
 }
+
+// request sends a write to the assistant's activation. It is sent again
+// only if it was not delivered (the activation had stopped or moved): a
+// write that timed out may have been committed, and must not be run twice
+// (cluster.Request would retry it).
+func (r *AssistantRouter) request(ctx context.Context, identity string, msg *nodespb.AssistantWrite) (any, error) {
+	timeout := writeTimeout
+	if dl, ok := ctx.Deadline(); ok {
+		if timeout = time.Until(dl); timeout <= 0 {
+			return nil, context.DeadlineExceeded
+		}
+	}
+	c := r.node.Cluster
+	for range 3 {
+		pid, ok := c.PidCache.Get(identity, assistantKind)
+		if !ok {
+			if pid = c.Get(identity, assistantKind); pid == nil {
+				return nil, errors.New("no member activated the assistant")
+			}
+			c.PidCache.Set(identity, assistantKind, pid)
+		}
+		res, err := c.ActorSystem.Root.RequestFuture(pid, msg, timeout).Result()
+		if errors.Is(err, actor.ErrDeadLetter) || errors.Is(err, remote.ErrDeadLetter) {
+			c.PidCache.RemoveByValue(identity, assistantKind, pid)
+			continue
+		}
+		return res, err
+	}
+	return nil, errors.New("the assistant's activation kept moving")
+}
+
+// writeTimeout bounds a routed write when the caller's context has no
+// deadline: the assistant actor's own bound for a request.
+const writeTimeout = 15 * time.Second
 
 // AssistantHost is the address of the node an assistant's writes run on,
 // activating it there if needed.
