@@ -122,6 +122,8 @@ func (c *Capacity) send(id, lease string) {
 }
 
 // Settle waits until the leases given back have reached their counters.
+// Call it once nothing takes or gives back leases any more (Leave does,
+// after the engine's calls have ended).
 func (c *Capacity) Settle() { c.releasing.Wait() }
 
 // census lists this node's leases on a key, granted and asked, marking

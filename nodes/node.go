@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -109,7 +110,7 @@ func Join(sys *actor.ActorSystem, cfg Config) (n *Node, err error) {
 	}
 	node := &Node{log: cfg.Log}
 	node.capacity = newCapacity(node)
-	copts := []cluster.ConfigOption{cluster.WithKinds(append(cfg.Kinds, node.capacityKind())...)}
+	copts := []cluster.ConfigOption{cluster.WithKinds(append(slices.Clone(cfg.Kinds), node.capacityKind())...)}
 	if cfg.RequestTimeout > 0 {
 		copts = append(copts, cluster.WithRequestTimeout(cfg.RequestTimeout))
 	}
