@@ -8,7 +8,9 @@ import (
 )
 
 // join makes the engine a node of its cluster, if one is configured:
-// assistant changes flow to and from the other nodes, and the API reaches
+// assistant changes flow to and from the other nodes, each assistant's
+// writes run on its one activation, provider keys' stream limits are
+// counted across the cluster, and the API reaches
 // the calls and recording files of the other nodes through the ones
 // returned (nil when the engine runs alone).
 func (e *Engine) join(recordings string) (api.OtherNodes, error) {
@@ -17,6 +19,7 @@ func (e *Engine) join(recordings string) (api.OtherNodes, error) {
 		return nil, nil
 	}
 	cc.Log = e.Log
+	cc.Kinds = append(cc.Kinds, nodes.AssistantKind(e.Assistants))
 	node, err := nodes.Join(e.System, cc)
 	if err != nil {
 		return nil, err
@@ -33,6 +36,8 @@ func (e *Engine) join(recordings string) (api.OtherNodes, error) {
 	}
 	e.Node = node
 	e.Assistants.SetAnnouncer(e.feed)
+	e.Providers.SetCapacity(node.Capacity())
+	e.Assistants.SetRouter(node.RouteAssistants(e.Assistants))
 	return others, nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -84,6 +85,8 @@ type Node struct {
 	// self is this node's member id, as the membership provider names it
 	// (each provider its own way).
 	self atomic.Pointer[string]
+	// capacity counts provider keys' streams cluster-wide.
+	capacity *Capacity
 }
 
 // ErrNoEndpoints means the etcd provider was chosen without endpoints.
@@ -108,7 +111,9 @@ func Join(sys *actor.ActorSystem, cfg Config) (n *Node, err error) {
 	if cfg.Advertise != "" {
 		ropts = append(ropts, remote.WithAdvertisedHost(cfg.Advertise))
 	}
-	copts := []cluster.ConfigOption{cluster.WithKinds(cfg.Kinds...)}
+	node := &Node{log: cfg.Log}
+	node.capacity = newCapacity(node)
+	copts := []cluster.ConfigOption{cluster.WithKinds(append(slices.Clone(cfg.Kinds), node.capacityKind())...)}
 	if cfg.RequestTimeout > 0 {
 		copts = append(copts, cluster.WithRequestTimeout(cfg.RequestTimeout))
 	}
@@ -119,8 +124,11 @@ func Join(sys *actor.ActorSystem, cfg Config) (n *Node, err error) {
 			n, err = nil, fmt.Errorf("nodes: join cluster %q through %s: %v", name, cfg.Provider, r)
 		}
 	}()
-	node := &Node{Cluster: c, log: cfg.Log}
+	node.Cluster = c
 	node.others.Store(&[]string{})
+	if err := node.capacity.startHolder(sys); err != nil {
+		return nil, fmt.Errorf("nodes: %w", err)
+	}
 	sys.EventStream.Subscribe(func(evt any) {
 		if t, ok := evt.(*cluster.ClusterTopology); ok {
 			node.track(t)
@@ -157,6 +165,7 @@ func (n *Node) Members() int { return len(n.peers()) + 1 }
 // Leave takes this node out of the cluster, gracefully (its identities
 // move to other members), and stops its actor system.
 func (n *Node) Leave() {
+	n.capacity.Settle()
 	n.Cluster.Shutdown(true)
 	n.log.Info("left the cluster")
 }

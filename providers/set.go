@@ -51,6 +51,9 @@ type Set struct {
 	stt   map[string]voice.STT // by stt_settings.provider
 	tts   map[string]voice.TTS // by tts_settings.provider
 
+	// capacity counts limited keys' streams cluster-wide; nil alone.
+	capacity Capacity
+
 	embedOnce sync.Once
 	embedHTTP *http.Client
 }
@@ -152,7 +155,11 @@ func (s *Set) claim(ctx context.Context, c *voice.CallInfo, kind, provider, base
 		cands = []candidate{{source: fromEnvironment}}
 	}
 	for i, cand := range cands {
-		release, ok := s.slots.take(slotKey{kind: kind, provider: provider, key: cand.key}, cand.limit)
+		release, ok, err := s.take(slotKey{kind: kind, provider: provider, key: cand.key}, cand.limit)
+		if err != nil {
+			s.cfg.Log.Warn("provider key's streams not counted: not using it", "call_id", c.ID, "service", kind,
+				"provider", provider, "key_source", cand.source, "err", err)
+		}
 		if !ok {
 			continue
 		}

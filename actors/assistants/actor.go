@@ -88,6 +88,11 @@ func (a *assistantActor) Receive(ctx actor.Context) {
 		})
 	case *peerCommit:
 		a.guard(ctx, func() { a.peerCommitted(ctx, m.c) })
+	case *adoptRequest:
+		a.guard(ctx, func() {
+			a.peerCommitted(ctx, m.c)
+			a.respond(ctx, ctx.Sender(), a.snap, nil)
+		})
 	case *unsubscribeRequest:
 		delete(a.entry.subscribers, m.pid.String())
 		ctx.Unwatch(m.pid)

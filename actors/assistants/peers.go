@@ -7,8 +7,9 @@ import (
 )
 
 // With several nodes, each node runs its own actor for an assistant it
-// uses; the database's version check keeps their writes from overwriting
-// one another. What one node commits is announced to the others (through
+// uses, for reads and its live calls; writes go to one node's (route.go),
+// and the database's version check keeps any other writes from
+// overwriting them. What one node commits is announced to the others (through
 // an Announcer), whose actors adopt it if they hold an older version and
 // push it to their subscribed calls: a change made anywhere reaches every
 // live call.

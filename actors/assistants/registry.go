@@ -42,6 +42,8 @@ type Registry struct {
 	idle   time.Duration
 	// announcer carries commits to the other nodes; nil on a lone node.
 	announcer Announcer
+	// router carries writes to the node that runs them; nil alone.
+	router Router
 
 	mu      sync.Mutex
 	entries map[int64]*entry
@@ -103,22 +105,34 @@ func (r *Registry) Create(ctx context.Context, by auth.Principal, w assistant.Wr
 
 // Update applies a PUT or PATCH.
 func (r *Registry) Update(ctx context.Context, by auth.Principal, id int64, w assistant.Write) (*Snapshot, error) {
+	if r.routes(w) {
+		return r.router.Route(ctx, id, Routed{Op: OpUpdate, By: by, Write: w})
+	}
 	return r.request(ctx, id, &writeRequest{by: by, write: w, changeType: "update"})
 }
 
 // SetStatus activates or deactivates an assistant.
 func (r *Registry) SetStatus(ctx context.Context, by auth.Principal, id int64, active bool) (*Snapshot, error) {
+	if r.router != nil {
+		return r.router.Route(ctx, id, Routed{Op: OpStatus, By: by, Active: active})
+	}
 	w := assistant.Write{Fields: assistant.Document{"is_active": active}}
 	return r.request(ctx, id, &writeRequest{by: by, write: w, changeType: "status"})
 }
 
 // Rollback restores the configuration recorded in a history entry.
 func (r *Registry) Rollback(ctx context.Context, by auth.Principal, id, historyID int64, description *string) (*Snapshot, error) {
+	if r.router != nil {
+		return r.router.Route(ctx, id, Routed{Op: OpRollback, By: by, HistoryID: historyID, Description: description})
+	}
 	return r.request(ctx, id, &rollbackRequest{by: by, historyID: historyID, description: description})
 }
 
 // Delete removes an assistant; it returns the last snapshot.
 func (r *Registry) Delete(ctx context.Context, by auth.Principal, id int64) (*Snapshot, error) {
+	if r.router != nil {
+		return r.router.Route(ctx, id, Routed{Op: OpDelete, By: by})
+	}
 	return r.request(ctx, id, &deleteRequest{by: by})
 }
 

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -123,4 +124,64 @@ func TestServeNodesShareAssistantChanges(t *testing.T) {
 		}
 		return nil
 	})
+
+	// send makes a request off the test's goroutine: the version answered.
+	send := func(method, url, body string) (float64, error) {
+		req, _ := http.NewRequest(method, url, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+key)
+		req.Header.Set("Content-Type", "application/json")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return 0, err
+		}
+		defer res.Body.Close()
+		var out struct {
+			Version float64 `json:"version"`
+		}
+		if err := json.NewDecoder(res.Body).Decode(&out); err != nil || res.StatusCode != http.StatusOK {
+			return 0, fmt.Errorf("%s %s: %d %v", method, url, res.StatusCode, err)
+		}
+		return out.Version, nil
+	}
+	// PATCHes through both nodes at once: each commits on the one before
+	// (the assistant's writes run on one node), none is refused or lost,
+	// and each node reads its own write.
+	const each = 10
+	versions := make(chan float64, 2*each)
+	failed := make(chan error, 2*each)
+	var wg sync.WaitGroup
+	for i := range 2 * each {
+		node := urls[i%2]
+		wg.Go(func() {
+			written, err := send("PATCH", node+one, fmt.Sprintf(`{"description":"write %d"}`, i))
+			if err != nil {
+				failed <- err
+				return
+			}
+			read, err := send("GET", node+one, "")
+			if err != nil {
+				failed <- err
+				return
+			}
+			if read < written {
+				failed <- fmt.Errorf("%s answered version %v, then read %v", node, written, read)
+			}
+			versions <- written
+		})
+	}
+	wg.Wait()
+	close(versions)
+	close(failed)
+	for err := range failed {
+		t.Error(err)
+	}
+	seen := map[float64]bool{}
+	for v := range versions {
+		seen[v] = true
+	}
+	for v := 3.0; v < 3+2*each; v++ {
+		if !seen[v] {
+			t.Errorf("version %v missing: %v", v, seen)
+		}
+	}
 }

@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -83,6 +84,7 @@ type Node struct {
 	replies chan []string // answers to commands, one per command
 	Changes chan []string // "changed ID VERSION UNIXNANO", split
 	exited  chan struct{}
+	stopped sync.Once
 }
 
 // Start runs a node of c on the database at dsn; it leaves when the test
@@ -109,7 +111,7 @@ func (c *Cluster) Start(t testing.TB, dsn string) *Node {
 	n := &Node{t: t, cmd: cmd, stdin: stdin, replies: make(chan []string, 16), Changes: make(chan []string, 4096),
 		exited: make(chan struct{})}
 	go n.read(stdout)
-	t.Cleanup(n.stop)
+	t.Cleanup(n.Stop)
 	n.expect("ready")
 	return n
 }
@@ -137,6 +139,22 @@ func (n *Node) Do(want, format string, args ...any) []string {
 	return n.expect(want)
 }
 
+// Send sends a command without waiting for its answer, which Expect
+// takes: commands sent to several nodes in a row run at once.
+func (n *Node) Send(format string, args ...any) {
+	n.t.Helper()
+	if _, err := fmt.Fprintf(n.stdin, format+"\n", args...); err != nil {
+		n.t.Fatalf("nodestest: send: %v", err)
+	}
+}
+
+// Expect waits for the answer to the command sent first of those not yet
+// answered, failing the test if it is not want.
+func (n *Node) Expect(want string) []string {
+	n.t.Helper()
+	return n.expect(want)
+}
+
 func (n *Node) expect(want string) []string {
 	n.t.Helper()
 	select {
@@ -151,6 +169,20 @@ func (n *Node) expect(want string) []string {
 		n.t.Fatalf("nodestest: no %s from node within 60 s", want)
 	}
 	return nil
+}
+
+// Stop makes the node leave the cluster and exit, before the test ends
+// (which does it otherwise).
+func (n *Node) Stop() { n.stopped.Do(n.stop) }
+
+// Kill ends the node's process at once (SIGKILL): it leaves nothing in
+// order, and the others see it go when its membership lease runs out.
+func (n *Node) Kill() {
+	n.stopped.Do(func() {
+		_ = n.cmd.Process.Kill()
+		<-n.exited
+		_ = n.cmd.Wait() // killed, as asked
+	})
 }
 
 // stop closes stdin, which makes the node leave and exit.

@@ -12,6 +12,8 @@
 //	create ORG USER JSON         → created ID VERSION
 //	update ORG USER ID JSON      → updated VERSION UNIXNANO (committed)
 //	get ORG ID                   → got VERSION
+//	take, held, give, host, time → provider capacity (capacity.go)
+//	writes, writer               → where assistants' writes run (writes.go)
 //
 // A failed command answers "error MESSAGE". EOF on stdin leaves the
 // cluster and exits.
@@ -30,6 +32,7 @@ import (
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
+	"github.com/asynkron/protoactor-go/cluster"
 
 	"github.com/switchboard-voice/switchboard/actors"
 	"github.com/switchboard-voice/switchboard/actors/assistants"
@@ -66,7 +69,8 @@ func run() error {
 	sys := actors.NewSystem(log)
 	reg := assistants.NewRegistry(sys, persistence.NewStore(pool), box)
 	node, err := nodes.Join(sys, nodes.Config{Provider: nodes.Etcd, Name: *name, Listen: "127.0.0.1:0",
-		EtcdEndpoints: strings.Split(*endpoints, ","), EtcdPrefix: *prefix, Log: log})
+		EtcdEndpoints: strings.Split(*endpoints, ","), EtcdPrefix: *prefix, Log: log,
+		Kinds: []*cluster.Kind{nodes.AssistantKind(reg)}})
 	if err != nil {
 		return err
 	}
@@ -76,6 +80,7 @@ func run() error {
 		return err
 	}
 	reg.SetAnnouncer(feed)
+	reg.SetRouter(node.RouteAssistants(reg))
 	var mu sync.Mutex // one writer of stdout at a time
 	say := func(format string, args ...any) {
 		mu.Lock()
@@ -83,10 +88,20 @@ func run() error {
 		fmt.Printf(format+"\n", args...)
 	}
 	say("ready %s", node.Address())
+	leases := &batches{m: map[string]*batch{}}
 	in := bufio.NewScanner(os.Stdin)
 	in.Buffer(make([]byte, 1<<20), 1<<20)
 	for in.Scan() {
-		if err := command(ctx, sys, reg, node, in.Text(), say); err != nil {
+		var err error
+		switch verb, rest, _ := strings.Cut(in.Text(), " "); verb {
+		case "take", "held", "give", "host", "time":
+			err = leases.capacity(node, verb, rest, say)
+		case "writes", "writer":
+			err = writes(ctx, reg, node, verb, rest, say)
+		default:
+			err = command(ctx, sys, reg, node, in.Text(), say)
+		}
+		if err != nil {
 			say("error %v", err)
 		}
 	}
