@@ -1,0 +1,113 @@
+// Package writers is a shared, bounded pool of goroutines that write to
+// sockets. A socket with a goroutine of its own for writing holds that
+// goroutine (and its stack) for its whole life, though it has something to
+// write for a few microseconds every 20 ms; here a socket is scheduled onto
+// a pooled writer only when it has data, and gives the writer back once
+// its queue is written.
+//
+// A write blocked on a stalled peer holds its pooled writer until the
+// socket's write deadline, after which the socket fails; the pool starts
+// another writer (up to its bound) whenever work waits and every writer is
+// busy, so other sockets' writes go on meanwhile.
+package writers
+
+import (
+	"runtime"
+	"sync"
+)
+
+// Pool runs scheduled flushes on at most max goroutines, started as work
+// needs them and kept while any socket that has written is open (a
+// writer's stack grows once); when the last one stops, so do the writers.
+type Pool struct {
+	max int
+
+	mu      sync.Mutex
+	cond    sync.Cond
+	queue   []*Slot // FIFO; each slot at most once
+	head    int
+	workers int // running
+	idle    int // waiting in cond
+	active  int // slots notified at least once and not stopped
+}
+
+// New returns a pool of at most n writers (at least 1).
+func New(n int) *Pool {
+	p := &Pool{max: max(n, 1)}
+	p.cond.L = &p.mu
+	return p
+}
+
+var (
+	sharedOnce sync.Once
+	shared     *Pool
+)
+
+// Shared is the process's pool: room for 32 stalled peers per core before
+// a stall delays another socket's write.
+func Shared() *Pool {
+	sharedOnce.Do(func() { shared = New(32 * runtime.GOMAXPROCS(0)) })
+	return shared
+}
+
+// Workers is how many writers the pool has started.
+func (p *Pool) Workers() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.workers
+}
+
+func (p *Pool) submit(s *Slot) {
+	p.mu.Lock()
+	if !s.active {
+		s.active = true
+		p.active++
+	}
+	p.queue = append(p.queue, s)
+	switch {
+	case p.idle > 0:
+		p.cond.Signal()
+	case p.workers < p.max:
+		p.workers++
+		go p.run()
+	}
+	p.mu.Unlock()
+}
+
+func (p *Pool) run() {
+	p.mu.Lock()
+	for {
+		for p.head == len(p.queue) {
+			if p.active == 0 {
+				p.workers--
+				p.mu.Unlock()
+				return
+			}
+			p.idle++
+			p.cond.Wait()
+			p.idle--
+		}
+		s := p.queue[p.head]
+		p.queue[p.head] = nil
+		p.head++
+		if p.head == len(p.queue) { // drained: reuse the array from the start
+			p.queue, p.head = p.queue[:0], 0
+		}
+		p.mu.Unlock()
+		s.run()
+		p.mu.Lock()
+	}
+}
+
+// release forgets a stopped slot; the writers end with the last one.
+func (p *Pool) release(s *Slot) {
+	p.mu.Lock()
+	if s.active {
+		s.active = false
+		p.active--
+		if p.active == 0 {
+			p.cond.Broadcast()
+		}
+	}
+	p.mu.Unlock()
+}
