@@ -26,7 +26,9 @@ func (rawEncoder) Audio(dst, frame []byte) ([]byte, int) {
 func (rawEncoder) Mark(dst []byte, name string) ([]byte, int) {
 	return append(dst, name...), websocket.TextMessage
 }
-func (rawEncoder) Clear(dst []byte) ([]byte, int) { return append(dst, "clear"...), websocket.TextMessage }
+func (rawEncoder) Clear(dst []byte) ([]byte, int) {
+	return append(dst, "clear"...), websocket.TextMessage
+}
 
 // sockets is a websocket server whose accepted sockets become streams on
 // one hub, each writing through pool, and a client for each.
