@@ -71,7 +71,7 @@ func (c StreamConfig) withDefaults() StreamConfig {
 
 // Encoder writes the engine's messages in a carrier's dialect, appending
 // to dst and returning the websocket message type. It runs on the
-// stream's writer goroutine.
+// stream's pooled writer, one message at a time.
 type Encoder interface {
 	Audio(dst, frame []byte) ([]byte, int)
 	Mark(dst []byte, name string) ([]byte, int)
