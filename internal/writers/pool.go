@@ -90,8 +90,13 @@ func (p *Pool) run() {
 		s := p.queue[p.head]
 		p.queue[p.head] = nil
 		p.head++
-		if p.head == len(p.queue) { // drained: reuse the array from the start
+		switch {
+		case p.head == len(p.queue): // drained: reuse the array from the start
 			p.queue, p.head = p.queue[:0], 0
+		case p.head > len(p.queue)/2: // a queue never drained must not grow without end
+			n := copy(p.queue, p.queue[p.head:])
+			clear(p.queue[n:])
+			p.queue, p.head = p.queue[:n], 0
 		}
 		p.mu.Unlock()
 		s.run()

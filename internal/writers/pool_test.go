@@ -203,3 +203,47 @@ func TestWritersEndWithTheLastSlot(t *testing.T) {
 		return nil
 	})
 }
+
+// Slots queued behind a busy writer are each flushed once, in order, as
+// the queue is compacted while it never drains.
+func TestQueueKeepsOrderWhileCompacting(t *testing.T) {
+	p := New(1)
+	block, release := make(chan struct{}), make(chan struct{})
+	blocker := NewSlot(p, func() { close(block); <-release })
+	blocker.Notify()
+	<-block
+	var mu sync.Mutex
+	var order []int
+	slots := make([]*Slot, 100)
+	for i := range slots {
+		slots[i] = NewSlot(p, func() {
+			mu.Lock()
+			order = append(order, i)
+			mu.Unlock()
+			if i < 50 { // keep the queue from draining
+				slots[i+50].Notify()
+			}
+		})
+	}
+	for _, s := range slots[:50] {
+		s.Notify()
+	}
+	close(release)
+	testkit.Eventually(t, 30*time.Second, func() error {
+		mu.Lock()
+		defer mu.Unlock()
+		if len(order) < 100 {
+			return errors.New("not every slot was flushed")
+		}
+		return nil
+	})
+	for i, n := range order {
+		if n != i {
+			t.Fatalf("flush %d was slot %d", i, n)
+		}
+	}
+	blocker.Stop()
+	for _, s := range slots {
+		s.Stop()
+	}
+}
