@@ -42,7 +42,7 @@ type StreamConfig struct {
 	// EndWait bounds how long a call ended for a malformed frame or a
 	// shutdown has to hang up before its socket is closed [15 s].
 	EndWait time.Duration
-	// Writers is the pool that writes the socket [writers.Shared].
+	// Writers is the pool that writes the socket [writers.Shared("carrier")].
 	Writers *writers.Pool
 }
 
@@ -180,7 +180,7 @@ func (h *Hub) Accept(conn *websocket.Conn, cfg StreamConfig) *Stream {
 		wroteAll: make(chan struct{})}
 	pool := cfg.Writers
 	if pool == nil {
-		pool = writers.Shared()
+		pool = writers.Shared("carrier")
 	}
 	s.slot = writers.NewSlot(pool, s.flushOut)
 	conn.SetReadLimit(int64(cfg.ReadLimit))

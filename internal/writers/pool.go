@@ -38,16 +38,21 @@ func New(n int) *Pool {
 	return p
 }
 
-var (
-	sharedOnce sync.Once
-	shared     *Pool
-)
+// shared holds the process's pools by class of peer.
+var shared sync.Map // string → *Pool
 
-// Shared is the process's pool: room for 32 stalled peers per core before
-// a stall delays another socket's write.
-func Shared() *Pool {
-	sharedOnce.Do(func() { shared = New(32 * runtime.GOMAXPROCS(0)) })
-	return shared
+// Shared is the process's pool for one class of peer ("carrier", "stt",
+// "tts"), made on first use with room for 32 stalled peers per core before
+// a stall delays another socket's write. Peers that stall together (a
+// provider's outage) share a pool, so their stalls never hold up another
+// class's writes: the callers keep hearing the assistant while a
+// recogniser hangs.
+func Shared(class string) *Pool {
+	if p, ok := shared.Load(class); ok {
+		return p.(*Pool)
+	}
+	p, _ := shared.LoadOrStore(class, New(32*runtime.GOMAXPROCS(0)))
+	return p.(*Pool)
 }
 
 // Workers is how many writers the pool has started.

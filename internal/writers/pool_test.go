@@ -247,3 +247,12 @@ func TestQueueKeepsOrderWhileCompacting(t *testing.T) {
 		s.Stop()
 	}
 }
+
+func TestSharedPoolsByClass(t *testing.T) {
+	if Shared("test-a") != Shared("test-a") {
+		t.Fatal("one class, two pools")
+	}
+	if Shared("test-a") == Shared("test-b") {
+		t.Fatal("two classes share a pool: one's stalls would hold up the other's writes")
+	}
+}

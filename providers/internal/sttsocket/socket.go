@@ -68,7 +68,7 @@ type Options struct {
 	// Refusal when it can say whether a retry may pass.
 	Refused func(*http.Response) error
 	// Writers is the pool that writes the stream's connections
-	// [writers.Shared].
+	// [writers.Shared("stt")].
 	Writers *writers.Pool
 }
 

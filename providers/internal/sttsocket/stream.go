@@ -65,7 +65,7 @@ func newStream(ctx context.Context, opts Options, p Protocol, emit func(voice.ST
 		t0:     time.Now(),
 	}
 	if s.pool == nil {
-		s.pool = writers.Shared()
+		s.pool = writers.Shared("stt")
 	}
 	s.ctx, s.cancel = context.WithCancel(ctx)
 	s.out.frame = int64(opts.Format.FrameBytes())

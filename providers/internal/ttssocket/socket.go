@@ -23,7 +23,7 @@ type Config[U comparable] struct {
 
 	QueueLen      int           // messages queued before Send refuses
 	WriteTimeout  time.Duration // per message: a stalled service holds a pooled writer no longer
-	Writers       *writers.Pool // writes the socket [writers.Shared]
+	Writers       *writers.Pool // writes the socket [writers.Shared("tts")]
 	ErrConnection error         // wrapped by every failure to read or write, a close frame included
 	ErrQueueFull  error         // returned by Send
 }
@@ -69,7 +69,7 @@ func New[U comparable](ctx context.Context, wg *sync.WaitGroup, ws *websocket.Co
 	}
 	pool := c.Writers
 	if pool == nil {
-		pool = writers.Shared()
+		pool = writers.Shared("tts")
 	}
 	k.slot = writers.NewSlot(pool, k.flush)
 	return k
