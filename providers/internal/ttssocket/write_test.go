@@ -16,17 +16,24 @@ import (
 	"github.com/switchboard-voice/switchboard/internal/writers"
 )
 
-// server accepts websockets and hands them to handle.
+// server accepts one websocket and hands it to handle.
 func server(t *testing.T, handle func(*websocket.Conn)) string {
 	var wg sync.WaitGroup
+	wg.Add(1)
+	var once sync.Once
 	up := websocket.Upgrader{}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		served := false
+		once.Do(func() { served = true })
+		if !served {
+			http.Error(w, "one socket only", http.StatusConflict)
+			return
+		}
+		defer wg.Done()
 		c, err := up.Upgrade(w, r, nil)
 		if err != nil {
 			return
 		}
-		wg.Add(1)
-		defer wg.Done()
 		defer c.Close()
 		handle(c)
 	}))
