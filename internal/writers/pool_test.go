@@ -249,7 +249,8 @@ func TestQueueKeepsOrderWhileCompacting(t *testing.T) {
 }
 
 func TestSharedPoolsByClass(t *testing.T) {
-	if Shared("test-a") != Shared("test-a") {
+	first, again := Shared("test-a"), Shared("test-a")
+	if first != again {
 		t.Fatal("one class, two pools")
 	}
 	if Shared("test-a") == Shared("test-b") {
