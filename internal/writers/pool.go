@@ -23,11 +23,13 @@ type Pool struct {
 	max int
 
 	mu      sync.Mutex
-	cond    sync.Cond
-	queue   []*Slot // FIFO; each slot at most once
+	cond    sync.Cond // work queued, or the last slot stopped
+	exited  sync.Cond // a writer ended
+	queue   []*Slot   // FIFO; each slot at most once
 	head    int
 	workers int // running
 	idle    int // waiting in cond
+	busy    int // flushing
 	active  int // slots notified at least once and not stopped
 }
 
@@ -35,6 +37,7 @@ type Pool struct {
 func New(n int) *Pool {
 	p := &Pool{max: max(n, 1)}
 	p.cond.L = &p.mu
+	p.exited.L = &p.mu
 	return p
 }
 
@@ -85,6 +88,7 @@ func (p *Pool) run() {
 		for p.head == len(p.queue) {
 			if p.active == 0 {
 				p.workers--
+				p.exited.Broadcast()
 				p.mu.Unlock()
 				return
 			}
@@ -103,21 +107,31 @@ func (p *Pool) run() {
 			clear(p.queue[n:])
 			p.queue, p.head = p.queue[:n], 0
 		}
+		p.busy++
 		p.mu.Unlock()
 		s.run()
 		p.mu.Lock()
+		p.busy--
 	}
 }
 
-// release forgets a stopped slot; the writers end with the last one.
+// release forgets a stopped slot. The writers end with the last one,
+// which waits for the idle ones to be gone (not for one still returning
+// from a flush, which may be the caller), so that nothing is left running
+// once the last socket is stopped.
 func (p *Pool) release(s *Slot) {
 	p.mu.Lock()
-	if s.active {
-		s.active = false
-		p.active--
-		if p.active == 0 {
-			p.cond.Broadcast()
-		}
+	defer p.mu.Unlock()
+	if !s.active {
+		return
 	}
-	p.mu.Unlock()
+	s.active = false
+	p.active--
+	if p.active > 0 {
+		return
+	}
+	p.cond.Broadcast()
+	for p.active == 0 && p.workers > p.busy {
+		p.exited.Wait()
+	}
 }

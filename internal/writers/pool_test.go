@@ -196,12 +196,9 @@ func TestWritersEndWithTheLastSlot(t *testing.T) {
 		t.Fatalf("%d writers while a slot is open", n)
 	}
 	s.Stop()
-	testkit.Eventually(t, 30*time.Second, func() error {
-		if n := p.Workers(); n != 0 {
-			return errors.New("writers left after the last slot stopped")
-		}
-		return nil
-	})
+	if n := p.Workers(); n != 0 {
+		t.Fatalf("%d writers left once the last slot stopped", n)
+	}
 }
 
 // Slots queued behind a busy writer are each flushed once, in order, as
