@@ -389,8 +389,15 @@ func (a *callActor) finish(reason string) {
 	a.log.Info("call ended", "reason", reason, "duration_s", d.Seconds())
 	a.mgr.remove(a.call)
 	close(a.call.done)
+	if l, ok := a.spec.Line.(endedLine); ok {
+		l.CallEnded()
+	}
 	a.root.Stop(a.self)
 }
+
+// endedLine is a line told when its call is done, so that it needs no
+// goroutine of its own waiting on Done.
+type endedLine interface{ CallEnded() }
 
 // send posts a message to this call from any goroutine.
 func (a *callActor) send(msg any) { a.root.Send(a.self, msg) }

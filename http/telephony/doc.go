@@ -14,7 +14,7 @@
 // upgrade: signature or ticket), the gateway reads until the stream's start
 // frame, routes the call, starts it with call.Manager.Start and hands the
 // socket to Stream.Serve, which runs one reader loop (in the handler's
-// goroutine) and one writer goroutine fed by a bounded queue. The socket
+// goroutine); a bounded queue is written by a pooled writer. The socket
 // closes when the call's Done closes; the call is told Stopped when the
 // socket closes first. A malformed or oversized frame ends the call with
 // events.EndMalformed and a logged reason.

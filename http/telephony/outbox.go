@@ -11,11 +11,10 @@ type outbox struct {
 	mu    sync.Mutex
 	items []outItem
 	limit int
-	ready chan struct{} // signalled when items arrive
 }
 
 func newOutbox(limit int) *outbox {
-	return &outbox{limit: limit, ready: make(chan struct{}, 1)}
+	return &outbox{limit: limit}
 }
 
 // push queues an item without blocking; false when the outbox is full.
@@ -27,10 +26,6 @@ func (q *outbox) push(it outItem) bool {
 	}
 	q.items = append(q.items, it)
 	q.mu.Unlock()
-	select {
-	case q.ready <- struct{}{}:
-	default: // the writer is already signalled
-	}
 	return true
 }
 

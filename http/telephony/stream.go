@@ -13,6 +13,7 @@ import (
 
 	"github.com/switchboard-voice/switchboard/actors/call"
 	"github.com/switchboard-voice/switchboard/events"
+	"github.com/switchboard-voice/switchboard/internal/writers"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -41,6 +42,8 @@ type StreamConfig struct {
 	// EndWait bounds how long a call ended for a malformed frame or a
 	// shutdown has to hang up before its socket is closed [15 s].
 	EndWait time.Duration
+	// Writers is the pool that writes the socket [writers.Shared("carrier")].
+	Writers *writers.Pool
 }
 
 func (c StreamConfig) withDefaults() StreamConfig {
@@ -68,7 +71,7 @@ func (c StreamConfig) withDefaults() StreamConfig {
 
 // Encoder writes the engine's messages in a carrier's dialect, appending
 // to dst and returning the websocket message type. It runs on the
-// stream's writer goroutine.
+// stream's pooled writer, one message at a time.
 type Encoder interface {
 	Audio(dst, frame []byte) ([]byte, int)
 	Mark(dst []byte, name string) ([]byte, int)
@@ -125,8 +128,10 @@ type Wire struct {
 
 // Stream is one carrier media websocket and the call it carries; it is
 // the call's voice.Carrier. Its socket has one reader (Serve, in the
-// websocket handler's goroutine) and one writer goroutine, fed by a
-// bounded queue that the call's actor fills without ever blocking.
+// websocket handler's goroutine); the call's actor fills a bounded queue
+// without ever blocking, and the queue is written by a pooled writer
+// (internal/writers) scheduled when it has something, so a call holds no
+// goroutine of its own for writing.
 type Stream struct {
 	conn *websocket.Conn
 	hub  *Hub
@@ -136,11 +141,19 @@ type Stream struct {
 	wire Wire
 	call *call.Call
 
-	out    *outbox
-	gen    atomic.Uint32 // bumped by Clear: queued audio of older generations is dropped
-	quit   chan struct{}
-	writer sync.WaitGroup
-	bg     sync.WaitGroup // requests to the carrier's API (DTMF, hanging up a lost call)
+	out     *outbox
+	gen     atomic.Uint32 // bumped by Clear: queued audio of older generations is dropped
+	slot    *writers.Slot
+	serving atomic.Bool    // Serve started: the writer is scheduled as items come
+	bg      sync.WaitGroup // requests to the carrier's API (DTMF, hanging up a lost call)
+
+	// the writer's own (flushOut, one pooled writer at a time)
+	phase         writerPhase
+	buf           []byte
+	batch         []outItem
+	transferTimer *time.Timer
+	transferLate  atomic.Bool   // TransferWait passed
+	wroteAll      chan struct{} // closed when the writer is done with the socket
 
 	mu       sync.Mutex
 	released bool // no more API requests start
@@ -163,7 +176,13 @@ type Stream struct {
 func (h *Hub) Accept(conn *websocket.Conn, cfg StreamConfig) *Stream {
 	cfg = cfg.withDefaults()
 	s := &Stream{conn: conn, hub: h, cfg: cfg, log: cfg.Log.With("carrier", cfg.Carrier),
-		out: newOutbox(cfg.QueueSize), quit: make(chan struct{}), transferred: make(chan struct{})}
+		out: newOutbox(cfg.QueueSize), transferred: make(chan struct{}),
+		wroteAll: make(chan struct{})}
+	pool := cfg.Writers
+	if pool == nil {
+		pool = writers.Shared("carrier")
+	}
+	s.slot = writers.NewSlot(pool, s.flushOut)
 	conn.SetReadLimit(int64(cfg.ReadLimit))
 	if !h.add(s) {
 		_ = conn.Close()
@@ -247,8 +266,8 @@ func (s *Stream) Begin(ctx context.Context, m *call.Manager, spec call.Spec, w W
 // messages go out through the writer. It returns once both are done.
 func (s *Stream) Serve(dec Decoder) {
 	c := s.call
-	s.writer.Add(1)
-	go s.writeLoop()
+	s.serving.Store(true)
+	s.slot.Notify() // what the call queued before, or its end
 	err := s.readLoop(dec)
 	switch {
 	case s.shuttingDown.Load():
@@ -317,18 +336,18 @@ func (s *Stream) awaitEnd() {
 	defer t.Stop()
 	select {
 	case <-s.call.Done():
-		s.writer.Wait() // it closes the socket once the call is done
+		<-s.wroteAll // the writer closes the socket once the call is done
 	case <-t.C:
 	}
 }
 
+// stopWriter ends the writer's flushes, waiting for one under way (a
+// write deadline bounds it).
 func (s *Stream) stopWriter() {
-	select {
-	case <-s.quit:
-	default:
-		close(s.quit)
+	s.slot.Stop()
+	if s.transferTimer != nil { // after Stop: no flush sets it now
+		s.transferTimer.Stop()
 	}
-	s.writer.Wait()
 }
 
 // readLoop reads frames until the socket or the stream ends, or a frame

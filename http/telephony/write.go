@@ -31,6 +31,15 @@ type outItem struct {
 	since mono.Time
 }
 
+// writerPhase is where a stream's writer is in the socket's life.
+type writerPhase uint8
+
+const (
+	writing      writerPhase = iota // the call is live: queued items are written
+	transferring                    // the call ended for a transfer: waiting for the carrier's API
+	wrote                           // the end was written, or a write failed: the socket is closed
+)
+
 // enqueue hands an item to the writer without blocking.
 func (s *Stream) enqueue(it outItem) error {
 	if s.closed.Load() {
@@ -39,32 +48,57 @@ func (s *Stream) enqueue(it outItem) error {
 	if !s.out.push(it) {
 		return ErrQueueFull
 	}
+	s.notifyWriter()
 	return nil
 }
 
-// writeLoop encodes and sends queued items until the call ends (then it
-// flushes, waits for a transfer in flight, and closes the socket) or the
-// reader quits.
-func (s *Stream) writeLoop() {
-	defer s.writer.Done()
-	var buf []byte
-	var batch []outItem
-	done := s.call.Done()
-	for {
-		select {
-		case <-s.out.ready:
-			var ok bool
-			batch = s.out.take(batch)
-			if buf, ok = s.writeAll(buf, batch); !ok {
-				return
-			}
-		case <-done:
-			s.finish(buf)
-			return
-		case <-s.quit:
-			return
-		}
+// notifyWriter schedules the stream's flush on a pooled writer, once
+// Serve has started writing.
+func (s *Stream) notifyWriter() {
+	if s.serving.Load() {
+		s.slot.Notify()
 	}
+}
+
+// CallEnded tells the writer the call is done (the call's actor calls it
+// after Done closed): it writes what is queued, then ends the socket.
+func (s *Stream) CallEnded() { s.notifyWriter() }
+
+// flushOut runs on a pooled writer, one at a time per stream: it writes
+// what is queued and, once the call is done, ends the socket (see finish).
+func (s *Stream) flushOut() {
+	switch s.phase {
+	case wrote:
+		s.batch = s.out.take(s.batch) // nothing more goes out: let go of it
+		return
+	case transferring:
+		select {
+		case <-s.transferred:
+		default:
+			if !s.transferLate.Load() {
+				return // queued items wait for the transfer, as the socket does
+			}
+			s.log.Warn("transfer did not complete in time: closing the stream")
+		}
+		s.transferTimer.Stop()
+		s.end()
+		return
+	}
+	var ok bool
+	s.batch = s.out.take(s.batch)
+	if s.buf, ok = s.writeAll(s.buf, s.batch); !ok {
+		s.stopWriting()
+		return
+	}
+	if ended(s.call) {
+		s.finish()
+	}
+}
+
+// stopWriting marks the socket done with; awaitEnd waits for it.
+func (s *Stream) stopWriting() {
+	s.phase = wrote
+	close(s.wroteAll)
 }
 
 // write sends one item; false when the socket failed (it is then closed).
@@ -119,31 +153,38 @@ func (s *Stream) timed(it outItem) {
 	}
 }
 
-// finish runs once the call ended: what it queued last (a goodbye's
-// final frames) is sent, a transfer the call asked for is given time to
-// reach the carrier's API (closing the socket first would make some
-// carriers hang up) and what it queued is sent too, a dialect that
-// announces ends does, then the socket is closed.
-func (s *Stream) finish(buf []byte) {
-	var ok bool
-	if buf, ok = s.flush(buf); !ok {
+// finish runs once the call ended and what it queued last (a goodbye's
+// final frames) was written: a transfer the call asked for is given time
+// to reach the carrier's API (closing the socket first would make some
+// carriers hang up), without holding a pooled writer, and what it queued
+// meanwhile is sent too; then end closes the socket.
+func (s *Stream) finish() {
+	if s.call.Reason() != events.EndTransferred {
+		s.end()
 		return
 	}
-	if s.call.Reason() == events.EndTransferred {
-		t := time.NewTimer(s.cfg.TransferWait)
-		select {
-		case <-s.transferred:
-		case <-s.quit:
-		case <-t.C:
-			s.log.Warn("transfer did not complete in time: closing the stream")
-		}
-		t.Stop()
-		if buf, ok = s.flush(buf); !ok {
-			return
-		}
+	s.phase = transferring
+	s.transferTimer = time.AfterFunc(s.cfg.TransferWait, func() {
+		s.transferLate.Store(true)
+		s.slot.Notify()
+	})
+	select {
+	case <-s.transferred:
+		s.slot.Notify() // it returned already
+	default: // Transfer notifies when it returns
+	}
+}
+
+// end writes what is queued, announces the end in a dialect that does,
+// and closes the socket.
+func (s *Stream) end() {
+	var ok bool
+	if s.buf, ok = s.flush(s.buf); !ok {
+		s.stopWriting()
+		return
 	}
 	if e, ok := s.wire.Encoder.(Ender); ok && !s.closed.Load() {
-		b, mt := e.End(buf[:0], s.call.Reason())
+		b, mt := e.End(s.buf[:0], s.call.Reason())
 		_ = s.conn.SetWriteDeadline(time.Now().Add(s.cfg.WriteTimeout))
 		_ = s.conn.WriteMessage(mt, b)
 	}
@@ -152,6 +193,7 @@ func (s *Stream) finish(buf []byte) {
 			time.Now().Add(time.Second))
 	}
 	s.closeConn()
+	s.stopWriting()
 }
 
 // flush writes what is queued; false when the socket failed.

@@ -79,8 +79,8 @@ func dial(opts voice.STTOptions, emit func(voice.STTEvent)) (sttsocket.Options, 
 // messages, and a chunk with commit true commits the segment (Finalize,
 // manual commits, and the end of the audio: the stream closes once the
 // last commit is answered). Scribe has no keepalive message; the engine
-// streams audio all call long. The writer goroutine calls its methods,
-// except the recognizer's Handle.
+// streams audio all call long. The stream's pooled writer calls its
+// methods, except the recognizer's Handle.
 type protocol struct {
 	*recognizer
 	hear     *hearing

@@ -24,8 +24,8 @@ const maxRuns = 512
 type run struct{ start, end time.Duration }
 
 // hearing is the client's own view of the audio it sent, on the stream
-// timeline: where sound starts and stops. The writer goroutine feeds it;
-// the reader goroutine asks it where speech started and how long a
+// timeline: where sound starts and stops. The stream's writer feeds it;
+// the stream's reading goroutine asks it where speech started and how long a
 // segment's sound lasted, so it is locked.
 type hearing struct {
 	mu      sync.Mutex

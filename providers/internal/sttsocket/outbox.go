@@ -21,7 +21,7 @@ type control struct {
 // outbox holds the audio the engine sent that the service has not
 // finalized yet (sent or not), and the controls placed in it. SendAudio,
 // Finalize and Close append under a short lock and never touch the network;
-// the writer goroutine sends from it, replays it after a reconnection and
+// the stream's pooled writer sends from it, replays it after a reconnection and
 // trims it as finals arrive.
 //
 // Bytes are addressed by stream offset: head is the offset of buf[0].

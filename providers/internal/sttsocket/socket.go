@@ -10,6 +10,7 @@ import (
 	"github.com/fasthttp/websocket"
 
 	"github.com/switchboard-voice/switchboard/internal/backoff"
+	"github.com/switchboard-voice/switchboard/internal/writers"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -18,9 +19,9 @@ import (
 const maxMessage = 1 << 20
 
 // Protocol is one service's side of one stream: its Recognizer plus how
-// its connections are started and its messages framed. The writer
-// goroutine calls Start, Audio, Finalize, Close and KeepAlive, one
-// connection at a time.
+// its connections are started and its messages framed. Start runs on the
+// stream's goroutine; Audio, Finalize, Close and KeepAlive on its pooled
+// writer, one connection at a time.
 type Protocol interface {
 	Recognizer
 	// Start runs on each new connection before any audio: it sends the
@@ -66,6 +67,9 @@ type Options struct {
 	// Refused reads a refused handshake's response into an error, a
 	// Refusal when it can say whether a retry may pass.
 	Refused func(*http.Response) error
+	// Writers is the pool that writes the stream's connections
+	// [writers.Shared("stt")].
+	Writers *writers.Pool
 }
 
 // Open connects a stream and returns once the first connection is up,

@@ -5,11 +5,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/fasthttp/websocket"
 
+	"github.com/switchboard-voice/switchboard/internal/writers"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -17,11 +19,13 @@ import (
 // the connection's timeline is broken, so a new one starts after the gap.
 var errGap = errors.New("stt: unsent audio discarded")
 
-// stream is one call's recognition session. Two goroutines serve it: the
-// writer (run), which owns the connection's lifecycle, sends audio and
-// controls from the outbox, keeps the connection alive and reconnects; and
-// one reader per connection, which maps server messages to events. Emits
-// happen on those two goroutines only, and Close waits for both.
+// stream is one call's recognition session. One goroutine (run) owns the
+// connections' lifecycle: it dials, reads each connection's messages into
+// events, and reconnects. Audio and controls from the outbox are written
+// by a pooled writer (internal/writers), scheduled when the outbox has
+// something and on a timer that keeps the connection alive and detects a
+// service that stopped answering. Emits happen on run and on that writer
+// only, and Close waits for both.
 type stream struct {
 	opts   Options
 	cfg    Config
@@ -33,8 +37,9 @@ type stream struct {
 
 	ctx    context.Context
 	cancel context.CancelFunc
-	wake   chan struct{} // the outbox has something new
-	done   chan struct{} // closed when the writer has exited
+	pool   *writers.Pool
+	writer atomic.Pointer[connWriter] // the current connection's; nil between connections
+	done   chan struct{}              // closed when run has exited
 
 	t0        time.Time
 	lastRecv  atomic.Int64 // time since t0 of the last server message
@@ -42,12 +47,9 @@ type stream struct {
 	keep      atomic.Int64 // and its replay point
 	closeSent atomic.Bool  // the close message went out on the current connection
 
-	// writer goroutine only
-	sent     int64  // stream offset sent on the current connection
-	sentSeq  uint64 // last control sent on it
-	failures int    // connection attempts in a row without progress
-	// reader goroutine only
-	rbuf bytes.Buffer
+	// run's only
+	failures int // connection attempts in a row without progress
+	rbuf     bytes.Buffer
 }
 
 func newStream(ctx context.Context, opts Options, p Protocol, emit func(voice.STTEvent)) *stream {
@@ -58,9 +60,12 @@ func newStream(ctx context.Context, opts Options, p Protocol, emit func(voice.ST
 		emit:   emit,
 		proto:  p,
 		chunk:  opts.Format.Bytes(250 * time.Millisecond),
-		wake:   make(chan struct{}, 1),
+		pool:   opts.Writers,
 		done:   make(chan struct{}),
 		t0:     time.Now(),
+	}
+	if s.pool == nil {
+		s.pool = writers.Shared("stt")
 	}
 	s.ctx, s.cancel = context.WithCancel(ctx)
 	s.out.frame = int64(opts.Format.FrameBytes())
@@ -108,10 +113,10 @@ func (s *stream) Close() error {
 	return nil
 }
 
+// notify schedules the current connection's writer.
 func (s *stream) notify() {
-	select {
-	case s.wake <- struct{}{}:
-	default:
+	if w := s.writer.Load(); w != nil {
+		w.slot.Notify()
 	}
 }
 
@@ -150,7 +155,7 @@ func (s *stream) connect(last error) (*websocket.Conn, error) {
 	}
 }
 
-// run is the writer goroutine: it serves connection after connection until
+// run is the stream's goroutine: it serves connection after connection until
 // the stream closes, the context ends, or reconnecting fails.
 func (s *stream) run(c *websocket.Conn) {
 	defer close(s.done)
@@ -185,59 +190,105 @@ func (s *stream) run(c *websocket.Conn) {
 }
 
 // serve runs one connection: it replays the audio not yet finalized, then
-// sends new audio and controls as they come. It returns nil when the
-// service has finished after the close message, else why the connection
-// ended.
+// sends new audio and controls as they come, on a pooled writer, while it
+// reads the service's messages. It returns nil when the service has
+// finished after the close message, else why the connection ended.
 func (s *stream) serve(c *websocket.Conn) error {
 	s.trim(^uint64(0))
 	s.out.mu.Lock()
 	start, replayEnd := s.out.head, s.out.end()
 	s.out.mu.Unlock()
-	s.sent, s.sentSeq = start, 0
 	s.closeSent.Store(false)
 	s.proto.Connect(s.format.Duration(int(start)), s.format.Duration(int(replayEnd)))
 
-	// a cancelled stream must not wait for a write stuck on a full socket
+	// a cancelled stream must not wait for a read, or a write stuck on a
+	// full socket
 	stop := context.AfterFunc(s.ctx, func() { c.Close() })
 	defer stop()
-	readDone := make(chan error, 1)
-	go s.read(c, readDone)
-	tick := max(min(s.cfg.KeepAlive, s.cfg.StallTimeout)/4, 5*time.Millisecond)
-	ticker := time.NewTicker(tick)
-	defer ticker.Stop()
+	w := &connWriter{s: s, c: c, timeout: s.cfg.StallTimeout, last: time.Now(), sent: start,
+		every: max(min(s.cfg.KeepAlive, s.cfg.StallTimeout)/4, 5*time.Millisecond)}
+	w.slot = writers.NewSlot(s.pool, w.flushOut)
+	w.arm()
+	s.writer.Store(w)
+	w.slot.Notify() // the replay, and what was queued meanwhile
 
-	w := connWriter{c: c, timeout: s.cfg.StallTimeout, last: time.Now()}
-	for {
-		err := s.flush(&w)
-		if err == nil {
-			select {
-			case <-s.wake:
-				continue
-			case err = <-readDone:
-				c.Close()
-				return err
-			case <-ticker.C:
-				err = s.tick(&w)
-			case <-s.ctx.Done():
-				err = s.ctx.Err()
-			}
-		}
-		if err != nil {
-			c.Close()
-			<-readDone
-			return err
-		}
+	err := s.read(c)
+	s.writer.Store(nil)
+	w.disarm()
+	c.Close()
+	w.slot.Stop()
+	switch {
+	case err == nil:
+		return nil
+	case w.failure != nil: // the writer closed the connection: its error is the cause
+		return w.failure
+	case s.ctx.Err() != nil:
+		return s.ctx.Err()
 	}
+	return err
 }
 
-// connWriter writes to one connection and remembers when.
+// connWriter writes to one connection, on a pooled writer, one flush at a
+// time: its fields are the flush's own but for the ticker's.
 type connWriter struct {
+	s       *stream
 	c       *websocket.Conn
+	slot    *writers.Slot
 	timeout time.Duration
 	last    time.Time // last write
+	sent    int64     // stream offset sent on the connection
+	sentSeq uint64    // last control sent on it
 	// awaiting is when the oldest audio was sent that no server message
 	// has followed yet; zero if none
 	awaiting time.Time
+	failure  error // why the writer closed the connection; read by serve once the slot stopped
+
+	every   time.Duration // tick interval
+	tickDue atomic.Bool
+	tmu     sync.Mutex
+	ticker  *time.Timer // nil once disarmed
+}
+
+// arm starts the ticks that keep the connection alive and detect a stall:
+// a timer schedules the writer, no goroutine waits for it.
+func (w *connWriter) arm() {
+	w.tmu.Lock()
+	w.ticker = time.AfterFunc(w.every, w.onTick)
+	w.tmu.Unlock()
+}
+
+func (w *connWriter) onTick() {
+	w.tickDue.Store(true)
+	w.slot.Notify()
+	w.tmu.Lock()
+	if w.ticker != nil {
+		w.ticker.Reset(w.every)
+	}
+	w.tmu.Unlock()
+}
+
+func (w *connWriter) disarm() {
+	w.tmu.Lock()
+	w.ticker.Stop()
+	w.ticker = nil
+	w.tmu.Unlock()
+}
+
+// flushOut runs on the pooled writer: it sends what the outbox holds and,
+// when a tick is due, keeps the connection alive and checks for a stall.
+// A failure closes the connection, which ends serve's read.
+func (w *connWriter) flushOut() {
+	if w.failure != nil {
+		return
+	}
+	err := w.s.flush(w)
+	if err == nil && w.tickDue.Swap(false) {
+		err = w.s.tick(w)
+	}
+	if err != nil {
+		w.failure = err
+		w.c.Close()
+	}
 }
 
 func (w *connWriter) write(typ int, b []byte) error {
@@ -250,9 +301,9 @@ func (w *connWriter) write(typ int, b []byte) error {
 
 // flush sends everything the outbox holds for this connection.
 func (s *stream) flush(w *connWriter) error {
-	s.trim(s.sentSeq)
+	s.trim(w.sentSeq)
 	for {
-		audio, ctl, gap := s.out.next(s.sent, s.sentSeq, s.chunk)
+		audio, ctl, gap := s.out.next(w.sent, w.sentSeq, s.chunk)
 		switch {
 		case gap:
 			return errGap
@@ -260,7 +311,7 @@ func (s *stream) flush(w *connWriter) error {
 			if err := w.write(s.proto.Audio(audio)); err != nil {
 				return err
 			}
-			s.sent += int64(len(audio))
+			w.sent += int64(len(audio))
 			if q, quiet := s.proto.(Quiet); quiet && !q.Expects(audio) {
 				continue
 			}
@@ -271,13 +322,13 @@ func (s *stream) flush(w *connWriter) error {
 			if err := w.write(s.proto.Finalize()); err != nil {
 				return err
 			}
-			s.sentSeq = ctl.seq
+			w.sentSeq = ctl.seq
 		case ctl.kind == ctrlClose:
 			s.closeSent.Store(true)
 			if err := w.write(s.proto.Close()); err != nil {
 				return err
 			}
-			s.sentSeq = ctl.seq
+			w.sentSeq = ctl.seq
 		default:
 			return nil
 		}
@@ -321,15 +372,14 @@ func (s *stream) trim(sentSeq uint64) {
 	s.out.trim(int64(s.format.Bytes(keep)), int64(s.format.Bytes(final)), sentSeq)
 }
 
-// read is a connection's reader goroutine. It reports on done why the
-// connection ended: nil when the service finished after the close message.
-func (s *stream) read(c *websocket.Conn, done chan<- error) {
+// read maps a connection's messages to events until it ends, and says
+// why: nil when the service finished after the close message.
+func (s *stream) read(c *websocket.Conn) error {
 	ended := false // the service sent its last message
 	for {
 		typ, r, err := c.NextReader()
 		if err != nil {
-			done <- s.readEnd(err, ended)
-			return
+			return s.readEnd(err, ended)
 		}
 		s.lastRecv.Store(int64(s.since()))
 		if typ != websocket.TextMessage {
@@ -337,15 +387,13 @@ func (s *stream) read(c *websocket.Conn, done chan<- error) {
 		}
 		s.rbuf.Reset()
 		if _, err := s.rbuf.ReadFrom(r); err != nil {
-			done <- err
-			return
+			return err
 		}
 		fin, err := s.proto.Handle(s.rbuf.Bytes())
 		var se *ServerError
 		switch {
 		case errors.As(err, &se):
-			done <- err
-			return
+			return err
 		case err != nil:
 			s.emit(&voice.STTError{Err: err})
 		}
@@ -353,8 +401,7 @@ func (s *stream) read(c *websocket.Conn, done chan<- error) {
 		if ended && s.closeSent.Load() {
 			// the last results are in: a service that does not close
 			// by itself (Scribe) is not waited for
-			done <- nil
-			return
+			return nil
 		}
 		s.final.Store(int64(s.proto.Finalized()))
 		s.keep.Store(int64(s.proto.ReplayFrom()))

@@ -11,9 +11,9 @@ import (
 // Recognizer maps one protocol's server messages to voice events. It lives
 // as long as the stream, across reconnections, so it can place each
 // connection's times on the stream's timeline and drop what a replaying
-// connection repeats. Only the stream's reader goroutine calls Handle, one
-// connection at a time; Connect and Dropped run in the writer goroutine
-// while no reader runs.
+// connection repeats. Only the stream's goroutine calls Handle, one
+// connection at a time; Connect and Dropped run on it too, between
+// connections.
 type Recognizer interface {
 	// Connect starts a connection whose audio begins at base in the stream
 	// and whose audio before replayEnd was already sent on an earlier one.

@@ -23,12 +23,17 @@ func (k *Socket[U]) Send(m []byte) error {
 }
 
 func (k *Socket[U]) enqueue(q queued) error {
-	select {
-	case k.out <- q:
-		return nil
-	default:
+	k.qmu.Lock()
+	if len(k.queue) >= k.c.QueueLen {
+		k.qmu.Unlock()
 		return k.c.ErrQueueFull
 	}
+	k.queue = append(k.queue, q)
+	k.qmu.Unlock()
+	if k.writing.Load() {
+		k.slot.Notify()
+	}
+	return nil
 }
 
 // Drain queues last (nil for none), waits a moment for everything queued
@@ -46,23 +51,34 @@ func (k *Socket[U]) Drain(last []byte) {
 	k.Close()
 }
 
-func (k *Socket[U]) write(ws *websocket.Conn) {
-	defer k.wg.Done()
-	for {
-		select {
-		case q := <-k.out:
-			if q.msg != nil {
-				_ = ws.SetWriteDeadline(time.Now().Add(k.c.WriteTimeout))
-				if err := ws.WriteMessage(websocket.TextMessage, q.msg); err != nil {
-					k.fail(fmt.Errorf("%w: write: %w", k.c.ErrConnection, err))
-					return
-				}
-			}
-			if q.last {
-				close(k.drained)
+// flush writes the queue on a pooled writer (one at a time per socket),
+// until Drain's marker or a failed write, after which nothing is written.
+func (k *Socket[U]) flush() {
+	if k.written {
+		return
+	}
+	select {
+	case <-k.quit:
+		return
+	default:
+	}
+	k.qmu.Lock()
+	q := k.queue
+	k.queue = k.spare[:0]
+	k.qmu.Unlock()
+	defer func() { clear(q); k.spare = q[:0] }()
+	for _, m := range q {
+		if m.msg != nil {
+			_ = k.ws.SetWriteDeadline(time.Now().Add(k.c.WriteTimeout))
+			if err := k.ws.WriteMessage(websocket.TextMessage, m.msg); err != nil {
+				k.written = true
+				k.fail(fmt.Errorf("%w: write: %w", k.c.ErrConnection, err))
 				return
 			}
-		case <-k.quit:
+		}
+		if m.last {
+			k.written = true
+			close(k.drained)
 			return
 		}
 	}

@@ -3,9 +3,12 @@ package ttssocket
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/fasthttp/websocket"
+
+	"github.com/switchboard-voice/switchboard/internal/writers"
 )
 
 // Config is what a socket needs from its client.
@@ -19,18 +22,26 @@ type Config[U comparable] struct {
 	Lost func(u U, err error, connected bool)
 
 	QueueLen      int           // messages queued before Send refuses
-	WriteTimeout  time.Duration // per message
+	WriteTimeout  time.Duration // per message: a stalled service holds a pooled writer no longer
+	Writers       *writers.Pool // writes the socket [writers.Shared("tts")]
 	ErrConnection error         // wrapped by every failure to read or write, a close frame included
 	ErrQueueFull  error         // returned by Send
 }
 
 // Socket is one websocket serving utterances of type U one at a time: a
-// reader goroutine handing messages to Config.Read, and a writer goroutine
-// fed by the queue.
+// reader goroutine handing messages to Config.Read, and a bounded queue
+// written by a pooled writer scheduled when it has something.
 type Socket[U comparable] struct {
 	c       Config[U]
 	wg      *sync.WaitGroup // the session's: every socket goroutine
-	out     chan queued
+	slot    *writers.Slot
+	writing atomic.Bool // open: queued messages are written as they come
+	qmu     sync.Mutex
+	queue   []queued
+	// the writer's own (flush)
+	spare   []queued
+	written bool // Drain's marker or a failed write: nothing more goes out
+
 	quit    chan struct{}
 	drained chan struct{} // closed by the writer at Drain's marker
 	ctx     context.Context
@@ -52,13 +63,20 @@ type Socket[U comparable] struct {
 // ctx is cancelled. Messages sent before Start go out first once open.
 func New[U comparable](ctx context.Context, wg *sync.WaitGroup, ws *websocket.Conn, owner U, c Config[U]) *Socket[U] {
 	ctx, cancel := context.WithCancel(ctx)
-	return &Socket[U]{
-		c: c, wg: wg, out: make(chan queued, c.QueueLen), quit: make(chan struct{}), drained: make(chan struct{}),
+	k := &Socket[U]{
+		c: c, wg: wg, quit: make(chan struct{}), drained: make(chan struct{}),
 		ctx: ctx, cancel: cancel, owner: owner, ws: ws, u: owner, connected: ws != nil,
 	}
+	pool := c.Writers
+	if pool == nil {
+		pool = writers.Shared("tts")
+	}
+	k.slot = writers.NewSlot(pool, k.flush)
+	return k
 }
 
-// Start dials if needed, then reads and writes until the socket ends.
+// Start dials if needed, then reads until the socket ends; the queue is
+// written meanwhile.
 func (k *Socket[U]) Start() {
 	k.wg.Add(1)
 	go k.run()
@@ -82,9 +100,13 @@ func (k *Socket[U]) run() {
 		k.ws, k.connected = ws, true
 		k.mu.Unlock()
 	}
-	k.wg.Add(1)
-	go k.write(ws)
+	k.writing.Store(true) // after k.ws is set: the writer reads it
+	k.slot.Notify()       // what was queued while dialling
 	k.read(ws)
+	// Reading stops with a failure, or when the client has heard all it
+	// wanted: writes may still be due until the socket is shut down.
+	<-k.quit
+	k.slot.Stop()
 }
 
 // Owner is the utterance the socket was dialled for.
