@@ -5,24 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/switchboard-voice/switchboard/internal/fakespeech"
 	"github.com/switchboard-voice/switchboard/voice"
 )
-
-// sayUnfinalised feeds words as interims only, as a recogniser whose final
-// is late (a loaded machine, a slow provider).
-func (s *sim) sayUnfinalised(text string, conf float64) {
-	words := strings.Fields(text)
-	s.m.HandleSTT(s.now, &voice.SpeechStarted{})
-	var sofar []string
-	for _, w := range words {
-		sofar = append(sofar, w)
-		for left := fakespeech.WordDuration(w); left > 0; left -= 100 * time.Millisecond {
-			s.run(min(left, 100*time.Millisecond))
-			s.m.HandleSTT(s.now, &voice.Transcript{Text: strings.Join(sofar, " "), Confidence: conf, Words: wordsOf(sofar, conf)})
-		}
-	}
-}
 
 // final delivers the recogniser's final for speech already heard.
 func (s *sim) final(text string) {

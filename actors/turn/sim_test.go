@@ -192,19 +192,23 @@ func (s *sim) playCarrier() {
 // streaming recognizer: speech started, an interim per word, then a final
 // (with speech_final when end is true). It advances time over the speech.
 func (s *sim) say(text string, conf float64, end bool) {
-	words := strings.Fields(text)
+	s.sayUnfinalised(text, conf)
+	s.run(80 * time.Millisecond)
+	s.m.HandleSTT(s.now, &voice.Transcript{Text: text, Confidence: conf, Final: true, SpeechFinal: end, Words: wordsOf(strings.Fields(text), conf)})
+}
+
+// sayUnfinalised is say without the final: speech started and an interim
+// about every 100 ms, as streaming recognizers send them.
+func (s *sim) sayUnfinalised(text string, conf float64) {
 	s.m.HandleSTT(s.now, &voice.SpeechStarted{})
 	var sofar []string
-	for _, w := range words {
-		// a partial about every 100 ms, as streaming recognizers send them
+	for _, w := range strings.Fields(text) {
 		sofar = append(sofar, w)
 		for left := fakespeech.WordDuration(w); left > 0; left -= 100 * time.Millisecond {
 			s.run(min(left, 100*time.Millisecond))
 			s.m.HandleSTT(s.now, &voice.Transcript{Text: strings.Join(sofar, " "), Confidence: conf, Words: wordsOf(sofar, conf)})
 		}
 	}
-	s.run(80 * time.Millisecond)
-	s.m.HandleSTT(s.now, &voice.Transcript{Text: text, Confidence: conf, Final: true, SpeechFinal: end, Words: wordsOf(words, conf)})
 }
 
 func wordsOf(ws []string, conf float64) []voice.Word {
