@@ -1,20 +1,16 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -28,7 +24,6 @@ import (
 	"github.com/switchboard-voice/switchboard/persistence/pgtest"
 	"github.com/switchboard-voice/switchboard/providers/fakes"
 	"github.com/switchboard-voice/switchboard/providers/openai/openaifake"
-	"github.com/switchboard-voice/switchboard/secrets"
 )
 
 // A call runs on the node its carrier's media stream reached, and the API
@@ -41,12 +36,7 @@ import (
 // as processes built without the race detector (nodes/internal/testnode
 // says why).
 func TestClusterCallsReachedFromAnotherNode(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "switchboard")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		t.Fatalf("build: %v", err)
-	}
+	bin := switchboardBinary(t)
 	cl := nodestest.New(t)
 	dsn := pgtest.DSN(t)
 	fk, err := fakes.New(fakes.Options{Key: "fake-key", Script: openaifake.Script{Default: "You said: {user}"}})
@@ -63,22 +53,12 @@ func TestClusterCallsReachedFromAnotherNode(t *testing.T) {
 	}
 	t.Cleanup(cloud.Close)
 
-	env := append(withoutVariable(os.Environ(), "DATABASE_URL"), "DATABASE_URL="+dsn,
-		"SWITCHBOARD_SECRET_KEY="+base64.StdEncoding.EncodeToString(make([]byte, secrets.KeySize)), "SWITCHBOARD_DEMO=off",
-		"SWITCHBOARD_TWILIO_API_URL="+cloud.URL(), "DEEPGRAM_API_KEY=fake-key", "OPENAI_API_KEY=fake-key",
-		"ELEVENLABS_API_KEY=fake-key")
-	env = append(env, fk.Env(fakeSrv.URL)...)
-	keys := exec.Command(bin, "keys", "create", "--org", "Cluster calls", "--name", "test")
-	keys.Env, keys.Stderr = env, os.Stderr
-	out, err := keys.Output()
-	if err != nil {
-		t.Fatalf("keys create: %v", err)
-	}
-	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	key := lines[len(lines)-1]
+	env := nodeEnv(dsn, append(fk.Env(fakeSrv.URL), "SWITCHBOARD_TWILIO_API_URL="+cloud.URL(), "DEEPGRAM_API_KEY=fake-key",
+		"OPENAI_API_KEY=fake-key", "ELEVENLABS_API_KEY=fake-key")...)
+	key := adminKey(t, bin, env, "Cluster calls")
 	dataA, dataB := t.TempDir(), t.TempDir()
-	serveClusterNode(t, bin, env, cl, addrA, urlB, dataA, "node-a")
-	serveClusterNode(t, bin, env, cl, addrB, urlB, dataB, "node-b")
+	startServeNode(t, bin, env, os.Stderr, cl, "node-a", "--addr", addrA, "--public-url", urlB, "--data-dir", dataA, "--log-level", "warn")
+	startServeNode(t, bin, env, os.Stderr, cl, "node-b", "--addr", addrB, "--public-url", urlB, "--data-dir", dataB, "--log-level", "warn")
 
 	api := func(method, url, body string, want int) []byte {
 		t.Helper()
@@ -175,7 +155,9 @@ func TestClusterCallsReachedFromAnotherNode(t *testing.T) {
 			break
 		}
 	}
-	if err := c.Phone.WaitHeard(ctx, "You said: Hello there."); err != nil {
+	// Without its full stop: on a loaded machine the turn may be taken on the
+	// recogniser's unpunctuated interim (the turn core's utterance timeout).
+	if err := c.Phone.WaitHeard(ctx, "You said: Hello there"); err != nil {
 		t.Fatalf("heard %q: %v", c.Phone.Transcript(), err)
 	}
 
@@ -264,32 +246,6 @@ func TestClusterCallsReachedFromAnotherNode(t *testing.T) {
 		}
 		return nil
 	})
-}
-
-// serveClusterNode runs `serve` as a node of cl until the test ends (SIGTERM).
-func serveClusterNode(t *testing.T, bin string, env []string, cl *nodestest.Cluster, addr, public, dataDir, node string) {
-	t.Helper()
-	cmd := exec.Command(bin, "serve", "--addr", addr, "--public-url", public, "--metrics-addr", "", "--data-dir", dataDir,
-		"--node", node, "--log-level", "warn", "--cluster", "etcd", "--cluster-name", cl.Name,
-		"--etcd-endpoints", cl.Endpoints, "--etcd-prefix", cl.Prefix)
-	cmd.Env, cmd.Stderr = env, os.Stderr
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		if err := cmd.Wait(); err != nil {
-			t.Errorf("%s: %v", node, err)
-		}
-	})
-	if _, err := bufio.NewReader(stdout).ReadString('\n'); err != nil { // "Switchboard V listening on URL"
-		t.Fatalf("%s: %v", node, err)
-	}
-	go func() { _, _ = io.Copy(io.Discard, stdout) }()
 }
 
 // apiRequest sends an API request with key, and returns the status and body.

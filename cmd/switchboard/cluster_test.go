@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -9,10 +8,8 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -49,50 +46,13 @@ func TestEtcdScriptPrintsAHealthyEndpoint(t *testing.T) {
 // it). The nodes run as processes built without the race detector: see
 // nodes/internal/testnode.
 func TestServeNodesShareAssistantChanges(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "switchboard")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		t.Fatalf("build: %v", err)
-	}
+	bin := switchboardBinary(t)
 	c := nodestest.New(t)
-	env := append(withoutVariable(os.Environ(), "DATABASE_URL"), "DATABASE_URL="+pgtest.DSN(t),
-		"SWITCHBOARD_SECRET_KEY=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "SWITCHBOARD_DEMO=off")
-	keys := exec.Command(bin, "keys", "create", "--org", "Nodes", "--name", "test")
-	keys.Env, keys.Stderr = env, os.Stderr
-	out, err := keys.Output()
-	if err != nil {
-		t.Fatalf("keys create: %v", err)
-	}
-	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	key := lines[len(lines)-1]
-
+	env := nodeEnv(pgtest.DSN(t))
+	key := adminKey(t, bin, env, "Nodes")
 	var urls [2]string
 	for i := range urls {
-		cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--metrics-addr", "", "--data-dir", t.TempDir(),
-			"--node", fmt.Sprintf("node-%d", i), "--cluster", "etcd", "--cluster-name", c.Name,
-			"--etcd-endpoints", c.Endpoints, "--etcd-prefix", c.Prefix)
-		cmd.Env, cmd.Stderr = env, os.Stderr
-		stdout, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() {
-			_ = cmd.Process.Signal(syscall.SIGTERM)
-			if err := cmd.Wait(); err != nil {
-				t.Errorf("node %d: %v", i, err)
-			}
-		})
-		first, err := bufio.NewReader(stdout).ReadString('\n') // "Switchboard V listening on URL"
-		if err != nil {
-			t.Fatalf("node %d: %v", i, err)
-		}
-		go func() { _, _ = io.Copy(io.Discard, stdout) }()
-		f := strings.Fields(first)
-		urls[i] = f[len(f)-1]
+		urls[i] = startServeNode(t, bin, env, os.Stderr, c, fmt.Sprintf("node-%d", i), "--addr", "127.0.0.1:0", "--data-dir", t.TempDir()).url
 	}
 
 	api := func(method, url, body string) map[string]any {

@@ -1,16 +1,12 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -70,8 +66,7 @@ var membersJoined = regexp.MustCompile(`"members joined the cluster" members=3`)
 // clusterNode is a `switchboard serve` process of a cluster, with the fake
 // Twilio whose calls reach it.
 type clusterNode struct {
-	cmd   *exec.Cmd
-	url   string
+	*serveNode
 	log   *syncBuffer // stderr
 	cloud *twiliotest.Cloud
 	calls []*twiliotest.Call
@@ -88,29 +83,9 @@ func startClusterNode(t *testing.T, bin string, env []string, c *nodestest.Clust
 		t.Fatal(err)
 	}
 	t.Cleanup(cloud.Close)
-	n := &clusterNode{url: url, log: &syncBuffer{}, cloud: cloud}
-	n.cmd = exec.Command(bin, "serve", "--addr", addr, "--metrics-addr", "", "--data-dir", t.TempDir(),
-		"--node", fmt.Sprintf("node-%d", i), "--allow-private-urls", "--drain-timeout", "10s",
-		"--cluster", "etcd", "--cluster-name", c.Name, "--etcd-endpoints", c.Endpoints, "--etcd-prefix", c.Prefix)
-	n.cmd.Env = append(env, "SWITCHBOARD_TWILIO_API_URL=http://"+api)
-	n.cmd.Stderr = n.log
-	stdout, err := n.cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := n.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if n.cmd.ProcessState == nil {
-			_ = n.cmd.Process.Signal(syscall.SIGTERM)
-			_ = n.cmd.Wait()
-		}
-	})
-	if _, err := bufio.NewReader(stdout).ReadString('\n'); err != nil { // "Switchboard V listening on URL"
-		t.Fatalf("node %d: %v\n%s", i, err, n.log.String())
-	}
-	go func() { _, _ = io.Copy(io.Discard, stdout) }()
+	n := &clusterNode{log: &syncBuffer{}, cloud: cloud}
+	n.serveNode = startServeNode(t, bin, append(env, "SWITCHBOARD_TWILIO_API_URL=http://"+api), n.log, c, fmt.Sprintf("node-%d", i),
+		"--addr", addr, "--data-dir", t.TempDir(), "--allow-private-urls", "--drain-timeout", "10s")
 	return n
 }
 
@@ -153,12 +128,7 @@ func converse(t *testing.T, c *twiliotest.Call, say, reply string) {
 // survivor closes none of them), and it exits 0; node 0 keeps serving, and
 // its calls end normally.
 func TestANodeDiesAnotherDrains(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "switchboard")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		t.Fatalf("build: %v", err)
-	}
+	bin := switchboardBinary(t)
 	fk, err := fakes.New(fakes.Options{Key: "fake-key", Script: openaifake.Script{Default: "You said: {user}"}})
 	if err != nil {
 		t.Fatal(err)
@@ -167,20 +137,8 @@ func TestANodeDiesAnotherDrains(t *testing.T) {
 	t.Cleanup(func() { fk.Close(); fakeSrv.Close() })
 	hook, hookURL := newEndReports(t)
 
-	env := append(withoutVariable(os.Environ(), "DATABASE_URL"), "DATABASE_URL="+pgtest.DSN(t),
-		"SWITCHBOARD_SECRET_KEY=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "SWITCHBOARD_DEMO=off")
-	env = append(env, fk.Env(fakeSrv.URL)...)
-	for _, k := range []string{"DEEPGRAM_API_KEY", "OPENAI_API_KEY", "ELEVENLABS_API_KEY", "SONIOX_API_KEY", "SPEECHMATICS_API_KEY"} {
-		env = append(env, k+"=fake-key")
-	}
-	keys := exec.Command(bin, "keys", "create", "--org", "Cluster", "--name", "test")
-	keys.Env, keys.Stderr = env, os.Stderr
-	out, err := keys.Output()
-	if err != nil {
-		t.Fatalf("keys create: %v", err)
-	}
-	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	key := lines[len(lines)-1]
+	env := nodeEnv(pgtest.DSN(t), append(fk.Env(fakeSrv.URL), fakeProviderKeys()...)...)
+	key := adminKey(t, bin, env, "Cluster")
 
 	c := nodestest.New(t)
 	account, token := "AC"+carriertest.Hex(16), carriertest.Hex(16)
