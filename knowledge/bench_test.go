@@ -124,10 +124,12 @@ type memChunks struct {
 	chunks []persistence.KnowledgeChunk
 }
 
-func (m memChunks) LoadKnowledge(context.Context, int64, string) ([]persistence.KnowledgeChunk, error) {
+func (m memChunks) LoadKnowledge(context.Context, persistence.KnowledgeSource, string) ([]persistence.KnowledgeChunk, error) {
 	return m.chunks, nil
 }
-func (m memChunks) KnowledgeVersion(context.Context, int64) (string, error) { return "1", nil }
+func (m memChunks) KnowledgeVersion(context.Context, persistence.KnowledgeSource) (string, int64, error) {
+	return "1", 1, nil
+}
 
 type fakeEmbedders struct{ c *embeddings.Client }
 
@@ -153,7 +155,7 @@ func BenchmarkRetrievalTurn(b *testing.B) {
 			cfg := assistant.Defaults()
 			cfg.RAGSettings.Enabled, cfg.RAGSettings.SimilarityThreshold = true, 0
 			ctx := context.Background()
-			if err := r.Warm(ctx, 1, cfg.RAGSettings); err != nil {
+			if err := r.Warm(ctx, 1, 1, cfg.RAGSettings); err != nil {
 				b.Fatal(err)
 			}
 			samples := make([]time.Duration, 0, b.N)

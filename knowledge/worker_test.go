@@ -51,6 +51,7 @@ type kb struct {
 	store   *persistence.Store
 	org     int64
 	asst    int64
+	base    int64 // the assistant's own knowledge base
 	cfg     assistant.Config
 	configs *configs
 	fake    *embeddingsfake.Fake
@@ -86,6 +87,11 @@ func newKB(t *testing.T) *kb {
 		IsActive: true, Config: doc}); err != nil {
 		t.Fatal(err)
 	}
+	base, err := k.store.AssistantKnowledgeBase(ctx, k.org, k.asst, k.cfg.Name, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k.base = base.ID
 	k.configs = &configs{cfg: map[int64]assistant.Config{k.asst: k.cfg}}
 	k.fake = embeddingsfake.New(embeddingsfake.Options{Key: "sk-test"})
 	srv := httptest.NewServer(k.fake)
@@ -97,7 +103,7 @@ func newKB(t *testing.T) *kb {
 
 func (k *kb) worker() *knowledge.Worker {
 	return knowledge.NewWorker(knowledge.WorkerOptions{Queue: k.store, Configs: k.configs, Embedders: k.set, Clock: k.clock,
-		Changed: func(id int64) {
+		Changed: func(id, _ int64) {
 			k.mu.Lock()
 			k.changed = append(k.changed, id)
 			k.mu.Unlock()
@@ -113,7 +119,7 @@ func (k *kb) upload(name string, data []byte) persistence.Document {
 	sum := sha256.Sum256(data)
 	rs := k.cfg.RAGSettings
 	d, err := k.store.InsertDocument(context.Background(), persistence.NewDocument{Document: persistence.Document{
-		AssistantID: k.asst, OrganizationID: k.org, Name: name, OriginalFilename: name, ContentType: knowledge.ContentType(typ),
+		KnowledgeBaseID: k.base, OrganizationID: k.org, Name: name, OriginalFilename: name, ContentType: knowledge.ContentType(typ),
 		DocumentType: typ, FileHash: hex.EncodeToString(sum[:]), ChunkingStrategy: rs.ChunkingStrategy, ChunkSize: rs.ChunkSize,
 		ChunkOverlap: rs.ChunkOverlap, EmbeddingModel: rs.EmbeddingModel}, Content: data, Queue: true}, k.clock.Now())
 	if err != nil {
@@ -124,7 +130,7 @@ func (k *kb) upload(name string, data []byte) persistence.Document {
 
 func (k *kb) doc(id int64) persistence.Document {
 	k.t.Helper()
-	d, err := k.store.GetDocument(context.Background(), k.org, k.asst, id)
+	d, err := k.store.GetDocument(context.Background(), k.org, k.base, id)
 	if err != nil {
 		k.t.Fatal(err)
 	}
@@ -191,10 +197,10 @@ func TestWorkerProcessesDocumentsIntoSearchableChunks(t *testing.T) {
 		}
 	}
 	// a deletion reaches the index once it is invalidated
-	if err := k.store.DeleteDocument(ctx, k.org, k.asst, pdf.ID); err != nil {
+	if err := k.store.DeleteDocument(ctx, k.org, k.base, pdf.ID); err != nil {
 		t.Fatal(err)
 	}
-	r.Invalidate(k.asst)
+	r.Invalidate(k.base, k.asst)
 	hits, _ := r.Search(ctx, k.org, k.asst, cfg, "How late are you open on Wednesday?")
 	for _, h := range hits {
 		if strings.Contains(h.Content, "9 pm") {
@@ -273,8 +279,8 @@ func TestRetrieverRechecksAnotherNodesChanges(t *testing.T) {
 		t.Fatalf("%v %v", hits, err)
 	}
 	// another node deletes it: this one has not heard
-	docs, _ := k.store.ListDocuments(ctx, k.org, k.asst)
-	if err := k.store.DeleteDocument(ctx, k.org, k.asst, docs[0].ID); err != nil {
+	docs, _ := k.store.ListDocuments(ctx, k.org, k.base)
+	if err := k.store.DeleteDocument(ctx, k.org, k.base, docs[0].ID); err != nil {
 		t.Fatal(err)
 	}
 	if hits, _ := r.Search(ctx, k.org, k.asst, cfg, q); len(hits) != 1 {
