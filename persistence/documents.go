@@ -202,11 +202,11 @@ type DocumentJob struct {
 	ID, KnowledgeBaseID, OrganizationID int64
 	AssistantID                         *int64 // whose own base it is in, if any: its keys embed it
 	Attempt                             int
-	Name, DocumentType              string
-	Content                         []byte
-	ChunkingStrategy                string
-	ChunkSize, ChunkOverlap         int
-	EmbeddingModel                  string
+	Name, DocumentType                  string
+	Content                             []byte
+	ChunkingStrategy                    string
+	ChunkSize, ChunkOverlap             int
+	EmbeddingModel                      string
 }
 
 // ClaimDocuments takes up to limit documents due at now for one attempt
