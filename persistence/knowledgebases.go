@@ -146,3 +146,15 @@ func (s *Store) DeleteKnowledgeBase(ctx context.Context, orgID, id int64) (Knowl
 	}
 	return b, nil
 }
+
+// AssistantsAttaching lists the organization's assistants whose
+// configuration attaches the base (rag_settings.knowledge_base_id).
+func (s *Store) AssistantsAttaching(ctx context.Context, orgID, baseID int64) ([]int64, error) {
+	rows, _ := s.pool.Query(ctx, `SELECT id FROM assistants
+		WHERE organization_id = $1 AND config->'rag_settings'->'knowledge_base_id' = to_jsonb($2::bigint) ORDER BY id`, orgID, baseID)
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, fmt.Errorf("persistence: assistants attaching knowledge base %d: %w", baseID, err)
+	}
+	return ids, nil
+}

@@ -40,6 +40,7 @@ type DocumentStore interface {
 	GetKnowledgeBase(ctx context.Context, orgID, id int64) (persistence.KnowledgeBase, error)
 	UpdateKnowledgeBase(ctx context.Context, orgID, id int64, u persistence.KnowledgeBaseUpdate, now time.Time) (persistence.KnowledgeBase, error)
 	DeleteKnowledgeBase(ctx context.Context, orgID, id int64) (persistence.KnowledgeBase, error)
+	AssistantsAttaching(ctx context.Context, orgID, baseID int64) ([]int64, error)
 }
 
 // KnowledgeBase hears of document changes: Queued wakes the processing
@@ -155,6 +156,9 @@ func (a *API) documentInput(c *fiber.Ctx) (field, name, contentType string, data
 		return "file", fh.Filename, fh.Header.Get("Content-Type"), data, nil, nil
 	case raw != "":
 		name, ct, data, err := a.fetchDocument(c.UserContext(), raw)
+		if up := (*urlProblem)(nil); errors.As(err, &up) {
+			return "", "", "", nil, nil, badParam("body", "url", "%s", up.msg)
+		}
 		if err != nil {
 			return "", "", "", nil, nil, err
 		}
@@ -163,13 +167,21 @@ func (a *API) documentInput(c *fiber.Ctx) (field, name, contentType string, data
 	return "", "", "", nil, nil, badParam("body", "file", "a PDF, DOCX, TXT, Markdown or HTML file is required as the multipart field \"file\" (or a \"url\" to fetch)")
 }
 
+// urlProblem is why a document's url cannot be fetched, for the caller to
+// report at its url field in its vendor's shape.
+type urlProblem struct{ msg string }
+
+func (p *urlProblem) Error() string { return p.msg }
+
+func badURL(format string, args ...any) error { return &urlProblem{msg: fmt.Sprintf(format, args...)} }
+
 // fetchDocument gets a document by URL through the private-address
-// guard (unless private URLs are allowed): a 4xx names the url field
-// when it cannot be fetched.
+// guard (unless private URLs are allowed); a *urlProblem says why it
+// cannot be fetched.
 func (a *API) fetchDocument(ctx context.Context, raw string) (name, contentType string, data []byte, err error) {
 	u, perr := url.Parse(raw)
 	if perr != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(raw) > 2000 {
-		return "", "", nil, badParam("body", "url", "must be an http or https URL")
+		return "", "", nil, badURL("must be an http or https URL")
 	}
 	client := a.DocumentClient
 	if client == nil {
@@ -179,25 +191,25 @@ func (a *API) fetchDocument(ctx context.Context, raw string) (name, contentType 
 	defer cancel()
 	req, rerr := http.NewRequestWithContext(ctx, http.MethodGet, raw, nil)
 	if rerr != nil {
-		return "", "", nil, badParam("body", "url", "must be an http or https URL")
+		return "", "", nil, badURL("must be an http or https URL")
 	}
 	resp, herr := client.Do(req)
 	if herr != nil {
 		if errors.Is(herr, netguard.ErrBlocked) {
-			return "", "", nil, badParam("body", "url", "reaches a private or loopback address")
+			return "", "", nil, badURL("reaches a private or loopback address")
 		}
-		return "", "", nil, badParam("body", "url", "could not be fetched: %v", herr)
+		return "", "", nil, badURL("could not be fetched: %v", herr)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return "", "", nil, badParam("body", "url", "answered %d, not 200", resp.StatusCode)
+		return "", "", nil, badURL("answered %d, not 200", resp.StatusCode)
 	}
 	data, rerr = io.ReadAll(io.LimitReader(resp.Body, knowledge.MaxFileBytes+1))
 	if rerr != nil {
-		return "", "", nil, badParam("body", "url", "could not be read: %v", rerr)
+		return "", "", nil, badURL("could not be read: %v", rerr)
 	}
 	if len(data) > knowledge.MaxFileBytes {
-		return "", "", nil, badParam("body", "url", "the document is over %d bytes", knowledge.MaxFileBytes)
+		return "", "", nil, badURL("the document is over %d bytes", knowledge.MaxFileBytes)
 	}
 	name = path.Base(u.Path)
 	if name == "/" || name == "." || name == "" {
