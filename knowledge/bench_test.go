@@ -102,7 +102,7 @@ func BenchmarkSearch(b *testing.B) {
 					target := r.IntN(n)
 					q := near(r, vecs[target])
 					start, startCPU := time.Now(), threadCPU()
-					hits := idx.search(q, 3, 0, cands)
+					hits := idx.fused(q, nil, 3, 0, cands)
 					cpu = append(cpu, threadCPU()-startCPU)
 					wall = append(wall, time.Since(start))
 					for _, h := range hits {
@@ -129,6 +129,12 @@ func (m memChunks) LoadKnowledge(context.Context, persistence.KnowledgeSource, s
 }
 func (m memChunks) KnowledgeVersion(context.Context, persistence.KnowledgeSource) (string, int64, error) {
 	return "1", 1, nil
+}
+
+// TextRanks ranks no chunk: the benchmarks' random chunks have no words,
+// and PostgreSQL's query runs beside the embedding.
+func (m memChunks) TextRanks(context.Context, persistence.KnowledgeSource, string, string, int) ([]persistence.TextRank, error) {
+	return nil, nil
 }
 
 type fakeEmbedders struct{ c *embeddings.Client }

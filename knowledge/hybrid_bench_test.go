@@ -161,14 +161,15 @@ func rrf(lists ...[]float64) []float64 {
 }
 
 // tsRanks is PostgreSQL's ts_rank_cd of each chunk for the question's
-// lexemes, any of them (plainto_tsquery ANDs them, which matches almost
-// no chunk for a spoken question).
+// lexemes, any of them (plainto_tsquery would AND them, which matches
+// almost no chunk for a spoken question).
 func tsRanks(b *testing.B, pool *pgxpool.Pool, parts []string, q string) []float64 {
 	b.Helper()
 	var out []float64
+	// the query persistence.TextRanks runs, over the chunks' texts
 	err := pool.QueryRow(context.Background(), `
-		SELECT coalesce(array_agg(ts_rank_cd(to_tsvector('english', c), replace(plainto_tsquery('english', $2)::text, '&', '|')::tsquery)
-			ORDER BY n), '{}')
+		SELECT coalesce(array_agg(coalesce(ts_rank_cd(to_tsvector('english', c), (SELECT string_agg(quote_literal(l), ' | ')
+			FROM unnest(tsvector_to_array(to_tsvector('english', $2))) AS l)::tsquery), 0) ORDER BY n), '{}')
 		FROM unnest($1::text[]) WITH ORDINALITY AS t(c, n)`, parts, q).Scan(&out)
 	if err != nil {
 		b.Fatal(err)

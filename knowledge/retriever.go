@@ -19,7 +19,11 @@ import (
 type Chunks interface {
 	LoadKnowledge(ctx context.Context, src persistence.KnowledgeSource, model string) ([]persistence.KnowledgeChunk, error)
 	KnowledgeVersion(ctx context.Context, src persistence.KnowledgeSource) (version string, base int64, err error)
+	TextRanks(ctx context.Context, src persistence.KnowledgeSource, model, query string, limit int) ([]persistence.TextRank, error)
 }
+
+// maxTextRanks bounds the chunks a query's full-text ranking returns.
+const maxTextRanks = 64
 
 // Embedders give the embedder of an assistant's configuration
 // (*providers.Set).
@@ -112,21 +116,34 @@ func (r *Retriever) Warm(ctx context.Context, orgID, assistantID int64, cfg assi
 }
 
 // Search finds up to rag_settings.search_limit chunks at least
-// similarity_threshold similar to query. Embedding the query is its one
-// network step; it runs while the index loads, if it must.
+// similarity_threshold similar to query, ranked by their similarity and
+// their full-text rank for it. Embedding the query is the network step a
+// turn waits for; the index (if it must load) and the full-text ranking
+// (one indexed query to PostgreSQL) run beside it. Without text ranks
+// (the database failed) the similarity alone ranks.
 func (r *Retriever) Search(ctx context.Context, orgID, assistantID int64, cfg assistant.Config, query string) ([]Hit, error) {
 	rs := cfg.RAGSettings
+	src := Source(orgID, assistantID, rs)
 	type loaded struct {
 		idx *Index
 		err error
 	}
 	ch := make(chan loaded, 1)
 	go func() {
-		idx, err := r.index(ctx, indexKey{Source(orgID, assistantID, rs), rs.EmbeddingModel})
+		idx, err := r.index(ctx, indexKey{src, rs.EmbeddingModel})
 		ch <- loaded{idx, err}
 	}()
+	type ranked struct {
+		ranks []persistence.TextRank
+		err   error
+	}
+	tch := make(chan ranked, 1)
+	go func() {
+		ranks, err := r.opt.Chunks.TextRanks(ctx, src, rs.EmbeddingModel, query, maxTextRanks)
+		tch <- ranked{ranks, err}
+	}()
 	vec, err := r.embedQuery(ctx, orgID, cfg, query)
-	l := <-ch
+	l, t := <-ch, <-tch
 	switch {
 	case l.err != nil:
 		return nil, l.err
@@ -135,7 +152,10 @@ func (r *Retriever) Search(ctx context.Context, orgID, assistantID int64, cfg as
 	case err != nil:
 		return nil, err
 	}
-	return l.idx.Search(vec, rs.SearchLimit, float32(rs.SimilarityThreshold)), nil
+	if t.err != nil && ctx.Err() == nil {
+		r.opt.Log.Warn("knowledge searched without full-text ranks", "source", src, "err", t.err)
+	}
+	return l.idx.SearchText(vec, t.ranks, rs.SearchLimit, float32(rs.SimilarityThreshold)), nil
 }
 
 func (r *Retriever) embedQuery(ctx context.Context, orgID int64, cfg assistant.Config, query string) ([]float32, error) {

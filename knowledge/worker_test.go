@@ -294,3 +294,62 @@ func TestRetrieverRechecksAnotherNodesChanges(t *testing.T) {
 		return nil
 	})
 }
+
+// A search ranks with the chunks' full-text ranks as well as their
+// similarity: on the labelled questions over the stored guide it puts the
+// answer's section first more often than the similarity alone does.
+func TestRetrieverRanksWithFullText(t *testing.T) {
+	k := newKB(t)
+	ctx := context.Background()
+	guide, err := os.ReadFile("../demo/bike-shop.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	k.upload("bike-shop.md", guide)
+	if n, err := k.worker().RunDue(ctx); n != 1 || err != nil {
+		t.Fatalf("%d %v", n, err)
+	}
+	raw, err := os.ReadFile("testdata/questions.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var qs []labelled
+	if err := json.Unmarshal(raw, &qs); err != nil {
+		t.Fatal(err)
+	}
+	sections := map[string]string{}
+	for _, s := range strings.Split(string(guide), "## ")[1:] {
+		head, body, _ := strings.Cut(s, "\n")
+		sections[head] = strings.TrimSpace(body)
+	}
+	chunks, err := k.store.LoadKnowledge(ctx, persistence.KnowledgeSource{OrganizationID: k.org, AssistantID: k.asst}, k.cfg.RAGSettings.EmbeddingModel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cosineOnly, err := knowledge.NewIndex(chunks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := knowledge.NewRetriever(knowledge.RetrieverOptions{Chunks: k.store, Embedders: k.set, Clock: k.clock})
+	cfg := k.cfg
+	cfg.RAGSettings.SimilarityThreshold, cfg.RAGSettings.SearchLimit = 0, 1
+	firstOf := func(hits []knowledge.Hit, section string) int {
+		if len(hits) > 0 && fromSection(hits[0].Content, sections[section]) {
+			return 1
+		}
+		return 0
+	}
+	hybrid, cosine := 0, 0
+	for _, q := range qs {
+		hits, err := r.Search(ctx, k.org, k.asst, cfg, q.Q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hybrid += firstOf(hits, q.Section)
+		cosine += firstOf(cosineOnly.Search(embeddingsfake.Vector(q.Q, dims), 1, 0), q.Section)
+	}
+	t.Logf("recall@1 over %d questions: %d with full-text ranks, %d by similarity alone", len(qs), hybrid, cosine)
+	if hybrid <= cosine {
+		t.Fatalf("full-text ranks did not help: %d, similarity alone %d", hybrid, cosine)
+	}
+}

@@ -371,3 +371,35 @@ func (s *Store) KnowledgeVersion(ctx context.Context, src KnowledgeSource) (vers
 	}
 	return version + "@" + fmt.Sprint(base), base, nil
 }
+
+// TextRank is a chunk's full-text rank for a query.
+type TextRank struct {
+	DocumentID int64
+	Index      int
+	Rank       float32
+}
+
+// anyLexeme is the tsquery matching any of $5's English lexemes (spoken
+// questions share few words with the answer, so not all of them).
+const anyLexeme = `(SELECT string_agg(quote_literal(l), ' | ')
+	FROM unnest(tsvector_to_array(to_tsvector('english', $5))) AS l)::tsquery`
+
+// TextRanks ranks a source's searchable chunks (completed, embedded with
+// model) for query with ts_rank_cd, best first, at most limit of them;
+// a chunk sharing no word with the query is not listed.
+func (s *Store) TextRanks(ctx context.Context, src KnowledgeSource, model, query string, limit int) ([]TextRank, error) {
+	rows, _ := s.pool.Query(ctx, `
+		SELECT c.document_id, c.chunk_index, ts_rank_cd(c.tsv, q.q)::real
+		FROM document_chunks c JOIN documents d ON d.id = c.document_id`+baseJoin+`, (SELECT `+anyLexeme+` AS q) q
+		WHERE `+sourceBase+` AND d.processing_status = 'completed' AND d.embedding_model = $4 AND c.tsv @@ q.q
+		ORDER BY 3 DESC LIMIT $6`, src.OrganizationID, src.KnowledgeBaseID, src.AssistantID, model, query, limit)
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (TextRank, error) {
+		var t TextRank
+		err := r.Scan(&t.DocumentID, &t.Index, &t.Rank)
+		return t, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("persistence: text ranks of %+v: %w", src, err)
+	}
+	return list, nil
+}
