@@ -10,12 +10,14 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/switchboard-voice/switchboard/actors/assistants"
+	"github.com/switchboard-voice/switchboard/assistant"
 	"github.com/switchboard-voice/switchboard/http/server"
 	"github.com/switchboard-voice/switchboard/internal/netguard"
 	"github.com/switchboard-voice/switchboard/knowledge"
@@ -333,4 +335,27 @@ func (a *API) document(c *fiber.Ctx) (persistence.Document, error) {
 		return doc, fmt.Errorf("api: get document: %w", err)
 	}
 	return doc, nil
+}
+
+// checkKnowledgeBase refuses a Burki write that attaches a knowledge base
+// (rag_settings.knowledge_base_id) which is not the organization's.
+func (a *API) checkKnowledgeBase(ctx context.Context, orgID int64, w assistant.Write) error {
+	rs, _ := w.Fields["rag_settings"].(map[string]any)
+	v, ok := rs["knowledge_base_id"]
+	if !ok || v == nil {
+		return nil
+	}
+	id, err := strconv.ParseInt(fmt.Sprint(v), 10, 64)
+	if err != nil {
+		return nil // not an id: the configuration's checks name it
+	}
+	_, err = a.Documents.GetKnowledgeBase(ctx, orgID, id)
+	switch {
+	case errors.Is(err, persistence.ErrNotFound):
+		return validation("body", []assistant.FieldError{{Loc: []any{"rag_settings", "knowledge_base_id"},
+			Msg: fmt.Sprintf("knowledge base %d is not one of your organization's", id), Type: "value_error"}})
+	case err != nil:
+		return fmt.Errorf("api: knowledge base %d: %w", id, err)
+	}
+	return nil
 }

@@ -274,6 +274,13 @@ func TestFamulorAssistantAttachesKnowledgebase(t *testing.T) {
 		t.Fatalf("a refused write changed the assistant: version %v, was %v", v, version)
 	}
 
+	// Burki's view refuses another organization's base too, naming the field
+	status, refused := h.call("PATCH", fmt.Sprintf("/api/v1/assistants/%d", id), h.keyA,
+		map[string]any{"rag_settings": map[string]any{"knowledge_base_id": other}})
+	if status != http.StatusUnprocessableEntity || !strings.Contains(fmt.Sprint(refused), "knowledge_base_id") {
+		t.Fatalf("Burki attach of another organization's base: %d %v", status, refused)
+	}
+
 	// an attached base is not deleted from under its assistants
 	status, conflict := h.call("DELETE", fmt.Sprintf("/api/user/knowledgebases/%d", kb), h.keyA, nil)
 	if status != http.StatusConflict || !strings.Contains(fmt.Sprint(conflict["message"]), fmt.Sprint(id)) {
