@@ -142,17 +142,7 @@ func famulorBody(c *fiber.Ctx) ([]byte, error) {
 
 // famulorID reads the path's assistant id, decoded once; anything else is
 // not found.
-func famulorID(c *fiber.Ctx) (int64, error) {
-	raw, ok := decodedParam(c, "id")
-	if !ok {
-		return 0, famulorNotFound
-	}
-	id, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || id < 1 {
-		return 0, famulorNotFound
-	}
-	return id, nil
-}
+func famulorID(c *fiber.Ctx) (int64, error) { return famulorPathID(c, "id", famulorNotFound) }
 
 // famulorSummary is what create and update answer with.
 type famulorSummary struct {

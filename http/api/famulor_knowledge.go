@@ -125,7 +125,7 @@ func famulorDoc(d persistence.Document) famulorKBDocument {
 }
 
 // famulorDocType is Famulor's name of a document's type: a fetched page
-// is a website, Markdown is text.
+// is a website; Markdown and an uploaded HTML file are text.
 func famulorDocType(d persistence.Document) string {
 	switch {
 	case d.SourceURL != nil && d.DocumentType == knowledge.TypeHTML:
