@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -226,4 +229,58 @@ func (m *bm25) scores(q string) []float64 {
 		}
 	}
 	return out
+}
+
+// BenchmarkTextRanks is the full-text query a search runs beside the
+// embedding (persistence.TextRanks) on a base of 10,000 chunks made of
+// the guide's sentences shuffled: a pessimistic base where most chunks
+// share a word with any question. Its latency is what a turn would wait
+// for beyond the embedding, were the database slower than it.
+func BenchmarkTextRanks(b *testing.B) {
+	k := newKB(b)
+	ctx := context.Background()
+	guide, err := os.ReadFile("../demo/bike-shop.md")
+	if err != nil {
+		b.Fatal(err)
+	}
+	k.upload("bike-shop.md", guide)
+	jobs, err := k.store.ClaimDocuments(ctx, k.clock.Now(), time.Minute, 1)
+	if err != nil || len(jobs) != 1 {
+		b.Fatalf("%v %v", jobs, err)
+	}
+	sentences := strings.SplitAfter(strings.ReplaceAll(string(guide), "\n", " "), ". ")
+	r := rand.New(rand.NewPCG(3, 1))
+	chunks := make([]persistence.Chunk, 10_000)
+	for i := range chunks {
+		var s strings.Builder
+		for s.Len() < 300 {
+			s.WriteString(sentences[r.IntN(len(sentences))])
+		}
+		chunks[i] = persistence.Chunk{Content: s.String(), Embedding: knowledge.EncodeVector([]float32{1})}
+	}
+	if err := k.store.FinishDocument(ctx, persistence.DocumentOutcome{ID: jobs[0].ID, Attempt: jobs[0].Attempt,
+		Status: persistence.DocumentCompleted, Chunks: chunks, At: k.clock.Now()}); err != nil {
+		b.Fatal(err)
+	}
+	raw, err := os.ReadFile("testdata/questions.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var qs []labelled
+	if err := json.Unmarshal(raw, &qs); err != nil {
+		b.Fatal(err)
+	}
+	src := persistence.KnowledgeSource{OrganizationID: k.org, AssistantID: k.asst}
+	samples := make([]time.Duration, 0, b.N)
+	for i := 0; b.Loop(); i++ {
+		start := time.Now()
+		ranks, err := k.store.TextRanks(ctx, src, k.cfg.RAGSettings.EmbeddingModel, qs[i%len(qs)].Q, 64)
+		if err != nil || len(ranks) == 0 {
+			b.Fatalf("%d ranks, %v", len(ranks), err)
+		}
+		samples = append(samples, time.Since(start))
+	}
+	slices.Sort(samples)
+	b.ReportMetric(float64(samples[len(samples)/2].Microseconds()), "p50-µs")
+	b.ReportMetric(float64(samples[min(len(samples)-1, len(samples)*99/100)].Microseconds()), "p99-µs")
 }

@@ -37,6 +37,10 @@ type RetrieverOptions struct {
 	Embedders Embedders
 	Clock     clock.Clock // nil: the real clock
 	Log       *slog.Logger
+	// TextWait is how long a search waits for the full-text ranks once
+	// the query is embedded and the index ready (the ranking started with
+	// the embedding); past it the cosine ranks alone. 10 ms when zero.
+	TextWait time.Duration
 	// Recheck is how old an index may be before a search has its version
 	// checked in the background (another node may have changed the
 	// documents); 10 s when zero. This node's own changes invalidate it
@@ -90,6 +94,9 @@ func NewRetriever(o RetrieverOptions) *Retriever {
 	if o.Recheck <= 0 {
 		o.Recheck = 10 * time.Second
 	}
+	if o.TextWait <= 0 {
+		o.TextWait = 10 * time.Millisecond
+	}
 	return &Retriever{opt: o, cache: map[indexKey]*cached{}}
 }
 
@@ -120,7 +127,8 @@ func (r *Retriever) Warm(ctx context.Context, orgID, assistantID int64, cfg assi
 // their full-text rank for it. Embedding the query is the network step a
 // turn waits for; the index (if it must load) and the full-text ranking
 // (one indexed query to PostgreSQL) run beside it. Without text ranks
-// (the database failed) the similarity alone ranks.
+// (the database failed, or answered TextWait after the embedding) the
+// similarity alone ranks.
 func (r *Retriever) Search(ctx context.Context, orgID, assistantID int64, cfg assistant.Config, query string) ([]Hit, error) {
 	rs := cfg.RAGSettings
 	src := Source(orgID, assistantID, rs)
@@ -143,7 +151,7 @@ func (r *Retriever) Search(ctx context.Context, orgID, assistantID int64, cfg as
 		tch <- ranked{ranks, err}
 	}()
 	vec, err := r.embedQuery(ctx, orgID, cfg, query)
-	l, t := <-ch, <-tch
+	l := <-ch
 	switch {
 	case l.err != nil:
 		return nil, l.err
@@ -152,10 +160,20 @@ func (r *Retriever) Search(ctx context.Context, orgID, assistantID int64, cfg as
 	case err != nil:
 		return nil, err
 	}
-	if t.err != nil && ctx.Err() == nil {
-		r.opt.Log.Warn("knowledge searched without full-text ranks", "source", src, "err", t.err)
+	late := make(chan struct{})
+	timer := r.opt.Clock.AfterFunc(r.opt.TextWait, func() { close(late) })
+	defer timer.Stop()
+	var ranks []persistence.TextRank
+	select {
+	case t := <-tch:
+		if t.err != nil && ctx.Err() == nil {
+			r.opt.Log.Warn("knowledge searched without full-text ranks", "source", src, "err", t.err)
+		}
+		ranks = t.ranks
+	case <-late:
+		r.opt.Log.Debug("knowledge searched without full-text ranks: they came too late", "source", src)
 	}
-	return l.idx.SearchText(vec, t.ranks, rs.SearchLimit, float32(rs.SimilarityThreshold)), nil
+	return l.idx.SearchText(vec, ranks, rs.SearchLimit, float32(rs.SimilarityThreshold)), nil
 }
 
 func (r *Retriever) embedQuery(ctx context.Context, orgID int64, cfg assistant.Config, query string) ([]float32, error) {

@@ -47,7 +47,7 @@ func (c *configs) AssistantConfig(_ context.Context, _, id int64) (assistant.Con
 // kb is a database with an assistant, the embeddings fake and a provider
 // Set pointed at it.
 type kb struct {
-	t       *testing.T
+	t       testing.TB
 	store   *persistence.Store
 	org     int64
 	asst    int64
@@ -62,7 +62,7 @@ type kb struct {
 	changed []int64
 }
 
-func newKB(t *testing.T) *kb {
+func newKB(t testing.TB) *kb {
 	t.Helper()
 	ctx := context.Background()
 	k := &kb{t: t, clock: clock.NewVirtual(t0)}
