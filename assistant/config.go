@@ -298,6 +298,10 @@ type RAGSettings struct {
 	AutoProcess         bool    `json:"auto_process"`
 	IncludeMetadata     bool    `json:"include_metadata"`
 	ContextWindowTokens int     `json:"context_window_tokens" check:"min=100,max=1000000"`
+	// KnowledgeBaseID attaches one of the organization's knowledge bases
+	// (Famulor's knowledgebase_id): calls search it instead of the
+	// assistant's own documents. nil: the assistant's own.
+	KnowledgeBaseID *int64 `json:"knowledge_base_id" check:"min=1"`
 }
 
 // LLMFallbackSettings list the providers tried, in order, when the primary fails.

@@ -128,8 +128,12 @@ func addGuide(ctx context.Context, e *engine.Engine, info Info) error {
 	}
 	rs := snap.Config.RAGSettings
 	sum := sha256.Sum256(Guide)
+	kb, err := e.Store.AssistantKnowledgeBase(ctx, info.OrganizationID, info.AssistantID, snap.Config.Name, time.Now())
+	if err != nil {
+		return fmt.Errorf("demo: guide: %w", err)
+	}
 	_, err = e.Store.InsertDocument(ctx, persistence.NewDocument{Document: persistence.Document{
-		AssistantID: info.AssistantID, OrganizationID: info.OrganizationID, Name: GuideName, OriginalFilename: GuideName,
+		KnowledgeBaseID: kb.ID, OrganizationID: info.OrganizationID, Name: GuideName, OriginalFilename: GuideName,
 		ContentType: knowledge.ContentType(knowledge.TypeMarkdown), DocumentType: knowledge.TypeMarkdown, FileHash: hex.EncodeToString(sum[:]),
 		ChunkingStrategy: rs.ChunkingStrategy, ChunkSize: rs.ChunkSize, ChunkOverlap: rs.ChunkOverlap, EmbeddingModel: rs.EmbeddingModel},
 		Content: Guide, Queue: true}, time.Now())

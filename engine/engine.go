@@ -327,8 +327,8 @@ func (a assistantConfigs) AssistantWebhookSecret(ctx context.Context, orgID, id 
 // API's document changes.
 type knowledgeEvents struct{ e *Engine }
 
-func (k knowledgeEvents) Queued()                   { k.e.Documents.Kick() }
-func (k knowledgeEvents) Changed(assistantID int64) { k.e.Knowledge.Invalidate(assistantID) }
+func (k knowledgeEvents) Queued()                     { k.e.Documents.Kick() }
+func (k knowledgeEvents) Changed(baseID, owner int64) { k.e.Knowledge.Invalidate(baseID, owner) }
 
 // maxBody is the largest request body: a document upload
 // (knowledge.MaxFileBytes, 20 MiB) and its multipart framing.

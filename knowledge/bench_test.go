@@ -102,7 +102,7 @@ func BenchmarkSearch(b *testing.B) {
 					target := r.IntN(n)
 					q := near(r, vecs[target])
 					start, startCPU := time.Now(), threadCPU()
-					hits := idx.search(q, 3, 0, cands)
+					hits := idx.fused(q, nil, 3, 0, cands)
 					cpu = append(cpu, threadCPU()-startCPU)
 					wall = append(wall, time.Since(start))
 					for _, h := range hits {
@@ -124,10 +124,18 @@ type memChunks struct {
 	chunks []persistence.KnowledgeChunk
 }
 
-func (m memChunks) LoadKnowledge(context.Context, int64, string) ([]persistence.KnowledgeChunk, error) {
+func (m memChunks) LoadKnowledge(context.Context, persistence.KnowledgeSource, string) ([]persistence.KnowledgeChunk, error) {
 	return m.chunks, nil
 }
-func (m memChunks) KnowledgeVersion(context.Context, int64) (string, error) { return "1", nil }
+func (m memChunks) KnowledgeVersion(context.Context, persistence.KnowledgeSource) (string, int64, error) {
+	return "1", 1, nil
+}
+
+// TextRanks ranks no chunk: the benchmarks' random chunks have no words,
+// and PostgreSQL's query runs beside the embedding.
+func (m memChunks) TextRanks(context.Context, persistence.KnowledgeSource, string, string, int) ([]persistence.TextRank, error) {
+	return nil, nil
+}
 
 type fakeEmbedders struct{ c *embeddings.Client }
 
@@ -153,7 +161,7 @@ func BenchmarkRetrievalTurn(b *testing.B) {
 			cfg := assistant.Defaults()
 			cfg.RAGSettings.Enabled, cfg.RAGSettings.SimilarityThreshold = true, 0
 			ctx := context.Background()
-			if err := r.Warm(ctx, 1, cfg.RAGSettings); err != nil {
+			if err := r.Warm(ctx, 1, 1, cfg.RAGSettings); err != nil {
 				b.Fatal(err)
 			}
 			samples := make([]time.Duration, 0, b.N)

@@ -32,7 +32,18 @@ type Index struct {
 	vecs   []float32 // len(chunks) * dims
 	signs  []uint64  // len(chunks) * words
 	chunks []chunkInfo
+	at     map[chunkKey]int // a chunk's position, for its text rank
 }
+
+type chunkKey struct {
+	doc   int64
+	index int
+}
+
+// textWeight is what the best full-text rank adds to a chunk's cosine
+// (the others in proportion): the fusion that measured best on the
+// labelled questions (BENCHMARKS.md).
+const textWeight = 0.5
 
 type chunkInfo struct {
 	doc     int64
@@ -53,7 +64,7 @@ const (
 // NewIndex builds an index of chunks (embeddings as little-endian
 // float32s, all of one dimension).
 func NewIndex(chunks []persistence.KnowledgeChunk) (*Index, error) {
-	x := &Index{chunks: make([]chunkInfo, 0, len(chunks))}
+	x := &Index{chunks: make([]chunkInfo, 0, len(chunks)), at: make(map[chunkKey]int, len(chunks))}
 	for i, c := range chunks {
 		if len(c.Embedding) == 0 || len(c.Embedding)%4 != 0 {
 			return nil, fmt.Errorf("knowledge: chunk %d of document %d: embedding of %d bytes", c.Index, c.DocumentID, len(c.Embedding))
@@ -74,6 +85,7 @@ func NewIndex(chunks []persistence.KnowledgeChunk) (*Index, error) {
 		unit(x.vecs[start:])
 		x.signs = append(x.signs, signBits(x.vecs[start:], x.words)...)
 		x.chunks = append(x.chunks, chunkInfo{doc: c.DocumentID, name: c.DocumentName, index: c.Index, content: c.Content})
+		x.at[chunkKey{c.DocumentID, c.Index}] = i
 	}
 	return x, nil
 }
@@ -90,16 +102,44 @@ func (x *Index) Bytes() int { return 4*len(x.vecs) + 8*len(x.signs) }
 // Search returns up to k chunks whose similarity to q is at least
 // threshold, best first. A query of another dimension finds nothing.
 func (x *Index) Search(q []float32, k int, threshold float32) []Hit {
-	cands := len(x.chunks)
-	if cands*x.dims > exactLimit {
-		cands = max(oversample*k, minCandidates)
-	}
-	return x.search(q, k, threshold, cands)
+	return x.fused(q, nil, k, threshold, x.candidates(k))
 }
 
-// search scores cands chunks exactly: every chunk when cands is the
-// index's length, else those nearest by sign bits.
-func (x *Index) search(q []float32, k int, threshold float32, cands int) []Hit {
+// candidates is how many chunks a search for k scores exactly.
+func (x *Index) candidates(k int) int {
+	if n := len(x.chunks); n*x.dims <= exactLimit {
+		return n
+	}
+	return max(oversample*k, minCandidates)
+}
+
+// SearchText is Search with the chunks' full-text ranks for the query
+// (persistence.TextRanks) combined: a chunk at least threshold similar
+// scores its cosine plus textWeight times its rank over the best rank,
+// and chunks matched by text are scored even when the sign bits would
+// not have picked them. Score is that combined score.
+func (x *Index) SearchText(q []float32, ranks []persistence.TextRank, k int, threshold float32) []Hit {
+	cands := x.candidates(k)
+	best := float32(0)
+	for _, r := range ranks {
+		best = max(best, r.Rank)
+	}
+	if best <= 0 {
+		return x.fused(q, nil, k, threshold, cands)
+	}
+	text := make(map[int]float32, len(ranks))
+	for _, r := range ranks {
+		if i, ok := x.at[chunkKey{r.DocumentID, r.Index}]; ok {
+			text[i] = textWeight * r.Rank / best
+		}
+	}
+	return x.fused(q, text, k, threshold, cands)
+}
+
+// fused scores cands chunks exactly (every chunk when cands is the
+// index's length, else those nearest by sign bits), and the chunks text
+// ranks, adding their text score to their cosine.
+func (x *Index) fused(q []float32, text map[int]float32, k int, threshold float32, cands int) []Hit {
 	if len(x.chunks) == 0 || len(q) != x.dims || k <= 0 {
 		return nil
 	}
@@ -107,20 +147,29 @@ func (x *Index) search(q []float32, k int, threshold float32, cands int) []Hit {
 	unit(q)
 	n := len(x.chunks)
 	top := newTopK(k)
+	offer := func(i int) {
+		cos := dot(q, x.vecs[i*x.dims:(i+1)*x.dims])
+		if cos >= threshold {
+			top.offer(i, cos+text[i])
+		}
+	}
 	if cands >= n {
 		for i := range n {
-			top.offer(i, dot(q, x.vecs[i*x.dims:(i+1)*x.dims]))
+			offer(i)
 		}
 	} else {
-		for _, i := range x.nearestSigns(signBits(q, x.words), cands) {
-			top.offer(i, dot(q, x.vecs[i*x.dims:(i+1)*x.dims]))
+		near := x.nearestSigns(signBits(q, x.words), cands)
+		for _, i := range near {
+			offer(i)
+		}
+		for i := range text {
+			if !slices.Contains(near, i) {
+				offer(i)
+			}
 		}
 	}
 	out := make([]Hit, 0, k)
 	for _, e := range top.list {
-		if e.score < threshold {
-			break
-		}
 		c := x.chunks[e.i]
 		out = append(out, Hit{DocumentID: c.doc, Document: c.name, Chunk: c.index, Content: c.content, Score: e.score})
 	}

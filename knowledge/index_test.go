@@ -3,6 +3,7 @@ package knowledge_test
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"sort"
@@ -231,4 +232,54 @@ func TestRetrievalQualityOnTheBundledDocument(t *testing.T) {
 			t.Errorf("%+v: recall@3 %d/%d below 80%%", c, at3, total)
 		}
 	}
+}
+
+// A chunk's full-text rank adds to its cosine, best rank 0.5: on an index
+// past the exact limit, a text-matched chunk the sign bits would skip is
+// scored and ranked by the sum, but never when it is less similar than
+// the threshold.
+func TestTextRanksJoinTheCosine(t *testing.T) {
+	texts := synthetic(2000, 9)
+	idx, err := knowledge.NewIndex(chunksOf(t, texts, "s"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := embeddingsfake.Vector(texts[0], dims)
+	far, farCos := -1, float32(2)
+	for i, s := range texts {
+		if c := cosine(q, embeddingsfake.Vector(s, dims)); c < farCos {
+			far, farCos = i, c
+		}
+	}
+	for _, h := range idx.Search(q, 3, -1) {
+		if h.Chunk == far {
+			t.Fatalf("the least similar chunk found without text: %+v", h)
+		}
+	}
+	ranks := []persistence.TextRank{{DocumentID: 1, Index: far, Rank: 0.8}, {DocumentID: 1, Index: 0, Rank: 0.2}}
+	hits := idx.SearchText(q, ranks, 3, -1)
+	if len(hits) != 3 || hits[0].Chunk != 0 || hits[1].Chunk != far {
+		t.Fatalf("hits %+v, want chunk 0 then %d", hits, far)
+	}
+	if d := hits[0].Score - (1 + 0.5*0.2/0.8); d > 1e-3 || d < -1e-3 {
+		t.Errorf("chunk 0 scored %v", hits[0].Score)
+	}
+	if d := hits[1].Score - (farCos + 0.5); d > 1e-3 || d < -1e-3 {
+		t.Errorf("chunk %d scored %v, cosine %v", far, hits[1].Score, farCos)
+	}
+	for _, h := range idx.SearchText(q, ranks, 3, farCos+0.01) {
+		if h.Chunk == far {
+			t.Fatalf("a chunk below the threshold found by its text: %+v", h)
+		}
+	}
+}
+
+func cosine(a, b []float32) float32 {
+	var d, na, nb float64
+	for i := range a {
+		d += float64(a[i]) * float64(b[i])
+		na += float64(a[i]) * float64(a[i])
+		nb += float64(b[i]) * float64(b[i])
+	}
+	return float32(d / math.Sqrt(na*nb))
 }

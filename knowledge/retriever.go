@@ -17,9 +17,13 @@ import (
 
 // Chunks is where the durable copy of the chunks lives: *persistence.Store.
 type Chunks interface {
-	LoadKnowledge(ctx context.Context, assistantID int64, model string) ([]persistence.KnowledgeChunk, error)
-	KnowledgeVersion(ctx context.Context, assistantID int64) (string, error)
+	LoadKnowledge(ctx context.Context, src persistence.KnowledgeSource, model string) ([]persistence.KnowledgeChunk, error)
+	KnowledgeVersion(ctx context.Context, src persistence.KnowledgeSource) (version string, base int64, err error)
+	TextRanks(ctx context.Context, src persistence.KnowledgeSource, model, query string, limit int) ([]persistence.TextRank, error)
 }
+
+// maxTextRanks bounds the chunks a query's full-text ranking returns.
+const maxTextRanks = 64
 
 // Embedders give the embedder of an assistant's configuration
 // (*providers.Set).
@@ -33,6 +37,10 @@ type RetrieverOptions struct {
 	Embedders Embedders
 	Clock     clock.Clock // nil: the real clock
 	Log       *slog.Logger
+	// TextWait is how long a search waits for the full-text ranks once
+	// the query is embedded and the index ready (the ranking started with
+	// the embedding); past it the cosine ranks alone. 10 ms when zero.
+	TextWait time.Duration
 	// Recheck is how old an index may be before a search has its version
 	// checked in the background (another node may have changed the
 	// documents); 10 s when zero. This node's own changes invalidate it
@@ -40,29 +48,39 @@ type RetrieverOptions struct {
 	Recheck time.Duration
 }
 
-// Retriever finds an assistant's chunks for a query. It keeps one index
-// per assistant and embedding model in memory, loaded on first use (or
-// by Warm when a call starts), shared by every call of the assistant,
-// dropped when its documents change. It is safe for concurrent use.
+// Retriever finds the chunks of an assistant's knowledge base for a
+// query: the base rag_settings.knowledge_base_id attaches, else the
+// assistant's own. It keeps one index per source and embedding model in
+// memory, loaded on first use (or by Warm when a call starts), shared by
+// every call searching that source, dropped when its documents change. It
+// is safe for concurrent use.
 type Retriever struct {
 	opt   RetrieverOptions
 	load  singleflight.Group
 	mu    sync.Mutex
 	cache map[indexKey]*cached
-	gen   map[int64]uint64 // by assistant: bumped by Invalidate
+	gen   uint64 // bumped by Invalidate
 }
 
 type indexKey struct {
-	assistant int64
-	model     string
+	src   persistence.KnowledgeSource
+	model string
 }
 
 type cached struct {
 	idx      *Index
 	version  string
-	gen      uint64
+	base     int64 // the base the source named when loaded; 0: none
 	checked  time.Time
 	checking bool
+}
+
+// Source is the knowledge base an assistant's calls search.
+func Source(orgID, assistantID int64, rs assistant.RAGSettings) persistence.KnowledgeSource {
+	if rs.KnowledgeBaseID != nil {
+		return persistence.KnowledgeSource{OrganizationID: orgID, KnowledgeBaseID: *rs.KnowledgeBaseID}
+	}
+	return persistence.KnowledgeSource{OrganizationID: orgID, AssistantID: assistantID}
 }
 
 // NewRetriever returns a retriever.
@@ -76,16 +94,22 @@ func NewRetriever(o RetrieverOptions) *Retriever {
 	if o.Recheck <= 0 {
 		o.Recheck = 10 * time.Second
 	}
-	return &Retriever{opt: o, cache: map[indexKey]*cached{}, gen: map[int64]uint64{}}
+	if o.TextWait <= 0 {
+		o.TextWait = 10 * time.Millisecond
+	}
+	return &Retriever{opt: o, cache: map[indexKey]*cached{}}
 }
 
-// Invalidate drops an assistant's indexes: its documents changed.
-func (r *Retriever) Invalidate(assistantID int64) {
+// Invalidate drops the indexes of a knowledge base: its documents
+// changed, or it was deleted. owner is the assistant whose own base it is
+// (0: none), whose indexes go too: they may have been loaded before the
+// base existed.
+func (r *Retriever) Invalidate(baseID, owner int64) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.gen[assistantID]++
-	for k := range r.cache {
-		if k.assistant == assistantID {
+	r.gen++
+	for k, c := range r.cache {
+		if c.base == baseID || k.src.KnowledgeBaseID == baseID || (owner != 0 && k.src.AssistantID == owner) {
 			delete(r.cache, k)
 		}
 	}
@@ -93,24 +117,38 @@ func (r *Retriever) Invalidate(assistantID int64) {
 
 // Warm loads an assistant's index if it is not loaded, so that the
 // first search of a call finds it ready.
-func (r *Retriever) Warm(ctx context.Context, assistantID int64, cfg assistant.RAGSettings) error {
-	_, err := r.index(ctx, indexKey{assistantID, cfg.EmbeddingModel})
+func (r *Retriever) Warm(ctx context.Context, orgID, assistantID int64, cfg assistant.RAGSettings) error {
+	_, err := r.index(ctx, indexKey{Source(orgID, assistantID, cfg), cfg.EmbeddingModel})
 	return err
 }
 
 // Search finds up to rag_settings.search_limit chunks at least
-// similarity_threshold similar to query. Embedding the query is its one
-// network step; it runs while the index loads, if it must.
+// similarity_threshold similar to query, ranked by their similarity and
+// their full-text rank for it. Embedding the query is the network step a
+// turn waits for; the index (if it must load) and the full-text ranking
+// (one indexed query to PostgreSQL) run beside it. Without text ranks
+// (the database failed, or answered TextWait after the embedding) the
+// similarity alone ranks.
 func (r *Retriever) Search(ctx context.Context, orgID, assistantID int64, cfg assistant.Config, query string) ([]Hit, error) {
 	rs := cfg.RAGSettings
+	src := Source(orgID, assistantID, rs)
 	type loaded struct {
 		idx *Index
 		err error
 	}
 	ch := make(chan loaded, 1)
 	go func() {
-		idx, err := r.index(ctx, indexKey{assistantID, rs.EmbeddingModel})
+		idx, err := r.index(ctx, indexKey{src, rs.EmbeddingModel})
 		ch <- loaded{idx, err}
+	}()
+	type ranked struct {
+		ranks []persistence.TextRank
+		err   error
+	}
+	tch := make(chan ranked, 1)
+	go func() {
+		ranks, err := r.opt.Chunks.TextRanks(ctx, src, rs.EmbeddingModel, query, maxTextRanks)
+		tch <- ranked{ranks, err}
 	}()
 	vec, err := r.embedQuery(ctx, orgID, cfg, query)
 	l := <-ch
@@ -122,7 +160,20 @@ func (r *Retriever) Search(ctx context.Context, orgID, assistantID int64, cfg as
 	case err != nil:
 		return nil, err
 	}
-	return l.idx.Search(vec, rs.SearchLimit, float32(rs.SimilarityThreshold)), nil
+	late := make(chan struct{})
+	timer := r.opt.Clock.AfterFunc(r.opt.TextWait, func() { close(late) })
+	defer timer.Stop()
+	var ranks []persistence.TextRank
+	select {
+	case t := <-tch:
+		if t.err != nil && ctx.Err() == nil {
+			r.opt.Log.Warn("knowledge searched without full-text ranks", "source", src, "err", t.err)
+		}
+		ranks = t.ranks
+	case <-late:
+		r.opt.Log.Debug("knowledge searched without full-text ranks: they came too late", "source", src)
+	}
+	return l.idx.SearchText(vec, ranks, rs.SearchLimit, float32(rs.SimilarityThreshold)), nil
 }
 
 func (r *Retriever) embedQuery(ctx context.Context, orgID int64, cfg assistant.Config, query string) ([]float32, error) {
@@ -152,7 +203,7 @@ func (r *Retriever) index(ctx context.Context, k indexKey) (*Index, error) {
 	if ok {
 		return c.idx, nil
 	}
-	v, err, _ := r.load.Do(fmt.Sprintf("%d/%s", k.assistant, k.model), func() (any, error) {
+	v, err, _ := r.load.Do(fmt.Sprintf("%+v/%s", k.src, k.model), func() (any, error) {
 		// loaded for every waiter: one caller's cancellation must not fail the rest
 		lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 		defer cancel()
@@ -164,17 +215,17 @@ func (r *Retriever) index(ctx context.Context, k indexKey) (*Index, error) {
 	return v.(*Index), nil
 }
 
-// build loads an index and caches it, unless the documents changed
+// build loads an index and caches it, unless some documents changed
 // while it loaded.
 func (r *Retriever) build(ctx context.Context, k indexKey) (*Index, error) {
 	r.mu.Lock()
-	gen := r.gen[k.assistant]
+	gen := r.gen
 	r.mu.Unlock()
-	version, err := r.opt.Chunks.KnowledgeVersion(ctx, k.assistant)
+	version, base, err := r.opt.Chunks.KnowledgeVersion(ctx, k.src)
 	if err != nil {
 		return nil, err
 	}
-	chunks, err := r.opt.Chunks.LoadKnowledge(ctx, k.assistant, k.model)
+	chunks, err := r.opt.Chunks.LoadKnowledge(ctx, k.src, k.model)
 	if err != nil {
 		return nil, err
 	}
@@ -183,8 +234,8 @@ func (r *Retriever) build(ctx context.Context, k indexKey) (*Index, error) {
 		return nil, err
 	}
 	r.mu.Lock()
-	if r.gen[k.assistant] == gen {
-		r.cache[k] = &cached{idx: idx, version: version, gen: gen, checked: r.opt.Clock.Now()}
+	if r.gen == gen {
+		r.cache[k] = &cached{idx: idx, version: version, base: base, checked: r.opt.Clock.Now()}
 	}
 	r.mu.Unlock()
 	return idx, nil
@@ -195,12 +246,12 @@ func (r *Retriever) build(ctx context.Context, k indexKey) (*Index, error) {
 func (r *Retriever) recheck(k indexKey, c *cached) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	v, err := r.opt.Chunks.KnowledgeVersion(ctx, k.assistant)
+	v, _, err := r.opt.Chunks.KnowledgeVersion(ctx, k.src)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	c.checking = false
 	if err != nil {
-		r.opt.Log.Warn("knowledge index not rechecked", "assistant_id", k.assistant, "err", err)
+		r.opt.Log.Warn("knowledge index not rechecked", "source", k.src, "err", err)
 		return
 	}
 	c.checked = r.opt.Clock.Now()

@@ -13,6 +13,7 @@ import (
 	"github.com/switchboard-voice/switchboard/clock"
 	"github.com/switchboard-voice/switchboard/internal/backoff"
 	"github.com/switchboard-voice/switchboard/internal/leased"
+	"github.com/switchboard-voice/switchboard/internal/ptr"
 	"github.com/switchboard-voice/switchboard/persistence"
 	"github.com/switchboard-voice/switchboard/providers/embeddings"
 	"github.com/switchboard-voice/switchboard/secrets"
@@ -42,9 +43,10 @@ type WorkerOptions struct {
 	Clock     clock.Clock // nil: the real clock
 	Log       *slog.Logger
 	Metrics   *vm.Set // nil: none
-	// Changed is called when an assistant's searchable documents changed
+	// Changed is called when a knowledge base's searchable documents
+	// changed, with the assistant whose own base it is (0: none)
 	// (Retriever.Invalidate).
-	Changed func(assistantID int64)
+	Changed func(baseID, owner int64)
 
 	Workers     int            // documents processed at once; 2 when zero
 	Timeout     time.Duration  // one attempt; 10 min when zero
@@ -59,7 +61,7 @@ func (o *WorkerOptions) defaults() {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
 	if o.Changed == nil {
-		o.Changed = func(int64) {}
+		o.Changed = func(int64, int64) {}
 	}
 }
 
@@ -135,13 +137,13 @@ func (d documents) Finish(ctx context.Context, j persistence.DocumentJob, o pers
 func (d documents) Recorded(j persistence.DocumentJob, o persistence.DocumentOutcome, label string, e leased.End) {
 	switch label {
 	case persistence.DocumentCompleted:
-		d.w.opt.Log.Info("document processed", "document_id", j.ID, "assistant_id", j.AssistantID, "chunks", len(o.Chunks))
-		d.w.opt.Changed(j.AssistantID)
+		d.w.opt.Log.Info("document processed", "document_id", j.ID, "knowledge_base_id", j.KnowledgeBaseID, "chunks", len(o.Chunks))
+		d.w.opt.Changed(j.KnowledgeBaseID, ptr.Value(j.AssistantID))
 	case leased.Retry:
 		d.w.opt.Log.Warn("document attempt failed: retrying", "document_id", j.ID, "attempt", j.Attempt, "retry_at", e.Retry, "err", o.Error)
 	default:
 		d.w.opt.Log.Warn("document failed", "document_id", j.ID, "attempts", j.Attempt, "err", o.Error)
-		d.w.opt.Changed(j.AssistantID) // it may have been searchable before
+		d.w.opt.Changed(j.KnowledgeBaseID, ptr.Value(j.AssistantID)) // it may have been searchable before
 	}
 }
 
@@ -165,12 +167,17 @@ func (w *Worker) attempt(ctx context.Context, j persistence.DocumentJob) persist
 	case len(parts) > MaxChunks:
 		return failed(fmt.Errorf("%w: %d chunks, at most %d (a larger chunk_size makes fewer)", ErrTooLarge, len(parts), MaxChunks))
 	}
-	cfg, err := w.opt.Configs.AssistantConfig(ctx, j.OrganizationID, j.AssistantID)
-	if errors.Is(err, ErrNoAssistant) {
-		return failed(err) // its rows are going with it
-	}
-	if err != nil {
-		return retry(err)
+	// an assistant's own base is embedded with its keys; another base
+	// with the organization's
+	var cfg assistant.Config
+	if j.AssistantID != nil {
+		cfg, err = w.opt.Configs.AssistantConfig(ctx, j.OrganizationID, *j.AssistantID)
+		if errors.Is(err, ErrNoAssistant) {
+			return failed(err) // its rows are going with it
+		}
+		if err != nil {
+			return retry(err)
+		}
 	}
 	cfg.RAGSettings.EmbeddingModel = j.EmbeddingModel // the model the document was uploaded for
 	emb, err := w.opt.Embedders.Embedder(ctx, j.OrganizationID, cfg)

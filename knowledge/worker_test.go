@@ -47,10 +47,11 @@ func (c *configs) AssistantConfig(_ context.Context, _, id int64) (assistant.Con
 // kb is a database with an assistant, the embeddings fake and a provider
 // Set pointed at it.
 type kb struct {
-	t       *testing.T
+	t       testing.TB
 	store   *persistence.Store
 	org     int64
 	asst    int64
+	base    int64 // the assistant's own knowledge base
 	cfg     assistant.Config
 	configs *configs
 	fake    *embeddingsfake.Fake
@@ -61,7 +62,7 @@ type kb struct {
 	changed []int64
 }
 
-func newKB(t *testing.T) *kb {
+func newKB(t testing.TB) *kb {
 	t.Helper()
 	ctx := context.Background()
 	k := &kb{t: t, clock: clock.NewVirtual(t0)}
@@ -86,6 +87,11 @@ func newKB(t *testing.T) *kb {
 		IsActive: true, Config: doc}); err != nil {
 		t.Fatal(err)
 	}
+	base, err := k.store.AssistantKnowledgeBase(ctx, k.org, k.asst, k.cfg.Name, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k.base = base.ID
 	k.configs = &configs{cfg: map[int64]assistant.Config{k.asst: k.cfg}}
 	k.fake = embeddingsfake.New(embeddingsfake.Options{Key: "sk-test"})
 	srv := httptest.NewServer(k.fake)
@@ -97,7 +103,7 @@ func newKB(t *testing.T) *kb {
 
 func (k *kb) worker() *knowledge.Worker {
 	return knowledge.NewWorker(knowledge.WorkerOptions{Queue: k.store, Configs: k.configs, Embedders: k.set, Clock: k.clock,
-		Changed: func(id int64) {
+		Changed: func(id, _ int64) {
 			k.mu.Lock()
 			k.changed = append(k.changed, id)
 			k.mu.Unlock()
@@ -113,7 +119,7 @@ func (k *kb) upload(name string, data []byte) persistence.Document {
 	sum := sha256.Sum256(data)
 	rs := k.cfg.RAGSettings
 	d, err := k.store.InsertDocument(context.Background(), persistence.NewDocument{Document: persistence.Document{
-		AssistantID: k.asst, OrganizationID: k.org, Name: name, OriginalFilename: name, ContentType: knowledge.ContentType(typ),
+		KnowledgeBaseID: k.base, OrganizationID: k.org, Name: name, OriginalFilename: name, ContentType: knowledge.ContentType(typ),
 		DocumentType: typ, FileHash: hex.EncodeToString(sum[:]), ChunkingStrategy: rs.ChunkingStrategy, ChunkSize: rs.ChunkSize,
 		ChunkOverlap: rs.ChunkOverlap, EmbeddingModel: rs.EmbeddingModel}, Content: data, Queue: true}, k.clock.Now())
 	if err != nil {
@@ -124,7 +130,7 @@ func (k *kb) upload(name string, data []byte) persistence.Document {
 
 func (k *kb) doc(id int64) persistence.Document {
 	k.t.Helper()
-	d, err := k.store.GetDocument(context.Background(), k.org, k.asst, id)
+	d, err := k.store.GetDocument(context.Background(), k.org, k.base, id)
 	if err != nil {
 		k.t.Fatal(err)
 	}
@@ -191,10 +197,10 @@ func TestWorkerProcessesDocumentsIntoSearchableChunks(t *testing.T) {
 		}
 	}
 	// a deletion reaches the index once it is invalidated
-	if err := k.store.DeleteDocument(ctx, k.org, k.asst, pdf.ID); err != nil {
+	if err := k.store.DeleteDocument(ctx, k.org, k.base, pdf.ID); err != nil {
 		t.Fatal(err)
 	}
-	r.Invalidate(k.asst)
+	r.Invalidate(k.base, k.asst)
 	hits, _ := r.Search(ctx, k.org, k.asst, cfg, "How late are you open on Wednesday?")
 	for _, h := range hits {
 		if strings.Contains(h.Content, "9 pm") {
@@ -273,8 +279,8 @@ func TestRetrieverRechecksAnotherNodesChanges(t *testing.T) {
 		t.Fatalf("%v %v", hits, err)
 	}
 	// another node deletes it: this one has not heard
-	docs, _ := k.store.ListDocuments(ctx, k.org, k.asst)
-	if err := k.store.DeleteDocument(ctx, k.org, k.asst, docs[0].ID); err != nil {
+	docs, _ := k.store.ListDocuments(ctx, k.org, k.base)
+	if err := k.store.DeleteDocument(ctx, k.org, k.base, docs[0].ID); err != nil {
 		t.Fatal(err)
 	}
 	if hits, _ := r.Search(ctx, k.org, k.asst, cfg, q); len(hits) != 1 {
@@ -287,4 +293,63 @@ func TestRetrieverRechecksAnotherNodesChanges(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// A search ranks with the chunks' full-text ranks as well as their
+// similarity: on the labelled questions over the stored guide it puts the
+// answer's section first more often than the similarity alone does.
+func TestRetrieverRanksWithFullText(t *testing.T) {
+	k := newKB(t)
+	ctx := context.Background()
+	guide, err := os.ReadFile("../demo/bike-shop.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	k.upload("bike-shop.md", guide)
+	if n, err := k.worker().RunDue(ctx); n != 1 || err != nil {
+		t.Fatalf("%d %v", n, err)
+	}
+	raw, err := os.ReadFile("testdata/questions.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var qs []labelled
+	if err := json.Unmarshal(raw, &qs); err != nil {
+		t.Fatal(err)
+	}
+	sections := map[string]string{}
+	for _, s := range strings.Split(string(guide), "## ")[1:] {
+		head, body, _ := strings.Cut(s, "\n")
+		sections[head] = strings.TrimSpace(body)
+	}
+	chunks, err := k.store.LoadKnowledge(ctx, persistence.KnowledgeSource{OrganizationID: k.org, AssistantID: k.asst}, k.cfg.RAGSettings.EmbeddingModel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cosineOnly, err := knowledge.NewIndex(chunks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := knowledge.NewRetriever(knowledge.RetrieverOptions{Chunks: k.store, Embedders: k.set, Clock: k.clock})
+	cfg := k.cfg
+	cfg.RAGSettings.SimilarityThreshold, cfg.RAGSettings.SearchLimit = 0, 1
+	firstOf := func(hits []knowledge.Hit, section string) int {
+		if len(hits) > 0 && fromSection(hits[0].Content, sections[section]) {
+			return 1
+		}
+		return 0
+	}
+	hybrid, cosine := 0, 0
+	for _, q := range qs {
+		hits, err := r.Search(ctx, k.org, k.asst, cfg, q.Q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hybrid += firstOf(hits, q.Section)
+		cosine += firstOf(cosineOnly.Search(embeddingsfake.Vector(q.Q, dims), 1, 0), q.Section)
+	}
+	t.Logf("recall@1 over %d questions: %d with full-text ranks, %d by similarity alone", len(qs), hybrid, cosine)
+	if hybrid <= cosine {
+		t.Fatalf("full-text ranks did not help: %d, similarity alone %d", hybrid, cosine)
+	}
 }

@@ -19,12 +19,15 @@ const (
 	DocumentFailed     = "failed"     // given up: processing_error says why
 )
 
-// Document is an assistant's document as listed: everything but the file.
+// Document is a knowledge base's document as listed: everything but the
+// file. AssistantID is the assistant whose own base holds it, if any.
 type Document struct {
 	ID               int64      `json:"id"`
-	AssistantID      int64      `json:"assistant_id"`
+	KnowledgeBaseID  int64      `json:"knowledge_base_id"`
+	AssistantID      *int64     `json:"assistant_id"`
 	OrganizationID   int64      `json:"organization_id"`
 	Name             string     `json:"name"`
+	Description      *string    `json:"description"`
 	OriginalFilename string     `json:"original_filename"`
 	SourceURL        *string    `json:"source_url"`
 	ContentType      string     `json:"content_type"`
@@ -53,22 +56,28 @@ type NewDocument struct {
 	Queue   bool // process it now (auto_process); else it waits as uploaded
 }
 
-const documentColumns = `id, assistant_id, organization_id, name, original_filename, source_url, content_type, document_type,
-	file_size, file_hash, processing_status, processing_error, total_chunks, processed_chunks, page_count, chunking_strategy,
-	chunk_size, chunk_overlap, embedding_model, attempts, created_at, updated_at, processed_at`
+// documentColumns read a document (d) with its base (kb).
+const documentColumns = `d.id, d.knowledge_base_id, kb.assistant_id, d.organization_id, d.name, d.description, d.original_filename,
+	d.source_url, d.content_type, d.document_type, d.file_size, d.file_hash, d.processing_status, d.processing_error, d.total_chunks,
+	d.processed_chunks, d.page_count, d.chunking_strategy, d.chunk_size, d.chunk_overlap, d.embedding_model, d.attempts, d.created_at,
+	d.updated_at, d.processed_at`
+
+// baseJoin joins a document (d: the table, or a CTE of changed rows)
+// with its base, as documentColumns read them.
+const baseJoin = ` JOIN knowledge_bases kb ON kb.id = d.knowledge_base_id `
 
 func scanDocument(r pgx.Row) (Document, error) {
 	var d Document
-	err := r.Scan(&d.ID, &d.AssistantID, &d.OrganizationID, &d.Name, &d.OriginalFilename, &d.SourceURL, &d.ContentType,
-		&d.DocumentType, &d.FileSize, &d.FileHash, &d.ProcessingStatus, &d.ProcessingError, &d.TotalChunks, &d.ProcessedChunks,
-		&d.PageCount, &d.ChunkingStrategy, &d.ChunkSize, &d.ChunkOverlap, &d.EmbeddingModel, &d.Attempts, &d.CreatedAt,
-		&d.UpdatedAt, &d.ProcessedAt)
+	err := r.Scan(&d.ID, &d.KnowledgeBaseID, &d.AssistantID, &d.OrganizationID, &d.Name, &d.Description, &d.OriginalFilename,
+		&d.SourceURL, &d.ContentType, &d.DocumentType, &d.FileSize, &d.FileHash, &d.ProcessingStatus, &d.ProcessingError,
+		&d.TotalChunks, &d.ProcessedChunks, &d.PageCount, &d.ChunkingStrategy, &d.ChunkSize, &d.ChunkOverlap, &d.EmbeddingModel,
+		&d.Attempts, &d.CreatedAt, &d.UpdatedAt, &d.ProcessedAt)
 	return d, err
 }
 
-// InsertDocument stores an upload, queued or not. The same file uploaded
-// to the same assistant again is not stored twice: the error is
-// ErrDuplicate, with the document already stored.
+// InsertDocument stores an upload into its knowledge base, queued or not.
+// The same file uploaded to the same base again is not stored twice: the
+// error is ErrDuplicate, with the document already stored.
 func (s *Store) InsertDocument(ctx context.Context, n NewDocument, now time.Time) (Document, error) {
 	d := n.Document
 	status, due := DocumentUploaded, (*time.Time)(nil)
@@ -76,32 +85,37 @@ func (s *Store) InsertDocument(ctx context.Context, n NewDocument, now time.Time
 		status, due = DocumentPending, &now
 	}
 	out, err := scanDocument(s.pool.QueryRow(ctx, `
-		INSERT INTO documents (assistant_id, organization_id, name, original_filename, source_url, content_type, document_type,
-			file_size, file_hash, content, processing_status, chunking_strategy, chunk_size, chunk_overlap, embedding_model,
-			next_attempt_at, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)
-		RETURNING `+documentColumns, d.AssistantID, d.OrganizationID, d.Name, d.OriginalFilename, d.SourceURL, d.ContentType,
-		d.DocumentType, len(n.Content), d.FileHash, n.Content, status, d.ChunkingStrategy, d.ChunkSize, d.ChunkOverlap,
-		d.EmbeddingModel, due, now))
+		WITH d AS (
+			INSERT INTO documents (knowledge_base_id, organization_id, name, description, original_filename, source_url,
+				content_type, document_type, file_size, file_hash, content, processing_status, chunking_strategy, chunk_size,
+				chunk_overlap, embedding_model, next_attempt_at, created_at, updated_at)
+			SELECT kb.id, kb.organization_id, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18
+			FROM knowledge_bases kb WHERE kb.id = $1 AND kb.organization_id = $2
+			RETURNING *)
+		SELECT `+documentColumns+` FROM d`+baseJoin, d.KnowledgeBaseID, d.OrganizationID, d.Name, d.Description,
+		d.OriginalFilename, d.SourceURL, d.ContentType, d.DocumentType, len(n.Content), d.FileHash, n.Content, status,
+		d.ChunkingStrategy, d.ChunkSize, d.ChunkOverlap, d.EmbeddingModel, due, now))
 	var pe *pgconn.PgError
-	if errors.As(err, &pe) && pe.Code == "23505" {
-		dup, gerr := scanDocument(s.pool.QueryRow(ctx, `SELECT `+documentColumns+` FROM documents
-			WHERE assistant_id = $1 AND file_hash = $2`, d.AssistantID, d.FileHash))
+	switch {
+	case errors.As(err, &pe) && pe.Code == "23505":
+		dup, gerr := scanDocument(s.pool.QueryRow(ctx, `SELECT `+documentColumns+` FROM documents d`+baseJoin+`
+			WHERE d.knowledge_base_id = $1 AND d.file_hash = $2`, d.KnowledgeBaseID, d.FileHash))
 		if gerr != nil {
 			return Document{}, fmt.Errorf("persistence: duplicate document: %w", gerr)
 		}
 		return dup, ErrDuplicate
-	}
-	if err != nil {
+	case errors.Is(err, pgx.ErrNoRows), errors.As(err, &pe) && pe.Code == "23503":
+		return Document{}, ErrNotFound // the base is not the organization's, or was deleted meanwhile
+	case err != nil:
 		return Document{}, fmt.Errorf("persistence: insert document: %w", err)
 	}
 	return out, nil
 }
 
-// ListDocuments lists an assistant's documents, newest first.
-func (s *Store) ListDocuments(ctx context.Context, orgID, assistantID int64) ([]Document, error) {
-	rows, _ := s.pool.Query(ctx, `SELECT `+documentColumns+` FROM documents
-		WHERE organization_id = $1 AND assistant_id = $2 ORDER BY id DESC`, orgID, assistantID)
+// ListDocuments lists a knowledge base's documents, newest first.
+func (s *Store) ListDocuments(ctx context.Context, orgID, baseID int64) ([]Document, error) {
+	rows, _ := s.pool.Query(ctx, `SELECT `+documentColumns+` FROM documents d`+baseJoin+`
+		WHERE d.organization_id = $1 AND d.knowledge_base_id = $2 ORDER BY d.id DESC`, orgID, baseID)
 	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Document, error) { return scanDocument(r) })
 	if err != nil {
 		return nil, fmt.Errorf("persistence: list documents: %w", err)
@@ -109,11 +123,11 @@ func (s *Store) ListDocuments(ctx context.Context, orgID, assistantID int64) ([]
 	return list, nil
 }
 
-// GetDocument returns one of an assistant's documents; ErrNotFound when
-// it is not that assistant's in that organization.
-func (s *Store) GetDocument(ctx context.Context, orgID, assistantID, id int64) (Document, error) {
-	d, err := scanDocument(s.pool.QueryRow(ctx, `SELECT `+documentColumns+` FROM documents
-		WHERE organization_id = $1 AND assistant_id = $2 AND id = $3`, orgID, assistantID, id))
+// GetDocument returns one of a knowledge base's documents; ErrNotFound
+// when it is not that base's in that organization.
+func (s *Store) GetDocument(ctx context.Context, orgID, baseID, id int64) (Document, error) {
+	d, err := scanDocument(s.pool.QueryRow(ctx, `SELECT `+documentColumns+` FROM documents d`+baseJoin+`
+		WHERE d.organization_id = $1 AND d.knowledge_base_id = $2 AND d.id = $3`, orgID, baseID, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Document{}, ErrNotFound
 	}
@@ -123,11 +137,37 @@ func (s *Store) GetDocument(ctx context.Context, orgID, assistantID, id int64) (
 	return d, nil
 }
 
+// DocumentUpdate renames or redescribes a document (Famulor's PATCH);
+// nil leaves a field, SetDescription with a nil Description clears it.
+type DocumentUpdate struct {
+	Name           *string
+	SetDescription bool
+	Description    *string
+}
+
+// UpdateDocument changes a document's name or description; ErrNotFound
+// when it is not the base's.
+func (s *Store) UpdateDocument(ctx context.Context, orgID, baseID, id int64, u DocumentUpdate, now time.Time) (Document, error) {
+	d, err := scanDocument(s.pool.QueryRow(ctx, `
+		WITH d AS (
+			UPDATE documents SET name = coalesce($4, name), description = CASE WHEN $5 THEN $6 ELSE description END, updated_at = $7
+			WHERE organization_id = $1 AND knowledge_base_id = $2 AND id = $3
+			RETURNING *)
+		SELECT `+documentColumns+` FROM d`+baseJoin, orgID, baseID, id, u.Name, u.SetDescription, u.Description, now))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Document{}, ErrNotFound
+	}
+	if err != nil {
+		return Document{}, fmt.Errorf("persistence: update document: %w", err)
+	}
+	return d, nil
+}
+
 // DeleteDocument deletes a document and its chunks; ErrNotFound when it
-// is not the assistant's. A worker processing it finds its claim stale.
-func (s *Store) DeleteDocument(ctx context.Context, orgID, assistantID, id int64) error {
-	tag, err := s.pool.Exec(ctx, `DELETE FROM documents WHERE organization_id = $1 AND assistant_id = $2 AND id = $3`,
-		orgID, assistantID, id)
+// is not the base's. A worker processing it finds its claim stale.
+func (s *Store) DeleteDocument(ctx context.Context, orgID, baseID, id int64) error {
+	tag, err := s.pool.Exec(ctx, `DELETE FROM documents WHERE organization_id = $1 AND knowledge_base_id = $2 AND id = $3`,
+		orgID, baseID, id)
 	if err != nil {
 		return fmt.Errorf("persistence: delete document: %w", err)
 	}
@@ -139,15 +179,17 @@ func (s *Store) DeleteDocument(ctx context.Context, orgID, assistantID, id int64
 
 // QueueDocument queues a document that is not queued already (uploaded,
 // completed or failed) to be processed again from its stored file;
-// ErrNotFound when it is not the assistant's.
-func (s *Store) QueueDocument(ctx context.Context, orgID, assistantID, id int64, now time.Time) (Document, error) {
+// ErrNotFound when it is not the base's.
+func (s *Store) QueueDocument(ctx context.Context, orgID, baseID, id int64, now time.Time) (Document, error) {
 	d, err := scanDocument(s.pool.QueryRow(ctx, `
-		UPDATE documents SET processing_status = 'pending', processing_error = NULL, attempts = 0,
-			next_attempt_at = $4, updated_at = $4
-		WHERE organization_id = $1 AND assistant_id = $2 AND id = $3 AND processing_status NOT IN ('pending', 'processing')
-		RETURNING `+documentColumns, orgID, assistantID, id, now))
+		WITH d AS (
+			UPDATE documents SET processing_status = 'pending', processing_error = NULL, attempts = 0,
+				next_attempt_at = $4, updated_at = $4
+			WHERE organization_id = $1 AND knowledge_base_id = $2 AND id = $3 AND processing_status NOT IN ('pending', 'processing')
+			RETURNING *)
+		SELECT `+documentColumns+` FROM d`+baseJoin, orgID, baseID, id, now))
 	if errors.Is(err, pgx.ErrNoRows) {
-		return s.GetDocument(ctx, orgID, assistantID, id) // already queued, or not found
+		return s.GetDocument(ctx, orgID, baseID, id) // already queued, or not found
 	}
 	if err != nil {
 		return Document{}, fmt.Errorf("persistence: queue document: %w", err)
@@ -157,13 +199,14 @@ func (s *Store) QueueDocument(ctx context.Context, orgID, assistantID, id int64,
 
 // DocumentJob is a claimed document: the file and how to process it.
 type DocumentJob struct {
-	ID, AssistantID, OrganizationID int64
-	Attempt                         int
-	Name, DocumentType              string
-	Content                         []byte
-	ChunkingStrategy                string
-	ChunkSize, ChunkOverlap         int
-	EmbeddingModel                  string
+	ID, KnowledgeBaseID, OrganizationID int64
+	AssistantID                         *int64 // whose own base it is in, if any: its keys embed it
+	Attempt                             int
+	Name, DocumentType                  string
+	Content                             []byte
+	ChunkingStrategy                    string
+	ChunkSize, ChunkOverlap             int
+	EmbeddingModel                      string
 }
 
 // ClaimDocuments takes up to limit documents due at now for one attempt
@@ -177,12 +220,12 @@ func (s *Store) ClaimDocuments(ctx context.Context, now time.Time, lease time.Du
 			LIMIT $3
 			FOR UPDATE SKIP LOCKED)
 		UPDATE documents d SET processing_status = 'processing', attempts = d.attempts + 1, next_attempt_at = $2, updated_at = $1
-		FROM due WHERE d.id = due.id
-		RETURNING d.id, d.assistant_id, d.organization_id, d.attempts, d.name, d.document_type, d.content,
+		FROM due, knowledge_bases kb WHERE d.id = due.id AND kb.id = d.knowledge_base_id
+		RETURNING d.id, d.knowledge_base_id, kb.assistant_id, d.organization_id, d.attempts, d.name, d.document_type, d.content,
 			d.chunking_strategy, d.chunk_size, d.chunk_overlap, d.embedding_model`, now, now.Add(lease), limit)
 	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (DocumentJob, error) {
 		var j DocumentJob
-		err := r.Scan(&j.ID, &j.AssistantID, &j.OrganizationID, &j.Attempt, &j.Name, &j.DocumentType, &j.Content,
+		err := r.Scan(&j.ID, &j.KnowledgeBaseID, &j.AssistantID, &j.OrganizationID, &j.Attempt, &j.Name, &j.DocumentType, &j.Content,
 			&j.ChunkingStrategy, &j.ChunkSize, &j.ChunkOverlap, &j.EmbeddingModel)
 		return j, err
 	})
@@ -277,35 +320,86 @@ type KnowledgeChunk struct {
 	Embedding    []byte
 }
 
-// LoadKnowledge returns the chunks of an assistant's completed documents
+// KnowledgeSource names the knowledge base a call searches: the base
+// KnowledgeBaseID when it is set (attached by rag_settings), else the
+// assistant AssistantID's own. Either way only a base of the organization
+// is read.
+type KnowledgeSource struct {
+	OrganizationID  int64
+	KnowledgeBaseID int64
+	AssistantID     int64
+}
+
+// sourceBase is the condition on kb that picks a source's base ($1 org,
+// $2 base, $3 assistant).
+const sourceBase = `kb.organization_id = $1 AND CASE WHEN $2::bigint <> 0 THEN kb.id = $2 ELSE kb.assistant_id = $3 END`
+
+// LoadKnowledge returns the chunks of a source's completed documents
 // embedded with model, in document and chunk order.
-func (s *Store) LoadKnowledge(ctx context.Context, assistantID int64, model string) ([]KnowledgeChunk, error) {
+func (s *Store) LoadKnowledge(ctx context.Context, src KnowledgeSource, model string) ([]KnowledgeChunk, error) {
 	rows, _ := s.pool.Query(ctx, `
 		SELECT c.document_id, d.name, c.chunk_index, c.content, c.embedding
-		FROM document_chunks c JOIN documents d ON d.id = c.document_id
-		WHERE d.assistant_id = $1 AND d.processing_status = 'completed' AND d.embedding_model = $2
-		ORDER BY c.document_id, c.chunk_index`, assistantID, model)
+		FROM document_chunks c JOIN documents d ON d.id = c.document_id`+baseJoin+`
+		WHERE `+sourceBase+` AND d.processing_status = 'completed' AND d.embedding_model = $4
+		ORDER BY c.document_id, c.chunk_index`, src.OrganizationID, src.KnowledgeBaseID, src.AssistantID, model)
 	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (KnowledgeChunk, error) {
 		var c KnowledgeChunk
 		err := r.Scan(&c.DocumentID, &c.DocumentName, &c.Index, &c.Content, &c.Embedding)
 		return c, err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("persistence: load knowledge of assistant %d: %w", assistantID, err)
+		return nil, fmt.Errorf("persistence: load knowledge of %+v: %w", src, err)
 	}
 	return list, nil
 }
 
-// KnowledgeVersion changes whenever an assistant's searchable documents
-// do (one completes, is deleted or is processed again): an index built
-// at one version is stale at another.
-func (s *Store) KnowledgeVersion(ctx context.Context, assistantID int64) (string, error) {
-	var v string
-	err := s.pool.QueryRow(ctx, `
-		SELECT count(*)::text || '/' || coalesce(max(id), 0)::text || '/' || coalesce(max(processed_at)::text, '')
-		FROM documents WHERE assistant_id = $1 AND processing_status = 'completed'`, assistantID).Scan(&v)
-	if err != nil {
-		return "", fmt.Errorf("persistence: knowledge version of assistant %d: %w", assistantID, err)
+// KnowledgeVersion changes whenever a source's searchable documents do
+// (one completes, is deleted or is processed again, or the base is
+// replaced): an index built at one version is stale at another. Base is
+// the base the source names now; 0 when there is none.
+func (s *Store) KnowledgeVersion(ctx context.Context, src KnowledgeSource) (version string, base int64, err error) {
+	err = s.pool.QueryRow(ctx, `
+		SELECT kb.id, count(d.id)::text || '/' || coalesce(max(d.id), 0)::text || '/' || coalesce(max(d.processed_at)::text, '')
+		FROM knowledge_bases kb LEFT JOIN documents d ON d.knowledge_base_id = kb.id AND d.processing_status = 'completed'
+		WHERE `+sourceBase+`
+		GROUP BY kb.id`, src.OrganizationID, src.KnowledgeBaseID, src.AssistantID).Scan(&base, &version)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "none", 0, nil
 	}
-	return v, nil
+	if err != nil {
+		return "", 0, fmt.Errorf("persistence: knowledge version of %+v: %w", src, err)
+	}
+	return version + "@" + fmt.Sprint(base), base, nil
+}
+
+// TextRank is a chunk's full-text rank for a query.
+type TextRank struct {
+	DocumentID int64
+	Index      int
+	Rank       float32
+}
+
+// anyLexeme is the tsquery matching any of $5's English lexemes (spoken
+// questions share few words with the answer, so not all of them).
+const anyLexeme = `(SELECT string_agg(quote_literal(l), ' | ')
+	FROM unnest(tsvector_to_array(to_tsvector('english', $5))) AS l)::tsquery`
+
+// TextRanks ranks a source's searchable chunks (completed, embedded with
+// model) for query with ts_rank_cd, best first, at most limit of them;
+// a chunk sharing no word with the query is not listed.
+func (s *Store) TextRanks(ctx context.Context, src KnowledgeSource, model, query string, limit int) ([]TextRank, error) {
+	rows, _ := s.pool.Query(ctx, `
+		SELECT c.document_id, c.chunk_index, ts_rank_cd(c.tsv, q.q)::real
+		FROM document_chunks c JOIN documents d ON d.id = c.document_id`+baseJoin+`, (SELECT `+anyLexeme+` AS q) q
+		WHERE `+sourceBase+` AND d.processing_status = 'completed' AND d.embedding_model = $4 AND c.tsv @@ q.q
+		ORDER BY 3 DESC LIMIT $6`, src.OrganizationID, src.KnowledgeBaseID, src.AssistantID, model, query, limit)
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (TextRank, error) {
+		var t TextRank
+		err := r.Scan(&t.DocumentID, &t.Index, &t.Rank)
+		return t, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("persistence: text ranks of %+v: %w", src, err)
+	}
+	return list, nil
 }

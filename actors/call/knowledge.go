@@ -13,7 +13,7 @@ import (
 // Knowledge searches an assistant's documents (*knowledge.Retriever).
 type Knowledge interface {
 	Search(ctx context.Context, orgID, assistantID int64, cfg assistant.Config, query string) ([]knowledge.Hit, error)
-	Warm(ctx context.Context, assistantID int64, cfg assistant.RAGSettings) error
+	Warm(ctx context.Context, orgID, assistantID int64, cfg assistant.RAGSettings) error
 }
 
 // retrievalBudget bounds retrieval before a reply: past it the model
@@ -33,9 +33,9 @@ func (a *callActor) warmKnowledge(cfg assistant.Config) {
 	if !cfg.RAGSettings.Enabled || a.mgr.Knowledge == nil {
 		return
 	}
-	kn, id := a.mgr.Knowledge, a.spec.AssistantID
+	kn, org, id := a.mgr.Knowledge, a.spec.OrganizationID, a.spec.AssistantID
 	a.mgr.goTracked(a.log, func() {
-		if err := kn.Warm(a.ctx, id, cfg.RAGSettings); err != nil && a.ctx.Err() == nil {
+		if err := kn.Warm(a.ctx, org, id, cfg.RAGSettings); err != nil && a.ctx.Err() == nil {
 			a.log.Warn("knowledge index not loaded", "err", err)
 		}
 	})

@@ -29,7 +29,7 @@ type Assistant struct {
 	TurnDetectionThreshold     *float64          `json:"turn_detection_threshold"`
 	SecondaryLanguageIDs       []int64           `json:"secondary_language_ids"`
 	KnowledgebaseID            *int64            `json:"knowledgebase_id"`
-	KnowledgebaseMode          *string           `json:"knowledgebase_mode"`
+	KnowledgebaseMode          *string           `json:"knowledgebase_mode" check:"enum=function_call|prompt"`
 	PhoneNumberID              *int64            `json:"phone_number_id"`
 	ToolIDs                    []int64           `json:"tool_ids"`
 	Tools                      []Tool            `json:"tools"`
@@ -138,6 +138,13 @@ func Read(m Meta, c assistant.Config) Assistant {
 	}
 	if c.IsActive {
 		a.Status = "active"
+	}
+	if rs := c.RAGSettings; rs.Enabled && rs.KnowledgeBaseID != nil {
+		mode := "function_call"
+		if rs.RAGInjectBeforeLLM {
+			mode = "prompt"
+		}
+		a.KnowledgebaseID, a.KnowledgebaseMode = rs.KnowledgeBaseID, &mode
 	}
 	if c.CallFlowSettings.Direction == "outbound" {
 		a.Type = "outbound"

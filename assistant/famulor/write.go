@@ -51,8 +51,6 @@ var unsupported = []struct {
 	{"multimodal_model_id", nil, "applies to multimodal and dualplex modes, which Switchboard does not run"},
 	{"chat_llm_fallback_id", nil, "applies to multimodal and dualplex modes, which Switchboard does not run"},
 	{"turn_detection_threshold", nil, "applies to multimodal and dualplex modes, which Switchboard does not run"},
-	{"knowledgebase_id", nil, "knowledge bases are not available"},
-	{"knowledgebase_mode", nil, "knowledge bases are not available"},
 	{"synthesizer_provider_id", nil, "the voice decides the synthesizer: leave it null"},
 	{"transcriber_provider_id", nil, "Switchboard transcribes with Deepgram: leave it null"},
 	{"folder_id", nil, "folders are not available"},
@@ -77,7 +75,7 @@ var mapped = []string{"name", "voice_id", "language_id", "type", "mode", "timezo
 	"max_silence_duration", "max_initial_silence_duration", "ringing_time", "reengagement_interval", "reengagement_prompt",
 	"end_call_on_voicemail", "voice_mail_message", "endpoint_type", "endpoint_sensitivity", "interrupt_sensitivity",
 	"min_interrupt_words", "ambient_sound", "ambient_sound_volume", "post_call_evaluation", "post_call_schema", "variables",
-	"phone_number_id", "status", "is_webhook_active", "webhook_url", "send_webhook_only_on_completed", "include_recording_in_webhook"}
+	"phone_number_id", "knowledgebase_id", "knowledgebase_mode", "status", "is_webhook_active", "webhook_url", "send_webhook_only_on_completed", "include_recording_in_webhook"}
 
 // Known lists every field a Famulor body may carry.
 func Known() []string {
@@ -99,6 +97,9 @@ type Change struct {
 	// NumberID nil unassign its numbers.
 	SetNumber bool
 	NumberID  *int64
+	// KnowledgeBaseID is the knowledge base the body attaches, which must
+	// be the organization's.
+	KnowledgeBaseID *int64
 }
 
 // Translate turns a Famulor create or update body into a change. current
@@ -138,12 +139,13 @@ func Translate(doc assistant.Document, op Op, current *assistant.Config) (Change
 	t.timing()
 	t.turnTaking()
 	t.tools()
+	kb := t.knowledge()
 	t.postCall(&w)
 	t.webhook(op)
 	if v, ok := o.Object("variables"); ok {
 		t.variables(v, &w)
 	}
-	ch := Change{Write: w}
+	ch := Change{Write: w, KnowledgeBaseID: kb}
 	if n, ok := o.Int("phone_number_id", 1, 1<<62); ok {
 		ch.SetNumber, ch.NumberID = true, n
 	}
@@ -629,3 +631,36 @@ func deref(s *string) string {
 }
 
 func round(f float64) float64 { return float64(int64(f*1000+0.5)) / 1000 }
+
+// knowledge attaches a knowledge base (rag_settings.knowledge_base_id,
+// searched instead of the assistant's own documents) and says how calls
+// use it: function_call offers the searchKnowledgeBase tool, prompt
+// injects the excerpts found before each reply. null detaches it and
+// turns retrieval off. It returns the base attached, if any.
+func (t translator) knowledge() *int64 {
+	o := t.o
+	id, idSent := o.Int("knowledgebase_id", 1, 1<<62)
+	mode, modeSent := o.Enum("knowledgebase_mode", "function_call", "prompt")
+	attached := t.current != nil && t.current.RAGSettings.Enabled && t.current.RAGSettings.KnowledgeBaseID != nil
+	if idSent {
+		attached = id != nil
+		t.p.Set(attached, "rag_settings", "enabled")
+		if id == nil {
+			t.p.Set(nil, "rag_settings", "knowledge_base_id")
+		} else {
+			t.p.Set(jsonobj.Int(*id), "rag_settings", "knowledge_base_id")
+		}
+	}
+	switch {
+	case modeSent && mode != nil && !attached:
+		o.Fail("knowledgebase_mode", "needs a knowledgebase_id")
+	case modeSent:
+		t.p.Set(mode != nil && *mode == "prompt", "rag_settings", "rag_inject_before_llm")
+	case idSent && id != nil && (t.current == nil || !t.current.RAGSettings.Enabled):
+		t.p.Set(false, "rag_settings", "rag_inject_before_llm") // Famulor's default: function_call
+	}
+	if idSent {
+		return id
+	}
+	return nil
+}

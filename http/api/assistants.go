@@ -35,6 +35,9 @@ func (a *API) createAssistant(c *fiber.Ctx) error {
 	if err := a.checkTenantURLs(c.UserContext(), w); err != nil {
 		return err
 	}
+	if err := a.checkKnowledgeBase(c.UserContext(), principal(c).OrganizationID, w); err != nil {
+		return err
+	}
 	snap, err := a.Assistants.Create(c.UserContext(), principal(c), w)
 	if err != nil {
 		return fail(err, "Assistant")
@@ -71,6 +74,9 @@ func (a *API) updateAssistant(c *fiber.Ctx) error {
 		return fail(err, "Assistant")
 	}
 	if err := a.checkTenantURLs(c.UserContext(), w); err != nil {
+		return err
+	}
+	if err := a.checkKnowledgeBase(c.UserContext(), principal(c).OrganizationID, w); err != nil {
 		return err
 	}
 	snap, err := a.Assistants.Update(c.UserContext(), principal(c), id, w)

@@ -125,6 +125,7 @@ func (a *API) mountFamulor(app openapi.Router) {
 		g.Post("/assistants/enable-"+r.hook, docFamulorRefusedToggle("enable-"+r.hook, r.why), a.famulorRefuseHook(r.why))
 		g.Post("/assistants/disable-"+r.hook, docFamulorRefusedToggle("disable-"+r.hook, r.why), a.famulorNoHook)
 	}
+	a.mountFamulorKnowledge(g)
 	g.Fallback(func(c *fiber.Ctx) error {
 		return &server.Error{Status: fiber.StatusNotFound, Body: famulorMessage{Message: "The route " + strings.TrimPrefix(c.Path(), "/") + " could not be found."}}
 	})
@@ -141,17 +142,7 @@ func famulorBody(c *fiber.Ctx) ([]byte, error) {
 
 // famulorID reads the path's assistant id, decoded once; anything else is
 // not found.
-func famulorID(c *fiber.Ctx) (int64, error) {
-	raw, ok := decodedParam(c, "id")
-	if !ok {
-		return 0, famulorNotFound
-	}
-	id, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || id < 1 {
-		return 0, famulorNotFound
-	}
-	return id, nil
-}
+func famulorID(c *fiber.Ctx) (int64, error) { return famulorPathID(c, "id", famulorNotFound) }
 
 // famulorSummary is what create and update answer with.
 type famulorSummary struct {
@@ -179,8 +170,8 @@ func famulorSavedBody(message string, s *assistants.Snapshot) famulorSaved {
 	return famulorSaved{Message: message, Data: famulorSummary{ID: v.ID, Name: v.Name, Status: v.Status, Type: v.Type, Mode: v.Mode}}
 }
 
-// famulorWrite decodes and translates a body; a phone number it names must
-// be the organization's.
+// famulorWrite decodes and translates a body; a phone number or knowledge
+// base it names must be the organization's.
 func (a *API) famulorWrite(c *fiber.Ctx, op famulor.Op, current *assistant.Config) (famulor.Change, error) {
 	body, err := famulorBody(c)
 	if err != nil {
@@ -202,6 +193,15 @@ func (a *API) famulorWrite(c *fiber.Ctx, op famulor.Op, current *assistant.Confi
 		switch {
 		case errors.Is(err, persistence.ErrNotFound):
 			return famulor.Change{}, famulorProblems([]jsonobj.Problem{{Path: "phone_number_id", Msg: "is not a phone number of your organization"}})
+		case err != nil:
+			return famulor.Change{}, famulorErrors.unavailable(err)
+		}
+	}
+	if ch.KnowledgeBaseID != nil {
+		_, err := a.Documents.GetKnowledgeBase(c.UserContext(), principal(c).OrganizationID, *ch.KnowledgeBaseID)
+		switch {
+		case errors.Is(err, persistence.ErrNotFound):
+			return famulor.Change{}, famulorProblems([]jsonobj.Problem{{Path: "knowledgebase_id", Msg: "is not a knowledge base of your organization"}})
 		case err != nil:
 			return famulor.Change{}, famulorErrors.unavailable(err)
 		}
