@@ -71,15 +71,16 @@ func (e *ErrRefused) Error() string { return fmt.Sprintf("INVITE refused: %d %s"
 // Dial places a call; it returns once the call is answered (and ACKed),
 // or the INVITE's final failure as *ErrRefused.
 func Dial(ctx context.Context, cfg Config) (*Caller, error) {
-	st, err := newStream()
+	conn, err := net.ListenPacket("udp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
-	c := &Caller{stream: st, done: make(chan struct{})}
-	if c.conn, err = net.ListenPacket("udp", "127.0.0.1:0"); err != nil {
-		c.closeMedia()
+	st, err := newStream()
+	if err != nil {
+		_ = conn.Close()
 		return nil, err
 	}
+	c := &Caller{stream: st, conn: conn, done: make(chan struct{})}
 	local := c.conn.LocalAddr().(*net.UDPAddr)
 	if c.ua, err = sipgo.NewUA(sipgo.WithUserAgent("siptest")); err != nil {
 		c.closeAll()
