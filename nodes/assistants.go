@@ -160,7 +160,7 @@ func written(snap *assistants.Snapshot, err error, deleted bool) *nodespb.Assist
 	if err != nil {
 		return &nodespb.AssistantWritten{Error: toWriteError(err)}
 	}
-	c := toProto(assistants.Committed{Row: snap.Stored()})
+	c := toProto(assistants.Committed{Row: snap.Stored(), At: snap.CommittedAt})
 	c.Deleted = deleted // with the row in full
 	return &nodespb.AssistantWritten{Committed: c}
 }

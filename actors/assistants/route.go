@@ -76,6 +76,7 @@ func (r *Registry) Adopt(ctx context.Context, c Committed) (*Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
+	snap.CommittedAt = c.At
 	r.mu.Lock()
 	e := r.entries[c.Row.ID]
 	r.mu.Unlock()
