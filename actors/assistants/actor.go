@@ -201,10 +201,12 @@ func (a *assistantActor) create(m *createRequest) (*Snapshot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
+	committedAt := time.Now()
 	snap, err := newSnapshot(row, res)
 	if err != nil {
 		return nil, err
 	}
+	snap.CommittedAt = committedAt
 	a.publish(snap)
 	a.head = snap
 	return snap, nil
