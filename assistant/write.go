@@ -35,6 +35,16 @@ type Write struct {
 	// view's body is translated where writes are serialised, so what it
 	// derives from the current configuration is never stale.
 	Translate func(current *Config) (Write, error)
+	// View, with Translate, is what Translate translates, so that a node
+	// the write is sent to can build the same Translate there.
+	View *ViewWrite
+}
+
+// ViewWrite is a vendor view's write as the view received it.
+type ViewWrite struct {
+	View string   // the view's name: famulor.View, voicedock.View
+	Op   int      // the view's operation, in its own terms (famulor.Op)
+	Body Document // the body, as decoded
 }
 
 // ParseWrite reads a request body. Field problems are reported by Apply;
@@ -140,7 +150,7 @@ func translate(stored Document, w Write) (Write, error) {
 	if err != nil {
 		return Write{}, err
 	}
-	tw.ChangeDescription, tw.Translate = w.ChangeDescription, nil
+	tw.ChangeDescription, tw.Translate, tw.View = w.ChangeDescription, nil, nil
 	return tw, nil
 }
 

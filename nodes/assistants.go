@@ -15,7 +15,10 @@ import (
 
 	"github.com/switchboard-voice/switchboard/actors/assistants"
 	"github.com/switchboard-voice/switchboard/assistant"
+	"github.com/switchboard-voice/switchboard/assistant/famulor"
+	"github.com/switchboard-voice/switchboard/assistant/voicedock"
 	"github.com/switchboard-voice/switchboard/auth"
+	"github.com/switchboard-voice/switchboard/internal/jsonobj"
 	"github.com/switchboard-voice/switchboard/nodes/nodespb"
 	"github.com/switchboard-voice/switchboard/persistence"
 )
@@ -160,7 +163,7 @@ func written(snap *assistants.Snapshot, err error, deleted bool) *nodespb.Assist
 	if err != nil {
 		return &nodespb.AssistantWritten{Error: toWriteError(err)}
 	}
-	c := toProto(assistants.Committed{Row: snap.Stored()})
+	c := toProto(assistants.Committed{Row: snap.Stored(), At: snap.CommittedAt})
 	c.Deleted = deleted // with the row in full
 	return &nodespb.AssistantWritten{Committed: c}
 }
@@ -173,6 +176,16 @@ func toWrite(w assistants.Routed) (*nodespb.AssistantWrite, error) {
 		return m, nil
 	}
 	var err error
+	if v := w.Write.View; v != nil {
+		m.View, m.ViewOp = v.View, int32(v.Op)
+		if m.ViewBody, err = json.Marshal(v.Body); err != nil {
+			return nil, fmt.Errorf("nodes: assistant write: %w", err)
+		}
+		return m, nil
+	}
+	if w.Write.Translate != nil {
+		return nil, errors.New("nodes: assistant write: derived by a function, with no body to send")
+	}
 	if m.Fields, err = json.Marshal(w.Write.Fields); err != nil {
 		return nil, fmt.Errorf("nodes: assistant write: %w", err)
 	}
@@ -189,10 +202,33 @@ func fromWrite(m *nodespb.AssistantWrite) (assistants.Routed, error) {
 	if w.Op != assistants.OpUpdate {
 		return w, nil
 	}
+	if m.View != "" {
+		var err error
+		w.Write, err = fromView(m)
+		w.Write.ChangeDescription = m.ChangeDescription
+		return w, err
+	}
 	if err := decode(m.Fields, &w.Write.Fields); err != nil {
 		return w, err
 	}
 	return w, decode(m.Replace, &w.Write.Replace)
+}
+
+// fromView builds a vendor view's write again from its body, to be
+// translated here as on the node that received it.
+func fromView(m *nodespb.AssistantWrite) (assistant.Write, error) {
+	body, err := assistant.DecodeDocument(m.ViewBody)
+	if err != nil {
+		return assistant.Write{}, fmt.Errorf("nodes: assistant write: %s body: %w", m.View, err)
+	}
+	v := assistant.ViewWrite{View: m.View, Op: int(m.ViewOp), Body: body}
+	switch m.View {
+	case famulor.View:
+		return famulor.Rebuilt(v)
+	case voicedock.View:
+		return voicedock.Rebuilt(v), nil
+	}
+	return assistant.Write{}, fmt.Errorf("nodes: assistant write: no view %q", m.View)
 }
 
 // decode reads JSON with its numbers as sent.
@@ -219,6 +255,13 @@ var writeErrors = []struct {
 }
 
 func toWriteError(err error) *nodespb.WriteError {
+	var vp *jsonobj.Problems
+	if errors.As(err, &vp) {
+		fields, merr := json.Marshal(vp.List)
+		if merr == nil {
+			return &nodespb.WriteError{Kind: nodespb.WriteError_VIEW_PROBLEMS, Message: err.Error(), Fields: fields}
+		}
+	}
 	var ve *assistant.ValidationError
 	if errors.As(err, &ve) {
 		fields, merr := json.Marshal(ve.Errors)
@@ -235,6 +278,12 @@ func toWriteError(err error) *nodespb.WriteError {
 }
 
 func fromWriteError(m *nodespb.WriteError) error {
+	if m.Kind == nodespb.WriteError_VIEW_PROBLEMS {
+		vp := &jsonobj.Problems{}
+		if err := decode(m.Fields, &vp.List); err == nil {
+			return vp
+		}
+	}
 	if m.Kind == nodespb.WriteError_VALIDATION {
 		ve := &assistant.ValidationError{}
 		if err := decode(m.Fields, &ve.Errors); err == nil {

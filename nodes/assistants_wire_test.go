@@ -4,12 +4,17 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/switchboard-voice/switchboard/actors/assistants"
 	"github.com/switchboard-voice/switchboard/assistant"
+	"github.com/switchboard-voice/switchboard/assistant/famulor"
+	"github.com/switchboard-voice/switchboard/assistant/voicedock"
 	"github.com/switchboard-voice/switchboard/auth"
+	"github.com/switchboard-voice/switchboard/internal/jsonobj"
 	"github.com/switchboard-voice/switchboard/persistence"
+	"github.com/switchboard-voice/switchboard/secrets"
 )
 
 // A routed write survives protobuf as the assistant's actor needs it.
@@ -66,5 +71,68 @@ func TestWriteErrorsRoundTrip(t *testing.T) {
 	}
 	if errors.Is(fromWriteError(toWriteError(errors.New("boom"))), assistants.ErrNotFound) {
 		t.Error("an unknown error came back as not found")
+	}
+}
+
+// A vendor view's write crosses as its body and is translated on the
+// receiving node as on the one that received it: the same configuration,
+// or the same problems in the view's terms.
+func TestVendorWriteRoundTrip(t *testing.T) {
+	box, err := secrets.NewBox(make([]byte, secrets.KeySize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, err := assistant.Apply(nil, assistant.Write{Fields: assistant.Document{"name": "Front desk"}}, box)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := func(s string) assistant.Document {
+		doc, err := assistant.DecodeDocument([]byte(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return doc
+	}
+	desc := "from a view"
+	for name, w := range map[string]assistant.Write{
+		"famulor":           famulor.Serialised(body(`{"system_prompt":"Be brief.","variables":{"shop":"Bikes"}}`), famulor.Update),
+		"famulor refused":   famulor.Serialised(body(`{"name":null,"endpoint_type":"livekit"}`), famulor.Update),
+		"voicedock":         voicedock.Serialised(body(`{"name":"Reception","llm_config":{"temperature":0.3}}`)),
+		"voicedock refused": voicedock.Serialised(body(`{"max_duration_seconds":-4}`)),
+	} {
+		w.ChangeDescription = &desc
+		m, err := toWrite(assistants.Routed{Op: assistants.OpUpdate, Write: w})
+		if err != nil {
+			t.Fatal(name, err)
+		}
+		out, err := fromWrite(m)
+		if err != nil {
+			t.Fatal(name, err)
+		}
+		if out.Write.ChangeDescription == nil || *out.Write.ChangeDescription != desc {
+			t.Errorf("%s: change description %v", name, out.Write.ChangeDescription)
+		}
+		want, wantErr := assistant.Apply(base.Doc, w, box)
+		got, gotErr := assistant.Apply(base.Doc, out.Write, box)
+		// the refusal as the answering node sends it back
+		if gotErr != nil {
+			gotErr = fromWriteError(toWriteError(gotErr))
+		}
+		var wp, gp *jsonobj.Problems
+		switch {
+		case wantErr == nil && gotErr == nil:
+			if string(got.JSON) != string(want.JSON) {
+				t.Errorf("%s: translated here to %s, there to %s", name, want.JSON, got.JSON)
+			}
+		case errors.As(wantErr, &wp) && errors.As(gotErr, &gp):
+			if !reflect.DeepEqual(wp.List, gp.List) {
+				t.Errorf("%s: refused here for %v, there for %v", name, wp.List, gp.List)
+			}
+		default:
+			t.Errorf("%s: here %v, there %v", name, wantErr, gotErr)
+		}
+		if strings.HasSuffix(name, "refused") != (wantErr != nil) {
+			t.Errorf("%s: error %v", name, wantErr)
+		}
 	}
 }

@@ -68,6 +68,9 @@ func (f *ConfigFeed) Stop() {
 func toProto(c assistants.Committed) *nodespb.AssistantCommitted {
 	r := c.Row
 	m := &nodespb.AssistantCommitted{AssistantId: r.ID, OrganizationId: r.OrganizationID, Deleted: c.Deleted}
+	if !c.At.IsZero() {
+		m.CommittedAtNs = c.At.UnixNano()
+	}
 	if c.Deleted {
 		return m
 	}
@@ -78,11 +81,15 @@ func toProto(c assistants.Committed) *nodespb.AssistantCommitted {
 
 func fromProto(m *nodespb.AssistantCommitted) assistants.Committed {
 	row := persistence.AssistantRow{ID: m.AssistantId, OrganizationID: m.OrganizationId}
+	var at time.Time
+	if m.CommittedAtNs != 0 {
+		at = time.Unix(0, m.CommittedAtNs)
+	}
 	if m.Deleted {
-		return assistants.Committed{Row: row, Deleted: true}
+		return assistants.Committed{Row: row, Deleted: true, At: at}
 	}
 	row.UUID, row.UserID, row.Version = m.Uuid, m.UserId, int(m.Version)
 	row.CreatedAt, row.UpdatedAt = time.UnixMicro(m.CreatedAtUs).UTC(), time.UnixMicro(m.UpdatedAtUs).UTC()
 	row.Config = m.Config
-	return assistants.Committed{Row: row}
+	return assistants.Committed{Row: row, At: at}
 }

@@ -54,20 +54,22 @@ func cluster(t testing.TB, n int) ([]*nodestest.Node, auth.Principal) {
 }
 
 // waitVersion waits for a node's subscribed call to be pushed version v,
-// and returns when it arrived (Unix nanoseconds).
-func waitVersion(t testing.TB, n *nodestest.Node, v int) int64 {
+// and returns when it arrived and when it was committed, on the node that
+// committed it (Unix nanoseconds; 0 if not known).
+func waitVersion(t testing.TB, n *nodestest.Node, v int) (arrived, committed int64) {
 	t.Helper()
 	timeout := time.After(30 * time.Second)
 	for {
 		select {
 		case f := <-n.Changes:
 			if got, _ := strconv.Atoi(f[2]); got >= v {
-				at, _ := strconv.ParseInt(f[3], 10, 64)
-				return at
+				arrived, _ = strconv.ParseInt(f[3], 10, 64)
+				committed, _ = strconv.ParseInt(f[4], 10, 64)
+				return arrived, committed
 			}
 		case <-timeout:
 			t.Fatalf("no configuration of version %d pushed", v)
-			return 0
+			return 0, 0
 		}
 	}
 }
@@ -83,7 +85,9 @@ func TestAChangeOnOneNodeReachesCallsOnTheOthers(t *testing.T) {
 	c.Do("subscribed", "subscribe %d %s", org, id)
 
 	a.Do("updated", `update %d %d %s {"description":"Good morning"}`, org, user, id)
-	waitVersion(t, b, 2)
+	if _, committed := waitVersion(t, b, 2); committed == 0 {
+		t.Fatal("the change reached B without the time it was committed")
+	}
 	waitVersion(t, c, 2)
 	// Reads on B are served from its snapshot, now the new one.
 	if v := b.Do("got", "get %d %s", org, id)[1]; v != "2" {

@@ -58,6 +58,7 @@ type staged struct {
 type commitDone struct {
 	batch []*staged
 	err   error
+	at    time.Time // when the database confirmed the commit
 }
 
 func (a *assistantActor) Receive(ctx actor.Context) {
@@ -200,10 +201,12 @@ func (a *assistantActor) create(m *createRequest) (*Snapshot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
+	committedAt := time.Now()
 	snap, err := newSnapshot(row, res)
 	if err != nil {
 		return nil, err
 	}
+	snap.CommittedAt = committedAt
 	a.publish(snap)
 	a.head = snap
 	return snap, nil
@@ -354,6 +357,7 @@ func (a *assistantActor) flush(ctx actor.Context) {
 		sctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
 		defer cancel()
 		done.err = a.reg.store.CommitAssistant(sctx, row, expected, history)
+		done.at = time.Now()
 	}()
 }
 
@@ -378,15 +382,17 @@ func (a *assistantActor) committed(ctx actor.Context, m *commitDone) {
 	}
 	switch {
 	case m.err == nil:
-		for i := len(m.batch) - 1; i >= 0; i-- {
-			if m.batch[i].hist != nil {
-				a.publish(m.batch[i].snap)
-				break
+		var last *Snapshot
+		for _, w := range m.batch {
+			if w.hist != nil { // staged, not yet shared
+				w.snap.CommittedAt = m.at
+				last = w.snap
 			}
 		}
+		a.publish(last)
 		a.answer(ctx, m.batch, nil)
 		a.notify(ctx)
-		a.reg.announce(Committed{Row: a.snap.row()})
+		a.reg.announce(Committed{Row: a.snap.row(), At: m.at})
 		a.flush(ctx)
 		return
 	case retry:
@@ -473,9 +479,9 @@ func (a *assistantActor) delete(ctx actor.Context, m *deleteRequest) (*Snapshot,
 	if err := a.reg.store.DeleteAssistant(sctx, a.id); err != nil && !errors.Is(err, persistence.ErrNotFound) {
 		return nil, fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
-	deleted := a.snap
+	deleted, at := a.snap, time.Now()
 	a.forget(ctx)
-	a.reg.announce(Committed{Row: persistence.AssistantRow{ID: deleted.ID, OrganizationID: deleted.OrganizationID}, Deleted: true})
+	a.reg.announce(Committed{Row: persistence.AssistantRow{ID: deleted.ID, OrganizationID: deleted.OrganizationID}, Deleted: true, At: at})
 	return deleted, nil
 }
 

@@ -1,6 +1,8 @@
 package assistants
 
 import (
+	"time"
+
 	"github.com/asynkron/protoactor-go/actor"
 
 	"github.com/switchboard-voice/switchboard/persistence"
@@ -18,6 +20,7 @@ import (
 type Committed struct {
 	Row     persistence.AssistantRow // Config sealed as stored; only ids when Deleted
 	Deleted bool
+	At      time.Time // when the committing node's database confirmed it, by that node's clock
 }
 
 // Announcer carries the changes committed on this node to the others. It
@@ -83,6 +86,7 @@ func (a *assistantActor) peerCommitted(ctx actor.Context, c Committed) {
 			return
 		}
 	} else {
+		snap.CommittedAt = c.At
 		a.publish(snap)
 		a.head = snap
 	}

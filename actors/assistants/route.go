@@ -29,7 +29,7 @@ const (
 type Routed struct {
 	Op    Op
 	By    auth.Principal
-	Write assistant.Write // OpUpdate; only Fields, Replace and ChangeDescription cross
+	Write assistant.Write // OpUpdate; only Fields, Replace, View and ChangeDescription cross
 	// OpStatus.
 	Active bool
 	// OpRollback.
@@ -47,10 +47,11 @@ type Router interface {
 func (r *Registry) SetRouter(rt Router) { r.router = rt }
 
 // routes reports whether w goes to another node: a write derived from
-// the configuration by a vendor view's function cannot cross, and is
-// written here on the version check alone.
+// the configuration by a function crosses only with the vendor view's
+// body it translates (Write.View); one without cannot, and is written
+// here on the version check alone.
 func (r *Registry) routes(w assistant.Write) bool {
-	return r.router != nil && w.Translate == nil
+	return r.router != nil && (w.Translate == nil || w.View != nil)
 }
 
 // Run runs a write routed here on this node's actor for the assistant.
@@ -76,6 +77,7 @@ func (r *Registry) Adopt(ctx context.Context, c Committed) (*Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
+	snap.CommittedAt = c.At
 	r.mu.Lock()
 	e := r.entries[c.Row.ID]
 	r.mu.Unlock()

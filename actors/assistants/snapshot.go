@@ -29,6 +29,11 @@ type Snapshot struct {
 	Doc            assistant.Document // as stored, secrets sealed
 	JSON           []byte             // Doc encoded
 	Body           []byte             // the API response, secrets masked, with zero statistics
+	// CommittedAt is when the database confirmed this version's commit,
+	// by the clock of the node that committed it; zero for a version read
+	// back from the database. Calls on other nodes receive it, so how long
+	// a change takes to reach them can be measured from where it happened.
+	CommittedAt time.Time
 }
 
 // newSnapshot builds a snapshot from a stored row and its prepared config.

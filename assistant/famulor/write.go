@@ -8,6 +8,7 @@
 package famulor
 
 import (
+	"fmt"
 	"regexp"
 
 	"github.com/switchboard-voice/switchboard/assistant"
@@ -162,7 +163,18 @@ func Serialised(doc assistant.Document, op Op) assistant.Write {
 			return assistant.Write{}, &jsonobj.Problems{List: problems}
 		}
 		return ch.Write, nil
-	}}
+	}, View: &assistant.ViewWrite{View: View, Op: int(op), Body: doc}}
+}
+
+// View names Famulor's writes as they cross nodes.
+const View = "famulor"
+
+// Rebuilt is the write w describes, built again where it is sent.
+func Rebuilt(w assistant.ViewWrite) (assistant.Write, error) {
+	if op := Op(w.Op); op == Create || op == Update {
+		return Serialised(w.Body, op), nil
+	}
+	return assistant.Write{}, fmt.Errorf("famulor: no operation %d", w.Op)
 }
 
 type translator struct {

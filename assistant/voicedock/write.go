@@ -72,8 +72,14 @@ func Serialised(doc assistant.Document) assistant.Write {
 			return assistant.Write{}, &jsonobj.Problems{List: problems}
 		}
 		return w, nil
-	}}
+	}, View: &assistant.ViewWrite{View: View, Body: doc}}
 }
+
+// View names VoiceDock's writes as they cross nodes.
+const View = "voicedock"
+
+// Rebuilt is the write w describes, built again where it is sent.
+func Rebuilt(w assistant.ViewWrite) assistant.Write { return Serialised(w.Body) }
 
 var topLevel = []string{"id", "created_at", "updated_at", "name", "business_name", "notification_email", "notification_emails",
 	"recording_consent", "first_message", "is_active", "max_duration_seconds", "autonomous_silence_handling",

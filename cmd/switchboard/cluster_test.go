@@ -144,4 +144,56 @@ func TestServeNodesShareAssistantChanges(t *testing.T) {
 			t.Errorf("version %v missing: %v", v, seen)
 		}
 	}
+
+	// Famulor PUTs and VoiceDock PATCHes through both nodes at once: each
+	// view's body crosses to the node the assistant's writes run on and is
+	// translated there on the configuration it applies to, so none is
+	// refused as a conflict and each takes the next version.
+	vendor := func(method, url, body string) error {
+		req, _ := http.NewRequest(method, url, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+key)
+		req.Header.Set("Content-Type", "application/json")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return err
+		}
+		defer res.Body.Close()
+		answer, _ := io.ReadAll(res.Body)
+		if res.StatusCode != http.StatusOK {
+			return fmt.Errorf("%s %s: %d %s", method, url, res.StatusCode, answer)
+		}
+		return nil
+	}
+	viewFailed := make(chan error, 4*each)
+	for i := range 4 * each {
+		node := urls[i%2]
+		wg.Go(func() {
+			var err error
+			if i%4 < 2 {
+				err = vendor("PUT", fmt.Sprintf("%s/api/user/assistant/%v", node, created["id"]),
+					fmt.Sprintf(`{"system_prompt":"famulor write %d"}`, i))
+			} else {
+				err = vendor("PATCH", fmt.Sprintf("%s/voicedock/api/v1/assistants/%v", node, created["uuid"]),
+					fmt.Sprintf(`{"first_message":"voicedock write %d"}`, i))
+			}
+			if err != nil {
+				viewFailed <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(viewFailed)
+	for err := range viewFailed {
+		t.Error(err)
+	}
+	// each write changed the configuration: one version each, none lost
+	last := 2.0 + 2*each + 4*each
+	testkit.Eventually(t, 30*time.Second, func() error {
+		for i, node := range urls {
+			if v := api("GET", node+one, "")["version"]; v != last {
+				return fmt.Errorf("node %d reads version %v after the views' writes, want %v", i, v, last)
+			}
+		}
+		return nil
+	})
 }

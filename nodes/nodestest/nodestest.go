@@ -82,7 +82,7 @@ type Node struct {
 	cmd     *exec.Cmd
 	stdin   io.WriteCloser
 	replies chan []string // answers to commands, one per command
-	Changes chan []string // "changed ID VERSION UNIXNANO", split
+	Changes chan []string // "changed ID VERSION UNIXNANO COMMITTED", split
 	exited  chan struct{}
 	stopped sync.Once
 }

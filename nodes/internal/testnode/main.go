@@ -8,9 +8,11 @@
 //
 //	members                      → members N
 //	subscribe ORG ID             → subscribed VERSION; then, per change,
-//	                               changed ID VERSION UNIXNANO
+//	                               changed ID VERSION UNIXNANO COMMITTED
+//	                               (received, and committed on the node
+//	                               that committed it; 0 if not known)
 //	create ORG USER JSON         → created ID VERSION
-//	update ORG USER ID JSON      → updated VERSION UNIXNANO (committed)
+//	update ORG USER ID JSON      → updated VERSION COMMITTED
 //	get ORG ID                   → got VERSION
 //	take, held, give, host, time → provider capacity (capacity.go)
 //	writes, writer               → where assistants' writes run (writes.go)
@@ -122,7 +124,7 @@ func command(ctx context.Context, sys *actor.ActorSystem, reg *assistants.Regist
 		}
 		call := sys.Root.Spawn(actor.PropsFromFunc(func(ctx actor.Context) {
 			if c, ok := ctx.Message().(*assistants.ConfigChanged); ok {
-				say("changed %d %d %d", c.Snapshot.ID, c.Snapshot.Version, time.Now().UnixNano())
+				say("changed %d %d %d %d", c.Snapshot.ID, c.Snapshot.Version, time.Now().UnixNano(), unixNano(c.Snapshot.CommittedAt))
 			}
 		}))
 		snap, err := reg.Subscribe(ctx, org, id, call)
@@ -165,7 +167,7 @@ func command(ctx context.Context, sys *actor.ActorSystem, reg *assistants.Regist
 		if err != nil {
 			return err
 		}
-		say("updated %d %d", snap.Version, time.Now().UnixNano())
+		say("updated %d %d", snap.Version, unixNano(snap.CommittedAt))
 	case "get":
 		var org, id int64
 		if _, err := fmt.Sscan(rest, &org, &id); err != nil {
@@ -180,4 +182,12 @@ func command(ctx context.Context, sys *actor.ActorSystem, reg *assistants.Regist
 		return fmt.Errorf("unknown command %q", verb)
 	}
 	return nil
+}
+
+// unixNano is t in nanoseconds since the Unix epoch, 0 for the zero time.
+func unixNano(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
 }
