@@ -14,7 +14,6 @@ import (
 	"github.com/emiago/sipgo/sip"
 
 	"github.com/switchboard-voice/switchboard/actors/call"
-	"github.com/switchboard-voice/switchboard/events"
 	"github.com/switchboard-voice/switchboard/http/telephony"
 	"github.com/switchboard-voice/switchboard/sip/media"
 	"github.com/switchboard-voice/switchboard/sip/sdp"
@@ -52,9 +51,7 @@ type leg struct {
 	expires      time.Duration
 	weRefresh    bool
 	refreshes    chan struct{}
-	transferDone chan struct{}
 	referOutcome chan int
-	transferOnce sync.Once
 }
 
 func withLine(spec call.Spec, l *leg) call.Spec {
@@ -82,10 +79,7 @@ func (l *leg) run() {
 	}
 	for {
 		select {
-		case <-l.call.Done():
-			if l.call.Reason() == events.EndTransferred {
-				l.awaitTransfer()
-			}
+		case <-l.call.Done(): // a transfer's outcome is known by now
 			ctx, cancel := context.WithTimeout(context.Background(), byeTimeout)
 			if err := l.HangUp(ctx); err != nil {
 				l.log.Info("BYE not acknowledged", "err", err)
@@ -102,17 +96,6 @@ func (l *leg) run() {
 		case <-refresh:
 			l.sendRefresh()
 		}
-	}
-}
-
-// awaitTransfer gives a REFER in flight its time before the BYE.
-func (l *leg) awaitTransfer() {
-	t := time.NewTimer(l.g.cfg.TransferWait + byeTimeout)
-	defer t.Stop()
-	select {
-	case <-l.transferDone:
-	case <-t.C:
-		l.log.Warn("transfer did not complete in time: hanging up")
 	}
 }
 
@@ -160,7 +143,6 @@ func (l *leg) HangUp(ctx context.Context) error {
 // answer (or its failure). A warm transfer is made cold, as on Telnyx:
 // the engine places no second leg of its own.
 func (l *leg) Transfer(ctx context.Context, req voice.TransferRequest) error {
-	defer l.transferOnce.Do(func() { close(l.transferDone) })
 	if req.Warm {
 		l.log.Warn("warm transfers are not supported on SIP trunks: transferring cold")
 	}
