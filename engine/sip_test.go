@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -57,6 +58,16 @@ func TestSIPTrunkCall(t *testing.T) {
 		t.Fatalf("heard %q: %v", c.Phone.Transcript(), err)
 	}
 	c.HangUp()
+	// The engine timed its overhead up to the wire: the welcome's and the
+	// reply's first audio to their first packets sent.
+	testkit.Eventually(t, 10*time.Second, func() error {
+		rec := httptest.NewRecorder()
+		srv.MetricsHandler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+		if want := `switchboard_engine_overhead_seconds_count{stage="audio_to_frame"} 2` + "\n"; !strings.Contains(rec.Body.String(), want) {
+			return fmt.Errorf("metrics lack %q", want)
+		}
+		return nil
+	})
 	testkit.Eventually(t, 20*time.Second, func() error {
 		var carrier, reason string
 		err := srv.Store.Pool().QueryRow(context.Background(),

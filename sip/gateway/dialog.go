@@ -36,7 +36,7 @@ func (g *Gateway) newLeg(id string, far *sdp.Offer, pt uint8, alaw bool, rtpConn
 	l.log = g.log.With("call_sid", id)
 	remote := netip.AddrPortFrom(far.Addr, uint16(far.Port))
 	l.media = media.Start(media.Config{RTP: rtpConn, RTCP: rtcpConn, Remote: remote, Payload: pt, EventType: far.EventType,
-		Silence: format.Silence(), Events: l, Log: l.log, IdleTimeout: g.cfg.MediaTimeout})
+		Silence: format.Silence(), Events: l, Log: l.log, IdleTimeout: g.cfg.MediaTimeout, Timings: g.cfg.Timings})
 	l.media.Update(remote, far.Direction.Receives() && far.Port != 0, far.Direction.Sends())
 	return l
 }

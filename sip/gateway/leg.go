@@ -15,6 +15,7 @@ import (
 
 	"github.com/switchboard-voice/switchboard/actors/call"
 	"github.com/switchboard-voice/switchboard/http/telephony"
+	"github.com/switchboard-voice/switchboard/internal/mono"
 	"github.com/switchboard-voice/switchboard/sip/media"
 	"github.com/switchboard-voice/switchboard/sip/sdp"
 	"github.com/switchboard-voice/switchboard/voice"
@@ -112,6 +113,15 @@ func (l *leg) Format() voice.Format { return l.format }
 
 // SendAudio implements voice.Carrier.
 func (l *leg) SendAudio(frame []byte) error { return l.media.SendAudio(frame) }
+
+// SendAudioSince is SendAudio timed from since to its packet sent: the
+// engine's overhead up to the wire (the call actor's timedLine).
+func (l *leg) SendAudioSince(frame []byte, since mono.Time) error {
+	return l.media.SendAudioSince(frame, since)
+}
+
+// ClearSince is Clear timed from since (the call actor's timedLine).
+func (l *leg) ClearSince(since mono.Time) error { return l.media.ClearSince(since) }
 
 // SendMark implements voice.Carrier.
 func (l *leg) SendMark(name string) error { return l.media.SendMark(name) }

@@ -12,6 +12,8 @@ import (
 
 	"github.com/pion/rtcp"
 	"github.com/pion/rtp"
+
+	"github.com/switchboard-voice/switchboard/internal/mono"
 )
 
 // Events are what a session hears on the call, delivered from its reader
@@ -43,6 +45,16 @@ type Config struct {
 	// QueueSize bounds the audio, marks and digits waiting to go out
 	// [512: 10 s of audio].
 	QueueSize int
+	// Timings records, for audio sent with SendAudioSince, the time from
+	// its cause to its packet sent, and for ClearSince to the queue
+	// dropped (nil: not recorded).
+	Timings Timings
+}
+
+// Timings records the engine's overhead up to the wire (*metrics.Overhead).
+type Timings interface {
+	AudioToFrame(time.Duration)
+	BargeInToClear(time.Duration)
 }
 
 // Errors of the sending side.
@@ -76,6 +88,7 @@ type outItem struct {
 	audio []byte
 	name  string
 	code  uint8
+	since mono.Time // audio: timed from then once sent (SendAudioSince)
 }
 
 // Session is one call's RTP stream.
@@ -191,6 +204,12 @@ func (s *Session) SendAudio(frame []byte) error {
 	return s.enqueue(outItem{kind: outAudio, audio: frame})
 }
 
+// SendAudioSince is SendAudio timed: once the frame's packet is sent, the
+// time since the input that caused it is recorded (Config.Timings).
+func (s *Session) SendAudioSince(frame []byte, since mono.Time) error {
+	return s.enqueue(outItem{kind: outAudio, audio: frame, since: since})
+}
+
 // SendMark queues a mark, reported once the audio before it was sent.
 func (s *Session) SendMark(name string) error { return s.enqueue(outItem{kind: outMark, name: name}) }
 
@@ -211,6 +230,17 @@ func (s *Session) SendDTMF(keys string) error {
 		items = append(items, outItem{kind: outDigit, code: code})
 	}
 	return s.enqueue(items...)
+}
+
+// ClearSince is Clear timed: once the queue is dropped (the next packet
+// is silence), the time since the input that confirmed the barge-in is
+// recorded.
+func (s *Session) ClearSince(since mono.Time) error {
+	err := s.Clear()
+	if err == nil && s.cfg.Timings != nil {
+		s.cfg.Timings.BargeInToClear(mono.Since(since))
+	}
+	return err
 }
 
 // Clear drops the audio and keys not sent yet; marks among them are
@@ -281,6 +311,7 @@ func (s *Session) step() {
 	s.mu.Lock()
 	remote, sending := s.remote, s.sending && s.remote.IsValid() && !s.remote.Addr().IsUnspecified()
 	var audio []byte
+	var since mono.Time
 	switch {
 	case s.event.active, s.pause > 0:
 	default:
@@ -292,7 +323,7 @@ func (s *Session) step() {
 			case outMark:
 				marks = append(marks, it.name)
 			case outAudio:
-				audio = it.audio
+				audio, since = it.audio, it.since
 				break loop
 			case outDigit:
 				s.event.active, s.event.code, s.event.start, s.event.ticks = true, it.code, s.ts, 0
@@ -323,6 +354,9 @@ func (s *Session) step() {
 	case audio != nil:
 		s.send(remote, sending, s.cfg.Payload, s.ts, s.first, audio)
 		s.first = false
+		if !since.IsZero() && s.cfg.Timings != nil {
+			s.cfg.Timings.AudioToFrame(mono.Since(since))
+		}
 	default:
 		if s.pause > 0 {
 			s.pause--
