@@ -96,6 +96,7 @@ type Session struct {
 	cfg  Config
 	log  *slog.Logger
 	quit chan struct{}
+	talk chan time.Time // audio was queued to an empty queue, at then
 	wg   sync.WaitGroup
 
 	mu          sync.Mutex
@@ -127,7 +128,7 @@ type Session struct {
 		ticks  int
 	}
 	pause int
-	first bool
+	first bool // the next packet is marked: the stream's first, or a talkspurt's moved to now
 	wbuf  []byte
 
 	// receiver state, reader goroutine only
@@ -151,7 +152,7 @@ func Start(cfg Config) *Session {
 	if cfg.QueueSize <= 0 {
 		cfg.QueueSize = 512
 	}
-	s := &Session{cfg: cfg, log: cfg.Log, quit: make(chan struct{}), remote: cfg.Remote, sending: true, expecting: true,
+	s := &Session{cfg: cfg, log: cfg.Log, quit: make(chan struct{}), talk: make(chan time.Time, 1), remote: cfg.Remote, sending: true, expecting: true,
 		ssrc: rand.Uint32(), seq: uint16(rand.Uint32()), ts: rand.Uint32(), first: true}
 	if cfg.Remote.IsValid() {
 		s.rtcpRemote = netip.AddrPortFrom(cfg.Remote.Addr(), cfg.Remote.Port()+1)
@@ -274,39 +275,66 @@ func (s *Session) enqueue(items ...outItem) error {
 	case len(s.queue)+len(items) > s.cfg.QueueSize:
 		return ErrQueueFull
 	}
+	if len(s.queue) == 0 && items[0].kind == outAudio {
+		select { // the pacer may send it at once (pace)
+		case s.talk <- time.Now():
+		default:
+		}
+	}
 	s.queue = append(s.queue, items...)
 	return nil
 }
 
-// pace sends one packet every 20 ms.
+// pace sends one packet every 20 ms, on a grid: slot n goes out at
+// start + (n+1)·tick. A reply's first frame, queued while silence goes
+// out, is sent at once instead of at the next tick (a wait the caller
+// would hear, 10 ms on average): the grid moves earlier to it, the packet
+// marked as a talkspurt's first (RFC 3551 §4.1) so the far end may
+// re-time its playout, and moves back at the next silence, so that over
+// the call packets keep the pace their timestamps say.
 func (s *Session) pace() {
 	defer s.wg.Done()
-	t := time.NewTicker(tick)
-	defer t.Stop()
 	start, sent := time.Now(), int64(0)
+	t := time.NewTimer(tick)
+	defer t.Stop()
+	var ahead time.Duration // how far the grid moved earlier for the talkspurt going out
+	quiet := true           // the last packet sent was silence
 	for {
+		var now time.Time
 		select {
 		case <-s.quit:
 			return
-		case now := <-t.C:
-			due := int64(now.Sub(start) / tick)
-			if due-sent > maxCatchUp {
-				skipped := due - sent - maxCatchUp
-				s.ts += uint32(skipped) * frameSamples
-				sent += skipped
+		case now = <-t.C:
+		case now = <-s.talk:
+			if !quiet || int64(now.Sub(start)/tick) > sent {
+				break // mid-talkspurt, or a slot is due anyway: the grid stays
 			}
-			for ; sent < due; sent++ {
-				s.step()
+			shift := start.Add(time.Duration(sent+1) * tick).Sub(now)
+			start, ahead = start.Add(-shift), ahead+shift
+			s.first = true
+		}
+		due := int64(now.Sub(start) / tick)
+		if due-sent > maxCatchUp {
+			skipped := due - sent - maxCatchUp
+			s.ts += uint32(skipped) * frameSamples
+			sent += skipped
+		}
+		for ; sent < due; sent++ {
+			quiet = !s.step()
+			if quiet && ahead > 0 { // the talkspurt is over: the grid moves back
+				start, ahead = start.Add(ahead), 0
+				due = int64(now.Sub(start) / tick)
 			}
-			if sent%rtcpTicks == 0 {
+			if (sent+1)%rtcpTicks == 0 {
 				s.sendReport(now)
 			}
 		}
+		t.Reset(max(time.Until(start.Add(time.Duration(sent+1)*tick)), 0))
 	}
 }
 
-// step sends what falls due in one tick.
-func (s *Session) step() {
+// step sends what falls due in one tick; true when that is audio.
+func (s *Session) step() bool {
 	var marks []string
 	s.mu.Lock()
 	remote, sending := s.remote, s.sending && s.remote.IsValid() && !s.remote.Addr().IsUnspecified()
@@ -365,6 +393,7 @@ func (s *Session) step() {
 		s.first = false
 	}
 	s.ts += frameSamples
+	return audio != nil
 }
 
 func (s *Session) send(to netip.AddrPort, sending bool, pt uint8, ts uint32, marker bool, payload []byte) {
