@@ -72,7 +72,8 @@ func (e *Engine) buildGateways() error {
 
 // startSIP listens for SIP trunks' calls.
 func (e *Engine) startSIP(deps telephony.Deps) error {
-	cfg := gateway.Config{Calls: e.Calls, Directory: deps.Directory, Trunks: e.Store, Opener: e.cfg.Sealer, Status: deps.Status, Log: e.Log}
+	cfg := gateway.Config{Calls: e.Calls, Directory: deps.Directory, Trunks: e.Store, Opener: e.cfg.Sealer, Status: deps.Status, Log: e.Log,
+		Timings: deps.Hub.Timings()}
 	if e.cfg.SIPMediaAddr != "" {
 		a, err := netip.ParseAddr(e.cfg.SIPMediaAddr)
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/switchboard-voice/switchboard/engine"
 	"github.com/switchboard-voice/switchboard/engine/enginetest"
 	"github.com/switchboard-voice/switchboard/internal/testkit"
+	"github.com/switchboard-voice/switchboard/providers/openai/openaifake"
 	"github.com/switchboard-voice/switchboard/sip/siptest"
 )
 
@@ -56,6 +58,16 @@ func TestSIPTrunkCall(t *testing.T) {
 		t.Fatalf("heard %q: %v", c.Phone.Transcript(), err)
 	}
 	c.HangUp()
+	// The engine timed its overhead up to the wire: the welcome's and the
+	// reply's first audio to their first packets sent.
+	testkit.Eventually(t, 10*time.Second, func() error {
+		rec := httptest.NewRecorder()
+		srv.MetricsHandler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+		if want := `switchboard_engine_overhead_seconds_count{stage="audio_to_frame"} 2` + "\n"; !strings.Contains(rec.Body.String(), want) {
+			return fmt.Errorf("metrics lack %q", want)
+		}
+		return nil
+	})
 	testkit.Eventually(t, 20*time.Second, func() error {
 		var carrier, reason string
 		err := srv.Store.Pool().QueryRow(context.Background(),
@@ -168,5 +180,55 @@ func TestSIPNumberWithoutListener(t *testing.T) {
 	status, _, out := send(t, "POST", srv.URL+"/api/v1/calls/outbound", key, http.Header{"Content-Type": {"application/json"}}, strings.NewReader(body))
 	if status != http.StatusUnprocessableEntity || !strings.Contains(string(out), "sip-addr") {
 		t.Fatalf("outbound from a sip number: %d %s", status, out)
+	}
+}
+
+// A transfer the trunk refuses (REFER 405) hangs the caller up, and the
+// call's record and end-of-call report say the transfer failed.
+func TestSIPTransferRefusedIsReported(t *testing.T) {
+	script := openaifake.Script{Rules: []openaifake.Rule{{Contains: "person", ToolCalls: []openaifake.ToolCall{{Name: "transfer_call"}}}}}
+	srv := enginetest.Start(t, func(c *engine.Config) { withScript(t, script)(c); c.SIPAddr = "127.0.0.1:0" })
+	org, key := srv.Key("Trunked")
+	hook := newHooks(t)
+	snap := createAssistant(t, srv, org, key, fmt.Sprintf(`{"name":"Front desk","webhook_url":%q,
+		"tools_settings":{"transfer_call":{"enabled":true,"transfer_numbers":["+15550004444"]}}}`, hook.URL))
+	for path, body := range map[string]string{
+		"/api/v1/sip-trunks":    `{"name":"Asterisk","allowed_addresses":["127.0.0.1"]}`,
+		"/api/v1/phone-numbers": fmt.Sprintf(`{"phone_number":"+15550008888","provider":"sip","assistant_id":%d}`, snap.ID),
+	} {
+		if status, _, out := send(t, "POST", srv.URL+path, key, http.Header{"Content-Type": {"application/json"}}, strings.NewReader(body)); status != http.StatusCreated {
+			t.Fatalf("POST %s: %d %s", path, status, out)
+		}
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	gw := srv.Gateways.SIP.Addr().(*net.UDPAddr).AddrPort()
+	c, err := siptest.Dial(ctx, siptest.Config{Gateway: gw, From: "+15550001111", To: "+15550008888", Refer: siptest.ReferAnswer{Code: 405}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.Say("a person please")
+	select {
+	case <-c.Done():
+	case <-ctx.Done():
+		t.Fatalf("the call did not end; heard %q", c.Phone.Transcript())
+	}
+	var report struct {
+		EndedReason string `json:"endedReason"`
+	}
+	testkit.Eventually(t, 20*time.Second, func() error {
+		body := hook.last("end-of-call-report")
+		if body == nil {
+			return errors.New("no end-of-call report yet")
+		}
+		return json.Unmarshal(body, &report)
+	})
+	var reason string
+	if err := srv.Store.Pool().QueryRow(ctx, `SELECT coalesce(ended_reason, '') FROM calls WHERE organization_id = $1`, org).Scan(&reason); err != nil {
+		t.Fatal(err)
+	}
+	if report.EndedReason != "call-transfer-failed" || reason != "call-transfer-failed" || len(c.Refers()) != 1 || !c.HungUpByEngine() {
+		t.Fatalf("report %+v, ended_reason %q, REFERs %q, BYE from the engine %v", report, reason, c.Refers(), c.HungUpByEngine())
 	}
 }

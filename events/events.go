@@ -75,6 +75,11 @@ const (
 	EndConsentUnanswered = "customer-did-not-consent"
 	EndVoicemail         = "voicemail"
 	EndCallerPhrase      = "customer-said-end-phrase"
+
+	// The carrier did not take the transfer the assistant asked for (its
+	// API failed; the trunk refused the REFER, or the target was busy or
+	// did not answer): the caller was hung up on.
+	EndTransferFailed = "call-transfer-failed"
 	// The assistant's webhook rejected the inbound call (VoiceDock's
 	// assistant-request answered with an error to say).
 	EndRejected = "assistant-request-rejected"

@@ -63,6 +63,8 @@ type callActor struct {
 	timerN   uint64
 	timerGen atomic.Uint64
 
+	transfer transferPhase
+
 	// cause is the input being handled, while the engine's overhead is
 	// timed from it (overhead.go).
 	cause cause
@@ -109,7 +111,16 @@ func (a *callActor) Receive(ctx actor.Context) {
 		a.m.CallerDTMF(a.now(), msg.digits)
 	case *carrierStopped:
 		a.m.CarrierGone(a.now())
+		if a.transfer != notTransferring {
+			// A carrier taking the transfer ends the engine's leg, and
+			// one failing it may too: the outcome says which.
+			a.transfer = transferringLineGone
+			return
+		}
 		a.finish(events.EndCallerHungUp)
+		return
+	case *transferDone:
+		a.transferEnded(msg.err)
 		return
 	case *endRequest:
 		if msg.within > 0 {
@@ -290,6 +301,10 @@ func (a *callActor) settle() {
 		return
 	}
 	if a.m.Ended() {
+		if a.transfer != notTransferring {
+			a.stopTimer() // the transfer's outcome ends the call
+			return
+		}
 		a.finish(a.endReason())
 		return
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/switchboard-voice/switchboard/assistant"
 	"github.com/switchboard-voice/switchboard/events"
 	"github.com/switchboard-voice/switchboard/voice"
+	"github.com/switchboard-voice/switchboard/voice/voicetest"
 )
 
 // protoactor's throttled dead-letter logging keeps a goroutine per system
@@ -214,6 +215,57 @@ func TestWarmTransferIsBriefed(t *testing.T) {
 	if got.To != "+18005550100" || !got.Warm || !got.AgentConfirmation || got.Summary != "The caller wants a refund." ||
 		got.UnavailableMessage != "Nobody is free right now." || cl.call.Reason() != events.EndTransferred {
 		t.Fatalf("transfer %+v, reason %q", got, cl.call.Reason())
+	}
+}
+
+// A transfer's end is known once the carrier reported its outcome: taken,
+// the call ended transferred (even when the carrier closed the line
+// first, as one taking the call does); failed, the caller is hung up on
+// and the call ended so; failed after the carrier reported the line
+// gone, the caller hung up.
+func TestTransferEndsWithItsOutcome(t *testing.T) {
+	refused := errors.New("transfer refused")
+	for _, tc := range []struct {
+		name     string
+		lineGone bool
+		err      error
+		want     string
+	}{
+		{"taken", false, nil, events.EndTransferred},
+		{"taken, line closed first", true, nil, events.EndTransferred},
+		{"failed", false, refused, events.EndTransferFailed},
+		{"failed, caller gone", true, refused, events.EndCallerHungUp},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, func(c *assistant.Config) {
+				c.ToolsSettings.TransferCall = assistant.TransferCallTool{Enabled: true, TransferNumbers: []string{"+18005550100"}}
+			})
+			h.llm.Reply = func(voice.LLMRequest) (string, []voice.ToolCall) {
+				return "", []voice.ToolCall{{ID: "t1", Name: "transfer_call", Arguments: `{}`}}
+			}
+			var c *Call
+			line := &voicetest.Carrier{OnTransfer: func(voice.TransferRequest) error {
+				if tc.lineGone {
+					c.Stopped() // posted, so handled, before the outcome
+				}
+				return tc.err
+			}}
+			cl := h.startSpec(Spec{Line: line, CallInfo: voice.CallInfo{ID: "CAT", OrganizationID: 1, AssistantID: 1, Carrier: "test"}})
+			c = cl.call
+			cl.speak("a person please")
+			h.until(10*time.Second, "ended", func() bool { return h.ended(cl) })
+			h.mgr.Wait()
+			ended := h.sink.of("CAT", "call-ended")
+			if len(ended) != 1 || ended[0].(events.CallEnded).Reason != tc.want || c.Reason() != tc.want {
+				t.Fatalf("ended %+v, reason %q; want %s", ended, c.Reason(), tc.want)
+			}
+			if line.Transferred().To != "+18005550100" {
+				t.Fatalf("transfer %+v", line.Transferred())
+			}
+			if hungUp := line.HungUp(); hungUp != (tc.want == events.EndTransferFailed) {
+				t.Fatalf("line hung up: %v", hungUp)
+			}
+		})
 	}
 }
 

@@ -28,6 +28,16 @@ type (
 		callID, result string
 		err            error
 	}
+	transferDone struct{ err error }
+)
+
+// transferPhase is where a transfer the machine asked for is.
+type transferPhase uint8
+
+const (
+	notTransferring      transferPhase = iota
+	transferring                       // the carrier's transfer is under way
+	transferringLineGone               // under way, and the carrier reported the line ended meanwhile
 )
 
 // ClearAudio implements turn.Port.
@@ -50,9 +60,11 @@ func (a *callActor) HangUp(reason string) {
 }
 
 // Transfer implements turn.Port. A warm transfer first has the model
-// summarise the conversation for the agent.
+// summarise the conversation for the agent. The call stays up until the
+// carrier took the transfer or failed it (transferEnded): its end says
+// which.
 func (a *callActor) Transfer(to string) {
-	a.setReason(events.EndTransferred)
+	a.transfer = transferring
 	tc := a.cfg.ToolsSettings.TransferCall
 	req := voice.TransferRequest{To: to, Warm: tc.TransferType == "warm", AgentConfirmation: tc.AgentConfirmation,
 		UnavailableMessage: ptr.Value(tc.UnavailableMessage)}
@@ -63,10 +75,25 @@ func (a *callActor) Transfer(to string) {
 		if req.Warm {
 			req.Summary = summarise(ctx, llm, history)
 		}
-		if err := line.Transfer(ctx, req); err != nil {
-			a.log.Error("transfer failed", "err", err)
-		}
+		a.send(&transferDone{err: line.Transfer(ctx, req)})
 	})
+}
+
+// transferEnded ends a call once its carrier reported the transfer's
+// outcome. A transfer that failed hangs the caller up: the assistant has
+// said its last words.
+func (a *callActor) transferEnded(err error) {
+	switch {
+	case err == nil:
+		a.finish(events.EndTransferred)
+	case a.transfer == transferringLineGone:
+		a.log.Warn("transfer failed: the caller had hung up", "err", err)
+		a.finish(events.EndCallerHungUp)
+	default:
+		a.log.Error("transfer failed", "err", err)
+		a.HangUp(events.EndTransferFailed)
+		a.finish(events.EndTransferFailed)
+	}
 }
 
 func (a *callActor) setReason(r string) {

@@ -86,10 +86,9 @@ func (s *Stream) Notify(messageType int, msg []byte) error {
 }
 
 // Transfer implements voice.Carrier through the carrier's API. The socket
-// stays open until it returns (see finish).
+// stays open until it returns: the call ends on its outcome, and closing
+// the socket first would make some carriers hang up.
 func (s *Stream) Transfer(ctx context.Context, req voice.TransferRequest) error {
-	defer s.notifyWriter() // a writer waiting for the transfer goes on
-	defer s.transferOnce.Do(func() { close(s.transferred) })
 	return s.wire.Control.Transfer(ctx, req)
 }
 

@@ -27,6 +27,10 @@ type Timings interface {
 // NewHub returns an empty hub whose streams report to t (nil: nowhere).
 func NewHub(t Timings) *Hub { return &Hub{timings: t, streams: map[*Stream]struct{}{}} }
 
+// Timings is where the hub's streams report (nil: nowhere), for a
+// carrier without streams (SIP) to report to the same.
+func (h *Hub) Timings() Timings { return h.timings }
+
 // add registers a stream; false once the hub is closed.
 func (h *Hub) add(s *Stream) bool {
 	h.mu.Lock()

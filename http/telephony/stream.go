@@ -35,10 +35,6 @@ type StreamConfig struct {
 	QueueSize int
 	// WriteTimeout bounds one write to the carrier [5 s].
 	WriteTimeout time.Duration
-	// TransferWait bounds how long the socket stays open after the call
-	// ended for a transfer, until the carrier's API took it [40 s: the
-	// model's summary for a warm transfer plus the API request].
-	TransferWait time.Duration
 	// EndWait bounds how long a call ended for a malformed frame or a
 	// shutdown has to hang up before its socket is closed [15 s].
 	EndWait time.Duration
@@ -58,7 +54,6 @@ func (c StreamConfig) withDefaults() StreamConfig {
 	set(&c.IdleTimeout, 30*time.Second)
 	set(&c.StartTimeout, 10*time.Second)
 	set(&c.WriteTimeout, 5*time.Second)
-	set(&c.TransferWait, 40*time.Second)
 	set(&c.EndWait, 15*time.Second)
 	if c.ReadLimit <= 0 {
 		c.ReadLimit = 16 << 10
@@ -148,12 +143,10 @@ type Stream struct {
 	bg      sync.WaitGroup // requests to the carrier's API (DTMF, hanging up a lost call)
 
 	// the writer's own (flushOut, one pooled writer at a time)
-	phase         writerPhase
-	buf           []byte
-	batch         []outItem
-	transferTimer *time.Timer
-	transferLate  atomic.Bool   // TransferWait passed
-	wroteAll      chan struct{} // closed when the writer is done with the socket
+	phase    writerPhase
+	buf      []byte
+	batch    []outItem
+	wroteAll chan struct{} // closed when the writer is done with the socket
 
 	mu       sync.Mutex
 	released bool // no more API requests start
@@ -161,9 +154,6 @@ type Stream struct {
 	closed       atomic.Bool // the socket is closed (or closing)
 	shuttingDown atomic.Bool // the hub is closing it
 	stopped      bool        // the carrier sent its stop frame (reader only)
-
-	transferOnce sync.Once
-	transferred  chan struct{} // closed when a Transfer returned
 
 	rbuf       []byte // read buffer, reused for every frame
 	deadlineAt time.Time
@@ -176,8 +166,7 @@ type Stream struct {
 func (h *Hub) Accept(conn *websocket.Conn, cfg StreamConfig) *Stream {
 	cfg = cfg.withDefaults()
 	s := &Stream{conn: conn, hub: h, cfg: cfg, log: cfg.Log.With("carrier", cfg.Carrier),
-		out: newOutbox(cfg.QueueSize), transferred: make(chan struct{}),
-		wroteAll: make(chan struct{})}
+		out: newOutbox(cfg.QueueSize), wroteAll: make(chan struct{})}
 	pool := cfg.Writers
 	if pool == nil {
 		pool = writers.Shared("carrier")
@@ -345,9 +334,6 @@ func (s *Stream) awaitEnd() {
 // write deadline bounds it).
 func (s *Stream) stopWriter() {
 	s.slot.Stop()
-	if s.transferTimer != nil { // after Stop: no flush sets it now
-		s.transferTimer.Stop()
-	}
 }
 
 // readLoop reads frames until the socket or the stream ends, or a frame

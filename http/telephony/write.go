@@ -5,7 +5,6 @@ import (
 
 	"github.com/fasthttp/websocket"
 
-	"github.com/switchboard-voice/switchboard/events"
 	"github.com/switchboard-voice/switchboard/internal/mono"
 )
 
@@ -35,9 +34,8 @@ type outItem struct {
 type writerPhase uint8
 
 const (
-	writing      writerPhase = iota // the call is live: queued items are written
-	transferring                    // the call ended for a transfer: waiting for the carrier's API
-	wrote                           // the end was written, or a write failed: the socket is closed
+	writing writerPhase = iota // the call is live: queued items are written
+	wrote                      // the end was written, or a write failed: the socket is closed
 )
 
 // enqueue hands an item to the writer without blocking.
@@ -65,23 +63,10 @@ func (s *Stream) notifyWriter() {
 func (s *Stream) CallEnded() { s.notifyWriter() }
 
 // flushOut runs on a pooled writer, one at a time per stream: it writes
-// what is queued and, once the call is done, ends the socket (see finish).
+// what is queued and, once the call is done, ends the socket.
 func (s *Stream) flushOut() {
-	switch s.phase {
-	case wrote:
+	if s.phase == wrote {
 		s.batch = s.out.take(s.batch) // nothing more goes out: let go of it
-		return
-	case transferring:
-		select {
-		case <-s.transferred:
-		default:
-			if !s.transferLate.Load() {
-				return // queued items wait for the transfer, as the socket does
-			}
-			s.log.Warn("transfer did not complete in time: closing the stream")
-		}
-		s.transferTimer.Stop()
-		s.end()
 		return
 	}
 	var ok bool
@@ -91,7 +76,7 @@ func (s *Stream) flushOut() {
 		return
 	}
 	if ended(s.call) {
-		s.finish()
+		s.end()
 	}
 }
 
@@ -150,28 +135,6 @@ func (s *Stream) timed(it outItem) {
 		s.hub.timings.AudioToFrame(d)
 	case outClear:
 		s.hub.timings.BargeInToClear(d)
-	}
-}
-
-// finish runs once the call ended and what it queued last (a goodbye's
-// final frames) was written: a transfer the call asked for is given time
-// to reach the carrier's API (closing the socket first would make some
-// carriers hang up), without holding a pooled writer, and what it queued
-// meanwhile is sent too; then end closes the socket.
-func (s *Stream) finish() {
-	if s.call.Reason() != events.EndTransferred {
-		s.end()
-		return
-	}
-	s.phase = transferring
-	s.transferTimer = time.AfterFunc(s.cfg.TransferWait, func() {
-		s.transferLate.Store(true)
-		s.slot.Notify()
-	})
-	select {
-	case <-s.transferred:
-		s.slot.Notify() // it returned already
-	default: // Transfer notifies when it returns
 	}
 }
 

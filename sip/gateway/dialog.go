@@ -32,11 +32,11 @@ func (g *Gateway) newLeg(id string, far *sdp.Offer, pt uint8, alaw bool, rtpConn
 		format = voice.Format{Encoding: voice.ALaw, SampleRate: 8000}
 	}
 	l := &leg{g: g, format: format, payload: pt, offer: far, ended: make(chan struct{}), acked: make(chan struct{}),
-		refreshes: make(chan struct{}, 1), transferDone: make(chan struct{}), referOutcome: make(chan int, 4)}
+		refreshes: make(chan struct{}, 1), referOutcome: make(chan int, 4)}
 	l.log = g.log.With("call_sid", id)
 	remote := netip.AddrPortFrom(far.Addr, uint16(far.Port))
 	l.media = media.Start(media.Config{RTP: rtpConn, RTCP: rtcpConn, Remote: remote, Payload: pt, EventType: far.EventType,
-		Silence: format.Silence(), Events: l, Log: l.log, IdleTimeout: g.cfg.MediaTimeout})
+		Silence: format.Silence(), Events: l, Log: l.log, IdleTimeout: g.cfg.MediaTimeout, Timings: g.cfg.Timings})
 	l.media.Update(remote, far.Direction.Receives() && far.Port != 0, far.Direction.Sends())
 	return l
 }

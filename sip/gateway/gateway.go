@@ -17,6 +17,7 @@ import (
 	"github.com/switchboard-voice/switchboard/actors/call"
 	"github.com/switchboard-voice/switchboard/http/telephony"
 	"github.com/switchboard-voice/switchboard/persistence"
+	"github.com/switchboard-voice/switchboard/sip/media"
 )
 
 // Carrier is the name of SIP calls' carrier, and the provider of the
@@ -57,6 +58,9 @@ type Config struct {
 	// MediaTimeout ends a call whose caller sent no RTP for this long
 	// while not on hold [30 s].
 	MediaTimeout time.Duration
+	// Timings records the engine's overhead up to the wire (nil: not
+	// recorded), as the websocket gateways' hub does.
+	Timings media.Timings
 	// TransferWait bounds the wait for a REFER's outcome [30 s].
 	TransferWait time.Duration
 	// MinSessionExpires is the shortest session interval (RFC 4028's

@@ -14,8 +14,8 @@ import (
 	"github.com/emiago/sipgo/sip"
 
 	"github.com/switchboard-voice/switchboard/actors/call"
-	"github.com/switchboard-voice/switchboard/events"
 	"github.com/switchboard-voice/switchboard/http/telephony"
+	"github.com/switchboard-voice/switchboard/internal/mono"
 	"github.com/switchboard-voice/switchboard/sip/media"
 	"github.com/switchboard-voice/switchboard/sip/sdp"
 	"github.com/switchboard-voice/switchboard/voice"
@@ -52,9 +52,7 @@ type leg struct {
 	expires      time.Duration
 	weRefresh    bool
 	refreshes    chan struct{}
-	transferDone chan struct{}
 	referOutcome chan int
-	transferOnce sync.Once
 }
 
 func withLine(spec call.Spec, l *leg) call.Spec {
@@ -82,10 +80,7 @@ func (l *leg) run() {
 	}
 	for {
 		select {
-		case <-l.call.Done():
-			if l.call.Reason() == events.EndTransferred {
-				l.awaitTransfer()
-			}
+		case <-l.call.Done(): // a transfer's outcome is known by now
 			ctx, cancel := context.WithTimeout(context.Background(), byeTimeout)
 			if err := l.HangUp(ctx); err != nil {
 				l.log.Info("BYE not acknowledged", "err", err)
@@ -105,17 +100,6 @@ func (l *leg) run() {
 	}
 }
 
-// awaitTransfer gives a REFER in flight its time before the BYE.
-func (l *leg) awaitTransfer() {
-	t := time.NewTimer(l.g.cfg.TransferWait + byeTimeout)
-	defer t.Stop()
-	select {
-	case <-l.transferDone:
-	case <-t.C:
-		l.log.Warn("transfer did not complete in time: hanging up")
-	}
-}
-
 // remoteBye is the far end hanging up.
 func (l *leg) remoteBye() {
 	l.endOnce.Do(func() { close(l.ended) })
@@ -129,6 +113,15 @@ func (l *leg) Format() voice.Format { return l.format }
 
 // SendAudio implements voice.Carrier.
 func (l *leg) SendAudio(frame []byte) error { return l.media.SendAudio(frame) }
+
+// SendAudioSince is SendAudio timed from since to its packet sent: the
+// engine's overhead up to the wire (the call actor's timedLine).
+func (l *leg) SendAudioSince(frame []byte, since mono.Time) error {
+	return l.media.SendAudioSince(frame, since)
+}
+
+// ClearSince is Clear timed from since (the call actor's timedLine).
+func (l *leg) ClearSince(since mono.Time) error { return l.media.ClearSince(since) }
 
 // SendMark implements voice.Carrier.
 func (l *leg) SendMark(name string) error { return l.media.SendMark(name) }
@@ -160,7 +153,6 @@ func (l *leg) HangUp(ctx context.Context) error {
 // answer (or its failure). A warm transfer is made cold, as on Telnyx:
 // the engine places no second leg of its own.
 func (l *leg) Transfer(ctx context.Context, req voice.TransferRequest) error {
-	defer l.transferOnce.Do(func() { close(l.transferDone) })
 	if req.Warm {
 		l.log.Warn("warm transfers are not supported on SIP trunks: transferring cold")
 	}

@@ -67,7 +67,8 @@ func TestTransferByRefer(t *testing.T) {
 // A trunk that takes no REFER (405, 501, 403), or whose transfer target
 // does not answer (the NOTIFY's sipfrag 486, 480), leaves the engine no
 // second leg to bridge: the caller is hung up on at once, with the
-// refusal logged, as on a carrier whose transfer API failed.
+// refusal logged, as on a carrier whose transfer API failed, and the call
+// ended as a failed transfer.
 func TestTransferRefusedOrFailed(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
@@ -83,11 +84,11 @@ func TestTransferRefusedOrFailed(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			r := transferRig(t, "cold")
 			c, l := r.call(t, siptest.Config{Refer: tc.answer})
-			askForAPerson(t, r, c, l)
-			if len(c.Refers()) != 1 {
-				t.Fatalf("REFERs %q", c.Refers())
+			end := askForAPerson(t, r, c, l)
+			if len(c.Refers()) != 1 || end.Reason != events.EndTransferFailed {
+				t.Fatalf("ended %+v; REFERs %q", end, c.Refers())
 			}
-			testkit.Eventually(t, 10*time.Second, func() error { // the actor logs once the leg's Transfer returned
+			testkit.Eventually(t, 10*time.Second, func() error {
 				if len(r.Logs.Find(tc.log...)) != 1 || len(r.Logs.Find("ERROR transfer failed")) != 1 {
 					return fmt.Errorf("logs %q", r.Logs.Find("transfer"))
 				}

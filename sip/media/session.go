@@ -12,6 +12,8 @@ import (
 
 	"github.com/pion/rtcp"
 	"github.com/pion/rtp"
+
+	"github.com/switchboard-voice/switchboard/internal/mono"
 )
 
 // Events are what a session hears on the call, delivered from its reader
@@ -43,6 +45,16 @@ type Config struct {
 	// QueueSize bounds the audio, marks and digits waiting to go out
 	// [512: 10 s of audio].
 	QueueSize int
+	// Timings records, for audio sent with SendAudioSince, the time from
+	// its cause to its packet sent, and for ClearSince to the queue
+	// dropped (nil: not recorded).
+	Timings Timings
+}
+
+// Timings records the engine's overhead up to the wire (*metrics.Overhead).
+type Timings interface {
+	AudioToFrame(time.Duration)
+	BargeInToClear(time.Duration)
 }
 
 // Errors of the sending side.
@@ -76,6 +88,7 @@ type outItem struct {
 	audio []byte
 	name  string
 	code  uint8
+	since mono.Time // audio: timed from then once sent (SendAudioSince)
 }
 
 // Session is one call's RTP stream.
@@ -83,6 +96,7 @@ type Session struct {
 	cfg  Config
 	log  *slog.Logger
 	quit chan struct{}
+	talk chan time.Time // audio was queued to an empty queue, at then
 	wg   sync.WaitGroup
 
 	mu          sync.Mutex
@@ -114,7 +128,7 @@ type Session struct {
 		ticks  int
 	}
 	pause int
-	first bool
+	first bool // the next packet is marked: the stream's first, or a talkspurt's moved to now
 	wbuf  []byte
 
 	// receiver state, reader goroutine only
@@ -138,7 +152,7 @@ func Start(cfg Config) *Session {
 	if cfg.QueueSize <= 0 {
 		cfg.QueueSize = 512
 	}
-	s := &Session{cfg: cfg, log: cfg.Log, quit: make(chan struct{}), remote: cfg.Remote, sending: true, expecting: true,
+	s := &Session{cfg: cfg, log: cfg.Log, quit: make(chan struct{}), talk: make(chan time.Time, 1), remote: cfg.Remote, sending: true, expecting: true,
 		ssrc: rand.Uint32(), seq: uint16(rand.Uint32()), ts: rand.Uint32(), first: true}
 	if cfg.Remote.IsValid() {
 		s.rtcpRemote = netip.AddrPortFrom(cfg.Remote.Addr(), cfg.Remote.Port()+1)
@@ -191,6 +205,12 @@ func (s *Session) SendAudio(frame []byte) error {
 	return s.enqueue(outItem{kind: outAudio, audio: frame})
 }
 
+// SendAudioSince is SendAudio timed: once the frame's packet is sent, the
+// time since the input that caused it is recorded (Config.Timings).
+func (s *Session) SendAudioSince(frame []byte, since mono.Time) error {
+	return s.enqueue(outItem{kind: outAudio, audio: frame, since: since})
+}
+
 // SendMark queues a mark, reported once the audio before it was sent.
 func (s *Session) SendMark(name string) error { return s.enqueue(outItem{kind: outMark, name: name}) }
 
@@ -211,6 +231,17 @@ func (s *Session) SendDTMF(keys string) error {
 		items = append(items, outItem{kind: outDigit, code: code})
 	}
 	return s.enqueue(items...)
+}
+
+// ClearSince is Clear timed: once the queue is dropped (the next packet
+// is silence), the time since the input that confirmed the barge-in is
+// recorded.
+func (s *Session) ClearSince(since mono.Time) error {
+	err := s.Clear()
+	if err == nil && s.cfg.Timings != nil {
+		s.cfg.Timings.BargeInToClear(mono.Since(since))
+	}
+	return err
 }
 
 // Clear drops the audio and keys not sent yet; marks among them are
@@ -244,43 +275,71 @@ func (s *Session) enqueue(items ...outItem) error {
 	case len(s.queue)+len(items) > s.cfg.QueueSize:
 		return ErrQueueFull
 	}
+	if len(s.queue) == 0 && items[0].kind == outAudio {
+		select { // the pacer may send it at once (pace)
+		case s.talk <- time.Now():
+		default:
+		}
+	}
 	s.queue = append(s.queue, items...)
 	return nil
 }
 
-// pace sends one packet every 20 ms.
+// pace sends one packet every 20 ms, on a grid: slot n goes out at
+// start + (n+1)·tick. A reply's first frame, queued while silence goes
+// out, is sent at once instead of at the next tick (a wait the caller
+// would hear, 10 ms on average): the grid moves earlier to it, the packet
+// marked as a talkspurt's first (RFC 3551 §4.1) so the far end may
+// re-time its playout, and moves back at the next silence, so that over
+// the call packets keep the pace their timestamps say.
 func (s *Session) pace() {
 	defer s.wg.Done()
-	t := time.NewTicker(tick)
-	defer t.Stop()
 	start, sent := time.Now(), int64(0)
+	t := time.NewTimer(tick)
+	defer t.Stop()
+	var ahead time.Duration // how far the grid moved earlier for the talkspurt going out
+	quiet := true           // the last packet sent was silence
 	for {
+		var now time.Time
 		select {
 		case <-s.quit:
 			return
-		case now := <-t.C:
-			due := int64(now.Sub(start) / tick)
-			if due-sent > maxCatchUp {
-				skipped := due - sent - maxCatchUp
-				s.ts += uint32(skipped) * frameSamples
-				sent += skipped
+		case now = <-t.C:
+		case now = <-s.talk:
+			if !quiet || int64(now.Sub(start)/tick) > sent {
+				break // mid-talkspurt, or a slot is due anyway: the grid stays
 			}
-			for ; sent < due; sent++ {
-				s.step()
+			shift := start.Add(time.Duration(sent+1) * tick).Sub(now)
+			start, ahead = start.Add(-shift), ahead+shift
+			s.first = true
+		}
+		due := int64(now.Sub(start) / tick)
+		if due-sent > maxCatchUp {
+			skipped := due - sent - maxCatchUp
+			s.ts += uint32(skipped) * frameSamples
+			sent += skipped
+		}
+		for ; sent < due; sent++ {
+			quiet = !s.step()
+			if quiet && ahead > 0 { // the talkspurt is over: the grid moves back
+				start, ahead = start.Add(ahead), 0
+				due = int64(now.Sub(start) / tick)
 			}
-			if sent%rtcpTicks == 0 {
+			if (sent+1)%rtcpTicks == 0 {
 				s.sendReport(now)
 			}
 		}
+		t.Reset(max(time.Until(start.Add(time.Duration(sent+1)*tick)), 0))
 	}
 }
 
-// step sends what falls due in one tick.
-func (s *Session) step() {
+// step sends what falls due in one tick; true when that is audio.
+func (s *Session) step() bool {
 	var marks []string
 	s.mu.Lock()
 	remote, sending := s.remote, s.sending && s.remote.IsValid() && !s.remote.Addr().IsUnspecified()
 	var audio []byte
+	var since mono.Time
 	switch {
 	case s.event.active, s.pause > 0:
 	default:
@@ -292,7 +351,7 @@ func (s *Session) step() {
 			case outMark:
 				marks = append(marks, it.name)
 			case outAudio:
-				audio = it.audio
+				audio, since = it.audio, it.since
 				break loop
 			case outDigit:
 				s.event.active, s.event.code, s.event.start, s.event.ticks = true, it.code, s.ts, 0
@@ -323,6 +382,9 @@ func (s *Session) step() {
 	case audio != nil:
 		s.send(remote, sending, s.cfg.Payload, s.ts, s.first, audio)
 		s.first = false
+		if !since.IsZero() && s.cfg.Timings != nil {
+			s.cfg.Timings.AudioToFrame(mono.Since(since))
+		}
 	default:
 		if s.pause > 0 {
 			s.pause--
@@ -331,6 +393,7 @@ func (s *Session) step() {
 		s.first = false
 	}
 	s.ts += frameSamples
+	return audio != nil
 }
 
 func (s *Session) send(to netip.AddrPort, sending bool, pt uint8, ts uint32, marker bool, payload []byte) {

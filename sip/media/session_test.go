@@ -102,3 +102,58 @@ func TestSessionSymmetricRTPAndReports(t *testing.T) {
 		t.Fatalf("frames %d, keys %q, marks %d", frames, keys, marks)
 	}
 }
+
+// A reply's first frame is sent at once, ahead of the 20 ms grid, and the
+// grid moves back at the next silence: however many replies, the far end
+// gets no more packets than the time elapsed holds (a stream running fast
+// would fill its jitter buffer), in sequence, 160 samples apart.
+func TestTalkspurtsKeepThePace(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	rtpConn, rtcpConn, err := Listen(netip.MustParseAddr("127.0.0.1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	far, farRTCP, err := Listen(netip.MustParseAddr("127.0.0.1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer far.Close()
+	defer farRTCP.Close()
+	began := time.Now()
+	s := Start(Config{RTP: rtpConn, RTCP: rtcpConn, Remote: far.LocalAddr().(*net.UDPAddr).AddrPort(), Payload: 0, EventType: 101,
+		Silence: make([]byte, 160), Events: &recorder{}})
+	speech := make([]byte, 160)
+	speech[0] = 1
+	var packets int
+	var last rtp.Packet
+	buf := make([]byte, 1500)
+	_ = far.SetReadDeadline(time.Now().Add(time.Minute))
+	read := func() rtp.Packet {
+		n, _, err := far.ReadFrom(buf)
+		var p rtp.Packet
+		if err != nil || p.Unmarshal(buf[:n]) != nil {
+			t.Fatalf("reading RTP: %v", err)
+		}
+		if packets > 0 && (p.SequenceNumber != last.SequenceNumber+1 || p.Timestamp != last.Timestamp+160) {
+			t.Fatalf("packet %d/%d after %d/%d", p.SequenceNumber, p.Timestamp, last.SequenceNumber, last.Timestamp)
+		}
+		packets++
+		last = p
+		return p
+	}
+	for range 40 {
+		for range 2 { // silence goes out
+			for read().Payload[0] == 1 {
+			}
+		}
+		if err := s.SendAudio(speech); err != nil {
+			t.Fatal(err)
+		}
+		for read().Payload[0] != 1 {
+		}
+	}
+	s.Close()
+	if most := int(time.Since(began)/tick) + 2; packets > most {
+		t.Fatalf("%d packets in %v: the stream ran ahead of the clock (at most %d)", packets, time.Since(began), most)
+	}
+}

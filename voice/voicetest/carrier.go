@@ -17,6 +17,9 @@ type Carrier struct {
 	// OnAudio, if set, sees every frame sent; OnClear every clear.
 	OnAudio func(frame []byte)
 	OnClear func()
+	// OnTransfer, if set, runs as the carrier's transfer: its error is
+	// the carrier not taking it.
+	OnTransfer func(voice.TransferRequest) error
 
 	mu          sync.Mutex
 	frames      int
@@ -108,9 +111,12 @@ func (c *Carrier) SendDTMF(d string) error {
 // Transfer implements voice.Carrier.
 func (c *Carrier) Transfer(_ context.Context, req voice.TransferRequest) error {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	c.transferred = req
 	c.notify()
+	c.mu.Unlock()
+	if c.OnTransfer != nil {
+		return c.OnTransfer(req)
+	}
 	return nil
 }
 

@@ -123,6 +123,23 @@ func TestTransfer(t *testing.T) {
 	}
 }
 
+// A transfer Telnyx refuses hangs the caller up, and the call ends as a
+// failed transfer, not a transferred one.
+func TestTransferRefused(t *testing.T) {
+	r := newRig(t, func(c *assistant.Config) {
+		c.ToolsSettings.TransferCall = assistant.TransferCallTool{Enabled: true, TransferNumbers: []string{telephonytest.AgentNumber}}
+	}, func(c *telnyxtest.Config) { c.RefuseTransfers = true })
+	r.LLM.Reply = telephonytest.ToolScript
+	c, l := r.dial()
+	c.Say("a person please")
+	r.EndedBy(l, events.EndTransferFailed)
+	r.waitRequest("/actions/transfer")
+	r.waitRequest("/actions/hangup")
+	if c.TransferredTo() != "" || len(r.Logs.Find("ERROR transfer failed", "10015")) != 1 {
+		t.Fatalf("transferred to %q; logs %q", c.TransferredTo(), r.Logs.Find("transfer"))
+	}
+}
+
 func TestAssistantHangsUp(t *testing.T) {
 	r := newRig(t, func(c *assistant.Config) { c.ToolsSettings.EndCall.Enabled = true })
 	r.LLM.Reply = telephonytest.ToolScript

@@ -60,6 +60,10 @@ func (cl *Cloud) serveAPI(w http.ResponseWriter, r *http.Request) {
 		ok(w, map[string]any{"result": "ok"})
 		c.end("normal_clearing")
 	case "transfer":
+		if cl.cfg.RefuseTransfers {
+			apiError(w, http.StatusUnprocessableEntity, "10015", "Invalid value for to: the destination may not be dialled")
+			return
+		}
 		c.mu.Lock()
 		c.transferTo = str("to")
 		c.mu.Unlock()

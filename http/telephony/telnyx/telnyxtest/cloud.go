@@ -33,6 +33,9 @@ type Config struct {
 	// AnsweredBy is what answering-machine detection finds at a number the
 	// engine calls with answering_machine_detection [human].
 	AnsweredBy func(number string) string
+	// RefuseTransfers answers the transfer command with a 422, as Telnyx
+	// does for a destination the connection may not dial.
+	RefuseTransfers bool
 }
 
 // Cloud is a fake Telnyx.
