@@ -23,6 +23,11 @@ import (
 // lineTimeout bounds a carrier API request (hang-up, transfer).
 const lineTimeout = 10 * time.Second
 
+// transferTimeout bounds a transfer on a carrier that reports its outcome
+// (a SIP trunk's NOTIFY after a REFER, up to its gateway's 30 s wait for
+// the target to answer), beyond the API request itself.
+const transferTimeout = 40 * time.Second
+
 // callActor is one live call.
 type callActor struct {
 	mgr  *Manager

@@ -70,11 +70,11 @@ func (a *callActor) Transfer(to string) {
 		UnavailableMessage: ptr.Value(tc.UnavailableMessage)}
 	line, llm, history := a.spec.Line, a.llm, a.m.History()
 	a.mgr.goTracked(a.log, func() {
-		ctx, cancel := context.WithTimeout(context.Background(), lineTimeout+summaryTimeout)
-		defer cancel()
 		if req.Warm {
-			req.Summary = summarise(ctx, llm, history)
+			req.Summary = summarise(context.Background(), llm, history) // bounded by summaryTimeout
 		}
+		ctx, cancel := context.WithTimeout(context.Background(), transferTimeout)
+		defer cancel()
 		a.send(&transferDone{err: line.Transfer(ctx, req)})
 	})
 }
