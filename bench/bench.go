@@ -149,7 +149,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		rep.Ramp = ramp(ctx, o, func(n int) Result { return engineRun(fmt.Sprintf("ramp %d", n), n, o.Duration, false, 0).run(ctx) })
 		rep.Runs = rep.Ramp.Steps
 	case o.Soak > 0:
-		l := engineRun("soak", o.Calls, o.Soak, false, o.Soak/60)
+		l := engineRun("soak", o.Calls, o.Soak, false, min(time.Minute, o.Soak/30))
 		r := l.run(ctx)
 		rep.Runs = []Result{r}
 		rep.Soak = soakReport(l.samples, o.Calls)
