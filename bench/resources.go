@@ -1,15 +1,12 @@
 package bench
 
 import (
-	"bufio"
-	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
 	"runtime/metrics"
 	"runtime/pprof"
-	"strconv"
 	"syscall"
 	"time"
 )
@@ -23,6 +20,9 @@ type Sample struct {
 	// FDs are the open file descriptors (/proc/self/fd; 0 where there is
 	// no /proc): a socket or file a call forgets to close shows here.
 	FDs int `json:"fds"`
+	// Threads are the OS threads: each that has run C code (the MP3
+	// encoder) holds a C stack and may hold a malloc arena of its own.
+	Threads int `json:"threads"`
 	// Heap is the Go heap's spans in use, HeapLive what the last
 	// collection found reachable, Stacks the goroutine stacks, and GoHeld
 	// all the memory the Go runtime holds and has not returned to the OS
@@ -37,9 +37,13 @@ type Sample struct {
 }
 
 // sample reads the process's resource use now (getrusage, /proc/self
-// and runtime/metrics; RSS and FDs are 0 where there is no /proc).
+// and runtime/metrics; RSS, FDs and Threads are 0 where there is no
+// /proc).
 func sample() Sample {
-	s := Sample{At: time.Now(), Goroutines: runtime.NumGoroutine(), RSS: rss(), FDs: fds()}
+	s := Sample{At: time.Now(), Goroutines: runtime.NumGoroutine(), FDs: fds()}
+	if b, err := os.ReadFile("/proc/self/status"); err == nil {
+		s.RSS, s.Threads = statusValue(b, "VmRSS"), int(statusValue(b, "Threads"))
+	}
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
 		s.CPU = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
@@ -66,21 +70,6 @@ func fds() int {
 		return 0
 	}
 	return len(es) - 1
-}
-
-func rss() int64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	for sc.Scan() {
-		if v, ok := bytes.CutPrefix(sc.Bytes(), []byte("VmRSS:")); ok {
-			kb, _ := strconv.ParseInt(string(bytes.TrimSuffix(bytes.TrimSpace(v), []byte(" kB"))), 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
 }
 
 // Resources is a run's resource use over its steady state, when all its

@@ -37,6 +37,7 @@ type Slopes struct {
 	GoHeld     float64       `json:"go_held_bytes_per_minute"`
 	Goroutines float64       `json:"goroutines_per_minute"`
 	FDs        float64       `json:"fds_per_minute"`
+	Threads    float64       `json:"threads_per_minute"`
 }
 
 func soakReport(samples []Sample, calls int) *SoakReport {
@@ -72,7 +73,8 @@ func slopes(ss []Sample, t0 time.Time) Slopes {
 		HeapLive:   line(func(s Sample) float64 { return float64(s.HeapLive) }),
 		GoHeld:     line(func(s Sample) float64 { return float64(s.GoHeld) }),
 		Goroutines: line(func(s Sample) float64 { return float64(s.Goroutines) }),
-		FDs:        line(func(s Sample) float64 { return float64(s.FDs) })}
+		FDs:        line(func(s Sample) float64 { return float64(s.FDs) }),
+		Threads:    line(func(s Sample) float64 { return float64(s.Threads) })}
 }
 
 // slope fits y = a + b·x by least squares and returns b.
@@ -98,16 +100,16 @@ func writeSoak(w io.Writer, s *SoakReport) {
 	t0 := s.Samples[0].At
 	fmt.Fprintf(w, "soak, %d samples (every minute; a shorter soak thirty times):\n", len(s.Samples))
 	for _, smp := range soakMilestones(s.Samples) {
-		fmt.Fprintf(w, "  %5.1f min: RSS %.1f MiB, Go heap %.1f MiB in use (%.1f live), Go holds %.1f MiB, %d goroutines, %d fds\n",
-			smp.At.Sub(t0).Minutes(), mibs(smp.RSS), mibs(smp.Heap), mibs(smp.HeapLive), mibs(smp.GoHeld), smp.Goroutines, smp.FDs)
+		fmt.Fprintf(w, "  %5.1f min: RSS %.1f MiB, Go heap %.1f MiB in use (%.1f live), Go holds %.1f MiB, %d goroutines, %d fds, %d threads\n",
+			smp.At.Sub(t0).Minutes(), mibs(smp.RSS), mibs(smp.Heap), mibs(smp.HeapLive), mibs(smp.GoHeld), smp.Goroutines, smp.FDs, smp.Threads)
 	}
 	for _, sl := range []struct {
 		name string
 		s    Slopes
 	}{{"overall", s.Overall}, {"last third", s.LastThird}} {
-		fmt.Fprintf(w, "  slope %s (%.0f–%.0f min, %d samples): RSS %+.2f MiB/min, Go heap %+.2f (live %+.2f), Go holds %+.2f, goroutines %+.2f/min, fds %+.2f/min\n",
+		fmt.Fprintf(w, "  slope %s (%.0f–%.0f min, %d samples): RSS %+.2f MiB/min, Go heap %+.2f (live %+.2f), Go holds %+.2f, goroutines %+.2f/min, fds %+.2f/min, threads %+.2f/min\n",
 			sl.name, sl.s.From.Minutes(), sl.s.To.Minutes(), sl.s.Samples, mibs(int64(sl.s.RSS)), mibs(int64(sl.s.Heap)),
-			mibs(int64(sl.s.HeapLive)), mibs(int64(sl.s.GoHeld)), sl.s.Goroutines, sl.s.FDs)
+			mibs(int64(sl.s.HeapLive)), mibs(int64(sl.s.GoHeld)), sl.s.Goroutines, sl.s.FDs, sl.s.Threads)
 	}
 	verdict := func(ok bool, yes, no string) string {
 		if ok {

@@ -66,7 +66,7 @@ func TestSampleReadsHeapAndFDs(t *testing.T) {
 	if s.Heap <= 0 || s.HeapLive < 0 || s.Stacks <= 0 || s.GoHeld < s.Heap {
 		t.Errorf("heap %d in use, %d live, stacks %d, Go holds %d", s.Heap, s.HeapLive, s.Stacks, s.GoHeld)
 	}
-	if s.FDs < 3 { // stdin, stdout, stderr at least
-		t.Errorf("%d open fds", s.FDs)
+	if s.FDs < 3 || s.Threads < 1 { // stdin, stdout, stderr at least
+		t.Errorf("%d open fds, %d threads", s.FDs, s.Threads)
 	}
 }
