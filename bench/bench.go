@@ -152,7 +152,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		l := engineRun("soak", o.Calls, o.Soak, false, min(time.Minute, o.Soak/30))
 		r := l.run(ctx)
 		rep.Runs = []Result{r}
-		rep.Soak = soakReport(l.samples, o.Calls)
+		rep.Soak = soakReport(l.samples, r.CallsStarted)
 	default:
 		rep.Runs = append(rep.Runs, engineRun("engine", o.Calls, o.Duration, false, 0).run(ctx))
 		if o.Speculative {

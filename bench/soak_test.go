@@ -8,19 +8,21 @@ import (
 )
 
 // soakSamples are an hour of samples a minute apart, RSS given by rss at
-// each minute and goroutines and fds by fds.
+// each minute, fds by fds, and goroutines swinging by 60 with the calls'
+// phases.
 func soakSamples(rss func(m int) int64, fds func(m int) int) []Sample {
 	t0 := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
 	var ss []Sample
 	for m := range 61 {
 		ss = append(ss, Sample{At: t0.Add(time.Duration(m) * time.Minute), RSS: rss(m), Heap: 30 << 20,
-			Goroutines: 300 + m%3, FDs: fds(m)})
+			Goroutines: 300 + 60*(m%2), FDs: fds(m)})
 	}
 	return ss
 }
 
 func TestSoakReportTellsLevellingOffFromGrowth(t *testing.T) {
 	const mib = 1 << 20
+	const placed = 2100 // 35 calls a minute, as 20 calls of the bench's script place
 	steady := func(int) int { return 100 }
 	for _, c := range []struct {
 		name           string
@@ -33,9 +35,10 @@ func TestSoakReportTellsLevellingOffFromGrowth(t *testing.T) {
 		{"levels off", func(m int) int64 { return 100*mib + int64(min(m, 20))*mib }, steady, false, true},
 		// +0.2 MiB/min to the end: 12 MiB an hour, over 5 % of ~116 MiB
 		{"grows", func(m int) int64 { return 110*mib + int64(m)*mib/5 }, steady, false, false},
-		{"leaks fds", func(m int) int64 { return 110 * mib }, func(m int) int { return 100 + m/10 }, false, false},
+		// one fd per five calls placed
+		{"leaks fds", func(m int) int64 { return 110 * mib }, func(m int) int { return 100 + 7*m }, false, false},
 	} {
-		r := soakReport(soakSamples(c.rss, c.fds), 20)
+		r := soakReport(soakSamples(c.rss, c.fds), placed)
 		if r.Flat != c.flat || r.Levelled != c.levelled {
 			t.Errorf("%s: flat %v, levelled %v; want %v, %v (overall %+v, last third %+v)", c.name, r.Flat, r.Levelled,
 				c.flat, c.levelled, r.Overall, r.LastThird)
@@ -44,7 +47,7 @@ func TestSoakReportTellsLevellingOffFromGrowth(t *testing.T) {
 			t.Errorf("%s: last third %v–%v, %d samples; want 40m–1h, 21", c.name, r.LastThird.From, r.LastThird.To, r.LastThird.Samples)
 		}
 	}
-	r := soakReport(soakSamples(func(m int) int64 { return 100*mib + int64(min(m, 20))*mib }, steady), 20)
+	r := soakReport(soakSamples(func(m int) int64 { return 100*mib + int64(min(m, 20))*mib }, steady), placed)
 	if got := r.Overall.RSS / mib; got < 0.2 || got > 0.3 {
 		t.Errorf("overall RSS slope %.2f MiB/min; want the fitted 0.2–0.3", got)
 	}
