@@ -168,10 +168,10 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		rep.Ramp = ramp(ctx, o, func(n int) Result { return engineRun(fmt.Sprintf("ramp %d", n), n, o.Duration, false, 0).run(ctx) })
 		rep.Runs = rep.Ramp.Steps
 	case o.Soak > 0:
-		l := engineRun("soak", o.Calls, o.Soak, false, o.Soak/60)
+		l := engineRun("soak", o.Calls, o.Soak, false, min(time.Minute, o.Soak/30))
 		r := l.run(ctx)
 		rep.Runs = []Result{r}
-		rep.Soak = soakReport(l.samples, o.Calls)
+		rep.Soak = soakReport(l.samples, r.CallsStarted)
 	default:
 		rep.Runs = append(rep.Runs, engineRun("engine", o.Calls, o.Duration, false, 0).run(ctx))
 		if o.Speculative {

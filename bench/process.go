@@ -75,7 +75,7 @@ func (p *process) sample() ProcessSample {
 		s.CPU = statCPU(b)
 	}
 	if b, err := os.ReadFile("/proc/" + pid + "/status"); err == nil {
-		s.RSS = statusRSS(b)
+		s.RSS = statusValue(b, "VmRSS")
 	}
 	if p.metricsURL != "" {
 		if b, err := get(p.metricsURL); err == nil {
@@ -107,13 +107,18 @@ func statCPU(stat []byte) time.Duration {
 	return time.Duration(ut+st) * time.Second / userHZ
 }
 
-// statusRSS is VmRSS of a /proc/PID/status, in bytes.
-func statusRSS(status []byte) int64 {
-	sc := bufio.NewScanner(bytes.NewReader(status))
-	for sc.Scan() {
-		if v, ok := bytes.CutPrefix(sc.Bytes(), []byte("VmRSS:")); ok {
-			kb, _ := strconv.ParseInt(string(bytes.TrimSuffix(bytes.TrimSpace(v), []byte(" kB"))), 10, 64)
-			return kb << 10
+// statusValue is a field of a /proc/PID/status (VmRSS, Threads), in
+// bytes where it is given in kB.
+func statusValue(status []byte, field string) int64 {
+	for line := range bytes.Lines(status) {
+		if v, ok := bytes.CutPrefix(line, []byte(field+":")); ok {
+			v = bytes.TrimSpace(v)
+			kb := bytes.HasSuffix(v, []byte(" kB"))
+			n, _ := strconv.ParseInt(string(bytes.TrimSuffix(v, []byte(" kB"))), 10, 64)
+			if kb {
+				n <<= 10
+			}
+			return n
 		}
 	}
 	return 0

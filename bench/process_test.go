@@ -61,3 +61,16 @@ func TestEngineProcess(t *testing.T) {
 	}
 	t.Log(b.String())
 }
+
+func TestStatusValue(t *testing.T) {
+	status := []byte("Name:\tswitchboard\nVmRSS:\t  117708 kB\nThreads:\t13\n")
+	if got := statusValue(status, "VmRSS"); got != 117708<<10 {
+		t.Errorf("VmRSS %d bytes; want %d", got, 117708<<10)
+	}
+	if got := statusValue(status, "Threads"); got != 13 {
+		t.Errorf("Threads %d; want 13", got)
+	}
+	if got := statusValue(status, "VmSwap"); got != 0 {
+		t.Errorf("VmSwap, absent, %d; want 0", got)
+	}
+}

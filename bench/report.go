@@ -158,12 +158,7 @@ func (r *Report) WriteTable(w io.Writer) error {
 		fmt.Fprintln(w)
 	}
 	if s := r.Soak; s != nil {
-		verdict := "not flat"
-		if s.Flat {
-			verdict = "flat"
-		}
-		fmt.Fprintf(w, "soak: RSS %+.1f MiB/min, goroutines %+.1f/min over %d samples: %s\n", s.RSSPerMinute/(1<<20),
-			s.GoroutinesPerMinute, len(s.Samples), verdict)
+		writeSoak(w, s)
 	}
 	for _, run := range r.Runs {
 		for _, k := range slices.Sorted(maps.Keys(run.Errors)) {

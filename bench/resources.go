@@ -1,14 +1,12 @@
 package bench
 
 import (
-	"bufio"
-	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/metrics"
 	"runtime/pprof"
-	"strconv"
 	"syscall"
 	"time"
 )
@@ -19,34 +17,59 @@ type Sample struct {
 	CPU        time.Duration `json:"cpu_ns"` // user + system time since the process started
 	RSS        int64         `json:"rss_bytes"`
 	Goroutines int           `json:"goroutines"`
+	// FDs are the open file descriptors (/proc/self/fd; 0 where there is
+	// no /proc): a socket or file a call forgets to close shows here.
+	FDs int `json:"fds"`
+	// Threads are the OS threads: each that has run C code (the MP3
+	// encoder) holds a C stack and may hold a malloc arena of its own.
+	Threads int `json:"threads"`
+	// Heap is the Go heap's spans in use, HeapLive what the last
+	// collection found reachable, Stacks the goroutine stacks, and GoHeld
+	// all the memory the Go runtime holds and has not returned to the OS
+	// (runtime/metrics). RSS − GoHeld is the rest: the C heap (cgo: the
+	// MP3 encoder) and the binary's pages.
+	Heap     int64 `json:"heap_inuse_bytes"`
+	HeapLive int64 `json:"heap_live_bytes"`
+	Stacks   int64 `json:"stack_inuse_bytes"`
+	GoHeld   int64 `json:"go_held_bytes"`
 	// Processes are the processes under test, when they run apart.
 	Processes []ProcessSample `json:"processes,omitempty"`
 }
 
-// sample reads the process's resource use now (getrusage and
-// /proc/self/status; RSS is 0 where there is no /proc).
+// sample reads the process's resource use now (getrusage, /proc/self
+// and runtime/metrics; RSS, FDs and Threads are 0 where there is no
+// /proc).
 func sample() Sample {
-	s := Sample{At: time.Now(), Goroutines: runtime.NumGoroutine(), RSS: rss()}
+	s := Sample{At: time.Now(), Goroutines: runtime.NumGoroutine(), FDs: fds()}
+	if b, err := os.ReadFile("/proc/self/status"); err == nil {
+		s.RSS, s.Threads = statusValue(b, "VmRSS"), int(statusValue(b, "Threads"))
+	}
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
 		s.CPU = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 	}
+	m := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/memory/classes/heap/unused:bytes"},
+		{Name: "/gc/heap/live:bytes"}, {Name: "/memory/classes/heap/stacks:bytes"},
+		{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
+	metrics.Read(m)
+	v := func(i int) int64 {
+		if m[i].Value.Kind() != metrics.KindUint64 {
+			return 0
+		}
+		return int64(m[i].Value.Uint64())
+	}
+	s.Heap, s.HeapLive, s.Stacks, s.GoHeld = v(0)+v(1), v(2), v(3), v(4)-v(5)
 	return s
 }
 
-func rss() int64 {
-	b, err := os.ReadFile("/proc/self/status")
+// fds counts the process's open file descriptors, less the one reading
+// them.
+func fds() int {
+	es, err := os.ReadDir("/proc/self/fd")
 	if err != nil {
 		return 0
 	}
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	for sc.Scan() {
-		if v, ok := bytes.CutPrefix(sc.Bytes(), []byte("VmRSS:")); ok {
-			kb, _ := strconv.ParseInt(string(bytes.TrimSuffix(bytes.TrimSpace(v), []byte(" kB"))), 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
+	return len(es) - 1
 }
 
 // Resources is a run's resource use over its steady state, when all its

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -390,21 +391,38 @@ func (s *Store) AssistantStatsMany(ctx context.Context, ids []int64) (map[int64]
 	return out, nil
 }
 
+// ContinuedMessages bounds the conversation a call continues. The last
+// call's conversation already holds the one it continued, so without a
+// bound a caller who keeps calling back carries every earlier call into
+// the next: memory per call, and the prompt, grow with their history.
+const ContinuedMessages = 40
+
 // RecentConversation is the conversation of the caller's last call with
 // the assistant that ended within the last within, for conversation
-// continuity; nil when there is none.
+// continuity: at most its last ContinuedMessages messages, from a
+// caller's message on (whole turns: no tool result without its call);
+// nil when there is none.
 func (s *Store) RecentConversation(ctx context.Context, assistantID int64, caller string, within time.Duration) ([]voice.Message, error) {
-	return s.conversation(ctx, `
+	msgs, err := s.conversation(ctx, ContinuedMessages, `
 		SELECT id FROM calls
 		WHERE assistant_id = $1 AND customer_phone_number = $2 AND ended_at >= now() - $3 * interval '1 microsecond'
 		ORDER BY ended_at DESC LIMIT 1`, assistantID, caller, within.Microseconds())
+	if err != nil || len(msgs) < ContinuedMessages {
+		return msgs, err
+	}
+	for i, m := range msgs { // the tail may start mid-turn
+		if m.Role == voice.RoleUser {
+			return msgs[i:], nil
+		}
+	}
+	return nil, nil
 }
 
 // Conversation is the conversation of one call of an organization, by its
 // carrier's call id (a call coming back to its assistant after a warm
 // transfer nobody took); nil when the call has none.
 func (s *Store) Conversation(ctx context.Context, orgID int64, callSID string) ([]voice.Message, error) {
-	return s.conversation(ctx, `SELECT id FROM calls WHERE organization_id = $1 AND call_sid = $2`, orgID, callSID)
+	return s.conversation(ctx, 0, `SELECT id FROM calls WHERE organization_id = $1 AND call_sid = $2`, orgID, callSID)
 }
 
 // HasCalled reports whether the caller has had a call with the assistant
@@ -420,13 +438,19 @@ func (s *Store) HasCalled(ctx context.Context, assistantID int64, caller string)
 }
 
 // conversation reads the chat messages of the call the query (one id,
-// parameters args) selects.
-func (s *Store) conversation(ctx context.Context, call string, args ...any) ([]voice.Message, error) {
+// parameters args) selects: its last ones, when last is above 0.
+func (s *Store) conversation(ctx context.Context, last int, call string, args ...any) ([]voice.Message, error) {
+	limit := "ALL"
+	if last > 0 {
+		limit = strconv.Itoa(last)
+	}
 	rows, _ := s.pool.Query(ctx, `
-		SELECT m.role, m.content, m.tool_calls, coalesce(m.tool_call_id, '')
-		FROM chat_messages m
-		WHERE m.call_id = (`+call+`)
-		ORDER BY m.message_index`, args...)
+		SELECT role, content, tool_calls, tool_call_id FROM (
+			SELECT m.role, m.content, m.tool_calls, coalesce(m.tool_call_id, '') AS tool_call_id, m.message_index
+			FROM chat_messages m
+			WHERE m.call_id = (`+call+`)
+			ORDER BY m.message_index DESC LIMIT `+limit+`) tail
+		ORDER BY message_index`, args...)
 	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ChatMessage, error) {
 		var m ChatMessage
 		err := r.Scan(&m.Role, &m.Content, &m.ToolCalls, &m.ToolCallID)

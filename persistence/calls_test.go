@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"reflect"
+	"strconv"
 	"testing"
 	"time"
 
@@ -105,5 +106,31 @@ func TestRecentConversation(t *testing.T) {
 		if got, err := s.RecentConversation(ctx, c.asst, c.caller, 15*time.Minute); err != nil || len(got) != 0 {
 			t.Fatalf("%v: %+v, %v", c, got, err)
 		}
+	}
+}
+
+// A caller who keeps calling back continues a bounded tail of the last
+// conversation, from one of their own messages on, not the whole chain
+// of every earlier call's conversation.
+func TestRecentConversationIsBounded(t *testing.T) {
+	s, org, a := callStore(t)
+	conv := []voice.Message{{Role: voice.RoleSystem, Content: "sys"}}
+	for i := range 60 { // 180 messages: what a caller's 60th call back would carry
+		conv = append(conv, voice.Message{Role: voice.RoleUser, Content: "book " + strconv.Itoa(i)},
+			voice.Message{Role: voice.RoleAssistant, ToolCalls: []voice.ToolCall{{ID: "c" + strconv.Itoa(i), Name: "book", Arguments: "{}"}}},
+			voice.Message{Role: voice.RoleTool, Content: "booked", ToolCallID: "c" + strconv.Itoa(i)})
+	}
+	conv = append(conv, voice.Message{Role: voice.RoleAssistant, Content: "Done."})
+	writeCall(t, s, "C1", org, a[0], "+15550000001", time.Now().Add(-time.Minute), time.Second, events.EndCallerHungUp, conv)
+
+	got, err := s.RecentConversation(context.Background(), a[0], "+15550000001", 15*time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) > persistence.ContinuedMessages || len(got) < persistence.ContinuedMessages-2 {
+		t.Fatalf("continued %d messages of %d; want the last %d, less up to 2 to start at a caller's", len(got), len(conv), persistence.ContinuedMessages)
+	}
+	if got[0].Role != voice.RoleUser || !reflect.DeepEqual(got, conv[len(conv)-len(got):]) {
+		t.Fatalf("continued %+v…; want the conversation's tail from a caller's message", got[:2])
 	}
 }
