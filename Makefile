@@ -56,8 +56,9 @@ bench:
 	go test -run='^$$' -bench=. -benchmem -benchtime=1x ./bench/... && \
 	mkdir -p .local && go run ./cmd/switchboard bench --calls 50 --duration 30s --html .local/bench.html
 
-# The soak: 20 calls held for 30 minutes against an in-process engine, RSS
-# and goroutines sampled each 30 s and their slopes reported. Not in CI.
+# The soak: 20 calls held for 30 minutes against an in-process engine; RSS,
+# Go heap, goroutines, open fds and threads sampled each minute, their slopes
+# reported overall and over the last third ("levels off"). Not in CI.
 soak:
 	@scripts/deps.sh test
 	@export DATABASE_URL="$$(scripts/postgres.sh)"; \
