@@ -79,8 +79,8 @@ func (g *Gateway) Prepare(ctx context.Context, d telephony.Dial) (string, func()
 	switch p.transport {
 	case "UDP", "TCP":
 	case "TLS":
-		if g.tls == nil { // the trunk's requests in the dialog would have nowhere to come back to
-			return "", nil, fmt.Errorf("sip: trunk %d: transport tls needs the engine's SIP TLS listener: %w", trunk.ID, telephony.ErrUnsupported)
+		if g.tls == nil {
+			return "", nil, fmt.Errorf("sip: trunk %d: %w", trunk.ID, ErrNoTLS)
 		}
 	default:
 		return "", nil, fmt.Errorf("sip: trunk %d: transport %q: %w", trunk.ID, trunk.OutboundTransport, telephony.ErrUnsupported)

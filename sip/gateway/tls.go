@@ -9,6 +9,11 @@ import (
 	"github.com/emiago/sipgo/sip"
 )
 
+// ErrNoTLS is a call through a trunk whose transport is tls from an
+// engine without its TLS listener: the trunk's requests in the dialog
+// would have nowhere to come back to.
+var ErrNoTLS = errors.New("sip: the trunk's outbound_transport is tls, and the engine has no SIP TLS listener")
+
 // contacts are the engine's Contact for each transport: a far end sends
 // its requests in a dialog (BYE, re-INVITE) over the transport the
 // Contact names, so a dialog begun over TCP or TLS stays on it.

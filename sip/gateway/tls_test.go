@@ -115,7 +115,7 @@ func TestOutboundOverTLSNeedsListener(t *testing.T) {
 	r.trunks.mu.Unlock()
 	_, _, err := r.gw.Prepare(telephonytest.Ctx(t, 10*time.Second), telephony.Dial{OrganizationID: telephonytest.OrgID,
 		AssistantID: 1, From: telephonytest.Number, To: telephonytest.CallerNumber})
-	if !errors.Is(err, telephony.ErrUnsupported) || !strings.Contains(err.Error(), "tls") {
+	if !errors.Is(err, gateway.ErrNoTLS) {
 		t.Fatalf("placed over TLS without a listener: %v", err)
 	}
 }
