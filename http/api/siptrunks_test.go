@@ -14,11 +14,16 @@ func TestSIPTrunks(t *testing.T) {
 	h.must(http.StatusUnprocessableEntity, "POST", "/api/v1/sip-trunks", h.keyA, `{"name":"open"}`)
 	status, out := h.call("POST", "/api/v1/sip-trunks", h.keyA,
 		`{"name":"pbx","allowed_addresses":["10.0.0.1","not-an-ip"],"inbound_username":"pbx","outbound_address":"sip:pbx.example.com",`+
-			`"outbound_transport":"sctp","outbound_username":"acct"}`)
+			`"outbound_transport":"tls","outbound_username":"acct"}`)
 	if status != http.StatusUnprocessableEntity || !strings.Contains(fmt.Sprint(out), "allowed_addresses 1") ||
 		!strings.Contains(fmt.Sprint(out), "inbound_password") || !strings.Contains(fmt.Sprint(out), "outbound_address") ||
-		!strings.Contains(fmt.Sprint(out), "outbound_transport") || !strings.Contains(fmt.Sprint(out), "outbound_password") {
+		strings.Contains(fmt.Sprint(out), "outbound_transport") || !strings.Contains(fmt.Sprint(out), "outbound_password") {
 		t.Fatalf("bad trunk: %d %v", status, out)
+	}
+	status, out = h.call("POST", "/api/v1/sip-trunks", h.keyA,
+		`{"name":"pbx","allowed_addresses":["10.0.0.1"],"outbound_address":"pbx.example.com","outbound_transport":"sctp"}`)
+	if status != http.StatusUnprocessableEntity || !strings.Contains(fmt.Sprint(out), "outbound_transport") {
+		t.Fatalf("transport sctp: %d %v", status, out)
 	}
 
 	tr := h.must(http.StatusCreated, "POST", "/api/v1/sip-trunks", h.keyA,

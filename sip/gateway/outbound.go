@@ -145,7 +145,7 @@ func (p *placing) invite() *sip.Request {
 		req.Laddr = sip.Addr{IP: ua.IP, Port: ua.Port}
 	}
 	// The trunk's requests in the dialog come back over the same transport.
-	req.AppendHeader(g.contactFor(p.transport))
+	req.AppendHeader(g.contactFor(p.transport).Clone()) // the request's own: sipgo may edit its headers
 	from := sip.Uri{User: p.caller, Host: p.host}
 	tag := sip.NewParams()
 	tag.Add("tag", sip.GenerateTagN(16))
