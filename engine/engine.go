@@ -83,7 +83,10 @@ type Config struct {
 	// and advertised in SDP (the SIP address's host when empty).
 	SIPAddr      string
 	SIPMediaAddr string
-	Clock        clock.Clock // nil: the real clock
+	// SIPTLS, with its Addr set, also takes SIP over TLS and places
+	// calls through trunks whose transport is tls (needs SIPAddr).
+	SIPTLS SIPTLS
+	Clock  clock.Clock // nil: the real clock
 	// Node names the machine (one engine process per node): a new start
 	// of a node closes the calls its earlier runs left in progress. The
 	// host name when empty.

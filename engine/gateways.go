@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/netip"
 
@@ -67,6 +68,9 @@ func (e *Engine) buildGateways() error {
 	if e.cfg.SIPAddr != "" {
 		return e.startSIP(deps)
 	}
+	if e.cfg.SIPTLS.Addr != "" {
+		return errors.New("engine: the SIP TLS listener needs the SIP listener's address too")
+	}
 	return nil
 }
 
@@ -81,12 +85,23 @@ func (e *Engine) startSIP(deps telephony.Deps) error {
 		}
 		cfg.MediaAddr = a
 	}
+	cert, roots, err := e.cfg.SIPTLS.load()
+	if err != nil {
+		return err
+	}
+	cfg.TLSRoots = roots
 	g, err := gateway.New(cfg)
 	if err != nil {
 		return fmt.Errorf("engine: %w", err)
 	}
 	if err := g.Listen(e.cfg.SIPAddr); err != nil {
 		return fmt.Errorf("engine: %w", err)
+	}
+	if e.cfg.SIPTLS.Addr != "" {
+		if err := g.ListenTLS(e.cfg.SIPTLS.Addr, cert); err != nil {
+			_ = g.Close(context.Background())
+			return fmt.Errorf("engine: %w", err)
+		}
 	}
 	e.Gateways.SIP = g
 	return nil

@@ -36,6 +36,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	analysisWorkers := fs.Int("analysis-workers", envInt("SWITCHBOARD_ANALYSIS_WORKERS", 4), "post-call analyses this node runs at once (SWITCHBOARD_ANALYSIS_WORKERS)")
 	sipAddr := fs.String("sip-addr", os.Getenv("SWITCHBOARD_SIP_ADDR"), "where SIP trunks' calls are taken, UDP and TCP (host:port, e.g. 0.0.0.0:5060); empty for no SIP listener (SWITCHBOARD_SIP_ADDR)")
 	sipMedia := fs.String("sip-media-addr", os.Getenv("SWITCHBOARD_SIP_MEDIA_ADDR"), "the IP address RTP is received on and advertised in SDP; default the -sip-addr host, required when that is 0.0.0.0 (SWITCHBOARD_SIP_MEDIA_ADDR)")
+	var sipTLS engine.SIPTLS
+	fs.StringVar(&sipTLS.Addr, "sip-tls-addr", os.Getenv("SWITCHBOARD_SIP_TLS_ADDR"), "where SIP trunks' calls are also taken over TLS (host:port, e.g. 0.0.0.0:5061; needs -sip-addr, -sip-tls-cert and -sip-tls-key); trunks with outbound_transport tls need it; empty for none (SWITCHBOARD_SIP_TLS_ADDR)")
+	fs.StringVar(&sipTLS.CertFile, "sip-tls-cert", os.Getenv("SWITCHBOARD_SIP_TLS_CERT"), "the SIP TLS listener's certificate chain, a PEM file (SWITCHBOARD_SIP_TLS_CERT)")
+	fs.StringVar(&sipTLS.KeyFile, "sip-tls-key", os.Getenv("SWITCHBOARD_SIP_TLS_KEY"), "the SIP TLS listener's private key, a PEM file (SWITCHBOARD_SIP_TLS_KEY)")
+	fs.StringVar(&sipTLS.CAFile, "sip-tls-ca", os.Getenv("SWITCHBOARD_SIP_TLS_CA"), "a PEM bundle of authorities trusted beside the system's to verify trunks reached over TLS; empty for the system's alone (SWITCHBOARD_SIP_TLS_CA)")
 	demoMode := fs.String("demo", envOr("SWITCHBOARD_DEMO", "auto"), "run on built-in provider fakes with a demo assistant: auto (when no provider key is set), on or off (SWITCHBOARD_DEMO)")
 	clusterProvider := fs.String("cluster", envOr("SWITCHBOARD_CLUSTER", "none"), "join a cluster of engines on this database: none, etcd or kubernetes (SWITCHBOARD_CLUSTER)")
 	clusterName := fs.String("cluster-name", envOr("SWITCHBOARD_CLUSTER_NAME", nodes.DefaultName), "the cluster this node joins (SWITCHBOARD_CLUSTER_NAME)")
@@ -119,7 +124,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	eng, err := engine.New(engine.Config{Log: log, Pool: pool, Sealer: box, Secret: key, PublicURL: *publicURL,
 		DataDir: *dataDir, Node: *nodeName, Getenv: getenv, CarrierAPIs: apis, AllowPrivateURLs: *allowPrivate,
-		SIPAddr: *sipAddr, SIPMediaAddr: *sipMedia,
+		SIPAddr: *sipAddr, SIPMediaAddr: *sipMedia, SIPTLS: sipTLS,
 		Analysis: analysis.Options{Workers: *analysisWorkers}, Cluster: clusterCfg})
 	if errors.Is(err, persistence.ErrWrongSecretKey) {
 		_ = ln.Close()
@@ -140,6 +145,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	if eng.Gateways.SIP != nil {
 		fmt.Fprintf(stdout, "  SIP       %s (UDP and TCP)\n", eng.Gateways.SIP.Addr())
+		if a := eng.Gateways.SIP.TLSAddr(); a != nil {
+			fmt.Fprintf(stdout, "  SIP TLS   %s\n", a)
+		}
 	}
 	if *metricsAddr != "" {
 		mln, err := net.Listen("tcp", *metricsAddr)

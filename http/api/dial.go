@@ -79,6 +79,8 @@ func (a *API) place(ctx context.Context, snap *assistants.Snapshot, out Outbound
 		return Dialed{}, &dialRefused{"from", "not a phone number of your organization"}
 	case errors.Is(err, telephony.ErrUnsupported):
 		return Dialed{}, &dialRefused{"from", "this number's carrier places no calls here (a SIP number needs the engine's SIP listener: serve --sip-addr)"}
+	case errors.Is(err, gateway.ErrNoTLS):
+		return Dialed{}, &dialRefused{"from", "this number's SIP trunk has outbound_transport tls: the engine needs its SIP TLS listener (serve --sip-tls-addr)"}
 	case errors.Is(err, gateway.ErrNoTrunk):
 		return Dialed{}, &dialRefused{"from", "no active SIP trunk of this number has an outbound_address to place calls through"}
 	case err != nil:

@@ -121,9 +121,6 @@ func (a *API) trunkFrom(w trunkWrite, old *persistence.SIPTrunk) (persistence.SI
 	}
 	if w.OutboundTransport != nil {
 		t.OutboundTransport = *w.OutboundTransport
-		if t.OutboundTransport == "tls" {
-			bad("outbound_transport", "TLS is not supported: use udp or tcp")
-		}
 	}
 	if len(t.AllowedAddresses) == 0 && w.InboundUsername == nil && len(problems) == 0 {
 		bad("allowed_addresses", "a trunk needs allowed_addresses, inbound credentials, or both: the engine is no open relay")

@@ -17,8 +17,13 @@ func TestSIPTrunks(t *testing.T) {
 			`"outbound_transport":"tls","outbound_username":"acct"}`)
 	if status != http.StatusUnprocessableEntity || !strings.Contains(fmt.Sprint(out), "allowed_addresses 1") ||
 		!strings.Contains(fmt.Sprint(out), "inbound_password") || !strings.Contains(fmt.Sprint(out), "outbound_address") ||
-		!strings.Contains(fmt.Sprint(out), "outbound_transport") || !strings.Contains(fmt.Sprint(out), "outbound_password") {
+		strings.Contains(fmt.Sprint(out), "outbound_transport") || !strings.Contains(fmt.Sprint(out), "outbound_password") {
 		t.Fatalf("bad trunk: %d %v", status, out)
+	}
+	status, out = h.call("POST", "/api/v1/sip-trunks", h.keyA,
+		`{"name":"pbx","allowed_addresses":["10.0.0.1"],"outbound_address":"pbx.example.com","outbound_transport":"sctp"}`)
+	if status != http.StatusUnprocessableEntity || !strings.Contains(fmt.Sprint(out), "outbound_transport") {
+		t.Fatalf("transport sctp: %d %v", status, out)
 	}
 
 	tr := h.must(http.StatusCreated, "POST", "/api/v1/sip-trunks", h.keyA,
@@ -84,8 +89,8 @@ func TestSIPTrunks(t *testing.T) {
 	}
 	h.must(http.StatusUnprocessableEntity, "PUT", path, h.keyA, `{"name":"Asterisk 2","allowed_addresses":["198.51.100.0/24"],"caller_id":"+14155550100"}`)
 	tr = h.must(http.StatusOK, "PUT", path, h.keyA, `{"name":"Asterisk 2","allowed_addresses":["198.51.100.0/24"],`+
-		`"outbound_address":"sip.example.com:5080","outbound_transport":"tcp","outbound_username":"acct","outbound_password":"out-secret","caller_id":"+14155550100"}`)
-	if tr["outbound_password"] != "********" || tr["outbound_address"] != "sip.example.com:5080" || tr["outbound_transport"] != "tcp" ||
+		`"outbound_address":"sip.example.com:5080","outbound_transport":"tls","outbound_username":"acct","outbound_password":"out-secret","caller_id":"+14155550100"}`)
+	if tr["outbound_password"] != "********" || tr["outbound_address"] != "sip.example.com:5080" || tr["outbound_transport"] != "tls" ||
 		tr["caller_id"] != "+14155550100" || tr["inbound_password"] != nil {
 		t.Fatalf("outbound side %v", tr)
 	}

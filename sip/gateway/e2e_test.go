@@ -108,7 +108,9 @@ func (r *rig) addr() netip.AddrPort {
 
 func (r *rig) dial(t *testing.T, cfg siptest.Config) (*siptest.Caller, error) {
 	t.Helper()
-	cfg.Gateway = r.addr()
+	if !cfg.Gateway.IsValid() {
+		cfg.Gateway = r.addr()
+	}
 	if cfg.From == "" {
 		cfg.From = telephonytest.CallerNumber
 	}

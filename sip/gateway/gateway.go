@@ -3,6 +3,8 @@ package gateway
 import (
 	"context"
 	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -67,6 +69,9 @@ type Config struct {
 	// Min-SE) a call is given: a shorter Session-Expires is raised to it
 	// [90 s].
 	MinSessionExpires time.Duration
+	// TLSRoots verifies the certificates of trunks reached over TLS [the
+	// system's roots].
+	TLSRoots *x509.CertPool
 }
 
 // Gateway is the SIP listener and the calls it carries.
@@ -86,7 +91,8 @@ type Gateway struct {
 	calls    sync.WaitGroup
 	udp      net.PacketConn
 	tcp      net.Listener
-	contact  sip.ContactHeader
+	tls      net.Listener // nil unless ListenTLS
+	contacts contacts
 	served   sync.WaitGroup
 }
 
@@ -123,6 +129,7 @@ func New(cfg Config) (*Gateway, error) {
 		limit: newLimiter(cfg.InviteRate, cfg.InviteBurst, time.Now), legs: map[string]*leg{}}
 	stack := slog.New(throttle(g.log.Handler(), 10*time.Second)).With("component", "sipgo")
 	ua, err := sipgo.NewUA(sipgo.WithUserAgent("switchboard"),
+		sipgo.WithUserAgenTLSConfig(&tls.Config{RootCAs: cfg.TLSRoots, MinVersion: tls.VersionTLS12}),
 		sipgo.WithUserAgentTransportLayerOptions(sip.WithTransportLayerLogger(stack)),
 		sipgo.WithUserAgentTransactionLayerOptions(sip.WithTransactionLayerLogger(stack)))
 	if err != nil {
@@ -166,7 +173,8 @@ func (g *Gateway) Listen(addr string) error {
 	}
 	g.udp, g.tcp = udp, tcp
 	host := g.cfg.MediaAddr.String()
-	g.contact = sip.ContactHeader{Address: sip.Uri{Host: host, Port: ua.Port}}
+	g.contacts.udp = sip.ContactHeader{Address: sip.Uri{Host: host, Port: ua.Port}}
+	g.contacts.tcp = withTransport(g.contacts.udp.Address, "tcp")
 	g.served.Add(2)
 	go func() { defer g.served.Done(); _ = g.server.ServeUDP(udp) }()
 	go func() { defer g.served.Done(); _ = g.server.ServeTCP(tcp) }()
@@ -217,6 +225,9 @@ func (g *Gateway) Close(ctx context.Context) error {
 	if g.udp != nil {
 		_ = g.udp.Close()
 		_ = g.tcp.Close()
+		if g.tls != nil {
+			_ = g.tls.Close()
+		}
 		g.served.Wait()
 	}
 	return err

@@ -84,7 +84,8 @@ func (g *Gateway) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 		return
 	}
 	l := g.newLeg(id, offer, pt, alaw, rtpConn, rtcpConn)
-	dua := sipgo.DialogUA{Client: g.client, ContactHDR: g.contact}
+	l.contact = g.contactFor(req.Transport())
+	dua := sipgo.DialogUA{Client: g.client, ContactHDR: *l.contact}
 	ds, err := dua.ReadInvite(req, tx)
 	if err != nil {
 		l.media.Close()
@@ -266,7 +267,7 @@ func (g *Gateway) reinvite(req *sip.Request, tx sip.ServerTransaction) {
 		offer.Direction.Sends())
 	l.log.Info("SIP session updated", "direction", offer.Direction.String())
 	res := sip.NewSDPResponseFromRequest(req, answer.Marshal())
-	res.AppendHeader(&g.contact)
+	res.AppendHeader(l.contact)
 	l.sessionTimerHeaders(res)
 	if err := tx.Respond(res); err != nil {
 		l.log.Debug("re-INVITE answer not sent", "err", err)

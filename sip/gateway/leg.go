@@ -30,10 +30,11 @@ type leg struct {
 	g       *Gateway
 	log     *slog.Logger
 	dialog  dialog
-	id      string  // the dialog's id as the far end's requests name it (g.legs)
-	target  sip.Uri // where requests in the dialog go: the far end's Contact
-	trunk   sip.Uri // the trunk's host and port, where transfer targets are reached
-	ours    sip.Uri // our party: the number dialled (inbound), the caller ID (outbound)
+	id      string             // the dialog's id as the far end's requests name it (g.legs)
+	target  sip.Uri            // where requests in the dialog go: the far end's Contact
+	contact *sip.ContactHeader // ours, for the dialog's transport
+	trunk   sip.Uri            // the trunk's host and port, where transfer targets are reached
+	ours    sip.Uri            // our party: the number dialled (inbound), the caller ID (outbound)
 	media   *media.Session
 	call    *call.Call
 	live    atomic.Pointer[call.Call] // set once the call started: media events go to it
@@ -160,7 +161,7 @@ func (l *leg) Transfer(ctx context.Context, req voice.TransferRequest) error {
 	refer := sip.NewRequest(sip.REFER, l.target)
 	refer.AppendHeader(sip.NewHeader("Refer-To", "<"+target.String()+">"))
 	refer.AppendHeader(sip.NewHeader("Referred-By", "<"+l.ours.String()+">"))
-	refer.AppendHeader(&l.g.contact)
+	refer.AppendHeader(l.contact)
 	res, err := l.dialog.Do(ctx, refer)
 	if err != nil {
 		return fmt.Errorf("sip: REFER: %w", err)
@@ -292,7 +293,7 @@ func (l *leg) sendRefresh() {
 	defer cancel()
 	up := sip.NewRequest(sip.UPDATE, l.target)
 	up.AppendHeader(sip.NewHeader("Session-Expires", fmt.Sprintf("%d;refresher=uas", int(l.expires.Seconds()))))
-	up.AppendHeader(&l.g.contact)
+	up.AppendHeader(l.contact)
 	res, err := l.dialog.Do(ctx, up)
 	if err != nil || (!res.IsSuccess() && res.StatusCode != 405 && res.StatusCode != 501) {
 		l.log.Warn("SIP session refresh failed: hanging up", "err", err)

@@ -45,7 +45,7 @@ type placing struct {
 	ring      time.Duration
 	host      string
 	port      int
-	transport string // "UDP" or "TCP"
+	transport string // "UDP", "TCP" or "TLS"
 	caller    string // the caller ID presented
 	user      string
 	password  string
@@ -76,7 +76,13 @@ func (g *Gateway) Prepare(ctx context.Context, d telephony.Dial) (string, func()
 	if p.host, p.port, err = TrunkAddress(*trunk.OutboundAddress); err != nil {
 		return "", nil, fmt.Errorf("sip: trunk %d: %w", trunk.ID, err)
 	}
-	if p.transport != "UDP" && p.transport != "TCP" {
+	switch p.transport {
+	case "UDP", "TCP":
+	case "TLS":
+		if g.tls == nil {
+			return "", nil, fmt.Errorf("sip: trunk %d: %w", trunk.ID, ErrNoTLS)
+		}
+	default:
 		return "", nil, fmt.Errorf("sip: trunk %d: transport %q: %w", trunk.ID, trunk.OutboundTransport, telephony.ErrUnsupported)
 	}
 	if trunk.CallerID != nil {
@@ -128,17 +134,18 @@ func newCallID() string {
 func (p *placing) invite() *sip.Request {
 	g := p.g
 	to := sip.Uri{User: p.dial.To, Host: p.host, Port: p.port}
+	if p.transport == "TLS" {
+		to.UriParams = sip.NewParams()
+		to.UriParams.Add("transport", "tls")
+	}
 	req := sip.NewRequest(sip.INVITE, to)
 	req.SetTransport(p.transport)
 	if p.transport == "UDP" { // from the listening port, where the trunk's answers and requests come back
 		ua := g.udp.LocalAddr().(*net.UDPAddr)
 		req.Laddr = sip.Addr{IP: ua.IP, Port: ua.Port}
-	} else { // the trunk's requests come back over TCP too
-		contact := sip.ContactHeader{Address: *g.contact.Address.Clone()}
-		contact.Address.UriParams = sip.NewParams()
-		contact.Address.UriParams.Add("transport", "tcp")
-		req.AppendHeader(&contact)
 	}
+	// The trunk's requests in the dialog come back over the same transport.
+	req.AppendHeader(g.contactFor(p.transport).Clone()) // the request's own: sipgo may edit its headers
 	from := sip.Uri{User: p.caller, Host: p.host}
 	tag := sip.NewParams()
 	tag.Add("tag", sip.GenerateTagN(16))
@@ -163,7 +170,7 @@ func (p *placing) run() {
 	defer p.g.out.wg.Done()
 	waiting, stop := context.WithCancelCause(context.Background())
 	defer stop(nil)
-	dua := sipgo.DialogUA{Client: p.g.client, ContactHDR: p.g.contact}
+	dua := sipgo.DialogUA{Client: p.g.client, ContactHDR: *p.g.contactFor(p.transport)}
 	sess, err := dua.WriteInvite(waiting, p.invite())
 	if err != nil {
 		p.failed(telephony.StatusFailed, "INVITE not sent", err)
@@ -299,7 +306,7 @@ func (p *placing) answered(sess *sipgo.DialogClientSession) {
 		return
 	}
 	l := g.newLeg(p.id, answer, pt, alaw, p.rtp, p.rtcp)
-	l.dialog, l.trunk = sess, sip.Uri{Host: p.host, Port: p.port}
+	l.dialog, l.trunk, l.contact = sess, sip.Uri{Host: p.host, Port: p.port}, g.contactFor(p.transport)
 	l.ours = sess.InviteRequest.From().Address
 	l.target = sess.InviteRequest.Recipient
 	if c := res.Contact(); c != nil {

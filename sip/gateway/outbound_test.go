@@ -46,8 +46,17 @@ func newOutboundRig(t *testing.T, edit func(*assistant.Config), callee siptest.C
 		transport = "tcp"
 	}
 	st := &telephonytest.Statuses{}
-	r := &outboundRig{rig: newRigWith(t, edit, gateway.Config{Status: st}), statuses: st}
+	cfg := gateway.Config{Status: st}
+	if callee.TLS != nil { // the engine trusts the callee's roots, and listens with its certificate
+		transport, cfg.TLSRoots = "tls", callee.TLS.RootCAs
+	}
+	r := &outboundRig{rig: newRigWith(t, edit, cfg), statuses: st}
 	var err error
+	if callee.TLS != nil {
+		if err := r.gw.ListenTLS("127.0.0.1:0", callee.TLS.Certificates[0]); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if r.callee, err = siptest.Listen(callee); err != nil {
 		t.Fatal(err)
 	}

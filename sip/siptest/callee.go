@@ -3,6 +3,7 @@ package siptest
 import (
 	"context"
 	"crypto/hmac"
+	"crypto/tls"
 	"errors"
 	"net"
 	"net/netip"
@@ -35,6 +36,20 @@ type CalleeConfig struct {
 	Username, Password string
 	// TCP: the callee takes INVITEs over TCP instead of UDP.
 	TCP bool
+	// TLS, when set, has the callee take INVITEs over TLS instead, with
+	// TLS's certificate, and trust TLS's roots for its own requests.
+	TLS *tls.Config
+}
+
+// transport is the one the callee takes INVITEs over, as a URI names it.
+func (cfg CalleeConfig) transport() string {
+	switch {
+	case cfg.TLS != nil:
+		return "tls"
+	case cfg.TCP:
+		return "tcp"
+	}
+	return "udp"
 }
 
 // Callee is a trunk's far end for the calls the engine places: a SIP
@@ -42,7 +57,7 @@ type CalleeConfig struct {
 type Callee struct {
 	cfg    CalleeConfig
 	conn   net.PacketConn
-	tcp    net.Listener // with TCP
+	tcp    net.Listener // with TCP or TLS
 	ua     *sipgo.UserAgent
 	srv    *sipgo.Server
 	cli    *sipgo.Client
@@ -75,7 +90,11 @@ func Listen(cfg CalleeConfig) (*Callee, error) {
 	if c.conn, err = net.ListenPacket("udp", "127.0.0.1:0"); err != nil {
 		return nil, err
 	}
-	if c.ua, err = sipgo.NewUA(sipgo.WithUserAgent("siptest-callee")); err != nil {
+	opts := []sipgo.UserAgentOption{sipgo.WithUserAgent("siptest-callee")}
+	if cfg.TLS != nil {
+		opts = append(opts, sipgo.WithUserAgenTLSConfig(cfg.TLS))
+	}
+	if c.ua, err = sipgo.NewUA(opts...); err != nil {
 		_ = c.conn.Close()
 		return nil, err
 	}
@@ -96,23 +115,31 @@ func Listen(cfg CalleeConfig) (*Callee, error) {
 			_ = tx.Respond(sip.NewResponseFromRequest(req, 481, "Call/Transaction Does Not Exist", nil))
 		}
 	})
-	if cfg.TCP {
-		if c.tcp, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
-			c.Close()
-			return nil, err
-		}
+	switch cfg.transport() {
+	case "tls":
+		c.tcp, err = tls.Listen("tcp", "127.0.0.1:0", cfg.TLS)
+	case "tcp":
+		c.tcp, err = net.Listen("tcp", "127.0.0.1:0")
+	}
+	if err != nil {
+		c.Close()
+		return nil, err
 	}
 	addr := c.Addr()
 	contact := sip.ContactHeader{Address: sip.Uri{Host: addr.Addr().String(), Port: int(addr.Port()), UriParams: sip.NewParams()}}
-	if cfg.TCP {
-		contact.Address.UriParams.Add("transport", "tcp")
+	if tr := cfg.transport(); tr != "udp" {
+		contact.Address.UriParams.Add("transport", tr)
 	}
 	c.dialog = sipgo.NewDialogServerCache(c.cli, contact)
 	c.served.Add(1)
 	go func() { defer c.served.Done(); _ = c.srv.ServeUDP(c.conn) }()
 	if c.tcp != nil {
+		serve := c.srv.ServeTCP
+		if cfg.TLS != nil {
+			serve = c.srv.ServeTLS
+		}
 		c.served.Add(1)
-		go func() { defer c.served.Done(); _ = c.srv.ServeTCP(c.tcp) }()
+		go func() { defer c.served.Done(); _ = serve(c.tcp) }()
 	}
 	return c, nil
 }

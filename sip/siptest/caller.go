@@ -3,6 +3,7 @@ package siptest
 import (
 	"cmp"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -19,7 +20,7 @@ import (
 
 // Config places a call.
 type Config struct {
-	Gateway            netip.AddrPort // the engine's SIP listener
+	Gateway            netip.AddrPort // the engine's SIP listener (its TLS one with TLS)
 	From, To           string         // E.164 numbers
 	Username, Password string         // digest credentials, if the trunk has any
 	// Headers are added to the INVITE.
@@ -29,6 +30,10 @@ type Config struct {
 	// Refer is how the trunk answers the engine's REFERs (zero: accepts
 	// them, and the transfer target answers).
 	Refer ReferAnswer
+	// TLS, when set, places the call over TLS: the caller trusts TLS's
+	// roots, and takes the engine's requests in the dialog on a TLS
+	// listener of its own with TLS's certificate.
+	TLS *tls.Config
 }
 
 // ReferAnswer is a trunk's answer to a REFER.
@@ -50,6 +55,7 @@ type Caller struct {
 	cli    *sipgo.Client
 	dialog *sipgo.DialogClientSession
 	conn   net.PacketConn // SIP
+	tls    net.Listener   // SIP over TLS, with Config.TLS
 	done   chan struct{}
 
 	mu         sync.Mutex
@@ -82,17 +88,29 @@ func Dial(ctx context.Context, cfg Config) (*Caller, error) {
 	}
 	c := &Caller{stream: st, conn: conn, done: make(chan struct{})}
 	local := c.conn.LocalAddr().(*net.UDPAddr)
-	if c.ua, err = sipgo.NewUA(sipgo.WithUserAgent("siptest")); err != nil {
+	opts, clientOpts := []sipgo.UserAgentOption{sipgo.WithUserAgent("siptest")}, []sipgo.ClientOption{}
+	contact := sip.ContactHeader{Address: sip.Uri{User: strings.TrimPrefix(cfg.From, "+"), Host: "127.0.0.1", Port: local.Port}}
+	if cfg.TLS != nil {
+		opts = append(opts, sipgo.WithUserAgenTLSConfig(cfg.TLS))
+		if c.tls, err = tls.Listen("tcp", "127.0.0.1:0", cfg.TLS); err != nil {
+			c.closeAll()
+			return nil, err
+		}
+		contact.Address.Port = c.tls.Addr().(*net.TCPAddr).Port
+		contact.Address.UriParams = sip.NewParams()
+		contact.Address.UriParams.Add("transport", "tls")
+	} else { // requests go from the socket the engine's come to
+		clientOpts = append(clientOpts, sipgo.WithClientConnectionAddr(local.String()))
+	}
+	if c.ua, err = sipgo.NewUA(opts...); err != nil {
 		c.closeAll()
 		return nil, err
 	}
 	c.srv, _ = sipgo.NewServer(c.ua)
-	c.cli, err = sipgo.NewClient(c.ua, sipgo.WithClientConnectionAddr(local.String()))
-	if err != nil {
+	if c.cli, err = sipgo.NewClient(c.ua, clientOpts...); err != nil {
 		c.closeAll()
 		return nil, err
 	}
-	contact := sip.ContactHeader{Address: sip.Uri{User: strings.TrimPrefix(cfg.From, "+"), Host: "127.0.0.1", Port: local.Port}}
 	dc := sipgo.NewDialogClientCache(c.cli, contact)
 	c.srv.OnBye(func(req *sip.Request, tx sip.ServerTransaction) {
 		c.mu.Lock()
@@ -122,6 +140,10 @@ func Dial(ctx context.Context, cfg Config) (*Caller, error) {
 	})
 	c.wg.Add(1)
 	go func() { defer c.wg.Done(); _ = c.srv.ServeUDP(c.conn) }()
+	if c.tls != nil {
+		c.wg.Add(1)
+		go func() { defer c.wg.Done(); _ = c.srv.ServeTLS(c.tls) }()
+	}
 	// The client sends from the server's socket once the transport has it.
 	for {
 		if _, err := c.ua.TransportLayer().GetConnection("udp", local.String()); err == nil {
@@ -140,7 +162,12 @@ func Dial(ctx context.Context, cfg Config) (*Caller, error) {
 	if cfg.Offer != nil {
 		offer = cfg.Offer(rtpPort)
 	}
-	req := sip.NewRequest(sip.INVITE, sip.Uri{User: cfg.To, Host: cfg.Gateway.Addr().String(), Port: int(cfg.Gateway.Port())})
+	ruri := sip.Uri{User: cfg.To, Host: cfg.Gateway.Addr().String(), Port: int(cfg.Gateway.Port())}
+	if cfg.TLS != nil {
+		ruri.UriParams = sip.NewParams()
+		ruri.UriParams.Add("transport", "tls")
+	}
+	req := sip.NewRequest(sip.INVITE, ruri)
 	tag := sip.NewParams()
 	tag.Add("tag", sip.GenerateTagN(16))
 	req.AppendHeader(&sip.FromHeader{Address: sip.Uri{User: cfg.From, Host: "127.0.0.1"}, Params: tag})
@@ -251,6 +278,9 @@ func (c *Caller) closeAll() {
 		_ = c.ua.Close()
 	}
 	_ = c.conn.Close()
+	if c.tls != nil {
+		_ = c.tls.Close()
+	}
 	c.closeMedia()
 	c.wg.Wait()
 }
