@@ -119,6 +119,9 @@ func (h *Harness) Serve(mount func(r openapi.Router)) {
 			h.T.Errorf("streams still open at the end: %v", err)
 		}
 		_ = h.App.ShutdownWithContext(ctx)
+		// fasthttp's Shutdown closes only the listeners Serve has taken: a
+		// test shorter than the server's start would leave Serve waiting.
+		_ = h.ln.Close()
 		<-served
 		h.Calls.Wait()
 		h.System.Shutdown()
