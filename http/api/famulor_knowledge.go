@@ -181,6 +181,22 @@ func famulorJSON(c *fiber.Ctx, errs *jsonobj.Problems) (jsonobj.Object, error) {
 	return jsonobj.Read(doc, errs), nil
 }
 
+// famulorRename reads an update of a name and a description, refusing
+// any other field.
+func famulorRename(c *fiber.Ctx) (name *string, setDescription bool, description *string, err error) {
+	var errs jsonobj.Problems
+	o, err := famulorJSON(c, &errs)
+	if err != nil {
+		return nil, false, nil, err
+	}
+	o.Unknown("name", "description")
+	name, setDescription, description = nameAndDescription(o, false)
+	if len(errs.List) > 0 {
+		return nil, false, nil, famulorProblems(errs.List)
+	}
+	return name, setDescription, description, nil
+}
+
 // nameAndDescription reads name (required when creating) and description,
 // at most 255 characters each, as Famulor takes them.
 func nameAndDescription(o jsonobj.Object, create bool) (name *string, setDescription bool, description *string) {
@@ -241,16 +257,9 @@ func (a *API) famulorUpdateKB(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var errs jsonobj.Problems
-	o, err := famulorJSON(c, &errs)
-	if err != nil {
-		return err
-	}
-	o.Unknown("name", "description")
 	var u persistence.KnowledgeBaseUpdate
-	u.Name, u.SetDescription, u.Description = nameAndDescription(o, false)
-	if len(errs.List) > 0 {
-		return famulorProblems(errs.List)
+	if u.Name, u.SetDescription, u.Description, err = famulorRename(c); err != nil {
+		return err
 	}
 	b, err = a.Documents.UpdateKnowledgeBase(c.UserContext(), b.OrganizationID, b.ID, u, time.Now())
 	if errors.Is(err, persistence.ErrNotFound) {
@@ -501,16 +510,9 @@ func (a *API) famulorUpdateDoc(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var errs jsonobj.Problems
-	o, err := famulorJSON(c, &errs)
-	if err != nil {
-		return err
-	}
-	o.Unknown("name", "description")
 	var u persistence.DocumentUpdate
-	u.Name, u.SetDescription, u.Description = nameAndDescription(o, false)
-	if len(errs.List) > 0 {
-		return famulorProblems(errs.List)
+	if u.Name, u.SetDescription, u.Description, err = famulorRename(c); err != nil {
+		return err
 	}
 	d, err := a.Documents.UpdateDocument(c.UserContext(), b.OrganizationID, b.ID, id, u, time.Now())
 	if errors.Is(err, persistence.ErrNotFound) {
