@@ -57,18 +57,8 @@ func TestServeNodesShareAssistantChanges(t *testing.T) {
 
 	api := func(method, url, body string) map[string]any {
 		t.Helper()
-		req, _ := http.NewRequest(method, url, strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+key)
-		req.Header.Set("Content-Type", "application/json")
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
 		var out map[string]any
-		if err := json.NewDecoder(res.Body).Decode(&out); err != nil || res.StatusCode >= 300 {
-			t.Fatalf("%s %s: %d %v %v", method, url, res.StatusCode, out, err)
-		}
+		apiJSON(t, method, url, key, body, &out)
 		return out
 	}
 	created := api("POST", urls[0]+"/api/v1/assistants", `{"name":"Front desk"}`)
@@ -87,19 +77,15 @@ func TestServeNodesShareAssistantChanges(t *testing.T) {
 
 	// send makes a request off the test's goroutine: the version answered.
 	send := func(method, url, body string) (float64, error) {
-		req, _ := http.NewRequest(method, url, strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+key)
-		req.Header.Set("Content-Type", "application/json")
-		res, err := http.DefaultClient.Do(req)
+		status, b, err := apiCall(method, url, key, body, nil)
 		if err != nil {
 			return 0, err
 		}
-		defer res.Body.Close()
 		var out struct {
 			Version float64 `json:"version"`
 		}
-		if err := json.NewDecoder(res.Body).Decode(&out); err != nil || res.StatusCode != http.StatusOK {
-			return 0, fmt.Errorf("%s %s: %d %v", method, url, res.StatusCode, err)
+		if err := json.Unmarshal(b, &out); err != nil || status != http.StatusOK {
+			return 0, fmt.Errorf("%s %s: %d %s %v", method, url, status, b, err)
 		}
 		return out.Version, nil
 	}
@@ -150,17 +136,12 @@ func TestServeNodesShareAssistantChanges(t *testing.T) {
 	// translated there on the configuration it applies to, so none is
 	// refused as a conflict and each takes the next version.
 	vendor := func(method, url, body string) error {
-		req, _ := http.NewRequest(method, url, strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+key)
-		req.Header.Set("Content-Type", "application/json")
-		res, err := http.DefaultClient.Do(req)
+		status, answer, err := apiCall(method, url, key, body, nil)
 		if err != nil {
 			return err
 		}
-		defer res.Body.Close()
-		answer, _ := io.ReadAll(res.Body)
-		if res.StatusCode != http.StatusOK {
-			return fmt.Errorf("%s %s: %d %s", method, url, res.StatusCode, answer)
+		if status != http.StatusOK {
+			return fmt.Errorf("%s %s: %d %s", method, url, status, answer)
 		}
 		return nil
 	}

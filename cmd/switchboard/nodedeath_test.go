@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -152,21 +151,7 @@ func TestANodeDiesAnotherDrains(t *testing.T) {
 
 	api := func(method, url, body string, out any) {
 		t.Helper()
-		req, _ := http.NewRequestWithContext(t.Context(), method, url, strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+key)
-		req.Header.Set("Content-Type", "application/json")
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
-		if res.StatusCode >= 300 {
-			t.Fatalf("%s %s: %d %s", method, url, res.StatusCode, b)
-		}
-		if err := json.Unmarshal(b, out); err != nil {
-			t.Fatalf("%s %s: %v", method, url, err)
-		}
+		apiJSON(t, method, url, key, body, out)
 	}
 	var created struct{ ID int64 }
 	api("POST", ns[0].url+"/api/v1/assistants", fmt.Sprintf(`{"name":"Cluster desk","webhook_url":%q,

@@ -3,7 +3,9 @@ package main
 import (
 	"bufio"
 	"encoding/base64"
+	"encoding/json"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -121,4 +123,56 @@ func startServeNode(t *testing.T, bin string, env []string, stderr io.Writer, cl
 	f := strings.Fields(first)
 	n.url = f[len(f)-1]
 	return n
+}
+
+// apiCall sends an API request with key (JSON when it has a body) and
+// returns the status and body; it may run off the test's goroutine.
+func apiCall(method, url, key, body string, h http.Header) (int, []byte, error) {
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		return 0, nil, err
+	}
+	for k, v := range h {
+		req.Header[k] = v
+	}
+	req.Header.Set("Authorization", "Bearer "+key)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	return res.StatusCode, b, err
+}
+
+// apiRequest is apiCall on the test's goroutine: a request that cannot be
+// sent ends the test.
+func apiRequest(t *testing.T, method, url, key, body string, h http.Header) (int, []byte) {
+	t.Helper()
+	status, b, err := apiCall(method, url, key, body, h)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, url, err)
+	}
+	return status, b
+}
+
+// apiJSON sends an API request that must succeed and decodes its answer
+// into out.
+func apiJSON(t *testing.T, method, url, key, body string, out any) {
+	t.Helper()
+	status, b := apiRequest(t, method, url, key, body, nil)
+	if status >= 300 {
+		t.Fatalf("%s %s: %d %s", method, url, status, b)
+	}
+	decodeJSON(t, b, out)
+}
+
+func decodeJSON(t *testing.T, b []byte, v any) {
+	t.Helper()
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("%s: %v", b, err)
+	}
 }
