@@ -36,7 +36,9 @@ type leg struct {
 	ours    sip.Uri // our party: the number dialled (inbound), the caller ID (outbound)
 	media   *media.Session
 	call    *call.Call
+	info    voice.CallInfo            // the call's, once it started
 	live    atomic.Pointer[call.Call] // set once the call started: media events go to it
+	peer    atomic.Pointer[leg]       // set once bridged (bridge.go): media events are relayed to it
 	format  voice.Format
 	payload uint8
 	acked   chan struct{}
@@ -44,6 +46,7 @@ type leg struct {
 	mu     sync.Mutex
 	offer  *sdp.Offer
 	answer sdp.Answer
+	phase  bridgePhase
 
 	endOnce sync.Once
 	ended   chan struct{} // the dialog ended, by either side's BYE
@@ -60,7 +63,8 @@ func withLine(spec call.Spec, l *leg) call.Spec {
 	return spec
 }
 
-// run follows the call until it ends, then makes sure the far end knows.
+// run follows the call until it ends, then makes sure the far end knows;
+// a call bridged to a transfer's leg is followed until either leg ends.
 func (l *leg) run() {
 	defer l.g.remove(l)
 	l.live.Store(l.call)
@@ -78,14 +82,30 @@ func (l *leg) run() {
 			expired = expiry.C
 		}
 	}
+	done := l.call.Done()
+	var peer *leg
+	var ended, peerEnded, closing <-chan struct{} // set once bridged
 	for {
 		select {
-		case <-l.call.Done(): // a transfer's outcome is known by now
+		case <-done: // a transfer's outcome is known by now
+			if peer = l.bridged(); peer != nil {
+				done, ended, peerEnded, closing = nil, l.ended, peer.ended, l.g.out.ctx.Done()
+				continue
+			}
 			ctx, cancel := context.WithTimeout(context.Background(), byeTimeout)
 			if err := l.HangUp(ctx); err != nil {
 				l.log.Info("BYE not acknowledged", "err", err)
 			}
 			cancel()
+			return
+		case <-ended:
+			l.unbridge(peer)
+			return
+		case <-peerEnded:
+			l.unbridge(peer)
+			return
+		case <-closing:
+			l.unbridge(peer)
 			return
 		case <-l.refreshes:
 			if expiry != nil {
@@ -93,6 +113,10 @@ func (l *leg) run() {
 			}
 		case <-expired:
 			l.log.Warn("SIP session expired: the far end stopped refreshing it; hanging up")
+			if peer != nil {
+				l.unbridge(peer)
+				return
+			}
 			l.call.Stopped()
 		case <-refresh:
 			l.sendRefresh()
@@ -150,8 +174,9 @@ func (l *leg) HangUp(ctx context.Context) error {
 // Transfer implements voice.Carrier: a cold transfer by REFER (RFC 3515)
 // to the number at the trunk that sent the call, referred by the number
 // it dialled. It returns once the trunk reported the transfer target's
-// answer (or its failure). A warm transfer is made cold, as on Telnyx:
-// the engine places no second leg of its own.
+// answer (or its failure). A trunk refusing the REFER gets a second leg
+// to the number instead, bridged to this one (bridgeTo). A warm transfer
+// is made cold, as on Telnyx.
 func (l *leg) Transfer(ctx context.Context, req voice.TransferRequest) error {
 	if req.Warm {
 		l.log.Warn("warm transfers are not supported on SIP trunks: transferring cold")
@@ -166,11 +191,15 @@ func (l *leg) Transfer(ctx context.Context, req voice.TransferRequest) error {
 		return fmt.Errorf("sip: REFER: %w", err)
 	}
 	if !res.IsSuccess() {
-		// No second leg to bridge instead (405, 501, 403: the trunk
-		// takes no transfers): the caller is hung up on, as a carrier
-		// whose transfer API failed does.
-		l.log.Warn("SIP transfer refused by the trunk: hanging up", "code", res.StatusCode, "reason", res.Reason)
-		return fmt.Errorf("sip: REFER refused: %d %s", res.StatusCode, res.Reason)
+		// 405, 501, 403: the trunk takes no transfers. When the second
+		// leg fails too, the caller is hung up on, as a carrier whose
+		// transfer API failed does.
+		l.log.Warn("SIP transfer refused by the trunk: placing a second leg to bridge", "code", res.StatusCode, "reason", res.Reason)
+		if err := l.bridgeTo(ctx, req.To); err != nil {
+			l.log.Warn("SIP transfer failed: no second leg; hanging up", "err", err)
+			return fmt.Errorf("sip: REFER refused (%d %s), %w", res.StatusCode, res.Reason, err)
+		}
+		return nil
 	}
 	wait := time.NewTimer(l.g.cfg.TransferWait)
 	defer wait.Stop()
@@ -214,6 +243,10 @@ func (l *leg) referNotified(body []byte) {
 
 // Audio implements media.Events.
 func (l *leg) Audio(frame []byte) {
+	if p := l.peer.Load(); p != nil {
+		l.relay(p, frame)
+		return
+	}
 	if c := l.live.Load(); c != nil {
 		c.Audio(frame)
 	}
@@ -223,6 +256,10 @@ func (l *leg) Audio(frame []byte) {
 func (l *leg) DTMF(digit string) { l.dtmf(digit) }
 
 func (l *leg) dtmf(digit string) {
+	if p := l.peer.Load(); p != nil {
+		_ = p.media.SendDTMF(digit) // a far end taking no telephone-events hears no key
+		return
+	}
 	if c := l.live.Load(); c != nil {
 		c.DTMF(digit)
 	}
@@ -237,6 +274,10 @@ func (l *leg) Mark(name string) {
 
 // Idle implements media.Events: the caller's media stopped.
 func (l *leg) Idle() {
+	if l.peer.Load() != nil {
+		l.hangUpBridged()
+		return
+	}
 	l.log.Warn("no RTP from the caller: hanging up", "timeout", l.g.cfg.MediaTimeout)
 	if c := l.live.Load(); c != nil {
 		c.Stopped()
