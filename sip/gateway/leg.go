@@ -119,7 +119,15 @@ func (l *leg) run() {
 			}
 			l.call.Stopped()
 		case <-refresh:
-			l.sendRefresh()
+			if l.sendRefresh() {
+				continue
+			}
+			l.log.Warn("SIP session refresh failed: hanging up")
+			if peer != nil {
+				l.unbridge(peer)
+				return
+			}
+			l.call.Stopped()
 		}
 	}
 }
@@ -327,16 +335,18 @@ func (l *leg) refreshed(*sip.Request) {
 	}
 }
 
-// sendRefresh refreshes the session with an UPDATE (RFC 4028 §7.4).
-func (l *leg) sendRefresh() {
+// sendRefresh refreshes the session with an UPDATE (RFC 4028 §7.4),
+// reporting whether the far end kept it.
+func (l *leg) sendRefresh() bool {
 	ctx, cancel := context.WithTimeout(context.Background(), byeTimeout)
 	defer cancel()
 	up := sip.NewRequest(sip.UPDATE, l.target)
 	up.AppendHeader(sip.NewHeader("Session-Expires", fmt.Sprintf("%d;refresher=uas", int(l.expires.Seconds()))))
 	up.AppendHeader(&l.g.contact)
 	res, err := l.dialog.Do(ctx, up)
-	if err != nil || (!res.IsSuccess() && res.StatusCode != 405 && res.StatusCode != 501) {
-		l.log.Warn("SIP session refresh failed: hanging up", "err", err)
-		l.call.Stopped()
+	if err != nil {
+		l.log.Info("SIP session refresh not answered", "err", err)
+		return false
 	}
+	return res.IsSuccess() || res.StatusCode == 405 || res.StatusCode == 501
 }
