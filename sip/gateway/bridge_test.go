@@ -9,17 +9,18 @@ import (
 	"github.com/switchboard-voice/switchboard/events"
 	"github.com/switchboard-voice/switchboard/http/telephony/telephonytest"
 	"github.com/switchboard-voice/switchboard/internal/testkit"
+	"github.com/switchboard-voice/switchboard/sip/gateway"
 	"github.com/switchboard-voice/switchboard/sip/siptest"
 )
 
 // bridgeRig is a trunk refusing REFER (405) whose calls the assistant
 // transfers (ToolScript) to the agent, reached through the number's
 // outbound trunk at callee.
-func bridgeRig(t *testing.T, callee siptest.CalleeConfig) (*outboundRig, *siptest.Caller, telephonytest.Call) {
+func bridgeRig(t *testing.T, callee siptest.CalleeConfig, cfg gateway.Config) (*outboundRig, *siptest.Caller, telephonytest.Call) {
 	t.Helper()
-	r := newOutboundRig(t, func(c *assistant.Config) {
+	r := newOutboundRigWith(t, func(c *assistant.Config) {
 		c.ToolsSettings.TransferCall = assistant.TransferCallTool{Enabled: true, TransferType: "cold", TransferNumbers: []string{telephonytest.AgentNumber}}
-	}, callee, "", "")
+	}, callee, "", "", cfg)
 	r.trunk(t, "", "", "127.0.0.1/32")
 	r.LLM.Reply = telephonytest.ToolScript
 	c, l := r.call(t, siptest.Config{Refer: siptest.ReferAnswer{Code: 405}})
@@ -54,7 +55,7 @@ func answeredTransfer(t *testing.T, r *outboundRig, c *siptest.Caller, l telepho
 // transferred for the assistant while caller and agent hear each other
 // and each other's keys, and the agent's hang-up ends the caller's leg.
 func TestTransferBridgedWhereReferRefused(t *testing.T) {
-	r, c, l := bridgeRig(t, siptest.CalleeConfig{Behaviour: siptest.Pick})
+	r, c, l := bridgeRig(t, siptest.CalleeConfig{Behaviour: siptest.Pick}, gateway.Config{})
 	a := answeredTransfer(t, r, c, l)
 	a.Say("agent speaking how can I help")
 	telephonytest.WaitHeard(t, c.Phone, "agent speaking how can I help")
@@ -90,7 +91,7 @@ func TestTransferBridgedWhereReferRefused(t *testing.T) {
 
 // The caller's hang-up on a bridged call ends the agent's leg.
 func TestBridgeEndsWithTheCaller(t *testing.T) {
-	r, c, l := bridgeRig(t, siptest.CalleeConfig{Behaviour: siptest.Pick})
+	r, c, l := bridgeRig(t, siptest.CalleeConfig{Behaviour: siptest.Pick}, gateway.Config{})
 	a := answeredTransfer(t, r, c, l)
 	c.Say("hello")
 	telephonytest.WaitHeard(t, a.Phone, "hello")
@@ -105,10 +106,43 @@ func TestBridgeEndsWithTheCaller(t *testing.T) {
 	}
 }
 
+// A bridged leg whose RTP stops (the agent's phone gone without a BYE)
+// is hung up after the media timeout, and the caller's leg with it.
+func TestBridgeEndsWhenALegFallsSilent(t *testing.T) {
+	r, c, l := bridgeRig(t, siptest.CalleeConfig{Behaviour: siptest.Pick}, gateway.Config{MediaTimeout: 2 * time.Second})
+	a := answeredTransfer(t, r, c, l)
+	a.StopMedia()
+	for who, done := range map[string]<-chan struct{}{"agent": a.Done(), "caller": c.Done()} {
+		select {
+		case <-done:
+		case <-telephonytest.Ctx(t, 20*time.Second).Done():
+			t.Fatalf("the %s's leg was not hung up", who)
+		}
+	}
+	if !a.HungUpByEngine() || !c.HungUpByEngine() || len(r.Logs.Find("no RTP on a bridged leg")) != 1 {
+		t.Fatalf("BYE to agent %v, caller %v; logs %q", a.HungUpByEngine(), c.HungUpByEngine(), r.Logs.Find("RTP"))
+	}
+}
+
+// Closing the gateway hangs up a bridge, which no call actor drains:
+// both legs get a BYE and Close returns.
+func TestCloseEndsABridge(t *testing.T) {
+	r, c, l := bridgeRig(t, siptest.CalleeConfig{Behaviour: siptest.Pick}, gateway.Config{})
+	a := answeredTransfer(t, r, c, l)
+	if err := r.gw.Close(telephonytest.Ctx(t, 20*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []interface{ HungUpByEngine() bool }{a, c} {
+		if !s.HungUpByEngine() {
+			t.Fatalf("a leg had no BYE when the gateway closed")
+		}
+	}
+}
+
 // An agent who is busy leaves the transfer failed, as a REFER's would:
 // the caller is hung up on.
 func TestBridgeToABusyAgentFails(t *testing.T) {
-	r, c, l := bridgeRig(t, siptest.CalleeConfig{Behaviour: siptest.Busy})
+	r, c, l := bridgeRig(t, siptest.CalleeConfig{Behaviour: siptest.Busy}, gateway.Config{})
 	select {
 	case <-c.Done():
 	case <-telephonytest.Ctx(t, 20*time.Second).Done():

@@ -41,12 +41,19 @@ const callerID = "+15550009999"
 
 func newOutboundRig(t *testing.T, edit func(*assistant.Config), callee siptest.CalleeConfig, user, password string) *outboundRig {
 	t.Helper()
+	return newOutboundRigWith(t, edit, callee, user, password, gateway.Config{})
+}
+
+// newOutboundRigWith is newOutboundRig with the gateway's settings.
+func newOutboundRigWith(t *testing.T, edit func(*assistant.Config), callee siptest.CalleeConfig, user, password string, cfg gateway.Config) *outboundRig {
+	t.Helper()
 	transport := "udp"
 	if callee.TCP {
 		transport = "tcp"
 	}
 	st := &telephonytest.Statuses{}
-	r := &outboundRig{rig: newRigWith(t, edit, gateway.Config{Status: st}), statuses: st}
+	cfg.Status = st
+	r := &outboundRig{rig: newRigWith(t, edit, cfg), statuses: st}
 	var err error
 	if r.callee, err = siptest.Listen(callee); err != nil {
 		t.Fatal(err)
