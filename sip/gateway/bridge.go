@@ -66,7 +66,6 @@ func (l *leg) bridgeTo(ctx context.Context, number string) error {
 		p.failed(telephony.StatusFailed, "not established", err)
 		return fmt.Errorf("sip: transfer leg: %w", err)
 	}
-	close(b.acked)
 	if !g.add(b) {
 		b.media.Close()
 		p.hangUp(sess)
