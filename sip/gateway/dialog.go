@@ -45,6 +45,7 @@ func (g *Gateway) newLeg(id string, far *sdp.Offer, pt uint8, alaw bool, rtpConn
 // gateway's legs), hanging up when it does not start.
 func (g *Gateway) startCall(l *leg, spec call.Spec) {
 	close(l.acked)
+	l.info = spec.CallInfo
 	c, err := g.cfg.Calls.Start(context.Background(), withLine(spec, l))
 	if err != nil {
 		l.log.Warn("call not started", "err", err)

@@ -19,5 +19,7 @@
 // refreshes the session (RFC 4028 session timers: a call whose refresher
 // stops refreshing ends) and may put the call on hold (sendonly,
 // inactive, or c=0.0.0.0). A cold transfer is a REFER (RFC 3515), the call
-// leaving once the trunk accepted it.
+// leaving once the trunk accepted it; where the trunk refuses REFER, the
+// engine calls the number itself through the trunk and bridges the two
+// legs' media until either hangs up.
 package gateway

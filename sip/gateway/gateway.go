@@ -63,7 +63,8 @@ type Config struct {
 	// Timings records the engine's overhead up to the wire (nil: not
 	// recorded), as the websocket gateways' hub does.
 	Timings media.Timings
-	// TransferWait bounds the wait for a REFER's outcome [30 s].
+	// TransferWait bounds the wait for a REFER's outcome, and for the
+	// answer of the second leg placed where the trunk refuses REFER [30 s].
 	TransferWait time.Duration
 	// MinSessionExpires is the shortest session interval (RFC 4028's
 	// Min-SE) a call is given: a shorter Session-Expires is raised to it

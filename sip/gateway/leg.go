@@ -37,7 +37,9 @@ type leg struct {
 	ours    sip.Uri            // our party: the number dialled (inbound), the caller ID (outbound)
 	media   *media.Session
 	call    *call.Call
+	info    voice.CallInfo            // the call's, once it started
 	live    atomic.Pointer[call.Call] // set once the call started: media events go to it
+	peer    atomic.Pointer[leg]       // set once bridged (bridge.go): media events are relayed to it
 	format  voice.Format
 	payload uint8
 	acked   chan struct{}
@@ -45,6 +47,7 @@ type leg struct {
 	mu     sync.Mutex
 	offer  *sdp.Offer
 	answer sdp.Answer
+	phase  bridgePhase
 
 	endOnce sync.Once
 	ended   chan struct{} // the dialog ended, by either side's BYE
@@ -61,7 +64,8 @@ func withLine(spec call.Spec, l *leg) call.Spec {
 	return spec
 }
 
-// run follows the call until it ends, then makes sure the far end knows.
+// run follows the call until it ends, then makes sure the far end knows;
+// a call bridged to a transfer's leg is followed until either leg ends.
 func (l *leg) run() {
 	defer l.g.remove(l)
 	l.live.Store(l.call)
@@ -79,14 +83,30 @@ func (l *leg) run() {
 			expired = expiry.C
 		}
 	}
+	done := l.call.Done()
+	var peer *leg
+	var ended, peerEnded, closing <-chan struct{} // set once bridged
 	for {
 		select {
-		case <-l.call.Done(): // a transfer's outcome is known by now
+		case <-done: // a transfer's outcome is known by now
+			if peer = l.bridged(); peer != nil {
+				done, ended, peerEnded, closing = nil, l.ended, peer.ended, l.g.out.ctx.Done()
+				continue
+			}
 			ctx, cancel := context.WithTimeout(context.Background(), byeTimeout)
 			if err := l.HangUp(ctx); err != nil {
 				l.log.Info("BYE not acknowledged", "err", err)
 			}
 			cancel()
+			return
+		case <-ended:
+			l.unbridge(peer)
+			return
+		case <-peerEnded:
+			l.unbridge(peer)
+			return
+		case <-closing:
+			l.unbridge(peer)
 			return
 		case <-l.refreshes:
 			if expiry != nil {
@@ -94,9 +114,21 @@ func (l *leg) run() {
 			}
 		case <-expired:
 			l.log.Warn("SIP session expired: the far end stopped refreshing it; hanging up")
+			if peer != nil {
+				l.unbridge(peer)
+				return
+			}
 			l.call.Stopped()
 		case <-refresh:
-			l.sendRefresh()
+			if l.sendRefresh() {
+				continue
+			}
+			l.log.Warn("SIP session refresh failed: hanging up")
+			if peer != nil {
+				l.unbridge(peer)
+				return
+			}
+			l.call.Stopped()
 		}
 	}
 }
@@ -151,8 +183,9 @@ func (l *leg) HangUp(ctx context.Context) error {
 // Transfer implements voice.Carrier: a cold transfer by REFER (RFC 3515)
 // to the number at the trunk that sent the call, referred by the number
 // it dialled. It returns once the trunk reported the transfer target's
-// answer (or its failure). A warm transfer is made cold, as on Telnyx:
-// the engine places no second leg of its own.
+// answer (or its failure). A trunk refusing the REFER gets a second leg
+// to the number instead, bridged to this one (bridgeTo). A warm transfer
+// is made cold, as on Telnyx.
 func (l *leg) Transfer(ctx context.Context, req voice.TransferRequest) error {
 	if req.Warm {
 		l.log.Warn("warm transfers are not supported on SIP trunks: transferring cold")
@@ -167,11 +200,15 @@ func (l *leg) Transfer(ctx context.Context, req voice.TransferRequest) error {
 		return fmt.Errorf("sip: REFER: %w", err)
 	}
 	if !res.IsSuccess() {
-		// No second leg to bridge instead (405, 501, 403: the trunk
-		// takes no transfers): the caller is hung up on, as a carrier
-		// whose transfer API failed does.
-		l.log.Warn("SIP transfer refused by the trunk: hanging up", "code", res.StatusCode, "reason", res.Reason)
-		return fmt.Errorf("sip: REFER refused: %d %s", res.StatusCode, res.Reason)
+		// 405, 501, 403: the trunk takes no transfers. When the second
+		// leg fails too, the caller is hung up on, as a carrier whose
+		// transfer API failed does.
+		l.log.Warn("SIP transfer refused by the trunk: placing a second leg to bridge", "code", res.StatusCode, "reason", res.Reason)
+		if err := l.bridgeTo(ctx, req.To); err != nil {
+			l.log.Warn("SIP transfer failed: no second leg; hanging up", "err", err)
+			return fmt.Errorf("sip: REFER refused (%d %s), %w", res.StatusCode, res.Reason, err)
+		}
+		return nil
 	}
 	wait := time.NewTimer(l.g.cfg.TransferWait)
 	defer wait.Stop()
@@ -215,6 +252,10 @@ func (l *leg) referNotified(body []byte) {
 
 // Audio implements media.Events.
 func (l *leg) Audio(frame []byte) {
+	if p := l.peer.Load(); p != nil {
+		l.relay(p, frame)
+		return
+	}
 	if c := l.live.Load(); c != nil {
 		c.Audio(frame)
 	}
@@ -224,6 +265,10 @@ func (l *leg) Audio(frame []byte) {
 func (l *leg) DTMF(digit string) { l.dtmf(digit) }
 
 func (l *leg) dtmf(digit string) {
+	if p := l.peer.Load(); p != nil {
+		_ = p.media.SendDTMF(digit) // a far end taking no telephone-events hears no key
+		return
+	}
 	if c := l.live.Load(); c != nil {
 		c.DTMF(digit)
 	}
@@ -238,6 +283,10 @@ func (l *leg) Mark(name string) {
 
 // Idle implements media.Events: the caller's media stopped.
 func (l *leg) Idle() {
+	if l.peer.Load() != nil {
+		l.hangUpBridged()
+		return
+	}
 	l.log.Warn("no RTP from the caller: hanging up", "timeout", l.g.cfg.MediaTimeout)
 	if c := l.live.Load(); c != nil {
 		c.Stopped()
@@ -287,16 +336,18 @@ func (l *leg) refreshed(*sip.Request) {
 	}
 }
 
-// sendRefresh refreshes the session with an UPDATE (RFC 4028 §7.4).
-func (l *leg) sendRefresh() {
+// sendRefresh refreshes the session with an UPDATE (RFC 4028 §7.4),
+// reporting whether the far end kept it.
+func (l *leg) sendRefresh() bool {
 	ctx, cancel := context.WithTimeout(context.Background(), byeTimeout)
 	defer cancel()
 	up := sip.NewRequest(sip.UPDATE, l.target)
 	up.AppendHeader(sip.NewHeader("Session-Expires", fmt.Sprintf("%d;refresher=uas", int(l.expires.Seconds()))))
 	up.AppendHeader(l.contact)
 	res, err := l.dialog.Do(ctx, up)
-	if err != nil || (!res.IsSuccess() && res.StatusCode != 405 && res.StatusCode != 501) {
-		l.log.Warn("SIP session refresh failed: hanging up", "err", err)
-		l.call.Stopped()
+	if err != nil {
+		l.log.Info("SIP session refresh not answered", "err", err)
+		return false
 	}
+	return res.IsSuccess() || res.StatusCode == 405 || res.StatusCode == 501
 }

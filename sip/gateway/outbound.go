@@ -51,6 +51,7 @@ type placing struct {
 	password  string
 	rtp, rtcp net.PacketConn
 	log       *slog.Logger
+	record    telephony.StatusRecorder // the call's progress; nil for a transfer's leg
 }
 
 // Prepare readies a call from d.From, a SIP number, to d.To through the
@@ -72,28 +73,11 @@ func (g *Gateway) Prepare(ctx context.Context, d telephony.Dial) (string, func()
 	case err != nil:
 		return "", nil, err
 	}
-	p := &placing{g: g, id: newCallID(), dial: d, caller: d.From, transport: strings.ToUpper(trunk.OutboundTransport)}
-	if p.host, p.port, err = TrunkAddress(*trunk.OutboundAddress); err != nil {
-		return "", nil, fmt.Errorf("sip: trunk %d: %w", trunk.ID, err)
+	p, err := g.placing(trunk, d)
+	if err != nil {
+		return "", nil, err
 	}
-	switch p.transport {
-	case "UDP", "TCP":
-	case "TLS":
-		if g.tls == nil {
-			return "", nil, fmt.Errorf("sip: trunk %d: %w", trunk.ID, ErrNoTLS)
-		}
-	default:
-		return "", nil, fmt.Errorf("sip: trunk %d: transport %q: %w", trunk.ID, trunk.OutboundTransport, telephony.ErrUnsupported)
-	}
-	if trunk.CallerID != nil {
-		p.caller = *trunk.CallerID
-	}
-	if trunk.OutboundUsername != nil {
-		p.user = *trunk.OutboundUsername
-		if p.password, err = g.cfg.Opener.Open(*trunk.OutboundPassword); err != nil {
-			return "", nil, fmt.Errorf("sip: trunk %d's outbound password: %w", trunk.ID, err)
-		}
-	}
+	p.record = g.cfg.Status
 	info := voice.CallInfo{ID: p.id, From: d.From, To: d.To, Direction: telephony.Outbound, Carrier: Carrier}
 	route, spec, err := telephony.Admit(ctx, g.cfg.Directory, g.log, telephony.Lookup{Carrier: Carrier, Number: d.From, Caller: d.To,
 		OrganizationID: d.OrganizationID, AssistantID: d.AssistantID, Dial: d.ID}, info, nil)
@@ -121,6 +105,35 @@ func (p *placing) start() {
 	g.out.wg.Add(1) // under g.mu: Close waits only once draining is set
 	g.mu.Unlock()
 	go p.run()
+}
+
+// placing is a call from d.From to d.To through trunk: its address,
+// transport, credentials and caller ID (the trunk's, else d.From).
+func (g *Gateway) placing(trunk persistence.SIPTrunk, d telephony.Dial) (*placing, error) {
+	p := &placing{g: g, id: newCallID(), dial: d, caller: d.From, transport: strings.ToUpper(trunk.OutboundTransport)}
+	var err error
+	if p.host, p.port, err = TrunkAddress(*trunk.OutboundAddress); err != nil {
+		return nil, fmt.Errorf("sip: trunk %d: %w", trunk.ID, err)
+	}
+	switch p.transport {
+	case "UDP", "TCP":
+	case "TLS":
+		if g.tls == nil {
+			return nil, fmt.Errorf("sip: trunk %d: %w", trunk.ID, ErrNoTLS)
+		}
+	default:
+		return nil, fmt.Errorf("sip: trunk %d: transport %q: %w", trunk.ID, trunk.OutboundTransport, telephony.ErrUnsupported)
+	}
+	if trunk.CallerID != nil {
+		p.caller = *trunk.CallerID
+	}
+	if trunk.OutboundUsername != nil {
+		p.user = *trunk.OutboundUsername
+		if p.password, err = g.cfg.Opener.Open(*trunk.OutboundPassword); err != nil {
+			return nil, fmt.Errorf("sip: trunk %d's outbound password: %w", trunk.ID, err)
+		}
+	}
+	return p, nil
 }
 
 func newCallID() string {
@@ -162,19 +175,29 @@ func (p *placing) invite() *sip.Request {
 
 // run sends the INVITE and follows it to its outcome: a call on the
 // assistant once answered, else the call's final status.
+func (p *placing) run() {
+	defer p.g.out.wg.Done()
+	sess, status, why, err := p.place()
+	if sess == nil {
+		p.failed(status, why, err)
+		return
+	}
+	p.answered(sess)
+}
+
+// place sends the INVITE and waits for its answer: the answered dialog,
+// else the call's final status, why, and the error if any.
 //
 // The ringing timeout and Close send the CANCEL here, not through sipgo's
 // WaitAnswer, whose CANCEL fails on a transaction ended without an
 // answer: WaitAnswer is only ever stopped by force.
-func (p *placing) run() {
-	defer p.g.out.wg.Done()
+func (p *placing) place() (*sipgo.DialogClientSession, string, string, error) {
 	waiting, stop := context.WithCancelCause(context.Background())
 	defer stop(nil)
 	dua := sipgo.DialogUA{Client: p.g.client, ContactHDR: *p.g.contactFor(p.transport)}
 	sess, err := dua.WriteInvite(waiting, p.invite())
 	if err != nil {
-		p.failed(telephony.StatusFailed, "INVITE not sent", err)
-		return
+		return nil, telephony.StatusFailed, "INVITE not sent", err
 	}
 	var cancelReq atomic.Pointer[sip.Request]
 	var rang atomic.Bool
@@ -213,15 +236,15 @@ func (p *placing) run() {
 		_ = sess.Ack(ctx)
 		cancel()
 		p.hangUp(sess)
-		p.failed(gaveUp, "answered as it was cancelled", nil)
+		return nil, gaveUp, "answered as it was cancelled", nil
 	case err == nil:
-		p.answered(sess)
+		return sess, "", "", nil
 	case gaveUp != "":
-		p.failed(gaveUp, "not answered in time", nil)
+		return nil, gaveUp, "not answered in time", nil
 	case errors.As(err, &refused):
-		p.failed(outcome(refused.Res.StatusCode), fmt.Sprintf("%d %s", refused.Res.StatusCode, refused.Res.Reason), nil)
+		return nil, outcome(refused.Res.StatusCode), fmt.Sprintf("%d %s", refused.Res.StatusCode, refused.Res.Reason), nil
 	default:
-		p.failed(telephony.StatusFailed, "no answer from the trunk", err)
+		return nil, telephony.StatusFailed, "no answer from the trunk", err
 	}
 }
 
@@ -287,11 +310,32 @@ func outcome(code int) string {
 // answered acknowledges the 2xx and runs the call on the answer's media.
 func (p *placing) answered(sess *sipgo.DialogClientSession) {
 	g := p.g
+	l, err := p.leg(sess)
+	if err != nil {
+		p.failed(telephony.StatusFailed, "not established", err)
+		return
+	}
+	// No session timer: the engine does not offer one (Supported: timer),
+	// so a trunk wanting one refreshes it itself (RFC 4028 §9), with
+	// re-INVITEs the leg answers.
+	if !g.add(l) {
+		l.media.Close()
+		p.hangUp(sess)
+		p.log.Info("SIP call answered while the engine closes: hung up")
+		return
+	}
+	p.log.Info("SIP call answered", "codec", l.format.Encoding)
+	g.startCall(l, p.spec)
+}
+
+// leg acknowledges the 2xx and makes the answered dialog a leg on the
+// answer's media, hanging up when its SDP is unusable.
+func (p *placing) leg(sess *sipgo.DialogClientSession) (*leg, error) {
+	g := p.g
 	ctx, cancel := context.WithTimeout(context.Background(), byeTimeout)
 	defer cancel()
 	if err := sess.Ack(ctx); err != nil {
-		p.failed(telephony.StatusFailed, "ACK not sent", err)
-		return
+		return nil, fmt.Errorf("ACK not sent: %w", err)
 	}
 	res := sess.InviteResponse
 	answer, err := sdp.Parse(res.Body())
@@ -302,8 +346,7 @@ func (p *placing) answered(sess *sipgo.DialogClientSession) {
 	}
 	if err != nil {
 		p.hangUp(sess)
-		p.failed(telephony.StatusFailed, "the answer's SDP", err)
-		return
+		return nil, fmt.Errorf("the answer's SDP: %w", err)
 	}
 	l := g.newLeg(p.id, answer, pt, alaw, p.rtp, p.rtcp)
 	l.dialog, l.trunk, l.contact = sess, sip.Uri{Host: p.host, Port: p.port}, g.contactFor(p.transport)
@@ -318,17 +361,7 @@ func (p *placing) answered(sess *sipgo.DialogClientSession) {
 	l.id = sip.DialogIDMake(p.id, ours, theirs)
 	l.answer = sdp.Answer{SessionID: uint64(time.Now().UnixNano()), Version: 1, Addr: g.cfg.MediaAddr, Port: l.media.LocalPort(),
 		Payload: pt, ALaw: alaw, EventType: answer.EventType, Direction: answer.Direction.Reverse()}
-	// No session timer: the engine does not offer one (Supported: timer),
-	// so a trunk wanting one refreshes it itself (RFC 4028 §9), with
-	// re-INVITEs the leg answers.
-	if !g.add(l) {
-		l.media.Close()
-		p.hangUp(sess)
-		p.log.Info("SIP call answered while the engine closes: hung up")
-		return
-	}
-	p.log.Info("SIP call answered", "codec", l.format.Encoding)
-	g.startCall(l, p.spec)
+	return l, nil
 }
 
 // hangUp ends a dialog the call will not use.
@@ -349,12 +382,12 @@ func (p *placing) failed(status, why string, err error) {
 }
 
 func (p *placing) status(s string) {
-	if p.g.cfg.Status == nil {
+	if p.record == nil {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), admitTimeout)
 	defer cancel()
-	err := p.g.cfg.Status.RecordStatus(ctx, telephony.CallStatus{Carrier: Carrier, CallID: p.id, OrganizationID: p.dial.OrganizationID,
+	err := p.record.RecordStatus(ctx, telephony.CallStatus{Carrier: Carrier, CallID: p.id, OrganizationID: p.dial.OrganizationID,
 		Status: s, CarrierStatus: s, Direction: telephony.Outbound, From: p.dial.From, To: p.dial.To, At: time.Now()})
 	if err != nil {
 		p.log.Warn("call status not recorded", "status", s, "err", err)

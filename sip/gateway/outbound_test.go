@@ -41,12 +41,18 @@ const callerID = "+15550009999"
 
 func newOutboundRig(t *testing.T, edit func(*assistant.Config), callee siptest.CalleeConfig, user, password string) *outboundRig {
 	t.Helper()
+	return newOutboundRigWith(t, edit, callee, user, password, gateway.Config{})
+}
+
+// newOutboundRigWith is newOutboundRig with the gateway's settings.
+func newOutboundRigWith(t *testing.T, edit func(*assistant.Config), callee siptest.CalleeConfig, user, password string, cfg gateway.Config) *outboundRig {
+	t.Helper()
 	transport := "udp"
 	if callee.TCP {
 		transport = "tcp"
 	}
 	st := &telephonytest.Statuses{}
-	cfg := gateway.Config{Status: st}
+	cfg.Status = st
 	if callee.TLS != nil { // the engine trusts the callee's roots, and listens with its certificate
 		transport, cfg.TLSRoots = "tls", callee.TLS.RootCAs
 	}

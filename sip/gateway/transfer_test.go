@@ -64,11 +64,11 @@ func TestTransferByRefer(t *testing.T) {
 	}
 }
 
-// A trunk that takes no REFER (405, 501, 403), or whose transfer target
-// does not answer (the NOTIFY's sipfrag 486, 480), leaves the engine no
-// second leg to bridge: the caller is hung up on at once, with the
-// refusal logged, as on a carrier whose transfer API failed, and the call
-// ended as a failed transfer.
+// A trunk that takes no REFER (405, 501, 403) and has no outbound
+// address for a second leg (bridge_test.go), or whose transfer target
+// does not answer (the NOTIFY's sipfrag 486, 480): the caller is hung up
+// on at once, with the refusal logged, as on a carrier whose transfer API
+// failed, and the call ended as a failed transfer.
 func TestTransferRefusedOrFailed(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
