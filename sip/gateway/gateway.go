@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/netip"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/emiago/sipgo"
@@ -95,6 +96,11 @@ type Gateway struct {
 	tls      net.Listener // nil unless ListenTLS
 	contacts contacts
 	served   sync.WaitGroup
+	// closed drops every packet read once Close has begun: sipgo handles
+	// each message on a goroutine of its own, and one handled after the
+	// user agent cleared its connection pool answers from a new socket
+	// nobody closes.
+	closed atomic.Bool
 }
 
 // New builds a gateway; Listen starts it.
@@ -131,7 +137,7 @@ func New(cfg Config) (*Gateway, error) {
 	stack := slog.New(throttle(g.log.Handler(), 10*time.Second)).With("component", "sipgo")
 	ua, err := sipgo.NewUA(sipgo.WithUserAgent("switchboard"),
 		sipgo.WithUserAgenTLSConfig(&tls.Config{RootCAs: cfg.TLSRoots, MinVersion: tls.VersionTLS12}),
-		sipgo.WithUserAgentTransportLayerOptions(sip.WithTransportLayerLogger(stack)),
+		sipgo.WithUserAgentTransportLayerOptions(sip.WithTransportLayerLogger(stack), sip.WithTransportLayerReadFilter(g.dropOnClose)),
 		sipgo.WithUserAgentTransactionLayerOptions(sip.WithTransactionLayerLogger(stack)))
 	if err != nil {
 		return nil, fmt.Errorf("sip: %w", err)
@@ -220,9 +226,9 @@ func (g *Gateway) Close(ctx context.Context) error {
 	case <-ctx.Done():
 		err = fmt.Errorf("sip: calls still live: %w", ctx.Err())
 	}
-	_ = g.server.Close()
-	_ = g.client.Close()
-	_ = g.ua.Close()
+	// Reading stops before the user agent closes, so no message is
+	// handled once its connections are gone.
+	g.closed.Store(true)
 	if g.udp != nil {
 		_ = g.udp.Close()
 		_ = g.tcp.Close()
@@ -231,7 +237,17 @@ func (g *Gateway) Close(ctx context.Context) error {
 		}
 		g.served.Wait()
 	}
+	_ = g.server.Close()
+	_ = g.client.Close()
+	_ = g.ua.Close()
 	return err
+}
+
+func (g *Gateway) dropOnClose(_ sip.TransportReadProps, data []byte) ([]byte, error) {
+	if g.closed.Load() {
+		return nil, nil
+	}
+	return data, nil
 }
 
 // source is a request's source address.

@@ -184,17 +184,18 @@ func (c *Callee) Close() {
 	for _, a := range live {
 		a.Close()
 	}
+	// Reading stops before the user agent closes (see Caller.closeAll).
+	_ = c.conn.Close()
+	if c.tcp != nil {
+		_ = c.tcp.Close()
+	}
+	c.served.Wait()
 	if c.srv != nil {
 		_ = c.srv.Close()
 	}
 	if c.ua != nil {
 		_ = c.ua.Close()
 	}
-	_ = c.conn.Close()
-	if c.tcp != nil {
-		_ = c.tcp.Close()
-	}
-	c.served.Wait()
 }
 
 const realm = "siptest"

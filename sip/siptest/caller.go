@@ -57,6 +57,8 @@ type Caller struct {
 	conn   net.PacketConn // SIP
 	tls    net.Listener   // SIP over TLS, with Config.TLS
 	done   chan struct{}
+	// serving is the SIP listeners' goroutines.
+	serving sync.WaitGroup
 
 	mu         sync.Mutex
 	refers     []string // Refer-To of REFERs received
@@ -138,11 +140,11 @@ func Dial(ctx context.Context, cfg Config) (*Caller, error) {
 			go c.notifyTransferred(outcome)
 		}
 	})
-	c.wg.Add(1)
-	go func() { defer c.wg.Done(); _ = c.srv.ServeUDP(c.conn) }()
+	c.serving.Add(1)
+	go func() { defer c.serving.Done(); _ = c.srv.ServeUDP(c.conn) }()
 	if c.tls != nil {
-		c.wg.Add(1)
-		go func() { defer c.wg.Done(); _ = c.srv.ServeTLS(c.tls) }()
+		c.serving.Add(1)
+		go func() { defer c.serving.Done(); _ = c.srv.ServeTLS(c.tls) }()
 	}
 	// The client sends from the server's socket once the transport has it.
 	for {
@@ -267,7 +269,15 @@ func (c *Caller) Close() {
 	c.closeAll()
 }
 
+// closeAll stops reading SIP before it closes the user agent, as the
+// gateway does: a message handled after the user agent cleared its
+// connections would be answered from a new socket nobody closes.
 func (c *Caller) closeAll() {
+	_ = c.conn.Close()
+	if c.tls != nil {
+		_ = c.tls.Close()
+	}
+	c.serving.Wait()
 	if c.srv != nil {
 		_ = c.srv.Close()
 	}
@@ -276,10 +286,6 @@ func (c *Caller) closeAll() {
 	}
 	if c.ua != nil {
 		_ = c.ua.Close()
-	}
-	_ = c.conn.Close()
-	if c.tls != nil {
-		_ = c.tls.Close()
 	}
 	c.closeMedia()
 	c.wg.Wait()
