@@ -45,6 +45,19 @@ type LibraryOptions struct {
 	// URLTTL is how long a fetched URL is reused before it is fetched
 	// again (DefaultURLTTL if zero).
 	URLTTL time.Duration
+	// Shared, when set, keeps uploaded sounds where every node reads
+	// them, and Dir becomes a cache of it: a sound uploaded through one
+	// node plays on all, and outlives the disk it was uploaded to.
+	Shared Shared
+}
+
+// Shared is durable storage of uploaded sounds by key (the engine's
+// PostgreSQL).
+type Shared interface {
+	PutSound(ctx context.Context, key string, data []byte) error
+	// SoundData returns the file stored under key, an error wrapping
+	// ErrUnknownSound if none is.
+	SoundData(ctx context.Context, key string) ([]byte, error)
 }
 
 // Library stores uploaded sounds and loads sounds by key or URL, decoding
@@ -99,16 +112,32 @@ func (l *Library) Store(ctx context.Context, data []byte) (string, Info, error) 
 	if err := ctx.Err(); err != nil {
 		return "", Info{}, err
 	}
-	sum := sha256.Sum256(data)
-	key := hex.EncodeToString(sum[:])
-	path := filepath.Join(l.o.Dir, key)
-	if _, err := os.Stat(path); err != nil {
-		if err := writeAtomic(l.o.Dir, path, data); err != nil {
-			return "", Info{}, err
+	key := keyOf(data)
+	if l.o.Shared != nil {
+		if err := l.o.Shared.PutSound(ctx, key, data); err != nil {
+			return "", Info{}, fmt.Errorf("ambience: storing sound: %w", err)
 		}
+	}
+	if err := l.cache(key, data); err != nil && l.o.Shared == nil {
+		return "", Info{}, err // with Shared the sound is kept; the next Load caches it
 	}
 	l.put(key, s, time.Time{})
 	return key, s.Info(), nil
+}
+
+// keyOf is a file's storage key, the hex SHA-256 of its bytes.
+func keyOf(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}
+
+// cache writes a sound's file under Dir, unless it is there already.
+func (l *Library) cache(key string, data []byte) error {
+	path := filepath.Join(l.o.Dir, key)
+	if _, err := os.Stat(path); err == nil {
+		return nil
+	}
+	return writeAtomic(l.o.Dir, path, data)
 }
 
 // writeAtomic writes data to path through a temporary file, so a reader
@@ -141,16 +170,35 @@ func (l *Library) Load(ctx context.Context, key string) (*Sound, error) {
 	if !isKey(key) {
 		return nil, fmt.Errorf("%w: storage key %q", ErrUnknownSound, key)
 	}
-	return l.load(ctx, key, func(context.Context) (*Sound, error) {
+	return l.load(ctx, key, func(ctx context.Context) (*Sound, error) {
 		data, err := readLimited(filepath.Join(l.o.Dir, key))
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("%w: storage key %q", ErrUnknownSound, key)
+			data, err = l.shared(ctx, key)
 		}
 		if err != nil {
 			return nil, err
 		}
 		return Decode(data)
 	})
+}
+
+// shared reads a sound uploaded through another node (or before this
+// node's directory was emptied) and caches it under Dir.
+func (l *Library) shared(ctx context.Context, key string) ([]byte, error) {
+	if l.o.Shared == nil {
+		return nil, fmt.Errorf("%w: storage key %q", ErrUnknownSound, key)
+	}
+	ctx, cancel := context.WithTimeout(ctx, l.o.FetchTimeout)
+	defer cancel()
+	data, err := l.o.Shared.SoundData(ctx, key)
+	if err != nil {
+		return nil, fmt.Errorf("ambience: loading sound %s: %w", key, err)
+	}
+	if keyOf(data) != key {
+		return nil, fmt.Errorf("%w: the stored file for %s does not match its key", ErrDecode, key)
+	}
+	_ = l.cache(key, data) // if not cached, the next Load reads Shared again
+	return data, nil
 }
 
 // isKey reports whether key has the shape of a content-addressed key, so

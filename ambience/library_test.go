@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -210,5 +212,68 @@ func TestLibrarySoundResolvesSettings(t *testing.T) {
 	}
 	if _, err := l.Sound(ctx, assistant.BackgroundSound{Enabled: true}); !errors.Is(err, ErrUnknownSound) {
 		t.Fatalf("no source: %v", err)
+	}
+}
+
+// shelf is a Shared in memory.
+type shelf struct {
+	mu    sync.Mutex
+	files map[string][]byte
+	down  error // every call fails with it
+}
+
+func (s *shelf) PutSound(_ context.Context, key string, data []byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.down != nil {
+		return s.down
+	}
+	s.files[key] = data
+	return nil
+}
+
+func (s *shelf) SoundData(_ context.Context, key string) ([]byte, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.down != nil {
+		return nil, s.down
+	}
+	data, ok := s.files[key]
+	if !ok {
+		return nil, fmt.Errorf("%w: %s", ErrUnknownSound, key)
+	}
+	return data, nil
+}
+
+// With Shared, a sound stored by one library loads in another whose
+// directory never had it, and is cached there; a stored file that does
+// not match its key is refused; an upload Shared cannot keep fails.
+func TestLibraryShared(t *testing.T) {
+	ctx := context.Background()
+	sh := &shelf{files: map[string][]byte{}}
+	key, _, err := newLibrary(t, LibraryOptions{Shared: sh}).Store(ctx, oneSecond(t, 300))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	s, err := newLibrary(t, LibraryOptions{Dir: dir, Shared: sh}).Load(ctx, key)
+	if err != nil || s.Info().Duration != time.Second {
+		t.Fatalf("loading another node's upload: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, key)); err != nil {
+		t.Fatalf("not cached: %v", err)
+	}
+	other := oneSecond(t, 500)
+	forged := keyOf(oneSecond(t, 700))
+	sh.files[forged] = other
+	if _, err := newLibrary(t, LibraryOptions{Shared: sh}).Load(ctx, forged); !errors.Is(err, ErrDecode) {
+		t.Fatalf("a file under another's key: %v", err)
+	}
+	if _, err := newLibrary(t, LibraryOptions{Shared: sh}).Load(ctx, strings.Repeat("0", 64)); !errors.Is(err, ErrUnknownSound) {
+		t.Fatalf("a key nobody stored: %v", err)
+	}
+	sh.down = errors.New("database away")
+	if _, _, err := newLibrary(t, LibraryOptions{Shared: sh}).Store(ctx, other); !errors.Is(err, sh.down) {
+		t.Fatalf("storing while Shared is away: %v", err)
 	}
 }

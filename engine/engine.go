@@ -210,7 +210,7 @@ func New(cfg Config) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("engine: %w", err)
 	}
-	if e.Sounds, err = ambience.NewLibrary(ambience.LibraryOptions{Dir: filepath.Join(cfg.DataDir, "sounds"), Client: outbound}); err != nil {
+	if e.Sounds, err = ambience.NewLibrary(ambience.LibraryOptions{Dir: filepath.Join(cfg.DataDir, "sounds"), Client: outbound, Shared: sharedSounds{store}}); err != nil {
 		return nil, fmt.Errorf("engine: %w", err)
 	}
 	recordings := filepath.Join(cfg.DataDir, "recordings")

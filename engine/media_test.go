@@ -3,16 +3,22 @@ package engine_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"mime/multipart"
 	"net/http"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/fasthttp/websocket"
 
+	"github.com/switchboard-voice/switchboard/ambience"
 	"github.com/switchboard-voice/switchboard/codecs"
+	"github.com/switchboard-voice/switchboard/engine"
 	"github.com/switchboard-voice/switchboard/engine/enginetest"
+	"github.com/switchboard-voice/switchboard/persistence/pgtest"
 )
 
 // tone is a second of a 440 Hz tone as a WAV file.
@@ -35,6 +41,47 @@ func tone(t *testing.T) []byte {
 	return buf.Bytes()
 }
 
+// uploadSound uploads tone as assistant id's background sound.
+func uploadSound(t *testing.T, srv *enginetest.Server, key string, id int64) (int, []byte) {
+	t.Helper()
+	var form bytes.Buffer
+	mw := multipart.NewWriter(&form)
+	part, err := mw.CreateFormFile("file", "office.wav")
+	if err != nil {
+		t.Fatal(err)
+	}
+	part.Write(tone(t))
+	mw.Close()
+	upload := fmt.Sprintf("%s/api/v1/assistants/%d/background-sounds/upload", srv.URL, id)
+	status, _, body := send(t, "POST", upload, key, http.Header{"Content-Type": {mw.FormDataContentType()}}, bytes.NewReader(form.Bytes()))
+	return status, body
+}
+
+// A background sound uploaded through one node plays on another that
+// shares its database: the sound is kept in PostgreSQL, each node's data
+// directory only caches it.
+func TestBackgroundSoundReachesEveryNode(t *testing.T) {
+	pool, fakes := pgtest.Pool(t), withFakes(t)
+	a := enginetest.Start(t, func(c *engine.Config) { fakes(c); c.Pool, c.Node = pool, "node-a" })
+	b := enginetest.Start(t, func(c *engine.Config) { fakes(c); c.Pool, c.Node = pool, "node-b" })
+	org, key := a.Key("Ambient")
+	snap := createAssistant(t, a, org, key, `{"name":"Ambient"}`)
+	status, body := uploadSound(t, a, key, snap.ID)
+	var up struct {
+		StorageKey string `json:"storage_key"`
+	}
+	if status != http.StatusCreated || json.Unmarshal(body, &up) != nil {
+		t.Fatalf("upload through node A: %d %s", status, body)
+	}
+	s, err := b.Sounds.Load(t.Context(), up.StorageKey)
+	if err != nil || s.Info().Duration != time.Second {
+		t.Fatalf("node B loading node A's upload: %v", err)
+	}
+	if _, err := b.Sounds.Load(t.Context(), strings.Repeat("0", 64)); !errors.Is(err, ambience.ErrUnknownSound) {
+		t.Fatalf("a key nobody uploaded: %v", err)
+	}
+}
+
 // An uploaded background sound becomes the assistant's, and a web call
 // token opens the browser websocket (once routed through the engine's
 // public URL); another organization can do neither.
@@ -44,20 +91,10 @@ func TestBackgroundSoundUploadAndWebCall(t *testing.T) {
 	_, other := srv.Key("Other")
 	snap := createAssistant(t, srv, org, key, `{"name":"Ambient"}`)
 
-	var form bytes.Buffer
-	mw := multipart.NewWriter(&form)
-	part, err := mw.CreateFormFile("file", "office.wav")
-	if err != nil {
-		t.Fatal(err)
-	}
-	part.Write(tone(t))
-	mw.Close()
-	upload := fmt.Sprintf("%s/api/v1/assistants/%d/background-sounds/upload", srv.URL, snap.ID)
-	ct := http.Header{"Content-Type": {mw.FormDataContentType()}}
-	if status, _, _ := send(t, "POST", upload, other, ct, bytes.NewReader(form.Bytes())); status != http.StatusNotFound {
+	if status, _ := uploadSound(t, srv, other, snap.ID); status != http.StatusNotFound {
 		t.Fatalf("another organization's upload: %d", status)
 	}
-	if status, _, body := send(t, "POST", upload, key, ct, bytes.NewReader(form.Bytes())); status != http.StatusCreated {
+	if status, body := uploadSound(t, srv, key, snap.ID); status != http.StatusCreated {
 		t.Fatalf("upload: %d %s", status, body)
 	}
 	var got struct {
