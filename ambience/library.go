@@ -58,6 +58,49 @@ type Shared interface {
 	// SoundData returns the file stored under key, an error wrapping
 	// ErrUnknownSound if none is.
 	SoundData(ctx context.Context, key string) ([]byte, error)
+	// MissingSounds returns those of keys it does not keep.
+	MissingSounds(ctx context.Context, keys []string) ([]string, error)
+}
+
+// ShareCached puts into Shared the sounds Dir holds that Shared lacks
+// (those uploaded before the engine kept sounds in its database), and
+// returns how many it put.
+func (l *Library) ShareCached(ctx context.Context) (int, error) {
+	if l.o.Shared == nil {
+		return 0, nil
+	}
+	entries, err := os.ReadDir(l.o.Dir)
+	if err != nil {
+		return 0, fmt.Errorf("ambience: listing %s: %w", l.o.Dir, err)
+	}
+	var keys []string
+	for _, e := range entries {
+		if e.Type().IsRegular() && isKey(e.Name()) {
+			keys = append(keys, e.Name())
+		}
+	}
+	if len(keys) == 0 {
+		return 0, nil
+	}
+	missing, err := l.o.Shared.MissingSounds(ctx, keys)
+	if err != nil {
+		return 0, fmt.Errorf("ambience: sharing cached sounds: %w", err)
+	}
+	put := 0
+	for _, key := range missing {
+		data, err := readLimited(filepath.Join(l.o.Dir, key))
+		if err != nil {
+			return put, err
+		}
+		if keyOf(data) != key { // damaged on disk: not worth sharing
+			continue
+		}
+		if err := l.o.Shared.PutSound(ctx, key, data); err != nil {
+			return put, fmt.Errorf("ambience: sharing cached sounds: %w", err)
+		}
+		put++
+	}
+	return put, nil
 }
 
 // Library stores uploaded sounds and loads sounds by key or URL, decoding

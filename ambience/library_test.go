@@ -245,6 +245,39 @@ func (s *shelf) SoundData(_ context.Context, key string) ([]byte, error) {
 	return data, nil
 }
 
+func (s *shelf) MissingSounds(_ context.Context, keys []string) ([]string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var missing []string
+	for _, k := range keys {
+		if _, ok := s.files[k]; !ok {
+			missing = append(missing, k)
+		}
+	}
+	return missing, nil
+}
+
+// ShareCached puts into Shared what the directory holds and Shared
+// lacks, and nothing damaged or not a sound's.
+func TestLibraryShareCached(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	old, kept, damaged := oneSecond(t, 300), oneSecond(t, 400), oneSecond(t, 500)
+	if _, _, err := newLibrary(t, LibraryOptions{Dir: dir}).Store(ctx, old); err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{keyOf(kept): kept, keyOf(damaged): damaged[:100], "notes.txt": []byte("hi")} {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sh := &shelf{files: map[string][]byte{keyOf(kept): kept}}
+	n, err := newLibrary(t, LibraryOptions{Dir: dir, Shared: sh}).ShareCached(ctx)
+	if err != nil || n != 1 || !bytes.Equal(sh.files[keyOf(old)], old) || len(sh.files) != 2 {
+		t.Fatalf("shared %d, %v; Shared holds %d files", n, err, len(sh.files))
+	}
+}
+
 // With Shared, a sound stored by one library loads in another whose
 // directory never had it, and is cached there; a stored file that does
 // not match its key is refused; an upload Shared cannot keep fails.

@@ -291,6 +291,7 @@ func New(cfg Config) (*Engine, error) {
 	e.done.Go(func() { e.Private.Run(ctx) })
 	e.done.Go(func() { e.beat(ctx) })
 	e.done.Go(func() { e.closeOrphans(ctx) })
+	e.done.Go(func() { e.shareSounds(ctx) })
 	e.done.Go(func() { e.watchMembers(ctx) })
 	return e, nil
 }

@@ -2,12 +2,16 @@ package engine_test
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"mime/multipart"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -18,11 +22,12 @@ import (
 	"github.com/switchboard-voice/switchboard/codecs"
 	"github.com/switchboard-voice/switchboard/engine"
 	"github.com/switchboard-voice/switchboard/engine/enginetest"
+	"github.com/switchboard-voice/switchboard/internal/testkit"
 	"github.com/switchboard-voice/switchboard/persistence/pgtest"
 )
 
-// tone is a second of a 440 Hz tone as a WAV file.
-func tone(t *testing.T) []byte {
+// tone is a second of a tone of hz as a WAV file.
+func tone(t *testing.T, hz float64) []byte {
 	var buf bytes.Buffer
 	w, err := codecs.NewWAVStreamWriter(&buf, codecs.WAVFormat{Encoding: codecs.EncodingPCM16, SampleRate: 8000, Channels: 1})
 	if err != nil {
@@ -30,7 +35,7 @@ func tone(t *testing.T) []byte {
 	}
 	pcm := make([]int16, 8000)
 	for i := range pcm {
-		pcm[i] = int16(8000 * math.Sin(2*math.Pi*440*float64(i)/8000))
+		pcm[i] = int16(8000 * math.Sin(2*math.Pi*hz*float64(i)/8000))
 	}
 	if err := w.WriteSamples(pcm); err != nil {
 		t.Fatal(err)
@@ -50,7 +55,7 @@ func uploadSound(t *testing.T, srv *enginetest.Server, key string, id int64) (in
 	if err != nil {
 		t.Fatal(err)
 	}
-	part.Write(tone(t))
+	part.Write(tone(t, 440))
 	mw.Close()
 	upload := fmt.Sprintf("%s/api/v1/assistants/%d/background-sounds/upload", srv.URL, id)
 	status, _, body := send(t, "POST", upload, key, http.Header{"Content-Type": {mw.FormDataContentType()}}, bytes.NewReader(form.Bytes()))
@@ -62,7 +67,18 @@ func uploadSound(t *testing.T, srv *enginetest.Server, key string, id int64) (in
 // directory only caches it.
 func TestBackgroundSoundReachesEveryNode(t *testing.T) {
 	pool, fakes := pgtest.Pool(t), withFakes(t)
-	a := enginetest.Start(t, func(c *engine.Config) { fakes(c); c.Pool, c.Node = pool, "node-a" })
+	// Node A's data directory holds a sound uploaded before sounds were
+	// kept in the database.
+	dataA, before := t.TempDir(), tone(t, 330)
+	sum := sha256.Sum256(before)
+	beforeKey := hex.EncodeToString(sum[:])
+	if err := os.MkdirAll(filepath.Join(dataA, "sounds"), 0o750); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dataA, "sounds", beforeKey), before, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a := enginetest.Start(t, func(c *engine.Config) { fakes(c); c.Pool, c.Node, c.DataDir = pool, "node-a", dataA })
 	b := enginetest.Start(t, func(c *engine.Config) { fakes(c); c.Pool, c.Node = pool, "node-b" })
 	org, key := a.Key("Ambient")
 	snap := createAssistant(t, a, org, key, `{"name":"Ambient"}`)
@@ -77,6 +93,10 @@ func TestBackgroundSoundReachesEveryNode(t *testing.T) {
 	if err != nil || s.Info().Duration != time.Second {
 		t.Fatalf("node B loading node A's upload: %v", err)
 	}
+	testkit.Eventually(t, 20*time.Second, func() error {
+		_, err := b.Sounds.Load(t.Context(), beforeKey)
+		return err
+	})
 	if _, err := b.Sounds.Load(t.Context(), strings.Repeat("0", 64)); !errors.Is(err, ambience.ErrUnknownSound) {
 		t.Fatalf("a key nobody uploaded: %v", err)
 	}

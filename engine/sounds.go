@@ -24,3 +24,20 @@ func (s sharedSounds) SoundData(ctx context.Context, key string) ([]byte, error)
 	}
 	return data, err
 }
+
+func (s sharedSounds) MissingSounds(ctx context.Context, keys []string) ([]string, error) {
+	return s.store.MissingSounds(ctx, keys)
+}
+
+// shareSounds puts the sounds uploaded to this node before sounds were
+// kept in the database where the other nodes read them.
+func (e *Engine) shareSounds(ctx context.Context) {
+	n, err := e.Sounds.ShareCached(ctx)
+	if err != nil {
+		e.Log.Warn("sharing the background sounds uploaded to this node", "shared", n, "err", err)
+		return
+	}
+	if n > 0 {
+		e.Log.Info("background sounds uploaded to this node shared with the others", "shared", n)
+	}
+}

@@ -29,3 +29,16 @@ func (s *Store) SoundData(ctx context.Context, key string) ([]byte, error) {
 	}
 	return data, nil
 }
+
+// MissingSounds returns those of keys no sound is stored under.
+func (s *Store) MissingSounds(ctx context.Context, keys []string) ([]string, error) {
+	rows, err := s.pool.Query(ctx, `SELECT k FROM unnest($1::text[]) AS k WHERE NOT EXISTS (SELECT 1 FROM sounds WHERE storage_key = k)`, keys)
+	if err != nil {
+		return nil, fmt.Errorf("persistence: missing sounds: %w", err)
+	}
+	missing, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("persistence: missing sounds: %w", err)
+	}
+	return missing, nil
+}
