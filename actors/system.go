@@ -14,7 +14,7 @@ import (
 // crashes at Info without a stack, so supervision events are logged here at
 // Error instead, and its own chatter is kept at Warn.
 func NewSystem(log *slog.Logger) *actor.ActorSystem {
-	quiet := slog.New(levelFloor{log.Handler(), slog.LevelWarn}).With("component", "actors")
+	quiet := slog.New(levelFloor{remoteGone{log.Handler()}, slog.LevelWarn}).With("component", "actors")
 	sys := actor.NewActorSystem(
 		actor.WithLoggerFactory(func(*actor.ActorSystem) *slog.Logger { return quiet }),
 		actor.WithDeadLetterThrottleCount(3),
@@ -46,3 +46,22 @@ func (h levelFloor) WithAttrs(as []slog.Attr) slog.Handler {
 func (h levelFloor) WithGroup(name string) slog.Handler {
 	return levelFloor{h.Handler.WithGroup(name), h.min}
 }
+
+// lostConnection is what proto.actor's remote logs at Error whenever a
+// peer's stream ends, a member draining away included. The cluster's
+// membership says why a member left; this is a warning beside it.
+const lostConnection = "EndpointWriter lost connection"
+
+// remoteGone logs lostConnection at Warn.
+type remoteGone struct{ slog.Handler }
+
+func (h remoteGone) Handle(ctx context.Context, r slog.Record) error {
+	if r.Message == lostConnection && r.Level == slog.LevelError {
+		r.Level = slog.LevelWarn
+	}
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h remoteGone) WithAttrs(as []slog.Attr) slog.Handler { return remoteGone{h.Handler.WithAttrs(as)} }
+
+func (h remoteGone) WithGroup(name string) slog.Handler { return remoteGone{h.Handler.WithGroup(name)} }
