@@ -208,7 +208,8 @@ func (l *jsonLogCounter) Write(b []byte) (int, error) {
 }
 
 // fakesProcess is `switchboard fakes` with the benchmark's latencies and
-// script; env is what points an engine at it.
+// script, serving the models over TLS with HTTP/2 as real providers do;
+// env is what points an engine at it, trusting its certificate authority.
 type fakesProcess struct {
 	*process
 	env []string
@@ -227,8 +228,9 @@ func startFakesProcess(ctx context.Context, bin string, lat Latencies, dir strin
 	if err != nil {
 		return nil, err
 	}
+	ca := dir + "/fakes-ca.pem"
 	r, w := io.Pipe()
-	p, err := startProcess("fakes", bin, []string{"fakes", "--addr", addr, "--key", fakeKey, "--script", scriptPath,
+	p, err := startProcess("fakes", bin, []string{"fakes", "--addr", addr, "--key", fakeKey, "--script", scriptPath, "--tls-ca", ca,
 		"--stt-delay", lat.STTDelay.String(), "--llm-first-token", lat.LLMFirstToken.String(),
 		"--llm-tokens-per-second", fmt.Sprint(lat.LLMTokensPerSecond), "--tts-first-byte", lat.TTSFirstByte.String(),
 		"--tts-speed", fmt.Sprint(lat.TTSSpeed)}, nil, w, os.Stderr)
@@ -236,7 +238,7 @@ func startFakesProcess(ctx context.Context, bin string, lat Latencies, dir strin
 		return nil, err
 	}
 	go func() { <-p.exited; _ = w.Close() }()
-	fp := &fakesProcess{process: p}
+	fp := &fakesProcess{process: p, env: []string{"SSL_CERT_FILE=" + ca}}
 	sc := bufio.NewScanner(r)
 	for sc.Scan() { // the fakes print their environment once listening
 		line := strings.TrimSpace(sc.Text())

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"github.com/switchboard-voice/switchboard/providers"
 	"github.com/switchboard-voice/switchboard/providers/fakes"
 	"github.com/switchboard-voice/switchboard/providers/openai/openaifake"
+	"github.com/switchboard-voice/switchboard/sip/siptest"
 )
 
 // runFakes serves every provider fake on loopback until interrupted, and
@@ -25,6 +27,7 @@ func runFakes(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	addr := fs.String("addr", envOr("SWITCHBOARD_FAKES_ADDR", "127.0.0.1:9300"), "listen address (SWITCHBOARD_FAKES_ADDR)")
 	key := fs.String("key", envOr("SWITCHBOARD_FAKES_KEY", "fake-key"), "the API key every fake demands (SWITCHBOARD_FAKES_KEY)")
 	scriptPath := fs.String("script", os.Getenv("SWITCHBOARD_FAKES_SCRIPT"), "JSON script of the models' answers (SWITCHBOARD_FAKES_SCRIPT); default: echo the caller")
+	caPath := fs.String("tls-ca", os.Getenv("SWITCHBOARD_FAKES_TLS_CA"), "also serve over TLS with HTTP/2, on a second port, and point the models (with OpenAI's speech and embeddings) there, as production reaches them; the certificate authority made for this run is written to this file, for the engine to trust (SSL_CERT_FILE) (SWITCHBOARD_FAKES_TLS_CA)")
 	var o fakes.Options
 	fs.DurationVar(&o.STTDelay, "stt-delay", envDuration("SWITCHBOARD_FAKES_STT_DELAY", 60*time.Millisecond), "recognizer processing latency (SWITCHBOARD_FAKES_STT_DELAY)")
 	fs.DurationVar(&o.LLM.FirstToken, "llm-first-token", envDuration("SWITCHBOARD_FAKES_LLM_FIRST_TOKEN", 250*time.Millisecond), "models' time to first token (SWITCHBOARD_FAKES_LLM_FIRST_TOKEN)")
@@ -47,21 +50,36 @@ func runFakes(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return fmt.Errorf("%w: --script %s: %w", errUsage, *scriptPath, err)
 		}
 	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	defer ln.Close()
+	listeners := []net.Listener{ln}
+	if *caPath != "" {
+		tln, err := listenTLS(ln.Addr(), *caPath)
+		if err != nil {
+			return err
+		}
+		defer tln.Close()
+		listeners = append(listeners, tln)
+		o.ModelsRoot = "https://" + tln.Addr().String()
+	}
 	fk, err := fakes.New(o)
 	if err != nil {
 		return err
 	}
 	defer fk.Close()
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", *addr, err)
-	}
 	root := "http://" + ln.Addr().String()
-	printFakes(stdout, fk, root, *key)
+	printFakes(stdout, fk, root, o.ModelsRoot, *key)
 
+	// One server for both listeners: it speaks HTTP/2 on the TLS one, where
+	// the client offers it.
 	srv := &http.Server{Handler: fk, ReadHeaderTimeout: 10 * time.Second}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
+	served := make(chan error, len(listeners))
+	for _, l := range listeners {
+		go func() { served <- srv.Serve(l) }()
+	}
 	select {
 	case err := <-served:
 		return err
@@ -76,8 +94,35 @@ func runFakes(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
-func printFakes(w io.Writer, fk *fakes.Fakes, root, key string) {
-	fmt.Fprintf(w, "Provider fakes listening on %s\n\n", root)
+// listenTLS listens on a free port of plain's host, with a certificate for
+// 127.0.0.1 from an authority made now, written to caPath as PEM. It
+// offers HTTP/2 (h2) before HTTP/1.1, as providers' APIs do.
+func listenTLS(plain net.Addr, caPath string) (net.Listener, error) {
+	pki, err := siptest.NewPKI()
+	if err != nil {
+		return nil, fmt.Errorf("fakes: TLS: %w", err)
+	}
+	if err := os.WriteFile(caPath, pki.CAPEM, 0o644); err != nil {
+		return nil, fmt.Errorf("%w: --tls-ca: %w", errUsage, err)
+	}
+	host, _, err := net.SplitHostPort(plain.String())
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
+	if err != nil {
+		return nil, fmt.Errorf("fakes: TLS: %w", err)
+	}
+	cfg := &tls.Config{Certificates: []tls.Certificate{pki.Cert}, NextProtos: []string{"h2", "http/1.1"}, MinVersion: tls.VersionTLS12}
+	return tls.NewListener(ln, cfg), nil
+}
+
+func printFakes(w io.Writer, fk *fakes.Fakes, root, models, key string) {
+	fmt.Fprintf(w, "Provider fakes listening on %s\n", root)
+	if models != "" {
+		fmt.Fprintf(w, "The models' endpoints also over TLS (HTTP/2) on %s\n", models)
+	}
+	fmt.Fprintln(w)
 	urls := fk.BaseURLs(root)
 	names := make([]string, 0, len(urls))
 	for p := range urls {

@@ -2,10 +2,13 @@ package netguard
 
 import (
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
 	"testing"
+
+	"github.com/switchboard-voice/switchboard/internal/testkit"
 )
 
 func TestPublic(t *testing.T) {
@@ -51,4 +54,13 @@ func TestCheckURL(t *testing.T) {
 	if err := CheckURL(t.Context(), "no host"); err == nil || errors.Is(err, ErrBlocked) {
 		t.Errorf("CheckURL(no host) = %v, want a parse error", err)
 	}
+}
+
+// Webhooks and tools reach tenants' HTTPS servers over HTTP/2 where they
+// offer it. The test dials loopback itself, which the guard refuses;
+// whether HTTP/2 is attempted does not depend on which dialer is set.
+func TestTransportSpeaksHTTP2(t *testing.T) {
+	tr := Transport()
+	tr.DialContext = (&net.Dialer{}).DialContext
+	testkit.SharesHTTP2(t, tr)
 }

@@ -48,6 +48,12 @@ type Options struct {
 	TTSSpeed     float64
 	// Embeddings is the embeddings endpoint's latency per request.
 	Embeddings time.Duration
+	// ModelsRoot, if set, is where the models' endpoints are reached
+	// instead of the root given to BaseURLs and Env: an HTTPS listener
+	// serving this handler too, as production reaches the models over TLS
+	// with HTTP/2. OpenAI's speech and embeddings share its host and go
+	// with it; the websocket fakes stay on the plain root.
+	ModelsRoot string
 }
 
 // llmNames are the OpenAI-compatible providers, each with its own fake so
@@ -61,12 +67,15 @@ type Fakes struct {
 	mux    *http.ServeMux
 	faults map[string]*fault.Injector // by fault target, see Targets
 	bases  map[string]string          // provider → path under the root
+	models map[string]bool            // the providers under ModelsRoot
+	root   string                     // ModelsRoot
 	closer []func()
 }
 
 // New builds the fakes; it fails on an invalid script.
 func New(o Options) (*Fakes, error) {
-	f := &Fakes{mux: http.NewServeMux(), faults: map[string]*fault.Injector{}, bases: map[string]string{}}
+	f := &Fakes{mux: http.NewServeMux(), faults: map[string]*fault.Injector{}, bases: map[string]string{},
+		models: map[string]bool{}, root: o.ModelsRoot}
 	llm := func() openaifake.Config {
 		return openaifake.Config{Script: o.Script, Latency: o.LLM, Clock: o.Clock, APIKey: o.Key, Faults: &fault.Injector{}, Records: recent.Nothing}
 	}
@@ -117,13 +126,13 @@ func New(o Options) (*Fakes, error) {
 	// speech endpoints and ElevenLabs' synthesis and Scribe: one base URL
 	// each, told apart by path.
 	f.mount("deepgram", "/deepgram", bySuffix("/v1/speak", aura, stt))
-	f.mount("openai", "/openai/v1", bySuffix("/audio/speech", speech, bySuffix("/embeddings", emb, chat["openai"])))
-	f.mount("azure", "/azure", chat["azure"])
-	f.mount("groq", "/groq/openai/v1", chat["groq"])
-	f.mount("xai", "/xai/v1", chat["xai"])
-	f.mount("custom", "/custom/v1", chat["custom"])
-	f.mount("anthropic", "/anthropic", anth)
-	f.mount("gemini", "/gemini", gem)
+	f.mountModel("openai", "/openai/v1", bySuffix("/audio/speech", speech, bySuffix("/embeddings", emb, chat["openai"])))
+	f.mountModel("azure", "/azure", chat["azure"])
+	f.mountModel("groq", "/groq/openai/v1", chat["groq"])
+	f.mountModel("xai", "/xai/v1", chat["xai"])
+	f.mountModel("custom", "/custom/v1", chat["custom"])
+	f.mountModel("anthropic", "/anthropic", anth)
+	f.mountModel("gemini", "/gemini", gem)
 	f.mount("elevenlabs", "/elevenlabs", bySuffix(scribefake.Path, scr, eleven))
 	f.mount("cartesia", "/cartesia", cart)
 	f.mount("soniox", "/soniox", son)
@@ -140,6 +149,12 @@ func (f *Fakes) add(target string, inj *fault.Injector, closer func()) {
 func (f *Fakes) mount(provider, prefix string, h http.Handler) {
 	f.bases[provider] = prefix
 	f.mux.Handle(prefix+"/", h)
+}
+
+// mountModel mounts a model's endpoints, reached at ModelsRoot if set.
+func (f *Fakes) mountModel(provider, prefix string, h http.Handler) {
+	f.models[provider] = true
+	f.mount(provider, prefix, h)
 }
 
 // bySuffix sends requests for paths ending in suffix to a, the rest to b.
@@ -164,11 +179,16 @@ func (f *Fakes) Close() {
 }
 
 // BaseURLs are each provider's base URL under root (the fakes' own URL,
-// e.g. http://127.0.0.1:9300), by provider name as configurations use it.
+// e.g. http://127.0.0.1:9300), or under Options.ModelsRoot for the models
+// if set, by provider name as configurations use it.
 func (f *Fakes) BaseURLs(root string) map[string]string {
 	out := make(map[string]string, len(f.bases))
 	for p, prefix := range f.bases {
-		out[p] = strings.TrimSuffix(root, "/") + prefix
+		r := root
+		if f.models[p] && f.root != "" {
+			r = f.root
+		}
+		out[p] = strings.TrimSuffix(r, "/") + prefix
 	}
 	return out
 }

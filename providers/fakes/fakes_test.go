@@ -101,3 +101,54 @@ func TestEnvNamesEveryProvider(t *testing.T) {
 		t.Error("environment not sorted")
 	}
 }
+
+// With ModelsRoot the models are reached over TLS with HTTP/2, as in
+// production, and the websocket fakes stay where they were.
+func TestModelsRootServesTheModelsOverHTTP2(t *testing.T) {
+	var f *Fakes
+	tlsSrv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ProtoMajor != 2 {
+			http.Error(w, r.Proto, http.StatusHTTPVersionNotSupported)
+			return
+		}
+		f.ServeHTTP(w, r)
+	}))
+	tlsSrv.EnableHTTP2 = true
+	models := "https://" + tlsSrv.Listener.Addr().String()
+	f, err := New(Options{Key: "k", ModelsRoot: models})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tlsSrv.StartTLS()
+	plain := httptest.NewServer(f)
+	t.Cleanup(func() { f.Close(); plain.Close(); tlsSrv.Close() })
+
+	urls := f.BaseURLs(plain.URL)
+	for _, p := range []string{"openai", "azure", "groq", "xai", "custom", "anthropic", "gemini"} {
+		if !strings.HasPrefix(urls[p], models+"/") {
+			t.Errorf("%s at %s, want under %s", p, urls[p], models)
+		}
+	}
+	for _, p := range []string{"deepgram", "elevenlabs", "cartesia", "soniox", "speechmatics"} {
+		if !strings.HasPrefix(urls[p], plain.URL+"/") {
+			t.Errorf("%s at %s, want under %s", p, urls[p], plain.URL)
+		}
+	}
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, urls["openai"]+"/chat/completions",
+		strings.NewReader(`{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"hi"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer k")
+	req.Header.Set("Content-Type", "application/json")
+	c := tlsSrv.Client()
+	defer c.CloseIdleConnections()
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("chat over TLS answered %d", resp.StatusCode)
+	}
+}
