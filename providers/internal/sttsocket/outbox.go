@@ -28,6 +28,7 @@ type control struct {
 type outbox struct {
 	mu      sync.Mutex
 	buf     []byte
+	array   int // size of buf's backing array, which buf's trimmed front is still part of
 	head    int64
 	frame   int64 // bytes in one 20 ms frame: trims and drops keep to frames
 	limit   int
@@ -52,7 +53,11 @@ func (o *outbox) add(frame []byte) error {
 	if o.closing {
 		return ErrClosed
 	}
+	grow := len(o.buf)+len(frame) > cap(o.buf)
 	o.buf = append(o.buf, frame...)
+	if grow {
+		o.array = cap(o.buf)
+	}
 	if over := int64(len(o.buf) - o.limit); over > 0 {
 		over = (over + o.frame - 1) / o.frame * o.frame
 		over = min(over, int64(len(o.buf)))
@@ -113,6 +118,7 @@ func (o *outbox) trim(keep, final int64, sentSeq uint64) {
 	if n := min(keep/o.frame*o.frame-o.head, int64(len(o.buf))); n > 0 {
 		o.buf = o.buf[n:]
 		o.head += n
+		o.compact()
 	}
 	k := o.ctrls[:0]
 	for _, c := range o.ctrls {
@@ -121,6 +127,26 @@ func (o *outbox) trim(keep, final int64, sentSeq uint64) {
 		}
 	}
 	o.ctrls = k
+}
+
+// compactAt is how much trimmed audio the outbox's array may keep in front
+// of what it holds before the rest moves to an array of its own: half a
+// second of telephony audio.
+const compactAt = 4 << 10
+
+// compact moves what the outbox holds to a new array, twice its size, once
+// the audio trimmed off the front of the current one is more than it holds
+// and compactAt: a finalised utterance of several seconds would otherwise
+// stay in memory until appends reach the end of its array. The old array
+// is not written again, so a slice next returned that the writer is still
+// sending stays valid; the collector frees the array after it.
+func (o *outbox) compact() {
+	dead := o.array - cap(o.buf)
+	if dead < compactAt || dead <= len(o.buf) {
+		return
+	}
+	o.buf = append(make([]byte, 0, 2*len(o.buf)), o.buf...)
+	o.array = cap(o.buf)
 }
 
 // takeDropped returns and clears the count of discarded bytes.
@@ -139,5 +165,5 @@ func (o *outbox) finish(err error) {
 	if o.err == nil {
 		o.err = err
 	}
-	o.buf = nil
+	o.buf, o.array = nil, 0
 }
