@@ -25,12 +25,13 @@
 //
 // # Memory, disk and encoding
 //
-// While the call lasts, its actor only decodes frames into the window and
-// appends finished 100 ms chunks, raw, to the call's spool file through a
-// small buffer: no encoder, no goroutine, a write system call about once a
-// second. When the call ends, Close encodes the tracks from the spool
-// (resample, mix, WAV or MP3) on the goroutine that calls it, once one of
-// the node's Encoders is free, and removes the spool. A spool write that
+// While the call lasts, its actor only copies frames into the window, in
+// the input's own encoding (a byte a sample for G.711), and appends finished
+// 100 ms chunks, raw, to the call's spool file through a small buffer: no
+// decoding, no encoder, no goroutine, a write system call about twice a
+// second. When the call ends, Close decodes the spool and encodes the
+// tracks (resample, mix, WAV or MP3) on the goroutine that calls it, once
+// one of the node's Encoders is free, and removes the spool. A spool write that
 // fails (a full disk) loses the rest of the recording: it is counted in
 // Stats.Dropped, written as silence, and Close returns the error.
 //

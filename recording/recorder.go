@@ -59,9 +59,8 @@ type Recorder struct {
 	in       voice.Format
 	window   int64 // samples
 	chunk    int   // samples
+	width    int   // bytes a sample in the input encoding
 	tl       *timeline
-	pcm      []int16 // decode scratch
-	out      chunk   // the chunk being spooled
 	stats    struct{ dropped, late, missed int64 }
 	spoolErr error // the first write that failed
 
@@ -113,14 +112,14 @@ func Start(o Options) (*Recorder, error) {
 			return nil, fmt.Errorf("recording: creating %s track: %w", t.kind, os.ErrExist)
 		}
 	}
-	if r.spool, err = createSpool(root, filepath.Join(dir, o.CallID+".spool")); err != nil {
-		return nil, err
-	}
 	rate := o.In.SampleRate
+	r.width = sampleWidth(o.In.Encoding)
 	r.window = int64(samplesIn(rate, o.Window))
 	r.chunk = samplesIn(rate, chunkDuration)
-	r.tl = newTimeline(int(r.window) + 3*r.chunk)
-	r.out = chunk{caller: make([]int16, r.chunk), assistant: make([]int16, r.chunk)}
+	if r.spool, err = createSpool(root, filepath.Join(dir, o.CallID+".spool"), r.chunk, r.width); err != nil {
+		return nil, err
+	}
+	r.tl = newTimeline(int(r.window)+3*r.chunk, r.width, quietByte(o.In.Encoding))
 	return r, nil
 }
 
@@ -217,37 +216,69 @@ func (r *Recorder) put(assistant bool, at time.Duration, frame []byte) {
 	if r == nil || r.closed {
 		return
 	}
-	r.pcm = decode(r.pcm[:0], r.in.Encoding, frame)
-	pcm, i := r.pcm, r.index(at)
+	w := r.width
+	frame = frame[:len(frame)/w*w] // a trailing partial PCM16 sample is ignored
+	i := r.index(at)
 	if late := r.tl.start - i; late > 0 {
-		late = min(late, int64(len(pcm)))
+		late = min(late, int64(len(frame)/w))
 		r.stats.late += late
-		pcm, i = pcm[late:], i+late
+		frame, i = frame[int(late)*w:], i+late
 	}
 	// Pieces of at most a chunk keep the pending span within the window
 	// plus two chunks, whatever the frame size.
-	for len(pcm) > 0 {
-		n := min(len(pcm), r.chunk)
+	for len(frame) > 0 {
+		n := min(len(frame)/w, r.chunk)
 		end := i + int64(n)
 		if end > r.tl.end() {
 			r.commit(end - r.window)
 			r.tl.extend(end)
 		}
-		r.tl.put(assistant, i, pcm[:n])
-		pcm, i = pcm[n:], end
+		r.tl.put(assistant, i, frame[:n*w])
+		frame, i = frame[n*w:], end
 	}
 }
 
-// decode appends the samples of frame; a trailing partial PCM16 sample is
-// ignored.
-func decode(dst []int16, e voice.Encoding, frame []byte) []int16 {
+// sampleWidth is the bytes of one sample in encoding e.
+func sampleWidth(e voice.Encoding) int {
+	if e == voice.PCM16 {
+		return 2
+	}
+	return 1
+}
+
+// quietByte is the byte that fills silence in encoding e (PCM16's is zero
+// in both bytes).
+func quietByte(e voice.Encoding) byte {
 	switch e {
 	case voice.ULaw:
-		return codecs.DecodeUlaw(dst, frame)
+		return codecs.UlawSilence
 	case voice.ALaw:
-		return codecs.DecodeAlaw(dst, frame)
+		return codecs.AlawSilence
 	}
-	dst, _ = codecs.DecodePCM16LE(dst, frame[:len(frame)&^1])
+	return 0
+}
+
+// decode appends the samples of src, whole samples in encoding e.
+func decode(dst []int16, e voice.Encoding, src []byte) []int16 {
+	switch e {
+	case voice.ULaw:
+		return codecs.DecodeUlaw(dst, src)
+	case voice.ALaw:
+		// A-law's silence byte decodes to +8 (A-law has no zero level).
+		// It is made 0, so that the stretches no frame covered, which the
+		// timeline fills with it, are true silence in the tracks, as they
+		// were when the timeline held decoded samples. A caller's own
+		// 0xD5 becomes 0 too: 8/32768, 72 dB below full scale.
+		n := len(dst)
+		dst = codecs.DecodeAlaw(dst, src)
+		for i, b := range src {
+			if b == codecs.AlawSilence {
+				dst[n+i] = 0
+			}
+		}
+		return dst
+	}
+	dst, _ = codecs.DecodePCM16LE(dst, src)
 	return dst
 }
 
@@ -287,8 +318,11 @@ func (r *Recorder) send(k int) {
 		r.tl.discard(k)
 		return
 	}
-	r.tl.take(&r.out, k)
-	if err := r.spool.write(&r.out); err != nil {
+	r.tl.extend(r.tl.start + int64(k)) // silence past the pending span
+	caller, assistant := r.tl.head(k)
+	err := r.spool.write(r.tl.start, k, caller, assistant)
+	r.tl.discard(k)
+	if err != nil {
 		r.spoolErr = fmt.Errorf("recording: writing the spool: %w", err)
 		r.stats.dropped += int64(k)
 	}
@@ -339,7 +373,7 @@ func (r *Recorder) Close(end time.Duration) ([]Track, error) {
 
 // encode makes the tracks from the spool.
 func (r *Recorder) encode(root *os.Root, total int64) ([]Track, error) {
-	src, err := r.spool.rewind()
+	src, err := r.spool.rewind(r.in.Encoding)
 	if err != nil {
 		return nil, err
 	}

@@ -7,75 +7,63 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"unsafe"
+	"time"
+
+	"github.com/switchboard-voice/switchboard/voice"
 )
 
-// spoolBuffer is the write buffer in front of a call's spool: about a
-// second of 8 kHz audio, so a call makes a write system call a second.
-const spoolBuffer = 16 << 10
+// spoolAhead is how much audio the write buffer in front of a call's spool
+// holds: a write system call every half a second, as before the spool kept
+// the input's own encoding (16 KB of int16 at 8 kHz), in half the memory
+// for a G.711 call (8 KB).
+const spoolAhead = 500 * time.Millisecond
 
 // spool holds a call's recording on disk while the call lasts: its
-// committed chunks, raw, at the input rate, each as a record of its start
-// (the call sample index), its length n, then n caller and n assistant
-// samples, little-endian. Writing it costs the call a copy and an
-// occasional write; encoding waits for the end of the call.
+// committed chunks, raw, at the input rate and in the input's encoding,
+// each as a record of its start (the call sample index), its length n in
+// samples, then n caller and n assistant samples (little-endian for PCM16).
+// Writing it costs the call a copy and an occasional write; decoding and
+// encoding wait for the end of the call.
 type spool struct {
 	rel string
 	f   *os.File
 	w   *bufio.Writer
 	hdr [12]byte
-	b   []byte // a chunk's samples as bytes, on big-endian hosts
 }
 
-// createSpool creates the spool file, refusing to overwrite one.
-func createSpool(root *os.Root, rel string) (*spool, error) {
+// createSpool creates the spool file, refusing to overwrite one. The
+// buffer holds spoolAhead of records of chunk samples, width bytes each.
+func createSpool(root *os.Root, rel string, chunk, width int) (*spool, error) {
 	f, err := root.OpenFile(rel, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o640)
 	if err != nil {
 		return nil, fmt.Errorf("recording: creating the spool: %w", err)
 	}
-	return &spool{rel: rel, f: f, w: bufio.NewWriterSize(f, spoolBuffer)}, nil
+	records := int(spoolAhead / chunkDuration)
+	return &spool{rel: rel, f: f, w: bufio.NewWriterSize(f, records*(12+2*chunk*width))}, nil
 }
 
-// write appends a chunk.
-func (s *spool) write(c *chunk) error {
-	binary.LittleEndian.PutUint64(s.hdr[:8], uint64(c.start))
-	binary.LittleEndian.PutUint32(s.hdr[8:], uint32(len(c.caller)))
-	if _, err := s.w.Write(s.hdr[:]); err != nil {
-		return err
-	}
-	for _, pcm := range [][]int16{c.caller, c.assistant} {
-		if _, err := s.w.Write(s.bytes(pcm)); err != nil {
+// write appends a record of n samples starting at call sample index start.
+func (s *spool) write(start int64, n int, caller, assistant []byte) error {
+	binary.LittleEndian.PutUint64(s.hdr[:8], uint64(start))
+	binary.LittleEndian.PutUint32(s.hdr[8:], uint32(n))
+	for _, b := range [][]byte{s.hdr[:], caller, assistant} {
+		if _, err := s.w.Write(b); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// bytes is pcm as little-endian bytes: the samples themselves on
-// little-endian hosts.
-func (s *spool) bytes(pcm []int16) []byte {
-	if len(pcm) == 0 {
-		return nil
-	}
-	if littleEndian {
-		return unsafe.Slice((*byte)(unsafe.Pointer(&pcm[0])), 2*len(pcm))
-	}
-	s.b = s.b[:0]
-	for _, v := range pcm {
-		s.b = binary.LittleEndian.AppendUint16(s.b, uint16(v))
-	}
-	return s.b
-}
-
 // flush writes out what is buffered.
 func (s *spool) flush() error { return s.w.Flush() }
 
-// rewind positions the file for reading back what reached it.
-func (s *spool) rewind() (*spoolReader, error) {
+// rewind positions the file for reading back what reached it, samples in
+// encoding e.
+func (s *spool) rewind(e voice.Encoding) (*spoolReader, error) {
 	if _, err := s.f.Seek(0, io.SeekStart); err != nil {
 		return nil, fmt.Errorf("recording: reading the spool: %w", err)
 	}
-	return &spoolReader{r: bufio.NewReaderSize(s.f, spoolBuffer)}, nil
+	return &spoolReader{r: bufio.NewReaderSize(s.f, 16<<10), enc: e}, nil
 }
 
 // remove closes and deletes the spool.
@@ -83,9 +71,10 @@ func (s *spool) remove(root *os.Root) error {
 	return errors.Join(s.f.Close(), root.Remove(s.rel))
 }
 
-// spoolReader reads a spool's chunks back, in order.
+// spoolReader reads a spool's chunks back, in order, decoded.
 type spoolReader struct {
 	r   *bufio.Reader
+	enc voice.Encoding
 	hdr [12]byte
 	b   []byte
 }
@@ -103,30 +92,16 @@ func (r *spoolReader) next(c *chunk) (ok bool, err error) {
 	if n > maxChunkSamples {
 		return false, fmt.Errorf("recording: reading the spool: a chunk of %d samples", n)
 	}
+	size := n * sampleWidth(r.enc)
+	if cap(r.b) < size {
+		r.b = make([]byte, size)
+	}
+	b := r.b[:size]
 	for _, pcm := range []*[]int16{&c.caller, &c.assistant} {
-		if cap(*pcm) < n {
-			*pcm = make([]int16, n)
-		}
-		*pcm = (*pcm)[:n]
-		if n == 0 {
-			continue
-		}
-		if littleEndian { // the file's bytes are the samples
-			if _, err := io.ReadFull(r.r, unsafe.Slice((*byte)(unsafe.Pointer(&(*pcm)[0])), 2*n)); err != nil {
-				return false, fmt.Errorf("recording: reading the spool: %w", err)
-			}
-			continue
-		}
-		if cap(r.b) < 2*n {
-			r.b = make([]byte, 2*n)
-		}
-		b := r.b[:2*n]
 		if _, err := io.ReadFull(r.r, b); err != nil {
 			return false, fmt.Errorf("recording: reading the spool: %w", err)
 		}
-		for i := range *pcm {
-			(*pcm)[i] = int16(binary.LittleEndian.Uint16(b[2*i:]))
-		}
+		*pcm = decode((*pcm)[:0], r.enc, b)
 	}
 	return true, nil
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/switchboard-voice/switchboard/internal/fifo"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -31,7 +32,7 @@ const charsPerSecond = 14.0
 type track struct {
 	id     string // mark prefix: the reply's id, or "b…" for an acknowledgement
 	fmt    voice.Format
-	audio  []byte          // not yet sent
+	audio  fifo.Bytes      // not yet sent
 	sent   int             // bytes sent to the carrier
 	heard  int             // bytes the carrier reports played
 	total  int             // bytes received from synthesis
@@ -55,7 +56,7 @@ func newTrack(id string, f voice.Format) *track { return &track{id: id, fmt: f} 
 
 // add appends synthesised audio; words are timed from the utterance start.
 func (t *track) add(audio []byte, words []voice.Word) {
-	t.audio = append(t.audio, audio...)
+	t.audio.Append(audio)
 	t.total += len(audio)
 	t.words = append(t.words, words...)
 }
@@ -77,34 +78,35 @@ func (t *track) addText(said, spoken string) {
 
 // hasFrame reports whether the track has begun or has a frame ready.
 func (t *track) hasFrame() bool {
-	return t.sent > 0 || len(t.audio) >= t.fmt.FrameBytes() || (t.done && len(t.audio) > 0)
+	return t.sent > 0 || t.audio.Len() >= t.fmt.FrameBytes() || (t.done && t.audio.Len() > 0)
 }
 
 // finished reports whether everything has been sent and no more will come.
-func (t *track) finished() bool { return t.done && len(t.audio) == 0 }
+func (t *track) finished() bool { return t.done && t.audio.Len() == 0 }
 
 // next takes the next frame to send at now, and the mark to follow it. It
 // has none while synthesis lags behind playback (an underrun: the clock
 // comes back for it) or once the track is finished.
 func (t *track) next(now time.Time) (frame []byte, mark string, ok bool) {
 	fb := t.fmt.FrameBytes()
-	n := min(fb, len(t.audio))
+	audio := t.audio.Bytes()
+	n := min(fb, len(audio))
 	if n == 0 || (n < fb && !t.done) {
 		return nil, "", false
 	}
 	if n == fb {
 		// The frame is the track's own audio, capped so that nothing
 		// appends into what follows: once taken, that audio is never
-		// written by the track again (add appends after it), so a frame
-		// costs no allocation or copy. Its users may change it in place
+		// written by the track again (fifo.Bytes), so a frame costs no
+		// allocation or copy. Its users may change it in place
 		// (the background sound is mixed into it) as they could a copy.
-		frame = t.audio[:fb:fb]
+		frame = audio[:fb:fb]
 	} else { // the utterance's last frame, padded with silence
 		frame = make([]byte, fb)
-		copy(frame, t.audio[:n])
+		copy(frame, audio[:n])
 		copy(frame[n:], t.fmt.Silence()[n:])
 	}
-	t.audio = t.audio[n:]
+	t.audio.Discard(n)
 	t.sent += n
 	t.frames++
 	if t.firstFrameAt.IsZero() {

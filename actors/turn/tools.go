@@ -240,7 +240,7 @@ func (m *Machine) keypadDeadline() time.Time {
 		return time.Time{}
 	}
 	t := r.track
-	if len(t.audio) >= t.fmt.FrameBytes() {
+	if t.audio.Len() >= t.fmt.FrameBytes() {
 		return time.Time{} // the request is still being said
 	}
 	from := r.keypad.last

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -48,6 +49,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	clusterAdvertise := fs.String("cluster-advertise", os.Getenv("SWITCHBOARD_CLUSTER_ADVERTISE"), "host:port the other nodes reach this one at, when not -cluster-addr (SWITCHBOARD_CLUSTER_ADVERTISE)")
 	etcdEndpoints := fs.String("etcd-endpoints", envOr("SWITCHBOARD_ETCD_ENDPOINTS", "127.0.0.1:2379"), "with -cluster etcd: etcd's client addresses, comma separated (SWITCHBOARD_ETCD_ENDPOINTS)")
 	etcdPrefix := fs.String("etcd-prefix", envOr("SWITCHBOARD_ETCD_PREFIX", "/switchboard"), "with -cluster etcd: the key the members are listed under (SWITCHBOARD_ETCD_PREFIX)")
+	gcPercent := fs.Int("gc-percent", envInt("SWITCHBOARD_GC_PERCENT", defaultGCPercent(os.Getenv)), "the garbage collector's GOGC: how far the heap grows past what is live before a collection, in percent; lower trades CPU for memory per call; 0 leaves Go's (GOGC, else 100); default 50, or 0 when GOGC is set (SWITCHBOARD_GC_PERCENT)")
 	var lf logFlags
 	lf.register(fs)
 	if err := parse(fs, args); err != nil {
@@ -55,6 +57,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if *analysisWorkers < 1 {
 		return fmt.Errorf("%w: -analysis-workers must be at least 1", errUsage)
+	}
+	if *gcPercent < 0 {
+		return fmt.Errorf("%w: -gc-percent must be at least 1, or 0 for Go's setting", errUsage)
+	}
+	if *gcPercent > 0 {
+		debug.SetGCPercent(*gcPercent)
 	}
 	log, err := lf.logger(stderr)
 	if err != nil {
@@ -208,4 +216,17 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// gcPercent is serve's default collector target: half Go's, which took the
+// engine's memory per call at 200 calls from ~340 to ~235 KB for no CPU
+// the runs could tell from noise (BENCHMARKS.md, "Memory per call (issue
+// 18)"). A GOGC in the environment is the operator's choice and stays.
+const gcPercent = 50
+
+func defaultGCPercent(getenv func(string) string) int {
+	if getenv("GOGC") != "" {
+		return 0
+	}
+	return gcPercent
 }

@@ -1,6 +1,10 @@
 package sttsocket
 
-import "sync"
+import (
+	"sync"
+
+	"github.com/switchboard-voice/switchboard/internal/fifo"
+)
 
 // ctrlKind is a control message queued among the audio.
 type ctrlKind uint8
@@ -24,10 +28,12 @@ type control struct {
 // the stream's pooled writer sends from it, replays it after a reconnection and
 // trims it as finals arrive.
 //
-// Bytes are addressed by stream offset: head is the offset of buf[0].
+// Bytes are addressed by stream offset: head is the offset of the first
+// byte buf holds. A finalised utterance leaves memory as it is trimmed
+// (fifo.Bytes), though the writer may still be sending a slice of it.
 type outbox struct {
 	mu      sync.Mutex
-	buf     []byte
+	buf     fifo.Bytes
 	head    int64
 	frame   int64 // bytes in one 20 ms frame: trims and drops keep to frames
 	limit   int
@@ -39,7 +45,7 @@ type outbox struct {
 	dropped int64 // unfinalized bytes discarded on overflow, not yet reported
 }
 
-func (o *outbox) end() int64 { return o.head + int64(len(o.buf)) }
+func (o *outbox) end() int64 { return o.head + int64(o.buf.Len()) }
 
 // add queues audio. Past the limit the oldest whole frames go: the service
 // is so far behind that the newest audio matters more.
@@ -52,14 +58,14 @@ func (o *outbox) add(frame []byte) error {
 	if o.closing {
 		return ErrClosed
 	}
-	o.buf = append(o.buf, frame...)
-	if over := int64(len(o.buf) - o.limit); over > 0 {
+	o.buf.Append(frame)
+	if over := int64(o.buf.Len() - o.limit); over > 0 {
 		over = (over + o.frame - 1) / o.frame * o.frame
-		over = min(over, int64(len(o.buf)))
+		over = min(over, int64(o.buf.Len()))
 		// audio already finalized is kept only to give the service context
 		// on a replay: losing it loses no words
 		o.dropped += max(0, o.head+over-max(o.head, o.final))
-		o.buf = o.buf[over:]
+		o.buf.Discard(int(over))
 		o.head += over
 	}
 	return nil
@@ -99,7 +105,7 @@ func (o *outbox) next(sent int64, sentSeq uint64, limit int) (audio []byte, c co
 		}
 	}
 	if n := min(stop-sent, int64(limit)); n > 0 {
-		return o.buf[sent-o.head : sent-o.head+n], control{}, false
+		return o.buf.Bytes()[sent-o.head : sent-o.head+n], control{}, false
 	}
 	return nil, c, false
 }
@@ -110,8 +116,8 @@ func (o *outbox) trim(keep, final int64, sentSeq uint64) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.final = final
-	if n := min(keep/o.frame*o.frame-o.head, int64(len(o.buf))); n > 0 {
-		o.buf = o.buf[n:]
+	if n := min(keep/o.frame*o.frame-o.head, int64(o.buf.Len())); n > 0 {
+		o.buf.Discard(int(n))
 		o.head += n
 	}
 	k := o.ctrls[:0]
@@ -139,5 +145,5 @@ func (o *outbox) finish(err error) {
 	if o.err == nil {
 		o.err = err
 	}
-	o.buf = nil
+	o.buf.Reset()
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/switchboard-voice/switchboard/internal/backoff"
 	"github.com/switchboard-voice/switchboard/internal/writers"
+	"github.com/switchboard-voice/switchboard/providers/internal/wsbuf"
 	"github.com/switchboard-voice/switchboard/voice"
 )
 
@@ -91,6 +92,7 @@ func Open(ctx context.Context, opts Options, p Protocol, emit func(voice.STTEven
 // dial opens one connection and starts the protocol on it.
 func (s *stream) dial() (*websocket.Conn, error) {
 	d := websocket.Dialer{Proxy: http.ProxyFromEnvironment, HandshakeTimeout: s.cfg.HandshakeTimeout}
+	wsbuf.Set(&d)
 	conn, resp, err := d.DialContext(s.ctx, s.opts.URL, s.opts.Header)
 	if err != nil {
 		if resp != nil && s.opts.Refused != nil {

@@ -7,14 +7,16 @@ import (
 	"time"
 
 	"github.com/fasthttp/websocket"
+
+	"github.com/switchboard-voice/switchboard/providers/internal/wsbuf"
 )
 
 // defaultDialer is used when the client is given none.
-var defaultDialer = &websocket.Dialer{HandshakeTimeout: 10 * time.Second, Proxy: http.ProxyFromEnvironment}
+var defaultDialer = websocket.Dialer{HandshakeTimeout: 10 * time.Second, Proxy: http.ProxyFromEnvironment}
 
 // Dialer opens a TTS service's websocket.
 type Dialer struct {
-	WS         *websocket.Dialer // nil: a 10 s handshake timeout and the environment's proxy
+	WS         *websocket.Dialer // nil: a 10 s handshake timeout and the environment's proxy; wsbuf's buffers unless it sets its own
 	URL        string
 	Header     http.Header
 	MaxMessage int64 // largest message accepted from the service
@@ -26,10 +28,13 @@ type Dialer struct {
 
 // Dial opens the websocket.
 func (d *Dialer) Dial(ctx context.Context) (*websocket.Conn, error) {
-	wd := d.WS
-	if wd == nil {
+	var wd websocket.Dialer
+	if d.WS != nil {
+		wd = *d.WS
+	} else {
 		wd = defaultDialer
 	}
+	wsbuf.Set(&wd)
 	ws, resp, err := wd.DialContext(ctx, d.URL, d.Header)
 	if err != nil {
 		if resp != nil && resp.StatusCode != http.StatusSwitchingProtocols {
