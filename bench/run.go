@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -107,8 +106,7 @@ type load struct {
 func (l *load) run(ctx context.Context) Result {
 	l.errs = &errorCounts{}
 	l.sys.errs.Store(l.errs)
-	runtime.GC() // the idle figures should not hold the last run's garbage
-	idle := l.sys.sample()
+	idle := l.sys.idleSample()
 	stagesBefore := l.sys.readStages()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"runtime"
 	"sync/atomic"
 	"time"
 
@@ -38,6 +39,20 @@ type system struct {
 	// profile reads one of the engine's Go profiles (net/http/pprof's
 	// names: "goroutine", "heap", "allocs"); nil where it cannot be read.
 	profile func(name string) ([]byte, error)
+	// idle is the sample before the system's first run: every run's
+	// figures per call are growth over it, since a process under test
+	// keeps what an earlier run grew (a ramp's steps, the speculative run).
+	idle *Sample
+}
+
+// idleSample is the system's resource use before its first run.
+func (s *system) idleSample() Sample {
+	if s.idle == nil {
+		runtime.GC() // the idle figures should not hold this process's garbage
+		smp := s.sample()
+		s.idle = &smp
+	}
+	return *s.idle
 }
 
 // sample is this process's resource use now, and that of the processes

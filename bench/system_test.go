@@ -26,3 +26,14 @@ func TestCarrierTakesTheEnginesInTurn(t *testing.T) {
 		t.Fatalf("calls per engine: %v", got)
 	}
 }
+
+// Every run's figures per call are growth over the process before the
+// first run: a later run (a ramp's next step) does not take what an
+// earlier one left for idle.
+func TestIdleIsBeforeTheFirstRun(t *testing.T) {
+	s := &system{}
+	first := s.idleSample()
+	if again := s.idleSample(); !again.At.Equal(first.At) {
+		t.Fatalf("idle sampled again: %v, then %v", first.At, again.At)
+	}
+}
