@@ -62,6 +62,8 @@ func (h remoteGone) Handle(ctx context.Context, r slog.Record) error {
 	return h.Handler.Handle(ctx, r)
 }
 
-func (h remoteGone) WithAttrs(as []slog.Attr) slog.Handler { return remoteGone{h.Handler.WithAttrs(as)} }
+func (h remoteGone) WithAttrs(as []slog.Attr) slog.Handler {
+	return remoteGone{h.Handler.WithAttrs(as)}
+}
 
 func (h remoteGone) WithGroup(name string) slog.Handler { return remoteGone{h.Handler.WithGroup(name)} }
