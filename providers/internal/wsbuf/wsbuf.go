@@ -21,12 +21,14 @@ const ReadBuffer = 1 << 10
 // calls' sockets share the few buffers that are in use at any moment.
 var writeBuffers = &sync.Pool{}
 
-// Set gives d these buffers, unless it chose its own.
+// Set gives d these buffers, unless it chose its own. The shared pool
+// holds buffers of the library's default size only, so a dialer with a
+// write buffer size of its own keeps its own buffers.
 func Set(d *websocket.Dialer) {
 	if d.ReadBufferSize == 0 {
 		d.ReadBufferSize = ReadBuffer
 	}
-	if d.WriteBufferPool == nil {
+	if d.WriteBufferPool == nil && d.WriteBufferSize == 0 {
 		d.WriteBufferPool = writeBuffers
 	}
 }

@@ -88,6 +88,10 @@ func TestSetKeepsADialersOwnBuffers(t *testing.T) {
 	if d.ReadBufferSize != 8<<10 || d.WriteBufferPool != own {
 		t.Fatalf("Set replaced the dialer's own buffers: %d, %v", d.ReadBufferSize, d.WriteBufferPool)
 	}
+	sized := websocket.Dialer{WriteBufferSize: 16 << 10}
+	if Set(&sized); sized.WriteBufferPool != nil {
+		t.Fatal("Set lent default-sized buffers to a dialer writing 16 KB ones")
+	}
 	var z websocket.Dialer
 	Set(&z)
 	if z.ReadBufferSize != ReadBuffer || z.WriteBufferPool == nil {
