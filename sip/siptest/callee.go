@@ -55,15 +55,10 @@ func (cfg CalleeConfig) transport() string {
 // Callee is a trunk's far end for the calls the engine places: a SIP
 // user agent on UDP that answers INVITEs as configured.
 type Callee struct {
-	cfg    CalleeConfig
-	conn   net.PacketConn
-	tcp    net.Listener // with TCP or TLS
-	ua     *sipgo.UserAgent
-	srv    *sipgo.Server
-	cli    *sipgo.Client
-	dialog *sipgo.DialogServerCache
-	served sync.WaitGroup
-	calls  chan *Answered
+	endpoint // its stream listener with TCP or TLS
+	cfg      CalleeConfig
+	dialog   *sipgo.DialogServerCache
+	calls    chan *Answered
 
 	mu        sync.Mutex
 	invites   []*sip.Request
@@ -117,9 +112,9 @@ func Listen(cfg CalleeConfig) (*Callee, error) {
 	})
 	switch cfg.transport() {
 	case "tls":
-		c.tcp, err = tls.Listen("tcp", "127.0.0.1:0", cfg.TLS)
+		c.ln, err = tls.Listen("tcp", "127.0.0.1:0", cfg.TLS)
 	case "tcp":
-		c.tcp, err = net.Listen("tcp", "127.0.0.1:0")
+		c.ln, err = net.Listen("tcp", "127.0.0.1:0")
 	}
 	if err != nil {
 		c.Close()
@@ -131,23 +126,18 @@ func Listen(cfg CalleeConfig) (*Callee, error) {
 		contact.Address.UriParams.Add("transport", tr)
 	}
 	c.dialog = sipgo.NewDialogServerCache(c.cli, contact)
-	c.served.Add(1)
-	go func() { defer c.served.Done(); _ = c.srv.ServeUDP(c.conn) }()
-	if c.tcp != nil {
-		serve := c.srv.ServeTCP
-		if cfg.TLS != nil {
-			serve = c.srv.ServeTLS
-		}
-		c.served.Add(1)
-		go func() { defer c.served.Done(); _ = serve(c.tcp) }()
+	serve := c.srv.ServeTCP
+	if cfg.TLS != nil {
+		serve = c.srv.ServeTLS
 	}
+	c.serveSIP(serve)
 	return c, nil
 }
 
 // Addr is where the callee takes INVITEs: the trunk's outbound address.
 func (c *Callee) Addr() netip.AddrPort {
-	if c.tcp != nil {
-		return c.tcp.Addr().(*net.TCPAddr).AddrPort()
+	if c.ln != nil {
+		return c.ln.Addr().(*net.TCPAddr).AddrPort()
 	}
 	return c.conn.LocalAddr().(*net.UDPAddr).AddrPort()
 }
@@ -184,18 +174,7 @@ func (c *Callee) Close() {
 	for _, a := range live {
 		a.Close()
 	}
-	// Reading stops before the user agent closes (see Caller.closeAll).
-	_ = c.conn.Close()
-	if c.tcp != nil {
-		_ = c.tcp.Close()
-	}
-	c.served.Wait()
-	if c.srv != nil {
-		_ = c.srv.Close()
-	}
-	if c.ua != nil {
-		_ = c.ua.Close()
-	}
+	c.closeSIP()
 }
 
 const realm = "siptest"

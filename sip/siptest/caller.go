@@ -49,16 +49,10 @@ type ReferAnswer struct {
 // Caller is a call placed at the gateway.
 type Caller struct {
 	*stream
+	endpoint // its stream listener takes SIP over TLS, with Config.TLS
 
-	ua     *sipgo.UserAgent
-	srv    *sipgo.Server
-	cli    *sipgo.Client
 	dialog *sipgo.DialogClientSession
-	conn   net.PacketConn // SIP
-	tls    net.Listener   // SIP over TLS, with Config.TLS
 	done   chan struct{}
-	// serving is the SIP listeners' goroutines.
-	serving sync.WaitGroup
 
 	mu         sync.Mutex
 	refers     []string // Refer-To of REFERs received
@@ -88,17 +82,17 @@ func Dial(ctx context.Context, cfg Config) (*Caller, error) {
 		_ = conn.Close()
 		return nil, err
 	}
-	c := &Caller{stream: st, conn: conn, done: make(chan struct{})}
+	c := &Caller{stream: st, endpoint: endpoint{conn: conn}, done: make(chan struct{})}
 	local := c.conn.LocalAddr().(*net.UDPAddr)
 	opts, clientOpts := []sipgo.UserAgentOption{sipgo.WithUserAgent("siptest")}, []sipgo.ClientOption{}
 	contact := sip.ContactHeader{Address: sip.Uri{User: strings.TrimPrefix(cfg.From, "+"), Host: "127.0.0.1", Port: local.Port}}
 	if cfg.TLS != nil {
 		opts = append(opts, sipgo.WithUserAgenTLSConfig(cfg.TLS))
-		if c.tls, err = tls.Listen("tcp", "127.0.0.1:0", cfg.TLS); err != nil {
+		if c.ln, err = tls.Listen("tcp", "127.0.0.1:0", cfg.TLS); err != nil {
 			c.closeAll()
 			return nil, err
 		}
-		contact.Address.Port = c.tls.Addr().(*net.TCPAddr).Port
+		contact.Address.Port = c.ln.Addr().(*net.TCPAddr).Port
 		contact.Address.UriParams = sip.NewParams()
 		contact.Address.UriParams.Add("transport", "tls")
 	} else { // requests go from the socket the engine's come to
@@ -140,12 +134,7 @@ func Dial(ctx context.Context, cfg Config) (*Caller, error) {
 			go c.notifyTransferred(outcome)
 		}
 	})
-	c.serving.Add(1)
-	go func() { defer c.serving.Done(); _ = c.srv.ServeUDP(c.conn) }()
-	if c.tls != nil {
-		c.serving.Add(1)
-		go func() { defer c.serving.Done(); _ = c.srv.ServeTLS(c.tls) }()
-	}
+	c.serveSIP(c.srv.ServeTLS)
 	// The client sends from the server's socket once the transport has it.
 	for {
 		if _, err := c.ua.TransportLayer().GetConnection("udp", local.String()); err == nil {
@@ -269,24 +258,8 @@ func (c *Caller) Close() {
 	c.closeAll()
 }
 
-// closeAll stops reading SIP before it closes the user agent, as the
-// gateway does: a message handled after the user agent cleared its
-// connections would be answered from a new socket nobody closes.
 func (c *Caller) closeAll() {
-	_ = c.conn.Close()
-	if c.tls != nil {
-		_ = c.tls.Close()
-	}
-	c.serving.Wait()
-	if c.srv != nil {
-		_ = c.srv.Close()
-	}
-	if c.cli != nil {
-		_ = c.cli.Close()
-	}
-	if c.ua != nil {
-		_ = c.ua.Close()
-	}
+	c.closeSIP()
 	c.closeMedia()
 	c.wg.Wait()
 }
