@@ -11,7 +11,6 @@ import (
 	"net"
 	"net/netip"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/emiago/sipgo"
@@ -20,6 +19,7 @@ import (
 	"github.com/switchboard-voice/switchboard/actors/call"
 	"github.com/switchboard-voice/switchboard/http/telephony"
 	"github.com/switchboard-voice/switchboard/persistence"
+	"github.com/switchboard-voice/switchboard/sip/internal/closing"
 	"github.com/switchboard-voice/switchboard/sip/media"
 )
 
@@ -96,11 +96,7 @@ type Gateway struct {
 	tls      net.Listener // nil unless ListenTLS
 	contacts contacts
 	served   sync.WaitGroup
-	// closed drops every packet read once Close has begun: sipgo handles
-	// each message on a goroutine of its own, and one handled after the
-	// user agent cleared its connection pool answers from a new socket
-	// nobody closes.
-	closed atomic.Bool
+	closing  closing.Guard
 }
 
 // New builds a gateway; Listen starts it.
@@ -137,7 +133,7 @@ func New(cfg Config) (*Gateway, error) {
 	stack := slog.New(throttle(g.log.Handler(), 10*time.Second)).With("component", "sipgo")
 	ua, err := sipgo.NewUA(sipgo.WithUserAgent("switchboard"),
 		sipgo.WithUserAgenTLSConfig(&tls.Config{RootCAs: cfg.TLSRoots, MinVersion: tls.VersionTLS12}),
-		sipgo.WithUserAgentTransportLayerOptions(sip.WithTransportLayerLogger(stack), sip.WithTransportLayerReadFilter(g.dropOnClose)),
+		sipgo.WithUserAgentTransportLayerOptions(sip.WithTransportLayerLogger(stack), sip.WithTransportLayerReadFilter(g.closing.Filter)),
 		sipgo.WithUserAgentTransactionLayerOptions(sip.WithTransactionLayerLogger(stack)))
 	if err != nil {
 		return nil, fmt.Errorf("sip: %w", err)
@@ -150,14 +146,17 @@ func New(cfg Config) (*Gateway, error) {
 	if g.client, err = sipgo.NewClient(ua); err != nil {
 		return nil, fmt.Errorf("sip: %w", err)
 	}
-	g.server.OnInvite(g.onInvite)
-	g.server.OnAck(g.onAck)
-	g.server.OnBye(g.onBye)
-	g.server.OnCancel(g.onCancel)
-	g.server.OnUpdate(g.onUpdate)
-	g.server.OnOptions(g.onOptions)
-	g.server.OnNotify(g.onNotify)
-	g.server.OnInfo(g.onInfo)
+	g.closing.Watch(ua)
+	on := g.closing.Handler
+	g.server.OnInvite(on(g.onInvite))
+	g.server.OnAck(on(g.onAck))
+	g.server.OnBye(on(g.onBye))
+	g.server.OnCancel(on(g.onCancel))
+	g.server.OnUpdate(on(g.onUpdate))
+	g.server.OnOptions(on(g.onOptions))
+	g.server.OnNotify(on(g.onNotify))
+	g.server.OnInfo(on(g.onInfo))
+	g.server.OnNoRoute(on(closing.NoRoute))
 	return g, nil
 }
 
@@ -226,9 +225,8 @@ func (g *Gateway) Close(ctx context.Context) error {
 	case <-ctx.Done():
 		err = fmt.Errorf("sip: calls still live: %w", ctx.Err())
 	}
-	// Reading stops before the user agent closes, so no message is
-	// handled once its connections are gone.
-	g.closed.Store(true)
+	// Reading stops before the user agent closes (see package closing).
+	g.closing.Begin()
 	if g.udp != nil {
 		_ = g.udp.Close()
 		_ = g.tcp.Close()
@@ -241,13 +239,6 @@ func (g *Gateway) Close(ctx context.Context) error {
 	_ = g.client.Close()
 	_ = g.ua.Close()
 	return err
-}
-
-func (g *Gateway) dropOnClose(_ sip.TransportReadProps, data []byte) ([]byte, error) {
-	if g.closed.Load() {
-		return nil, nil
-	}
-	return data, nil
 }
 
 // source is a request's source address.

@@ -89,18 +89,17 @@ func Listen(cfg CalleeConfig) (*Callee, error) {
 	if cfg.TLS != nil {
 		opts = append(opts, sipgo.WithUserAgenTLSConfig(cfg.TLS))
 	}
-	if c.ua, err = sipgo.NewUA(opts...); err != nil {
-		_ = c.conn.Close()
+	if err = c.start(opts...); err != nil {
+		c.Close()
 		return nil, err
 	}
-	c.srv, _ = sipgo.NewServer(c.ua)
 	if c.cli, err = sipgo.NewClient(c.ua, sipgo.WithClientConnectionAddr(c.conn.LocalAddr().String())); err != nil {
 		c.Close()
 		return nil, err
 	}
-	c.srv.OnInvite(c.onInvite)
-	c.srv.OnAck(func(req *sip.Request, tx sip.ServerTransaction) { _ = c.dialog.ReadAck(req, tx) })
-	c.srv.OnBye(func(req *sip.Request, tx sip.ServerTransaction) {
+	c.srv.OnInvite(c.on(c.onInvite))
+	c.srv.OnAck(c.on(func(req *sip.Request, tx sip.ServerTransaction) { _ = c.dialog.ReadAck(req, tx) }))
+	c.srv.OnBye(c.on(func(req *sip.Request, tx sip.ServerTransaction) {
 		if a := c.find(req); a != nil {
 			a.mu.Lock()
 			a.byEng = true
@@ -109,7 +108,7 @@ func Listen(cfg CalleeConfig) (*Callee, error) {
 		if err := c.dialog.ReadBye(req, tx); err != nil {
 			_ = tx.Respond(sip.NewResponseFromRequest(req, 481, "Call/Transaction Does Not Exist", nil))
 		}
-	})
+	}))
 	switch cfg.transport() {
 	case "tls":
 		c.ln, err = tls.Listen("tcp", "127.0.0.1:0", cfg.TLS)

@@ -98,25 +98,24 @@ func Dial(ctx context.Context, cfg Config) (*Caller, error) {
 	} else { // requests go from the socket the engine's come to
 		clientOpts = append(clientOpts, sipgo.WithClientConnectionAddr(local.String()))
 	}
-	if c.ua, err = sipgo.NewUA(opts...); err != nil {
+	if err = c.start(opts...); err != nil {
 		c.closeAll()
 		return nil, err
 	}
-	c.srv, _ = sipgo.NewServer(c.ua)
 	if c.cli, err = sipgo.NewClient(c.ua, clientOpts...); err != nil {
 		c.closeAll()
 		return nil, err
 	}
 	dc := sipgo.NewDialogClientCache(c.cli, contact)
-	c.srv.OnBye(func(req *sip.Request, tx sip.ServerTransaction) {
+	c.srv.OnBye(c.on(func(req *sip.Request, tx sip.ServerTransaction) {
 		c.mu.Lock()
 		c.byeFromEng = true // before the dialog ends and Done closes
 		c.mu.Unlock()
 		if err := dc.ReadBye(req, tx); err != nil {
 			_ = tx.Respond(sip.NewResponseFromRequest(req, 481, "Call/Transaction Does Not Exist", nil))
 		}
-	})
-	c.srv.OnRefer(func(req *sip.Request, tx sip.ServerTransaction) {
+	}))
+	c.srv.OnRefer(c.on(func(req *sip.Request, tx sip.ServerTransaction) {
 		to := ""
 		if h := req.GetHeader("Refer-To"); h != nil {
 			to = h.Value()
@@ -133,7 +132,7 @@ func Dial(ctx context.Context, cfg Config) (*Caller, error) {
 		if code == 202 {
 			go c.notifyTransferred(outcome)
 		}
-	})
+	}))
 	c.serveSIP(c.srv.ServeTLS)
 	// The client sends from the server's socket once the transport has it.
 	for {

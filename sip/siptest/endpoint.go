@@ -5,6 +5,9 @@ import (
 	"sync"
 
 	"github.com/emiago/sipgo"
+	"github.com/emiago/sipgo/sip"
+
+	"github.com/switchboard-voice/switchboard/sip/internal/closing"
 )
 
 // endpoint is a test user agent's SIP side: its UDP socket, a stream
@@ -17,7 +20,27 @@ type endpoint struct {
 	srv     *sipgo.Server
 	cli     *sipgo.Client
 	serving sync.WaitGroup
+	guard   closing.Guard
 }
+
+// start makes the user agent and its server, guarded while closing, with
+// the server's handlers to come registered through on.
+func (e *endpoint) start(opts ...sipgo.UserAgentOption) error {
+	ua, err := sipgo.NewUA(append(opts, sipgo.WithUserAgentTransportLayerOptions(sip.WithTransportLayerReadFilter(e.guard.Filter)))...)
+	if err != nil {
+		return err
+	}
+	e.ua = ua
+	e.guard.Watch(ua)
+	if e.srv, err = sipgo.NewServer(ua); err != nil {
+		return err
+	}
+	e.srv.OnNoRoute(e.on(closing.NoRoute))
+	return nil
+}
+
+// on guards a handler of the server's (see package closing).
+func (e *endpoint) on(h sipgo.RequestHandler) sipgo.RequestHandler { return e.guard.Handler(h) }
 
 // serveSIP reads the UDP socket, and the stream listener with serveStream.
 func (e *endpoint) serveSIP(serveStream func(net.Listener) error) {
@@ -28,10 +51,9 @@ func (e *endpoint) serveSIP(serveStream func(net.Listener) error) {
 }
 
 // closeSIP stops reading before it closes the user agent, as the gateway
-// does: sipgo handles each message on a goroutine of its own, and one
-// handled after the user agent cleared its connections would be answered
-// from a new socket nobody closes.
+// does (see package closing).
 func (e *endpoint) closeSIP() {
+	e.guard.Begin()
 	if e.conn != nil {
 		_ = e.conn.Close()
 	}
