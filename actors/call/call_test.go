@@ -1,6 +1,7 @@
 package call
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"testing"
@@ -131,6 +132,32 @@ func TestEndFromOutside(t *testing.T) {
 	}
 	if _, err := h.mgr.Start(t.Context(), Spec{CallInfo: voice.CallInfo{ID: "CA6", AssistantID: 1, OrganizationID: 1}, Line: cl.line}); err != nil {
 		t.Fatalf("the ended call's ID is still taken: %v", err)
+	}
+}
+
+// A later leg of a carrier call waits for the earlier leg to end: while
+// it is live the wait runs out, once it has ended the wait returns and the
+// ID is free to start again.
+func TestLaterLegAwaitsTheEarlier(t *testing.T) {
+	h := newHarness(t, nil)
+	if err := h.mgr.AwaitEnded(t.Context(), "CA10"); err != nil {
+		t.Fatalf("no call of that ID: %v", err)
+	}
+	cl := h.start("CA10")
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if err := h.mgr.AwaitEnded(ctx, "CA10"); !errors.Is(err, context.Canceled) {
+		t.Fatalf("the earlier leg is live: %v", err)
+	}
+	waited := make(chan error, 1)
+	go func() { waited <- h.mgr.AwaitEnded(t.Context(), "CA10") }()
+	cl.call.End(events.EndTransferred, "")
+	h.until(5*time.Second, "ended", func() bool { return h.ended(cl) })
+	if err := <-waited; err != nil {
+		t.Fatalf("after the earlier leg ended: %v", err)
+	}
+	if _, err := h.mgr.Start(t.Context(), Spec{CallInfo: voice.CallInfo{ID: "CA10", AssistantID: 1, OrganizationID: 1}, Line: cl.line}); err != nil {
+		t.Fatalf("the later leg: %v", err)
 	}
 }
 

@@ -217,6 +217,23 @@ func (m *Manager) Count() int {
 	return len(m.calls)
 }
 
+// AwaitEnded waits until no call with this ID is live. A later leg of
+// the same carrier call (a caller back from a warm transfer nobody took)
+// may arrive while the earlier leg is still ending: it starts, and reads
+// the conversation it continues, once that leg has ended.
+func (m *Manager) AwaitEnded(ctx context.Context, id string) error {
+	c, ok := m.Get(id)
+	if !ok {
+		return nil
+	}
+	select {
+	case <-c.Done():
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("call %s: its earlier leg is still live: %w", id, ctx.Err())
+	}
+}
+
 // Refuse turns new calls away from now on (Start returns ErrDraining);
 // live calls go on.
 func (m *Manager) Refuse() {
@@ -255,8 +272,14 @@ func (m *Manager) Drain(reason, goodbye string, within time.Duration) {
 	}
 }
 
-// Wait blocks until every goroutine started for calls has returned.
-func (m *Manager) Wait() { m.wg.Wait() }
+// Wait blocks until every live call has ended and every goroutine started
+// for calls has returned. It is for a drain: no call may start meanwhile.
+// A call adds goroutines until it ends (closing its streams), so the wait
+// for its goroutines begins only once it has.
+func (m *Manager) Wait() {
+	<-m.Idle()
+	m.wg.Wait()
+}
 
 func (m *Manager) remove(c *Call) {
 	m.mu.Lock()

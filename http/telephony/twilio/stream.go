@@ -73,6 +73,13 @@ func (g *Gateway) admit(ctx context.Context, acct telephony.TwilioAccount, st *S
 	if tk.Carrier != telephony.Twilio || tk.CallID != st.CallSID {
 		return call.Spec{}, nil, fmt.Errorf("%w: ticket of another call", telephony.ErrBadTicket)
 	}
+	if tk.Resume {
+		// Twilio may open the caller's way back before the leg it left
+		// (stopped by the transfer) has ended here.
+		if err := g.cfg.Calls.AwaitEnded(ctx, tk.CallID); err != nil {
+			return call.Spec{}, nil, err
+		}
+	}
 	signedBy := func(r *telephony.Route) error {
 		if r.Credentials.Twilio == nil ||
 			subtle.ConstantTimeCompare([]byte(r.Credentials.Twilio.AuthToken), []byte(acct.AuthToken)) != 1 {
