@@ -64,12 +64,17 @@ var IgnoreRuntime = []goleak.Option{
 }
 
 // New builds a harness; it checks, when the test ends, that no goroutine
-// was left behind.
+// was left behind, and prints the engine's logs if the test failed.
 func New(t testing.TB) *Harness {
 	t.Helper()
 	before := goleak.IgnoreCurrent()
 	t.Cleanup(func() { goleak.VerifyNone(t, append(IgnoreRuntime, before)...) })
 	logs := NewLogs()
+	t.Cleanup(func() { // the engine's side of a failure, for its diagnosis
+		if t.Failed() {
+			t.Log(logs.All())
+		}
+	})
 	log := slog.New(logs)
 	pub, err := telephony.ParsePublicURL(PublicURL)
 	if err != nil {
