@@ -55,18 +55,24 @@ func (e *Engine) beat(ctx context.Context) {
 }
 
 // closeOrphans closes the calls earlier runs left in progress, once the
-// records waiting from them are written; it retries until it can.
+// records waiting from them are written; it retries until it can. A call
+// whose carrier has reported its end is closed as the heartbeats' sweep
+// would close it: which of the two gets to it first is chance.
 func (e *Engine) closeOrphans(ctx context.Context) {
 	for {
 		err := e.Records.Flush(ctx)
 		if err == nil {
-			var closed []string
-			if closed, err = e.Store.CloseOrphans(ctx, e.Boot, events.EndEngineRestarted); err == nil {
-				if len(closed) > 0 {
-					e.Log.Warn("closed calls an earlier engine left in progress", "calls", len(closed), "reason", events.EndEngineRestarted)
-					e.Webhooks.Kick()
-					e.Analysis.Kick()
-				}
+			var ended, closed []string
+			if ended, err = e.Store.CloseCarrierEndedOrphans(ctx, e.Boot, events.EndEngineGone); err == nil {
+				closed, err = e.Store.CloseOrphans(ctx, e.Boot, events.EndEngineRestarted)
+			}
+			if n := len(ended) + len(closed); n > 0 {
+				e.Log.Warn("closed calls an earlier engine left in progress", "calls", n,
+					"ended_by_carrier", len(ended), "left_in_progress", len(closed))
+				e.Webhooks.Kick()
+				e.Analysis.Kick()
+			}
+			if err == nil {
 				return
 			}
 		}

@@ -81,16 +81,25 @@ func TestOrphanedCallsAreClosed(t *testing.T) {
 		}
 		return *c.EndedReason
 	}
-	// node-1's first run had a call in progress when it was killed.
+	// node-1's first run had two calls in progress when it was killed; the
+	// carrier reported the end of one of them (while the run still looked
+	// alive).
 	started("CA-killed", first.Boot)
+	started("CA-killed-ended", first.Boot)
+	if err := first.Store.WriteRecords(ctx, []persistence.Record{{Kind: persistence.RecordStatus, CallSID: "CA-killed-ended", Seq: 2,
+		At: time.Now(), Status: &persistence.StatusUpdate{Carrier: "twilio", Status: persistence.StatusCompleted}}}); err != nil {
+		t.Fatal(err)
+	}
 
 	srv, cloud := twilioEngineWith(t, func(c *engine.Config) { withFakes(t)(c); c.Pool, c.Node = pool, "node-1" })
 	testkit.Eventually(t, 20*time.Second, func() error {
-		if r := reason("CA-killed"); r != events.EndEngineRestarted {
-			return fmt.Errorf("killed run's call: %s", r)
-		}
-		if n := hook.count("CA-killed"); n != 1 {
-			return fmt.Errorf("%d reports", n)
+		for sid, want := range map[string]string{"CA-killed": events.EndEngineRestarted, "CA-killed-ended": events.EndEngineGone} {
+			if r := reason(sid); r != want {
+				return fmt.Errorf("killed run's call %s: %s, want %s", sid, r, want)
+			}
+			if n := hook.count(sid); n != 1 {
+				return fmt.Errorf("%s: %d reports", sid, n)
+			}
 		}
 		return nil
 	})

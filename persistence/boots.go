@@ -86,9 +86,14 @@ type orphanFilter struct {
 // status update, end-of-call report and analysis, each once. It returns
 // the SIDs of the calls it closed.
 func (s *Store) CloseOrphans(ctx context.Context, me BootID, reason string) ([]string, error) {
+	return s.closeAllOrphans(ctx, me, reason, orphanFilter{})
+}
+
+// closeAllOrphans closes the orphans f selects, a batch at a time.
+func (s *Store) closeAllOrphans(ctx context.Context, me BootID, reason string, f orphanFilter) ([]string, error) {
 	var closed []string
 	for {
-		sids, err := s.closeOrphans(ctx, me, reason, orphanFilter{})
+		sids, err := s.closeOrphans(ctx, me, reason, f)
 		closed = append(closed, sids...)
 		if err != nil || len(sids) < orphanBatch {
 			return closed, err
@@ -110,7 +115,7 @@ func (s *Store) CloseOrphan(ctx context.Context, me BootID, reason, carrier, cal
 // container is a new node), so neither that status nor a start-up would
 // close the call.
 func (s *Store) CloseCarrierEndedOrphans(ctx context.Context, me BootID, reason string) ([]string, error) {
-	return s.closeOrphans(ctx, me, reason, orphanFilter{carrierEnded: true})
+	return s.closeAllOrphans(ctx, me, reason, orphanFilter{carrierEnded: true})
 }
 
 func (s *Store) closeOrphans(ctx context.Context, me BootID, reason string, f orphanFilter) ([]string, error) {
