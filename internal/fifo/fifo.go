@@ -11,18 +11,11 @@
 // array of its own once more has been taken off the front of the current
 // one than it holds (and at least Compact bytes), a copy of no more than
 // what the move frees.
-//
-// Every array is allocated at twice what it is made to hold, so that a
-// queue in steady use allocates about two bytes for each byte queued.
-// (append's own growth, a quarter at these sizes, allocated four to five.)
 package fifo
 
 // Compact is the least that must have been taken off an array's front
 // before what follows moves: half a second of telephony audio.
 const Compact = 4 << 10
-
-// minArray is the smallest array the queue allocates.
-const minArray = 1 << 10
 
 // Bytes is the queue. The zero value is empty and ready.
 type Bytes struct {
@@ -32,11 +25,11 @@ type Bytes struct {
 
 // Append adds p at the back.
 func (q *Bytes) Append(p []byte) {
-	if n := len(q.b) + len(p); n > cap(q.b) {
-		q.b = append(make([]byte, 0, max(2*n, minArray)), q.b...)
+	grow := len(q.b)+len(p) > cap(q.b)
+	q.b = append(q.b, p...)
+	if grow {
 		q.array = cap(q.b)
 	}
-	q.b = append(q.b, p...)
 }
 
 // Bytes is what the queue holds, valid until the next Append (the bytes

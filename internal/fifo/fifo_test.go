@@ -2,7 +2,6 @@ package fifo
 
 import (
 	"bytes"
-	"runtime"
 	"testing"
 )
 
@@ -44,26 +43,5 @@ func TestDiscardReleasesWhatWasTaken(t *testing.T) {
 	q.Reset()
 	if q.Len() != 0 || q.Bytes() != nil {
 		t.Errorf("Reset left %d bytes", q.Len())
-	}
-}
-
-// A queue in steady use, as a recogniser's replay buffer (20 ms frames in,
-// all but the last 8 KB out at each final), allocates about two bytes for
-// each byte queued; append's own growth allocated over four.
-func TestSteadyUseAllocatesTwice(t *testing.T) {
-	const queued = 4 << 20
-	frame := make([]byte, 160)
-	var q Bytes
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	for i := range queued / len(frame) {
-		q.Append(frame)
-		if i%50 == 49 && q.Len() > 8<<10 {
-			q.Discard(q.Len() - 8<<10)
-		}
-	}
-	runtime.ReadMemStats(&after)
-	if perByte := float64(after.TotalAlloc-before.TotalAlloc) / queued; perByte > 2.5 {
-		t.Errorf("%.2f bytes allocated for each byte queued, want ≤ 2.5", perByte)
 	}
 }
