@@ -145,6 +145,11 @@ func TestIdleTimeout(t *testing.T) {
 	_, url := start(t, Config{Clock: clk})
 	c := dial(t, url)
 	send(t, c, websocket.TextMessage, []byte(startMsg))
+	// The start is answered first: an hour passing before the fake read it
+	// would time the session out ahead of its RecognitionStarted.
+	if ms, err := faketest.ReadJSON(t, c, 1); err != nil || ms[0]["message"] != "RecognitionStarted" {
+		t.Fatalf("%v %v", ms, err)
+	}
 	testkit.Eventually(t, 5*time.Second, func() error {
 		if clk.Pending() == 0 {
 			return errors.New("no idle timer")
