@@ -57,18 +57,15 @@ func (e *Engine) beat(ctx context.Context) {
 // closeOrphans closes the calls earlier runs left in progress, once the
 // records waiting from them are written; it retries until it can. A call
 // whose carrier has reported its end is closed as the heartbeats' sweep
-// would close it: which of the two gets to it first is chance.
+// would close it (either may get to it first).
 func (e *Engine) closeOrphans(ctx context.Context) {
 	for {
 		err := e.Records.Flush(ctx)
 		if err == nil {
-			var ended, closed []string
-			if ended, err = e.Store.CloseCarrierEndedOrphans(ctx, e.Boot, events.EndEngineGone); err == nil {
-				closed, err = e.Store.CloseOrphans(ctx, e.Boot, events.EndEngineRestarted)
-			}
-			if n := len(ended) + len(closed); n > 0 {
-				e.Log.Warn("closed calls an earlier engine left in progress", "calls", n,
-					"ended_by_carrier", len(ended), "left_in_progress", len(closed))
+			var closed []string
+			closed, err = e.Store.CloseOrphans(ctx, e.Boot, events.EndEngineGone, events.EndEngineRestarted)
+			if len(closed) > 0 {
+				e.Log.Warn("closed calls an earlier engine left in progress", "calls", len(closed))
 				e.Webhooks.Kick()
 				e.Analysis.Kick()
 			}

@@ -65,6 +65,8 @@ const orphansQuery = `
 		AND ($2 = '' OR (c.call_sid = $2 AND c.carrier = $3))
 		AND (NOT $5 OR call_status_rank(c.status) = 3)
 		AND ($6 = '' OR c.boot_id IN (SELECT m.boot_id FROM engine_boots m WHERE m.member = $6))
+		AND (NOT $7 OR NOT EXISTS (SELECT 1 FROM engine_boots b, engine_boots mine
+			WHERE b.boot_id = c.boot_id AND mine.boot_id = $1 AND b.started_at > mine.started_at))
 		AND NOT EXISTS (SELECT 1 FROM engine_boots b
 			WHERE b.boot_id = c.boot_id AND b.heartbeat_at > clock_timestamp() - make_interval(secs => $4)
 				AND NOT EXISTS (SELECT 1 FROM engine_boots later WHERE later.node = b.node AND later.started_at > b.started_at))
@@ -74,19 +76,30 @@ const orphansQuery = `
 // orphanBatch is orphansQuery's LIMIT.
 const orphanBatch = 500
 
-// orphanFilter narrows the orphans closed (orphansQuery's $2, $3, $5, $6).
+// orphanFilter narrows the orphans closed (orphansQuery's $2, $3, $5, $6, $7).
 type orphanFilter struct {
 	carrier, callSID string
 	carrierEnded     bool
 	member           string
+	earlier          bool // only calls of boots that started before me, or of none
 }
 
-// CloseOrphans ends every call in progress that no live boot (and not
-// boot me) runs, with reason, as the call's own end would: status, ended
-// status update, end-of-call report and analysis, each once. It returns
-// the SIDs of the calls it closed.
-func (s *Store) CloseOrphans(ctx context.Context, me BootID, reason string) ([]string, error) {
-	return s.closeAllOrphans(ctx, me, reason, orphanFilter{})
+// CloseOrphans closes what earlier runs left in progress: every call that
+// no live boot (and not boot me) runs, whose boot started before me or is
+// unknown. Those whose carrier has reported their end are closed with
+// carrierEnded, the rest with reason; each as the call's own end would be:
+// status, ended status update, end-of-call report and analysis, each once.
+// A boot that started after me is not an earlier run, even if it is gone
+// by the time this runs (a start-up sweep retried late): its calls are
+// left to the sweeps that watch running nodes, whose reasons say what
+// happened. It returns the SIDs of the calls it closed.
+func (s *Store) CloseOrphans(ctx context.Context, me BootID, carrierEnded, reason string) ([]string, error) {
+	ended, err := s.closeAllOrphans(ctx, me, carrierEnded, orphanFilter{earlier: true, carrierEnded: true})
+	if err != nil {
+		return ended, err
+	}
+	rest, err := s.closeAllOrphans(ctx, me, reason, orphanFilter{earlier: true})
+	return append(ended, rest...), err
 }
 
 // closeAllOrphans closes the orphans f selects, a batch at a time.
@@ -101,15 +114,17 @@ func (s *Store) closeAllOrphans(ctx context.Context, me BootID, reason string, f
 	}
 }
 
-// CloseOrphan is CloseOrphans for one call of a carrier; it reports
-// whether the call was an orphan and is now closed.
+// CloseOrphan closes one call of a carrier if no live boot (and not boot
+// me) runs it, whenever its boot started; it reports whether the call was
+// an orphan and is now closed.
 func (s *Store) CloseOrphan(ctx context.Context, me BootID, reason, carrier, callSID string) (bool, error) {
 	sids, err := s.closeOrphans(ctx, me, reason, orphanFilter{carrier: carrier, callSID: callSID})
 	return len(sids) > 0, err
 }
 
-// CloseCarrierEndedOrphans is CloseOrphans for the calls whose carrier
-// has reported their end. A live node sweeps them at each heartbeat: the
+// CloseCarrierEndedOrphans closes the calls no live boot (and not boot
+// me) runs whose carrier has reported their end, whenever their boot
+// started. A live node sweeps them at each heartbeat: the
 // carrier's final status comes within seconds of the engine's death, while
 // its boot still looks alive, and the node may never start again (a new
 // container is a new node), so neither that status nor a start-up would
@@ -119,7 +134,7 @@ func (s *Store) CloseCarrierEndedOrphans(ctx context.Context, me BootID, reason 
 }
 
 func (s *Store) closeOrphans(ctx context.Context, me BootID, reason string, f orphanFilter) ([]string, error) {
-	rows, _ := s.pool.Query(ctx, orphansQuery, me, f.callSID, f.carrier, BootTTL.Seconds(), f.carrierEnded, f.member)
+	rows, _ := s.pool.Query(ctx, orphansQuery, me, f.callSID, f.carrier, BootTTL.Seconds(), f.carrierEnded, f.member, f.earlier)
 	var recs []Record
 	var sid string
 	var started, last time.Time

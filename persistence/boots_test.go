@@ -2,6 +2,7 @@ package persistence_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -63,7 +64,7 @@ func TestCloseOrphans(t *testing.T) {
 		return n
 	}
 
-	closed, err := s.CloseOrphans(ctx, me, events.EndEngineRestarted)
+	closed, err := s.CloseOrphans(ctx, me, events.EndEngineGone, events.EndEngineRestarted)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +82,7 @@ func TestCloseOrphans(t *testing.T) {
 	if n := reports(); n != 4 { // the three orphans and the call that ended by itself
 		t.Fatalf("%d end-of-call reports", n)
 	}
-	if again, err := s.CloseOrphans(ctx, me, events.EndEngineRestarted); err != nil || len(again) != 0 || reports() != 4 {
+	if again, err := s.CloseOrphans(ctx, me, events.EndEngineGone, events.EndEngineRestarted); err != nil || len(again) != 0 || reports() != 4 {
 		t.Fatalf("closing again: %v %v, %d reports", again, err, reports())
 	}
 
@@ -104,5 +105,69 @@ func TestCloseOrphans(t *testing.T) {
 	}
 	if c, _ := s.GetCallBySID(ctx, org.ID, "CA-live"); c.EndedReason == nil || *c.EndedReason != events.EndEngineGone || reports() != 5 {
 		t.Fatalf("after the carrier's end: %+v, %d reports", c, reports())
+	}
+}
+
+// The start-up sweep closes what earlier runs left, a call whose carrier
+// reported its end with that reason; a boot that started after this one
+// is not an earlier run, even once gone: its calls are left to the sweeps
+// of running nodes.
+func TestCloseOrphansOfEarlierRunsOnly(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.Pool(t)
+	s := persistence.NewStore(pool)
+	org, err := s.EnsureOrganization(ctx, "Org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, me, later := persistence.NewBootID(), persistence.NewBootID(), persistence.NewBootID()
+	for _, b := range []persistence.BootID{old, me, later} {
+		if err := s.StartBoot(ctx, b, "node-"+string(b)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := pool.Exec(ctx, `UPDATE engine_boots SET heartbeat_at = now() - interval '1 hour' WHERE boot_id <> $1`, me); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		sid   string
+		boot  persistence.BootID
+		ended bool // the carrier reported the call's end
+	}{{"CA-old", old, false}, {"CA-old-ended", old, true}, {"CA-later", later, false}, {"CA-later-ended", later, true}} {
+		recs := []persistence.Record{{Kind: persistence.RecordStarted, CallSID: c.sid, Seq: 1, At: time.Now().Add(-time.Minute),
+			Call: &persistence.CallInfo{OrganizationID: org.ID, From: "+15550001111", To: "+15550000000", Direction: "inbound",
+				Carrier: "twilio", Boot: string(c.boot)}}}
+		if c.ended {
+			recs = append(recs, persistence.Record{Kind: persistence.RecordStatus, CallSID: c.sid, Seq: 2, At: time.Now(),
+				Status: &persistence.StatusUpdate{Carrier: "twilio", Status: persistence.StatusCompleted}})
+		}
+		if err := s.WriteRecords(ctx, recs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	reason := func(sid string) string {
+		c, err := s.GetCallBySID(ctx, org.ID, sid)
+		if err != nil || c.EndedReason == nil {
+			return fmt.Sprint("open: ", err)
+		}
+		return *c.EndedReason
+	}
+	closed, err := s.CloseOrphans(ctx, me, events.EndEngineGone, events.EndEngineRestarted)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(closed)
+	if want := []string{"CA-old", "CA-old-ended"}; !slices.Equal(closed, want) {
+		t.Fatalf("closed %v, want %v", closed, want)
+	}
+	if r, e := reason("CA-old"), reason("CA-old-ended"); r != events.EndEngineRestarted || e != events.EndEngineGone {
+		t.Fatalf("earlier run's calls closed as %q and %q", r, e)
+	}
+	// the later boot's ended call is the heartbeats' sweep's
+	if closed, err := s.CloseCarrierEndedOrphans(ctx, me, events.EndEngineGone); err != nil || !slices.Equal(closed, []string{"CA-later-ended"}) {
+		t.Fatalf("heartbeat sweep closed %v, %v", closed, err)
+	}
+	if r := reason("CA-later"); r != "open: <nil>" {
+		t.Fatalf("a later boot's call closed: %s", r)
 	}
 }
