@@ -7,10 +7,23 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/switchboard-voice/switchboard/events"
 	"github.com/switchboard-voice/switchboard/persistence"
 	"github.com/switchboard-voice/switchboard/persistence/pgtest"
 )
+
+// orgStore is a store on a fresh database with one organization.
+func orgStore(t *testing.T) (*pgxpool.Pool, *persistence.Store, persistence.Organization) {
+	t.Helper()
+	pool := pgtest.Pool(t)
+	s := persistence.NewStore(pool)
+	org, err := s.EnsureOrganization(context.Background(), "Org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pool, s, org
+}
 
 // Calls left in progress by an engine that is gone (an earlier boot of
 // this node, a boot whose heartbeat stopped, or no known owner) are closed
@@ -18,12 +31,7 @@ import (
 // runs, on this node or another, are left alone.
 func TestCloseOrphans(t *testing.T) {
 	ctx := context.Background()
-	pool := pgtest.Pool(t)
-	s := persistence.NewStore(pool)
-	org, err := s.EnsureOrganization(ctx, "Org")
-	if err != nil {
-		t.Fatal(err)
-	}
+	pool, s, org := orgStore(t)
 	old, me, other, stale := persistence.NewBootID(), persistence.NewBootID(), persistence.NewBootID(), persistence.NewBootID()
 	for _, b := range []struct {
 		id   persistence.BootID
@@ -114,12 +122,7 @@ func TestCloseOrphans(t *testing.T) {
 // of running nodes.
 func TestCloseOrphansOfEarlierRunsOnly(t *testing.T) {
 	ctx := context.Background()
-	pool := pgtest.Pool(t)
-	s := persistence.NewStore(pool)
-	org, err := s.EnsureOrganization(ctx, "Org")
-	if err != nil {
-		t.Fatal(err)
-	}
+	pool, s, org := orgStore(t)
 	old, me, later := persistence.NewBootID(), persistence.NewBootID(), persistence.NewBootID()
 	for _, b := range []persistence.BootID{old, me, later} {
 		if err := s.StartBoot(ctx, b, "node-"+string(b)); err != nil {

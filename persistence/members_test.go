@@ -9,7 +9,6 @@ import (
 
 	"github.com/switchboard-voice/switchboard/events"
 	"github.com/switchboard-voice/switchboard/persistence"
-	"github.com/switchboard-voice/switchboard/persistence/pgtest"
 )
 
 // When a member leaves the cluster, the calls its boot ran are closed at
@@ -18,12 +17,7 @@ import (
 // boot without a member, and stale orphans of others are left alone.
 func TestCloseMemberCalls(t *testing.T) {
 	ctx := context.Background()
-	pool := pgtest.Pool(t)
-	s := persistence.NewStore(pool)
-	org, err := s.EnsureOrganization(ctx, "Org")
-	if err != nil {
-		t.Fatal(err)
-	}
+	pool, s, org := orgStore(t)
 	dead, live, alone, me, peer := persistence.NewBootID(), persistence.NewBootID(), persistence.NewBootID(),
 		persistence.NewBootID(), persistence.NewBootID()
 	for i, b := range []struct {
