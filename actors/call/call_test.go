@@ -153,8 +153,13 @@ func TestLaterLegAwaitsTheEarlier(t *testing.T) {
 	go func() { waited <- h.mgr.AwaitEnded(t.Context(), "CA10") }()
 	cl.call.End(events.EndTransferred, "")
 	h.until(5*time.Second, "ended", func() bool { return h.ended(cl) })
-	if err := <-waited; err != nil {
-		t.Fatalf("after the earlier leg ended: %v", err)
+	select {
+	case err := <-waited:
+		if err != nil {
+			t.Fatalf("after the earlier leg ended: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("still waiting after the earlier leg ended")
 	}
 	if _, err := h.mgr.Start(t.Context(), Spec{CallInfo: voice.CallInfo{ID: "CA10", AssistantID: 1, OrganizationID: 1}, Line: cl.line}); err != nil {
 		t.Fatalf("the later leg: %v", err)
