@@ -52,7 +52,9 @@ type track struct {
 	lastFrameAt  time.Time
 }
 
-func newTrack(id string, f voice.Format) *track { return &track{id: id, fmt: f} }
+func newTrack(id string, f voice.Format) *track {
+	return &track{id: id, fmt: f, audio: fifo.New(f.FrameBytes())}
+}
 
 // add appends synthesised audio; words are timed from the utterance start.
 func (t *track) add(audio []byte, words []voice.Word) {
@@ -89,23 +91,24 @@ func (t *track) finished() bool { return t.done && t.audio.Len() == 0 }
 // comes back for it) or once the track is finished.
 func (t *track) next(now time.Time) (frame []byte, mark string, ok bool) {
 	fb := t.fmt.FrameBytes()
-	audio := t.audio.Bytes()
-	n := min(fb, len(audio))
+	n := min(fb, t.audio.Len())
 	if n == 0 || (n < fb && !t.done) {
 		return nil, "", false
 	}
-	if n == fb {
-		// The frame is the track's own audio, capped so that nothing
-		// appends into what follows: once taken, that audio is never
-		// written by the track again (fifo.Bytes), so a frame costs no
-		// allocation or copy. Its users may change it in place
-		// (the background sound is mixed into it) as they could a copy.
-		frame = audio[:fb:fb]
-	} else { // the utterance's last frame, padded with silence
+	if frame = t.audio.Peek(0, fb); len(frame) < fb {
+		// the utterance's last frame, padded with silence, or one a
+		// chunk boundary splits (the queue's chunks hold whole frames, so
+		// only audio queued out of step with them)
 		frame = make([]byte, fb)
-		copy(frame, audio[:n])
+		for off := 0; off < n; {
+			off += copy(frame[off:], t.audio.Peek(off, n-off))
+		}
 		copy(frame[n:], t.fmt.Silence()[n:])
 	}
+	// Otherwise the frame is the track's own audio: once taken, it is
+	// never written again (fifo.Bytes), so a frame costs no allocation or
+	// copy. Its users may change it in place (the background sound is
+	// mixed into it) as they could a copy.
 	t.audio.Discard(n)
 	t.sent += n
 	t.frames++

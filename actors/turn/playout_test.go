@@ -93,7 +93,7 @@ func TestTrackFramesDoNotAllocate(t *testing.T) {
 	if allocs > 0 {
 		t.Fatalf("%.1f allocations per frame", allocs)
 	}
-	for tr.audio.Bytes()[0] != 2 {
+	for tr.audio.Peek(0, 1)[0] != 2 {
 		tr.next(now)
 	}
 	if f, _, _ := tr.next(now); f[0] != 2 || f[fb-1] != 2 {

@@ -3,50 +3,99 @@
 // audio a call has yet to play, the caller's audio a recogniser has yet to
 // finalise.
 //
-// Bytes taken are never written again, so the slices of them a reader was
-// handed (a frame being sent) stay valid without a copy. A plain slice
-// advanced from the front would keep every byte taken in memory until
-// appends reach the end of its array: a long utterance played or finalised
-// would stay there for seconds. Bytes instead moves what it holds to an
-// array of its own once more has been taken off the front of the current
-// one than it holds (and at least Compact bytes), a copy of no more than
-// what the move frees.
+// The queue is a list of fixed-size chunks. Each byte is copied once, into
+// a chunk allocated at its final size, and a chunk leaves the queue as soon
+// as everything in it has been taken: memory follows what the queue holds,
+// within a chunk at either end, and no array is ever grown or moved.
+//
+// Bytes taken are never written again, so the slices a reader was handed
+// (a frame being sent) stay valid without a copy after a Discard.
+//
+// A chunk holds a whole number of units (the audio's frame), and chunks
+// start where the queue was last empty, so a reader taking whole units
+// from the front is never handed one split across two chunks.
 package fifo
 
-// Compact is the least that must have been taken off an array's front
-// before what follows moves: half a second of telephony audio.
-const Compact = 4 << 10
+// ChunkBytes is the most a chunk holds, about a quarter of a second of
+// telephony audio: a replay buffer that holds a second or two wastes
+// little at its ends, and a reader finds a 250 ms message in one piece.
+const ChunkBytes = 2 << 10
 
-// Bytes is the queue. The zero value is empty and ready.
+// Bytes is the queue. The zero value is empty and ready, with a unit of
+// one byte; New sets the unit.
 type Bytes struct {
-	b     []byte
-	array int // size of b's backing array, of which b is the tail
+	chunk  int      // bytes in a full chunk; 0 until the first Append
+	unit   int      // chunk is a multiple of it
+	chunks [][]byte // full but for the last
+	off    int      // bytes taken off the front of chunks[0]
+	n      int      // bytes held
 }
+
+// New returns an empty queue whose chunks hold whole units of unit bytes.
+func New(unit int) Bytes { return Bytes{unit: unit} }
 
 // Append adds p at the back.
 func (q *Bytes) Append(p []byte) {
-	grow := len(q.b)+len(p) > cap(q.b)
-	q.b = append(q.b, p...)
-	if grow {
-		q.array = cap(q.b)
+	if q.chunk == 0 {
+		q.chunk = chunkSize(q.unit)
+	}
+	q.n += len(p)
+	for len(p) > 0 {
+		last := len(q.chunks) - 1
+		if last < 0 || len(q.chunks[last]) == q.chunk {
+			q.chunks = append(q.chunks, make([]byte, 0, q.chunk))
+			last++
+		}
+		c := q.chunks[last]
+		k := min(len(p), q.chunk-len(c))
+		q.chunks[last] = append(c, p[:k]...)
+		p = p[k:]
 	}
 }
 
-// Bytes is what the queue holds, valid until the next Append (the bytes
-// themselves stay as they are after a Discard or Reset).
-func (q *Bytes) Bytes() []byte { return q.b }
+// chunkSize is the largest multiple of unit that fits in ChunkBytes, or
+// one unit if it does not.
+func chunkSize(unit int) int {
+	unit = max(unit, 1)
+	return max(ChunkBytes/unit, 1) * unit
+}
 
 // Len is how many bytes the queue holds.
-func (q *Bytes) Len() int { return len(q.b) }
+func (q *Bytes) Len() int { return q.n }
+
+// Peek returns up to n of the bytes held from offset off on, as many as
+// lie in one chunk: fewer than n only where a chunk ends. The slice stays
+// as it is whatever the queue does next: bytes queued are never written
+// again, and the slice's capacity ends where it does.
+func (q *Bytes) Peek(off, n int) []byte {
+	if off < 0 || off >= q.n || n <= 0 {
+		return nil
+	}
+	at := q.off + off
+	c := q.chunks[at/q.chunk]
+	i := at % q.chunk
+	return c[i:min(len(c), i+n):min(len(c), i+n)]
+}
 
 // Discard takes the first n bytes (at most Len) off the front.
 func (q *Bytes) Discard(n int) {
-	q.b = q.b[n:]
-	if taken := q.array - cap(q.b); taken >= Compact && taken > len(q.b) {
-		q.b = append(make([]byte, 0, 2*len(q.b)), q.b...)
-		q.array = cap(q.b)
+	n = min(n, q.n)
+	q.n -= n
+	if q.n == 0 {
+		q.Reset()
+		return
+	}
+	q.off += n
+	if full := q.off / q.chunk; full > 0 {
+		k := copy(q.chunks, q.chunks[full:])
+		clear(q.chunks[k:])
+		q.chunks = q.chunks[:k]
+		q.off %= q.chunk
 	}
 }
 
-// Reset empties the queue and lets go of its array.
-func (q *Bytes) Reset() { q.b, q.array = nil, 0 }
+// Reset empties the queue and lets go of its chunks.
+func (q *Bytes) Reset() {
+	clear(q.chunks)
+	q.chunks, q.off, q.n = q.chunks[:0], 0, 0
+}

@@ -88,7 +88,8 @@ func (o *outbox) control(k ctrlKind) error {
 }
 
 // next returns what to send after offset sent and control seq sentSeq:
-// audio up to the next control, else that control. gap reports that audio
+// audio up to the next control (at most limit bytes, and no more than one
+// of the buffer's chunks holds), else that control. gap reports that audio
 // not yet sent was discarded, which breaks the connection's timeline.
 func (o *outbox) next(sent int64, sentSeq uint64, limit int) (audio []byte, c control, gap bool) {
 	o.mu.Lock()
@@ -105,7 +106,7 @@ func (o *outbox) next(sent int64, sentSeq uint64, limit int) (audio []byte, c co
 		}
 	}
 	if n := min(stop-sent, int64(limit)); n > 0 {
-		return o.buf.Bytes()[sent-o.head : sent-o.head+n], control{}, false
+		return o.buf.Peek(int(sent-o.head), int(n)), control{}, false
 	}
 	return nil, c, false
 }

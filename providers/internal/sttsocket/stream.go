@@ -11,6 +11,7 @@ import (
 
 	"github.com/fasthttp/websocket"
 
+	"github.com/switchboard-voice/switchboard/internal/fifo"
 	"github.com/switchboard-voice/switchboard/internal/writers"
 	"github.com/switchboard-voice/switchboard/voice"
 )
@@ -69,6 +70,7 @@ func newStream(ctx context.Context, opts Options, p Protocol, emit func(voice.ST
 	}
 	s.ctx, s.cancel = context.WithCancel(ctx)
 	s.out.frame = int64(opts.Format.FrameBytes())
+	s.out.buf = fifo.New(opts.Format.FrameBytes())
 	s.out.limit = opts.Format.Bytes(s.cfg.MaxBuffered)
 	return s
 }
