@@ -38,13 +38,15 @@ func (s *Set) lazy(c *voice.CallInfo, cfg assistant.Config, deadlines llmfallbac
 	if _, ok := envKeys[cfg.LLMProvider]; !ok {
 		return nil, fmt.Errorf("llm: %w: %q", ErrUnknownProvider, cfg.LLMProvider)
 	}
-	return &lazyLLM{set: s, info: *c, cfg: cfg, deadlines: deadlines}, nil
+	return &lazyLLM{set: s, info: *c, cfg: &cfg, deadlines: deadlines}, nil
 }
 
 type lazyLLM struct {
-	set       *Set
-	info      voice.CallInfo
-	cfg       assistant.Config
+	set  *Set
+	info voice.CallInfo
+	// cfg is what the model is made from, let go of once it is made: the
+	// call keeps its own copy, and a configuration is 2.4 KB.
+	cfg       *assistant.Config
 	deadlines llmfallback.Options // each provider's first-token deadline (with fallbacks) and stall deadline
 
 	mu  sync.Mutex
@@ -65,11 +67,11 @@ func (l *lazyLLM) model(ctx context.Context) (voice.LLM, error) {
 	if l.llm != nil {
 		return l.llm, nil
 	}
-	llm, err := l.set.buildLLM(ctx, &l.info, l.cfg, l.deadlines)
+	llm, err := l.set.buildLLM(ctx, &l.info, *l.cfg, l.deadlines)
 	if err != nil {
 		return nil, err
 	}
-	l.llm = llm
+	l.llm, l.cfg = llm, nil
 	return llm, nil
 }
 
