@@ -41,7 +41,7 @@ type callActor struct {
 	ctx    context.Context // cancelled when the call ends: stops its goroutines
 	cancel context.CancelFunc
 
-	cfg     assistant.Config // the configuration in use
+	cfg     *assistant.Config // the configuration in use: shared (turn.Settings), never changed
 	secrets []string         // every configuration's opened keys: scrubbed from provider errors
 	version int
 	m       *turn.Machine
@@ -88,7 +88,7 @@ type subscribed struct {
 
 func newCallActor(m *Manager, spec Spec, c *Call) *callActor {
 	a := &callActor{mgr: m, spec: spec, call: c, clk: m.Clock, root: m.System.Root,
-		log: m.Log.With("call_sid", spec.ID), cfg: spec.Snapshot.Config, version: spec.Snapshot.Version,
+		log: m.Log.With("call_sid", spec.ID), cfg: &spec.Snapshot.Config, version: spec.Snapshot.Version,
 		secrets: slices.Clone(spec.Snapshot.Secrets),
 		gens:    map[turn.ReplyID]context.CancelFunc{}}
 	a.ctx, a.cancel = context.WithCancel(context.Background())
@@ -189,7 +189,7 @@ func (a *callActor) start(ctx actor.Context) {
 	a.self = ctx.Self()
 	a.started = a.now()
 	a.call.setState(func(s *State) { s.Started = a.started })
-	a.cfg = a.render(a.cfg)
+	a.cfg = a.render(*a.cfg) // a copy of its own, which the call may change until it is shared
 	if a.spec.Reject != "" {
 		a.cfg.LLMSettings.WelcomeMessage = nil
 	}
@@ -198,8 +198,8 @@ func (a *callActor) start(ctx actor.Context) {
 	a.m.Seed(a.spec.History)
 	a.listen, a.speech, a.out = newListener(a), newSpeaker(a), newOutbound(a)
 	a.beeps = newBeepListener(a.spec.Line.Format())
-	a.out.start(cfg)
-	a.useConfig(cfg)
+	a.out.start(*cfg)
+	a.useConfig(*cfg)
 	a.listen.sup.open()
 	a.speech.sup.open()
 	org, id := a.spec.OrganizationID, a.spec.AssistantID

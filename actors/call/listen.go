@@ -47,7 +47,7 @@ func newListener(a *callActor) *listener {
 	l.sup = supervisor[voice.STTStream]{a: a, service: "stt", bridge: recogniserBridge,
 		provider: func() string { return l.settings().Provider },
 		dial: func(ctx context.Context, gen streamGen) (voice.STTStream, error) {
-			cfg := a.cfg
+			cfg := *a.cfg
 			cfg.STTSettings = l.settings()
 			return a.mgr.Providers.OpenSTT(ctx, &a.spec.CallInfo, cfg, a.spec.Line.Format(),
 				func(ev voice.STTEvent) { a.send(&sttEvent{gen: gen, ev: ev, at: mono.Now()}) })

@@ -52,7 +52,7 @@ func (b *beepListener) heard(frame []byte) bool {
 // render fills the configuration's {{variables}}: the caller's facts, the
 // assistant's variables, then the call's own, each overriding the one
 // before. A name no one gives renders empty and is logged once.
-func (a *callActor) render(cfg assistant.Config) assistant.Config {
+func (a *callActor) render(cfg assistant.Config) *assistant.Config {
 	vars := a.facts(cfg)
 	for k, v := range cfg.Variables {
 		vars[k] = v
@@ -67,7 +67,7 @@ func (a *callActor) render(cfg assistant.Config) assistant.Config {
 			a.log.Warn("variable not given: it renders empty", "variable", name)
 		}
 	}
-	return out
+	return &out
 }
 
 // facts are what the engine knows of a call, as variables.

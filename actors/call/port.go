@@ -116,11 +116,11 @@ func (a *callActor) StartLLM(id turn.ReplyID, messages []voice.Message) {
 		ctx = timeRequest(ctx, a.cause.at, a.mgr.Timings)
 	}
 	req := voice.LLMRequest{Messages: messages, Tools: a.tools, Settings: a.cfg.LLMSettings}
-	llm, cfg, info, retrieve := a.llm, a.cfg, a.spec.CallInfo, injects(a.cfg) && a.mgr.Knowledge != nil
+	llm, cfg, info, retrieve := a.llm, a.cfg, a.spec.CallInfo, injects(*a.cfg) && a.mgr.Knowledge != nil
 	a.mgr.goTracked(a.log, func() {
 		defer cancel()
 		if retrieve {
-			req.Messages = a.withKnowledge(ctx, cfg, info, req.Messages)
+			req.Messages = a.withKnowledge(ctx, *cfg, info, req.Messages)
 		}
 		err := generate(ctx, llm, req, func(ev voice.LLMEvent) { a.send(&llmEvent{id: id, ev: ev}) })
 		a.send(&llmDone{id: id, err: err})
@@ -168,7 +168,7 @@ func (a *callActor) RunTool(id turn.ReplyID, call voice.ToolCall) {
 		var res string
 		err := fmt.Errorf("tool %q is not available", call.Name)
 		if runner != nil {
-			res, err = runner.RunTool(a.ctx, &info, cfg, call)
+			res, err = runner.RunTool(a.ctx, &info, *cfg, call)
 		}
 		a.send(&toolDone{id: id, callID: call.ID, result: res, err: err})
 	})
@@ -182,9 +182,9 @@ func (a *callActor) ApplyConfig(s turn.Settings) {
 	if s.AssistantID != prevID {
 		a.switchAssistant(prevID, s.AssistantID)
 	}
-	a.useConfig(a.cfg)
-	a.listen.reconfigure(prev, a.cfg)
-	if prev.NeedsNewSynthesiser(a.cfg) {
+	a.useConfig(*a.cfg)
+	a.listen.reconfigure(*prev, *a.cfg)
+	if prev.NeedsNewSynthesiser(*a.cfg) {
 		a.speech.reopen()
 	}
 	if bs := a.cfg.TTSSettings.BackgroundSound; !prev.TTSSettings.BackgroundSound.Equal(bs) {
@@ -230,7 +230,7 @@ func (a *callActor) publish(e events.Event) {
 // events the conversation machine publishes without them, and scrubs
 // credentials from provider errors before any sink sees them.
 func (a *callActor) withProviders(e events.Event) events.Event {
-	cfg := &a.cfg
+	cfg := a.cfg
 	switch ev := e.(type) {
 	case events.ProviderError:
 		ev.Error = secrets.Scrub(ev.Error, a.secrets...) // providers echo keys back

@@ -79,7 +79,7 @@ func newSpeaker(a *callActor) *speaker {
 	s.sup = supervisor[voice.TTSSession]{a: a, service: "tts", bridge: synthesiserBridge,
 		provider: func() string { return a.cfg.TTSSettings.Provider },
 		dial: func(ctx context.Context, _ streamGen) (voice.TTSSession, error) {
-			return a.mgr.Providers.OpenTTS(ctx, &a.spec.CallInfo, a.cfg, a.spec.Line.Format())
+			return a.mgr.Providers.OpenTTS(ctx, &a.spec.CallInfo, *a.cfg, a.spec.Line.Format())
 		},
 		up: func(voice.TTSSession) {
 			s.start()

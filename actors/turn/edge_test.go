@@ -127,7 +127,7 @@ func TestSettingsFrom(t *testing.T) {
 	idle, maxLen := 20, 300
 	c.IdleTimeout, c.MaxCallLength = &idle, &maxLen
 	c.BackchannelSettings = assistant.BackchannelSettings{Enabled: true, Frequency: 5}
-	s := SettingsFrom(1, c, 7)
+	s := SettingsFrom(1, &c, 7)
 	if s.Version != 7 || s.IdleTimeout != 20*time.Second || s.MaxIdleMessages != defaultMaxIdleMessages ||
 		s.MaxCallLength != 5*time.Minute || s.BackchannelInterval != 2500*time.Millisecond ||
 		s.UtteranceTimeout != 2650*time.Millisecond || s.ConfirmWindow != 400*time.Millisecond ||
@@ -135,7 +135,7 @@ func TestSettingsFrom(t *testing.T) {
 		t.Fatalf("settings %+v", s)
 	}
 	c.BackchannelSettings.Enabled = false
-	if SettingsFrom(1, c, 1).BackchannelInterval != 0 {
+	if SettingsFrom(1, &c, 1).BackchannelInterval != 0 {
 		t.Fatal("disabled backchannels have an interval")
 	}
 }

@@ -14,8 +14,9 @@ type Settings struct {
 	AssistantID int64
 	Version     int
 	// Config is the configuration these settings were resolved from; the
-	// port gets it when they apply (Port.ApplyConfig).
-	Config assistant.Config
+	// port gets it when they apply (Port.ApplyConfig). It is shared with
+	// the call, never changed: a configuration is 2.4 KB.
+	Config *assistant.Config
 
 	SystemPrompt string
 	Welcome      string
@@ -87,8 +88,9 @@ const defaultMaxIdleMessages = 3
 // aggressive) to the caller speech between acknowledgements.
 var backchannelIntervals = [...]time.Duration{12 * time.Second, 9 * time.Second, 6 * time.Second, 4 * time.Second, 2500 * time.Millisecond}
 
-// SettingsFrom resolves version of assistant id's configuration.
-func SettingsFrom(id int64, c assistant.Config, version int) Settings {
+// SettingsFrom resolves version of assistant id's configuration, which
+// must not change afterwards (Settings.Config shares it).
+func SettingsFrom(id int64, c *assistant.Config, version int) Settings {
 	is := c.InterruptionSettings
 	sc := c.STTSettings.SpeculativeConfig
 	cf, ss := c.CallFlowSettings, c.SilenceSettings

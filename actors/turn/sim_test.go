@@ -80,7 +80,7 @@ type llmReply struct {
 func defaultSettings() Settings {
 	c := assistant.Defaults()
 	c.LLMSettings.SystemPrompt = "You are a test."
-	return SettingsFrom(1, c, 1)
+	return SettingsFrom(1, &c, 1)
 }
 
 // newSim starts a call without a disclosure.
