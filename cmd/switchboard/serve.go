@@ -49,7 +49,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	clusterAdvertise := fs.String("cluster-advertise", os.Getenv("SWITCHBOARD_CLUSTER_ADVERTISE"), "host:port the other nodes reach this one at, when not -cluster-addr (SWITCHBOARD_CLUSTER_ADVERTISE)")
 	etcdEndpoints := fs.String("etcd-endpoints", envOr("SWITCHBOARD_ETCD_ENDPOINTS", "127.0.0.1:2379"), "with -cluster etcd: etcd's client addresses, comma separated (SWITCHBOARD_ETCD_ENDPOINTS)")
 	etcdPrefix := fs.String("etcd-prefix", envOr("SWITCHBOARD_ETCD_PREFIX", "/switchboard"), "with -cluster etcd: the key the members are listed under (SWITCHBOARD_ETCD_PREFIX)")
-	gcPercent := fs.Int("gc-percent", envInt("SWITCHBOARD_GC_PERCENT", defaultGCPercent(os.Getenv)), "the garbage collector's GOGC: how far the heap grows past what is live before a collection, in percent; lower trades CPU for memory per call; 0 leaves Go's (GOGC, else 100); default 50, or 0 when GOGC is set (SWITCHBOARD_GC_PERCENT)")
+	gcPercent := fs.Int("gc-percent", envInt("SWITCHBOARD_GC_PERCENT", defaultGCPercent(os.Getenv)), "the garbage collector's GOGC: how far the heap grows past what is live before a collection, in percent; lower trades CPU for memory per call; 0 leaves Go's (GOGC, else 100); default 25, or 0 when GOGC is set (SWITCHBOARD_GC_PERCENT)")
 	var lf logFlags
 	lf.register(fs)
 	if err := parse(fs, args); err != nil {
@@ -218,11 +218,14 @@ func splitList(s string) []string {
 	return out
 }
 
-// gcPercent is serve's default collector target: half Go's, which took the
-// engine's memory per call at 200 calls from ~340 to ~235 KB for no CPU
-// the runs could tell from noise (BENCHMARKS.md, "Memory per call (issue
-// 18)"). A GOGC in the environment is the operator's choice and stays.
-const gcPercent = 50
+// gcPercent is serve's default collector target: a quarter of Go's. Since
+// a call allocates half what it did (internal/fifo's chunks), collecting
+// at a quarter costs what collecting at half did: at 200 calls the
+// engine's memory per call went from ~232 to ~189 KB for the same CPU per
+// call-second (BENCHMARKS.md, "Memory per call, and the collector at 25
+// (issue 18, sixth session)"). A GOGC in the environment is the operator's
+// choice and stays.
+const gcPercent = 25
 
 func defaultGCPercent(getenv func(string) string) int {
 	if getenv("GOGC") != "" {
