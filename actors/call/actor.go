@@ -42,7 +42,7 @@ type callActor struct {
 	cancel context.CancelFunc
 
 	cfg     *assistant.Config // the configuration in use: shared (turn.Settings), never changed
-	secrets []string         // every configuration's opened keys: scrubbed from provider errors
+	secrets []string          // every configuration's opened keys: scrubbed from provider errors
 	version int
 	m       *turn.Machine
 	started time.Time
