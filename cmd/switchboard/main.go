@@ -38,13 +38,26 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
+	os.Exit(exitCode(err, os.Stderr))
+}
+
+// exitCode reports err on stderr unless it was reported already, and
+// returns the exit status: 2 for a usage error, 1 for any other. A bare
+// errUsage or flag.ErrHelp follows the usage text its command printed; a
+// wrapped errUsage says what was wrong (a missing SWITCHBOARD_SECRET_KEY)
+// and must be seen.
+func exitCode(err error, stderr io.Writer) int {
 	switch {
 	case err == nil:
-	case errors.Is(err, errUsage), errors.Is(err, flag.ErrHelp):
-		os.Exit(2)
+		return 0
+	case err == errUsage, errors.Is(err, flag.ErrHelp):
+		return 2
+	case errors.Is(err, errUsage):
+		fmt.Fprintln(stderr, "switchboard:", err)
+		return 2
 	default:
-		fmt.Fprintln(os.Stderr, "switchboard:", err)
-		os.Exit(1)
+		fmt.Fprintln(stderr, "switchboard:", err)
+		return 1
 	}
 }
 
