@@ -16,28 +16,27 @@
 // from the front is never handed one split across two chunks.
 package fifo
 
-// ChunkBytes is the most a chunk holds, about a quarter of a second of
+// chunkBytes is the most a chunk holds, about a quarter of a second of
 // telephony audio: a replay buffer that holds a second or two wastes
 // little at its ends, and a reader finds a 250 ms message in one piece.
-const ChunkBytes = 2 << 10
+const chunkBytes = 2 << 10
 
 // Bytes is the queue. The zero value is empty and ready, with a unit of
 // one byte; New sets the unit.
 type Bytes struct {
-	chunk  int      // bytes in a full chunk; 0 until the first Append
-	unit   int      // chunk is a multiple of it
+	chunk  int      // bytes in a full chunk, a whole number of units; 0: one-byte units
 	chunks [][]byte // full but for the last
 	off    int      // bytes taken off the front of chunks[0]
 	n      int      // bytes held
 }
 
 // New returns an empty queue whose chunks hold whole units of unit bytes.
-func New(unit int) Bytes { return Bytes{unit: unit} }
+func New(unit int) Bytes { return Bytes{chunk: chunkSize(unit)} }
 
 // Append adds p at the back.
 func (q *Bytes) Append(p []byte) {
 	if q.chunk == 0 {
-		q.chunk = chunkSize(q.unit)
+		q.chunk = chunkSize(1)
 	}
 	q.n += len(p)
 	for len(p) > 0 {
@@ -53,11 +52,11 @@ func (q *Bytes) Append(p []byte) {
 	}
 }
 
-// chunkSize is the largest multiple of unit that fits in ChunkBytes, or
+// chunkSize is the largest multiple of unit that fits in chunkBytes, or
 // one unit if it does not.
 func chunkSize(unit int) int {
 	unit = max(unit, 1)
-	return max(ChunkBytes/unit, 1) * unit
+	return max(chunkBytes/unit, 1) * unit
 }
 
 // Len is how many bytes the queue holds.
@@ -74,7 +73,8 @@ func (q *Bytes) Peek(off, n int) []byte {
 	at := q.off + off
 	c := q.chunks[at/q.chunk]
 	i := at % q.chunk
-	return c[i:min(len(c), i+n):min(len(c), i+n)]
+	j := min(len(c), i+n)
+	return c[i:j:j]
 }
 
 // Discard takes the first n bytes (at most Len) off the front.

@@ -20,7 +20,7 @@ func TestQueueMatchesASlice(t *testing.T) {
 		for step := range 5000 {
 			switch rng.IntN(3) {
 			case 0:
-				p := make([]byte, rng.IntN(3*ChunkBytes))
+				p := make([]byte, rng.IntN(3*chunkBytes))
 				for i := range p {
 					p[i] = next
 					next++
@@ -31,7 +31,7 @@ func TestQueueMatchesASlice(t *testing.T) {
 				if len(model) == 0 {
 					continue
 				}
-				off, n := rng.IntN(len(model)), 1+rng.IntN(ChunkBytes)
+				off, n := rng.IntN(len(model)), 1+rng.IntN(chunkBytes)
 				got := q.Peek(off, n)
 				want := model[off:min(len(model), off+n)]
 				if len(got) == 0 || !bytes.Equal(got, want[:len(got)]) {
@@ -46,7 +46,7 @@ func TestQueueMatchesASlice(t *testing.T) {
 			if q.Len() != len(model) {
 				t.Fatalf("unit %d, step %d: Len %d, want %d", unit, step, q.Len(), len(model))
 			}
-			if max := (q.off+q.n+q.chunk-1)/max(q.chunk, 1) + 1; len(q.chunks) > max {
+			if most := (q.off+q.n+q.chunk-1)/max(q.chunk, 1) + 1; len(q.chunks) > most {
 				t.Fatalf("unit %d, step %d: %d chunks held for %d bytes", unit, step, len(q.chunks), q.n)
 			}
 		}
@@ -61,7 +61,7 @@ func TestQueueMatchesASlice(t *testing.T) {
 // Whole units taken from the front come in one piece however the audio
 // arrived: a frame costs no copy.
 func TestUnitsAreNotSplit(t *testing.T) {
-	for _, unit := range []int{160, 320, 640, 960, 2 * ChunkBytes} {
+	for _, unit := range []int{160, 320, 640, 960, 2 * chunkBytes} {
 		q := New(unit)
 		rng := rand.New(rand.NewPCG(uint64(unit), 1))
 		for range 200 {
