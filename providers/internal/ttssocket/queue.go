@@ -40,15 +40,27 @@ func (k *Socket[U]) enqueue(q queued) error {
 // to be written, then closes: what the service was told goes out.
 func (k *Socket[U]) Drain(last []byte) {
 	k.mu.Lock()
-	live := !k.dead && k.connected
+	// Queued under k.mu, which open holds to decide whether to serve: the
+	// marker is either written by its flush or seen there.
+	live := !k.dead && k.connected && k.enqueue(queued{msg: last, last: true}) == nil
+	if live {
+		k.serveLocked() // an idle socket's writer starts, to write the rest
+	}
 	k.mu.Unlock()
-	if live && k.enqueue(queued{msg: last, last: true}) == nil {
+	if live {
 		select {
 		case <-k.drained:
 		case <-time.After(drainWait):
 		}
 	}
 	k.Close()
+}
+
+// pending reports whether anything is queued.
+func (k *Socket[U]) pending() bool {
+	k.qmu.Lock()
+	defer k.qmu.Unlock()
+	return len(k.queue) > 0
 }
 
 // flush writes the queue on a pooled writer (one at a time per socket),

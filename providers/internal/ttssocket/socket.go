@@ -28,9 +28,25 @@ type Config[U comparable] struct {
 	ErrQueueFull  error         // returned by Send
 }
 
+// phase is how far a socket's connection has got. A socket opened ahead of
+// need (a session's next utterance's) owes nobody anything until an
+// utterance is attached, so until then no goroutine waits on it: a
+// hundred idle calls hold a hundred connections, not a hundred readers.
+type phase uint8
+
+const (
+	opening phase = iota // dialling, then writing what was queued meanwhile
+	idle                 // open, unread and unwritten until an utterance is attached
+	serving              // a goroutine reads it, and queued messages go out as they come
+)
+
 // Socket is one websocket serving utterances of type U one at a time: a
 // reader goroutine handing messages to Config.Read, and a bounded queue
-// written by a pooled writer scheduled when it has something.
+// written by a pooled writer scheduled when it has something. Both start
+// once the socket is open and an utterance is attached (or Drain is
+// called); before that, what the service sends waits in the connection,
+// and a socket the service closed meanwhile fails as soon as it is read,
+// which the client's Lost handles like any other loss.
 type Socket[U comparable] struct {
 	c       Config[U]
 	wg      *sync.WaitGroup // the session's: every socket goroutine
@@ -53,7 +69,8 @@ type Socket[U comparable] struct {
 	// Lock), so that attaching and failing are seen in one order.
 	mu        sync.Mutex
 	ws        *websocket.Conn
-	u         U    // the utterance being spoken, if any
+	u         U // the utterance being spoken, if any
+	phase     phase
 	connected bool // the handshake succeeded
 	dead      bool // failed or closed: it will never carry an utterance
 }
@@ -75,14 +92,17 @@ func New[U comparable](ctx context.Context, wg *sync.WaitGroup, ws *websocket.Co
 	return k
 }
 
-// Start dials if needed, then reads until the socket ends; the queue is
-// written meanwhile.
+// Start dials if needed and writes what was queued. The socket is then
+// served (read, and its queue written as it fills) once an utterance is
+// attached or Drain is called; at once if either came first, or more was
+// queued while it opened. Like Attach and Drain, it must be called before
+// the session waits for its goroutines.
 func (k *Socket[U]) Start() {
 	k.wg.Add(1)
-	go k.run()
+	go k.open()
 }
 
-func (k *Socket[U]) run() {
+func (k *Socket[U]) open() {
 	defer k.wg.Done()
 	ws := k.ws // set by New, before this goroutine: no lock needed
 	if ws == nil {
@@ -100,8 +120,42 @@ func (k *Socket[U]) run() {
 		k.ws, k.connected = ws, true
 		k.mu.Unlock()
 	}
-	k.writing.Store(true) // after k.ws is set: the writer reads it
-	k.slot.Notify()       // what was queued while dialling
+	// No pooled writer runs before the socket is served (writing is
+	// false), so this goroutine has the queue to itself: the service's
+	// opening message goes out now, not when the utterance comes.
+	k.flush()
+	k.mu.Lock()
+	var none U
+	if k.dead || (k.u == none && !k.pending()) {
+		if !k.dead {
+			k.phase = idle
+		}
+		k.mu.Unlock()
+		return
+	}
+	k.phase = serving
+	k.mu.Unlock()
+	k.serve(ws)
+}
+
+// serveLocked starts serving an idle socket; the caller holds k.mu.
+func (k *Socket[U]) serveLocked() {
+	if k.phase != idle {
+		return
+	}
+	k.phase = serving
+	ws := k.ws
+	k.wg.Add(1)
+	go func() {
+		defer k.wg.Done()
+		k.serve(ws)
+	}()
+}
+
+// serve writes the queue as it fills and reads until the socket ends.
+func (k *Socket[U]) serve(ws *websocket.Conn) {
+	k.writing.Store(true)
+	k.slot.Notify() // what was queued while idle
 	k.read(ws)
 	// Reading stops with a failure, or when the client has heard all it
 	// wanted: writes may still be due until the socket is shut down.
@@ -127,6 +181,7 @@ func (k *Socket[U]) Attach(u U) bool {
 		return false
 	}
 	k.u = u
+	k.serveLocked()
 	return true
 }
 
