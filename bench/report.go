@@ -61,8 +61,8 @@ func (r *Report) WriteTable(w io.Writer) error {
 	row("CPU per call", func(x Result) string { return fmt.Sprintf("%.2f %% core", x.Resources.CPUPerCall/1e4) })
 	row("RSS", func(x Result) string { return mib(x.Resources.RSS) })
 	row("RSS per call", func(x Result) string { return fmt.Sprintf("%d KB", x.Resources.RSSPerCall>>10) })
-	row("goroutines (per call)", func(x Result) string {
-		return fmt.Sprintf("%d (%.1f)", x.Resources.Goroutines, x.Resources.GoroutinesPerCall)
+	row("goroutines (per call: mean, peak)", func(x Result) string {
+		return fmt.Sprintf("%d (%.1f, %.1f)", x.Resources.Goroutines, x.Resources.GoroutinesPerCall, x.Resources.GoroutinesPeakPerCall)
 	})
 	if len(r.Runs) > 0 && len(r.Runs[0].Resources.Processes) > 0 {
 		proc := func(x Result) (Resources, bool) {
@@ -87,8 +87,8 @@ func (r *Report) WriteTable(w io.Writer) error {
 		row("    of which Go heap / stacks", cell(func(p Resources) string {
 			return fmt.Sprintf("%d / %d KB", p.HeapPerCall>>10, p.StacksPerCall>>10)
 		}))
-		row("  goroutines (per call)", cell(func(p Resources) string {
-			return fmt.Sprintf("%d (%.1f)", p.Goroutines, p.GoroutinesPerCall)
+		row("  goroutines (per call: mean, peak)", cell(func(p Resources) string {
+			return fmt.Sprintf("%d (%.1f, %.1f)", p.Goroutines, p.GoroutinesPerCall, p.GoroutinesPeakPerCall)
 		}))
 	}
 	for i, stage := range stageStages {

@@ -81,12 +81,18 @@ type Resources struct {
 	// CPUPerCall is CPU time per call-second, in µs (1,000 µs is 0.1 % of
 	// a core per call).
 	CPUPerCall float64 `json:"cpu_us_per_call_second"`
-	// RSS and Goroutines are at the window's end; the per-call figures are
-	// their growth over the idle process, divided by the calls up.
-	RSS               int64   `json:"rss_bytes"`
-	RSSPerCall        int64   `json:"rss_bytes_per_call"`
-	Goroutines        int     `json:"goroutines"`
-	GoroutinesPerCall float64 `json:"goroutines_per_call"`
+	// RSS and Goroutines are at the window's end; RSSPerCall is RSS's
+	// growth over the idle process, divided by the calls up.
+	RSS        int64 `json:"rss_bytes"`
+	RSSPerCall int64 `json:"rss_bytes_per_call"`
+	Goroutines int   `json:"goroutines"`
+	// GoroutinesPerCall is the mean of the window's once-a-second counts,
+	// and GoroutinesPeakPerCall their highest, less the idle process's,
+	// divided by the calls up. The scripted calls go through their turns
+	// nearly together, so a count at one moment (the window's end) says
+	// where in the script it fell as much as what a call holds.
+	GoroutinesPerCall     float64 `json:"goroutines_per_call"`
+	GoroutinesPeakPerCall float64 `json:"goroutines_peak_per_call"`
 	// Processes are the same figures for each process under test, when
 	// they run apart from the bench (--engine-process): the engine's or
 	// the floor's alone.
@@ -99,8 +105,9 @@ type Resources struct {
 }
 
 // resources compares two samples over a window in which calls were up,
-// against the process idle before the run.
-func resources(idle, from, to Sample, calls int) Resources {
+// against the process idle before the run; steady are the window's
+// once-a-second samples.
+func resources(idle, from, to Sample, steady []Sample, calls int) Resources {
 	r := Resources{Window: to.At.Sub(from.At), RSS: to.RSS, Goroutines: to.Goroutines}
 	if r.Window <= 0 || calls <= 0 {
 		return r
@@ -109,17 +116,42 @@ func resources(idle, from, to Sample, calls int) Resources {
 	r.CPUPercent = 100 * cpu.Seconds() / r.Window.Seconds()
 	r.CPUPerCall = float64(cpu.Microseconds()) / r.Window.Seconds() / float64(calls)
 	r.RSSPerCall = (to.RSS - idle.RSS) / int64(calls)
-	r.GoroutinesPerCall = float64(to.Goroutines-idle.Goroutines) / float64(calls)
+	r.GoroutinesPerCall, r.GoroutinesPeakPerCall = goroutinesPerCall(idle, to, steady, calls)
 	for i := range min(len(idle.Processes), len(from.Processes), len(to.Processes)) {
-		r.Processes = append(r.Processes, resources(
-			Sample{At: idle.At, CPU: idle.Processes[i].CPU, RSS: idle.Processes[i].RSS, Goroutines: idle.Processes[i].Goroutines},
-			Sample{At: from.At, CPU: from.Processes[i].CPU, RSS: from.Processes[i].RSS, Goroutines: from.Processes[i].Goroutines},
-			Sample{At: to.At, CPU: to.Processes[i].CPU, RSS: to.Processes[i].RSS, Goroutines: to.Processes[i].Goroutines}, calls))
+		var own []Sample
+		for _, s := range steady {
+			if i < len(s.Processes) {
+				own = append(own, s.Processes[i].at(s.At))
+			}
+		}
+		r.Processes = append(r.Processes, resources(idle.Processes[i].at(idle.At), from.Processes[i].at(from.At),
+			to.Processes[i].at(to.At), own, calls))
 		r.Processes[i].Name = to.Processes[i].Name
 		r.Processes[i].HeapPerCall = (to.Processes[i].Heap - idle.Processes[i].Heap) / int64(calls)
 		r.Processes[i].StacksPerCall = (to.Processes[i].Stacks - idle.Processes[i].Stacks) / int64(calls)
 	}
 	return r
+}
+
+// at is the process's sample as one of its own, taken at t.
+func (p ProcessSample) at(t time.Time) Sample {
+	return Sample{At: t, CPU: p.CPU, RSS: p.RSS, Goroutines: p.Goroutines}
+}
+
+// goroutinesPerCall is the mean and the highest of the goroutine counts
+// over the window (the window's end alone if no sample fell in it), less
+// the idle process's, per call.
+func goroutinesPerCall(idle, to Sample, steady []Sample, calls int) (mean, peak float64) {
+	if len(steady) == 0 {
+		steady = []Sample{to}
+	}
+	sum, most := 0, 0
+	for _, s := range steady {
+		sum += s.Goroutines
+		most = max(most, s.Goroutines)
+	}
+	avg := float64(sum) / float64(len(steady))
+	return (avg - float64(idle.Goroutines)) / float64(calls), float64(most-idle.Goroutines) / float64(calls)
 }
 
 // writeHeapProfile writes the heap's profile after a collection, so that

@@ -129,7 +129,7 @@ func (l *load) run(ctx context.Context) Result {
 	}
 	callersDone := make(chan struct{})
 	go func() { wg.Wait(); close(callersDone) }()
-	from := l.watch(ctx, start, stagger, callersDone)
+	from, steady := l.watch(ctx, start, stagger, callersDone)
 	to := l.sys.sample()
 	if l.profiles != "" && l.sys.profile != nil {
 		if err := writeProfiles(l.sys.profile, l.profiles, l.name); err != nil {
@@ -148,29 +148,34 @@ func (l *load) run(ctx context.Context) Result {
 		CallsStarted: int(l.started.Load()), CallsCompleted: int(l.done.Load()),
 		Turns: Summarize(l.replies), Overhead: Summarize(overhead), TurnDelay: l.turnDelay,
 		BargeIns: Summarize(l.barges), AfterBargeIn: Summarize(l.afterBarge), Pacing: l.pacing.result(),
-		Resources: resources(idle, from, to, l.calls), Stages: stages.summaries(), Errors: l.errs.snapshot(),
+		Resources: resources(idle, from, to, steady, l.calls), Stages: stages.summaries(), Errors: l.errs.snapshot(),
 		Samples: Samples{Turns: l.replies, BargeIns: l.barges}, Timeline: l.timeline} // Summarize sorted them
 }
 
 // watch reports progress every second until the run's end, and returns
-// the sample taken once every caller has dialled in.
-func (l *load) watch(ctx context.Context, start time.Time, stagger time.Duration, callersDone <-chan struct{}) Sample {
+// the sample taken once every caller has dialled in and the samples taken
+// each second after it.
+func (l *load) watch(ctx context.Context, start time.Time, stagger time.Duration, callersDone <-chan struct{}) (from Sample, steady []Sample) {
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
 	end := start.Add(l.duration)
-	steady := time.NewTimer(stagger)
-	defer steady.Stop()
+	wait := time.NewTimer(stagger)
+	defer wait.Stop()
 	from, last := l.sys.sample(), sample()
+	inWindow := false // from has been taken: the calls are all up
 	for {
 		select {
 		case <-ctx.Done():
-			return from
+			return from, steady
 		case <-callersDone:
-			return from
-		case <-steady.C:
-			from = l.sys.sample()
+			return from, steady
+		case <-wait.C:
+			from, inWindow = l.sys.sample(), true
 		case now := <-t.C:
 			s := l.sys.sample()
+			if inWindow {
+				steady = append(steady, s)
+			}
 			cpu := 100 * (s.CPU - last.CPU).Seconds() / s.At.Sub(last.At).Seconds()
 			live := int(l.live.Load())
 			l.timeline = append(l.timeline, Point{Elapsed: now.Sub(start), Live: live, CPUPercent: cpu, RSS: s.RSS,
@@ -190,7 +195,7 @@ func (l *load) watch(ctx context.Context, start time.Time, stagger time.Duration
 			last = s
 		}
 		if !time.Now().Before(end) {
-			return from
+			return from, steady
 		}
 	}
 }
