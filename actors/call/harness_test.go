@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -129,6 +130,8 @@ type harness struct {
 	llm  *voicetest.LLM
 	asst *fakeAssistants
 	sink *sink
+	// timersFired counts the calls' timers that went off.
+	timersFired atomic.Int64
 
 	mu      sync.Mutex
 	callers map[string]*caller
@@ -157,7 +160,7 @@ func newHarness(t testing.TB, edit func(*assistant.Config)) *harness {
 	}
 	h.asst = &fakeAssistants{sys: sys, snap: &assistants.Snapshot{ID: 1, OrganizationID: 1, Version: 1, Config: cfg}, subs: map[string]*actor.PID{}}
 	h.mgr = NewManager(Deps{System: sys, Assistants: h.asst, Providers: staticProviders{h.stt, h.tts, h.llm},
-		Sinks: []events.Sink{h.sink}, Clock: h.clk})
+		Sinks: []events.Sink{h.sink}, Clock: countingClock{h.clk, &h.timersFired}})
 	t.Cleanup(func() {
 		if !sys.IsStopped() {
 			sys.Shutdown()
@@ -165,6 +168,16 @@ func newHarness(t testing.TB, edit func(*assistant.Config)) *harness {
 		h.mgr.Close()
 	})
 	return h
+}
+
+// countingClock counts the timers that go off.
+type countingClock struct {
+	*clock.Virtual
+	fired *atomic.Int64
+}
+
+func (c countingClock) AfterFunc(d time.Duration, f func()) clock.Timer {
+	return c.Virtual.AfterFunc(d, func() { c.fired.Add(1); f() })
 }
 
 // start places a call.

@@ -117,10 +117,18 @@ func (o *outbound) caller(frame []byte) {
 	o.rec.Caller(o.a.now().Sub(o.recFrom), frame)
 }
 
-// pump sends every frame due now.
+// topUp is how far ahead of its due time pump sends a frame. The caller's
+// frames wake the actor every 20 ms; a frame falling due before the next
+// of them goes out with this one, so the clock's own timer, set for the
+// due time, seldom fires while the caller's audio flows: one wake-up per
+// frame instead of two. The carrier's queue then holds between Lead and
+// Lead plus one frame.
+const topUp = voice.FrameDuration
+
+// pump sends every frame due by now plus topUp.
 func (o *outbound) pump(now time.Time) {
 	o.flowing = false
-	for o.pacer.Due(now) {
+	for o.pacer.Due(now.Add(topUp)) {
 		f, ok := o.a.m.NextFrame(now)
 		switch {
 		case ok && o.bed != nil:

@@ -13,6 +13,7 @@ import (
 	"github.com/switchboard-voice/switchboard/assistant"
 	"github.com/switchboard-voice/switchboard/codecs"
 	"github.com/switchboard-voice/switchboard/events"
+	"github.com/switchboard-voice/switchboard/internal/fakespeech"
 	"github.com/switchboard-voice/switchboard/recording"
 	"github.com/switchboard-voice/switchboard/voice"
 	"github.com/switchboard-voice/switchboard/voice/voicetest"
@@ -249,4 +250,19 @@ func readWAV(t *testing.T, path string) []int16 {
 		t.Fatal(err)
 	}
 	return pcm[:n]
+}
+
+// While the caller's frames wake the call every 20 ms, the assistant's
+// frames go out on those wake-ups: the outbound clock's timer seldom
+// fires, and the reply plays whole and in order all the same.
+func TestOutboundFramesRideOnTheCallersFrames(t *testing.T) {
+	welcome := "one two three four five six seven eight nine ten eleven twelve"
+	h := newHarness(t, func(c *assistant.Config) { c.LLMSettings.WelcomeMessage = &welcome })
+	cl := h.start("CA-ride")
+	cl.say = fakespeech.Silence(20 * time.Second)
+	h.until(10*time.Second, "the welcome", func() bool { return cl.heard() == welcome })
+	frames, fired := cl.line.Frames(), h.timersFired.Load()
+	if frames < 50 || fired*10 > int64(frames) {
+		t.Fatalf("%d timers went off for %d frames sent", fired, frames)
+	}
 }
