@@ -10,9 +10,9 @@ import (
 )
 
 // Lead is how much audio the call's outbound clock keeps queued at the
-// carrier ahead of what it is playing (codecs.Pacer): enough to ride out a
-// late timer, little enough that a pause takes effect at once and a
-// barge-in has little to clear.
+// carrier ahead of what it is playing (codecs.Pacer), give or take a
+// frame: enough to ride out a late timer, little enough that a pause
+// takes effect at once and a barge-in has little to clear.
 const Lead = 60 * time.Millisecond
 
 // markEvery is how often a mark follows the audio, bounding how stale the
