@@ -108,17 +108,7 @@ func TestAnIdleSocketClosedByTheServiceFailsOnAttach(t *testing.T) {
 // Drain on a socket that never served an utterance still writes its last
 // message before closing.
 func TestDrainWritesFromAnIdleSocket(t *testing.T) {
-	got := make(chan string, 8)
-	url := server(t, func(c *websocket.Conn) {
-		for {
-			_, m, err := c.ReadMessage()
-			if err != nil {
-				close(got)
-				return
-			}
-			got <- string(m)
-		}
-	})
+	url, got := collector(t)
 	var wg sync.WaitGroup
 	k := New(context.Background(), &wg, nil, (*utterance)(nil), idleConfig(url, t, make(chan string, 1)))
 	_ = k.Send([]byte("bos"))

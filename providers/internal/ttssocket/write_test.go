@@ -41,6 +41,23 @@ func server(t *testing.T, handle func(*websocket.Conn)) string {
 	return "ws" + strings.TrimPrefix(srv.URL, "http")
 }
 
+// collector is a service that hands each message it reads to got, and
+// closes got when its socket ends.
+func collector(t *testing.T) (url string, got <-chan string) {
+	c := make(chan string, 8)
+	url = server(t, func(ws *websocket.Conn) {
+		for {
+			_, m, err := ws.ReadMessage()
+			if err != nil {
+				close(c)
+				return
+			}
+			c <- string(m)
+		}
+	})
+	return url, c
+}
+
 func dialed(t *testing.T, url string) *websocket.Conn {
 	ws, _, err := websocket.DefaultDialer.Dial(url, nil)
 	if err != nil {
@@ -52,17 +69,7 @@ func dialed(t *testing.T, url string) *websocket.Conn {
 // Messages queued before the socket opens go out first, in order, and
 // Drain writes the rest before closing.
 func TestQueuedMessagesGoOutInOrder(t *testing.T) {
-	got := make(chan string, 8)
-	url := server(t, func(c *websocket.Conn) {
-		for {
-			_, m, err := c.ReadMessage()
-			if err != nil {
-				close(got)
-				return
-			}
-			got <- string(m)
-		}
-	})
+	url, got := collector(t)
 	var wg sync.WaitGroup
 	k := New(context.Background(), &wg, nil, (*utterance)(nil), Config[*utterance]{
 		Dial:          func(context.Context) (*websocket.Conn, error) { return dialed(t, url), nil },
