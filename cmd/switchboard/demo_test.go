@@ -99,11 +99,16 @@ func startDemo(t *testing.T) *demoEngine {
 	d := &demoEngine{addr: freeAddr(t), softphone: freeAddr(t), out: &syncBuffer{}}
 	t.Setenv("SWITCHBOARD_CALL_API_ADDR", d.softphone)
 
+	// The data directory is made before the engine's cleanup is registered,
+	// so that it is removed after the engine has stopped writing to it
+	// (cleanups run last first): made in the goroutine, it could be removed
+	// while a call's recording was still being written.
+	dataDir := t.TempDir()
 	ctx, stop := context.WithCancel(context.Background())
 	var served sync.WaitGroup
 	var serveErr error
 	served.Go(func() {
-		serveErr = run(ctx, []string{"serve", "--addr", d.addr, "--metrics-addr", "", "--data-dir", t.TempDir(),
+		serveErr = run(ctx, []string{"serve", "--addr", d.addr, "--metrics-addr", "", "--data-dir", dataDir,
 			"--log-level", "warn"}, nil, d.out, io.Discard)
 	})
 	t.Cleanup(func() {
