@@ -23,7 +23,7 @@ const retrievalBudget = 1500 * time.Millisecond
 // injects tells whether a configuration puts its documents into the
 // prompt before each reply (rag_inject_before_llm; Famulor's prompt
 // mode), rather than offering them as the searchKnowledgeBase tool.
-func injects(cfg assistant.Config) bool {
+func injects(cfg *assistant.Config) bool {
 	return cfg.RAGSettings.Enabled && cfg.RAGSettings.RAGInjectBeforeLLM
 }
 

@@ -116,7 +116,7 @@ func (a *callActor) StartLLM(id turn.ReplyID, messages []voice.Message) {
 		ctx = timeRequest(ctx, a.cause.at, a.mgr.Timings)
 	}
 	req := voice.LLMRequest{Messages: messages, Tools: a.tools, Settings: a.cfg.LLMSettings}
-	llm, cfg, info, retrieve := a.llm, a.cfg, a.spec.CallInfo, injects(*a.cfg) && a.mgr.Knowledge != nil
+	llm, cfg, info, retrieve := a.llm, a.cfg, a.spec.CallInfo, injects(a.cfg) && a.mgr.Knowledge != nil
 	a.mgr.goTracked(a.log, func() {
 		defer cancel()
 		if retrieve {
