@@ -263,11 +263,10 @@ func (s *Stream) Serve(dec Decoder) {
 		s.log.Info("closing the call's stream: shutting down")
 		c.End(events.EndShutdown, "")
 		s.awaitEnd()
-	case s.stopped || s.closed.Load():
-		// the carrier ended the stream, or the call ended and closed it
-		if !ended(c) {
-			c.Stopped()
-		}
+	// A bad frame is named before a closed stream is: the socket's library
+	// answers a frame over the limit with a close frame, and a write racing
+	// it fails ("close sent") and closes the stream, which would otherwise
+	// read as the carrier hanging up.
 	case errors.Is(err, websocket.ErrReadLimit):
 		s.log.Warn("carrier frame too large: ending the call", "limit_bytes", s.cfg.ReadLimit)
 		c.End(events.EndMalformed, "")
@@ -276,6 +275,11 @@ func (s *Stream) Serve(dec Decoder) {
 		s.log.Warn("malformed carrier frame: ending the call", "err", err)
 		c.End(events.EndMalformed, "")
 		s.awaitEnd()
+	case s.stopped || s.closed.Load():
+		// the carrier ended the stream, or the call ended and closed it
+		if !ended(c) {
+			c.Stopped()
+		}
 	case websocket.IsCloseError(err, websocket.CloseNormalClosure, websocket.CloseGoingAway, websocket.CloseNoStatusReceived):
 		if !ended(c) {
 			c.Stopped() // the carrier closed the stream: the caller is gone
